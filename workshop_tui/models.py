@@ -1,0 +1,289 @@
+"""The domain as pydantic v2 models: what is stored, exported and sent over HTTP.
+
+Money is a Decimal plus an ISO 4217 currency and is serialised as a string; ids are our own
+uuids, never TinyDB doc ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    model_validator,
+)
+
+from workshop_tui.currencies import ISO_4217
+from workshop_tui.phases import Phase
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _check_amount(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("amount must be a finite number")
+    if value <= 0:
+        raise ValueError("amount must be greater than 0")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise ValueError("amount has at most 2 decimals")
+    return value
+
+
+def _check_currency(value: str) -> str:
+    if value not in ISO_4217:
+        raise ValueError(f"unknown currency {value!r}: use an ISO 4217 code such as EUR")
+    return value
+
+
+def _reject_float(value: Any) -> Any:
+    # Money never passes through a float: 0.1 + 0.2 would already be wrong.
+    if isinstance(value, float):
+        raise ValueError("money must be a string such as \"120.50\", not a float")
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+Amount = Annotated[
+    Decimal,
+    Field(json_schema_extra={"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}),
+    AfterValidator(_check_amount),
+    PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
+]
+NonNegativeMoney = Annotated[
+    Decimal,
+    Field(ge=0, json_schema_extra={"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}),
+    PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
+]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_check_currency)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=5000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+
+
+class Source(StrEnum):
+    PHONE = "phone"
+    FACILITATOR = "facilitator"
+    PAPER = "paper"
+
+
+class Settings(_Strict):
+    dots_per_participant: int = Field(5, ge=1, le=50)
+    max_dots_per_idea: int = Field(3, ge=1, le=50, description="most dots ONE person may put on ONE idea")
+    idea_max_length: int = Field(280, ge=20, le=2000)
+    anonymous: bool = Field(False, description="hide authors' names on the wall and in exports")
+    team_min_size: int = Field(2, ge=1, le=100)
+    team_max_size: int = Field(6, ge=1, le=100)
+    budget_cap_per_request: NonNegativeMoney = Decimal("5000")
+    budget_pool: NonNegativeMoney = Decimal("20000")
+    currency: Currency = "EUR"
+    timeboxes: dict[Phase, int] = Field(
+        default_factory=dict, description="minutes per phase, for the facilitator's timer"
+    )
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Settings:
+        if self.max_dots_per_idea > self.dots_per_participant:
+            raise ValueError("max_dots_per_idea cannot exceed dots_per_participant")
+        if self.team_min_size > self.team_max_size:
+            raise ValueError("team_min_size cannot exceed team_max_size")
+        for minutes in self.timeboxes.values():
+            if not 0 < minutes <= 60 * 24 * 120:
+                raise ValueError("a timebox is between 1 minute and 120 days")
+        return self
+
+
+class Workshop(_Strict):
+    id: str
+    code: str
+    title: Title
+    prompt: LongText = ""
+    template: str | None = None
+    phase: Phase = Phase.LOBBY
+    voting_open: bool = False
+    results_revealed: bool = False
+    settings: Settings = Field(default_factory=Settings)  # type: ignore[arg-type]
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Participant(_Strict):
+    id: str
+    workshop_id: str
+    name: Name = ""
+    skills: list[ShortText] = Field(default_factory=list, max_length=10)
+    token_hash: str = Field("", description="sha256 of the participant's token; the token is never stored")
+    joined_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class IdeaChange(_Strict):
+    at: dt.datetime = Field(default_factory=utcnow)
+    action: str
+    by: str = "facilitator"
+    detail: str = ""
+
+
+class Idea(_Strict):
+    id: str
+    workshop_id: str
+    text: str
+    theme_id: str | None = None
+    author_id: str | None = None
+    source: Source = Source.PHONE
+    hidden: bool = False
+    deleted: bool = False
+    merged_into: str | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    history: list[IdeaChange] = Field(default_factory=list)
+
+    @property
+    def visible(self) -> bool:
+        """Shown on the wall and open to votes."""
+        return not (self.deleted or self.hidden or self.merged_into)
+
+
+class Theme(_Strict):
+    id: str
+    workshop_id: str
+    name: Title
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Vote(_Strict):
+    """One participant's current dots on one idea; paper dots have no participant."""
+
+    id: str
+    workshop_id: str
+    participant_id: str | None
+    idea_id: str
+    dots: int = Field(ge=1)
+    source: Source = Source.PHONE
+
+
+class Preference(_Strict):
+    id: str
+    workshop_id: str
+    participant_id: str
+    idea_ids: list[str] = Field(max_length=100)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Team(_Strict):
+    id: str
+    workshop_id: str
+    idea_id: str
+    name: ShortText = ""
+    member_ids: list[str] = Field(default_factory=list)
+    champion_id: str | None = None
+
+
+class BudgetStatus(StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SPENT = "spent"
+
+
+class BudgetRequest(_Strict):
+    amount: Amount
+    currency: Currency = "EUR"
+    purpose: ShortText = ""
+    status: BudgetStatus = BudgetStatus.REQUESTED
+
+    _no_float = model_validator(mode="before")(
+        lambda data: {**data, "amount": _reject_float(data.get("amount"))} if isinstance(data, dict) else data
+    )
+
+
+class AskKind(StrEnum):
+    OPEN_DATA = "open-data"
+    SPACE = "space"
+    PROCEDURE = "procedure"
+    OTHER = "other"
+
+
+class AskStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in-progress"
+    GRANTED = "granted"
+    DECLINED = "declined"
+
+
+class Ask(_Strict):
+    kind: AskKind
+    department: ShortText
+    detail: LongText = ""
+    status: AskStatus = AskStatus.OPEN
+
+
+class Owner(_Strict):
+    name: Name = ""
+    contact: ShortText = ""
+    public: bool = Field(False, description="the owner consented to be named in public reports")
+
+
+class BacklogStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    PROTOTYPING = "prototyping"
+    TESTING = "testing"
+    ADOPTED = "adopted"
+    PARKED = "parked"
+    DROPPED = "dropped"
+
+
+class StatusChange(_Strict):
+    at: dt.datetime = Field(default_factory=utcnow)
+    from_: BacklogStatus | None = Field(None, alias="from")
+    to: BacklogStatus
+    note: LongText = ""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+
+class BacklogItem(_Strict):
+    id: str
+    workshop: str = Field(description="the workshop's id")
+    title: Title
+    problem: LongText = ""
+    idea_ids: list[str] = Field(default_factory=list)
+    team_id: str | None = None
+    owner: Owner = Field(default_factory=Owner)  # type: ignore[arg-type]
+    budget_requests: list[BudgetRequest] = Field(default_factory=list, max_length=50)
+    asks: list[Ask] = Field(default_factory=list, max_length=50)
+    status: BacklogStatus = BacklogStatus.PROPOSED
+    history: list[StatusChange] = Field(default_factory=list)
+    next_review: dt.date | None = None
+    dots: int = Field(0, ge=0)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+#: The tables of one workshop's store and the model of each document.
+TABLES: dict[str, type[BaseModel]] = {
+    "workshop": Workshop,
+    "participants": Participant,
+    "themes": Theme,
+    "ideas": Idea,
+    "votes": Vote,
+    "preferences": Preference,
+    "teams": Team,
+    "backlog": BacklogItem,
+}
+
+TableName = Literal["workshop", "participants", "themes", "ideas", "votes", "preferences", "teams", "backlog"]
