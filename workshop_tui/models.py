@@ -49,7 +49,7 @@ def _check_currency(value: str) -> str:
 def _reject_float(value: Any) -> Any:
     # Money never passes through a float: 0.1 + 0.2 would already be wrong.
     if isinstance(value, float):
-        raise ValueError("money must be a string such as \"120.50\", not a float")
+        raise ValueError('money must be a string such as "120.50", not a float')
     return value
 
 
@@ -116,7 +116,7 @@ class Workshop(_Strict):
     phase: Phase = Phase.LOBBY
     voting_open: bool = False
     results_revealed: bool = False
-    settings: Settings = Field(default_factory=Settings)  # type: ignore[arg-type]
+    settings: Settings = Field(default_factory=Settings)
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
@@ -263,7 +263,7 @@ class BacklogItem(_Strict):
     problem: LongText = ""
     idea_ids: list[str] = Field(default_factory=list)
     team_id: str | None = None
-    owner: Owner = Field(default_factory=Owner)  # type: ignore[arg-type]
+    owner: Owner = Field(default_factory=Owner)
     budget_requests: list[BudgetRequest] = Field(default_factory=list, max_length=50)
     asks: list[Ask] = Field(default_factory=list, max_length=50)
     status: BacklogStatus = BacklogStatus.PROPOSED

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from workshop_tui.phases import Phase
+from workshop_tui.service import WorkshopService
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+async def service(data_dir: Path) -> AsyncIterator[WorkshopService]:
+    svc = WorkshopService(data_dir).open()
+    try:
+        yield svc
+    finally:
+        await svc.close()
+
+
+async def workshop_in(service: WorkshopService, phase: Phase, **settings: object) -> str:
+    """A new workshop walked forward to ``phase``; returns its code."""
+    w = await service.create_workshop("Test workshop", settings=dict(settings) or None)
+    order = list(Phase)
+    for p in order[1 : order.index(phase) + 1]:
+        await service.set_phase(w.code, p)
+    return w.code

@@ -1,0 +1,122 @@
+"""One workshop in memory: typed documents plus the tallies the rules need, kept in step with its store.
+
+Tallies (dots used per person, dots per idea) are maintained incrementally: recomputing them for
+every request would make a voting storm quadratic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+from pydantic import BaseModel
+
+from workshop_tui.models import (
+    BacklogItem,
+    Idea,
+    Participant,
+    Preference,
+    Team,
+    Theme,
+    Vote,
+    Workshop,
+)
+from workshop_tui.store import WorkshopStore
+from workshop_tui.store.workshop_store import Op
+
+
+class WorkshopState:
+    def __init__(self, store: WorkshopStore) -> None:
+        self.store = store
+        t = store.tables
+        (workshop_doc,) = t["workshop"].values()
+        self.workshop = Workshop.model_validate(workshop_doc)
+        self.participants = {k: Participant.model_validate(v) for k, v in t.get("participants", {}).items()}
+        self.themes = {k: Theme.model_validate(v) for k, v in t.get("themes", {}).items()}
+        self.ideas = {k: Idea.model_validate(v) for k, v in t.get("ideas", {}).items()}
+        self.votes = {k: Vote.model_validate(v) for k, v in t.get("votes", {}).items()}
+        self.preferences = {k: Preference.model_validate(v) for k, v in t.get("preferences", {}).items()}
+        self.teams = {k: Team.model_validate(v) for k, v in t.get("teams", {}).items()}
+        self.backlog = {k: BacklogItem.model_validate(v) for k, v in t.get("backlog", {}).items()}
+        self.by_token_hash = {p.token_hash: p.id for p in self.participants.values() if p.token_hash}
+        self.dots_used: Counter[str] = Counter()
+        self.idea_dots: Counter[str] = Counter()
+        for vote in self.votes.values():
+            self._count(vote, +1)
+
+    @property
+    def id(self) -> str:
+        return self.workshop.id
+
+    @property
+    def code(self) -> str:
+        return self.workshop.code
+
+    def _count(self, vote: Vote, sign: int) -> None:
+        if vote.participant_id is not None:
+            self.dots_used[vote.participant_id] += sign * vote.dots
+        self.idea_dots[vote.idea_id] += sign * vote.dots
+
+    def dots_cast(self) -> int:
+        return sum(self.idea_dots.values())
+
+    def vote_of(self, participant_id: str | None, idea_id: str) -> Vote | None:
+        return self.votes.get(vote_id(participant_id, idea_id))
+
+    def last_activity(self) -> Any:
+        stamps = [self.workshop.updated_at]
+        stamps += [i.updated_at for i in self.ideas.values()]
+        stamps += [p.joined_at for p in self.participants.values()]
+        return max(stamps)
+
+
+def vote_id(participant_id: str | None, idea_id: str) -> str:
+    return f"{participant_id or 'paper'}:{idea_id}"
+
+
+class Change:
+    """The documents one service call writes: applied to the store (journal) and the typed state."""
+
+    def __init__(self, state: WorkshopState) -> None:
+        self.state = state
+        self.ops: list[Op] = []
+        self._typed: list[tuple[str, str, BaseModel | None]] = []
+
+    def put(self, table: str, model: BaseModel) -> None:
+        doc_id = str(model.id)  # type: ignore[attr-defined]
+        self.ops.append(["p", table, doc_id, model.model_dump(mode="json", by_alias=True)])
+        self._typed.append((table, doc_id, model))
+
+    def delete(self, table: str, doc_id: str) -> None:
+        self.ops.append(["d", table, doc_id])
+        self._typed.append((table, doc_id, None))
+
+    async def commit(self) -> None:
+        """Apply in memory now (rules see it at once), return when it is on disk."""
+        await self.apply()
+
+    def apply(self) -> asyncio.Future[None]:
+        """Apply in memory now; the returned future resolves when the change is on disk."""
+        future = self.state.store.apply(self.ops)  # raises before touching anything if the store failed
+        s = self.state
+        for table, doc_id, model in self._typed:
+            if table == "workshop":
+                assert isinstance(model, Workshop)
+                s.workshop = model
+                continue
+            docs: dict[str, Any] = getattr(s, table)
+            if table == "votes":
+                old = docs.get(doc_id)
+                if old is not None:
+                    s._count(old, -1)
+                if model is not None:
+                    assert isinstance(model, Vote)
+                    s._count(model, +1)
+            if table == "participants" and isinstance(model, Participant) and model.token_hash:
+                s.by_token_hash[model.token_hash] = model.id
+            if model is None:
+                docs.pop(doc_id, None)
+            else:
+                docs[doc_id] = model
+        return future

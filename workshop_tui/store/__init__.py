@@ -1,0 +1,5 @@
+"""Durable storage: TinyDB snapshot files plus a CRC-framed journal, written by one group committer."""
+
+from workshop_tui.store.workshop_store import LoadReport, WorkshopStore
+
+__all__ = ["LoadReport", "WorkshopStore"]
