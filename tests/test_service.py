@@ -192,7 +192,7 @@ async def test_preferences_only_in_teams_phase_and_valid(service: WorkshopServic
         await service.set_phase(code, phase)
     with pytest.raises(Invalid, match="only once"):
         await service.set_preferences(code, p.id, [idea.id, idea.id])
-    with pytest.raises(Invalid, match="no idea"):
+    with pytest.raises(Invalid, match="not one of the ideas"):
         await service.set_preferences(code, p.id, ["nope"])
     pref = await service.set_preferences(code, p.id, [idea.id])
     assert pref.idea_ids == [idea.id]

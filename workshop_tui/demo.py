@@ -109,11 +109,12 @@ async def build_demo(service: WorkshopService) -> Workshop:
     await service.set_voting(code, voting_open=False, results_revealed=True)
     await service.set_phase(code, Phase.TEAMS)
     top = [idea.id for idea, _ in service.ranking(code)[:4]]
+    await service.set_team_candidates(code, idea_ids=top)
     for participant, _ in people[:-2]:  # two people rank nothing: they are placed too
         ranking = top[:]
         rnd.shuffle(ranking)
         await service.set_preferences(code, participant.id, ranking[:3])
-    teams, _ = await service.form_teams(code, idea_ids=top)
+    teams, _ = await service.form_teams(code)
     await service.set_phase(code, Phase.BACKLOG)
     items = await service.convert_to_backlog(code)
     today = dt.datetime.now(dt.UTC).date()

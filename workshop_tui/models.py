@@ -116,6 +116,9 @@ class Workshop(_Strict):
     phase: Phase = Phase.LOBBY
     voting_open: bool = False
     results_revealed: bool = False
+    team_candidates: list[str] = Field(
+        default_factory=list, description="the ideas teams form around; participants rank these"
+    )
     settings: Settings = Field(default_factory=Settings)
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)

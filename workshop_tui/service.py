@@ -248,6 +248,8 @@ class WorkshopService:
             allowed = ", ".join(sorted(p.value for p in allowed_targets(current)))
             raise Conflict(f"cannot go from {current.value} to {target.value}; from here: {allowed}")
         update: dict[str, Any] = {"phase": target, "updated_at": utcnow()}
+        if target == Phase.TEAMS and not self._candidates_still_valid(state):
+            update["team_candidates"] = self.candidate_ideas(state.code)
         if target == Phase.VOTE:
             update["voting_open"] = True
             if current in (Phase.GROUP, Phase.IDEATE):
@@ -646,10 +648,10 @@ class WorkshopService:
         self._require_phase(state, [Phase.TEAMS], "rank ideas for teams")
         if len(set(idea_ids)) != len(idea_ids):
             raise Invalid("each idea can appear only once in a ranking")
+        allowed = set(state.workshop.team_candidates) or {i for i, idea in state.ideas.items() if idea.visible}
         for idea_id in idea_ids:
-            idea = state.ideas.get(idea_id)
-            if idea is None or not idea.visible:
-                raise Invalid(f"no idea {idea_id!r} to rank")
+            if idea_id not in allowed:
+                raise Invalid(f"idea {idea_id!r} is not one of the ideas teams form around")
         try:
             pref = Preference(id=participant_id, workshop_id=state.id, participant_id=participant_id, idea_ids=idea_ids)
         except ValidationError as exc:
@@ -675,6 +677,28 @@ class WorkshopService:
             return list(idea_ids)
         count = team_count if team_count is not None else self.default_team_count(code)
         return [idea.id for idea, _ in self.ranking(code)[:count]]
+
+    def _candidates_still_valid(self, state: WorkshopState) -> bool:
+        chosen = state.workshop.team_candidates
+        return bool(chosen) and all(i in state.ideas and state.ideas[i].visible for i in chosen)
+
+    async def set_team_candidates(
+        self, code: str, *, idea_ids: list[str] | None = None, team_count: int | None = None
+    ) -> Workshop:
+        """Choose the ideas people rank and teams form around (default: the top ideas by dots)."""
+        state = self.state(code)
+        self._require_phase(state, [Phase.TEAMS], "choose the ideas for teams")
+        if team_count is not None and team_count < 1:
+            raise Invalid("team_count must be at least 1")
+        chosen = self.candidate_ideas(code, team_count, idea_ids)
+        if not chosen:
+            raise Invalid("there are no ideas on the wall to form teams around")
+        updated = state.workshop.model_copy(update={"team_candidates": chosen, "updated_at": utcnow()})
+        change = Change(state)
+        change.put("workshop", updated)
+        await change.commit()
+        self._emit(state, ev.WorkshopUpdated, workshop=updated)
+        return updated
 
     def default_team_count(self, code: str) -> int:
         """As many teams as the room fills at a middling size, within what the size bounds allow."""
@@ -708,7 +732,10 @@ class WorkshopService:
             raise Invalid(f"team sizes must satisfy 1 <= min_size <= max_size (got {low} and {high})")
         if team_count is not None and team_count < 1:
             raise Invalid("team_count must be at least 1")
-        candidates = self.candidate_ideas(code, team_count, idea_ids)
+        if idea_ids is None and team_count is None and self._candidates_still_valid(state):
+            candidates = list(state.workshop.team_candidates)
+        else:
+            candidates = self.candidate_ideas(code, team_count, idea_ids)
         if not candidates:
             raise Invalid("there are no ideas on the wall to form teams around")
         people = [
