@@ -91,9 +91,7 @@ def skip_reason(interface: str, address: str, has_default_route: bool) -> str | 
     return None
 
 
-def rank_candidates(
-    interfaces: Iterable[tuple[str, str]], default_routes: Mapping[str, int]
-) -> list[Candidate]:
+def rank_candidates(interfaces: Iterable[tuple[str, str]], default_routes: Mapping[str, int]) -> list[Candidate]:
     """Usable ``(interface, address)`` pairs, best first.
 
     Order: default-route interface first (lowest metric first), VPN tunnels last, IPv4 before IPv6,

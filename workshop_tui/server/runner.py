@@ -1,0 +1,167 @@
+"""Run uvicorn inside an event loop someone else owns (Textual's, or the headless `serve` loop).
+
+Facts this follows (design.md section 2): uvicorn replaces SIGINT/SIGTERM handlers inside
+``serve()`` and re-raises them, so ``capture_signals`` is a no-op here; if uvicorn binds the port
+itself a busy port calls ``sys.exit(3)``, so the socket is bound here first, with ``IPPROTO_TCP``
+(without it TCP_NODELAY is lost and throughput drops ~7x); ``log_config=None`` keeps uvicorn from
+printing over the TUI; SSE streams are ended before the server stops, or shutdown hangs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable, Generator
+from typing import Any
+
+import uvicorn
+
+from workshop_tui.errors import WorkshopError
+from workshop_tui.ids import new_token
+from workshop_tui.netaddr import choose_host, join_url
+from workshop_tui.service import WorkshopService
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 8765
+ENV_ADMIN_TOKEN = "WORKSHOP_TUI_ADMIN_TOKEN"
+
+
+class ServerError(WorkshopError):
+    status = 500
+    kind = "server_error"
+
+
+class PortInUse(ServerError):
+    kind = "port_in_use"
+
+
+class _QuietServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        # The host owns the signals: Textual quits cleanly on them, `serve` stops on them.
+        yield
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket, or a clear error (never ``sys.exit``) when the port is taken."""
+    wildcard = host in ("", "0.0.0.0", "::", "[::]")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6 and wildcard:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        sock.bind((host.strip("[]") or "0.0.0.0", port))
+        sock.listen(2048)
+        sock.setblocking(False)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUse(
+                f"port {port} is already in use by another program; choose another with --port (0 picks a free one)",
+                {"port": port},
+            ) from None
+        raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
+
+
+AppFactory = Callable[["ParticipantServer"], Any]
+
+
+class ParticipantServer:
+    """The HTTP server for phones and tools, started and stopped by its host."""
+
+    def __init__(
+        self,
+        service: WorkshopService,
+        *,
+        host: str = "0.0.0.0",
+        port: int = DEFAULT_PORT,
+        public_url: str | None = None,
+        admin_token: str | None = None,
+        app_factory: AppFactory | None = None,
+    ) -> None:
+        self.service = service
+        self.host = host
+        self.port = port
+        self.public_url = public_url
+        self.admin_token = admin_token or os.environ.get(ENV_ADMIN_TOKEN) or new_token()
+        self._app_factory = app_factory
+        self._server: _QuietServer | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._before_stop: list[Callable[[], Awaitable[None]]] = []
+        self.app: Any = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    @property
+    def public_host(self) -> str:
+        return choose_host(self.host)
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.public_host
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+
+    def join_url(self, code: str) -> str:
+        """What the QR code encodes: upper case (QR alphanumeric mode) unless a public URL is set."""
+        return join_url(self.public_host, self.port, code, self.public_url)
+
+    def on_stop(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run ``callback`` before the server stops (the SSE broker ends its streams here)."""
+        self._before_stop.append(callback)
+
+    async def start(self) -> None:
+        if self.running:
+            return
+        sock = bind_socket(self.host, self.port)
+        self.port = sock.getsockname()[1]
+        if self._app_factory is None:
+            from workshop_tui.server.app import create_app
+
+            self.app = create_app(self)
+        else:
+            self.app = self._app_factory(self)
+        config = uvicorn.Config(
+            self.app,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=3,
+            timeout_keep_alive=30,
+            proxy_headers=False,
+            server_header=False,
+        )
+        self._server = _QuietServer(config)
+        self._task = asyncio.get_running_loop().create_task(self._server.serve(sockets=[sock]), name="uvicorn")
+        while not self._server.started:
+            if self._task.done():
+                exc = self._task.exception()
+                raise ServerError(f"the participant server did not start: {exc}")
+            await asyncio.sleep(0.01)
+        log.info("participant server listening on %s:%s", self.host, self.port)
+
+    async def stop(self) -> None:
+        if self._server is None or self._task is None:
+            return
+        for callback in self._before_stop:
+            with contextlib.suppress(Exception):
+                await callback()
+        self._server.should_exit = True
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
+        except TimeoutError:
+            self._server.force_exit = True
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._task, timeout=2)
+        self._server = None
+        self._task = None
