@@ -23,9 +23,7 @@ TARGET_SECONDS = 1.0
 T = TypeVar("T")
 
 
-def make_room(
-    people: int, ideas: int, seed: int, *, indifferent: bool = False
-) -> tuple[list[Person], list[str]]:
+def make_room(people: int, ideas: int, seed: int, *, indifferent: bool = False) -> tuple[list[Person], list[str]]:
     rng = random.Random(seed)
     candidates = [f"idea{j:03}" for j in range(ideas)]
     weights = [1 / (j + 1) for j in range(ideas)]  # Zipf-like popularity

@@ -224,9 +224,7 @@ async def test_widget_centres_the_symbol_in_a_larger_region() -> None:
     assert lines[top].text == " " * left + UPPER_HALF * n + " " * (100 - n - left)
 
 
-@pytest.mark.parametrize(
-    ("size", "expected_scale"), [((80, 24), 1), ((60, 20), 1), ((100, 40), 2), ((200, 60), 2)]
-)
+@pytest.mark.parametrize(("size", "expected_scale"), [((80, 24), 1), ((60, 20), 1), ((100, 40), 2), ((200, 60), 2)])
 async def test_auto_scale_picks_the_largest_that_fits(size: tuple[int, int], expected_scale: int) -> None:
     app = QRApp(URL, scale=0, theme="textual-dark")
     async with app.run_test(size=size) as pilot:
@@ -256,9 +254,7 @@ async def test_changing_data_resizes_and_redraws() -> None:
 
 
 @pytest.mark.parametrize("theme", THEMES)
-@pytest.mark.parametrize(
-    ("scale", "size"), [(1, (100, 40)), (2, (200, 60)), (0, (80, 24)), (0, (200, 60))], ids=str
-)
+@pytest.mark.parametrize(("scale", "size"), [(1, (100, 40)), (2, (200, 60)), (0, (80, 24)), (0, (200, 60))], ids=str)
 async def test_screenshot_decodes_to_the_url(theme: str, scale: int, size: tuple[int, int]) -> None:
     svg = await screenshot(URL, scale=scale, theme=theme, size=size)
     assert decode(rasterize(svg, "blocks")) == [URL]

@@ -79,9 +79,7 @@ def coverage(plan: TeamPlan, people: list[Person]) -> int:
 def spread(plan: TeamPlan, people: list[Person]) -> tuple[int, int]:
     """(distinct (team, skill) pairs, minus pairs of teammates sharing a skill): higher is better."""
     skills = {p.id: {" ".join(s.split()).casefold() for s in p.skills} for p in people}
-    clashes = sum(
-        len(skills[x] & skills[y]) for t in plan.teams for x, y in itertools.combinations(t.member_ids, 2)
-    )
+    clashes = sum(len(skills[x] & skills[y]) for t in plan.teams for x, y in itertools.combinations(t.member_ids, 2))
     return coverage(plan, people), -clashes
 
 
@@ -113,9 +111,7 @@ def check_plan(plan: TeamPlan, people: list[Person], candidates: list[str], lo: 
 
 
 @st.composite
-def rooms(
-    draw: st.DrawFn, max_people: int = 7, max_ideas: int = 3
-) -> tuple[list[Person], list[str], int, int]:
+def rooms(draw: st.DrawFn, max_people: int = 7, max_ideas: int = 3) -> tuple[list[Person], list[str], int, int]:
     k = draw(st.integers(1, max_ideas))
     candidates = [f"idea{j}" for j in range(k)]
     pool = [*candidates, "not-a-candidate"]
@@ -209,9 +205,7 @@ def test_optimal_against_milp_on_larger_rooms(seed: int) -> None:
     candidates = [f"i{j}" for j in range(k)]
     n = rng.randint(20, 60)
     people = [
-        Person(
-            id=f"p{i:03}", ranking=rng.sample(candidates[: max(2, k // 2)] + candidates, rng.randint(0, 4))
-        )
+        Person(id=f"p{i:03}", ranking=rng.sample(candidates[: max(2, k // 2)] + candidates, rng.randint(0, 4)))
         for i in range(n)
     ]
     lo = rng.randint(1, n // k)
@@ -245,9 +239,7 @@ def test_huge_rooms_keep_preferences_exact_without_the_evenness_tier(
 
 @settings(max_examples=100, deadline=None)
 @given(rooms(max_people=9), st.randoms(use_true_random=False))
-def test_deterministic_whatever_the_order(
-    room: tuple[list[Person], list[str], int, int], rnd: random.Random
-) -> None:
+def test_deterministic_whatever_the_order(room: tuple[list[Person], list[str], int, int], rnd: random.Random) -> None:
     people, candidates, lo, hi = room
     if not feasible(len(people), len(candidates), lo, hi):
         return

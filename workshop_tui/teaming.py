@@ -206,9 +206,7 @@ class InfeasibleTeams(ValueError):
         self.suggested_team_count = suggested_team_count
 
 
-def form_teams(
-    people: Iterable[Person], candidate_ids: Sequence[str], min_size: int, max_size: int
-) -> TeamPlan:
+def form_teams(people: Iterable[Person], candidate_ids: Sequence[str], min_size: int, max_size: int) -> TeamPlan:
     """One team per candidate idea, everyone in exactly one team, sizes within [min_size, max_size].
 
     Raises InfeasibleTeams when that is impossible or the request is malformed.
@@ -223,9 +221,7 @@ def form_teams(
     return _plan(roster, candidates, cost, team_of, skill_names, has_skill, min_size, max_size)
 
 
-def top_candidates(
-    dots_by_idea: Mapping[str, int], posted_at: Mapping[str, dt.datetime], team_count: int
-) -> list[str]:
+def top_candidates(dots_by_idea: Mapping[str, int], posted_at: Mapping[str, dt.datetime], team_count: int) -> list[str]:
     """The ``team_count`` ideas with most dots; ties: earliest posted (unknown times last), then id."""
     if team_count < 0:
         raise ValueError("team_count cannot be negative")
@@ -278,9 +274,7 @@ def _too_few(n: int, k: int, a: int, b: int) -> InfeasibleTeams:
     else:
         msg = f"{_plural(n, 'person', 'people')} cannot fill {_plural(k, 'team')} of at least {a}"
         hint = f"use at most {_plural(most, 'team')}, or {size_hint}" if fits else f"use {size_hint}"
-    return InfeasibleTeams(
-        f"{msg}: {hint}", people=n, team_count=k, suggested_team_count=most if fits else None
-    )
+    return InfeasibleTeams(f"{msg}: {hint}", people=n, team_count=k, suggested_team_count=most if fits else None)
 
 
 def _too_many(n: int, k: int, a: int, b: int) -> InfeasibleTeams:
@@ -289,9 +283,7 @@ def _too_many(n: int, k: int, a: int, b: int) -> InfeasibleTeams:
     size_hint = f"a maximum team size of {-(-n // k)}"
     msg = f"{_plural(n, 'person', 'people')} do not fit in {_plural(k, 'team')} of at most {b}"
     hint = f"use at least {_plural(least, 'team')}, or {size_hint}" if fits else f"use {size_hint}"
-    return InfeasibleTeams(
-        f"{msg}: {hint}", people=n, team_count=k, suggested_team_count=least if fits else None
-    )
+    return InfeasibleTeams(f"{msg}: {hint}", people=n, team_count=k, suggested_team_count=least if fits else None)
 
 
 # --- solving ----------------------------------------------------------------------------------
@@ -321,9 +313,7 @@ def _assign(cost: IntArray, min_size: int, max_size: int) -> IntArray:
     optional = min(max_size - min_size, spare)  # no team can use more optional slots than this
     teams = np.arange(k, dtype=np.int64)
     slot_team = np.concatenate([np.repeat(teams, min_size), np.repeat(teams, optional)])
-    slot_rank = np.concatenate(
-        [np.zeros(k * min_size, np.int64), np.tile(np.arange(optional, dtype=np.int64), k)]
-    )
+    slot_rank = np.concatenate([np.zeros(k * min_size, np.int64), np.tile(np.arange(optional, dtype=np.int64), k)])
     mandatory = np.arange(slot_team.size) < k * min_size
     # With the mandatory slots full, exactly `spare` optional slots are filled, each r < optional.
     big = spare * max(optional - 1, 0) + 1
@@ -452,9 +442,7 @@ def _plan(
         champion = None
         if members.size:
             champion = roster[int(members[np.argmin(cost[members, j])])].id  # argmin: first = lowest id
-        teams.append(
-            PlannedTeam(idea_id=idea, member_ids=[roster[m].id for m in members], champion_id=champion)
-        )
+        teams.append(PlannedTeam(idea_id=idea, member_ids=[roster[m].id for m in members], champion_id=champion))
         per_skill = has[members].sum(axis=0)
         team_stats.append(
             TeamStats(
@@ -476,9 +464,7 @@ def _plan(
     ]
     coverage.sort(key=lambda cov: (-cov.people, cov.skill))
     choices = _choice_counts(ranks, k)
-    shares = ChoiceShares(
-        **{field: (getattr(choices, field) / n if n else 0.0) for field in ChoiceShares.model_fields}
-    )
+    shares = ChoiceShares(**{field: (getattr(choices, field) / n if n else 0.0) for field in ChoiceShares.model_fields})
     stats = PlanStats(
         people=n,
         total_cost=int(ranks.sum()),

@@ -30,9 +30,7 @@ DARK = Style(color=BLACK, bgcolor=BLACK)
 LIGHT = Style(color=WHITE, bgcolor=WHITE)
 # Scale 1 cells, keyed by (upper module dark, lower module dark).
 _HALF_CELLS: dict[tuple[bool, bool], Segment] = {
-    (top, bottom): Segment(
-        UPPER_HALF, Style(color=BLACK if top else WHITE, bgcolor=BLACK if bottom else WHITE)
-    )
+    (top, bottom): Segment(UPPER_HALF, Style(color=BLACK if top else WHITE, bgcolor=BLACK if bottom else WHITE))
     for top in (False, True)
     for bottom in (False, True)
 }
@@ -131,9 +129,7 @@ class QRCode(Widget):
         upper = self._matrix[2 * row]
         # The symbol has an odd number of rows: the last line's lower half extends the quiet zone.
         lower = self._matrix[2 * row + 1] if 2 * row + 1 < self.modules else [False] * self.modules
-        return Strip(
-            [_HALF_CELLS[top, bottom] for top, bottom in zip(upper, lower, strict=True)], self.modules
-        )
+        return Strip([_HALF_CELLS[top, bottom] for top, bottom in zip(upper, lower, strict=True)], self.modules)
 
     def _scale2_line(self, row: int) -> Strip:
         dark = Segment("  ", DARK)
