@@ -1,0 +1,120 @@
+"""new, list, templates, demo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from workshop_tui.commands import emit_json
+from workshop_tui.errors import WorkshopError
+from workshop_tui.service import WorkshopService
+from workshop_tui.state import WorkshopState
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("new", help="create a workshop")
+    p.add_argument("title")
+    p.add_argument("--template", help="template id (see `workshop-tui templates`)")
+    p.add_argument("--prompt", help="the challenge prompt (default: the template's)")
+    p.add_argument("--json", action="store_true", help="print one JSON line")
+    p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser("list", help="list workshops")
+    p.add_argument("--json", action="store_true", help="print one JSON line per workshop")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("templates", help="list workshop templates")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_templates)
+
+    p = sub.add_parser("demo", help="add the demo workshop (a full session) to the data directory")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_demo)
+
+
+async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
+    async with WorkshopService(data_dir) as service:
+        report_messages(service)
+        workshop = await service.create_workshop(args.title, template=args.template, prompt=args.prompt)
+    if args.json:
+        emit_json(
+            {
+                "code": workshop.code,
+                "id": workshop.id,
+                "title": workshop.title,
+                "template": workshop.template,
+                "phase": workshop.phase.value,
+            }
+        )
+    else:
+        print(f"Created {workshop.title!r}: join code {workshop.code}")
+    return 0
+
+
+def report_messages(service: WorkshopService) -> None:
+    """Recovery notes (files set aside, ...) go to stderr, one line each."""
+    for message in service.messages:
+        print(f"workshop-tui: {message}", file=sys.stderr)
+
+
+def summary(state: WorkshopState) -> dict[str, Any]:
+    w = state.workshop
+    return {
+        "code": w.code,
+        "id": w.id,
+        "title": w.title,
+        "phase": w.phase.value,
+        "participants": len(state.participants),
+        "ideas": sum(1 for i in state.ideas.values() if i.visible),
+        "dots": state.dots_cast(),
+        "last_activity": state.last_activity().isoformat(),
+    }
+
+
+async def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
+    service = WorkshopService(data_dir, read_only=True).open()
+    report_messages(service)
+    rows = [summary(s) for s in service.states()]
+    if args.json:
+        for row in rows:
+            emit_json(row)
+    elif not rows:
+        print(f"No workshops yet in {data_dir}. Try `workshop-tui demo` or `workshop-tui new TITLE`.")
+    else:
+        print(f"{'CODE':6} {'PHASE':8} {'PEOPLE':>6} {'NOTES':>5} {'DOTS':>5}  TITLE")
+        for r in rows:
+            counts = f"{r['participants']:>6} {r['ideas']:>5} {r['dots']:>5}"
+            print(f"{r['code']:6} {r['phase']:8} {counts}  {r['title']}")
+    return 0
+
+
+async def cmd_templates(args: argparse.Namespace, data_dir: Path) -> int:
+    from workshop_tui.templates import templates
+
+    for t in templates().values():
+        if args.json:
+            emit_json({"id": t.id, "name": t.name, "description": t.description})
+        else:
+            print(f"{t.id:26} {t.name}: {t.description}")
+    return 0
+
+
+async def cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
+    from workshop_tui.demo import DEMO_CODE, build_demo
+
+    async with WorkshopService(data_dir) as service:
+        report_messages(service)
+        try:
+            workshop = service.state(DEMO_CODE).workshop
+            created = False
+        except WorkshopError:
+            workshop = await build_demo(service)
+            created = True
+    if args.json:
+        emit_json({"code": workshop.code, "id": workshop.id, "title": workshop.title, "created": created})
+    else:
+        verb = "Added" if created else "Already here:"
+        print(f"{verb} the demo workshop {workshop.title!r}, code {workshop.code}")
+    return 0
