@@ -1,0 +1,46 @@
+"""The strip across the top of every session screen: title, join code, phase and live counts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from screens.events import DomainEvents
+from workshop_tui.service import WorkshopService
+
+
+class SessionBar(Horizontal):
+    DEFAULT_CSS = """
+    SessionBar { height: 1; background: $panel; color: $foreground; }
+    SessionBar > .title { width: 1fr; text-style: bold; padding: 0 1; }
+    SessionBar > .status { width: auto; padding: 0 1; }
+    """
+
+    def __init__(self, service: WorkshopService, code: str) -> None:
+        super().__init__()
+        self.service = service
+        self.code = code
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="title", markup=False)
+        yield Static(classes="status", markup=False)
+
+    def on_mount(self) -> None:
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        state = self.service.state(self.code)
+        w = state.workshop
+        notes = sum(1 for i in state.ideas.values() if i.visible)
+        self.query_one(".title", Static).update(Text(w.title))
+        status = Text()
+        status.append(f" {w.code} ", style="bold reverse")
+        status.append(f"  {w.phase.value.upper()}  ", style="bold")
+        status.append(f"{len(state.participants)} people · {notes} notes · {state.dots_cast()} dots")
+        self.query_one(".status", Static).update(status)
+
+    def on_domain_events(self, message: DomainEvents) -> None:
+        if message.for_workshop(self.service.state(self.code).id):
+            self.refresh_counts()
