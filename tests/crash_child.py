@@ -1,6 +1,6 @@
 """Child process of the crash test: writes under load and prints each id once its write returned.
 
-Usage: python -m tests.crash_child DATA_DIR CODE
+Usage: python -m tests.crash_child DATA_DIR CODE [SNAPSHOT_AFTER_BYTES]
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from workshop_tui.models import Source
 from workshop_tui.service import WorkshopService
+from workshop_tui.store import workshop_store
 
 
 async def writer(service: WorkshopService, code: str, n: int) -> None:
@@ -31,6 +32,8 @@ async def writer(service: WorkshopService, code: str, n: int) -> None:
 
 async def main() -> None:
     data_dir, code = Path(sys.argv[1]), sys.argv[2]
+    if len(sys.argv) > 3:  # small snapshots, so kills also land during snapshot writes and rotation
+        workshop_store.SNAPSHOT_AFTER_BYTES = int(sys.argv[3])
     service = WorkshopService(data_dir).open()
     os.write(1, b"ready\n")
     await asyncio.gather(*(writer(service, code, n) for n in range(40)))

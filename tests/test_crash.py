@@ -32,14 +32,14 @@ def test_sigkill_under_load_loses_no_acknowledged_write(tmp_path: Path, run: int
     data_dir = tmp_path / "data"
     code = asyncio.run(prepare(data_dir))
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.crash_child", str(data_dir), code],
+        [sys.executable, "-m", "tests.crash_child", str(data_dir), code, *(["20000"] if run % 2 else [])],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     assert child.stdout is not None
     assert child.stdout.readline() == b"ready\n"
-    time.sleep(random.Random(run).uniform(0.1, 0.8))
+    time.sleep(random.Random(run).uniform(0.1, 1.0))
     child.send_signal(signal.SIGKILL)
     out, err = child.communicate(timeout=30)
     assert child.returncode == -signal.SIGKILL, err.decode()

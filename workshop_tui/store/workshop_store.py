@@ -131,7 +131,9 @@ class WorkshopStore:
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._closing = False
-        self._executor: ThreadPoolExecutor | None = None
+        self._executor: ThreadPoolExecutor | None = None  # journal appends
+        self._snapshotter: ThreadPoolExecutor | None = None  # snapshots, so they never hold up appends
+        self._snapshot_task: asyncio.Future[None] | None = None
         self._writer: journal.JournalWriter | None = None
 
     # ----------------------------------------------------------------------------- opening
@@ -282,7 +284,7 @@ class WorkshopStore:
                         if not fut.done():
                             fut.set_result(None)
                     if self._writer is not None and self._writer.size >= SNAPSHOT_AFTER_BYTES:
-                        await self._snapshot_async(loop)
+                        self._start_snapshot(loop)
             elif batch:
                 for _, fut in batch:
                     if not fut.done():
@@ -303,23 +305,43 @@ class WorkshopStore:
         # Serialised on the event loop: the tables are only ever mutated there.
         return self.seq, orjson.dumps(tinydb_document(self.seq, self.tables))
 
-    async def _snapshot_async(self, loop: asyncio.AbstractEventLoop) -> None:
-        seq, data = self._capture()
-        try:
-            await loop.run_in_executor(self._executor, self._install_snapshot, seq, data)
-        except OSError as exc:
-            self._fail(exc)
-
-    def _snapshot_now(self) -> None:
-        seq, data = self._capture()
-        self._install_snapshot(seq, data)
-
-    def _install_snapshot(self, seq: int, data: bytes) -> None:
-        write_atomic(self.directory / _snapshot_name(seq), data)
+    def _rotate(self, seq: int) -> None:
+        """Later records go to a new segment named after snapshot ``seq``. Only between appends."""
         if self._writer is not None:
             self._writer.close()
             self._writer = None
         self._snapshot_seq = seq
+
+    def _start_snapshot(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Write a snapshot in the background while the journal keeps taking appends.
+
+        The old segments hold records up to ``seq`` and stay until the snapshot is durable, so a
+        crash mid-snapshot recovers from the previous snapshot plus every segment.
+        """
+        if self._snapshot_task is not None and not self._snapshot_task.done():
+            return
+        seq, data = self._capture()
+        self._rotate(seq)
+        if self._snapshotter is None:
+            self._snapshotter = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"snap-{self.directory.name}")
+        task = loop.run_in_executor(self._snapshotter, self._install_snapshot, seq, data)
+        task.add_done_callback(self._snapshot_done)
+        self._snapshot_task = task
+
+    def _snapshot_done(self, task: asyncio.Future[None]) -> None:
+        exc = task.exception()
+        if isinstance(exc, OSError):
+            self._fail(exc)
+        elif exc is not None:
+            log.error("%s: snapshot failed: %s", self.directory.name, exc)
+
+    def _snapshot_now(self) -> None:
+        seq, data = self._capture()
+        self._rotate(seq)
+        self._install_snapshot(seq, data)
+
+    def _install_snapshot(self, seq: int, data: bytes) -> None:
+        write_atomic(self.directory / _snapshot_name(seq), data)
         self._prune()
 
     @classmethod
@@ -350,19 +372,21 @@ class WorkshopStore:
             self._wake.set()
             await self._task
             self._task = None
+        if self._snapshot_task is not None:
+            await asyncio.gather(self._snapshot_task, return_exceptions=True)
         if not self.read_only and self.failed is None and self.seq != self._snapshot_seq:
             loop = asyncio.get_running_loop()
             seq, data = self._capture()
+            self._rotate(seq)
             try:
                 await loop.run_in_executor(self._executor, self._install_snapshot, seq, data)
             except OSError as exc:
                 self._fail(exc)
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
-            self._executor = None
+        self._rotate(self._snapshot_seq)
+        for executor in (self._executor, self._snapshotter):
+            if executor is not None:
+                executor.shutdown(wait=True)
+        self._executor = self._snapshotter = None
 
 
 def _reason(exc: BaseException) -> str:
