@@ -67,7 +67,7 @@ class ExportDialog(ModalScreen[Path | None]):
     @property
     def fmt(self) -> ExportFormat:
         value = self.query_one("#format", Select).value
-        return value if value in FORMATS else "md"  # type: ignore[return-value]
+        return value if value in FORMATS else "md"
 
     def _default_destination(self) -> str:
         by_department = self.query_one("#by-department", Switch).value
