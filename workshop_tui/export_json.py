@@ -6,11 +6,25 @@ Participant tokens (and their hashes) and the admin token never appear in it.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from decimal import Decimal
 from typing import Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
-from workshop_tui.models import BacklogItem, Idea, Name, ShortText, Team, Theme, Vote, Workshop, utcnow
+from workshop_tui.models import (
+    BacklogItem,
+    BudgetStatus,
+    Idea,
+    Name,
+    ShortText,
+    Team,
+    Theme,
+    Vote,
+    Workshop,
+    utcnow,
+)
 from workshop_tui.state import WorkshopState
 
 FORMAT: Literal["workshop-tui.export"] = "workshop-tui.export"
@@ -70,3 +84,52 @@ def build_export(state: WorkshopState) -> ExportDocument:
         teams=sorted(state.teams.values(), key=lambda t: (t.idea_id, t.id)),
         backlog=sorted(state.backlog.values(), key=lambda b: (b.created_at, b.id)),
     )
+
+
+# ---------------------------------------------------------------------------------- derived views
+# Small read-only helpers shared by the CSV, Markdown and Decidim exports (all work on a document,
+# so an anonymized document is exported the same way as a full one).
+
+
+def dump_json(doc: ExportDocument) -> bytes:
+    """The document as indented UTF-8 JSON with a final newline (the CLI's and the TUI's output)."""
+    return orjson.dumps(doc.model_dump(mode="json", by_alias=True), option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def idea_dots(doc: ExportDocument) -> Counter[str]:
+    dots: Counter[str] = Counter()
+    for vote in doc.votes:
+        dots[vote.idea_id] += vote.dots
+    return dots
+
+
+def idea_status(idea: Idea) -> Literal["visible", "hidden", "deleted", "merged"]:
+    if idea.deleted:
+        return "deleted"
+    if idea.merged_into:
+        return "merged"
+    if idea.hidden:
+        return "hidden"
+    return "visible"
+
+
+def top_ideas(doc: ExportDocument, limit: int | None = None) -> list[tuple[Idea, int]]:
+    """Visible ideas by dots, most first; ties go to the earliest posted (as ``WorkshopService.ranking``)."""
+    dots = idea_dots(doc)
+    ranked = sorted(
+        ((i, dots[i.id]) for i in doc.ideas if idea_status(i) == "visible"),
+        key=lambda p: (-p[1], p[0].created_at, p[0].id),
+    )
+    return ranked if limit is None else ranked[:limit]
+
+
+def item_budget(item: BacklogItem) -> dict[BudgetStatus, Decimal]:
+    sums = {status: Decimal(0) for status in BudgetStatus}
+    for req in item.budget_requests:
+        sums[req.status] += req.amount
+    return sums
+
+
+def money(amount: Decimal) -> str:
+    """A decimal string with two decimals, never through a float: ``Decimal("450") -> "450.00"``."""
+    return f"{amount:.2f}"

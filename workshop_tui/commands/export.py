@@ -1,4 +1,4 @@
-"""export, schema."""
+"""export, import, schema."""
 
 from __future__ import annotations
 
@@ -9,34 +9,77 @@ from typing import Any
 
 import orjson
 
-from workshop_tui.commands import write_output
+from workshop_tui.commands import UsageError, emit_json, write_output
 from workshop_tui.commands.workshops import report_messages
 from workshop_tui.service import WorkshopService
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("export", help="export a workshop")
+    from workshop_tui.exports import FORMATS
+
+    p = sub.add_parser("export", help="export a workshop (JSON, CSV tables, Markdown report, Decidim results)")
     p.add_argument("code")
-    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("--format", choices=FORMATS, default="json")
     p.add_argument("--anonymize", action="store_true", help="replace names with stable pseudonyms")
-    p.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write to FILE instead of stdout (csv: a directory, one file per table)",
+    )
+    p.add_argument("--by-department", action="store_true", help="md: what each city department is asked for")
+    p.add_argument("--locale", help="decidim: the locale of the title/description columns (default en)")
     p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("import", help="restore a workshop from a JSON export (never overwrites one)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--as-new-code", action="store_true", help="import under a fresh join code (a copy if needed)")
+    p.add_argument("--json", action="store_true", help="print one JSON line")
+    p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the export format")
     p.set_defaults(handler=cmd_schema)
 
 
 async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
-    from workshop_tui.anonymize import anonymize
-    from workshop_tui.export_json import build_export
+    from workshop_tui.export_decidim import LOCALE_RE
+    from workshop_tui.exports import prepare, render, write_files
 
+    if args.by_department and args.format != "md":
+        raise UsageError("--by-department goes with --format md")
+    if args.locale is not None and args.format != "decidim":
+        raise UsageError("--locale goes with --format decidim")
+    locale = args.locale or "en"
+    if not LOCALE_RE.match(locale):
+        raise UsageError(f"--locale {locale!r} is not a locale code such as en, ca or pt-BR")
     service = WorkshopService(data_dir, read_only=True).open()
     report_messages(service)
-    doc = build_export(service.state(args.code))
-    if args.anonymize:
-        doc = anonymize(doc)
-    data = orjson.dumps(doc.model_dump(mode="json", by_alias=True), option=orjson.OPT_INDENT_2) + b"\n"
-    write_output(data, args.output)
+    doc = prepare(service.state(args.code), anonymized=args.anonymize)
+    files = render(doc, args.format, anonymized=args.anonymize, by_department=args.by_department, locale=locale)
+    if args.output is None:
+        data = files["ideas.csv"] if args.format == "csv" else next(iter(files.values()))
+        write_output(data, None)
+    elif args.format == "csv":
+        if args.output.exists() and not args.output.is_dir():
+            raise UsageError(f"-o {args.output}: csv needs a directory (one file per table), this is a file")
+        written = write_files(files, "csv", args.output)
+        print(f"Wrote {', '.join(sorted(files))} in {written}", file=sys.stderr)
+    else:
+        write_output(next(iter(files.values())), args.output)
+    return 0
+
+
+async def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
+    from workshop_tui.importer import read_export
+
+    doc = read_export(args.file)  # every check on the file happens before the data dir is touched
+    async with WorkshopService(data_dir) as service:
+        report_messages(service)
+        workshop = await service.import_export(doc, as_new_code=args.as_new_code)
+    if args.json:
+        emit_json({"code": workshop.code, "id": workshop.id, "title": workshop.title, "phase": workshop.phase.value})
+    else:
+        print(f"Imported {workshop.title!r}: code {workshop.code} (participants must join again to post or vote)")
     return 0
 
 

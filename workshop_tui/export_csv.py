@@ -1,0 +1,166 @@
+"""CSV tables of an export: one table per file, RFC 4180 (``csv`` module, CRLF line ends).
+
+Tables: ``ideas``, ``themes``, ``participants``, ``votes``, ``teams``, ``backlog``. Money is a decimal
+string with two decimals; lists inside a cell are joined with ``"; "``. Authors' names appear only
+when the workshop is not anonymous and the export is not anonymized; participants' names in an
+anonymized export are the pseudonyms.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from workshop_tui.backlog import needs_attention
+from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, money
+from workshop_tui.models import Ask, BudgetStatus
+
+TABLES = ("ideas", "themes", "participants", "votes", "teams", "backlog")
+
+IDEA_COLUMNS = ["id", "text", "theme", "source", "dots", "author", "status", "merged_into", "created_at"]
+THEME_COLUMNS = ["id", "name", "notes", "dots", "created_at"]
+PARTICIPANT_COLUMNS = ["id", "name", "skills", "dots_used", "team_id", "joined_at"]
+VOTE_COLUMNS = ["participant_id", "idea_id", "dots", "source"]
+TEAM_COLUMNS = ["id", "idea_id", "name", "members", "member_ids", "champion_id"]
+BACKLOG_COLUMNS = [
+    "id",
+    "title",
+    "status",
+    "owner",
+    "owner_public",
+    "team_id",
+    "idea_ids",
+    "dots",
+    "currency",
+    "requested",
+    "approved",
+    "rejected",
+    "spent",
+    "asks_count",
+    "asks",
+    "next_review",
+    "flags",
+    "created_at",
+    "updated_at",
+]
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return buf.getvalue()
+
+
+def _stamp(value: dt.datetime) -> str:
+    return value.isoformat()
+
+
+def ask_summary(ask: Ask) -> str:
+    detail = f": {ask.detail}" if ask.detail else ""
+    return f"{ask.kind.value} from {ask.department}{detail} ({ask.status.value})"
+
+
+def ideas_table(doc: ExportDocument, *, anonymized: bool = False) -> str:
+    themes = {t.id: t.name for t in doc.themes}
+    names = {p.id: p.name for p in doc.participants}
+    dots = idea_dots(doc)
+    hide_authors = anonymized or doc.workshop.settings.anonymous
+    rows = [
+        [
+            i.id,
+            i.text,
+            themes.get(i.theme_id or "", ""),
+            i.source.value,
+            dots[i.id],
+            "" if hide_authors or i.author_id is None else names.get(i.author_id, ""),
+            idea_status(i),
+            i.merged_into,
+            _stamp(i.created_at),
+        ]
+        for i in doc.ideas
+    ]
+    return to_csv(IDEA_COLUMNS, rows)
+
+
+def themes_table(doc: ExportDocument) -> str:
+    dots = idea_dots(doc)
+    notes: Counter[str] = Counter()
+    theme_dots: Counter[str] = Counter()
+    for idea in doc.ideas:
+        if idea.theme_id and idea_status(idea) == "visible":
+            notes[idea.theme_id] += 1
+            theme_dots[idea.theme_id] += dots[idea.id]
+    rows = [[t.id, t.name, notes[t.id], theme_dots[t.id], _stamp(t.created_at)] for t in doc.themes]
+    return to_csv(THEME_COLUMNS, rows)
+
+
+def participants_table(doc: ExportDocument) -> str:
+    used: Counter[str] = Counter()
+    for vote in doc.votes:
+        if vote.participant_id:
+            used[vote.participant_id] += vote.dots
+    team_of = {m: t.id for t in doc.teams for m in t.member_ids}
+    rows = [
+        [p.id, p.name, "; ".join(p.skills), used[p.id], team_of.get(p.id), _stamp(p.joined_at)]
+        for p in doc.participants
+    ]
+    return to_csv(PARTICIPANT_COLUMNS, rows)
+
+
+def votes_table(doc: ExportDocument) -> str:
+    return to_csv(VOTE_COLUMNS, ([v.participant_id, v.idea_id, v.dots, v.source] for v in doc.votes))
+
+
+def teams_table(doc: ExportDocument) -> str:
+    rows = [[t.id, t.idea_id, t.name, len(t.member_ids), "; ".join(t.member_ids), t.champion_id] for t in doc.teams]
+    return to_csv(TEAM_COLUMNS, rows)
+
+
+def backlog_table(doc: ExportDocument, *, now: dt.datetime | None = None) -> str:
+    """Budget totals per item; ``flags`` are the follow-up warnings as of ``now`` (default: the export time)."""
+    when = now or doc.exported_at
+    rows = []
+    for item in doc.backlog:
+        budget = item_budget(item)
+        rows.append(
+            [
+                item.id,
+                item.title,
+                item.status.value,
+                item.owner.name,
+                "yes" if item.owner.public else "no",
+                item.team_id,
+                "; ".join(item.idea_ids),
+                item.dots,
+                doc.workshop.settings.currency,
+                money(budget[BudgetStatus.REQUESTED]),
+                money(budget[BudgetStatus.APPROVED]),
+                money(budget[BudgetStatus.REJECTED]),
+                money(budget[BudgetStatus.SPENT]),
+                len(item.asks),
+                "; ".join(ask_summary(a) for a in item.asks),
+                item.next_review.isoformat() if item.next_review else "",
+                "; ".join(needs_attention(item, when)),
+                _stamp(item.created_at),
+                _stamp(item.updated_at),
+            ]
+        )
+    return to_csv(BACKLOG_COLUMNS, rows)
+
+
+def csv_tables(doc: ExportDocument, *, anonymized: bool = False, now: dt.datetime | None = None) -> dict[str, str]:
+    """File name -> CSV text, one per table."""
+    return {
+        "ideas.csv": ideas_table(doc, anonymized=anonymized),
+        "themes.csv": themes_table(doc),
+        "participants.csv": participants_table(doc),
+        "votes.csv": votes_table(doc),
+        "teams.csv": teams_table(doc),
+        "backlog.csv": backlog_table(doc, now=now),
+    }

@@ -1,0 +1,202 @@
+"""Reading a v1 export back: parse and check it fully before anything is written.
+
+``read_export`` turns a file into an :class:`ExportDocument` or raises :class:`Invalid` with one clear
+line (missing file, not JSON, not our format, a future version, a schema or reference error).
+``documents`` gives the store documents the service writes in one durable batch. Participants come
+back without tokens: their phones cannot reconnect to an imported workshop (they join again), and
+rankings for team formation (preferences) are not part of an export.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from workshop_tui.errors import Invalid
+from workshop_tui.export_json import FORMAT, VERSION, ExportDocument
+from workshop_tui.ids import new_id
+from workshop_tui.models import Participant, Source, TableName, Vote
+from workshop_tui.state import vote_id
+
+#: The workshop id names its directory, so it must be a plain name.
+SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _validation_line(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+    return f"{where}: {str(err['msg']).removeprefix('Value error, ')}{more}"
+
+
+def parse_export(data: bytes, source: str = "the file") -> ExportDocument:
+    try:
+        raw = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise Invalid(f"{source} is not valid JSON ({exc})") from None
+    if not isinstance(raw, dict):
+        raise Invalid(f"{source} is not a workshop-tui export: expected a JSON object")
+    if raw.get("format") != FORMAT:
+        raise Invalid(f"{source} is not a workshop-tui export: format is {raw.get('format')!r}, expected {FORMAT!r}")
+    version = raw.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        raise Invalid(
+            f"{source} is export version {version}; this workshop-tui reads version {VERSION}: upgrade workshop-tui"
+        )
+    if version != VERSION:
+        raise Invalid(f"{source} has an unknown export version {version!r} (expected {VERSION})")
+    try:
+        doc = ExportDocument.model_validate(raw)
+    except ValidationError as exc:
+        raise Invalid(f"{source} does not match the export schema: {_validation_line(exc)}") from None
+    check_references(doc, source)
+    return doc
+
+
+def read_export(path: Path) -> ExportDocument:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise Invalid(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise Invalid(f"{path} is a directory, not an export file") from None
+    except OSError as exc:
+        raise Invalid(f"cannot read {path}: {exc.strerror or exc}") from None
+    return parse_export(data, str(path))
+
+
+def check_references(doc: ExportDocument, source: str = "the export") -> None:
+    """Every id a document refers to exists, and everything belongs to the one workshop."""
+    w = doc.workshop
+    problems: list[str] = []
+    if not SAFE_ID.match(w.id):
+        problems.append(f"workshop id {w.id!r} is not a plain id (letters, digits, - and _)")
+    if not w.code.strip() or w.code != w.code.strip().upper():
+        problems.append(f"join code {w.code!r} must be upper case")
+    people = {p.id for p in doc.participants}
+    themes = {t.id for t in doc.themes}
+    ideas = {i.id for i in doc.ideas}
+    teams = {t.id for t in doc.teams}
+    for kind, found in (("participant", doc.participants), ("theme", doc.themes), ("idea", doc.ideas)):
+        ids = [x.id for x in found]
+        if len(set(ids)) != len(ids):
+            problems.append(f"duplicate {kind} ids")
+    for t in doc.themes:
+        if t.workshop_id != w.id:
+            problems.append(f"theme {t.id} belongs to another workshop")
+    for i in doc.ideas:
+        if i.workshop_id != w.id:
+            problems.append(f"idea {i.id} belongs to another workshop")
+        if i.theme_id is not None and i.theme_id not in themes:
+            problems.append(f"idea {i.id} has an unknown theme {i.theme_id}")
+        if i.author_id is not None and i.author_id not in people:
+            problems.append(f"idea {i.id} has an unknown author {i.author_id}")
+        if i.merged_into is not None and i.merged_into not in ideas:
+            problems.append(f"idea {i.id} is merged into an unknown idea {i.merged_into}")
+    seen_votes = set()
+    for v in doc.votes:
+        if v.idea_id not in ideas:
+            problems.append(f"a vote is on an unknown idea {v.idea_id}")
+        if v.participant_id is not None and v.participant_id not in people:
+            problems.append(f"a vote is by an unknown participant {v.participant_id}")
+        key = vote_id(v.participant_id, v.idea_id)
+        if key in seen_votes:
+            problems.append(f"two vote entries for {key}")
+        seen_votes.add(key)
+    for c in w.team_candidates:
+        if c not in ideas:
+            problems.append(f"team candidate {c} is not an idea")
+    for team in doc.teams:
+        if team.workshop_id != w.id:
+            problems.append(f"team {team.id} belongs to another workshop")
+        if team.idea_id not in ideas:
+            problems.append(f"team {team.id} forms around an unknown idea")
+        if any(m not in people for m in team.member_ids):
+            problems.append(f"team {team.id} has an unknown member")
+        if team.champion_id is not None and team.champion_id not in people:
+            problems.append(f"team {team.id} has an unknown champion")
+    for b in doc.backlog:
+        if b.workshop != w.id:
+            problems.append(f"backlog item {b.id} belongs to another workshop")
+        if any(i not in ideas for i in b.idea_ids):
+            problems.append(f"backlog item {b.id} refers to an unknown idea")
+        if b.team_id is not None and b.team_id not in teams:
+            problems.append(f"backlog item {b.id} refers to an unknown team")
+    if len({t.id for t in doc.teams}) != len(doc.teams) or len({b.id for b in doc.backlog}) != len(doc.backlog):
+        problems.append("duplicate team or backlog item ids")
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise Invalid(f"{source} is inconsistent: {problems[0]}{more}")
+
+
+def with_fresh_ids(doc: ExportDocument) -> ExportDocument:
+    """A copy of the workshop: every entity id replaced by a new one, all references followed.
+
+    Ids are replaced wherever a string equals one; ids of 16 characters or more are also replaced
+    inside free text (history entries such as "merged <id>: ...").
+    """
+    old = [doc.workshop.id]
+    old += [p.id for p in doc.participants] + [t.id for t in doc.themes] + [i.id for i in doc.ideas]
+    old += [t.id for t in doc.teams] + [b.id for b in doc.backlog]
+    mapping = {o: new_id() for o in dict.fromkeys(old)}
+    long_ids = [o for o in mapping if len(o) >= 16]
+    pattern = re.compile("|".join(re.escape(o) for o in sorted(long_ids, key=len, reverse=True))) if long_ids else None
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            if value in mapping:
+                return mapping[value]
+            return pattern.sub(lambda m: mapping[m.group(0)], value) if pattern else value
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    data = walk(doc.model_dump(mode="json", by_alias=True))
+    return ExportDocument.model_validate(data)
+
+
+def store_ops(doc: ExportDocument) -> list[list[Any]]:
+    """The store's put operations for an imported workshop (participants without tokens)."""
+    return [
+        ["p", table, doc_id, model.model_dump(mode="json", by_alias=True)] for table, doc_id, model in documents(doc)
+    ]
+
+
+def documents(doc: ExportDocument) -> list[tuple[TableName, str, BaseModel]]:
+    """The store documents of an imported workshop: (table, id, document)."""
+    w = doc.workshop
+    out: list[tuple[TableName, str, BaseModel]] = [("workshop", w.id, w)]
+    out += [
+        (
+            "participants",
+            p.id,
+            Participant(id=p.id, workshop_id=w.id, name=p.name, skills=p.skills, token_hash="", joined_at=p.joined_at),
+        )
+        for p in doc.participants
+    ]
+    out += [("themes", t.id, t) for t in doc.themes]
+    out += [("ideas", i.id, i) for i in doc.ideas]
+    out += [
+        (
+            "votes",
+            vote_id(v.participant_id, v.idea_id),
+            Vote(
+                id=vote_id(v.participant_id, v.idea_id),
+                workshop_id=w.id,
+                participant_id=v.participant_id,
+                idea_id=v.idea_id,
+                dots=v.dots,
+                source=Source(v.source),
+            ),
+        )
+        for v in doc.votes
+    ]
+    out += [("teams", t.id, t) for t in doc.teams]
+    out += [("backlog", b.id, b) for b in doc.backlog]
+    return out
