@@ -328,3 +328,13 @@ def promise_ledger(
         budget=budget_totals(mine, workshop.settings.budget_pool, workshop.settings.currency),
         asks_by_department=asks_by_department(mine),
     )
+
+
+def item_budget(item: BacklogItem) -> Decimal:
+    """What the item asks for in all: every request that was not rejected."""
+    return sum((r.amount for r in item.budget_requests if r.status != BudgetStatus.REJECTED), Decimal(0))
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """Two decimals and the currency, for people: ``1,800.00 EUR``. Never through a float."""
+    return f"{amount:,.2f} {currency}"
