@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import datetime as dt
+import shutil
 import sys
 import unicodedata
 from decimal import Decimal
@@ -123,8 +123,7 @@ def ledger_text(ledger: dict[str, Any]) -> str:
         f"dropped {ledger['dropped']}",
         f"  reviews on time {ledger['reviews_on_time']}, late {ledger['reviews_late']}; "
         f"overdue now {ledger['overdue']}; stale {ledger['stale']}",
-        f"  moved forward {ledger['moved_forward']}, stalled {ledger['stalled']} "
-        f"(last {ledger['stale_days']} days)",
+        f"  moved forward {ledger['moved_forward']}, stalled {ledger['stalled']} (last {ledger['stale_days']} days)",
         "  budget: "
         + ", ".join(
             f"{k} {format_money_str(b[k], cur)}" for k in ("pool", "requested", "approved", "spent", "remaining")
