@@ -112,6 +112,7 @@ class BacklogEditor(ModalScreen[BacklogItem | None]):
     """Edit one item; dismisses with the saved item, or ``None`` when cancelled."""
 
     CSS_PATH = "backlog_editor.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (declared by Screen)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -162,8 +163,8 @@ class BacklogEditor(ModalScreen[BacklogItem | None]):
                 yield TextArea(ask_lines(item), id="asks")
             yield Static(id="error")
             with Horizontal(id="buttons"):
-                yield Button("Save  ctrl+s", id="save", variant="primary")
-                yield Button("Cancel  esc", id="cancel")
+                yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
+                yield Button("Cancel  esc", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
