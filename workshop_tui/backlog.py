@@ -1,6 +1,30 @@
-"""Rules of the prototype backlog: status transitions, the budget pool, follow-up flags.
+"""Rules of the prototype backlog: status transitions, the budget pool, follow-up flags, the promise ledger.
 
-Pure functions over the models, so the service, the TUI and the exports agree on them.
+Pure functions over the models, so the service, the TUI, the CLI and the exports agree on them. Every
+function that depends on the time takes ``now`` (or ``today``) so tests can freeze the clock.
+
+The promise ledger (per workshop) answers "did we do what we said we would do after the session?":
+
+- **Review.** Each history entry records the review date in force after it (``StatusChange.next_review``:
+  the promise made at that moment). History entries are grouped by UTC calendar day. The first day (the
+  day the item was created) is set-up, not a review. Every later day with at least one entry counts as
+  ONE review (a burst of edits the same day is one review), dated by that day.
+- **On time / late.** A review is *on time* when its day is on or before the review date that was in
+  force just before it (the ``next_review`` of the latest earlier entry), or when no review date was in
+  force (nothing was promised, so nothing was broken). Otherwise it is *late*, by ``day - due`` days.
+- **Overdue.** An open item (not adopted, not dropped) whose current review date has passed: a promise
+  that is being broken right now. Counted separately from late reviews (it has not happened yet).
+- **Moved forward / stalled.** A *forward move* is a history entry that takes the item to a stage of the
+  main line ``proposed -> approved -> prototyping -> testing -> adopted`` it had never reached before
+  (resuming a parked item at a stage it already reached is not progress). Over a window of
+  ``stale_days`` days (default 30) before ``now``: *moved forward* = items with at least one forward
+  move in the window; *stalled* = items still on the open main line (proposed, approved, prototyping,
+  testing) whose last forward move (or creation) is older than the window. Parked items are on hold by
+  decision and are counted as parked, not stalled.
+- **Budget.** Totals of the requests by status (requested / approved / rejected / spent), what is
+  committed (approved + spent) and what remains of the pool.
+- **Asks per department.** Asks grouped by department (case and spacing ignored), with a count per
+  status and the asks themselves.
 """
 
 from __future__ import annotations
@@ -9,9 +33,9 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
-from workshop_tui.models import BacklogItem, BacklogStatus, BudgetStatus
+from workshop_tui.models import AskKind, AskStatus, BacklogItem, BacklogStatus, BudgetStatus, StatusChange, Workshop
 
 S = BacklogStatus
 FORWARD: dict[BacklogStatus, BacklogStatus] = {
@@ -45,14 +69,18 @@ class BudgetTotals(BaseModel):
     requested: Decimal
     approved: Decimal
     spent: Decimal
+    rejected: Decimal = Decimal(0)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def committed(self) -> Decimal:
         """Money promised: approved and already spent."""
         return self.approved + self.spent
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def remaining(self) -> Decimal:
+        """What is left of the pool (negative if the pool was lowered below what is committed)."""
         return self.pool - self.committed
 
 
@@ -67,6 +95,7 @@ def budget_totals(items: Iterable[BacklogItem], pool: Decimal, currency: str) ->
         requested=sums[BudgetStatus.REQUESTED],
         approved=sums[BudgetStatus.APPROVED],
         spent=sums[BudgetStatus.SPENT],
+        rejected=sums[BudgetStatus.REJECTED],
     )
 
 
@@ -95,3 +124,217 @@ def needs_attention(item: BacklogItem, now: dt.datetime, days: int = STALE_AFTER
     if stale(item, now, days):
         flags.append(f"no update for {(now - last_update(item)).days} days")
     return flags
+
+
+class ItemFlags(BaseModel):
+    """The follow-up flags of one item, for the CLI's JSON lines, the TUI and the admin API."""
+
+    model_config = ConfigDict(frozen=True)
+
+    overdue: bool
+    stale: bool
+    reasons: list[str]
+
+
+def item_flags(item: BacklogItem, now: dt.datetime, days: int = STALE_AFTER_DAYS) -> ItemFlags:
+    return ItemFlags(
+        overdue=review_overdue(item, now.date()),
+        stale=stale(item, now, days),
+        reasons=needs_attention(item, now, days),
+    )
+
+
+# ---------------------------------------------------------------------- the promise ledger
+
+
+class Review(BaseModel):
+    """One review of an item (see the module's docstring for the exact definition)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: dt.date
+    due: dt.date | None
+    entries: int
+    on_time: bool
+    days_late: int
+
+
+def _ordered(history: list[StatusChange]) -> list[StatusChange]:
+    # Stable: entries written in the same instant keep the order they were appended in.
+    return sorted(history, key=lambda h: h.at)
+
+
+def reviews(item: BacklogItem) -> list[Review]:
+    """The item's reviews, oldest first: one per UTC day with history entries after the creation day."""
+    entries = _ordered(item.history)
+    if not entries:
+        return []
+    days: list[list[StatusChange]] = []
+    for entry in entries:
+        if days and days[-1][0].at.date() == entry.at.date():
+            days[-1].append(entry)
+        else:
+            days.append([entry])
+    out = []
+    due = days[0][-1].next_review
+    for group in days[1:]:
+        day = group[0].at.date()
+        late = due is not None and day > due
+        out.append(
+            Review(
+                day=day,
+                due=due,
+                entries=len(group),
+                on_time=not late,
+                days_late=(day - due).days if late and due is not None else 0,
+            )
+        )
+        due = group[-1].next_review
+    return out
+
+
+def forward_moves(item: BacklogItem) -> list[dt.datetime]:
+    """When the item reached a main-line stage it had never reached before (creation not included)."""
+    reached = -1
+    moves = []
+    for i, entry in enumerate(_ordered(item.history)):
+        if entry.to in MAIN_LINE:
+            stage = MAIN_LINE.index(entry.to)
+            if stage > reached:
+                if i > 0:
+                    moves.append(entry.at)
+                reached = stage
+    return moves
+
+
+def last_progress(item: BacklogItem) -> dt.datetime:
+    """The last forward move, else the creation of the item."""
+    moves = forward_moves(item)
+    if moves:
+        return moves[-1]
+    return _ordered(item.history)[0].at if item.history else item.created_at
+
+
+OPEN_MAIN_LINE = frozenset({S.PROPOSED, S.APPROVED, S.PROTOTYPING, S.TESTING})
+
+
+def moved_forward(item: BacklogItem, now: dt.datetime, days: int = STALE_AFTER_DAYS) -> bool:
+    since = now - dt.timedelta(days=days)
+    return any(since <= at <= now for at in forward_moves(item))
+
+
+def stalled(item: BacklogItem, now: dt.datetime, days: int = STALE_AFTER_DAYS) -> bool:
+    return item.status in OPEN_MAIN_LINE and now - last_progress(item) > dt.timedelta(days=days)
+
+
+class AskLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    item_id: str
+    item_title: str
+    kind: AskKind
+    detail: str
+    status: AskStatus
+
+
+class DepartmentAsks(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    department: str
+    open: int = 0
+    in_progress: int = 0
+    granted: int = 0
+    declined: int = 0
+    asks: list[AskLine]
+
+
+def asks_by_department(items: Iterable[BacklogItem]) -> list[DepartmentAsks]:
+    """Asks grouped by department (case and spacing ignored; the first spelling is shown), sorted by name."""
+    groups: dict[str, tuple[str, list[AskLine]]] = {}
+    for item in items:
+        for ask in item.asks:
+            name = " ".join(ask.department.split()) or "(no department)"
+            key = name.casefold()
+            line = AskLine(item_id=item.id, item_title=item.title, kind=ask.kind, detail=ask.detail, status=ask.status)
+            groups.setdefault(key, (name, []))[1].append(line)
+    out = []
+    for key in sorted(groups):
+        name, lines = groups[key]
+        counts = {s: sum(1 for a in lines if a.status == s) for s in AskStatus}
+        out.append(
+            DepartmentAsks(
+                department=name,
+                open=counts[AskStatus.OPEN],
+                in_progress=counts[AskStatus.IN_PROGRESS],
+                granted=counts[AskStatus.GRANTED],
+                declined=counts[AskStatus.DECLINED],
+                asks=lines,
+            )
+        )
+    return out
+
+
+class PromiseLedger(BaseModel):
+    """Promises kept after the session, per workshop (definitions in the module's docstring)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    workshop_id: str
+    code: str
+    title: str
+    as_of: dt.datetime
+    stale_days: int
+    items: int
+    reviews_on_time: int
+    reviews_late: int
+    overdue: int
+    stale: int
+    moved_forward: int
+    stalled: int
+    adopted: int
+    parked: int
+    dropped: int
+    budget: BudgetTotals
+    asks_by_department: list[DepartmentAsks]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reviews(self) -> int:
+        return self.reviews_on_time + self.reviews_late
+
+
+def promise_ledger(
+    workshop: Workshop, items: Iterable[BacklogItem], now: dt.datetime, days: int = STALE_AFTER_DAYS
+) -> PromiseLedger:
+    """The ledger of one workshop's backlog as of ``now``."""
+    mine = [i for i in items if i.workshop == workshop.id]
+    all_reviews = [r for item in mine for r in reviews(item)]
+    return PromiseLedger(
+        workshop_id=workshop.id,
+        code=workshop.code,
+        title=workshop.title,
+        as_of=now,
+        stale_days=days,
+        items=len(mine),
+        reviews_on_time=sum(1 for r in all_reviews if r.on_time),
+        reviews_late=sum(1 for r in all_reviews if not r.on_time),
+        overdue=sum(1 for i in mine if review_overdue(i, now.date())),
+        stale=sum(1 for i in mine if stale(i, now, days)),
+        moved_forward=sum(1 for i in mine if moved_forward(i, now, days)),
+        stalled=sum(1 for i in mine if stalled(i, now, days)),
+        adopted=sum(1 for i in mine if i.status == S.ADOPTED),
+        parked=sum(1 for i in mine if i.status == S.PARKED),
+        dropped=sum(1 for i in mine if i.status == S.DROPPED),
+        budget=budget_totals(mine, workshop.settings.budget_pool, workshop.settings.currency),
+        asks_by_department=asks_by_department(mine),
+    )
+
+
+def item_budget(item: BacklogItem) -> Decimal:
+    """What the item asks for in all: every request that was not rejected."""
+    return sum((r.amount for r in item.budget_requests if r.status != BudgetStatus.REJECTED), Decimal(0))
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """Two decimals and the currency, for people: ``1,800.00 EUR``. Never through a float."""
+    return f"{amount:,.2f} {currency}"

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -66,6 +67,7 @@ Amount = Annotated[
 NonNegativeMoney = Annotated[
     Decimal,
     Field(ge=0, json_schema_extra={"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}),
+    BeforeValidator(_reject_float),
     PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
 ]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_check_currency)]
@@ -255,6 +257,9 @@ class StatusChange(_Strict):
     from_: BacklogStatus | None = Field(None, alias="from")
     to: BacklogStatus
     note: LongText = ""
+    next_review: dt.date | None = Field(
+        None, description="the review date in force after this change: the promise made here (promise ledger)"
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workshop_tui import events as ev
-from workshop_tui.backlog import allowed_transitions, budget_totals
+from workshop_tui.backlog import PromiseLedger, allowed_transitions, budget_totals, promise_ledger
 from workshop_tui.errors import Conflict, Invalid, NotFound, PhaseError, Unauthorized, WorkshopError
 from workshop_tui.export_json import ExportDocument
 from workshop_tui.ids import new_id, new_join_code, new_token, normalize_code
@@ -840,6 +840,11 @@ class WorkshopService:
                 return st, item
         raise NotFound(f"no backlog item {item_id!r}")
 
+    def backlog_ledger(self, code: str, *, now: dt.datetime | None = None) -> PromiseLedger:
+        """The promise ledger of one workshop's backlog (definitions in ``workshop_tui.backlog``)."""
+        state = self.state(code)
+        return promise_ledger(state.workshop, state.backlog.values(), now or utcnow())
+
     async def convert_to_backlog(
         self, code: str, idea_ids: list[str] | None = None, *, review_in_days: int = 14
     ) -> list[BacklogItem]:
@@ -879,7 +884,14 @@ class WorkshopService:
                     team_id=team.id if team else None,
                     owner=Owner(name=champion.name if champion else ""),
                     status=BacklogStatus.PROPOSED,
-                    history=[StatusChange(at=now, to=BacklogStatus.PROPOSED, note=f"from workshop {state.code}")],
+                    history=[
+                        StatusChange(
+                            at=now,
+                            to=BacklogStatus.PROPOSED,
+                            note=f"from workshop {state.code}",
+                            next_review=now.date() + dt.timedelta(days=review_in_days),
+                        )
+                    ],
                     next_review=now.date() + dt.timedelta(days=review_in_days),
                     dots=state.idea_dots[idea_id],
                     created_at=now,
@@ -955,7 +967,13 @@ class WorkshopService:
         if not update and not p.note:
             return item
         note = "; ".join(x for x in [p.note, *said] if x)
-        entry = StatusChange(at=now, **{"from": item.status}, to=new_status, note=note)
+        entry = StatusChange(
+            at=now,
+            **{"from": item.status},
+            to=new_status,
+            note=note,
+            next_review=update.get("next_review", item.next_review),
+        )
         update["history"] = [*item.history, entry]
         update["updated_at"] = now
         try:
