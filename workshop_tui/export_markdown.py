@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from workshop_tui.backlog import needs_attention, review_overdue
+from workshop_tui.backlog import needs_attention, promise_ledger, review_overdue
 from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, money, top_ideas
 from workshop_tui.models import Ask, AskStatus, BacklogItem, BudgetStatus, Team
 
@@ -123,7 +123,25 @@ def render_markdown(doc: ExportDocument, *, now: dt.datetime | None = None) -> s
             out.append("")
 
     out += _backlog_section(doc, when, currency)
+    out += _ledger_section(doc, when)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _ledger_section(doc: ExportDocument, when: dt.datetime) -> list[str]:
+    """The promise ledger: whether the follow-up the room was promised is happening."""
+    if not doc.backlog:
+        return []
+    ledger = promise_ledger(doc.workshop, doc.backlog, when)
+    return [
+        "## Promises kept",
+        "",
+        f"- Reviews held on time: {ledger.reviews_on_time} of {ledger.reviews} ({ledger.reviews_late} late)",
+        f"- Reviews overdue now: {ledger.overdue}",
+        f"- Prototypes moved forward in the last {ledger.stale_days} days: {ledger.moved_forward}; "
+        f"stalled: {ledger.stalled}; parked: {ledger.parked}",
+        f"- Adopted by the city: {ledger.adopted}; dropped: {ledger.dropped}",
+        "",
+    ]
 
 
 def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str) -> list[str]:
