@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
@@ -17,7 +19,7 @@ class CandidatesScreen(ModalScreen[list[str] | None]):
     """Dismisses with the chosen idea ids in ranking order, or None."""
 
     CSS_PATH = "candidates.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("s,ctrl+s", "save", "Save"),
     ]

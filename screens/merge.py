@@ -5,9 +5,11 @@ The list shows every other note on the wall, most similar first, and narrows as 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -24,7 +26,10 @@ class MergeScreen(ModalScreen[str | None]):
     """Dismisses with the id of the duplicate to merge into ``survivor_id``, or None."""
 
     CSS_PATH = "merge.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("down", "to_list", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "to_list", show=False),
+    ]
 
     def __init__(self, service: WorkshopService, code: str, survivor_id: str) -> None:
         super().__init__()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -19,7 +21,7 @@ class SuggestionsScreen(ModalScreen[int]):
     """Dismisses with the number of merges made. The note with more dots (else the older) survives."""
 
     CSS_PATH = "suggestions.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("delete,x", "skip", "Skip"),
     ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -17,7 +19,7 @@ class TeamPickerScreen(ModalScreen[str | None]):
     """Dismisses with the chosen team's id, or None."""
 
     CSS_PATH = "team_picker.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, person: str, teams: list[Team], current: str | None) -> None:
         super().__init__()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Digits, Footer, Static
@@ -18,7 +19,7 @@ from screens.widgets.session_bar import SessionBar
 from screens.yes_no import YesNoScreen
 from workshop_tui import events as ev
 from workshop_tui.errors import WorkshopError
-from workshop_tui.models import Team
+from workshop_tui.models import Participant, Team
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
@@ -41,8 +42,8 @@ class Seat:
 
 class TeamsScreen(Screen[None]):
     CSS_PATH = "teams.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
-    BINDINGS = [
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "choose_candidates", "Choose ideas"),
         Binding("f", "form_teams", "Form teams"),
         Binding("m", "move_member", "Move person"),
@@ -73,12 +74,25 @@ class TeamsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#teams-table", DataTable)
-        table.add_column(Text("Team (idea)", style="bold"), key="team")
-        table.add_column(Text("Member", style="bold"), key="member")
-        table.add_column(Text("Role", style="bold"), key="role")
+        self._columns_width = -1
         self.refresh_all()
-        table.focus()
+        self.query_one("#teams-table", DataTable).focus()
+
+    def on_resize(self) -> None:
+        self.refresh_all()
+
+    def _ensure_columns(self, table: DataTable[Text]) -> None:
+        """Fixed widths from the screen's width, so the member and role columns always show."""
+        width = self.size.width
+        if width == self._columns_width:
+            return
+        self._columns_width = width
+        member = 24 if width >= 120 else 16
+        team = max(16, width - member - 12 - 8)
+        table.clear(columns=True)
+        table.add_column(Text("Team (idea)", style="bold"), key="team", width=team)
+        table.add_column(Text("Member", style="bold"), key="member", width=member)
+        table.add_column(Text("Role", style="bold"), key="role", width=10)
 
     # ------------------------------------------------------------------ data
 
@@ -126,6 +140,7 @@ class TeamsScreen(Screen[None]):
         keep = self.selected()
         old_row = table.cursor_row
         table.clear()
+        self._ensure_columns(table)
         seats: list[Seat] = []
         placed: set[str] = set()
         for team in self._teams_in_order():
@@ -133,24 +148,33 @@ class TeamsScreen(Screen[None]):
             if not team.member_ids:
                 table.add_row(name, Text("nobody yet", style="dim italic"), Text(""))
                 seats.append(Seat(team.id, None))
-            for n, pid in enumerate(team.member_ids):
+            # the champion first, then by name: a stable order the room can scan
+            members = sorted(
+                team.member_ids,
+                key=lambda m: (m != team.champion_id, _name(state.participants.get(m)).casefold(), m),
+            )
+            for n, pid in enumerate(members):
                 placed.add(pid)
                 person = state.participants.get(pid)
                 champion = pid == team.champion_id
                 table.add_row(
                     name if n == 0 else Text(""),
-                    Text(person.name if person else "?", style="bold" if champion else ""),
+                    Text(_name(person), style="bold" if champion else "", overflow="ellipsis", no_wrap=True),
                     Text("★ champion", style="bold") if champion else Text(""),
                 )
                 seats.append(Seat(team.id, pid))
         if state.teams:
             for pid, person in state.participants.items():
                 if pid not in placed:
-                    table.add_row(Text("Not in a team", style="italic"), Text(person.name), Text(""))
+                    table.add_row(
+                        Text("Not in a team", style="italic"), Text(person.name, overflow="ellipsis"), Text("")
+                    )
                     seats.append(Seat(None, pid))
         self.seats = seats
         if seats:
-            same_person = [n for n, s in enumerate(seats) if keep is not None and s.participant_id == keep.participant_id]
+            same_person = [
+                n for n, s in enumerate(seats) if keep is not None and s.participant_id == keep.participant_id
+            ]
             target = same_person[0] if keep and keep.participant_id and same_person else min(old_row, len(seats) - 1)
             table.move_cursor(row=target, animate=False)
 
@@ -251,3 +275,7 @@ class TeamsScreen(Screen[None]):
             await self.service.set_champion(self.code, seat.team_id, seat.participant_id)
         except WorkshopError as exc:
             self._fail(exc)
+
+
+def _name(person: Participant | None) -> str:
+    return person.name if person else "?"

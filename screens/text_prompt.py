@@ -8,10 +8,11 @@ prompt stays open. On success the prompt dismisses with the text.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -23,7 +24,7 @@ Submit = Callable[[str], Awaitable[object]]
 
 class TextPromptScreen(ModalScreen[str | None]):
     CSS_PATH = "text_prompt.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
         self,

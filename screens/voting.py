@@ -4,9 +4,11 @@ ranked bar chart for the projector. Paper dots can be added to the highlighted i
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, ProgressBar, Static
@@ -31,8 +33,8 @@ ACTION_PHASES: dict[str, frozenset[Phase]] = {
 
 class VotingScreen(Screen[None]):
     CSS_PATH = "voting.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
-    BINDINGS = [
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "toggle_voting", "Open/close voting"),
         Binding("r", "toggle_results", "Reveal/hide results"),
         Binding("p", "paper_dots", "Paper dots"),

@@ -5,9 +5,11 @@ right in a virtualised table (design.md section 8: 2,000 notes stay responsive).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
@@ -51,8 +53,8 @@ NEEDS_NOTE = frozenset({"edit_note", "toggle_hidden", "delete_note", "move_to_th
 
 class WallScreen(Screen[None]):
     CSS_PATH = "wall.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
-    BINDINGS = [
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_note", "Add paper note"),
         Binding("e", "edit_note", "Edit"),
         Binding("h", "toggle_hidden", "Hide/show"),
@@ -320,6 +322,6 @@ class WallScreen(Screen[None]):
 
 def _count_line(name: str, count: int, style: str = "") -> Text:
     """The count first, so a long theme name never pushes it out of sight."""
-    line = Text(f"{count:>4}  ", style="bold", overflow="ellipsis", no_wrap=True)
+    line = Text(f"{count:<5}", style="bold", overflow="ellipsis", no_wrap=True)
     line.append(name, style=style)
     return line

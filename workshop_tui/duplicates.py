@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import NamedTuple
 
 DEFAULT_THRESHOLD = 0.5
@@ -110,6 +110,10 @@ def similarity(a: str, b: str) -> float:
 def _block_keys(p: _Prepared) -> set[str]:
     keys = {f"w:{w}" for w in p.words}
     keys |= {f"p:{w[:4]}" for w in p.words if len(w) >= 5}
+    # Neighbouring content words: far more selective than single words when the room shares a
+    # small vocabulary ('bike', 'lane', 'school' in every other note).
+    stems = [_stem(w) for w in p.normalized.split() if len(w) > 2 and w not in STOPWORDS]
+    keys |= {f"b:{a} {b}" for a, b in pairwise(stems)}
     if not p.words:  # a note of stop words only: block on its whole text
         keys.add(f"t:{p.normalized}")
     return keys
@@ -125,8 +129,9 @@ def suggest_duplicates(
     """Likely duplicate pairs among ``notes`` (id -> text), best first, each pair once.
 
     ``max_block`` skips blocking keys shared by more notes than that (words such as 'city' in a city
-    workshop): they would bring back the quadratic comparison and say little. Pairs sharing only such
-    words are not proposed. Ties are ordered by input position, so the result is deterministic.
+    workshop): they would bring back the quadratic comparison and say little. Notes are also blocked
+    on pairs of neighbouring words, which stay selective when single words are not. Pairs sharing
+    only very common keys are not proposed. Ties are ordered by input position, so the result is deterministic.
     """
     items = list(notes.items()) if isinstance(notes, Mapping) else list(notes)
     prepared = [_prepare(text) for _, text in items]
@@ -134,15 +139,17 @@ def suggest_duplicates(
     for index, p in enumerate(prepared):
         for key in _block_keys(p):
             blocks[key].append(index)
+    usable = {key: members for key, members in blocks.items() if 2 <= len(members) <= max_block}
     shared: Counter[tuple[int, int]] = Counter()
-    for members in blocks.values():
-        if 2 <= len(members) <= max_block:
-            shared.update(combinations(members, 2))  # members are in input order, so i < j
-    sizes = [len(_block_keys(p)) for p in prepared]
+    sizes = [0] * len(prepared)
+    for members in usable.values():
+        shared.update(combinations(members, 2))  # members are in input order, so i < j
+        for index in members:
+            sizes[index] += 1
     pairs: list[tuple[float, int, int]] = []
     for (i, j), count in shared.items():
-        # Two notes that share under a third of their keys cannot reach a useful score: skip the
-        # costly trigram comparison for them.
+        # Two notes that share under a third of their usable keys cannot reach a useful score: skip
+        # the costly trigram comparison for them.
         if count * 3 < min(sizes[i], sizes[j]):
             continue
         score = _score(prepared[i], prepared[j])
