@@ -1,0 +1,51 @@
+"""Pick the team to move a person to."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from workshop_tui.models import Team
+
+
+class TeamPickerScreen(ModalScreen[str | None]):
+    """Dismisses with the chosen team's id, or None."""
+
+    CSS_PATH = "team_picker.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, person: str, teams: list[Team], current: str | None) -> None:
+        super().__init__()
+        self.person = person
+        self.teams = teams
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        title = Text("Move ", style="bold")
+        title.append(self.person)
+        title.append(" to:")
+        options = []
+        for team in self.teams:
+            prompt = Text(f"{len(team.member_ids):>3}  ", style="bold")
+            prompt.append(team.name or "?")
+            options.append(Option(prompt, id=team.id, disabled=team.id == self.current))
+        with Vertical(id="dialog"):
+            yield Static(title, markup=False)
+            yield OptionList(*options, id="team-list")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,281 @@
+"""Teams: the ideas teams form around, preferences arriving, the assignment and its adjustments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Digits, Footer, Static
+
+from screens.candidates import CandidatesScreen
+from screens.events import DomainEvents
+from screens.team_picker import TeamPickerScreen
+from screens.widgets.session_bar import SessionBar
+from screens.yes_no import YesNoScreen
+from workshop_tui import events as ev
+from workshop_tui.errors import WorkshopError
+from workshop_tui.models import Participant, Team
+from workshop_tui.phases import Phase
+from workshop_tui.service import WorkshopService
+
+_ADJUST = frozenset({Phase.TEAMS, Phase.BACKLOG})
+ACTION_PHASES: dict[str, frozenset[Phase]] = {
+    "choose_candidates": frozenset({Phase.TEAMS}),
+    "form_teams": frozenset({Phase.TEAMS}),
+    "move_member": _ADJUST,
+    "make_champion": _ADJUST,
+}
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One row of the teams table: a person in a team (team None: not in any team yet)."""
+
+    team_id: str | None
+    participant_id: str | None
+
+
+class TeamsScreen(Screen[None]):
+    CSS_PATH = "teams.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "choose_candidates", "Choose ideas"),
+        Binding("f", "form_teams", "Form teams"),
+        Binding("m", "move_member", "Move person"),
+        Binding("k", "make_champion", "Champion"),
+    ]
+
+    def __init__(self, service: WorkshopService, code: str) -> None:
+        super().__init__()
+        self.service = service
+        self.code = code
+        self.workshop_id = service.state(code).id
+        self.explain: list[str] = []
+        self.error = ""
+        self.seats: list[Seat] = []
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar(self.service, self.code)
+        with Horizontal(id="teams-top"):
+            with Vertical(id="candidates-box"):
+                yield Static(Text("Ideas teams form around", style="bold"), id="candidates-title", markup=False)
+                yield Static("", id="candidates", markup=False)
+            with Vertical(id="prefs-box"):
+                yield Digits("0", id="prefs-count")
+                yield Static("", id="prefs-line", markup=False)
+        yield Static("", id="explain", markup=False)
+        table: DataTable[Text] = DataTable(id="teams-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._columns_width = -1
+        self.refresh_all()
+        self.query_one("#teams-table", DataTable).focus()
+
+    def on_resize(self) -> None:
+        self.refresh_all()
+
+    def _ensure_columns(self, table: DataTable[Text]) -> None:
+        """Fixed widths from the screen's width, so the member and role columns always show."""
+        width = self.size.width
+        if width == self._columns_width:
+            return
+        self._columns_width = width
+        member = 24 if width >= 120 else 16
+        team = max(16, width - member - 12 - 8)
+        table.clear(columns=True)
+        table.add_column(Text("Team (idea)", style="bold"), key="team", width=team)
+        table.add_column(Text("Member", style="bold"), key="member", width=member)
+        table.add_column(Text("Role", style="bold"), key="role", width=10)
+
+    # ------------------------------------------------------------------ data
+
+    def _teams_in_order(self) -> list[Team]:
+        state = self.service.state(self.code)
+        order = {idea_id: n for n, idea_id in enumerate(state.workshop.team_candidates)}
+        return sorted(state.teams.values(), key=lambda t: (order.get(t.idea_id, len(order)), t.name, t.id))
+
+    def refresh_all(self) -> None:
+        state = self.service.state(self.code)
+        w = state.workshop
+        candidates = Text()
+        for n, idea_id in enumerate(w.team_candidates, 1):
+            idea = state.ideas.get(idea_id)
+            if n > 1:
+                candidates.append("\n")
+            candidates.append(f"{n:>2}. ", style="bold")
+            candidates.append(" ".join(idea.text.split()) if idea else "(gone)")
+        if not w.team_candidates:
+            candidates = Text("none chosen yet: press c", style="italic")
+        self.query_one("#candidates", Static).update(candidates)
+        people = len(state.participants)
+        ranked = sum(1 for pid in state.preferences if pid in state.participants)
+        self.query_one("#prefs-count", Digits).update(str(ranked))
+        line = Text(f"of {people} ranked their choices\n")
+        line.append(str(people - ranked), style="bold")
+        line.append(" still to rank")
+        self.query_one("#prefs-line", Static).update(line)
+        explain = self.query_one("#explain", Static)
+        explain.set_class(bool(self.error), "-error")
+        if self.error:
+            explain.update(Text(f"Could not form teams: {self.error}"))
+        elif self.explain:
+            explain.update(Text("\n".join(self.explain)))
+        elif state.teams:
+            explain.update(Text(f"{len(state.teams)} teams. m moves the highlighted person, k names the champion."))
+        else:
+            explain.update(Text("No teams yet: press f to form them from everyone's preferences."))
+        self._refresh_table()
+        self.query_one(SessionBar).refresh_counts()
+
+    def _refresh_table(self) -> None:
+        state = self.service.state(self.code)
+        table: DataTable[Text] = self.query_one("#teams-table", DataTable)
+        keep = self.selected()
+        old_row = table.cursor_row
+        table.clear()
+        self._ensure_columns(table)
+        seats: list[Seat] = []
+        placed: set[str] = set()
+        for team in self._teams_in_order():
+            name = Text(team.name or "?", style="bold", overflow="ellipsis", no_wrap=True)
+            if not team.member_ids:
+                table.add_row(name, Text("nobody yet", style="dim italic"), Text(""))
+                seats.append(Seat(team.id, None))
+            # the champion first, then by name: a stable order the room can scan
+            members = sorted(
+                team.member_ids,
+                key=lambda m: (m != team.champion_id, _name(state.participants.get(m)).casefold(), m),
+            )
+            for n, pid in enumerate(members):
+                placed.add(pid)
+                person = state.participants.get(pid)
+                champion = pid == team.champion_id
+                table.add_row(
+                    name if n == 0 else Text(""),
+                    Text(_name(person), style="bold" if champion else "", overflow="ellipsis", no_wrap=True),
+                    Text("★ champion", style="bold") if champion else Text(""),
+                )
+                seats.append(Seat(team.id, pid))
+        if state.teams:
+            for pid, person in state.participants.items():
+                if pid not in placed:
+                    table.add_row(
+                        Text("Not in a team", style="italic"), Text(person.name, overflow="ellipsis"), Text("")
+                    )
+                    seats.append(Seat(None, pid))
+        self.seats = seats
+        if seats:
+            same_person = [
+                n for n, s in enumerate(seats) if keep is not None and s.participant_id == keep.participant_id
+            ]
+            target = same_person[0] if keep and keep.participant_id and same_person else min(old_row, len(seats) - 1)
+            table.move_cursor(row=target, animate=False)
+
+    def selected(self) -> Seat | None:
+        table = self.query_one("#teams-table", DataTable)
+        if not self.seats or not table.row_count:
+            return None
+        return self.seats[min(table.cursor_row, len(self.seats) - 1)]
+
+    def on_domain_events(self, message: DomainEvents) -> None:
+        mine = message.for_workshop(self.workshop_id)
+        if not mine:
+            return
+        if any(isinstance(e, ev.PhaseChanged) for e in mine):
+            self.refresh_bindings()
+        self.refresh_all()
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = ACTION_PHASES.get(action)
+        if allowed is None:
+            return True
+        if self.service.state(self.code).workshop.phase not in allowed:
+            return False
+        if action in ("move_member", "make_champion"):
+            seat = self.selected()
+            if seat is None or seat.participant_id is None:
+                return None
+            if action == "make_champion" and seat.team_id is None:
+                return None
+        return True
+
+    def _fail(self, exc: WorkshopError) -> None:
+        self.notify(str(exc), title="Not done", severity="error", markup=False)
+
+    def action_choose_candidates(self) -> None:
+        async def chosen(idea_ids: list[str] | None) -> None:
+            if not idea_ids:
+                return
+            try:
+                await self.service.set_team_candidates(self.code, idea_ids=idea_ids)
+            except WorkshopError as exc:
+                self._fail(exc)
+
+        self.app.push_screen(CandidatesScreen(self.service, self.code), chosen)
+
+    def action_form_teams(self) -> None:
+        if not self.service.state(self.code).teams:
+            self.run_worker(self._form(), exclusive=True, group="form")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._form(), exclusive=True, group="form")
+
+        self.app.push_screen(
+            YesNoScreen("Form the teams again?", "The current teams and any moves you made are replaced."), answered
+        )
+
+    async def _form(self) -> None:
+        self.query_one("#explain", Static).update(Text("Forming teams…", style="italic"))
+        try:
+            _, plan = await self.service.form_teams(self.code)
+        except WorkshopError as exc:
+            self.error, self.explain = str(exc), []
+        else:
+            self.error, self.explain = "", plan.explain()
+        self.refresh_all()
+
+    def action_move_member(self) -> None:
+        seat = self.selected()
+        if seat is None or seat.participant_id is None:
+            return
+        pid = seat.participant_id
+        state = self.service.state(self.code)
+        person = state.participants.get(pid)
+
+        async def chosen(team_id: str | None) -> None:
+            if team_id is None:
+                return
+            try:
+                await self.service.move_member(self.code, pid, team_id)
+            except WorkshopError as exc:
+                self._fail(exc)
+
+        name = person.name if person else "?"
+        self.app.push_screen(TeamPickerScreen(name, self._teams_in_order(), seat.team_id), chosen)
+
+    async def action_make_champion(self) -> None:
+        seat = self.selected()
+        if seat is None or seat.participant_id is None or seat.team_id is None:
+            return
+        try:
+            await self.service.set_champion(self.code, seat.team_id, seat.participant_id)
+        except WorkshopError as exc:
+            self._fail(exc)
+
+
+def _name(person: Participant | None) -> str:
+    return person.name if person else "?"

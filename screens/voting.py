@@ -1,0 +1,182 @@
+"""Voting: open/close the ballot, live progress of dots cast, results hidden until revealed, then a
+ranked bar chart for the projector. Paper dots can be added to the highlighted idea.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Digits, Footer, ProgressBar, Static
+
+from screens.events import DomainEvents
+from screens.text_prompt import TextPromptScreen
+from screens.widgets.bar_chart import BarChart, ChartRow
+from screens.widgets.session_bar import SessionBar
+from screens.yes_no import YesNoScreen
+from workshop_tui import events as ev
+from workshop_tui.errors import Invalid, WorkshopError
+from workshop_tui.phases import Phase
+from workshop_tui.service import WorkshopService
+
+_REVEAL = frozenset({Phase.VOTE, Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED})
+ACTION_PHASES: dict[str, frozenset[Phase]] = {
+    "toggle_voting": frozenset({Phase.VOTE}),
+    "toggle_results": _REVEAL,
+    "paper_dots": frozenset({Phase.VOTE}),
+}
+
+
+class VotingScreen(Screen[None]):
+    CSS_PATH = "voting.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "toggle_voting", "Open/close voting"),
+        Binding("r", "toggle_results", "Reveal/hide results"),
+        Binding("p", "paper_dots", "Paper dots"),
+    ]
+
+    def __init__(self, service: WorkshopService, code: str) -> None:
+        super().__init__()
+        self.service = service
+        self.code = code
+        self.workshop_id = service.state(code).id
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar(self.service, self.code)
+        with Horizontal(id="vote-status"):
+            with Vertical(id="state-box"):
+                yield Static("", id="voting-state", markup=False)
+                yield Static("", id="not-voted", markup=False)
+                yield Static("", id="paper-line", markup=False)
+            with Vertical(id="progress-box"):
+                with Horizontal(id="dots-line"):
+                    yield Digits("0", id="dots-cast")
+                    yield Static("", id="dots-available", markup=False)
+                yield ProgressBar(total=1, show_eta=False, id="progress")
+        yield Static("", id="chart-title", markup=False)
+        yield BarChart(id="chart")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_all()
+        self.query_one(BarChart).focus()
+
+    # ------------------------------------------------------------------ data
+
+    def tally(self) -> tuple[int, int, int, int]:
+        """(phone dots cast, dots available, paper dots, participants who have not voted)."""
+        state = self.service.state(self.code)
+        per = state.workshop.settings.dots_per_participant
+        phone = sum(state.dots_used.values())
+        available = len(state.participants) * per
+        not_voted = sum(1 for pid in state.participants if state.dots_used[pid] <= 0)
+        paper = state.dots_cast() - phone
+        return phone, available, paper, not_voted
+
+    def refresh_all(self) -> None:
+        state = self.service.state(self.code)
+        w = state.workshop
+        phone, available, paper, not_voted = self.tally()
+        people = len(state.participants)
+        status = self.query_one("#voting-state", Static)
+        status.set_class(w.voting_open, "-open")
+        status.update(Text("VOTING OPEN" if w.voting_open else "VOTING CLOSED", style="bold"))
+        waiting = Text()
+        waiting.append(str(not_voted), style="bold")
+        waiting.append(f" of {people} {'person has' if people == 1 else 'people have'} not voted yet")
+        self.query_one("#not-voted", Static).update(waiting)
+        self.query_one("#paper-line", Static).update(
+            Text(f"+ {paper} paper {'dot' if paper == 1 else 'dots'} in the tally") if paper else Text("")
+        )
+        self.query_one("#dots-cast", Digits).update(str(phone))
+        self.query_one("#dots-available", Static).update(Text(f" / {available}\n dots cast"))
+        self.query_one(ProgressBar).update(total=max(available, 1), progress=min(phone, max(available, 1)))
+        chart = self.query_one(BarChart)
+        if w.results_revealed:
+            ranking = self.service.ranking(self.code)
+            rows = [ChartRow(i.id, i.text, d) for i, d in ranking]
+            self.query_one("#chart-title", Static).update(Text("Results: most dots first", style="bold"))
+        else:
+            ideas = sorted((i for i in state.ideas.values() if i.visible), key=lambda i: (i.created_at, i.id))
+            rows = [ChartRow(i.id, i.text, 0) for i in ideas]
+            self.query_one("#chart-title", Static).update(
+                Text("Results hidden until revealed (r). Ideas on the wall:", style="bold")
+            )
+        chart.show(rows, w.results_revealed)
+        self.query_one(SessionBar).refresh_counts()
+
+    def on_domain_events(self, message: DomainEvents) -> None:
+        mine = message.for_workshop(self.workshop_id)
+        if not mine:
+            return
+        if any(isinstance(e, ev.PhaseChanged | ev.VotingChanged) for e in mine):
+            self.refresh_bindings()
+        self.refresh_all()
+
+    # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = ACTION_PHASES.get(action)
+        if allowed is None:
+            return True
+        w = self.service.state(self.code).workshop
+        if w.phase not in allowed:
+            return False
+        if action == "paper_dots" and self.query_one(BarChart).selected_id() is None:
+            return None
+        return True
+
+    def _fail(self, exc: WorkshopError) -> None:
+        self.notify(str(exc), title="Not done", severity="error", markup=False)
+
+    async def action_toggle_voting(self) -> None:
+        w = self.service.state(self.code).workshop
+        try:
+            await self.service.set_voting(self.code, voting_open=not w.voting_open)
+        except WorkshopError as exc:
+            self._fail(exc)
+
+    def action_toggle_results(self) -> None:
+        w = self.service.state(self.code).workshop
+        if w.results_revealed:
+            self.run_worker(self._set_revealed(False), exclusive=True)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._set_revealed(True), exclusive=True)
+
+        self.app.push_screen(
+            YesNoScreen("Reveal the results on the projector?", "Everyone in the room will see the ranking."),
+            answered,
+        )
+
+    async def _set_revealed(self, revealed: bool) -> None:
+        try:
+            await self.service.set_voting(self.code, results_revealed=revealed)
+        except WorkshopError as exc:
+            self._fail(exc)
+
+    def action_paper_dots(self) -> None:
+        idea_id = self.query_one(BarChart).selected_id()
+        if idea_id is None:
+            return
+        idea = self.service.state(self.code).ideas[idea_id]
+
+        async def submit(value: str) -> None:
+            try:
+                dots = int(value)
+            except ValueError:
+                raise Invalid("type a whole number of dots (negative corrects a miscount)") from None
+            if dots == 0:
+                raise Invalid("type a number other than 0")
+            await self.service.add_paper_dots(self.code, idea_id, dots)
+
+        self.app.push_screen(
+            TextPromptScreen("Paper dots for this idea", integer=True, submit=submit, context=Text(idea.text))
+        )

@@ -1,0 +1,50 @@
+"""A tiny App for TUI tests: opens nothing itself, bridges the service's events and shows one screen.
+
+Used by the session-screen tests until the real WorkshopApp lands; it wires things the same way the
+app does (an ``EventBridge`` posting ``DomainEvents`` batches to every screen in the stack).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import App
+from textual.message import Message
+from textual.screen import Screen
+
+from screens.events import DomainEvents, EventBridge
+from workshop_tui.service import WorkshopService
+
+#: The theme snapshots are taken in. Switch to the projector theme once ``screens/theme.py`` is merged.
+SNAPSHOT_THEME = "textual-dark"
+
+
+class HarnessApp(App[None]):
+    def __init__(
+        self,
+        service: WorkshopService,
+        make_screen: Callable[[], Screen[None]],
+        *,
+        theme: str = SNAPSHOT_THEME,
+        interval: float = 0.05,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self._make_screen = make_screen
+        self._theme_name = theme
+        self.bridge = EventBridge(self.set_timer, interval=interval)
+        self.batches = 0
+
+    def on_mount(self) -> None:
+        self.theme = self._theme_name
+        self.bridge.start(self.service.bus.subscribe, self._broadcast)
+        self.push_screen(self._make_screen())
+
+    def on_unmount(self) -> None:
+        self.bridge.stop()
+
+    def _broadcast(self, message: Message) -> None:
+        assert isinstance(message, DomainEvents)
+        self.batches += 1
+        for screen in self.screen_stack:
+            screen.post_message(DomainEvents(message.events))
