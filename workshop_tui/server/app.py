@@ -69,6 +69,7 @@ CSP: Final = (
 COOKIE_PREFIX: Final = "wt_"
 COOKIE_MAX_AGE: Final = 60 * 60 * 24 * 30
 JSON: Final = "application/json"
+DRAIN_LIMIT: Final = 1024 * 1024
 
 _COMMON_HEADERS: Final = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
 _NO_STORE: Final = [(b"cache-control", b"no-store")]
@@ -188,7 +189,7 @@ class Guard:
             except ValueError:
                 too_big = True
             if too_big:
-                await self._too_large(send_with_headers)
+                await self._too_large(receive, send_with_headers)
                 return
         elif chunked:
             body = bytearray()
@@ -199,8 +200,11 @@ class Guard:
                     return  # the client went away
                 body += message.get("body", b"")
                 more = message.get("more_body", False)
+                if len(body) > self.max_body and more:
+                    await self._too_large(receive, send_with_headers)
+                    return
                 if len(body) > self.max_body:
-                    await self._too_large(send_with_headers)
+                    await self._too_large(None, send_with_headers)
                     return
             replayed = False
 
@@ -215,7 +219,18 @@ class Guard:
             return
         await self.app(scope, receive, send_with_headers)
 
-    async def _too_large(self, send: Send) -> None:
+    async def _too_large(self, receive: Receive | None, send: Send) -> None:
+        """413. A modest body is read and dropped first: closing on unread bytes makes TCP reset the
+        connection, and the client would see a connection error instead of this answer."""
+        if receive is not None:
+            drained = 0
+            while drained <= DRAIN_LIMIT:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return
+                drained += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    break
         payload = orjson.dumps({"error": f"the request body is larger than {self.max_body} bytes", "detail": None})
         await send(
             {
