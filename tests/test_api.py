@@ -189,7 +189,14 @@ async def test_wall_shows_theme_names_and_never_authors(service: WorkshopService
         async with client(server) as anon:
             r = await anon.get(f"/api/v1/w/{code}/ideas")
             assert r.json() == [
-                {"id": idea["id"], "text": "Benches", "theme": "Streets", "theme_id": theme.id, "mine": False, "my_dots": 0}
+                {
+                    "id": idea["id"],
+                    "text": "Benches",
+                    "theme": "Streets",
+                    "theme_id": theme.id,
+                    "mine": False,
+                    "my_dots": 0,
+                }
             ]
             assert ann_id not in r.text and "Ann Secret" not in r.text
 
@@ -263,7 +270,9 @@ async def test_participant_rate_limit(service: WorkshopService) -> None:
         _, ann = await join(server, code)
         _, bob = await join(server, code)
         async with client(server, ann) as a, client(server, bob) as b:
-            statuses = [(await a.post(f"/api/v1/w/{code}/ideas", json={"text": f"n{k}"})).status_code for k in range(40)]
+            statuses = [
+                (await a.post(f"/api/v1/w/{code}/ideas", json={"text": f"n{k}"})).status_code for k in range(40)
+            ]
             assert statuses[:20] == [201] * 20  # a quick burst of 20 is fine
             assert statuses.count(429) >= 15  # a flood is refused (a few refill at 2/s meanwhile)
             r = await a.post(f"/api/v1/w/{code}/ideas", json={"text": "again"})

@@ -89,7 +89,12 @@ async def test_phase_reveal_teams_and_never_votes(service: WorkshopService) -> N
             assert await stream.data() == {"type": "team_changed"}
             everything = "\n".join(stream.seen)
             assert "Secret" not in everything and "Trees" not in everything
-            assert pid not in everything and token not in everything and "vote_changed" not in everything and "dots" not in everything
+            assert (
+                pid not in everything
+                and token not in everything
+                and "vote_changed" not in everything
+                and "dots" not in everything
+            )
 
 
 async def test_note_changes_are_coalesced_and_only_on_the_wall_phases(service: WorkshopService) -> None:

@@ -41,34 +41,30 @@ def register(sub: Any) -> None:
 async def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535 (got {args.port})")
-    service = WorkshopService(data_dir).open()
-    try:
-        report_messages(service)
-        server = ParticipantServer(service, host=args.host, port=args.port, public_url=args.public_url)
-        await server.start()
-        try:
-            emit_json({"event": "ready", "url": server.base_url, "admin_token": server.admin_token})
-            for state in service.states():
-                if state.workshop.phase != Phase.CLOSED:
-                    print(f"{state.code}  {state.workshop.title}: {server.join_url(state.code)}", flush=True)
-            print(f"Admin token (Authorization: Bearer ...): {server.admin_token}", flush=True)
-            print("Serving; stop with Ctrl+C or SIGTERM.", file=sys.stderr, flush=True)
-            await _until_signalled()
-        finally:
-            await server.stop()
-    finally:
-        await service.close()  # final snapshot; releases the data directory
-    return 0
-
-
-async def _until_signalled() -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     signals = (signal.SIGTERM, signal.SIGINT)
-    for sig in signals:
+    for sig in signals:  # before the ready line: a signal right after it must stop us cleanly too
         loop.add_signal_handler(sig, stop.set)
     try:
-        await stop.wait()
+        service = WorkshopService(data_dir).open()
+        try:
+            report_messages(service)
+            server = ParticipantServer(service, host=args.host, port=args.port, public_url=args.public_url)
+            await server.start()
+            try:
+                emit_json({"event": "ready", "url": server.base_url, "admin_token": server.admin_token})
+                for state in service.states():
+                    if state.workshop.phase != Phase.CLOSED:
+                        print(f"{state.code}  {state.workshop.title}: {server.join_url(state.code)}", flush=True)
+                print(f"Admin token (Authorization: Bearer ...): {server.admin_token}", flush=True)
+                print("Serving; stop with Ctrl+C or SIGTERM.", file=sys.stderr, flush=True)
+                await stop.wait()
+            finally:
+                await server.stop()
+        finally:
+            await service.close()  # final snapshot; releases the data directory
     finally:
         for sig in signals:
             loop.remove_signal_handler(sig)
+    return 0
