@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 import pytest
 
@@ -33,14 +35,15 @@ async def test_admin_routes_need_the_admin_token(
     before = service.state(code).workshop
     async with running(service, admin_token="the-admin-token") as server:
         _, participant_token = await join(server, code)
-        for headers in (
+        forged: list[Any] = [
             {},
             {"Authorization": "Bearer wrong"},
             {"Authorization": "Basic the-admin-token"},
             {"Authorization": f"Bearer {participant_token}"},  # a participant is never a facilitator
             {"Authorization": "Bearer the-admin-token-and-more"},
-            {"Authorization": "Bearer \u00e9\u00e9".encode("latin-1")},  # type: ignore[dict-item]
-        ):
+            {"Authorization": "Bearer \u00e9\u00e9".encode("latin-1")},
+        ]
+        for headers in forged:
             async with client(server) as c:
                 r = await c.request(method, path.format(code=code), json=body, headers=headers)
                 assert_error(r, 401)

@@ -25,10 +25,10 @@ class Stream:
         self._lines: AsyncIterator[str] = response.aiter_lines()
         self.seen: list[str] = []
 
-    async def message(self, timeout: float = 10) -> list[str]:
+    async def message(self, wait: float = 10) -> list[str]:
         lines: list[str] = []
         while True:
-            line = await asyncio.wait_for(anext(self._lines), timeout)
+            line = await asyncio.wait_for(anext(self._lines), wait)
             self.seen.append(line)
             if line == "":
                 if lines:
@@ -40,10 +40,10 @@ class Stream:
         """Everything until the server ends the stream (bounded by the test's timeout)."""
         return [line async for line in self._lines]
 
-    async def data(self, timeout: float = 10) -> dict[str, Any]:
+    async def data(self, wait: float = 10) -> dict[str, Any]:
         """The next ``data:`` message (comments such as keepalives are skipped)."""
         while True:
-            lines = await self.message(timeout)
+            lines = await self.message(wait)
             data = [line.removeprefix("data: ") for line in lines if line.startswith("data: ")]
             if data:
                 assert len(data) == 1 and not any(line.startswith("event:") for line in lines)
@@ -145,14 +145,17 @@ async def test_slow_subscriber_is_dropped_not_buffered(service: WorkshopService)
 
 async def test_stop_ends_open_streams(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.LOBBY)
-    async with running(service) as server:
-        async with client(server) as c, c.stream("GET", f"/api/v1/w/{code}/events") as response:
-            stream = Stream(response)
-            assert (await stream.message())[0] == "retry: 3000"
-            assert server.app.state.broker.subscribers(code) == 1
-            await asyncio.wait_for(server.stop(), 10)  # must not hang on the open stream
-            rest = await asyncio.wait_for(stream.rest(), 10)
-            assert rest == []
+    async with (
+        running(service) as server,
+        client(server) as c,
+        c.stream("GET", f"/api/v1/w/{code}/events") as response,
+    ):
+        stream = Stream(response)
+        assert (await stream.message())[0] == "retry: 3000"
+        assert server.app.state.broker.subscribers(code) == 1
+        await asyncio.wait_for(server.stop(), 10)  # must not hang on the open stream
+        rest = await asyncio.wait_for(stream.rest(), 10)
+        assert rest == []
 
 
 async def test_events_unknown_workshop(service: WorkshopService) -> None:
