@@ -99,6 +99,7 @@ async def test_join_sets_cookie_and_validates(service: WorkshopService) -> None:
         assert_error(await c.post(f"/api/v1/w/{code}/join", json={"nick": "x"}), 422)
         assert_error(await c.post(f"/api/v1/w/{code}/join", content=b"{not json", headers=_json), 422)
         assert_error(await c.post(f"/api/v1/w/{code}/join", json=["a"]), 422)
+        assert_error(await c.post(f"/api/v1/w/{code}/join", content=b"\xff\xfe", headers=_json), 422)  # not text
     closed = await workshop_in(service, Phase.CLOSED)
     async with running(service) as server, client(server) as c:
         assert_error(await c.post(f"/api/v1/w/{closed}/join", json={}), 409)

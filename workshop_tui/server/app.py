@@ -285,10 +285,13 @@ def create_app(server: ParticipantServer) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        message = {404: "not found", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
-        if exc.status_code == 404:
+        status = exc.status_code
+        if status == 400:  # FastAPI could not read the body at all (bytes that are not JSON text)
+            return error_response(422, "invalid request: the body is not valid JSON", str(exc.detail))
+        message = {404: "not found", 405: "method not allowed"}.get(status, str(exc.detail))
+        if status == 404:
             message = f"no such route: {request.method} {request.url.path}"
-        return error_response(exc.status_code, message, None, dict(exc.headers or {}))
+        return error_response(status, message, None, dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception) -> Response:  # pragma: no cover - a bug if reached
