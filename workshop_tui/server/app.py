@@ -444,6 +444,10 @@ def create_app(server: ParticipantServer) -> FastAPI:
             summary=path,
         )
 
+    @app.get("/favicon.ico", status_code=204, response_class=Response, tags=["phone page"])
+    async def favicon() -> Response:
+        return Response(status_code=204, headers={"Cache-Control": "max-age=86400"})
+
     static_route("/static/phone.css", phone_css, "text/css; charset=utf-8")
     static_route("/static/phone.js", phone_js, "text/javascript; charset=utf-8")
 
