@@ -237,6 +237,15 @@ async def test_votes_and_reveal(service: WorkshopService) -> None:
             assert (await a.get(f"/api/v1/w/{code}")).json()["results_revealed"] is True
             await service.set_voting(code, voting_open=False)
             assert_error(await a.post(f"/api/v1/w/{code}/votes", json={"idea_id": second.id}), 409)
+            assert server.app.state.vote_fast_path.served >= 10  # the lean path answered these, same contract
+        async with client(server) as phone:  # cookie only, as the phone page's fetches without a header
+            await service.set_voting(code, voting_open=True)
+            joined = await phone.post(f"/api/v1/w/{code}/join", json={})
+            r = await phone.post(f"/api/v1/w/{code}/votes", json={"idea_id": second.id})
+            assert r.status_code == 201 and r.json() == {"remaining_dots": 2}
+            assert service.state(code).vote_of(joined.json()["participant_id"], second.id) is not None
+            assert_error(await phone.post(f"/api/v1/w/{code}/votes", json={"idea_id": second.id, "x": 1}), 422)
+            assert_error(await phone.post("/api/v1/w/NOPE9/votes", json={"idea_id": second.id}), 404)
 
 
 async def test_preferences_and_my_team(service: WorkshopService) -> None:
