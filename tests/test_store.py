@@ -11,7 +11,7 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from workshop_tui.errors import DamagedData, StoreFailed
+from workshop_tui.errors import DamagedData, Invalid, StoreFailed
 from workshop_tui.store import WorkshopStore, migrations
 from workshop_tui.store import fsync as fsync_mod
 from workshop_tui.store import journal as journal_mod
@@ -230,3 +230,13 @@ async def test_migrations_run_in_order_and_are_saved(tmp_path: Path, monkeypatch
     assert all(doc["flag"] for doc in store.tables["ideas"].values())
     newest = sorted(d.glob("snapshot-*.json"))[-1]
     assert orjson.loads(newest.read_bytes())["_meta"]["1"]["schema_version"] == target
+
+
+async def test_an_unencodable_change_is_refused_before_memory_changes(tmp_path: Path) -> None:
+    store = WorkshopStore.create(tmp_path / "w")
+    with pytest.raises(Invalid, match="cannot be stored"):
+        store.apply([["p", "ideas", "x", {"id": "x", "text": "lone \ud800 surrogate"}]])
+    assert "x" not in store.tables.get("ideas", {}) and store.seq == 0
+    await store.apply(put(1))
+    await store.close()
+    assert set(WorkshopStore.open(tmp_path / "w").tables["ideas"]) == {"i1"}

@@ -16,7 +16,7 @@ import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable, Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
@@ -24,6 +24,9 @@ from workshop_tui.errors import WorkshopError
 from workshop_tui.ids import new_token
 from workshop_tui.netaddr import choose_host, join_url
 from workshop_tui.service import WorkshopService
+
+if TYPE_CHECKING:
+    from workshop_tui.server.app import Limits
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +88,7 @@ class ParticipantServer:
         public_url: str | None = None,
         admin_token: str | None = None,
         app_factory: AppFactory | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.service = service
         self.host = host
@@ -92,6 +96,7 @@ class ParticipantServer:
         self.public_url = public_url
         self.admin_token = admin_token or os.environ.get(ENV_ADMIN_TOKEN) or new_token()
         self._app_factory = app_factory
+        self.limits = limits
         self._server: _QuietServer | None = None
         self._task: asyncio.Task[None] | None = None
         self._before_stop: list[Callable[[], Awaitable[None]]] = []

@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 from tinydb import TinyDB
 
-from workshop_tui.errors import DamagedData, StoreFailed
+from workshop_tui.errors import DamagedData, Invalid, StoreFailed
 from workshop_tui.store import journal
 from workshop_tui.store.fsync import sync_dir, sync_file, write_atomic
 from workshop_tui.store.migrations import SCHEMA_VERSION, Tables, migrate
@@ -254,10 +254,16 @@ class WorkshopStore:
         if self._task is None:
             self._wake = asyncio.Event()
             self._task = loop.create_task(self._commit_loop(), name=f"committer-{self.directory.name}")
+        # Encode first: a change that cannot be written (e.g. a lone surrogate in a string) must be
+        # refused before memory changes, or memory and disk would disagree.
+        try:
+            frame = journal.encode(self.seq + 1, ops)
+        except (TypeError, ValueError) as exc:
+            raise Invalid(f"this change cannot be stored: {exc}") from None
         apply_ops(self.tables, ops)
         self.seq += 1
         future: asyncio.Future[None] = loop.create_future()
-        self._queue.append((journal.encode(self.seq, ops), future))
+        self._queue.append((frame, future))
         assert self._wake is not None
         self._wake.set()
         return future

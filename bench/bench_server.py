@@ -1,0 +1,257 @@
+"""The participant server under load, as ratios against the same server's /healthz in the same run.
+
+Run: ``python -m bench.bench_server``. Needs ``wrk`` (Debian package) for the HTTP load.
+
+- 1,000 phones joined to a voting workshop (50 dots each, up to 50 on one note, 20 notes): durable
+  vote POSTs (each acknowledged only after its journal write is synced) at 100 and 300 concurrent
+  connections, via a wrk Lua script that rotates tokens and note ids; /healthz at the same
+  concurrency is the baseline. A fresh workshop (fresh budgets and rate-limit buckets) per level.
+- SSE fan-out: 300 subscribers in a separate process; each message's latency is the time from the
+  service publishing the event to the subscriber reading it (CLOCK_MONOTONIC is system-wide).
+
+Targets (design.md section 5 / issue 3): vote/healthz throughput ratio >= 0.5, vote p99 < 50 ms,
+SSE fan-out p99 < 50 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from workshop_tui import events as ev
+from workshop_tui.models import Source
+from workshop_tui.phases import Phase
+from workshop_tui.server.runner import ParticipantServer
+from workshop_tui.service import WorkshopService
+
+PHONES = 1000
+IDEAS = 20
+LEVELS = (100, 300)
+DURATION = "2s"  # 1,000 phones x 20-write burst: stays under the per-phone rate limit up to ~10k/s
+SUBSCRIBERS = 300
+SSE_ROUNDS = 40
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 50.0
+
+LUA = r"""
+local tokens, ideas, path = {}, {}, nil
+local i = 0
+function init(args)
+  for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
+  for line in io.lines(args[2]) do ideas[#ideas + 1] = line end
+  path = args[3]
+  i = math.random(0, #tokens - 1)
+end
+function request()
+  i = i + 1
+  local token = tokens[(i % #tokens) + 1]
+  local idea = ideas[(math.floor(i / #tokens) % #ideas) + 1]
+  return wrk.format("POST", path, {["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "application/json"}, '{"idea_id":"' .. idea .. '"}')
+end
+"""
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def parse_wrk(out: str) -> dict[str, float]:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    total_match = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", out)
+    assert total_match is not None
+    total = int(total_match.group(1))
+    seconds = _ms(total_match.group(2) + total_match.group(3)) / 1000
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": rps,
+        "p50": p50,
+        "p99": p99,
+        "requests": total,
+        "seconds": seconds,
+        "non_2xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": 1 if errors else 0,
+    }
+
+
+async def wrk(url: str, connections: int, *script_args: str, script: Path | None = None) -> dict[str, float]:
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{DURATION}", "--latency", "--timeout", "10s"]
+    if script is not None:
+        cmd += ["-s", str(script), url, "--", *script_args]
+    else:
+        cmd.append(url)
+    proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"wrk failed: {err.decode()}")
+    return parse_wrk(out.decode())
+
+
+async def voting_workshop(service: WorkshopService, tmp: Path, tag: str) -> tuple[str, Path, Path]:
+    w = await service.create_workshop(f"Bench {tag}", settings={"dots_per_participant": 50, "max_dots_per_idea": 50})
+    await service.set_phase(w.code, Phase.IDEATE)
+    ideas = [await service.post_idea(w.code, f"note {k}", source=Source.FACILITATOR) for k in range(IDEAS)]
+    await service.set_phase(w.code, Phase.GROUP)
+    await service.set_phase(w.code, Phase.VOTE)
+    tokens: list[str] = []
+    for start in range(0, PHONES, 100):  # concurrent joins share group commits
+        joined = await asyncio.gather(*(service.join(w.code, f"phone {k}") for k in range(start, start + 100)))
+        tokens += [token for _, token in joined]
+    token_file, idea_file = tmp / f"tokens-{tag}.txt", tmp / f"ideas-{tag}.txt"
+    token_file.write_text("\n".join(tokens) + "\n")
+    idea_file.write_text("\n".join(i.id for i in ideas) + "\n")
+    return w.code, token_file, idea_file
+
+
+SSE_CLIENT = r"""
+import asyncio, json, sys, time
+host, port, path, n, rounds = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+async def one(k, ready, times):
+    r, w = await asyncio.open_connection(host, port)
+    w.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n".encode())
+    await w.drain()
+    while (await r.readline()) not in (b"\r\n", b""):
+        pass
+    ready.append(k)
+    got = []
+    while len(got) < rounds:
+        line = await r.readline()
+        if not line:
+            break
+        if b'"workshop_updated"' in line:
+            got.append(time.monotonic())
+    times[k] = got
+    w.close()
+async def main():
+    ready, times = [], {}
+    tasks = [asyncio.create_task(one(k, ready, times)) for k in range(n)]
+    while len(ready) < n:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.3)
+    print("ready", flush=True)
+    await asyncio.wait_for(asyncio.gather(*tasks), 120)
+    print(json.dumps(list(times.values())), flush=True)
+asyncio.run(main())
+"""
+
+
+async def sse_fanout(service: WorkshopService, server: ParticipantServer) -> list[float]:
+    w = await service.create_workshop("SSE bench")
+    published: list[float] = []
+
+    def stamp(event: ev.Event) -> None:
+        if isinstance(event, ev.WorkshopUpdated) and event.code == w.code:
+            published.append(time.monotonic())
+
+    unsubscribe = service.bus.subscribe(stamp)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        SSE_CLIENT,
+        "127.0.0.1",
+        str(server.port),
+        f"/api/v1/w/{w.code}/events",
+        str(SUBSCRIBERS),
+        str(SSE_ROUNDS),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    assert (await proc.stdout.readline()).strip() == b"ready"
+    for k in range(SSE_ROUNDS):
+        await service.update_workshop(w.code, title=f"SSE bench {k}")
+        await asyncio.sleep(0.1)
+    out = json.loads((await proc.stdout.read()).decode().strip().splitlines()[-1])
+    await proc.wait()
+    unsubscribe()
+    latencies = []
+    for times in out:
+        assert len(times) == SSE_ROUNDS, f"a subscriber got {len(times)} of {SSE_ROUNDS} messages"
+        latencies += [(t - p) * 1000 for t, p in zip(times, published, strict=True)]
+    return latencies
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def run() -> dict[str, Any]:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-server-"))
+    service = WorkshopService(tmp / "data").open()
+    script = tmp / "vote.lua"
+    script.write_text(LUA)
+    results: dict[str, Any] = {}
+    try:
+        server = ParticipantServer(service, host="127.0.0.1", port=0)
+        await server.start()
+        base = f"http://127.0.0.1:{server.port}"
+        try:
+            for level in LEVELS:
+                code, tokens, ideas = await voting_workshop(service, tmp, str(level))
+                health = await wrk(f"{base}/healthz", level)
+                before = service.state(code).dots_cast()
+                vote = await wrk(base, level, str(tokens), str(ideas), f"/api/v1/w/{code}/votes", script=script)
+                stored = service.state(code).dots_cast() - before
+                results[str(level)] = {"healthz": health, "vote": vote, "stored_dots": stored}
+            results["sse_ms"] = await sse_fanout(service, server)
+        finally:
+            await server.stop()
+    finally:
+        await service.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return results
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install wrk): skipped")
+        return
+    try:
+        import httptools  # noqa: F401
+
+        parser = "httptools"
+    except ImportError:
+        parser = "h11"
+    results = asyncio.run(run())
+    print(f"uvicorn HTTP parser: {parser}; {PHONES} phones joined; wrk -t1 -d{DURATION}")
+    head = f"{'conns':>5} {'healthz/s':>10} {'2xx vote/s':>8} {'ratio':>6} {'vote p50':>9} {'vote p99':>9}"
+    print(head + f" {'hz p99':>7}  notes")
+    ok = True
+    for level in LEVELS:
+        r = results[str(level)]
+        h, v = r["healthz"], r["vote"]
+        acked = v["requests"] - v["non_2xx"]
+        ratio = acked / v["seconds"] / h["rps"]  # only acknowledged (durable) votes count
+        notes = f"{v['non_2xx']:.0f} non-2xx; {r['stored_dots']} dots stored"
+        if v["socket_errors"]:
+            notes += "; socket errors"
+        print(
+            f"{level:>5} {h['rps']:>10.0f} {acked / v['seconds']:>8.0f} {ratio:>6.2f}"
+            f" {v['p50']:>7.1f}ms {v['p99']:>7.1f}ms {h['p99']:>5.1f}ms  {notes}"
+        )
+        ok &= ratio >= TARGET_RATIO and v["p99"] < TARGET_P99_MS
+        # wrk may count a few requests in flight at its deadline that the server still completed
+        if r["stored_dots"] < acked:
+            print(f"  !! {acked} votes acknowledged but only {r['stored_dots']} stored")
+            ok = False
+    sse = results["sse_ms"]
+    p50, p99 = statistics.median(sse), pct(sse, 0.99)
+    print(f"SSE fan-out to {SUBSCRIBERS} subscribers x {SSE_ROUNDS} events: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+    ok &= p99 < TARGET_P99_MS
+    print(f"targets (ratio >= {TARGET_RATIO}, p99 < {TARGET_P99_MS:.0f} ms): {'met' if ok else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""serve: the participant server without the TUI (headless), until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from workshop_tui.commands import UsageError, emit_json
+from workshop_tui.commands.workshops import report_messages
+from workshop_tui.phases import Phase
+from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer
+from workshop_tui.service import WorkshopService
+
+
+def add_server_options(p: argparse.ArgumentParser) -> None:
+    """--host/--port/--public-url, shared with `run`."""
+    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all interfaces)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    p.add_argument(
+        "--public-url",
+        default=None,
+        help="the URL phones use (what the QR code encodes), e.g. behind a hotspot or proxy",
+    )
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="run the participant server without the TUI",
+        description="Serve the phone page and the HTTP API until SIGTERM or Ctrl+C. When ready, prints one "
+        'JSON line {"event": "ready", "url": ..., "admin_token": ...}, then the join URL of each open workshop.',
+    )
+    add_server_options(p)
+    p.set_defaults(handler=cmd_serve)
+
+
+async def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535 (got {args.port})")
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    signals = (signal.SIGTERM, signal.SIGINT)
+    for sig in signals:  # before the ready line: a signal right after it must stop us cleanly too
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        service = WorkshopService(data_dir).open()
+        try:
+            report_messages(service)
+            server = ParticipantServer(service, host=args.host, port=args.port, public_url=args.public_url)
+            await server.start()
+            try:
+                emit_json({"event": "ready", "url": server.base_url, "admin_token": server.admin_token})
+                for state in service.states():
+                    if state.workshop.phase != Phase.CLOSED:
+                        print(f"{state.code}  {state.workshop.title}: {server.join_url(state.code)}", flush=True)
+                print(f"Admin token (Authorization: Bearer ...): {server.admin_token}", flush=True)
+                print("Serving; stop with Ctrl+C or SIGTERM.", file=sys.stderr, flush=True)
+                await stop.wait()
+            finally:
+                await server.stop()
+        finally:
+            await service.close()  # final snapshot; releases the data directory
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+    return 0
