@@ -3,14 +3,18 @@
 The bus calls us synchronously on the event loop for every change; a voting storm can mean
 hundreds of events a second. We collect them and post one ``DomainEvents`` message at most every
 ``interval`` seconds (~10 repaints a second, design.md section 2), so screens update in batches.
+
+The flush is scheduled with the loop's ``call_later``, not a Textual timer: events arrive in the
+context of whoever made the change (an HTTP request task of the participant server), where
+Textual's ``active_app`` is not set.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from textual.message import Message
-from textual.timer import Timer
 
 from workshop_tui.events import Event
 
@@ -27,18 +31,19 @@ class DomainEvents(Message):
 
 
 class EventBridge:
-    """Subscribe with ``start(bus_subscribe, post)``; ``post`` delivers a message to the app."""
+    """``start(subscribe, post)``: ``post`` delivers each coalesced ``DomainEvents`` to the app."""
 
-    def __init__(self, set_timer: Callable[[float, Callable[[], None]], Timer], interval: float = 0.1) -> None:
-        self._set_timer = set_timer
+    def __init__(self, interval: float = 0.1) -> None:
         self._interval = interval
         self._pending: list[Event] = []
-        self._timer: Timer | None = None
-        self._post: Callable[[Message], object] | None = None
+        self._handle: asyncio.TimerHandle | None = None
+        self._post: Callable[[DomainEvents], object] | None = None
         self._unsubscribe: Callable[[], None] | None = None
 
     def start(
-        self, subscribe: Callable[[Callable[[Event], None]], Callable[[], None]], post: Callable[[Message], object]
+        self,
+        subscribe: Callable[[Callable[[Event], None]], Callable[[], None]],
+        post: Callable[[DomainEvents], object],
     ) -> None:
         self._post = post
         self._unsubscribe = subscribe(self._on_event)
@@ -47,17 +52,18 @@ class EventBridge:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+        self._pending.clear()
 
     def _on_event(self, event: Event) -> None:
         self._pending.append(event)
-        if self._timer is None:
-            self._timer = self._set_timer(self._interval, self._flush)
+        if self._handle is None:
+            self._handle = asyncio.get_running_loop().call_later(self._interval, self._flush)
 
     def _flush(self) -> None:
-        self._timer = None
+        self._handle = None
         events, self._pending = self._pending, []
         if events and self._post is not None:
             self._post(DomainEvents(events))

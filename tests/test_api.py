@@ -11,7 +11,7 @@ from tests.api_helpers import assert_error, client, join, running, url
 from tests.conftest import workshop_in
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
-from workshop_tui.server.app import CSP
+from workshop_tui.server.app import CSP, Limits
 from workshop_tui.service import WorkshopService
 
 
@@ -295,8 +295,9 @@ async def test_participant_rate_limit(service: WorkshopService) -> None:
 async def test_join_flood_from_one_address(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.LOBBY)
     async with running(service) as server, client(server) as c:
-        statuses = [(await c.post(f"/api/v1/w/{code}/join", json={})).status_code for _ in range(45)]
-        assert statuses[:30] == [201] * 30
+        burst = int(Limits().join_burst)
+        statuses = [(await c.post(f"/api/v1/w/{code}/join", json={})).status_code for _ in range(burst + 40)]
+        assert statuses[:burst] == [201] * burst
         assert 429 in statuses
         r = await c.post(f"/api/v1/w/{code}/join", json={})
         assert_error(r, 429)

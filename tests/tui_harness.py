@@ -32,7 +32,7 @@ class HarnessApp(App[None]):
         self.service = service
         self._make_screen = make_screen
         self._theme_name = theme
-        self.bridge = EventBridge(self.set_timer, interval=interval)
+        self.bridge = EventBridge(interval=interval)
         self.batches = 0
 
     def on_mount(self) -> None:
