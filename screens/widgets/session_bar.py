@@ -1,4 +1,8 @@
-"""The strip across the top of every session screen: title, join code, phase and live counts."""
+"""The strip across the top of every session screen: title, join code, phase and live counts.
+
+It registers with ``screens.navigation.listen_domain_events`` on mount, so the app forwards every
+event batch to it whatever screen it sits on.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from screens.events import DomainEvents
+from screens.navigation import listen_domain_events
 from workshop_tui.service import WorkshopService
 
 
@@ -28,6 +33,7 @@ class SessionBar(Horizontal):
         yield Static(classes="status", markup=False)
 
     def on_mount(self) -> None:
+        listen_domain_events(self)
         self.refresh_counts()
 
     def refresh_counts(self) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-COMMAND_MODULES = ["workshops", "export"]
+COMMAND_MODULES = ["workshops", "export", "tui"]
 
 Handler = Callable[[Any, Path], Coroutine[Any, Any, int]]
 
