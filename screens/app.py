@@ -257,13 +257,16 @@ class WorkshopApp(App[None]):
 
     def _server_changed(self) -> None:
         for screen in self.screen_stack:
-            screen.post_message(ServerStatus())
+            if screen.is_mounted:
+                screen.post_message(ServerStatus())
 
     # ------------------------------------------------------------------ events
 
     def on_domain_events(self, message: DomainEvents) -> None:
+        # A screen not mounted yet reads fresh state in its on_mount: nothing to forward to it.
         for screen in self.screen_stack:
-            forward_events(screen, message.events)
+            if screen.is_mounted:
+                forward_events(screen, message.events)
         for widget in listeners(self):
             forward_events(widget, message.events)
         if self.code is None:
@@ -414,8 +417,8 @@ class WorkshopApp(App[None]):
 
     # ------------------------------------------------------------------ timer
 
-    def current_timer(self) -> PhaseTimer | None:
-        timers = self.screen.query(PhaseTimer)
+    def current_timer(self, screen: Screen[Any] | None = None) -> PhaseTimer | None:
+        timers = (screen or self.screen).query(PhaseTimer)
         return timers.first() if timers else None
 
     def action_timer_toggle(self) -> None:
@@ -451,7 +454,11 @@ class WorkshopApp(App[None]):
     # ------------------------------------------------------------------ what is allowed now
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        modal = isinstance(self.screen, ModalScreen)
+        return self.action_allowed(action, parameters, self.screen)
+
+    def action_allowed(self, action: str, parameters: tuple[object, ...], screen: Screen[Any]) -> bool:
+        """Whether ``action`` makes sense on ``screen`` now (the palette asks about the screen beneath it)."""
+        modal = isinstance(screen, ModalScreen)
         if (action in SESSION_ACTIONS or action in TIMER_ACTIONS) and (modal or self.code is None):
             return False
         if action == "advance_phase":
@@ -465,7 +472,7 @@ class WorkshopApp(App[None]):
             late = (Phase.VOTE, Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED)
             return w is not None and w.phase in late and not w.results_revealed
         if action in TIMER_ACTIONS:
-            return self.current_timer() is not None
+            return self.current_timer(screen) is not None
         return not (modal and action in ("new_workshop", "open_demo", "backlog"))
 
     def palette_commands(self) -> list[PaletteCommand]:

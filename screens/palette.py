@@ -1,7 +1,7 @@
 """The command palette's workshop commands (ctrl+p): every app action, named for the room.
 
-The list comes from ``WorkshopApp.palette_commands()`` and is filtered by the app's ``check_action``,
-so the palette offers exactly what the footer allows now (no "advance" from closed, no timer without
+The list comes from ``WorkshopApp.palette_commands()``, filtered by ``WorkshopApp.action_allowed`` (what its
+``check_action`` answers) for the screen beneath the palette, so the palette offers exactly what the footer allows now (no "advance" from closed, no timer without
 one on screen).
 """
 
@@ -29,7 +29,7 @@ class WorkshopCommands(Provider):
         available = []
         for command in app.palette_commands():
             _, name, params = parse(command.action)
-            if app.check_action(name, params) is True:
+            if app.action_allowed(name, params, self.screen):
                 available.append(command)
         return available
 

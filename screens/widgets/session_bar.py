@@ -27,10 +27,12 @@ class SessionBar(Horizontal):
         super().__init__()
         self.service = service
         self.code = code
+        self._title = Static(classes="title", markup=False)
+        self._status = Static(classes="status", markup=False)
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="title", markup=False)
-        yield Static(classes="status", markup=False)
+        yield self._title
+        yield self._status
 
     def on_mount(self) -> None:
         listen_domain_events(self)
@@ -40,12 +42,12 @@ class SessionBar(Horizontal):
         state = self.service.state(self.code)
         w = state.workshop
         notes = sum(1 for i in state.ideas.values() if i.visible)
-        self.query_one(".title", Static).update(Text(w.title))
+        self._title.update(Text(w.title))
         status = Text()
         status.append(f" {w.code} ", style="bold reverse")
         status.append(f"  {w.phase.value.upper()}  ", style="bold")
         status.append(f"{len(state.participants)} people · {notes} notes · {state.dots_cast()} dots")
-        self.query_one(".status", Static).update(status)
+        self._status.update(status)
 
     def on_domain_events(self, message: DomainEvents) -> None:
         if message.for_workshop(self.service.state(self.code).id):
