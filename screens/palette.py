@@ -1,8 +1,8 @@
 """The command palette's workshop commands (ctrl+p): every app action, named for the room.
 
 The list comes from ``WorkshopApp.palette_commands()``, filtered by ``WorkshopApp.action_allowed`` (what its
-``check_action`` answers) for the screen beneath the palette, so the palette offers exactly what the footer allows now (no "advance" from closed, no timer without
-one on screen).
+``check_action`` answers) for the screen beneath the palette, so the palette offers exactly what the
+footer allows now (no "advance" from closed, no timer without one on screen).
 """
 
 from __future__ import annotations

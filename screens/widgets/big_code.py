@@ -1,9 +1,9 @@
 """The join code in big block letters, readable from the back of the room.
 
 A 5x5 pixel font covers the join-code alphabet (no look-alikes: no 0/O, 1/I/L); any other character
-is drawn as blank. Pixels are spaces on the foreground colour. Scale 1: a pixel is one cell (a letter is 5 columns x 5 rows); scale 2: two
-columns x two rows. Auto scale picks the largest that fits. The text is ours (a join code), but it is
-drawn as plain segments anyway: no markup is ever parsed.
+is drawn blank. Pixels are spaces on the foreground colour, never a block glyph (a font's block may
+not fill its cell). Scale 1: a pixel is one cell (a letter is 5 columns x 5 rows); scale 2: two
+columns x two rows. Auto scale picks the largest that fits. No markup is ever parsed.
 """
 
 from __future__ import annotations
