@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from screens.app import WorkshopApp
 
 LATEST_NAMES = 8
+MIN_SIDE_WIDTH = 40  # columns left for the URL, the code and the counts beside the QR code
 
 
 class LobbyScreen(Screen[None]):
@@ -80,6 +81,7 @@ class LobbyScreen(Screen[None]):
             qr.display = True
             note.display = False
             link.update(Text(url, style="bold"))
+        self.fit_to_size()
 
     def refresh_people(self) -> None:
         state = self.service.state(self.code)
@@ -94,6 +96,19 @@ class LobbyScreen(Screen[None]):
         if len(people) > LATEST_NAMES:
             names.append(f"  +{len(people) - LATEST_NAMES} more", style="dim")
         self.query_one("#names", Static).update(names)
+
+    def on_resize(self) -> None:
+        self.fit_to_size()
+
+    def fit_to_size(self) -> None:
+        """Scale 2 for the QR code and the big code when the screen has room (a 200x60 projector), else 1."""
+        qr = self.query_one("#qr", QRCode)
+        body = self.query_one("#lobby-body").size
+        modules = qr.modules
+        wide = body.width >= 2 * modules + 2 + MIN_SIDE_WIDTH and body.height >= modules
+        qr.scale = 2 if wide else 1
+        side_width = body.width - (2 if wide else 1) * modules - 4
+        self.query_one("#big-code", BigCode).scale = 2 if wide and side_width >= 60 else 1
 
     def on_domain_events(self, message: DomainEvents) -> None:
         mine = message.for_workshop(self.service.state(self.code).id)

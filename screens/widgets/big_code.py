@@ -1,6 +1,6 @@
 """The join code in big block letters, readable from the back of the room.
 
-A 5x5 pixel font covers the join-code alphabet (no look-alikes: no 0/O, 1/I/L); any other character
+A 5x5 pixel font covers A-Z and 0-9 (join codes, and custom codes such as TEST); any other character
 is drawn blank. Pixels are spaces on the foreground colour, never a block glyph (a font's block may
 not fill its cell). Scale 1: a pixel is one cell (a letter is 5 columns x 5 rows); scale 2: two
 columns x two rows. Auto scale picks the largest that fits. No markup is ever parsed.
@@ -48,6 +48,11 @@ Z ##### ...#. ..#.. .#... #####
 8 .###. #...# .###. #...# .###.
 9 .###. #...# .#### ....# .###.
 - ..... ..... ##### ..... .....
+I ##### ..#.. ..#.. ..#.. #####
+L #.... #.... #.... #.... #####
+O .###. #...# #...# #...# .###.
+0 .###. #..## #.#.# ##..# .###.
+1 ..#.. .##.. ..#.. ..#.. .###.
 """
 FONT: dict[str, list[str]] = {
     line[0]: line[2:].split() for line in _FONT_ROWS.strip().splitlines() if line and not line.isspace()
