@@ -46,7 +46,7 @@ from screens.port_busy import Choice, PortBusyScreen
 from screens.theme import PROJECTOR, PROJECTOR_NAME
 from screens.widgets.timer import PhaseTimer
 from workshop_tui.errors import WorkshopError
-from workshop_tui.events import PhaseChanged
+from workshop_tui.events import PhaseChanged, VotingChanged
 from workshop_tui.phases import ORDER, Phase, allowed_targets, next_phase
 from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer, PortInUse, ServerError
 from workshop_tui.service import WorkshopService
@@ -272,10 +272,12 @@ class WorkshopApp(App[None]):
         if self.code is None:
             return
         state = self.service.state(self.code)
-        changes = [e for e in message.for_workshop(state.id) if isinstance(e, PhaseChanged)]
+        mine = message.for_workshop(state.id)
+        changes = [e for e in mine if isinstance(e, PhaseChanged)]
         if changes:
             self._show_phase(changes[-1].phase)
-        self.refresh_bindings()
+        if changes or any(isinstance(e, VotingChanged) for e in mine):
+            self.refresh_bindings()  # what the footer and palette offer depends on the phase and the ballot
 
     # ------------------------------------------------------------------ navigation
 
