@@ -25,6 +25,7 @@ from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
 
 from screens.backlog_editor import BacklogEditor
 from screens.events import DomainEvents
+from screens.widgets.session_bar import SessionBar
 from workshop_tui.backlog import (
     MAIN_LINE,
     BudgetTotals,
@@ -37,6 +38,7 @@ from workshop_tui.backlog import (
     promise_ledger,
     reviews,
 )
+from workshop_tui.errors import WorkshopError
 from workshop_tui.events import BacklogChanged, WorkshopUpdated
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
 from workshop_tui.service import WorkshopService
@@ -289,7 +291,8 @@ class BacklogCommands(Provider):
 
 
 class BacklogScreen(Screen[None]):
-    """Every workshop's backlog. Push it with ``BacklogScreen(service)``."""
+    """Every workshop's backlog (``BacklogScreen(service)``), or one workshop's in its backlog and
+    closed phases (``BacklogScreen(service, code)``), where ``c`` turns the teams' ideas into items."""
 
     CSS_PATH = "backlog.tcss"
     COMMANDS: ClassVar[set[Any]] = {BacklogCommands}
@@ -303,12 +306,16 @@ class BacklogScreen(Screen[None]):
         Binding("slash", "focus_owner", "Owner"),
         Binding("x", "clear_filters", "Clear", show=False),
         Binding("v", "cycle_panel", "Panel"),
+        Binding("c", "convert", "Convert ideas"),
         Binding("escape", "back", "Back", show=False),
     ]
 
-    def __init__(self, service: WorkshopService, *, now: Callable[[], dt.datetime] = utcnow) -> None:
+    def __init__(
+        self, service: WorkshopService, code: str | None = None, *, now: Callable[[], dt.datetime] = utcnow
+    ) -> None:
         super().__init__()
         self.service = service
+        self.code = code
         self.now = now
         self.sort_key = "review"
         self.sort_reverse = False
@@ -324,6 +331,8 @@ class BacklogScreen(Screen[None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
+        if self.code is not None:
+            yield SessionBar(self.service, self.code)
         with Horizontal(id="filters"):
             yield Select(
                 [("All statuses", "all")] + [(s.value, s.value) for s in STATUS_ORDER],
@@ -366,7 +375,8 @@ class BacklogScreen(Screen[None]):
         """Read the items again from the service, then redraw everything."""
         now = self.now()
         rows = []
-        for state in self.service.states():
+        states = [self.service.state(self.code)] if self.code is not None else self.service.states()
+        for state in states:
             settings = state.workshop.settings
             for item in state.backlog.values():
                 rows.append(Row(item, state.code, settings.currency, item_flags(item, now), item_budget(item)))
@@ -536,6 +546,23 @@ class BacklogScreen(Screen[None]):
         self.panel = (self.panel + 1) % len(PANELS)
         for n, name in enumerate(PANELS):
             self.query_one(f"#{name}").set_class(n == self.panel, "-shown")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "convert":
+            return self.code is not None
+        return True
+
+    async def action_convert(self) -> None:
+        """The teams' ideas (or, without teams, nothing: choose on the teams screen) become items."""
+        if self.code is None:
+            return
+        try:
+            items = await self.service.convert_to_backlog(self.code)
+        except WorkshopError as exc:
+            self.notify(exc.message, severity="warning", markup=False)
+            return
+        self.notify(f"{len(items)} ideas added to the backlog", markup=False)
+        self.reload()
 
     def action_back(self) -> None:
         if isinstance(self.focused, Input | Select | Checkbox):

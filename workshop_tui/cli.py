@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import NoReturn
 
 from workshop_tui import __version__
-from workshop_tui.commands import COMMAND_MODULES, UsageError
+from workshop_tui.commands import COMMAND_MODULES, Handler, UsageError
 from workshop_tui.errors import WorkshopError
 from workshop_tui.paths import default_data_dir
 
 
 class _Parser(argparse.ArgumentParser):
+    default_handler: Handler | None = None  # run when no command is given
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
@@ -42,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(f"workshop_tui.commands.{name}").register(sub)
+    parser.default_handler = launch_tui  # `workshop-tui` alone opens the TUI, as `workshop-tui run`
     return parser
 
 
@@ -76,3 +79,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
+    """Open the TUI with the participant server in the same loop (``run [CODE]``, or no command).
+
+    The only place in the core that imports the TUI, lazily. The data directory's writer lock is taken
+    before the terminal is switched, so a busy directory is one line on stderr and exit code 1.
+    """
+    from workshop_tui.server.runner import DEFAULT_PORT
+    from workshop_tui.service import WorkshopService
+
+    service = WorkshopService(data_dir).open()
+    code: str | None = getattr(args, "code", None)
+    if code is not None:
+        try:
+            code = service.state(code).code
+        except WorkshopError:
+            await service.close()
+            raise
+    from screens.app import WorkshopApp
+
+    app = WorkshopApp(
+        service,
+        host=getattr(args, "host", None) or "0.0.0.0",
+        port=DEFAULT_PORT if getattr(args, "port", None) is None else args.port,
+        public_url=getattr(args, "public_url", None),
+        code=code,
+    )
+    try:
+        await app.run_async()
+    finally:
+        await app.shutdown_session()
+    return app.return_code or 0

@@ -1,4 +1,8 @@
-"""The strip across the top of every session screen: title, join code, phase and live counts."""
+"""The strip across the top of every session screen: title, join code, phase and live counts.
+
+It registers with ``screens.navigation.listen_domain_events`` on mount, so the app forwards every
+event batch to it whatever screen it sits on.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from screens.events import DomainEvents
+from screens.navigation import listen_domain_events
 from workshop_tui.service import WorkshopService
 
 
@@ -22,24 +27,27 @@ class SessionBar(Horizontal):
         super().__init__()
         self.service = service
         self.code = code
+        self._title = Static(classes="title", markup=False)
+        self._status = Static(classes="status", markup=False)
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="title", markup=False)
-        yield Static(classes="status", markup=False)
+        yield self._title
+        yield self._status
 
     def on_mount(self) -> None:
+        listen_domain_events(self)
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
         state = self.service.state(self.code)
         w = state.workshop
         notes = sum(1 for i in state.ideas.values() if i.visible)
-        self.query_one(".title", Static).update(Text(w.title))
+        self._title.update(Text(w.title))
         status = Text()
         status.append(f" {w.code} ", style="bold reverse")
         status.append(f"  {w.phase.value.upper()}  ", style="bold")
         status.append(f"{len(state.participants)} people · {notes} notes · {state.dots_cast()} dots")
-        self.query_one(".status", Static).update(status)
+        self._status.update(status)
 
     def on_domain_events(self, message: DomainEvents) -> None:
         if message.for_workshop(self.service.state(self.code).id):

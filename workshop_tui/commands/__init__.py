@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-COMMAND_MODULES = ["workshops", "export", "backlog", "serve"]
+COMMAND_MODULES = ["workshops", "export", "backlog", "serve", "tui"]
 
 Handler = Callable[[Any, Path], Coroutine[Any, Any, int]]
 

@@ -1,0 +1,163 @@
+"""TUI latency under a voting room: key-to-screen, and phone-to-screen on the lobby's live count.
+
+Run: ``python -m bench bench_tui``. Headless (``App.run_test``), a real service on a tmp data dir and a
+real participant server on 127.0.0.1. Load: 300 simulated phones voting through the service (each casts
+and withdraws a dot about once a second: ~300 durable writes/s). Reported against a baseline measured
+in the same run with no load. Targets: key median < 50 ms; phone-to-screen p95 < 200 ms.
+
+- key: ``+`` (timer +1 minute) from the key event until the lobby's timer ``Digits`` shows it.
+- phone-to-screen: a join (over HTTP when the server has the route, else through the service) until
+  the lobby's ``Digits`` count shows it; the bridge coalesces for up to 100 ms by design.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from textual.widgets import Digits
+
+from screens.app import WorkshopApp
+from screens.lobby import LobbyScreen
+from screens.widgets.timer import PhaseTimer
+from workshop_tui.errors import WorkshopError
+from workshop_tui.models import Source
+from workshop_tui.phases import Phase
+from workshop_tui.service import WorkshopService
+
+PHONES = 300
+KEYS = 40
+JOINS = 40
+KEY_TARGET_MS = 50
+SCREEN_TARGET_MS = 200
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def key_latencies(app: WorkshopApp) -> list[float]:
+    """From the key event to the timer's ``Digits`` showing the extra minute, then the next frame."""
+    out = []
+    clock = app.screen.query_one(PhaseTimer).query_one(Digits)
+    for _ in range(KEYS):
+        before = clock.value
+        t0 = time.perf_counter()
+        app.simulate_key("plus")
+        for _ in range(5000):
+            if clock.value != before:
+                break
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(0)  # the refresh is scheduled: let it run
+        out.append((time.perf_counter() - t0) * 1000)
+        await asyncio.sleep(0.02)
+    return out
+
+
+async def screen_latencies(app: WorkshopApp, client: httpx.AsyncClient | None, code: str) -> list[float]:
+    out = []
+    count = app.screen.query_one("#count", Digits)
+    for i in range(JOINS):
+        expected = str(len(app.service.state(code).participants) + 1)
+        t0 = time.perf_counter()
+        if client is not None:
+            response = await client.post(f"/api/v1/w/{code}/join", json={"name": f"Phone {i}"})
+            response.raise_for_status()
+        else:
+            await app.service.join(code, f"Phone {i}")
+        for _ in range(2000):
+            if count.value == expected:
+                break
+            await asyncio.sleep(0.002)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+async def voting_room(service: WorkshopService, stop: asyncio.Event) -> int:
+    """A second workshop in the vote phase where PHONES people cast and withdraw dots; returns writes done."""
+    w = await service.create_workshop("Voting room", code="VOTE", settings={"dots_per_participant": 5})
+    await service.set_phase(w.code, Phase.IDEATE)
+    people = [(await service.join(w.code, f"V{i}"))[0] for i in range(PHONES)]
+    ideas = [(await service.post_idea(w.code, f"Idea {j}", source=Source.FACILITATOR)).id for j in range(30)]
+    await service.set_phase(w.code, Phase.GROUP)
+    await service.set_phase(w.code, Phase.VOTE)
+    writes = 0
+
+    async def phone(pid: str, rnd: random.Random) -> None:
+        nonlocal writes
+        while not stop.is_set():
+            idea = rnd.choice(ideas)
+            try:
+                await service.cast_dot(w.code, pid, idea)
+                await service.withdraw_dot(w.code, pid, idea)
+                writes += 2
+            except WorkshopError:  # a dot limit reached: keep going
+                continue
+            await asyncio.sleep(rnd.uniform(1.0, 3.0))
+
+    tasks = [asyncio.create_task(phone(p.id, random.Random(i))) for i, p in enumerate(people)]
+    await stop.wait()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return writes
+
+
+async def run() -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-tui-"))
+    service = WorkshopService(data_dir).open()
+    await service.create_workshop("Bench", code="BNCH")
+    app = WorkshopApp(service, host="127.0.0.1", port=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not app.server_running:
+            await pilot.pause(0.05)
+        app.call_later(app.open_workshop, "BNCH")
+        while not (isinstance(app.screen, LobbyScreen) and app.screen.is_mounted):
+            await pilot.pause(0.05)
+        assert app.server is not None
+        client: httpx.AsyncClient | None = httpx.AsyncClient(base_url=f"http://127.0.0.1:{app.server.port}")
+        assert client is not None
+        probe = await client.post("/api/v1/w/BNCH/join", json={"name": "probe"})
+        if probe.status_code == 404:
+            await client.aclose()
+            client = None
+            print("phone-to-screen: joins through the service (the HTTP join route is not in this build)")
+        base_keys = await key_latencies(app)
+        base_screen = await screen_latencies(app, client, "BNCH")
+        stop = asyncio.Event()
+        room = asyncio.create_task(voting_room(app.service, stop))
+        await asyncio.sleep(3)  # let the room fill and start voting
+        t0 = time.perf_counter()
+        load_keys = await key_latencies(app)
+        load_screen = await screen_latencies(app, client, "BNCH")
+        stop.set()
+        elapsed = time.perf_counter() - t0
+        writes = await room
+        if client is not None:
+            await client.aclose()
+    await app.shutdown_session()
+    rate = writes / elapsed if elapsed else 0
+    print(f"load: {PHONES} phones, {writes} dot writes in {elapsed:.1f} s ({rate:.0f}/s)")
+    print(f"{'measure':28} {'baseline':>10} {'300 phones':>11} {'ratio':>6}  target")
+    rows = [
+        ("key median (ms)", statistics.median(base_keys), statistics.median(load_keys), f"< {KEY_TARGET_MS}"),
+        ("key p95 (ms)", pct(base_keys, 0.95), pct(load_keys, 0.95), ""),
+        ("phone->screen p50 (ms)", pct(base_screen, 0.5), pct(load_screen, 0.5), ""),
+        ("phone->screen p95 (ms)", pct(base_screen, 0.95), pct(load_screen, 0.95), f"< {SCREEN_TARGET_MS}"),
+    ]
+    for label, base, loaded, target in rows:
+        print(f"{label:28} {base:10.1f} {loaded:11.1f} {loaded / base:6.2f}  {target}")
+
+
+def main() -> None:
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()

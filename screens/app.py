@@ -1,0 +1,518 @@
+"""The facilitator's App: one ``WorkshopService``, one ``ParticipantServer``, screens per phase.
+
+- The service is opened by the launcher (``workshop_tui.cli.launch_tui``) and handed over; the app
+  closes it on the way out (final snapshot). The server starts in ``on_mount`` in the app's own loop;
+  a busy port opens ``PortBusyScreen`` (another port, any free port, or no phones), never a crash.
+- Events: the ``EventBridge`` posts coalesced ``DomainEvents`` batches to the app; the app forwards a
+  fresh copy to every screen in the stack and every widget registered with ``listen_domain_events``
+  (see ``screens.navigation``), and switches to the phase's screen on ``PhaseChanged``.
+- Phase control, timer, help, info and quit are app actions: in the Footer, in the palette, and hidden
+  by ``check_action`` when the phase (or the screen) does not allow them.
+- Quit: ctrl+q asks while a session is live (``y`` confirms, escape/``n`` cancels); SIGTERM shuts down
+  the same way without asking. Both stop the server gracefully and close the service before exiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen, Screen
+
+from screens.confirm import ConfirmScreen
+from screens.events import DomainEvents, EventBridge
+from screens.home import HomeScreen
+from screens.info import LOG_FORMAT, InfoScreen, LogPanelHandler
+from screens.navigation import (
+    BACKLOG_SCREEN,
+    EXPORT_SCREEN,
+    PHASE_SCREENS,
+    NoScreenForPhase,
+    ServerStatus,
+    forward_events,
+    listeners,
+    screen_for,
+)
+from screens.palette import PaletteCommand, WorkshopCommands
+from screens.port_busy import Choice, PortBusyScreen
+from screens.theme import PROJECTOR, PROJECTOR_NAME
+from screens.widgets.timer import PhaseTimer
+from workshop_tui.errors import WorkshopError
+from workshop_tui.events import PhaseChanged, VotingChanged
+from workshop_tui.phases import ORDER, Phase, allowed_targets, next_phase
+from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer, PortInUse, ServerError
+from workshop_tui.service import WorkshopService
+
+log = logging.getLogger(__name__)
+
+PHASE_TITLES = {
+    Phase.LOBBY: "lobby (QR code)",
+    Phase.IDEATE: "ideation wall",
+    Phase.GROUP: "grouping wall",
+    Phase.VOTE: "voting",
+    Phase.TEAMS: "teams",
+    Phase.BACKLOG: "backlog",
+    Phase.CLOSED: "closed workshop",
+}
+SESSION_ACTIONS = frozenset({"advance_phase", "step_back_phase", "reveal_results", "export", "home", "show_phase"})
+TIMER_ACTIONS = frozenset({"timer_toggle", "timer_add_minute", "timer_reset"})
+
+
+def step_back_target(phase: Phase) -> Phase | None:
+    """The nearest earlier phase the machine allows (vote steps back to group, not straight to ideate)."""
+    back = [p for p in allowed_targets(phase) if ORDER.index(p) < ORDER.index(phase)]
+    return max(back, key=ORDER.index) if back else None
+
+
+class WorkshopApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "workshop-tui"
+    COMMANDS = App.COMMANDS | {WorkshopCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+right", "advance_phase", "Next phase"),
+        Binding("right_square_bracket", "advance_phase", "Next phase", show=False),
+        Binding("ctrl+left", "step_back_phase", "Step back"),
+        Binding("left_square_bracket", "step_back_phase", "Step back", show=False),
+        Binding("space", "timer_toggle", "Timer"),
+        Binding("plus", "timer_add_minute", "+1 min"),
+        Binding("equals_sign", "timer_add_minute", "+1 min", show=False),
+        Binding("ctrl+r", "timer_reset", "Reset timer", show=False),
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("f2", "info", "Info"),
+        Binding("escape", "home", "Workshops", show=False),
+    ]
+
+    def __init__(
+        self,
+        service: WorkshopService,
+        *,
+        host: str = "0.0.0.0",
+        port: int = DEFAULT_PORT,
+        public_url: str | None = None,
+        admin_token: str | None = None,
+        code: str | None = None,
+        serve: bool = True,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.server: ParticipantServer | None = (
+            ParticipantServer(service, host=host, port=port, public_url=public_url, admin_token=admin_token)
+            if serve
+            else None
+        )
+        self.code: str | None = None  # the open workshop
+        self._initial_code = code
+        self.bridge = EventBridge()
+        self.log_panel: LogPanelHandler | None = None
+        self.log_file: Path | None = None
+        self._log_handlers: list[logging.Handler] = []
+        self._detached_handlers: list[logging.Handler] = []
+        self._previous_level = logging.WARNING
+        self._quit_asked = False
+        self._closed = False
+        self._sigterm_installed = False
+        self.register_theme(PROJECTOR)
+        self.theme = PROJECTOR_NAME
+
+    def get_default_screen(self) -> Screen[Any]:
+        return HomeScreen(self.service)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def on_mount(self) -> None:
+        self._install_logging()
+        self._install_sigterm()
+        self.bridge.start(self.service.bus.subscribe, self.post_message)
+        for message in self.service.messages:
+            log.warning("recovery: %s", message)
+        await self.start_server()
+        if self._initial_code is not None:
+            self.open_workshop(self._initial_code)
+
+    async def on_unmount(self) -> None:
+        await self.shutdown_session()
+        self._remove_logging()
+
+    def _install_logging(self) -> None:
+        root = logging.getLogger()
+        self._previous_level = root.level
+        root.setLevel(logging.INFO)
+        # Nothing may print over the TUI: set aside handlers writing to the terminal.
+        for handler in list(root.handlers):
+            stream = getattr(handler, "stream", None)
+            if stream is not None and stream in (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__):
+                root.removeHandler(handler)
+                self._detached_handlers.append(handler)
+        self.log_panel = LogPanelHandler(asyncio.get_running_loop())
+        self._log_handlers.append(self.log_panel)
+        log_dir = self.service.data_dir / "logs"
+        try:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            file_handler = logging.FileHandler(log_dir / "workshop-tui.log", encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"cannot write the log file in {log_dir}: {exc}", severity="warning", markup=False)
+        else:
+            file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
+            file_handler.setLevel(logging.INFO)
+            self._log_handlers.append(file_handler)
+            self.log_file = log_dir / "workshop-tui.log"
+        for handler in self._log_handlers:
+            root.addHandler(handler)
+
+    def _remove_logging(self) -> None:
+        root = logging.getLogger()
+        for handler in self._log_handlers:
+            root.removeHandler(handler)
+            handler.close()
+        self._log_handlers.clear()
+        for handler in self._detached_handlers:
+            root.addHandler(handler)
+        self._detached_handlers.clear()
+        root.setLevel(self._previous_level)
+
+    def _install_sigterm(self) -> None:
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self._on_sigterm)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals here
+            return
+        self._sigterm_installed = True
+
+    def _on_sigterm(self) -> None:
+        log.info("SIGTERM: shutting down")
+        self.call_later(self.shutdown_and_exit)
+
+    async def shutdown_session(self) -> None:
+        """Stop the server gracefully and close the service (final snapshot). Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self.bridge.stop()
+        if self._sigterm_installed:
+            with contextlib.suppress(Exception):
+                asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
+            self._sigterm_installed = False
+        if self.server is not None and self.server.running:
+            try:
+                await self.server.stop()
+            except Exception:
+                log.exception("the participant server did not stop cleanly")
+        await self.service.close()
+        log.info("session closed")
+
+    async def shutdown_and_exit(self) -> None:
+        await self.shutdown_session()
+        self.exit(return_code=0)
+
+    # ------------------------------------------------------------------ the participant server
+
+    @property
+    def server_running(self) -> bool:
+        return self.server is not None and self.server.running
+
+    def join_url(self, code: str) -> str | None:
+        """The URL phones open for ``code``, or None while no server is listening."""
+        return self.server.join_url(code) if self.server is not None and self.server.running else None
+
+    async def start_server(self) -> None:
+        server = self.server
+        if server is None:
+            return
+        try:
+            await server.start()
+        except PortInUse as exc:
+            log.warning("%s", exc.message)
+            self.push_screen(PortBusyScreen(server.host, server.port, exc.message), self._port_choice)
+            return
+        except ServerError as exc:
+            log.error("%s", exc.message)
+            self.notify(exc.message, title="Phones cannot join", severity="error", markup=False, timeout=15)
+            return
+        log.info("participant server at %s (admin token on the info screen)", server.base_url)
+        self._server_changed()
+
+    async def _port_choice(self, choice: Choice | None) -> None:
+        server = self.server
+        if server is None:
+            return
+        if choice == "next":
+            server.port += 1
+        elif choice == "free":
+            server.port = 0
+        else:
+            log.warning("continuing without the participant server: phones cannot join")
+            self.notify("No participant server: phones cannot join.", severity="warning")
+            self._server_changed()
+            return
+        await self.start_server()
+
+    def _server_changed(self) -> None:
+        for screen in self.screen_stack:
+            if screen.is_mounted:
+                screen.post_message(ServerStatus())
+
+    # ------------------------------------------------------------------ events
+
+    def on_domain_events(self, message: DomainEvents) -> None:
+        # A screen not mounted yet reads fresh state in its on_mount: nothing to forward to it.
+        for screen in self.screen_stack:
+            if screen.is_mounted:
+                forward_events(screen, message.events)
+        for widget in listeners(self):
+            forward_events(widget, message.events)
+        if self.code is None:
+            return
+        state = self.service.state(self.code)
+        mine = message.for_workshop(state.id)
+        changes = [e for e in mine if isinstance(e, PhaseChanged)]
+        if changes:
+            self._show_phase(changes[-1].phase)
+        if changes or any(isinstance(e, VotingChanged) for e in mine):
+            self.refresh_bindings()  # what the footer and palette offer depends on the phase and the ballot
+
+    # ------------------------------------------------------------------ navigation
+
+    @property
+    def phase(self) -> Phase | None:
+        return self.service.state(self.code).workshop.phase if self.code is not None else None
+
+    @property
+    def is_live(self) -> bool:
+        """A session is live: phones can reach a workshop that is open and not closed."""
+        return self.server_running and self.phase not in (None, Phase.CLOSED)
+
+    def _pop_to(self, depth: int) -> None:
+        while len(self.screen_stack) > depth:
+            self.pop_screen()
+
+    def open_workshop(self, code: str) -> None:
+        try:
+            state = self.service.state(code)
+            screen = screen_for(state.workshop.phase, self.service, state.code)
+        except (WorkshopError, NoScreenForPhase) as exc:
+            message = exc.message if isinstance(exc, WorkshopError) else str(exc)
+            self.notify(message, title="Cannot open the workshop", severity="error", markup=False)
+            return
+        self.code = state.code
+        log.info("opened workshop %s in the %s phase", state.code, state.workshop.phase.value)
+        self._pop_to(1)
+        self.push_screen(screen)
+
+    def _show_phase(self, phase: Phase) -> None:
+        """The open workshop moved to ``phase``: replace the session screen (and anything above it)."""
+        assert self.code is not None
+        try:
+            screen = screen_for(phase, self.service, self.code)
+        except NoScreenForPhase as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self._pop_to(2)
+        if len(self.screen_stack) == 2:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def action_home(self) -> None:
+        self.code = None
+        self._pop_to(1)
+        self.refresh_bindings()
+
+    def action_show_phase(self, phase: str) -> None:
+        if self.code is not None:
+            self._show_phase(Phase(phase))
+
+    # ------------------------------------------------------------------ phase control
+
+    def advance_target(self) -> Phase | None:
+        return next_phase(self.phase) if self.phase is not None else None
+
+    def step_back_target(self) -> Phase | None:
+        return step_back_target(self.phase) if self.phase is not None else None
+
+    def action_advance_phase(self) -> None:
+        self._ask_phase(self.advance_target(), "Next phase")
+
+    def action_step_back_phase(self) -> None:
+        self._ask_phase(self.step_back_target(), "Step back")
+
+    def _ask_phase(self, target: Phase | None, verb: str) -> None:
+        if target is None or self.code is None:
+            return
+        current = self.service.state(self.code).workshop
+        question = f"{verb}: move {current.code} from {current.phase.value} to {target.value}?"
+        detail = f"Phones follow at once. The screen becomes the {PHASE_TITLES[target]}."
+        self.push_screen(ConfirmScreen(question, detail), partial(self._move_phase, target))
+
+    async def _move_phase(self, target: Phase, confirmed: bool | None) -> None:
+        if not confirmed or self.code is None:
+            return
+        try:
+            await self.service.set_phase(self.code, target)
+        except WorkshopError as exc:
+            self.notify(exc.message, title="Phase not changed", severity="error", markup=False)
+
+    async def action_reveal_results(self) -> None:
+        if self.code is None:
+            return
+        try:
+            await self.service.set_voting(self.code, results_revealed=True)
+        except WorkshopError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+
+    # ------------------------------------------------------------------ other screens
+
+    def action_new_workshop(self) -> None:
+        from screens.new_workshop import NewWorkshopScreen
+
+        def created(code: str | None) -> None:
+            if code is not None:
+                self.open_workshop(code)
+
+        self.push_screen(NewWorkshopScreen(self.service), created)
+
+    async def action_open_demo(self) -> None:
+        from workshop_tui.demo import DEMO_CODE, build_demo
+
+        try:
+            self.service.state(DEMO_CODE)
+        except WorkshopError:
+            self.notify("Adding the demo workshop…")
+            try:
+                await build_demo(self.service)
+            except WorkshopError as exc:
+                self.notify(exc.message, severity="error", markup=False)
+                return
+        self.open_workshop(DEMO_CODE)
+
+    def _push_lazy(self, screen: Any) -> None:
+        try:
+            self.push_screen(screen())
+        except NoScreenForPhase as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+
+    def action_backlog(self) -> None:
+        self._push_lazy(lambda: BACKLOG_SCREEN(self.service, ""))
+
+    def action_export(self) -> None:
+        if self.code is None:
+            return
+        try:
+            dialog = EXPORT_SCREEN(self.service, self.code)
+        except NoScreenForPhase as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+
+        def written(path: Any) -> None:
+            if path:
+                self.notify(f"Wrote {path}", markup=False)
+
+        self.push_screen(dialog, written)
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_info(self) -> None:
+        if not isinstance(self.screen, InfoScreen):
+            self.push_screen(InfoScreen())
+
+    # ------------------------------------------------------------------ timer
+
+    def current_timer(self, screen: Screen[Any] | None = None) -> PhaseTimer | None:
+        timers = (screen or self.screen).query(PhaseTimer)
+        return timers.first() if timers else None
+
+    def action_timer_toggle(self) -> None:
+        if timer := self.current_timer():
+            timer.toggle()
+
+    def action_timer_add_minute(self) -> None:
+        if timer := self.current_timer():
+            timer.add_minute()
+
+    def action_timer_reset(self) -> None:
+        if timer := self.current_timer():
+            timer.reset()
+
+    # ------------------------------------------------------------------ quit
+
+    async def action_quit(self) -> None:
+        if self._quit_asked:
+            return
+        if not self.is_live:
+            await self.shutdown_and_exit()
+            return
+        self._quit_asked = True
+        question = "Quit workshop-tui?"
+        detail = f"The session {self.code} is live: phones lose the connection. Everything is saved."
+        self.push_screen(ConfirmScreen(question, detail, yes="Quit (y)", no="Stay (n)"), self._quit_answer)
+
+    async def _quit_answer(self, confirmed: bool | None) -> None:
+        self._quit_asked = False
+        if confirmed:
+            await self.shutdown_and_exit()
+
+    # ------------------------------------------------------------------ what is allowed now
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.action_allowed(action, parameters, self.screen)
+
+    def action_allowed(self, action: str, parameters: tuple[object, ...], screen: Screen[Any]) -> bool:
+        """Whether ``action`` makes sense on ``screen`` now (the palette asks about the screen beneath it)."""
+        modal = isinstance(screen, ModalScreen)
+        if (action in SESSION_ACTIONS or action in TIMER_ACTIONS) and (modal or self.code is None):
+            return False
+        if action == "advance_phase":
+            return self.advance_target() is not None
+        if action == "step_back_phase":
+            return self.step_back_target() is not None
+        if action == "show_phase":
+            return bool(parameters) and Phase(str(parameters[0])) in PHASE_SCREENS
+        if action == "reveal_results":
+            w = self.service.state(self.code).workshop if self.code else None
+            late = (Phase.VOTE, Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED)
+            return w is not None and w.phase in late and not w.results_revealed
+        if action in TIMER_ACTIONS:
+            return self.current_timer(screen) is not None
+        return not (modal and action in ("new_workshop", "open_demo", "backlog"))
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        advance, back = self.advance_target(), self.step_back_target()
+        commands = [
+            PaletteCommand(
+                f"Next phase: {advance.value if advance else '-'}", "Advance the open workshop", "advance_phase"
+            ),
+            PaletteCommand(f"Step back: {back.value if back else '-'}", "Reopen the previous phase", "step_back_phase"),
+        ]
+        for phase in PHASE_SCREENS:
+            commands.append(
+                PaletteCommand(
+                    f"Show the {PHASE_TITLES[phase]}", "Without changing the phase", f"show_phase('{phase}')"
+                )
+            )
+        commands += [
+            PaletteCommand("Timer: start or pause", "The phase timer on this screen (space)", "timer_toggle"),
+            PaletteCommand("Timer: add a minute", "(+)", "timer_add_minute"),
+            PaletteCommand("Timer: reset", "Back to the phase's timebox (ctrl+r)", "timer_reset"),
+            PaletteCommand("Reveal the vote results", "Show the ranking to the room", "reveal_results"),
+            PaletteCommand("Export this workshop", "JSON, CSV or Markdown", "export"),
+            PaletteCommand("Backlog of prototypes", "Every workshop's backlog", "backlog"),
+            PaletteCommand("New workshop", "From a template", "new_workshop"),
+            PaletteCommand("Open the demo workshop", "Adds it first if needed", "open_demo"),
+            PaletteCommand("Workshops", "Back to the list (escape)", "home"),
+            PaletteCommand("Help: every key", "(f1)", "help"),
+            PaletteCommand("Session info", "Server address, admin token, data directory, log (f2)", "info"),
+            PaletteCommand("Quit", "Stops the server, saves everything (ctrl+q)", "quit"),
+        ]
+        return commands

@@ -1,0 +1,139 @@
+"""Session info: where phones connect, the admin token, the data directory, recovery notes and the log.
+
+Logs never go over the screen: the app installs a ``LogPanelHandler`` (kept lines, shown here) and a
+file handler (``<data_dir>/logs/workshop-tui.log``). The admin token is masked until ``t`` is pressed:
+this screen may be on a projector.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, RichLog, Static
+
+from screens.navigation import ServerStatus
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class LogPanelHandler(logging.Handler):
+    """Keeps the last ``capacity`` formatted lines and hands new ones to the open log panels."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, capacity: int = 1000) -> None:
+        super().__init__(logging.INFO)
+        self.setFormatter(logging.Formatter(LOG_FORMAT, "%H:%M:%S"))
+        self.lines: deque[str] = deque(maxlen=capacity)
+        self.sinks: list[Callable[[str], None]] = []
+        self._loop = loop
+        self._loop_thread = threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record)
+        except Exception:  # a bad log call must never break the app
+            return
+        if threading.get_ident() == self._loop_thread:
+            self._deliver(line)
+        else:
+            self._loop.call_soon_threadsafe(self._deliver, line)
+
+    def _deliver(self, line: str) -> None:
+        self.lines.append(line)
+        for sink in list(self.sinks):
+            sink(line)
+
+
+class InfoScreen(Screen[None]):
+    CSS_PATH = "info.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back"),
+        Binding("t", "toggle_token", "Show/hide token"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_token = False
+
+    @property
+    def workshop_app(self) -> WorkshopApp:
+        return cast("WorkshopApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="info-top"):
+            yield Static(Text("Session info", style="bold"), id="info-title")
+            yield Static("", id="info-server", markup=False)
+            yield Static("", id="info-messages", markup=False)
+        yield RichLog(id="log", markup=False, highlight=False, wrap=True, max_lines=2000)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_info()
+        log = self.query_one("#log", RichLog)
+        handler = self.workshop_app.log_panel
+        if handler is not None:
+            for line in handler.lines:
+                log.write(Text(line))
+            handler.sinks.append(self._write)
+
+    def on_unmount(self) -> None:
+        handler = self.workshop_app.log_panel
+        if handler is not None and self._write in handler.sinks:
+            handler.sinks.remove(self._write)
+
+    def _write(self, line: str) -> None:
+        self.query_one("#log", RichLog).write(Text(line))
+
+    def refresh_info(self) -> None:
+        app = self.workshop_app
+        server = app.server
+        info = Text()
+
+        def row(label: str, value: str, style: str = "") -> None:
+            info.append(f"{label:<14}", style="bold")
+            info.append(value, style=style)
+            info.append("\n")
+
+        if server is not None and server.running:
+            row("Server", f"listening on {server.host}:{server.port}", "green")
+            row("Base URL", server.base_url, "bold")
+            if app.code is not None:
+                row("Join URL", server.join_url(app.code), "bold")
+            token = server.admin_token if self.show_token else "•" * 12 + "  (t shows it)"
+            row("Admin token", token, "bold yellow" if self.show_token else "")
+        else:
+            row("Server", "not running: phones cannot join (restart with another --port)", "bold red")
+        row("Data dir", str(app.service.data_dir))
+        row("Log file", str(app.log_file) if app.log_file else "-")
+        self.query_one("#info-server", Static).update(info)
+        messages = Text()
+        if app.service.messages:
+            messages.append("Recovery notes\n", style="bold yellow")
+            for message in app.service.messages:
+                messages.append(f"• {message}\n")  # may quote file names: plain text
+        else:
+            messages.append("No recovery notes: every file loaded cleanly.", style="dim")
+        self.query_one("#info-messages", Static).update(messages)
+
+    def action_toggle_token(self) -> None:
+        self.show_token = not self.show_token
+        self.refresh_info()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def on_server_status(self, message: ServerStatus) -> None:
+        self.refresh_info()

@@ -1,0 +1,119 @@
+"""The lobby: a QR code the whole room can scan, the join URL and code in large type, who has joined.
+
+Participant names are untrusted: they reach the screen only as ``rich.text.Text``. The QR code and
+the URL come from the app's participant server (``WorkshopApp.join_url``); without a server (the
+facilitator chose to continue without phones) the lobby says so instead of showing a dead code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Digits, Footer, Static
+
+from screens.events import DomainEvents
+from screens.navigation import ServerStatus
+from screens.widgets.big_code import BigCode
+from screens.widgets.qr_code import QRCode
+from screens.widgets.session_bar import SessionBar
+from screens.widgets.timer import PhaseTimer
+from workshop_tui.events import ParticipantJoined, WorkshopUpdated
+from workshop_tui.service import WorkshopService
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+
+LATEST_NAMES = 8
+MIN_SIDE_WIDTH = 40  # columns left for the URL, the code and the counts beside the QR code
+
+
+class LobbyScreen(Screen[None]):
+    CSS_PATH = "lobby.tcss"
+
+    def __init__(self, service: WorkshopService, code: str) -> None:
+        super().__init__()
+        self.service = service
+        self.code = code
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar(self.service, self.code)
+        with Horizontal(id="lobby-body"):
+            with Vertical(id="qr-side"):
+                yield QRCode("", id="qr")
+                yield Static("", id="no-server", markup=False)
+            with Vertical(id="join-side"):
+                yield Static("Scan the code, or open", classes="hint", markup=False)
+                yield Static("", id="join-url", markup=False)
+                yield Static("and enter the code", classes="hint", markup=False)
+                yield BigCode(self.code, id="big-code")
+                with Horizontal(id="count-row"):
+                    yield Digits("0", id="count")
+                    yield Static("joined", id="count-label", markup=False)
+                yield Static("", id="names", markup=False)
+                yield PhaseTimer(self.service, self.code)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_join_url()
+        self.refresh_people()
+
+    @property
+    def workshop_app(self) -> WorkshopApp:
+        return cast("WorkshopApp", self.app)
+
+    def show_join_url(self) -> None:
+        url = self.workshop_app.join_url(self.code)
+        qr = self.query_one("#qr", QRCode)
+        note = self.query_one("#no-server", Static)
+        link = self.query_one("#join-url", Static)
+        if url is None:
+            qr.data = ""
+            qr.display = False
+            note.display = True
+            note.update(Text("Phones are off: the participant server is not running.\nOpen the info screen (f2)."))
+            link.update(Text("no participant server", style="italic"))
+        else:
+            qr.data = url
+            qr.display = True
+            note.display = False
+            link.update(Text(url, style="bold"))
+        self.fit_to_size()
+
+    def refresh_people(self) -> None:
+        state = self.service.state(self.code)
+        people = sorted(state.participants.values(), key=lambda p: p.joined_at, reverse=True)
+        self.query_one("#count", Digits).update(str(len(people)))
+        self.query_one("#count-label", Static).update(Text("person joined" if len(people) == 1 else "people joined"))
+        names = Text()
+        for i, person in enumerate(people[:LATEST_NAMES]):
+            if i:
+                names.append("  ·  ", style="dim")
+            names.append(person.name)  # untrusted: plain text, never markup
+        if len(people) > LATEST_NAMES:
+            names.append(f"  +{len(people) - LATEST_NAMES} more", style="dim")
+        self.query_one("#names", Static).update(names)
+
+    def on_resize(self) -> None:
+        self.fit_to_size()
+
+    def fit_to_size(self) -> None:
+        """Scale 2 for the QR code and the big code when the screen has room (a 200x60 projector), else 1."""
+        qr = self.query_one("#qr", QRCode)
+        body = self.query_one("#lobby-body").size
+        modules = qr.modules
+        wide = body.width >= 2 * modules + 2 + MIN_SIDE_WIDTH and body.height >= modules
+        qr.scale = 2 if wide else 1
+        side_width = body.width - (2 if wide else 1) * modules - 4
+        self.query_one("#big-code", BigCode).scale = 2 if wide and side_width >= 60 else 1
+
+    def on_domain_events(self, message: DomainEvents) -> None:
+        mine = message.for_workshop(self.service.state(self.code).id)
+        if any(isinstance(e, ParticipantJoined | WorkshopUpdated) for e in mine):
+            self.refresh_people()
+
+    def on_server_status(self, message: ServerStatus) -> None:
+        self.show_join_url()

@@ -1,0 +1,134 @@
+"""Which screen shows which phase, and how domain events reach screens and widgets.
+
+Phase screens: ``PHASE_SCREENS`` maps a phase to a factory ``(service, code) -> Screen``. Factories
+are ``LazyScreen``s: the module is imported by name only when a workshop in that phase is opened, so
+adding a screen is one line here and importing this module stays cheap. A phase with no entry (or
+whose module is not installed) is reported by ``screen_for`` as ``NoScreenForPhase``; the app shows
+that as a notification and stays where it is (no placeholder screens).
+
+Domain events: the app receives one coalesced ``DomainEvents`` batch from the ``EventBridge`` and
+calls ``forward_events`` for every screen in its stack and every widget registered with
+``listen_domain_events`` (a ``WeakSet``; detached widgets are skipped). Each gets its own message
+instance (a message cannot be posted twice), pre-stopped so it does not bubble back up to the app.
+A screen or widget just defines ``on_domain_events(self, message: DomainEvents)``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import weakref
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from textual.app import App
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.screen import Screen
+from textual.widget import Widget
+
+from screens.events import DomainEvents
+from workshop_tui.events import Event
+from workshop_tui.phases import Phase
+from workshop_tui.service import WorkshopService
+
+ScreenFactory = Callable[[WorkshopService, str], Screen[Any]]
+
+
+class NoScreenForPhase(LookupError):
+    """No screen is available for a phase (no entry, or its module is missing)."""
+
+
+class LazyScreen:
+    """``module:name`` imported on first use, then called as ``cls(service, code)`` (or ``cls(service)``)."""
+
+    def __init__(self, module: str, name: str, *, takes_code: bool = True) -> None:
+        self.module = module
+        self.name = name
+        self.takes_code = takes_code
+
+    def load(self) -> type[Screen[Any]]:
+        try:
+            module = importlib.import_module(self.module)
+        except ModuleNotFoundError as exc:
+            if exc.name != self.module:
+                raise  # a real import error inside the screen's module
+            raise NoScreenForPhase(f"the screen module {self.module} is not installed") from None
+        cls: type[Screen[Any]] = getattr(module, self.name)
+        return cls
+
+    def __call__(self, service: WorkshopService, code: str) -> Screen[Any]:
+        cls = self.load()
+        factory: Callable[..., Screen[Any]] = cls
+        return factory(service, code) if self.takes_code else factory(service)
+
+    def __repr__(self) -> str:
+        return f"LazyScreen({self.module}:{self.name})"
+
+
+PHASE_SCREENS: dict[Phase, ScreenFactory] = {
+    Phase.LOBBY: LazyScreen("screens.lobby", "LobbyScreen"),
+    Phase.IDEATE: LazyScreen("screens.wall", "WallScreen"),
+    Phase.GROUP: LazyScreen("screens.wall", "WallScreen"),
+    Phase.VOTE: LazyScreen("screens.voting", "VotingScreen"),
+    Phase.TEAMS: LazyScreen("screens.teams", "TeamsScreen"),
+    Phase.BACKLOG: LazyScreen("screens.backlog", "BacklogScreen"),
+    Phase.CLOSED: LazyScreen("screens.backlog", "BacklogScreen"),
+}
+
+# Screens that are not tied to a phase, for the help screen's key list (imported lazily, missing ones skipped).
+OTHER_SCREENS: list[LazyScreen] = [
+    LazyScreen("screens.home", "HomeScreen"),
+    LazyScreen("screens.new_workshop", "NewWorkshopScreen"),
+    LazyScreen("screens.info", "InfoScreen"),
+    LazyScreen("screens.confirm", "ConfirmScreen"),
+    LazyScreen("screens.backlog", "BacklogScreen", takes_code=False),
+]
+
+
+def screen_for(phase: Phase, service: WorkshopService, code: str) -> Screen[Any]:
+    factory = PHASE_SCREENS.get(phase)
+    if factory is None:
+        raise NoScreenForPhase(f"no screen for the {phase.value} phase yet")
+    return factory(service, code)
+
+
+def screen_classes() -> list[type[Screen[Any]]]:
+    """Every screen class that can be loaded, for the help screen (phase screens first, no duplicates)."""
+    found: list[type[Screen[Any]]] = []
+    factories: Iterable[object] = [*PHASE_SCREENS.values(), *OTHER_SCREENS]
+    for factory in factories:
+        if not isinstance(factory, LazyScreen):
+            continue
+        try:
+            cls = factory.load()
+        except NoScreenForPhase:
+            continue
+        if cls not in found:
+            found.append(cls)
+    return found
+
+
+def forward_events(target: MessagePump, events: list[Event]) -> None:
+    """Post a fresh, non-bubbling ``DomainEvents`` to ``target``."""
+    target.post_message(DomainEvents(events).stop())
+
+
+_listeners: weakref.WeakKeyDictionary[App[Any], weakref.WeakSet[Widget]] = weakref.WeakKeyDictionary()
+
+
+def listen_domain_events(widget: Widget) -> None:
+    """Have the app forward every ``DomainEvents`` batch to ``widget`` (call it from ``on_mount``)."""
+    _listeners.setdefault(widget.app, weakref.WeakSet()).add(widget)
+
+
+def listeners(app: App[Any]) -> list[Widget]:
+    """The app's registered widgets that are still attached to a screen."""
+    return [w for w in list(_listeners.get(app, ())) if w.is_attached]
+
+
+class ServerStatus(Message, bubble=False):
+    """The participant server started, stopped or moved: screens showing its URL redraw it."""
+
+
+BACKLOG_SCREEN = LazyScreen("screens.backlog", "BacklogScreen", takes_code=False)
+EXPORT_SCREEN = LazyScreen("screens.export_dialog", "ExportDialog")
