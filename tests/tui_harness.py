@@ -13,10 +13,11 @@ from textual.message import Message
 from textual.screen import Screen
 
 from screens.events import DomainEvents, EventBridge
+from screens.theme import PROJECTOR, PROJECTOR_NAME
 from workshop_tui.service import WorkshopService
 
-#: The theme snapshots are taken in. Switch to the projector theme once ``screens/theme.py`` is merged.
-SNAPSHOT_THEME = "textual-dark"
+#: The theme snapshots are taken in: the projector theme the app uses by default.
+SNAPSHOT_THEME = PROJECTOR_NAME
 
 
 class HarnessApp(App[None]):
@@ -36,6 +37,7 @@ class HarnessApp(App[None]):
         self.batches = 0
 
     def on_mount(self) -> None:
+        self.register_theme(PROJECTOR)
         self.theme = self._theme_name
         self.bridge.start(self.service.bus.subscribe, self._broadcast)
         self.push_screen(self._make_screen())

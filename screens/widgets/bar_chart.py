@@ -16,7 +16,6 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 BAR = "█"
-GAP = 8  # the count and the margins beside a bar
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,8 @@ class BarChart(OptionList):
             label = label[: room - 1].rstrip() + "…"
         if not self.revealed:
             return Content.assemble(("• ", "bold"), Content(label))
-        bar_room = max(4, width - GAP)
+        # The bar shares its line with the 4-column indent and the largest count: never wrap it.
+        bar_room = max(4, width - 4 - len(f" {most}") - 2)
         length = round(bar_room * row.dots / most) if most else 0
         bar = BAR * max(length, 1 if row.dots else 0)
         return Content.assemble(
