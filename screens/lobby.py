@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Digits, Footer, Static
 
 from screens.events import DomainEvents
 from screens.navigation import ServerStatus
+from screens.session import SessionScreen
 from screens.widgets.big_code import BigCode
 from screens.widgets.qr_code import QRCode
 from screens.widgets.session_bar import SessionBar
@@ -31,13 +31,11 @@ LATEST_NAMES = 8
 MIN_SIDE_WIDTH = 40  # columns left for the URL, the code and the counts beside the QR code
 
 
-class LobbyScreen(Screen[None]):
+class LobbyScreen(SessionScreen):
     CSS_PATH = "lobby.tcss"
 
     def __init__(self, service: WorkshopService, code: str) -> None:
-        super().__init__()
-        self.service = service
-        self.code = code
+        super().__init__(service, code)
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.service, self.code)
@@ -111,7 +109,7 @@ class LobbyScreen(Screen[None]):
         self.query_one("#big-code", BigCode).scale = 2 if wide and side_width >= 60 else 1
 
     def on_domain_events(self, message: DomainEvents) -> None:
-        mine = message.for_workshop(self.service.state(self.code).id)
+        mine = message.for_workshop(self.workshop_id)
         if any(isinstance(e, ParticipantJoined | WorkshopUpdated) for e in mine):
             self.refresh_people()
 

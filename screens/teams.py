@@ -9,14 +9,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Digits, Footer, Static
 
 from screens.candidates import CandidatesScreen
+from screens.confirm import ConfirmScreen
 from screens.events import DomainEvents
+from screens.session import SessionScreen
 from screens.team_picker import TeamPickerScreen
 from screens.widgets.session_bar import SessionBar
-from screens.yes_no import YesNoScreen
 from workshop_tui import events as ev
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Participant, Team
@@ -40,7 +40,7 @@ class Seat:
     participant_id: str | None
 
 
-class TeamsScreen(Screen[None]):
+class TeamsScreen(SessionScreen):
     CSS_PATH = "teams.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,10 +51,7 @@ class TeamsScreen(Screen[None]):
     ]
 
     def __init__(self, service: WorkshopService, code: str) -> None:
-        super().__init__()
-        self.service = service
-        self.code = code
-        self.workshop_id = service.state(code).id
+        super().__init__(service, code)
         self.explain: list[str] = []
         self.error = ""
         self.seats: list[Seat] = []
@@ -132,7 +129,7 @@ class TeamsScreen(Screen[None]):
         else:
             explain.update(Text("No teams yet: press f to form them from everyone's preferences."))
         self._refresh_table()
-        self.query_one(SessionBar).refresh_counts()
+        self.refresh_session_bar()
 
     def _refresh_table(self) -> None:
         state = self.service.state(self.code)
@@ -235,7 +232,7 @@ class TeamsScreen(Screen[None]):
                 self.run_worker(self._form(), exclusive=True, group="form")
 
         self.app.push_screen(
-            YesNoScreen("Form the teams again?", "The current teams and any moves you made are replaced."), answered
+            ConfirmScreen("Form the teams again?", "The current teams and any moves you made are replaced."), answered
         )
 
     async def _form(self) -> None:

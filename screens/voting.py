@@ -10,14 +10,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Digits, Footer, ProgressBar, Static
 
+from screens.confirm import ConfirmScreen
 from screens.events import DomainEvents
+from screens.session import SessionScreen
 from screens.text_prompt import TextPromptScreen
 from screens.widgets.bar_chart import BarChart, ChartRow
 from screens.widgets.session_bar import SessionBar
-from screens.yes_no import YesNoScreen
 from workshop_tui import events as ev
 from workshop_tui.errors import Invalid, WorkshopError
 from workshop_tui.phases import Phase
@@ -31,7 +31,7 @@ ACTION_PHASES: dict[str, frozenset[Phase]] = {
 }
 
 
-class VotingScreen(Screen[None]):
+class VotingScreen(SessionScreen):
     CSS_PATH = "voting.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -41,10 +41,7 @@ class VotingScreen(Screen[None]):
     ]
 
     def __init__(self, service: WorkshopService, code: str) -> None:
-        super().__init__()
-        self.service = service
-        self.code = code
-        self.workshop_id = service.state(code).id
+        super().__init__(service, code)
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.service, self.code)
@@ -108,7 +105,7 @@ class VotingScreen(Screen[None]):
                 Text("Results hidden until revealed (r). Ideas on the wall:", style="bold")
             )
         chart.show(rows, w.results_revealed)
-        self.query_one(SessionBar).refresh_counts()
+        self.refresh_session_bar()
 
     def on_domain_events(self, message: DomainEvents) -> None:
         mine = message.for_workshop(self.workshop_id)
@@ -152,7 +149,7 @@ class VotingScreen(Screen[None]):
                 self.run_worker(self._set_revealed(True), exclusive=True)
 
         self.app.push_screen(
-            YesNoScreen("Reveal the results on the projector?", "Everyone in the room will see the ranking."),
+            ConfirmScreen("Reveal the results on the projector?", "Everyone in the room will see the ranking."),
             answered,
         )
 

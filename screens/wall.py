@@ -11,12 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.events import DomainEvents
 from screens.merge import MergeScreen
+from screens.session import SessionScreen
 from screens.suggestions import SuggestionsScreen
 from screens.text_prompt import TextPromptScreen
 from screens.theme_picker import ThemeChoice, ThemePickerScreen
@@ -51,7 +51,7 @@ ACTION_PHASES: dict[str, frozenset[Phase]] = {
 NEEDS_NOTE = frozenset({"edit_note", "toggle_hidden", "delete_note", "move_to_theme", "merge"})
 
 
-class WallScreen(Screen[None]):
+class WallScreen(SessionScreen):
     CSS_PATH = "wall.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,10 +67,7 @@ class WallScreen(Screen[None]):
     ]
 
     def __init__(self, service: WorkshopService, code: str) -> None:
-        super().__init__()
-        self.service = service
-        self.code = code
-        self.workshop_id = service.state(code).id
+        super().__init__(service, code)
         self.filter = ALL
         self.deleted: list[str] = []  # undo stack of soft-deleted note ids
 
@@ -158,7 +155,7 @@ class WallScreen(Screen[None]):
         mine = message.for_workshop(self.workshop_id)
         if not mine:
             return
-        self.query_one(SessionBar).refresh_counts()
+        self.refresh_session_bar()
         changed: set[str] = set()
         full = themes = False
         for event in mine:

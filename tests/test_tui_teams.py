@@ -10,9 +10,9 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Digits, OptionList, SelectionList, Static
 
 from screens.candidates import CandidatesScreen
+from screens.confirm import ConfirmScreen
 from screens.team_picker import TeamPickerScreen
 from screens.teams import TeamsScreen
-from screens.yes_no import YesNoScreen
 from tests.conftest import workshop_in
 from tests.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Participant
@@ -109,7 +109,7 @@ async def test_form_teams_shows_teams_and_explanation(service: WorkshopService) 
         # forming again asks first
         await pilot.press("f")
         await pilot.pause()
-        assert isinstance(app.screen, YesNoScreen)
+        assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 from textual.widgets import Digits, Input, ProgressBar, Static
 
+from screens.confirm import ConfirmScreen
 from screens.text_prompt import TextPromptScreen
 from screens.voting import VotingScreen
 from screens.widgets.bar_chart import BarChart
-from screens.yes_no import YesNoScreen
 from tests.conftest import workshop_in
 from tests.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Participant, Source
@@ -86,7 +86,7 @@ async def test_results_hidden_until_revealed_then_ranked(service: WorkshopServic
         assert "█" not in hidden
         await pilot.press("r")
         await pilot.pause()
-        assert isinstance(app.screen, YesNoScreen)
+        assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         await pilot.pause()
         assert not service.state(code).workshop.results_revealed

@@ -1,0 +1,22 @@
+"""The base of every screen about one workshop: the service, the join code and the session bar."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+
+from screens.widgets.session_bar import SessionBar
+from workshop_tui.service import WorkshopService
+
+
+class SessionScreen(Screen[None]):
+    """Built as ``XScreen(service, code)``; subclasses compose a ``SessionBar`` at the top."""
+
+    def __init__(self, service: WorkshopService, code: str) -> None:
+        super().__init__()
+        self.service = service
+        self.code = code
+        self.workshop_id = service.state(code).id
+
+    def refresh_session_bar(self) -> None:
+        for bar in self.query(SessionBar):
+            bar.refresh_counts()
