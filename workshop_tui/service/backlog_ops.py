@@ -1,0 +1,217 @@
+"""The prototype backlog: converting ideas, the follow-up edits and their rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from workshop_tui import events as ev
+from workshop_tui.backlog import PromiseLedger, allowed_transitions, budget_totals, promise_ledger
+from workshop_tui.errors import Conflict, Invalid, NotFound
+from workshop_tui.ids import new_id
+from workshop_tui.models import (
+    Ask,
+    BacklogItem,
+    BacklogStatus,
+    BudgetRequest,
+    LongText,
+    Owner,
+    StatusChange,
+    Title,
+    utcnow,
+)
+from workshop_tui.phases import Phase
+from workshop_tui.service.base import short_text, validation_message
+from workshop_tui.service.teams import TeamOps
+from workshop_tui.state import Change, WorkshopState
+
+
+class BacklogPatch(BaseModel):
+    """What ``PATCH /api/v1/admin/backlog/{id}`` and the TUI's edit form may change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    problem: LongText | None = None
+    owner: Owner | None = None
+    status: BacklogStatus | None = None
+    note: LongText | None = None
+    next_review: dt.date | None = None
+    budget_requests: list[BudgetRequest] | None = Field(None, max_length=50)
+    asks: list[Ask] | None = Field(None, max_length=50)
+
+
+class BacklogOps(TeamOps):
+    # ------------------------------------------------------------------ backlog
+
+    def backlog_items(
+        self, *, status: str | None = None, owner: str | None = None, workshop: str | None = None
+    ) -> list[BacklogItem]:
+        states = [self.state(workshop)] if workshop else self.states()
+        items = [item for st in states for item in st.backlog.values()]
+        if status is not None:
+            try:
+                wanted = BacklogStatus(status)
+            except ValueError:
+                known = ", ".join(s.value for s in BacklogStatus)
+                raise Invalid(f"unknown status {status!r}; statuses are {known}") from None
+            items = [i for i in items if i.status == wanted]
+        if owner is not None:
+            needle = owner.casefold()
+            items = [i for i in items if needle in i.owner.name.casefold()]
+        return sorted(items, key=lambda i: (i.created_at, i.id))
+
+    def find_backlog_item(self, item_id: str) -> tuple[WorkshopState, BacklogItem]:
+        for st in self._by_id.values():
+            item = st.backlog.get(item_id)
+            if item is not None:
+                return st, item
+        raise NotFound(f"no backlog item {item_id!r}")
+
+    def backlog_ledger(self, code: str, *, now: dt.datetime | None = None) -> PromiseLedger:
+        """The promise ledger of one workshop's backlog (definitions in ``workshop_tui.backlog``)."""
+        state = self.state(code)
+        return promise_ledger(state.workshop, state.backlog.values(), now or utcnow())
+
+    async def convert_to_backlog(
+        self, code: str, idea_ids: list[str] | None = None, *, review_in_days: int = 14
+    ) -> list[BacklogItem]:
+        """Turn chosen ideas (default: the teams' ideas) into backlog items; twice is refused."""
+        state = self.state(code)
+        self._require_phase(state, [Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED], "build the backlog")
+        teams_by_idea = {t.idea_id: t for t in state.teams.values()}
+        if idea_ids is None:
+            if not teams_by_idea:
+                raise Conflict("there are no teams yet: choose the ideas to convert (idea_ids)")
+            ranked = [idea.id for idea, _ in self.ranking(code)]
+            idea_ids = [i for i in ranked if i in teams_by_idea]
+        if len(set(idea_ids)) != len(idea_ids):
+            raise Invalid("each idea can be converted only once")
+        for idea_id in idea_ids:
+            idea = state.ideas.get(idea_id)
+            if idea is None or idea.deleted or idea.merged_into:
+                raise NotFound(f"no idea {idea_id!r} to convert")
+        converted = {i for item in state.backlog.values() for i in item.idea_ids}
+        already = [i for i in idea_ids if i in converted]
+        if already:
+            raise Conflict("already in the backlog: " + ", ".join(already), {"idea_ids": already})
+        now = utcnow()
+        items = []
+        for idea_id in idea_ids:
+            idea = state.ideas[idea_id]
+            merged = [i.id for i in state.ideas.values() if i.merged_into == idea_id]
+            team = teams_by_idea.get(idea_id)
+            champion = state.participants.get(team.champion_id) if team and team.champion_id else None
+            items.append(
+                BacklogItem(
+                    id=new_id(),
+                    workshop=state.id,
+                    title=short_text(idea.text, 80),
+                    problem=idea.text,
+                    idea_ids=[idea_id, *merged],
+                    team_id=team.id if team else None,
+                    owner=Owner(name=champion.name if champion else ""),
+                    status=BacklogStatus.PROPOSED,
+                    history=[
+                        StatusChange(
+                            at=now,
+                            to=BacklogStatus.PROPOSED,
+                            note=f"from workshop {state.code}",
+                            next_review=now.date() + dt.timedelta(days=review_in_days),
+                        )
+                    ],
+                    next_review=now.date() + dt.timedelta(days=review_in_days),
+                    dots=state.idea_dots[idea_id],
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        change = Change(state)
+        for item in items:
+            change.put("backlog", item)
+        await change.commit()
+        for item in items:
+            self._emit(state, ev.BacklogChanged, item=item, action="created")
+        return items
+
+    async def update_backlog_item(
+        self, item_id: str, patch: BacklogPatch | dict[str, Any], *, now: dt.datetime | None = None
+    ) -> BacklogItem:
+        try:
+            p = patch if isinstance(patch, BacklogPatch) else BacklogPatch.model_validate(patch)
+        except ValidationError as exc:
+            raise Invalid(validation_message(exc)) from None
+        state, item = self.find_backlog_item(item_id)
+        settings = state.workshop.settings
+        now = now or utcnow()
+        update: dict[str, Any] = {}
+        said: list[str] = []
+        if p.title is not None and p.title != item.title:
+            update["title"] = p.title
+            said.append("title changed")
+        if p.problem is not None and p.problem != item.problem:
+            update["problem"] = p.problem
+            said.append("problem statement changed")
+        if p.owner is not None and p.owner != item.owner:
+            update["owner"] = p.owner
+            said.append(f"owner: {p.owner.name or 'nobody'}")
+        if "next_review" in p.model_fields_set and p.next_review != item.next_review:
+            update["next_review"] = p.next_review
+            said.append(f"next review: {p.next_review.isoformat() if p.next_review else 'none'}")
+        if p.asks is not None and p.asks != item.asks:
+            update["asks"] = p.asks
+            said.append(f"{len(p.asks)} asks to the city")
+        if p.budget_requests is not None and p.budget_requests != item.budget_requests:
+            for req in p.budget_requests:
+                if req.currency != settings.currency:
+                    raise Invalid(f"budget requests are in the workshop's currency, {settings.currency}")
+                if req.amount > settings.budget_cap_per_request:
+                    raise Invalid(
+                        f"a request is at most {settings.budget_cap_per_request} {settings.currency} "
+                        f"(this one asks {req.amount})"
+                    )
+            others = [i for i in state.backlog.values() if i.id != item.id]
+            before = budget_totals(state.backlog.values(), settings.budget_pool, settings.currency)
+            after = budget_totals(
+                [*others, item.model_copy(update={"budget_requests": p.budget_requests})],
+                settings.budget_pool,
+                settings.currency,
+            )
+            if after.committed > after.pool and after.committed > before.committed:
+                raise Conflict(
+                    f"approving this would commit {after.committed} {settings.currency} "
+                    f"of a {after.pool} {settings.currency} pool ({before.remaining} left)",
+                    {"pool": str(after.pool), "remaining": str(before.remaining)},
+                )
+            update["budget_requests"] = p.budget_requests
+            said.append(f"budget: {after.requested} requested, {after.committed} approved or spent in the pool")
+        new_status = item.status
+        if p.status is not None and p.status != item.status:
+            if p.status not in allowed_transitions(item.status):
+                allowed = ", ".join(sorted(s.value for s in allowed_transitions(item.status)))
+                raise Conflict(f"cannot go from {item.status.value} to {p.status.value}; from here: {allowed}")
+            new_status = p.status
+            update["status"] = p.status
+        if not update and not p.note:
+            return item
+        note = "; ".join(x for x in [p.note, *said] if x)
+        entry = StatusChange(
+            at=now,
+            **{"from": item.status},
+            to=new_status,
+            note=note,
+            next_review=update.get("next_review", item.next_review),
+        )
+        update["history"] = [*item.history, entry]
+        update["updated_at"] = now
+        try:
+            updated = BacklogItem.model_validate({**item.model_dump(), **update})
+        except ValidationError as exc:
+            raise Invalid(validation_message(exc)) from None
+        change = Change(state)
+        change.put("backlog", updated)
+        await change.commit()
+        self._emit(state, ev.BacklogChanged, item=updated, action="updated")
+        return updated

@@ -1,0 +1,139 @@
+"""Dot voting (phones and paper) and the rankings people give for team formation."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from workshop_tui import events as ev
+from workshop_tui.errors import Conflict, Invalid, NotFound, PhaseError
+from workshop_tui.models import (
+    Idea,
+    Preference,
+    Source,
+    Vote,
+)
+from workshop_tui.phases import Phase
+from workshop_tui.service.base import validation_message
+from workshop_tui.service.ideas import IdeaOps
+from workshop_tui.state import Change, WorkshopState, vote_id
+
+
+class DotOps(IdeaOps):
+    # ------------------------------------------------------------------ dots
+
+    def remaining_dots(self, state: WorkshopState, participant_id: str) -> int:
+        return state.workshop.settings.dots_per_participant - state.dots_used[participant_id]
+
+    async def cast_dot(self, code: str, participant_id: str, idea_id: str) -> int:
+        """Adds one dot; returns the participant's remaining dots."""
+        state = self.state(code)
+        self._require_phase(state, [Phase.VOTE], "vote")
+        if not state.workshop.voting_open:
+            raise PhaseError("voting is closed")
+        idea = self._idea(state, idea_id)
+        if not idea.visible:
+            raise NotFound(f"no idea {idea_id!r} on the wall")
+        settings = state.workshop.settings
+        if self.remaining_dots(state, participant_id) <= 0:
+            raise Conflict(f"no dots left: you have placed all {settings.dots_per_participant}")
+        existing = state.vote_of(participant_id, idea_id)
+        mine = existing.dots if existing else 0
+        if mine >= settings.max_dots_per_idea:
+            raise Conflict(f"at most {settings.max_dots_per_idea} of your dots can go on one idea")
+        vote = Vote(
+            id=vote_id(participant_id, idea_id),
+            workshop_id=state.id,
+            participant_id=participant_id,
+            idea_id=idea_id,
+            dots=mine + 1,
+        )
+        return await self._write_vote(state, vote, participant_id, idea_id, +1)
+
+    async def withdraw_dot(self, code: str, participant_id: str, idea_id: str) -> int:
+        state = self.state(code)
+        self._require_phase(state, [Phase.VOTE], "change a vote")
+        if not state.workshop.voting_open:
+            raise PhaseError("voting is closed")
+        self._idea(state, idea_id)
+        existing = state.vote_of(participant_id, idea_id)
+        if existing is None:
+            raise Conflict("you have no dot on this idea")
+        vote = existing.model_copy(update={"dots": existing.dots - 1}) if existing.dots > 1 else None
+        return await self._write_vote(state, vote, participant_id, idea_id, -1)
+
+    async def add_paper_dots(self, code: str, idea_id: str, dots: int) -> int:
+        """Dots counted from a paper wall (no participant); negative numbers correct a miscount."""
+        state = self.state(code)
+        self._require_phase(state, [Phase.VOTE], "add paper dots")
+        idea = self._idea(state, idea_id)
+        if not idea.visible:
+            raise NotFound(f"no idea {idea_id!r} on the wall")
+        existing = state.vote_of(None, idea_id)
+        total = (existing.dots if existing else 0) + dots
+        if total < 0:
+            raise Conflict("cannot remove more paper dots than were added")
+        vote = (
+            Vote(
+                id=vote_id(None, idea_id),
+                workshop_id=state.id,
+                participant_id=None,
+                idea_id=idea_id,
+                dots=total,
+                source=Source.PAPER,
+            )
+            if total
+            else None
+        )
+        return await self._write_vote(state, vote, None, idea_id, dots)
+
+    async def _write_vote(
+        self, state: WorkshopState, vote: Vote | None, participant_id: str | None, idea_id: str, delta: int
+    ) -> int:
+        change = Change(state)
+        if vote is None:
+            change.delete("votes", vote_id(participant_id, idea_id))
+        else:
+            change.put("votes", vote)
+        durable = change.apply()
+        # Read the tallies as this call left them, before other requests run during the sync.
+        remaining = self.remaining_dots(state, participant_id) if participant_id else None
+        idea_dots, dots_cast = state.idea_dots[idea_id], state.dots_cast()
+        await durable
+        self._emit(
+            state,
+            ev.VoteChanged,
+            participant_id=participant_id,
+            idea_id=idea_id,
+            delta=delta,
+            idea_dots=idea_dots,
+            remaining_dots=remaining,
+            dots_cast=dots_cast,
+        )
+        return remaining if remaining is not None else idea_dots
+
+    def ranking(self, code: str) -> list[tuple[Idea, int]]:
+        """Visible ideas by dots, most first; ties go to the earliest posted."""
+        state = self.state(code)
+        visible = [i for i in state.ideas.values() if i.visible]
+        return sorted(((i, state.idea_dots[i.id]) for i in visible), key=lambda p: (-p[1], p[0].created_at, p[0].id))
+
+    # ------------------------------------------------------------------ preferences
+
+    async def set_preferences(self, code: str, participant_id: str, idea_ids: list[str]) -> Preference:
+        state = self.state(code)
+        self._require_phase(state, [Phase.TEAMS], "rank ideas for teams")
+        if len(set(idea_ids)) != len(idea_ids):
+            raise Invalid("each idea can appear only once in a ranking")
+        allowed = set(state.workshop.team_candidates) or {i for i, idea in state.ideas.items() if idea.visible}
+        for idea_id in idea_ids:
+            if idea_id not in allowed:
+                raise Invalid(f"idea {idea_id!r} is not one of the ideas teams form around")
+        try:
+            pref = Preference(id=participant_id, workshop_id=state.id, participant_id=participant_id, idea_ids=idea_ids)
+        except ValidationError as exc:
+            raise Invalid(validation_message(exc)) from None
+        change = Change(state)
+        change.put("preferences", pref)
+        await change.commit()
+        self._emit(state, ev.PreferencesSet, participant_id=participant_id, idea_ids=idea_ids)
+        return pref

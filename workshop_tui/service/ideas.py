@@ -1,0 +1,247 @@
+"""Notes on the wall and the themes they are grouped into; merging duplicates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from workshop_tui import events as ev
+from workshop_tui.errors import Conflict, Invalid, NotFound, PhaseError
+from workshop_tui.ids import new_id
+from workshop_tui.models import (
+    Idea,
+    IdeaChange,
+    Source,
+    Theme,
+    Vote,
+    utcnow,
+)
+from workshop_tui.phases import Phase
+from workshop_tui.service.base import FACILITATOR, ServiceBase, validation_message
+from workshop_tui.state import Change, WorkshopState, vote_id
+
+
+class IdeaOps(ServiceBase):
+    # ------------------------------------------------------------------ ideas
+
+    def _clean_text(self, state: WorkshopState, text: str) -> str:
+        clean = text.strip()
+        if not clean:
+            raise Invalid("a note needs some text")
+        limit = state.workshop.settings.idea_max_length
+        if len(clean) > limit:
+            raise Invalid(f"a note is at most {limit} characters (this one has {len(clean)})")
+        return clean
+
+    async def post_idea(
+        self,
+        code: str,
+        text: str,
+        *,
+        author_id: str | None = None,
+        source: Source = Source.PHONE,
+        theme_id: str | None = None,
+    ) -> Idea:
+        state = self.state(code)
+        if source == Source.PHONE:
+            self._require_phase(state, [Phase.IDEATE], "post a note")
+        else:
+            self._require_phase(state, [Phase.LOBBY, Phase.IDEATE, Phase.GROUP, Phase.VOTE], "add a note")
+        clean = self._clean_text(state, text)
+        if theme_id is not None and theme_id not in state.themes:
+            raise NotFound(f"no theme {theme_id!r}")
+        by = author_id or source.value
+        idea = Idea(
+            id=new_id(),
+            workshop_id=state.id,
+            text=clean,
+            author_id=author_id,
+            source=source,
+            theme_id=theme_id,
+            history=[IdeaChange(action="posted", by=by)],
+        )
+        change = Change(state)
+        change.put("ideas", idea)
+        await change.commit()
+        self._emit(state, ev.IdeaPosted, idea=idea)
+        return idea
+
+    def _own_or_facilitator(self, state: WorkshopState, idea: Idea, by: str | None, doing: str) -> str:
+        """``by`` is a participant id, or None for the facilitator (who may act in more phases)."""
+        if by is None:
+            self._require_phase(state, [Phase.LOBBY, Phase.IDEATE, Phase.GROUP, Phase.VOTE], doing)
+            return FACILITATOR
+        if idea.author_id != by:
+            raise NotFound(f"no note {idea.id!r} of yours")  # never reveal other people's notes exist
+        self._require_phase(state, [Phase.IDEATE], doing)
+        return by
+
+    async def _update_idea(self, state: WorkshopState, idea: Idea, action: str, by: str, **update: Any) -> Idea:
+        history = [*idea.history, IdeaChange(action=action, by=by, detail=update.pop("detail", ""))]
+        updated = idea.model_copy(update={**update, "history": history, "updated_at": utcnow()})
+        change = Change(state)
+        change.put("ideas", updated)
+        await change.commit()
+        self._emit(state, ev.IdeaChanged, idea=updated, action=action)
+        return updated
+
+    async def edit_idea(self, code: str, idea_id: str, text: str, *, by: str | None = None) -> Idea:
+        state = self.state(code)
+        idea = self._idea(state, idea_id)
+        who = self._own_or_facilitator(state, idea, by, "edit a note")
+        if idea.deleted or idea.merged_into:
+            raise Conflict("this note was deleted or merged")
+        clean = self._clean_text(state, text)
+        return await self._update_idea(state, idea, "edited", who, text=clean, detail=f"was: {idea.text}")
+
+    async def delete_idea(self, code: str, idea_id: str, *, by: str | None = None) -> Idea:
+        """Soft delete: the note leaves the wall but stays in the data with its history (undo)."""
+        state = self.state(code)
+        idea = self._idea(state, idea_id)
+        who = self._own_or_facilitator(state, idea, by, "delete a note")
+        if idea.deleted:
+            return idea
+        if state.idea_dots[idea.id]:
+            dots = state.idea_dots[idea.id]
+            raise Conflict(f"this note has {dots} dots: merge it into another note or hide it instead")
+        return await self._update_idea(state, idea, "deleted", who, deleted=True)
+
+    async def restore_idea(self, code: str, idea_id: str) -> Idea:
+        state = self.state(code)
+        idea = self._idea(state, idea_id)
+        if not idea.deleted:
+            return idea
+        return await self._update_idea(state, idea, "restored", FACILITATOR, deleted=False)
+
+    async def hide_idea(self, code: str, idea_id: str, hidden: bool = True) -> Idea:
+        state = self.state(code)
+        idea = self._idea(state, idea_id)
+        if idea.hidden == hidden:
+            return idea
+        return await self._update_idea(state, idea, "hidden" if hidden else "shown", FACILITATOR, hidden=hidden)
+
+    async def set_idea_theme(self, code: str, idea_id: str, theme_id: str | None) -> Idea:
+        state = self.state(code)
+        idea = self._idea(state, idea_id)
+        if state.workshop.phase == Phase.CLOSED:
+            raise PhaseError("the workshop is closed")
+        if theme_id is not None and theme_id not in state.themes:
+            raise NotFound(f"no theme {theme_id!r}")
+        if idea.theme_id == theme_id:
+            return idea
+        name = state.themes[theme_id].name if theme_id else "no theme"
+        return await self._update_idea(state, idea, "themed", FACILITATOR, theme_id=theme_id, detail=name)
+
+    async def merge_ideas(self, code: str, survivor_id: str, duplicate_id: str) -> Idea:
+        """Fold ``duplicate`` into ``survivor``: its dots move over, both keep a trace in their history.
+
+        A person whose dots on the two notes together exceed the per-idea limit gets the excess back
+        in their budget, so the limit still holds; the survivor's history says so.
+        """
+        state = self.state(code)
+        self._require_phase(state, [Phase.IDEATE, Phase.GROUP, Phase.VOTE], "merge notes")
+        if survivor_id == duplicate_id:
+            raise Invalid("cannot merge a note into itself")
+        survivor, duplicate = self._idea(state, survivor_id), self._idea(state, duplicate_id)
+        for idea in (survivor, duplicate):
+            if idea.deleted or idea.merged_into:
+                raise Conflict(f"note {idea.id} was already deleted or merged")
+        cap = state.workshop.settings.max_dots_per_idea
+        change = Change(state)
+        moved = refunded = 0
+        for vote in [v for v in state.votes.values() if v.idea_id == duplicate.id]:
+            change.delete("votes", vote.id)
+            existing = state.vote_of(vote.participant_id, survivor.id)
+            total = vote.dots + (existing.dots if existing else 0)
+            keep = total if vote.participant_id is None else min(total, cap)
+            refunded += total - keep
+            moved += vote.dots
+            change.put(
+                "votes",
+                Vote(
+                    id=vote_id(vote.participant_id, survivor.id),
+                    workshop_id=state.id,
+                    participant_id=vote.participant_id,
+                    idea_id=survivor.id,
+                    dots=keep,
+                    source=vote.source,
+                ),
+            )
+        note = f"merged {duplicate.id}: {duplicate.text!r}; {moved} dots moved"
+        if refunded:
+            note += f", {refunded} over the per-idea limit returned to their owners"
+        now = utcnow()
+        theme = survivor.theme_id or duplicate.theme_id
+        survivor_new = survivor.model_copy(
+            update={
+                "theme_id": theme,
+                "updated_at": now,
+                "history": [*survivor.history, IdeaChange(action="merged-in", detail=note)],
+            }
+        )
+        duplicate_new = duplicate.model_copy(
+            update={
+                "merged_into": survivor.id,
+                "updated_at": now,
+                "history": [*duplicate.history, IdeaChange(action="merged-into", detail=survivor.id)],
+            }
+        )
+        change.put("ideas", survivor_new)
+        change.put("ideas", duplicate_new)
+        await change.commit()
+        for idea, action in ((survivor_new, "merged-in"), (duplicate_new, "merged-into")):
+            self._emit(state, ev.IdeaChanged, idea=idea, action=action)
+        return survivor_new
+
+    # ------------------------------------------------------------------ themes
+
+    async def create_theme(self, code: str, name: str) -> Theme:
+        state = self.state(code)
+        if state.workshop.phase == Phase.CLOSED:
+            raise PhaseError("the workshop is closed")
+        if any(t.name.casefold() == name.strip().casefold() for t in state.themes.values()):
+            raise Conflict(f"a theme named {name.strip()!r} already exists")
+        try:
+            theme = Theme(id=new_id(), workshop_id=state.id, name=name)
+        except ValidationError as exc:
+            raise Invalid(validation_message(exc)) from None
+        change = Change(state)
+        change.put("themes", theme)
+        await change.commit()
+        self._emit(state, ev.ThemeChanged, theme=theme, action="created")
+        return theme
+
+    async def rename_theme(self, code: str, theme_id: str, name: str) -> Theme:
+        state = self.state(code)
+        theme = state.themes.get(theme_id)
+        if theme is None:
+            raise NotFound(f"no theme {theme_id!r}")
+        try:
+            renamed = Theme.model_validate({**theme.model_dump(), "name": name})
+        except ValidationError as exc:
+            raise Invalid(validation_message(exc)) from None
+        change = Change(state)
+        change.put("themes", renamed)
+        await change.commit()
+        self._emit(state, ev.ThemeChanged, theme=renamed, action="renamed")
+        return renamed
+
+    async def delete_theme(self, code: str, theme_id: str) -> None:
+        """The theme goes; its notes stay, without a theme, each with a history entry."""
+        state = self.state(code)
+        theme = state.themes.get(theme_id)
+        if theme is None:
+            raise NotFound(f"no theme {theme_id!r}")
+        change = Change(state)
+        change.delete("themes", theme_id)
+        moved = []
+        for idea in [i for i in state.ideas.values() if i.theme_id == theme_id]:
+            entry = IdeaChange(action="unthemed", detail=f"theme {theme.name!r} deleted")
+            updated = idea.model_copy(update={"theme_id": None, "history": [*idea.history, entry]})
+            change.put("ideas", updated)
+            moved.append(updated)
+        await change.commit()
+        self._emit(state, ev.ThemeChanged, theme=theme, action="deleted")
+        for idea in moved:
+            self._emit(state, ev.IdeaChanged, idea=idea, action="unthemed")
