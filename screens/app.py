@@ -89,6 +89,7 @@ class WorkshopApp(App[None]):
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
         Binding("f2", "info", "Info"),
+        Binding("ctrl+e", "export", "Export", show=False),
         Binding("escape", "home", "Workshops", show=False),
     ]
 
