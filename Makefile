@@ -20,7 +20,12 @@ $(STAMP): $(BIN)/python $(SOURCES)
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
+ifeq ($(strip $(ARGS)),)
+	@$(BIN)/workshop-tui demo
+	$(BIN)/workshop-tui
+else
 	$(BIN)/workshop-tui $(ARGS)
+endif
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -118,18 +118,20 @@ async def run() -> None:
             for size, ms in costs.items():
                 print(f"  at {size:>6,} docs: {ms:.3f} ms/write  (ratio to 1k: {ms / base:.2f})")
 
-        print("\nlive write cost with 50 past workshops in the data dir vs none (300 writers):")
-        async with WorkshopService(root / "empty") as service:
-            code = await new_session(service)
-            alone, _ = await writers(service, code, 300, 3000)
+        print("\nlive write cost with 50 past workshops in the data dir vs none (300 writers, best of 3):")
         crowded_dir = root / "crowded"
         async with WorkshopService(crowded_dir) as service:
             for _ in range(50):
                 past = await new_session(service)
                 await writers(service, past, 10, 200)
-        async with WorkshopService(crowded_dir) as service:
-            code = await new_session(service)
-            crowded, _ = await writers(service, code, 300, 3000)
+        alone = crowded = 0.0
+        for attempt in range(3):  # alternate, so drift on a shared machine hits both sides
+            async with WorkshopService(root / f"empty{attempt}") as service:
+                code = await new_session(service)
+                alone = max(alone, (await writers(service, code, 300, 3000))[0])
+            async with WorkshopService(crowded_dir) as service:
+                code = await new_session(service)
+                crowded = max(crowded, (await writers(service, code, 300, 3000))[0])
         print(f"  none: {alone:,.0f}/s   50 past: {crowded:,.0f}/s   ratio {crowded / alone:.2f} (target >= 0.9)")
 
 
