@@ -49,6 +49,7 @@ async def test_a_whole_session_from_lobby_to_closed(data_dir: Path, tmp_path: Pa
         )
         app.call_later(app.open_workshop, "TEST")
         await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
+        assert app.server is not None
         base = f"http://127.0.0.1:{app.server.port}/api/v1/w/TEST"
         async with httpx.AsyncClient() as http:
             tokens = []
