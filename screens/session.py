@@ -11,6 +11,9 @@ from workshop_tui.service import WorkshopService
 class SessionScreen(Screen[None]):
     """Built as ``XScreen(service, code)``; subclasses compose a ``SessionBar`` at the top."""
 
+    # Below 120 columns (a projector at 80x24) the screens stack their panels.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012 (declared by Screen)
+
     def __init__(self, service: WorkshopService, code: str) -> None:
         super().__init__()
         self.service = service

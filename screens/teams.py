@@ -42,7 +42,6 @@ class Seat:
 
 class TeamsScreen(SessionScreen):
     CSS_PATH = "teams.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "choose_candidates", "Choose ideas"),
         Binding("f", "form_teams", "Form teams"),

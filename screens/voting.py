@@ -33,7 +33,6 @@ ACTION_PHASES: dict[str, frozenset[Phase]] = {
 
 class VotingScreen(SessionScreen):
     CSS_PATH = "voting.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "toggle_voting", "Open/close voting"),
         Binding("r", "toggle_results", "Reveal/hide results"),

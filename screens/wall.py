@@ -53,7 +53,6 @@ NEEDS_NOTE = frozenset({"edit_note", "toggle_hidden", "delete_note", "move_to_th
 
 class WallScreen(SessionScreen):
     CSS_PATH = "wall.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_note", "Add paper note"),
         Binding("e", "edit_note", "Edit"),

@@ -17,7 +17,7 @@ from workshop_tui.ids import new_id, new_join_code, new_token
 from workshop_tui.models import Participant, Settings, Workshop, utcnow
 from workshop_tui.phases import Phase, allowed_targets, can_move
 from workshop_tui.service.backlog_ops import BacklogPatch
-from workshop_tui.service.base import FACILITATOR, WORKSHOPS_DIR, ServiceBase, hash_token, validation_message
+from workshop_tui.service.base import FACILITATOR, WORKSHOPS_DIR, ServiceBase, hash_token, validated, validation_message
 from workshop_tui.service.importing import ImportOps
 from workshop_tui.state import Change, WorkshopState
 from workshop_tui.store import WorkshopStore
@@ -38,18 +38,18 @@ class WorkshopService(ImportOps):
     ) -> Workshop:
         chosen = get_template(template) if template else None
         base = chosen.settings.model_dump() if chosen else {}
-        try:
-            merged = Settings.model_validate({**base, **(settings or {})})
-            workshop = Workshop(
-                id=new_id(),
-                code=code or new_join_code(set(self._by_code)),
-                title=title,
-                prompt=prompt if prompt is not None else (chosen.prompt if chosen else ""),
-                template=chosen.id if chosen else None,
-                settings=merged,
-            )
-        except ValidationError as exc:
-            raise Invalid(validation_message(exc)) from None
+        merged = validated(Settings, {**base, **(settings or {})})
+        workshop = validated(
+            Workshop,
+            {
+                "id": new_id(),
+                "code": code or new_join_code(set(self._by_code)),
+                "title": title,
+                "prompt": prompt if prompt is not None else (chosen.prompt if chosen else ""),
+                "template": chosen.id if chosen else None,
+                "settings": merged,
+            },
+        )
         if workshop.code in self._by_code:
             raise Conflict(f"a workshop with code {workshop.code} already exists")
         store = WorkshopStore.create(self.data_dir / WORKSHOPS_DIR / workshop.id)
@@ -162,16 +162,16 @@ class WorkshopService(ImportOps):
             raise Conflict("this workshop is closed")
         token = new_token()
         clean_name = (name or "").strip() or f"Guest {len(state.participants) + 1}"
-        try:
-            participant = Participant(
-                id=new_id(),
-                workshop_id=state.id,
-                name=clean_name,
-                skills=[s for s in (skills or []) if s.strip()],
-                token_hash=hash_token(token),
-            )
-        except ValidationError as exc:
-            raise Invalid(validation_message(exc)) from None
+        participant = validated(
+            Participant,
+            {
+                "id": new_id(),
+                "workshop_id": state.id,
+                "name": clean_name,
+                "skills": [s for s in (skills or []) if s.strip()],
+                "token_hash": hash_token(token),
+            },
+        )
         change = Change(state)
         change.put("participants", participant)
         await change.commit()

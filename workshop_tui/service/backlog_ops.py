@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from workshop_tui import events as ev
 from workshop_tui.backlog import PromiseLedger, allowed_transitions, budget_totals, promise_ledger
@@ -23,7 +23,7 @@ from workshop_tui.models import (
     utcnow,
 )
 from workshop_tui.phases import Phase
-from workshop_tui.service.base import short_text, validation_message
+from workshop_tui.service.base import short_text, validated
 from workshop_tui.service.teams import TeamOps
 from workshop_tui.state import Change, WorkshopState
 
@@ -139,10 +139,7 @@ class BacklogOps(TeamOps):
     async def update_backlog_item(
         self, item_id: str, patch: BacklogPatch | dict[str, Any], *, now: dt.datetime | None = None
     ) -> BacklogItem:
-        try:
-            p = patch if isinstance(patch, BacklogPatch) else BacklogPatch.model_validate(patch)
-        except ValidationError as exc:
-            raise Invalid(validation_message(exc)) from None
+        p = patch if isinstance(patch, BacklogPatch) else validated(BacklogPatch, patch)
         state, item = self.find_backlog_item(item_id)
         settings = state.workshop.settings
         now = now or utcnow()
@@ -206,10 +203,7 @@ class BacklogOps(TeamOps):
         )
         update["history"] = [*item.history, entry]
         update["updated_at"] = now
-        try:
-            updated = BacklogItem.model_validate({**item.model_dump(), **update})
-        except ValidationError as exc:
-            raise Invalid(validation_message(exc)) from None
+        updated = validated(BacklogItem, {**item.model_dump(), **update})
         change = Change(state)
         change.put("backlog", updated)
         await change.commit()

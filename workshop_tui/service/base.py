@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from workshop_tui import events as ev
-from workshop_tui.errors import NotFound, PhaseError, Unauthorized, WorkshopError
+from workshop_tui.errors import Invalid, NotFound, PhaseError, Unauthorized, WorkshopError
 from workshop_tui.ids import normalize_code
 from workshop_tui.lock import DataDirLock
 from workshop_tui.models import (
@@ -39,6 +39,17 @@ FACILITATOR = "facilitator"
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], data: Mapping[str, Any]) -> M:
+    """``model`` built from ``data``, or ``Invalid`` (HTTP 422) with one readable line."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid(validation_message(exc)) from None
 
 
 def validation_message(exc: ValidationError) -> str:

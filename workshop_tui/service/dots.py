@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
 from workshop_tui import events as ev
 from workshop_tui.errors import Conflict, Invalid, NotFound, PhaseError
 from workshop_tui.models import (
@@ -13,7 +11,7 @@ from workshop_tui.models import (
     Vote,
 )
 from workshop_tui.phases import Phase
-from workshop_tui.service.base import validation_message
+from workshop_tui.service.base import validated
 from workshop_tui.service.ideas import IdeaOps
 from workshop_tui.state import Change, WorkshopState, vote_id
 
@@ -128,10 +126,10 @@ class DotOps(IdeaOps):
         for idea_id in idea_ids:
             if idea_id not in allowed:
                 raise Invalid(f"idea {idea_id!r} is not one of the ideas teams form around")
-        try:
-            pref = Preference(id=participant_id, workshop_id=state.id, participant_id=participant_id, idea_ids=idea_ids)
-        except ValidationError as exc:
-            raise Invalid(validation_message(exc)) from None
+        pref = validated(
+            Preference,
+            {"id": participant_id, "workshop_id": state.id, "participant_id": participant_id, "idea_ids": idea_ids},
+        )
         change = Change(state)
         change.put("preferences", pref)
         await change.commit()

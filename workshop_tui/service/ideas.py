@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
-
 from workshop_tui import events as ev
 from workshop_tui.errors import Conflict, Invalid, NotFound, PhaseError
 from workshop_tui.ids import new_id
@@ -18,7 +16,7 @@ from workshop_tui.models import (
     utcnow,
 )
 from workshop_tui.phases import Phase
-from workshop_tui.service.base import FACILITATOR, ServiceBase, validation_message
+from workshop_tui.service.base import FACILITATOR, ServiceBase, validated
 from workshop_tui.state import Change, WorkshopState, vote_id
 
 
@@ -202,10 +200,7 @@ class IdeaOps(ServiceBase):
             raise PhaseError("the workshop is closed")
         if any(t.name.casefold() == name.strip().casefold() for t in state.themes.values()):
             raise Conflict(f"a theme named {name.strip()!r} already exists")
-        try:
-            theme = Theme(id=new_id(), workshop_id=state.id, name=name)
-        except ValidationError as exc:
-            raise Invalid(validation_message(exc)) from None
+        theme = validated(Theme, {"id": new_id(), "workshop_id": state.id, "name": name})
         change = Change(state)
         change.put("themes", theme)
         await change.commit()
@@ -217,10 +212,7 @@ class IdeaOps(ServiceBase):
         theme = state.themes.get(theme_id)
         if theme is None:
             raise NotFound(f"no theme {theme_id!r}")
-        try:
-            renamed = Theme.model_validate({**theme.model_dump(), "name": name})
-        except ValidationError as exc:
-            raise Invalid(validation_message(exc)) from None
+        renamed = validated(Theme, {**theme.model_dump(), "name": name})
         change = Change(state)
         change.put("themes", renamed)
         await change.commit()
