@@ -104,3 +104,47 @@ async def test_join_post_vote_and_live_reveal(service: WorkshopService) -> None:
             assert failed == [f"401 {url(server)}/api/v1/w/{code}/me"]
         finally:
             await browser.close()
+
+
+async def test_rank_the_candidate_ideas_and_see_my_team_arrive_live(service: WorkshopService) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    from workshop_tui.models import Source
+
+    code = await workshop_in(service, Phase.IDEATE, team_min_size=1, team_max_size=3)
+    ideas = [(await service.post_idea(code, text, source=Source.PAPER)).id for text in ["Bike parking", "Repair café"]]
+    await service.set_phase(code, Phase.GROUP)
+    await service.set_phase(code, Phase.VOTE)
+    await service.set_phase(code, Phase.TEAMS)
+    await service.set_team_candidates(code, idea_ids=ideas)
+    other, _ = await service.join(code, "Cy")
+    await service.set_preferences(code, other.id, [ideas[0]])
+    ARTIFACTS.mkdir(exist_ok=True)
+    async with running(service) as server, async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+            page = await context.new_page()
+            await page.goto(f"{url(server)}/j/{code}")
+            await page.fill("#join-name", "Bo [b]x")
+            await page.click("#join-button")
+            await expect(page.locator("#teams-view")).to_be_visible()
+            items = page.locator("#rank-list li.rank-item")
+            await expect(items).to_have_count(2)
+            assert await items.nth(0).get_attribute("data-idea-id") == ideas[0]
+            await items.nth(1).locator(".move-up").click()  # Repair café first
+            await page.click("#save-prefs")
+            (participant,) = [p for p in service.state(code).participants.values() if p.id != other.id]
+            for _ in range(100):  # the PUT is durable before the page hears 200
+                if participant.id in service.state(code).preferences:
+                    break
+                await page.wait_for_timeout(50)
+            assert service.state(code).preferences[participant.id].idea_ids == [ideas[1], ideas[0]]
+
+            await service.form_teams(code)  # the facilitator presses f; the phone learns it over SSE
+            await expect(page.locator("#team-panel")).to_be_visible()
+            await expect(page.locator("#team-body .note-text")).to_have_text("Repair café")
+            await expect(page.locator("#team-body .members li")).to_have_text(["Bo [b]x"])
+            await page.screenshot(path=str(ARTIFACTS / "phone-team.png"), full_page=True)
+        finally:
+            await browser.close()

@@ -266,14 +266,19 @@ def _too_few(n: int, k: int, a: int, b: int) -> InfeasibleTeams:
     # a >= 1 here. Fewer teams help if some count k' has k'*a <= n <= k'*b; the largest is n // a.
     most = n // a
     fits = most >= 1 and most * b >= n
-    size_hint = f"a minimum team size of {n // k}"  # k * (n // k) <= n <= k * b: always works
+    # k * (n // k) <= n <= k * b always works, but a team of nobody is no team: only from 1 up.
+    size_hint = f"a minimum team size of {n // k}" if n >= k else ""
     if n == 0:
         need = _plural(k * a, "person", "people")
         msg = f"nobody to place yet, and {_plural(k, 'team')} of at least {a} need {need}"
-        hint = "wait for people to join, or set the minimum team size to 0"
+        hint = "wait for people to join"
     else:
         msg = f"{_plural(n, 'person', 'people')} cannot fill {_plural(k, 'team')} of at least {a}"
-        hint = f"use at most {_plural(most, 'team')}, or {size_hint}" if fits else f"use {size_hint}"
+        fewer = f"use at most {_plural(most, 'team')}"
+        if fits:
+            hint = f"{fewer}, or {size_hint}" if size_hint else fewer
+        else:
+            hint = f"use {size_hint}" if size_hint else "wait for more people to join"
     return InfeasibleTeams(f"{msg}: {hint}", people=n, team_count=k, suggested_team_count=most if fits else None)
 
 
