@@ -109,9 +109,12 @@ class Settings(_Strict):
         return self
 
 
+JoinCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{3,12}$")]
+
+
 class Workshop(_Strict):
     id: str
-    code: str
+    code: JoinCode = Field(description="what people type or scan: upper-case letters and digits")
     title: Title
     prompt: LongText = ""
     template: str | None = None

@@ -6,6 +6,7 @@ A handler is ``async def handler(args, data_dir) -> int`` set with ``parser.set_
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -37,3 +38,14 @@ def write_output(data: bytes, output: Path | None) -> None:
 
     write_atomic(output, data)
     print(f"Wrote {output}", file=sys.stderr)
+
+
+def plain(text: str, width: int | None = None) -> str:
+    """One line of untrusted text safe for a terminal: control characters (escape sequences) replaced."""
+    cleaned = "".join(
+        " " if ch in "\t\n\r" else ("\ufffd" if unicodedata.category(ch) in ("Cc", "Cf") else ch) for ch in text
+    )
+    line = " ".join(cleaned.split())
+    if width is not None and len(line) > width:
+        line = line[: width - 1] + "…"
+    return line

@@ -6,13 +6,12 @@ import argparse
 import datetime as dt
 import shutil
 import sys
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from workshop_tui.backlog import format_money, item_budget, item_flags, promise_ledger
-from workshop_tui.commands import emit_json
+from workshop_tui.commands import emit_json, plain
 from workshop_tui.commands.workshops import report_messages
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
 from workshop_tui.service import WorkshopService
@@ -32,17 +31,6 @@ def register(sub: Any) -> None:
     p.add_argument("--workshop", metavar="CODE", help="only this workshop")
     p.add_argument("--ledger", action="store_true", help="print the promise ledger of each workshop instead")
     p.set_defaults(handler=cmd_backlog)
-
-
-def plain(text: str, width: int | None = None) -> str:
-    """One line of untrusted text safe for a terminal: control characters (escape sequences) replaced."""
-    cleaned = "".join(
-        " " if ch in "\t\n\r" else ("\ufffd" if unicodedata.category(ch) in ("Cc", "Cf") else ch) for ch in text
-    )
-    line = " ".join(cleaned.split())
-    if width is not None and len(line) > width:
-        line = line[: width - 1] + "…"
-    return line
 
 
 def columns() -> list[tuple[str, int]]:

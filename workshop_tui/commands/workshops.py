@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from workshop_tui.commands import emit_json
+from workshop_tui.commands import emit_json, plain
 from workshop_tui.errors import WorkshopError
 from workshop_tui.service import WorkshopService
 from workshop_tui.state import WorkshopState
@@ -49,7 +49,7 @@ async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
             }
         )
     else:
-        print(f"Created {workshop.title!r}: join code {workshop.code}")
+        print(f"Created {plain(workshop.title)!r}: join code {workshop.code}")
     return 0
 
 
@@ -86,7 +86,7 @@ async def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"{'CODE':6} {'PHASE':8} {'PEOPLE':>6} {'NOTES':>5} {'DOTS':>5}  TITLE")
         for r in rows:
             counts = f"{r['participants']:>6} {r['ideas']:>5} {r['dots']:>5}"
-            print(f"{r['code']:6} {r['phase']:8} {counts}  {r['title']}")
+            print(f"{r['code']:6} {r['phase']:8} {counts}  {plain(r['title'])}")
     return 0
 
 
