@@ -11,10 +11,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.option_picker import OptionPicker
 from workshop_tui.duplicates import normalize, similarity
 from workshop_tui.models import Idea
 from workshop_tui.service import WorkshopService
@@ -22,14 +22,11 @@ from workshop_tui.service import WorkshopService
 SHOWN = 200  # a merge target is found by typing; the list never needs the whole wall
 
 
-class MergeScreen(ModalScreen[str | None]):
+class MergeScreen(OptionPicker):
     """Dismisses with the id of the duplicate to merge into ``survivor_id``, or None."""
 
     CSS_PATH = "merge.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "to_list", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("down", "to_list", show=False)]
 
     def __init__(self, service: WorkshopService, code: str, survivor_id: str) -> None:
         super().__init__()
@@ -73,10 +70,3 @@ class MergeScreen(ModalScreen[str | None]):
 
     def action_to_list(self) -> None:
         self.query_one(OptionList).focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.option_picker import OptionPicker
 from workshop_tui.models import Team
 
 
-class TeamPickerScreen(ModalScreen[str | None]):
+class TeamPickerScreen(OptionPicker):
     """Dismisses with the chosen team's id, or None."""
 
     CSS_PATH = "team_picker.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, person: str, teams: list[Team], current: str | None) -> None:
         super().__init__()
@@ -42,10 +38,3 @@ class TeamPickerScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
