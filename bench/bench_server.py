@@ -38,6 +38,7 @@ LEVELS = (100, 300)
 DURATION = "2s"  # 1,000 phones x 20-write burst: stays under the per-phone rate limit up to ~10k/s
 SUBSCRIBERS = 300
 SSE_ROUNDS = 40
+OPEN_PHONES, OPEN_RATE, OPEN_SECONDS = 300, 1000.0, 5.0
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 50.0
 
@@ -147,6 +148,57 @@ asyncio.run(main())
 """
 
 
+OPEN_LOOP_CLIENT = r"""
+import asyncio, json, sys, time
+host, port, path, rate, seconds = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), float(sys.argv[5])
+tokens = open(sys.argv[6]).read().split()
+ideas = open(sys.argv[7]).read().split()
+conns = int(sys.argv[8])
+async def phone(n, start, lat, status):
+    r, w = await asyncio.open_connection(host, port)
+    interval = conns / rate
+    due, k = start + n / rate, 0
+    while due < start + seconds:
+        await asyncio.sleep(max(0.0, due - time.monotonic()))
+        token = tokens[(n + k * conns) % len(tokens)]
+        body = json.dumps({"idea_id": ideas[k % len(ideas)]}).encode()
+        head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+        t0 = time.monotonic()
+        w.write(head + body)
+        code = int((await r.readline()).split()[1])
+        length = 0
+        while (line := await r.readline()) not in (b"\r\n", b""):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        await r.readexactly(length)
+        lat.append(time.monotonic() - t0)
+        status[code] = status.get(code, 0) + 1
+        due += interval
+        k += 1
+    w.close()
+async def main():
+    lat, status = [], {}
+    start = time.monotonic() + 0.5
+    await asyncio.gather(*(phone(n, start, lat, status) for n in range(conns)))
+    print(json.dumps({"lat": lat, "status": status, "seconds": seconds}), flush=True)
+asyncio.run(main())
+"""
+
+
+async def open_loop(server: ParticipantServer, code: str, tokens: Path, ideas: Path) -> dict[str, Any]:
+    """300 phones on their own connections offering 1,000 votes/s together: a room's real pattern."""
+    path = f"/api/v1/w/{code}/votes"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", OPEN_LOOP_CLIENT, "127.0.0.1", str(server.port), path,
+        str(OPEN_RATE), str(OPEN_SECONDS), str(tokens), str(ideas), str(OPEN_PHONES),
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await proc.communicate()
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
 async def sse_fanout(service: WorkshopService, server: ParticipantServer) -> list[float]:
     w = await service.create_workshop("SSE bench")
     published: list[float] = []
@@ -205,6 +257,8 @@ async def run() -> dict[str, Any]:
                 vote = await wrk(base, level, str(tokens), str(ideas), f"/api/v1/w/{code}/votes", script=script)
                 stored = service.state(code).dots_cast() - before
                 results[str(level)] = {"healthz": health, "vote": vote, "stored_dots": stored}
+            code, tokens, ideas = await voting_workshop(service, tmp, "open")
+            results["open"] = await open_loop(server, code, tokens, ideas)
             results["sse_ms"] = await sse_fanout(service, server)
         finally:
             await server.stop()
@@ -246,6 +300,14 @@ def main() -> None:
         if r["stored_dots"] < acked:
             print(f"  !! {acked} votes acknowledged but only {r['stored_dots']} stored")
             ok = False
+    o = results["open"]
+    lat_ms = [x * 1000 for x in o["lat"]]
+    acked = sum(n for code, n in o["status"].items() if code.startswith("2"))
+    print(
+        f"open loop, {OPEN_PHONES} phones offering {OPEN_RATE:.0f} votes/s for {OPEN_SECONDS:.0f} s: "
+        f"{acked / o['seconds']:.0f}/s acknowledged, p50 {statistics.median(lat_ms):.1f} ms, "
+        f"p99 {pct(lat_ms, 0.99):.1f} ms, statuses {o['status']}"
+    )
     sse = results["sse_ms"]
     p50, p99 = statistics.median(sse), pct(sse, 0.99)
     print(f"SSE fan-out to {SUBSCRIBERS} subscribers x {SSE_ROUNDS} events: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
