@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-import re
-from importlib import resources
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 from fastapi import Body, Depends, FastAPI, Query, Request
@@ -23,17 +21,14 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.requests import cookie_parser
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from workshop_tui.errors import Invalid, RateLimited, Unauthorized, WorkshopError
+from workshop_tui.errors import RateLimited, Unauthorized, WorkshopError
 from workshop_tui.export_json import ExportDocument, build_export
 from workshop_tui.models import BacklogItem, Idea, Participant
 from workshop_tui.phases import Phase
 from workshop_tui.server.ratelimit import RateLimiter
 from workshop_tui.server.schemas import (
     BacklogConvertIn,
-    ErrorOut,
     HealthOut,
     IdeaDeletedOut,
     IdeaIn,
@@ -62,26 +57,24 @@ from workshop_tui.state import WorkshopState
 if TYPE_CHECKING:
     from workshop_tui.server.runner import ParticipantServer
 
+from workshop_tui.server.guard import Guard, VoteFastPath
+from workshop_tui.server.http import (
+    COOKIE_MAX_AGE,
+    COOKIE_PREFIX,
+    CSP,
+    JSON,
+    NOT_FOUND_PAGE,
+    PAGE_HEADERS,
+    bearer_token,
+    check_encodable,
+    documented,
+    error_response,
+    json_response,
+    read_static,
+    request_error_message,
+)
+
 log = logging.getLogger(__name__)
-
-CSP: Final = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-COOKIE_PREFIX: Final = "wt_"
-COOKIE_MAX_AGE: Final = 60 * 60 * 24 * 30
-JSON: Final = "application/json"
-DRAIN_LIMIT: Final = 1024 * 1024
-
-_COMMON_HEADERS: Final = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
-_NO_STORE: Final = [(b"cache-control", b"no-store")]
-_PAGE_HEADERS: Final = {"Content-Security-Policy": CSP, "Cache-Control": "no-cache"}
-_NOT_FOUND_PAGE: Final = (
-    b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-    b'<meta name="viewport" content="width=device-width, initial-scale=1">'
-    b"<title>Workshop not found</title></head><body><h1>Workshop not found</h1>"
-    b"<p>Check the code and scan the QR code again.</p></body></html>"
-)
 
 
 class Limits(BaseModel):
@@ -96,266 +89,6 @@ class Limits(BaseModel):
     join_rate: float = 5.0
 
 
-# ---------------------------------------------------------------------------------------- helpers
-
-
-def json_response(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(obj), status_code=status, media_type=JSON, headers=headers)
-
-
-def error_response(status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None) -> Response:
-    return json_response({"error": message, "detail": detail}, status, headers)
-
-
-def _err(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    described = {
-        401: "no valid token",
-        404: "no such workshop (or item)",
-        405: "method not allowed",
-        409: "not allowed in the workshop's current state",
-        413: "request body too large",
-        422: "invalid request",
-        429: "too many requests; see Retry-After",
-        503: "the store stopped accepting writes",
-    }
-    out: dict[int | str, dict[str, Any]] = {}
-    for status in statuses:
-        entry: dict[str, Any] = {"model": ErrorOut, "description": described[status]}
-        if status == 429:
-            entry["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}}
-        out[status] = entry
-    return out
-
-
-def _bearer(request: Request) -> str | None:
-    """The token of an ``Authorization: Bearer`` header; "" when the header is there but malformed."""
-    header = request.headers.get("authorization")
-    if header is None:
-        return None
-    scheme, _, value = header.strip().partition(" ")
-    return value.strip() if scheme.lower() == "bearer" else ""
-
-
-def _check_encodable(model: BaseModel) -> None:
-    """Reject text the store cannot write (lone surrogates from JSON escapes such as "\\ud800")."""
-    try:
-        orjson.dumps(model.model_dump(mode="json"))
-    except (TypeError, orjson.JSONEncodeError):
-        raise Invalid("the text contains characters that are not valid Unicode") from None
-
-
-def _validation_message(errors: list[dict[str, Any]]) -> str:
-    parts = []
-    for err in errors[:5]:
-        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
-        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-        parts.append(f"{where}: {msg}" if where else msg)
-    return "invalid request: " + "; ".join(parts)
-
-
-def _read_static(name: str) -> bytes:
-    return resources.files("workshop_tui").joinpath("static", name).read_bytes()
-
-
-# ---------------------------------------------------------------------------------------- ASGI guard
-
-
-class Guard:
-    """Pure ASGI middleware: security headers on every response, and the body size limit (413)
-    checked before anything parses the body (Content-Length, or counted for a chunked body)."""
-
-    def __init__(self, app: ASGIApp, max_body: int, fast: VoteFastPath | None = None) -> None:
-        self.app = app
-        self.max_body = max_body
-        self.fast = fast
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path: str = scope["path"]
-        extra = [*_COMMON_HEADERS, *_NO_STORE] if path.startswith("/api/") or path == "/healthz" else _COMMON_HEADERS
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *extra]
-            await send(message)
-
-        length = None
-        chunked = False
-        for key, value in scope["headers"]:
-            if key == b"content-length":
-                length = value
-            elif key == b"transfer-encoding" and b"chunked" in value.lower():
-                chunked = True
-        if length is not None:
-            try:
-                too_big = int(length) > self.max_body
-            except ValueError:
-                too_big = True
-            if too_big:
-                await self._too_large(receive, send_with_headers)
-                return
-        elif chunked:
-            body = bytearray()
-            more = True
-            while more:
-                message = await receive()
-                if message["type"] != "http.request":
-                    return  # the client went away
-                body += message.get("body", b"")
-                more = message.get("more_body", False)
-                if len(body) > self.max_body and more:
-                    await self._too_large(receive, send_with_headers)
-                    return
-                if len(body) > self.max_body:
-                    await self._too_large(None, send_with_headers)
-                    return
-            replayed = False
-
-            async def replay() -> Message:
-                nonlocal replayed
-                if not replayed:
-                    replayed = True
-                    return {"type": "http.request", "body": bytes(body), "more_body": False}
-                return await receive()
-
-            await self.app(scope, replay, send_with_headers)
-            return
-        if self.fast is not None and self.fast.matches(scope):
-            await self.fast(scope, receive, send_with_headers, self.app)
-            return
-        await self.app(scope, receive, send_with_headers)
-
-    async def _too_large(self, receive: Receive | None, send: Send) -> None:
-        """413. A modest body is read and dropped first: closing on unread bytes makes TCP reset the
-        connection, and the client would see a connection error instead of this answer."""
-        if receive is not None:
-            drained = 0
-            while drained <= DRAIN_LIMIT:
-                message = await receive()
-                if message["type"] != "http.request":
-                    return
-                drained += len(message.get("body", b""))
-                if not message.get("more_body", False):
-                    break
-        payload = orjson.dumps({"error": f"the request body is larger than {self.max_body} bytes", "detail": None})
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
-            }
-        )
-        await send({"type": "http.response.body", "body": payload})
-
-
-class VoteFastPath:
-    """The hottest routes, ``POST .../votes`` and ``DELETE .../votes/{idea_id}``, without FastAPI's
-    per-request machinery (dependency solving, request objects), which cost about twice the vote itself.
-
-    Same order and answers as the documented FastAPI routes: the workshop (404), the token (401), the
-    rate limit (429), then the service's rules. A body that is not exactly ``{"idea_id": "..."}`` is
-    handed, untouched, to the FastAPI route, so validation errors look the same everywhere.
-    """
-
-    PATH: Final = re.compile(r"^/api/v1/w/([^/]+)/votes(?:/([^/]+))?$")
-
-    def __init__(self, service: WorkshopService, writes: RateLimiter) -> None:
-        self.service = service
-        self.writes = writes
-        self.served = 0
-
-    def matches(self, scope: Scope) -> bool:
-        return scope["method"] in ("POST", "DELETE") and self.PATH.match(scope["path"]) is not None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp) -> None:
-        match = self.PATH.match(scope["path"])
-        assert match is not None
-        code, path_idea = match.group(1), match.group(2)
-        method = scope["method"]
-        if method == "POST" and path_idea is None:
-            body = b""
-            more = True
-            while more:
-                message = await receive()
-                if message["type"] != "http.request":
-                    return
-                body += message.get("body", b"")
-                more = message.get("more_body", False)
-            idea_id = _plain_vote(body)
-            if idea_id is None:
-                await app(scope, _replay(body, receive), send)
-                return
-        elif method == "DELETE" and path_idea is not None:
-            idea_id = path_idea
-        else:
-            await app(scope, receive, send)
-            return
-        headers = [(b"content-type", b"application/json")]
-        payload: dict[str, Any]
-        try:
-            state = self.service.state(code)
-            token = _scope_token(scope, COOKIE_PREFIX + state.code)
-            person = self.service.authenticate(state.code, token)
-            self.writes.check(person.id)
-            if method == "POST":
-                status, payload = 201, {"remaining_dots": await self.service.cast_dot(state.code, person.id, idea_id)}
-            else:
-                status, payload = (
-                    200,
-                    {"remaining_dots": await self.service.withdraw_dot(state.code, person.id, idea_id)},
-                )
-        except WorkshopError as exc:
-            status = exc.status if 400 <= exc.status < 500 else 503
-            payload = {"error": exc.message, "detail": exc.detail}
-            if isinstance(exc, RateLimited):
-                headers.append((b"retry-after", str(exc.retry_after).encode()))
-        self.served += 1
-        data = orjson.dumps(payload)
-        headers.append((b"content-length", str(len(data)).encode()))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": data})
-
-
-def _plain_vote(body: bytes) -> str | None:
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None
-    if not isinstance(data, dict) or len(data) != 1:
-        return None
-    idea_id = data.get("idea_id")
-    return idea_id if isinstance(idea_id, str) and 1 <= len(idea_id) <= 64 else None
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
-
-
-def _scope_token(scope: Scope, cookie_name: str) -> str | None:
-    """As the routes: an Authorization header always wins (malformed: ""), else the workshop's cookie."""
-    cookie = None
-    for key, value in scope["headers"]:
-        if key == b"authorization":
-            scheme, _, token = value.decode("latin-1").strip().partition(" ")
-            return token.strip() if scheme.lower() == "bearer" else ""
-        if key == b"cookie":
-            cookie = value.decode("latin-1")
-    if cookie is None:
-        return None
-    return cookie_parser(cookie).get(cookie_name)
-
-
 # ---------------------------------------------------------------------------------------- app
 
 
@@ -367,7 +100,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
     server.on_stop(broker.close)
     writes = RateLimiter(burst=limits.write_burst, rate=limits.write_rate, what="writes from this phone")
     joins = RateLimiter(burst=limits.join_burst, rate=limits.join_rate, what="joins from this address")
-    phone_html, phone_css, phone_js = (_read_static(n) for n in ("phone.html", "phone.css", "phone.js"))
+    phone_html, phone_css, phone_js = (read_static(n) for n in ("phone.html", "phone.css", "phone.js"))
     secure_cookie = (server.public_url or "").lower().startswith("https://")
 
     app = FastAPI(
@@ -395,7 +128,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
             {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
             for e in exc.errors()
         ]
-        return error_response(422, _validation_message(errors), errors)
+        return error_response(422, request_error_message(errors), errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -420,7 +153,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
 
     async def participant(code: str, request: Request) -> tuple[WorkshopState, Participant]:
         state = service.state(code)
-        token = _bearer(request)
+        token = bearer_token(request)
         if token is None:
             token = request.cookies.get(COOKIE_PREFIX + state.code)
         return state, service.authenticate(state.code, token)
@@ -430,7 +163,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
         return who[1]
 
     async def admin(request: Request) -> None:
-        token = _bearer(request)
+        token = bearer_token(request)
         if not token or not hmac.compare_digest(token.encode("utf-8"), admin_token):
             raise Unauthorized("the facilitator's admin token is required: Authorization: Bearer ADMIN_TOKEN")
 
@@ -532,8 +265,8 @@ def create_app(server: ParticipantServer) -> FastAPI:
         try:
             service.state(code)
         except WorkshopError:
-            return Response(_NOT_FOUND_PAGE, 404, media_type="text/html; charset=utf-8", headers=_PAGE_HEADERS)
-        return Response(phone_html, media_type="text/html; charset=utf-8", headers=_PAGE_HEADERS)
+            return Response(NOT_FOUND_PAGE, 404, media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
+        return Response(phone_html, media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
 
     for prefix in ("/j", "/J"):
         app.add_api_route(
@@ -571,14 +304,14 @@ def create_app(server: ParticipantServer) -> FastAPI:
         "/api/v1/w/{code}/join",
         status_code=201,
         response_model=JoinOut,
-        responses=_err(404, 409, 413, 422, 429, 503),
+        responses=documented(404, 409, 413, 422, 429, 503),
         tags=["participant"],
     )
     async def join(code: str, request: Request, body: Annotated[JoinIn | None, Body()] = None) -> Response:
         client = request.client
         joins.check(client.host if client else "unknown")
         body = body or JoinIn()
-        _check_encodable(body)
+        check_encodable(body)
         state = service.state(code)
         person, token = await service.join(state.code, body.name, body.skills)
         response = json_response({"participant_id": person.id, "token": token}, 201)
@@ -593,21 +326,21 @@ def create_app(server: ParticipantServer) -> FastAPI:
         )
         return response
 
-    @app.get("/api/v1/w/{code}", response_model=WorkshopOut, responses=_err(404), tags=["participant"])
+    @app.get("/api/v1/w/{code}", response_model=WorkshopOut, responses=documented(404), tags=["participant"])
     async def workshop(code: str) -> Response:
         return json_response(workshop_view(service.state(code)))
 
     @app.get(
         "/api/v1/w/{code}/ideas",
         response_model=list[IdeaOut],
-        responses=_err(404),
+        responses=documented(404),
         tags=["participant"],
         summary="The notes on the wall (dot totals only once revealed); mine/my_dots with a token",
     )
     async def ideas(code: str, request: Request) -> Response:
         state = service.state(code)
         pid: str | None = None
-        token = _bearer(request)
+        token = bearer_token(request)
         if token is None:
             token = request.cookies.get(COOKIE_PREFIX + state.code)
         if token:
@@ -622,12 +355,12 @@ def create_app(server: ParticipantServer) -> FastAPI:
         "/api/v1/w/{code}/ideas",
         status_code=201,
         response_model=IdeaOut,
-        responses=_err(401, 404, 409, 413, 422, 429, 503),
+        responses=documented(401, 404, 409, 413, 422, 429, 503),
         tags=["participant"],
         openapi_extra=participant_auth,
     )
     async def post_idea(code: str, body: IdeaIn, me: Participant = Depends(writer)) -> Response:  # noqa: B008
-        _check_encodable(body)
+        check_encodable(body)
         state = service.state(code)
         idea = await service.post_idea(state.code, body.text, author_id=me.id)
         return json_response(idea_view(state, idea, me.id), 201)
@@ -635,13 +368,13 @@ def create_app(server: ParticipantServer) -> FastAPI:
     @app.patch(
         "/api/v1/w/{code}/ideas/{idea_id}",
         response_model=IdeaOut,
-        responses=_err(401, 404, 409, 413, 422, 429, 503),
+        responses=documented(401, 404, 409, 413, 422, 429, 503),
         tags=["participant"],
         openapi_extra=participant_auth,
         summary="Edit one of my notes (ideation phase)",
     )
     async def edit_idea(code: str, idea_id: str, body: IdeaIn, me: Participant = Depends(writer)) -> Response:  # noqa: B008
-        _check_encodable(body)
+        check_encodable(body)
         state = service.state(code)
         idea = await service.edit_idea(state.code, idea_id, body.text, by=me.id)
         return json_response(idea_view(state, idea, me.id))
@@ -649,7 +382,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
     @app.delete(
         "/api/v1/w/{code}/ideas/{idea_id}",
         response_model=IdeaDeletedOut,
-        responses=_err(401, 404, 409, 429, 503),
+        responses=documented(401, 404, 409, 429, 503),
         tags=["participant"],
         openapi_extra=participant_auth,
         summary="Delete one of my notes (ideation phase)",
@@ -662,7 +395,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
         "/api/v1/w/{code}/votes",
         status_code=201,
         response_model=RemainingOut,
-        responses=_err(401, 404, 409, 413, 422, 429, 503),
+        responses=documented(401, 404, 409, 413, 422, 429, 503),
         tags=["participant"],
         openapi_extra=participant_auth,
     )
@@ -673,7 +406,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
     @app.delete(
         "/api/v1/w/{code}/votes/{idea_id}",
         response_model=RemainingOut,
-        responses=_err(401, 404, 409, 429, 503),
+        responses=documented(401, 404, 409, 429, 503),
         tags=["participant"],
         openapi_extra=participant_auth,
     )
@@ -684,19 +417,19 @@ def create_app(server: ParticipantServer) -> FastAPI:
     @app.put(
         "/api/v1/w/{code}/preferences",
         response_model=PreferencesOut,
-        responses=_err(401, 404, 409, 413, 422, 429, 503),
+        responses=documented(401, 404, 409, 413, 422, 429, 503),
         tags=["participant"],
         openapi_extra=participant_auth,
     )
     async def set_preferences(code: str, body: PreferencesIn, me: Participant = Depends(writer)) -> Response:  # noqa: B008
-        _check_encodable(body)
+        check_encodable(body)
         pref = await service.set_preferences(code, me.id, body.idea_ids)
         return json_response({"idea_ids": pref.idea_ids})
 
     @app.get(
         "/api/v1/w/{code}/me",
         response_model=MeOut,
-        responses=_err(401, 404),
+        responses=documented(401, 404),
         tags=["participant"],
         openapi_extra=participant_auth,
     )
@@ -708,7 +441,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
         response_class=StreamingResponse,
         responses={
             200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}, "description": "live updates"},
-            **_err(404),
+            **documented(404),
         },
         tags=["participant"],
         summary="Server-sent events: phase changes, reveals, teams, and (coalesced) note changes",
@@ -726,7 +459,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
     @app.get(
         "/api/v1/admin/workshops",
         response_model=list[WorkshopSummaryOut],
-        responses=_err(401),
+        responses=documented(401),
         tags=["facilitator"],
         dependencies=admin_deps,
         openapi_extra=admin_auth,
@@ -738,13 +471,13 @@ def create_app(server: ParticipantServer) -> FastAPI:
         "/api/v1/admin/workshops",
         status_code=201,
         response_model=WorkshopSummaryOut,
-        responses=_err(401, 413, 422, 503),
+        responses=documented(401, 413, 422, 503),
         tags=["facilitator"],
         dependencies=admin_deps,
         openapi_extra=admin_auth,
     )
     async def create_workshop(body: WorkshopCreateIn) -> Response:
-        _check_encodable(body)
+        check_encodable(body)
         settings = body.model_dump(
             include={"dots_per_participant", "max_dots_per_idea", "idea_max_length", "anonymous"}, exclude_none=True
         )
@@ -754,7 +487,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
     @app.post(
         "/api/v1/admin/w/{code}/phase",
         response_model=PhaseOut,
-        responses=_err(401, 404, 409, 413, 422, 503),
+        responses=documented(401, 404, 409, 413, 422, 503),
         tags=["facilitator"],
         dependencies=admin_deps,
         openapi_extra=admin_auth,
@@ -766,7 +499,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
     @app.post(
         "/api/v1/admin/w/{code}/voting",
         response_model=VotingOut,
-        responses=_err(401, 404, 409, 413, 422, 503),
+        responses=documented(401, 404, 409, 413, 422, 503),
         tags=["facilitator"],
         dependencies=admin_deps,
         openapi_extra=admin_auth,
@@ -779,7 +512,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
     @app.post(
         "/api/v1/admin/w/{code}/teams",
         response_model=TeamsOut,
-        responses=_err(401, 404, 409, 413, 422, 503),
+        responses=documented(401, 404, 409, 413, 422, 503),
         tags=["facilitator"],
         dependencies=admin_deps,
         openapi_extra=admin_auth,
@@ -805,7 +538,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
         "/api/v1/admin/w/{code}/backlog",
         status_code=201,
         response_model=list[BacklogItem],
-        responses=_err(401, 404, 409, 413, 422, 503),
+        responses=documented(401, 404, 409, 413, 422, 503),
         tags=["facilitator"],
         dependencies=admin_deps,
         openapi_extra=admin_auth,
@@ -819,7 +552,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
     @app.get(
         "/api/v1/admin/backlog",
         response_model=list[BacklogItem],
-        responses=_err(401, 404, 422),
+        responses=documented(401, 404, 422),
         tags=["facilitator"],
         dependencies=admin_deps,
         openapi_extra=admin_auth,
@@ -835,20 +568,20 @@ def create_app(server: ParticipantServer) -> FastAPI:
     @app.patch(
         "/api/v1/admin/backlog/{item_id}",
         response_model=BacklogItem,
-        responses=_err(401, 404, 409, 413, 422, 503),
+        responses=documented(401, 404, 409, 413, 422, 503),
         tags=["facilitator"],
         dependencies=admin_deps,
         openapi_extra=admin_auth,
     )
     async def update_backlog_item(item_id: str, body: BacklogPatch) -> Response:
-        _check_encodable(body)
+        check_encodable(body)
         item = await service.update_backlog_item(item_id, body)
         return json_response(item.model_dump(mode="json", by_alias=True))
 
     @app.get(
         "/api/v1/admin/w/{code}/export",
         response_model=ExportDocument,
-        responses=_err(401, 404),
+        responses=documented(401, 404),
         tags=["facilitator"],
         dependencies=admin_deps,
         openapi_extra=admin_auth,
