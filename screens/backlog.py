@@ -25,6 +25,7 @@ from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
 
 from screens.backlog_editor import BacklogEditor
 from screens.events import DomainEvents
+from screens.text_prompt import TextPromptScreen
 from screens.widgets.session_bar import SessionBar
 from workshop_tui.backlog import (
     MAIN_LINE,
@@ -307,6 +308,7 @@ class BacklogScreen(Screen[None]):
         Binding("x", "clear_filters", "Clear", show=False),
         Binding("v", "cycle_panel", "Panel"),
         Binding("c", "convert", "Convert ideas"),
+        Binding("p", "edit_pool", "Budget pool"),
         Binding("escape", "back", "Back", show=False),
     ]
 
@@ -563,6 +565,32 @@ class BacklogScreen(Screen[None]):
             return
         self.notify(f"{len(items)} ideas added to the backlog", markup=False)
         self.reload()
+
+    def action_edit_pool(self) -> None:
+        """The budget pool of the selected item's workshop (or of this screen's workshop)."""
+        row = self.selected_row()
+        code = self.code or (row.code if row else None)
+        if code is None:
+            self.notify("Select an item first: the pool belongs to its workshop.", severity="warning")
+            return
+        settings = self.service.state(code).workshop.settings
+
+        async def save(text: str) -> None:
+            await self.service.update_workshop(code, settings={"budget_pool": text.strip()})
+
+        def saved(value: str | None) -> None:
+            if value is not None:
+                self.reload()
+
+        self.app.push_screen(
+            TextPromptScreen(
+                f"Budget pool of {code} ({settings.currency})",
+                value=format(settings.budget_pool, "f"),
+                placeholder="e.g. 20000 or 12500.50",
+                submit=save,
+            ),
+            saved,
+        )
 
     def action_back(self) -> None:
         if isinstance(self.focused, Input | Select | Checkbox):
