@@ -30,14 +30,19 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _check_amount(value: Decimal) -> Decimal:
+def _check_places(value: Decimal, what: str = "a sum of money") -> Decimal:
     if not value.is_finite():
-        raise ValueError("amount must be a finite number")
-    if value <= 0:
-        raise ValueError("amount must be greater than 0")
+        raise ValueError(f"{what} must be a finite number")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        raise ValueError("amount has at most 2 decimals")
+        raise ValueError(f"{what} has at most 2 decimals")
+    return value
+
+
+def _check_amount(value: Decimal) -> Decimal:
+    _check_places(value, "amount")
+    if value <= 0:
+        raise ValueError("amount must be greater than 0")
     return value
 
 
@@ -68,6 +73,7 @@ NonNegativeMoney = Annotated[
     Decimal,
     Field(ge=0, json_schema_extra={"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}),
     BeforeValidator(_reject_float),
+    AfterValidator(_check_places),
     PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
 ]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_check_currency)]

@@ -12,7 +12,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from workshop_tui import events as ev
-from workshop_tui.backlog import budget_totals
 from workshop_tui.errors import Conflict, Invalid
 from workshop_tui.ids import new_id, new_join_code, new_token
 from workshop_tui.models import Participant, Settings, Workshop, utcnow
@@ -84,13 +83,6 @@ class WorkshopService(ImportOps):
             )
         except ValidationError as exc:
             raise Invalid(validation_message(exc)) from None
-        if settings and "budget_pool" in settings:
-            committed = budget_totals(state.backlog.values(), new_settings.budget_pool, new_settings.currency).committed
-            if new_settings.budget_pool < committed:
-                raise Conflict(
-                    f"{committed} {new_settings.currency} is already approved or spent: "
-                    "the pool cannot be smaller than that"
-                )
         if settings and "dots_per_participant" in settings and state.dots_used:
             most = max(state.dots_used.values())
             if new_settings.dots_per_participant < most:
