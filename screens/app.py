@@ -35,7 +35,6 @@ from screens.navigation import (
     BACKLOG_SCREEN,
     EXPORT_SCREEN,
     PHASE_SCREENS,
-    NoScreenForPhase,
     ServerStatus,
     forward_events,
     listeners,
@@ -299,9 +298,8 @@ class WorkshopApp(App[None]):
         try:
             state = self.service.state(code)
             screen = screen_for(state.workshop.phase, self.service, state.code)
-        except (WorkshopError, NoScreenForPhase) as exc:
-            message = exc.message if isinstance(exc, WorkshopError) else str(exc)
-            self.notify(message, title="Cannot open the workshop", severity="error", markup=False)
+        except WorkshopError as exc:
+            self.notify(exc.message, title="Cannot open the workshop", severity="error", markup=False)
             return
         self.code = state.code
         log.info("opened workshop %s in the %s phase", state.code, state.workshop.phase.value)
@@ -311,11 +309,7 @@ class WorkshopApp(App[None]):
     def _show_phase(self, phase: Phase) -> None:
         """The open workshop moved to ``phase``: replace the session screen (and anything above it)."""
         assert self.code is not None
-        try:
-            screen = screen_for(phase, self.service, self.code)
-        except NoScreenForPhase as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            return
+        screen = screen_for(phase, self.service, self.code)
         self._pop_to(2)
         if len(self.screen_stack) == 2:
             self.switch_screen(screen)
@@ -394,23 +388,13 @@ class WorkshopApp(App[None]):
                 return
         self.open_workshop(DEMO_CODE)
 
-    def _push_lazy(self, screen: Any) -> None:
-        try:
-            self.push_screen(screen())
-        except NoScreenForPhase as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-
     def action_backlog(self) -> None:
-        self._push_lazy(lambda: BACKLOG_SCREEN(self.service, ""))
+        self.push_screen(BACKLOG_SCREEN(self.service, ""))
 
     def action_export(self) -> None:
         if self.code is None:
             return
-        try:
-            dialog = EXPORT_SCREEN(self.service, self.code)
-        except NoScreenForPhase as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            return
+        dialog = EXPORT_SCREEN(self.service, self.code)
 
         def written(path: Any) -> None:
             if path:

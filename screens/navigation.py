@@ -2,9 +2,8 @@
 
 Phase screens: ``PHASE_SCREENS`` maps a phase to a factory ``(service, code) -> Screen``. Factories
 are ``LazyScreen``s: the module is imported by name only when a workshop in that phase is opened, so
-adding a screen is one line here and importing this module stays cheap. A phase with no entry (or
-whose module is not installed) is reported by ``screen_for`` as ``NoScreenForPhase``; the app shows
-that as a notification and stays where it is (no placeholder screens).
+adding a screen is one line here and importing this module stays cheap. Every phase has its screen
+(a test checks it); a screen module that fails to import is a bug and raises.
 
 Domain events: the app receives one coalesced ``DomainEvents`` batch from the ``EventBridge`` and
 calls ``forward_events`` for every screen in its stack and every widget registered with
@@ -34,10 +33,6 @@ from workshop_tui.service import WorkshopService
 ScreenFactory = Callable[[WorkshopService, str], Screen[Any]]
 
 
-class NoScreenForPhase(LookupError):
-    """No screen is available for a phase (no entry, or its module is missing)."""
-
-
 class LazyScreen:
     """``module:name`` imported on first use, then called as ``cls(service, code)`` (or ``cls(service)``)."""
 
@@ -47,12 +42,7 @@ class LazyScreen:
         self.takes_code = takes_code
 
     def load(self) -> type[Screen[Any]]:
-        try:
-            module = importlib.import_module(self.module)
-        except ModuleNotFoundError as exc:
-            if exc.name != self.module:
-                raise  # a real import error inside the screen's module
-            raise NoScreenForPhase(f"the screen module {self.module} is not installed") from None
+        module = importlib.import_module(self.module)
         cls: type[Screen[Any]] = getattr(module, self.name)
         return cls
 
@@ -86,23 +76,17 @@ OTHER_SCREENS: list[LazyScreen] = [
 
 
 def screen_for(phase: Phase, service: WorkshopService, code: str) -> Screen[Any]:
-    factory = PHASE_SCREENS.get(phase)
-    if factory is None:
-        raise NoScreenForPhase(f"no screen for the {phase.value} phase yet")
-    return factory(service, code)
+    return PHASE_SCREENS[phase](service, code)
 
 
 def screen_classes() -> list[type[Screen[Any]]]:
-    """Every screen class that can be loaded, for the help screen (phase screens first, no duplicates)."""
+    """Every screen class, for the help screen (phase screens first, no duplicates)."""
     found: list[type[Screen[Any]]] = []
     factories: Iterable[object] = [*PHASE_SCREENS.values(), *OTHER_SCREENS]
     for factory in factories:
         if not isinstance(factory, LazyScreen):
             continue
-        try:
-            cls = factory.load()
-        except NoScreenForPhase:
-            continue
+        cls = factory.load()
         if cls not in found:
             found.append(cls)
     return found

@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.cli_support import run_cli
 from workshop_tui.service import WorkshopService
-
-
-def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "160"}
-    env.pop("WORKSHOP_TUI_HOME", None)
-    return subprocess.run(
-        [sys.executable, "-m", "workshop_tui", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
 
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("backlog-cli")
-    made = cli(data_dir, "demo")
+    made = run_cli(data_dir, "demo")
     assert made.returncode == 0, made.stderr
     return data_dir
 
@@ -39,7 +25,7 @@ def json_lines(out: str) -> list[dict[str, Any]]:
 
 
 def test_table_lists_the_demo_backlog(demo_dir: Path) -> None:
-    out = cli(demo_dir, "backlog")
+    out = run_cli(demo_dir, "backlog")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0].split() == ["ID", "CODE", "TITLE", "OWNER", "STATUS", "BUDGET", "REVIEW", "FLAGS"]
@@ -51,7 +37,7 @@ def test_table_lists_the_demo_backlog(demo_dir: Path) -> None:
 
 
 def test_json_lines_carry_items_and_flags(demo_dir: Path) -> None:
-    out = cli(demo_dir, "backlog", "--json")
+    out = run_cli(demo_dir, "backlog", "--json")
     assert out.returncode == 0, out.stderr
     items = json_lines(out.stdout)
     assert len(items) == 4
@@ -68,26 +54,26 @@ def test_json_lines_carry_items_and_flags(demo_dir: Path) -> None:
 
 
 def test_filters(demo_dir: Path) -> None:
-    parked = json_lines(cli(demo_dir, "backlog", "--json", "--status", "parked").stdout)
+    parked = json_lines(run_cli(demo_dir, "backlog", "--json", "--status", "parked").stdout)
     assert [i["status"] for i in parked] == ["parked"]
-    overdue = json_lines(cli(demo_dir, "backlog", "--json", "--overdue").stdout)
+    overdue = json_lines(run_cli(demo_dir, "backlog", "--json", "--overdue").stdout)
     assert len(overdue) == 1 and overdue[0]["flags"]["overdue"] is True
-    table = cli(demo_dir, "backlog", "--overdue").stdout.splitlines()
+    table = run_cli(demo_dir, "backlog", "--overdue").stdout.splitlines()
     assert len(table) == 2 and "OVERDUE" in table[1]
-    assert len(json_lines(cli(demo_dir, "backlog", "--json", "--workshop", "make").stdout)) == 4
-    none = cli(demo_dir, "backlog", "--status", "adopted")
+    assert len(json_lines(run_cli(demo_dir, "backlog", "--json", "--workshop", "make").stdout)) == 4
+    none = run_cli(demo_dir, "backlog", "--status", "adopted")
     assert none.returncode == 0 and none.stdout == "" and "No backlog items match" in none.stderr
-    owner = json_lines(cli(demo_dir, "backlog", "--json", "--owner", parked[0]["owner"]["name"]).stdout)
+    owner = json_lines(run_cli(demo_dir, "backlog", "--json", "--owner", parked[0]["owner"]["name"]).stdout)
     assert parked[0]["id"] in [i["id"] for i in owner]
 
 
 def test_ledger(demo_dir: Path) -> None:
-    out = cli(demo_dir, "backlog", "--ledger", "--json")
+    out = run_cli(demo_dir, "backlog", "--ledger", "--json")
     assert out.returncode == 0, out.stderr
     [ledger] = json_lines(out.stdout)
     assert ledger["code"] == "MAKE" and ledger["items"] == 4 and ledger["overdue"] == 1
     assert ledger["budget"]["approved"] == "1800.00" and ledger["budget"]["remaining"] == "13200.00"
-    text = cli(demo_dir, "backlog", "--ledger").stdout
+    text = run_cli(demo_dir, "backlog", "--ledger").stdout
     assert "overdue now 1" in text and "asks to Mobility" in text
 
 
@@ -100,19 +86,19 @@ def test_ledger(demo_dir: Path) -> None:
     ],
 )
 def test_errors_are_one_line(demo_dir: Path, args: list[str], code: int, message: str) -> None:
-    out = cli(demo_dir, "backlog", *args)
+    out = run_cli(demo_dir, "backlog", *args)
     assert out.returncode == code
     assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1
     assert "Traceback" not in out.stderr
 
 
 async def test_read_only_while_the_tui_holds_the_directory_and_text_is_sanitised(tmp_path: Path) -> None:
-    assert cli(tmp_path, "demo").returncode == 0
+    assert run_cli(tmp_path, "demo").returncode == 0
     async with WorkshopService(tmp_path) as service:  # the writer holds the lock, as the TUI would
         item = service.backlog_items()[0]
         await service.update_backlog_item(item.id, {"title": "Evil \x1b[2J title", "owner": {"name": "[b]x[/b]"}})
-        out = cli(tmp_path, "backlog")
+        out = run_cli(tmp_path, "backlog")
         assert out.returncode == 0, out.stderr
         assert "\x1b" not in out.stdout and "Evil \ufffd[2J title" in out.stdout and "[b]x[/b]" in out.stdout
-        data = json_lines(cli(tmp_path, "backlog", "--json").stdout)
+        data = json_lines(run_cli(tmp_path, "backlog", "--json").stdout)
         assert any(i["title"] == "Evil \x1b[2J title" for i in data)  # JSON keeps the exact text

@@ -11,28 +11,18 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB
 
-
-def cli(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("WORKSHOP_TUI_HOME", None)
-    return subprocess.run(
-        [sys.executable, "-m", "workshop_tui", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=60,
-    )
+from tests.cli_support import run_cli
 
 
 def test_new_list_export(tmp_path: Path) -> None:
-    made = cli(tmp_path, "new", "Bike lanes", "--template", "policy-workshop", "--json")
+    made = run_cli(tmp_path, "new", "Bike lanes", "--template", "policy-workshop", "--json")
     assert made.returncode == 0, made.stderr
     info = json.loads(made.stdout)
     assert info["title"] == "Bike lanes" and info["template"] == "policy-workshop"
-    listed = cli(tmp_path, "list", "--json")
+    listed = run_cli(tmp_path, "list", "--json")
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
     assert [r["code"] for r in rows] == [info["code"]]
-    exported = cli(tmp_path, "export", info["code"].lower(), "--format", "json")
+    exported = run_cli(tmp_path, "export", info["code"].lower(), "--format", "json")
     assert exported.returncode == 0, exported.stderr
     doc = json.loads(exported.stdout)
     assert doc["format"] == "workshop-tui.export" and doc["version"] == 1
@@ -65,7 +55,7 @@ def test_env_var_sets_the_data_dir(tmp_path: Path) -> None:
     ],
 )
 def test_errors_are_one_line_with_exit_codes(tmp_path: Path, args: list[str], code: int, message: str) -> None:
-    out = cli(tmp_path, *args)
+    out = run_cli(tmp_path, *args)
     assert out.returncode == code
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], out.stderr
@@ -78,31 +68,31 @@ def test_busy_data_dir_is_a_clear_error(tmp_path: Path) -> None:
     lock = DataDirLock(tmp_path)
     lock.acquire()
     try:
-        out = cli(tmp_path, "new", "x")
+        out = run_cli(tmp_path, "new", "x")
         assert out.returncode == 1 and "in use by workshop-tui" in out.stderr
-        assert cli(tmp_path, "list").returncode == 0  # reading is fine while a session runs
+        assert run_cli(tmp_path, "list").returncode == 0  # reading is fine while a session runs
     finally:
         lock.release()
 
 
 def test_damaged_file_is_named_and_the_workshop_still_loads(tmp_path: Path) -> None:
-    code = json.loads(cli(tmp_path, "new", "x", "--json").stdout)["code"]
+    code = json.loads(run_cli(tmp_path, "new", "x", "--json").stdout)["code"]
     (wdir,) = (tmp_path / "workshops").iterdir()
     newest = sorted(wdir.glob("snapshot-*.json"))[-1]
     newest.write_bytes(b"{broken")
-    out = cli(tmp_path, "new", "second")  # a writer opens everything and recovers
+    out = run_cli(tmp_path, "new", "second")  # a writer opens everything and recovers
     assert out.returncode == 0
     assert newest.name in out.stderr and "damaged" in out.stderr
-    assert code in cli(tmp_path, "list").stdout
+    assert code in run_cli(tmp_path, "list").stdout
 
 
 def test_demo_is_a_full_session(tmp_path: Path) -> None:
-    out = cli(tmp_path, "demo", "--json")
+    out = run_cli(tmp_path, "demo", "--json")
     assert out.returncode == 0, out.stderr
     code = json.loads(out.stdout)["code"]
-    again = cli(tmp_path, "demo", "--json")
+    again = run_cli(tmp_path, "demo", "--json")
     assert json.loads(again.stdout)["created"] is False
-    doc = json.loads(cli(tmp_path, "export", code).stdout)
+    doc = json.loads(run_cli(tmp_path, "export", code).stdout)
     assert doc["workshop"]["phase"] == "backlog"
     assert len(doc["participants"]) >= 16 and len(doc["ideas"]) >= 12
     assert sum(v["dots"] for v in doc["votes"]) > 50

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
+from tests.cli_support import run_cli_bytes
 from tests.conftest import workshop_in
 from tests.export_samples import SAMPLES
 from workshop_tui.anonymize import anonymize
@@ -93,25 +92,19 @@ async def test_commas_quotes_newlines_survive_a_round_trip(service: WorkshopServ
     assert '"Bike racks, ""covered"" ones,\nnear the station"' in raw  # RFC 4180 quoting
 
 
-def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "workshop_tui", "--data-dir", str(data_dir), *args], capture_output=True, timeout=120
-    )
-
-
 def test_cli_csv_to_stdout_and_to_a_directory(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    assert cli(data, "demo").returncode == 0
-    out = cli(data, "export", "MAKE", "--format", "csv")
+    assert run_cli_bytes(data, "demo").returncode == 0
+    out = run_cli_bytes(data, "export", "MAKE", "--format", "csv")
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith(b"id,text,theme,source,dots,author,status,merged_into,created_at\r\n")
     target = tmp_path / "tables"
-    out = cli(data, "export", "MAKE", "--format", "csv", "--anonymize", "-o", str(target))
+    out = run_cli_bytes(data, "export", "MAKE", "--format", "csv", "--anonymize", "-o", str(target))
     assert out.returncode == 0, out.stderr
     names = {"ideas.csv", "themes.csv", "participants.csv", "votes.csv", "teams.csv", "backlog.csv"}
     assert {p.name for p in target.iterdir()} == names
     assert "Amina" not in (target / "participants.csv").read_text()
     a_file = tmp_path / "file.csv"
     a_file.write_text("x")
-    out = cli(data, "export", "MAKE", "--format", "csv", "-o", str(a_file))
+    out = run_cli_bytes(data, "export", "MAKE", "--format", "csv", "-o", str(a_file))
     assert out.returncode == 2 and b"needs a directory" in out.stderr

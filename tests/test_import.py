@@ -5,16 +5,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.cli_support import run_cli
 from tests.export_samples import SAMPLES
 from workshop_tui.errors import Conflict, Invalid, Unauthorized
 from workshop_tui.export_json import ExportDocument, build_export, dump_json
@@ -23,8 +23,6 @@ from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.schema import export_schema
 from workshop_tui.service import WorkshopService
-
-jsonschema = pytest.importorskip("jsonschema")
 
 
 def comparable(doc: ExportDocument) -> dict[str, object]:
@@ -44,15 +42,6 @@ def tree(path: Path) -> dict[str, str]:
     }
 
 
-def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workshop_tui", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 async def test_import_then_export_reproduces_the_export(tmp_path: Path) -> None:
     original = read_export(SAMPLES / "MAKE.json")
     async with WorkshopService(tmp_path / "a") as service:
@@ -68,29 +57,29 @@ async def test_import_then_export_reproduces_the_export(tmp_path: Path) -> None:
 
 def test_cli_round_trip_and_clashes(tmp_path: Path) -> None:
     source, target = tmp_path / "source", tmp_path / "target"
-    assert cli(source, "demo").returncode == 0
-    exported = cli(source, "export", "MAKE", "-o", str(tmp_path / "make.json"))
+    assert run_cli(source, "demo").returncode == 0
+    exported = run_cli(source, "export", "MAKE", "-o", str(tmp_path / "make.json"))
     assert exported.returncode == 0, exported.stderr
-    first = cli(target, "import", str(tmp_path / "make.json"), "--json")
+    first = run_cli(target, "import", str(tmp_path / "make.json"), "--json")
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["code"] == "MAKE"
-    again = cli(target, "export", "MAKE")
+    again = run_cli(target, "export", "MAKE")
     a, b = json.loads((tmp_path / "make.json").read_text()), json.loads(again.stdout)
     a.pop("exported_at"), b.pop("exported_at")
     assert a == b
 
     before = tree(target / "workshops")
-    clash = cli(target, "import", str(tmp_path / "make.json"))
+    clash = run_cli(target, "import", str(tmp_path / "make.json"))
     assert clash.returncode == 1
     assert clash.stderr.count("\n") == 1 and "already here as code MAKE" in clash.stderr
     assert "--as-new-code" in clash.stderr
     assert tree(target / "workshops") == before
 
-    copy = cli(target, "import", str(tmp_path / "make.json"), "--as-new-code", "--json")
+    copy = run_cli(target, "import", str(tmp_path / "make.json"), "--as-new-code", "--json")
     assert copy.returncode == 0, copy.stderr
     info = json.loads(copy.stdout)
     assert info["code"] != "MAKE" and info["id"] != a["workshop"]["id"]
-    copied = json.loads(cli(target, "export", info["code"]).stdout)
+    copied = json.loads(run_cli(target, "export", info["code"]).stdout)
     assert len(copied["ideas"]) == len(a["ideas"]) and len(copied["backlog"]) == len(a["backlog"])
     original_ids = {i["id"] for i in a["ideas"]} | {p["id"] for p in a["participants"]}
     assert not original_ids & ({i["id"] for i in copied["ideas"]} | {p["id"] for p in copied["participants"]})
@@ -154,12 +143,12 @@ def path_escape() -> dict[str, object]:
 )
 def test_bad_files_are_one_clear_line_and_write_nothing(tmp_path: Path, content: bytes | None, message: str) -> None:
     data_dir = tmp_path / "data"
-    assert cli(data_dir, "new", "Already here").returncode == 0
+    assert run_cli(data_dir, "new", "Already here").returncode == 0
     before = tree(data_dir)
     path = tmp_path / "export.json"
     if content is not None:
         path.write_bytes(content)
-    out = cli(data_dir, "import", str(path))
+    out = run_cli(data_dir, "import", str(path))
     assert out.returncode == 1
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], out.stderr
@@ -169,7 +158,7 @@ def test_bad_files_are_one_clear_line_and_write_nothing(tmp_path: Path, content:
 
 def test_a_bad_file_into_a_fresh_data_dir_creates_nothing(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{}")
-    out = cli(tmp_path / "fresh", "import", str(tmp_path / "bad.json"))
+    out = run_cli(tmp_path / "fresh", "import", str(tmp_path / "bad.json"))
     assert out.returncode == 1 and "not a workshop-tui export" in out.stderr
     assert not (tmp_path / "fresh").exists()
 

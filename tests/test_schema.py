@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
+import jsonschema
 
 from workshop_tui.demo import build_demo
 from workshop_tui.export_json import build_export
 from workshop_tui.paths import shipped_data_dir
 from workshop_tui.schema import SCHEMA_FILE, export_schema
 from workshop_tui.service import WorkshopService
-
-jsonschema = pytest.importorskip("jsonschema")
 
 
 def test_committed_schema_matches_the_models() -> None:

@@ -6,27 +6,17 @@ import asyncio
 import json
 import signal
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
+from tests.cli_support import run_cli
 from tests.serve_process import read_lines, start_serve
 from workshop_tui.service import WorkshopService
 
 
-def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workshop_tui", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_serve_prints_ready_then_join_urls_and_stops_on_sigterm(tmp_path: Path) -> None:
-    open_one = json.loads(_cli(tmp_path, "new", "Open one", "--json").stdout)["code"]
+    open_one = json.loads(run_cli(tmp_path, "new", "Open one", "--json").stdout)["code"]
     served = start_serve(tmp_path, "--port", "0")
     try:
         ready = json.loads(served.lines[0])
@@ -71,7 +61,7 @@ def test_busy_port_is_one_line_and_exit_1(tmp_path: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = _cli(tmp_path, "serve", "--host", "127.0.0.1", "--port", str(port))
+        result = run_cli(tmp_path, "serve", "--host", "127.0.0.1", "--port", str(port))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"port {port}" in lines[0] and "in use" in lines[0]
@@ -79,7 +69,7 @@ def test_busy_port_is_one_line_and_exit_1(tmp_path: Path) -> None:
 
 
 def test_bad_port_is_a_usage_error(tmp_path: Path) -> None:
-    result = _cli(tmp_path, "serve", "--port", "70000")
+    result = run_cli(tmp_path, "serve", "--port", "70000")
     assert result.returncode == 2 and "--port" in result.stderr
-    assert _cli(tmp_path, "serve", "--port", "eighty").returncode == 2
-    assert "--public-url" in _cli(tmp_path, "serve", "--help").stdout
+    assert run_cli(tmp_path, "serve", "--port", "eighty").returncode == 2
+    assert "--public-url" in run_cli(tmp_path, "serve", "--help").stdout

@@ -6,8 +6,6 @@ A real service on a tmp data dir and a real ParticipantServer on 127.0.0.1 (port
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +24,10 @@ from screens.navigation import PHASE_SCREENS
 from screens.new_workshop import NewWorkshopScreen
 from screens.palette import WorkshopCommands
 from screens.port_busy import PortBusyScreen
+from screens.wall import WallScreen
 from screens.widgets.session_bar import SessionBar
 from screens.widgets.timer import PhaseTimer
+from tests.cli_support import run_cli
 from tests.tui_support import on_screen, running_app, wait_for
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -119,12 +119,7 @@ async def test_d_adds_the_demo_once_and_opens_it(data_dir: Path) -> None:
     async with running_app(data_dir) as (app, pilot):
         await pilot.press("d")
         await wait_for(pilot, lambda: any(w.code == "MAKE" for w in app.service.workshops()), "the demo")
-        phase = app.service.state("MAKE").workshop.phase
-        if phase in PHASE_SCREENS:
-            await wait_for(pilot, lambda: app.code == "MAKE", "the demo to open")
-        else:  # its phase's screen is not installed: a notification, and we stay home
-            await wait_for(pilot, lambda: bool(app._notifications), "a notification")
-            assert isinstance(app.screen, HomeScreen) and app.code is None
+        await wait_for(pilot, lambda: app.code == "MAKE", "the demo to open")
         app.action_home()
         await pilot.press("d")
         await pilot.pause(0.2)
@@ -205,8 +200,7 @@ async def test_advance_asks_and_y_moves_the_phase(data_dir: Path) -> None:
         assert "lobby to ideate" in app.screen.question  # type: ignore[attr-defined]
         await pilot.press("y")
         await wait_for(pilot, lambda: app.service.state(code).workshop.phase == Phase.IDEATE, "ideate")
-        if Phase.IDEATE in PHASE_SCREENS:
-            await wait_for(pilot, lambda: not isinstance(app.screen, LobbyScreen), "the ideate screen")
+        await wait_for(pilot, lambda: on_screen(app, WallScreen), "the ideate screen")
 
 
 async def test_advance_cancelled_with_escape_or_n(data_dir: Path) -> None:
@@ -402,11 +396,6 @@ async def test_busy_port_can_continue_without_phones(data_dir: Path) -> None:
 # The launcher
 
 
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "workshop_tui", "--data-dir", str(data_dir), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
-
-
 async def test_run_with_a_busy_data_dir_is_one_line_and_exit_1(data_dir: Path) -> None:
     holder = WorkshopService(data_dir).open()
     try:
@@ -430,3 +419,9 @@ def test_run_is_registered_with_server_options() -> None:
     args = parser.parse_args(["run", "ABCDE", "--host", "127.0.0.1", "--port", "0", "--public-url", "https://x.org"])
     assert (args.code, args.host, args.port, args.public_url) == ("ABCDE", "127.0.0.1", 0, "https://x.org")
     assert getattr(parser, "default_handler", None) is launch_tui
+
+
+def test_every_phase_has_its_screen() -> None:
+    for phase in Phase:
+        assert phase in PHASE_SCREENS, phase
+        PHASE_SCREENS[phase].load()  # type: ignore[attr-defined]  # imports cleanly
