@@ -52,6 +52,8 @@ def test_env_var_sets_the_data_dir(tmp_path: Path) -> None:
         (["new", "x", "--template", "nope"], 1, "unknown template 'nope'"),
         (["new", "   "], 1, "title"),
         (["export", "ZZZZZ"], 1, "no workshop with code 'ZZZZZ'"),
+        (["serve", "--port", "99999"], 2, "must be between 0 and 65535"),
+        (["run", "--port", "http"], 2, "not a port number"),
     ],
 )
 def test_errors_are_one_line_with_exit_codes(tmp_path: Path, args: list[str], code: int, message: str) -> None:

@@ -39,6 +39,7 @@ async def run(sequence: list[tuple[str, int, int]], budget: int, cap: int, data_
             if ok:
                 model[(people[p], ideas[i])] += 1 if kind == "cast" else -1
         state = service.state(w.code)
+        assert state.dots_cast() == sum(state.idea_dots.values()) == sum(model.values())
         for pid in people:
             used = sum(n for (who, _), n in model.items() if who == pid)
             assert state.dots_used[pid] == used <= budget

@@ -5,6 +5,7 @@ A handler is ``async def handler(args, data_dir) -> int`` set with ``parser.set_
 
 from __future__ import annotations
 
+import argparse
 import sys
 import unicodedata
 from collections.abc import Callable, Coroutine
@@ -49,3 +50,28 @@ def plain(text: str, width: int | None = None) -> str:
     if width is not None and len(line) > width:
         line = line[: width - 1] + "…"
     return line
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 65535 (got {port})")
+    return port
+
+
+def add_server_options(p: argparse.ArgumentParser) -> None:
+    """--host/--port/--public-url, shared by `serve` and `run`."""
+    from workshop_tui.server.runner import DEFAULT_PORT
+
+    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all interfaces)")
+    p.add_argument(
+        "--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)"
+    )
+    p.add_argument(
+        "--public-url",
+        default=None,
+        help="the URL phones use (what the QR code encodes), e.g. behind a hotspot or proxy",
+    )

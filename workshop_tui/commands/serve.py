@@ -9,22 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from workshop_tui.commands import UsageError, emit_json
+from workshop_tui.commands import add_server_options, emit_json
 from workshop_tui.commands.workshops import report_messages
 from workshop_tui.phases import Phase
-from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer
+from workshop_tui.server.runner import ParticipantServer
 from workshop_tui.service import WorkshopService
-
-
-def add_server_options(p: argparse.ArgumentParser) -> None:
-    """--host/--port/--public-url, shared with `run`."""
-    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all interfaces)")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
-    p.add_argument(
-        "--public-url",
-        default=None,
-        help="the URL phones use (what the QR code encodes), e.g. behind a hotspot or proxy",
-    )
 
 
 def register(sub: Any) -> None:
@@ -39,8 +28,6 @@ def register(sub: Any) -> None:
 
 
 async def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
-    if not 0 <= args.port <= 65535:
-        raise UsageError(f"--port must be between 0 and 65535 (got {args.port})")
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     signals = (signal.SIGTERM, signal.SIGINT)
