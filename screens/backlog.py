@@ -504,6 +504,8 @@ class BacklogScreen(Screen[None]):
     def on_domain_events(self, message: DomainEvents) -> None:
         if any(isinstance(e, BacklogChanged | WorkshopUpdated) for e in message.events):
             self.reload()
+        for bar in self.query(SessionBar):
+            bar.refresh_counts()
 
     # ------------------------------------------------------------------ actions
 

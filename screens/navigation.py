@@ -6,24 +6,20 @@ adding a screen is one line here and importing this module stays cheap. Every ph
 (a test checks it); a screen module that fails to import is a bug and raises.
 
 Domain events: the app receives one coalesced ``DomainEvents`` batch from the ``EventBridge`` and
-calls ``forward_events`` for every screen in its stack and every widget registered with
-``listen_domain_events`` (a ``WeakSet``; detached widgets are skipped). Each gets its own message
-instance (a message cannot be posted twice), pre-stopped so it does not bubble back up to the app.
-A screen or widget just defines ``on_domain_events(self, message: DomainEvents)``.
+calls ``forward_events`` for every screen in its stack. Each gets its own message instance (a
+message cannot be posted twice), pre-stopped so it does not bubble back up to the app. A screen
+defines ``on_domain_events(self, message: DomainEvents)`` and updates its widgets.
 """
 
 from __future__ import annotations
 
 import importlib
-import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from textual.app import App
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
-from textual.widget import Widget
 
 from screens.events import DomainEvents
 from workshop_tui.events import Event
@@ -95,19 +91,6 @@ def screen_classes() -> list[type[Screen[Any]]]:
 def forward_events(target: MessagePump, events: list[Event]) -> None:
     """Post a fresh, non-bubbling ``DomainEvents`` to ``target``."""
     target.post_message(DomainEvents(events).stop())
-
-
-_listeners: weakref.WeakKeyDictionary[App[Any], weakref.WeakSet[Widget]] = weakref.WeakKeyDictionary()
-
-
-def listen_domain_events(widget: Widget) -> None:
-    """Have the app forward every ``DomainEvents`` batch to ``widget`` (call it from ``on_mount``)."""
-    _listeners.setdefault(widget.app, weakref.WeakSet()).add(widget)
-
-
-def listeners(app: App[Any]) -> list[Widget]:
-    """The app's registered widgets that are still attached to a screen."""
-    return [w for w in list(_listeners.get(app, ())) if w.is_attached]
 
 
 class ServerStatus(Message, bubble=False):

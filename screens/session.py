@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
+from screens.events import DomainEvents
 from screens.widgets.session_bar import SessionBar
 from workshop_tui.service import WorkshopService
 
@@ -20,6 +21,8 @@ class SessionScreen(Screen[None]):
         self.code = code
         self.workshop_id = service.state(code).id
 
-    def refresh_session_bar(self) -> None:
-        for bar in self.query(SessionBar):
-            bar.refresh_counts()
+    def on_domain_events(self, message: DomainEvents) -> None:
+        # Textual calls this as well as a subclass's own handler (handlers run along the MRO).
+        if message.for_workshop(self.workshop_id):
+            for bar in self.query(SessionBar):
+                bar.refresh_counts()

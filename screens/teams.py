@@ -128,7 +128,6 @@ class TeamsScreen(SessionScreen):
         else:
             explain.update(Text("No teams yet: press f to form them from everyone's preferences."))
         self._refresh_table()
-        self.refresh_session_bar()
 
     def _refresh_table(self) -> None:
         state = self.service.state(self.code)

@@ -104,7 +104,6 @@ class VotingScreen(SessionScreen):
                 Text("Results hidden until revealed (r). Ideas on the wall:", style="bold")
             )
         chart.show(rows, w.results_revealed)
-        self.refresh_session_bar()
 
     def on_domain_events(self, message: DomainEvents) -> None:
         mine = message.for_workshop(self.workshop_id)

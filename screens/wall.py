@@ -154,7 +154,6 @@ class WallScreen(SessionScreen):
         mine = message.for_workshop(self.workshop_id)
         if not mine:
             return
-        self.refresh_session_bar()
         changed: set[str] = set()
         full = themes = False
         for event in mine:

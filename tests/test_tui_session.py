@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 from textual.pilot import Pilot
-from textual.widgets import Button, Digits
+from textual.widgets import Button, Digits, Static
 
 from screens.backlog import BacklogScreen
 from screens.confirm import ConfirmScreen
@@ -21,6 +21,7 @@ from screens.voting import VotingScreen
 from screens.wall import WallScreen
 from screens.widgets.bar_chart import BarChart
 from screens.widgets.note_table import NoteTable
+from screens.widgets.session_bar import SessionBar
 from tests.tui_support import on_screen, running_app, wait_for
 from workshop_tui.phases import Phase
 
@@ -69,6 +70,8 @@ async def test_a_whole_session_from_lobby_to_closed(data_dir: Path, tmp_path: Pa
             await wait_for(pilot, lambda: table.row_count == 3, "three notes on the wall")
             shown = [table.get_cell(key, "note").plain for key in table.shown]
             assert HOSTILE in shown and app.is_running
+            status = app.screen.query_one(SessionBar).query_one(".status", Static)
+            await wait_for(pilot, lambda: "4 people · 3 notes" in str(status.render()), "the session bar's counts")
 
             await advance(app, pilot, Phase.GROUP, WallScreen)
             await advance(app, pilot, Phase.VOTE, VotingScreen)

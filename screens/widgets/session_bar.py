@@ -1,7 +1,6 @@
 """The strip across the top of every session screen: title, join code, phase and live counts.
 
-It registers with ``screens.navigation.listen_domain_events`` on mount, so the app forwards every
-event batch to it whatever screen it sits on.
+The screen it sits on refreshes it when domain events arrive (``SessionScreen``).
 """
 
 from __future__ import annotations
@@ -11,8 +10,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from screens.events import DomainEvents
-from screens.navigation import listen_domain_events
 from workshop_tui.service import WorkshopService
 
 
@@ -35,7 +32,6 @@ class SessionBar(Horizontal):
         yield self._status
 
     def on_mount(self) -> None:
-        listen_domain_events(self)
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
@@ -48,7 +44,3 @@ class SessionBar(Horizontal):
         status.append(f"  {w.phase.value.upper()}  ", style="bold")
         status.append(f"{len(state.participants)} people · {notes} notes · {state.dots_cast()} dots")
         self._status.update(status)
-
-    def on_domain_events(self, message: DomainEvents) -> None:
-        if message.for_workshop(self.service.state(self.code).id):
-            self.refresh_counts()
