@@ -7,6 +7,7 @@ every request would make a voting storm quadratic.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections import Counter
 from typing import Any
 
@@ -66,7 +67,7 @@ class WorkshopState:
     def vote_of(self, participant_id: str | None, idea_id: str) -> Vote | None:
         return self.votes.get(vote_id(participant_id, idea_id))
 
-    def last_activity(self) -> Any:
+    def last_activity(self) -> dt.datetime:
         stamps = [self.workshop.updated_at]
         stamps += [i.updated_at for i in self.ideas.values()]
         stamps += [p.joined_at for p in self.participants.values()]
