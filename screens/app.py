@@ -4,7 +4,8 @@
   closes it on the way out (final snapshot). The server starts in ``on_mount`` in the app's own loop;
   a busy port opens ``PortBusyScreen`` (another port, any free port, or no phones), never a crash.
 - Events: the ``EventBridge`` posts coalesced ``DomainEvents`` batches to the app; the app forwards a
-  fresh copy to every screen in the stack (see ``screens.navigation``), and switches to the phase's screen on ``PhaseChanged``.
+  fresh copy to every screen in the stack (see ``screens.navigation``), and switches to the phase's
+  screen on ``PhaseChanged``.
 - Phase control, timer, help, info and quit are app actions: in the Footer, in the palette, and hidden
   by ``check_action`` when the phase (or the screen) does not allow them.
 - Quit: ctrl+q asks while a session is live (``y`` confirms, escape/``n`` cancels); SIGTERM shuts down
