@@ -1,6 +1,10 @@
 """Child process of the crash test: writes under load and prints each id once its write returned.
 
-Usage: python -m tests.crash_child DATA_DIR CODE [SNAPSHOT_AFTER_BYTES]
+Usage: python -m tests.crash_child DATA_DIR CODE [SNAPSHOT_FLOOR_BYTES [slow]]
+
+With a floor, snapshots are small and frequent, so kills also land during snapshot writes and
+rotation; with ``slow`` each snapshot says so on stdout, then pauses before it is written, so the
+parent can kill it while a snapshot is half written.
 """
 
 from __future__ import annotations
@@ -8,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import time
 from pathlib import Path
 
 from workshop_tui.models import Source
 from workshop_tui.service import WorkshopService
-from workshop_tui.store import workshop_store
+from workshop_tui.store import fsync, workshop_store
 
 
 async def writer(service: WorkshopService, code: str, n: int) -> None:
@@ -30,10 +35,23 @@ async def writer(service: WorkshopService, code: str, n: int) -> None:
         os.write(1, f"vote {pid}:{idea.id}\n".encode())
 
 
+def slow_write_atomic(path: Path, data: bytes) -> None:
+    """Snapshots take a while (a big workshop on a slow disk); runs in the snapshot thread."""
+    os.write(1, b"snapshotting\n")
+    time.sleep(0.05)
+    real_write_atomic(path, data)
+
+
+real_write_atomic = fsync.write_atomic
+
+
 async def main() -> None:
     data_dir, code = Path(sys.argv[1]), sys.argv[2]
-    if len(sys.argv) > 3:  # small snapshots, so kills also land during snapshot writes and rotation
-        workshop_store.SNAPSHOT_AFTER_BYTES = int(sys.argv[3])
+    if len(sys.argv) > 3:
+        workshop_store.SNAPSHOT_FLOOR_BYTES = int(sys.argv[3])
+        workshop_store.SNAPSHOT_FRACTION = 0.05
+    if len(sys.argv) > 4 and sys.argv[4] == "slow":
+        setattr(workshop_store, "write_atomic", slow_write_atomic)  # noqa: B010 - the name the store calls
     service = WorkshopService(data_dir).open()
     os.write(1, b"ready\n")
     await asyncio.gather(*(writer(service, code, n) for n in range(40)))

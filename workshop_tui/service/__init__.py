@@ -52,11 +52,10 @@ class WorkshopService(ImportOps):
         )
         if workshop.code in self._by_code:
             raise Conflict(f"a workshop with code {workshop.code} already exists")
-        store = WorkshopStore.create(self.data_dir / WORKSHOPS_DIR / workshop.id)
-        durable = store.apply([["p", "workshop", workshop.id, workshop.model_dump(mode="json")]])
+        directory = self.data_dir / WORKSHOPS_DIR / workshop.id
+        store = WorkshopStore.create(directory, [["p", "workshop", workshop.id, workshop.model_dump(mode="json")]])
         state = WorkshopState(store)
         self._register(state)
-        await durable
         self._emit(state, ev.WorkshopCreated, workshop=workshop)
         return workshop
 
@@ -118,6 +117,7 @@ class WorkshopService(ImportOps):
         change = Change(state)
         change.put("workshop", updated)
         await change.commit()
+        state.store.request_snapshot()  # a stock TinyDB reader of the newest snapshot sees each phase
         self._emit(state, ev.PhaseChanged, phase=target, previous=current)
         return updated
 

@@ -17,7 +17,7 @@ from typing import Any, Self, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from workshop_tui import events as ev
-from workshop_tui.errors import Invalid, NotFound, PhaseError, Unauthorized, WorkshopError
+from workshop_tui.errors import Invalid, NotFound, PhaseError, StoreFailed, Unauthorized, WorkshopError
 from workshop_tui.ids import normalize_code
 from workshop_tui.lock import DataDirLock
 from workshop_tui.models import (
@@ -28,8 +28,6 @@ from workshop_tui.models import (
 from workshop_tui.phases import Phase
 from workshop_tui.state import WorkshopState
 from workshop_tui.store import WorkshopStore
-
-log = logging.getLogger(__name__)
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +82,11 @@ class ServiceBase:
         if not self.read_only:
             self._lock.acquire()
         root = self.data_dir / WORKSHOPS_DIR
+        if not self.read_only:
+            for name in WorkshopStore.clean_leftovers(root):
+                log.warning("removed %s: a workshop whose creation or import was interrupted", name)
         if root.is_dir():
-            for directory in sorted(p for p in root.iterdir() if p.is_dir()):
+            for directory in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
                 try:
                     store = WorkshopStore.open(directory, read_only=self.read_only)
                     if "workshop" not in store.tables or not store.tables["workshop"]:
@@ -101,10 +102,17 @@ class ServiceBase:
         return self
 
     async def close(self) -> None:
+        """Close every store; raises ``StoreFailed`` (after closing the rest) if one failed while open."""
+        failures: list[StoreFailed] = []
         for state in list(self._by_id.values()):
-            await state.store.close()
+            try:
+                await state.store.close()
+            except StoreFailed as exc:
+                failures.append(exc)
         if not self.read_only:
             self._lock.release()
+        if failures:
+            raise StoreFailed("; ".join(f.message for f in failures))
 
     async def __aenter__(self) -> Self:
         if not self._opened:

@@ -49,14 +49,12 @@ class ImportOps(BacklogOps):
         workshop = doc.workshop
         directory = self.data_dir / WORKSHOPS_DIR / workshop.id
         try:
-            store = WorkshopStore.create(directory)
+            store = WorkshopStore.create(directory, store_ops(doc))  # built aside, renamed into place
         except FileExistsError:
             raise Conflict(
                 f"{directory} already exists (a workshop that could not be opened?); nothing imported"
             ) from None
-        durable = store.apply(store_ops(doc))
         state = WorkshopState(store)
         self._register(state)
-        await durable
         self._emit(state, ev.WorkshopCreated, workshop=workshop)
         return workshop
