@@ -1,6 +1,10 @@
 """Child process of the crash test: writes under load and prints each id once its write returned.
 
 Usage: python -m tests.crash_child DATA_DIR CODE [SNAPSHOT_FLOOR_BYTES [slow]]
+       python -m tests.crash_child import DATA_DIR FILE
+
+The second form runs the real ``import`` command and stops (for the parent to kill it) when the
+workshop's files are complete but not yet renamed into place, printing ``installing`` first.
 
 With a floor, snapshots are small and frequent, so kills also land during snapshot writes and
 rotation; with ``slow`` each snapshot says so on stdout, then pauses before it is written, so the
@@ -45,6 +49,12 @@ def slow_write_atomic(path: Path, data: bytes) -> None:
 real_write_atomic = fsync.write_atomic
 
 
+def stop_before_install(point: str) -> None:
+    if point == "install.rename":
+        os.write(1, b"installing\n")
+        time.sleep(600)  # the parent kills us here
+
+
 async def main() -> None:
     data_dir, code = Path(sys.argv[1]), sys.argv[2]
     if len(sys.argv) > 3:
@@ -58,4 +68,9 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "import":
+        from workshop_tui.cli import main as cli
+
+        fsync.fault_hook = stop_before_install
+        sys.exit(cli(["--data-dir", sys.argv[2], "import", sys.argv[3]]))
     asyncio.run(main())

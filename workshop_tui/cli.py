@@ -18,7 +18,7 @@ from typing import NoReturn
 
 from workshop_tui import __version__
 from workshop_tui.commands import COMMAND_MODULES, Handler, UsageError
-from workshop_tui.errors import WorkshopError
+from workshop_tui.errors import StoreFailed, WorkshopError
 from workshop_tui.paths import default_data_dir
 
 
@@ -111,4 +111,7 @@ async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
         await app.run_async()
     finally:
         await app.shutdown_session()
+    failed = [f"{s.code}: {s.store.failed}" for s in service.states() if s.store.failed]
+    if failed:
+        raise StoreFailed("a workshop stopped being saved while open: " + "; ".join(failed))
     return app.return_code or 0

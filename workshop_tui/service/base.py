@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
@@ -75,6 +75,8 @@ class ServiceBase:
         self._by_id: dict[str, WorkshopState] = {}
         self._lock = DataDirLock(data_dir)
         self._opened = False
+        #: Called with (code, reason) when a workshop's store fails: the TUI shows a banner.
+        self.on_store_failure: list[Callable[[str, str], None]] = []
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -128,6 +130,11 @@ class ServiceBase:
     def _register(self, state: WorkshopState) -> None:
         self._by_code[state.code] = state
         self._by_id[state.id] = state
+        state.store.on_failure.append(lambda reason: self._store_failed(state.code, reason))
+
+    def _store_failed(self, code: str, reason: str) -> None:
+        for listener in self.on_store_failure:
+            listener(code, reason)
 
     # ------------------------------------------------------------------ lookups
 
