@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import gc
 import itertools
 import logging
@@ -208,6 +209,19 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def settle_gc(*, idle: bool) -> None:
+    """Keep the collector off the long-lived documents, so its pauses do not grow with the workshop.
+
+    ``gc.freeze`` moves everything alive now out of the collector's view: after a load or a
+    snapshot, that is mostly the tables. Cycles that become garbage while frozen are collected at
+    the next idle moment, when one full pass (unfreeze, collect, freeze) delays nobody.
+    """
+    if idle:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
+
+
 def read_snapshot(path: Path) -> tuple[int, int, Tables, int]:
     """(schema version, seq, tables, size in bytes) of a TinyDB snapshot file, parsed once.
 
@@ -274,6 +288,7 @@ class WorkshopStore:
         self._journaled = journaled  # journal bytes since that snapshot's image
         self._segment_after = segment_after  # appends go to journal-after-<this>.wal
         self._snapshot_wanted = False
+        self._idle = False  # the snapshot being taken is an idle one
         self._queue: list[_Pending] = []
         self._inflight: list[_Pending] = []
         self._wake: asyncio.Event | None = None
@@ -446,6 +461,7 @@ class WorkshopStore:
                     report.messages.append(f"{path.name} {aside}")
         for message in report.messages:
             log.warning("%s: %s", directory.name, message)
+        settle_gc(idle=False)
         return store
 
     @staticmethod
@@ -543,7 +559,7 @@ class WorkshopStore:
                     timeout = IDLE_SNAPSHOT_SECONDS if self._idle_snapshot_worth_it() else None
                     await asyncio.wait_for(self._wake.wait(), timeout)
                 except TimeoutError:
-                    self._snapshot_wanted = True
+                    self._snapshot_wanted = self._idle = True
             self._wake.clear()
             if self.failed is not None:
                 return
@@ -635,10 +651,11 @@ class WorkshopStore:
         if self._snapshotter is None:
             self._snapshotter = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"snap-{self.directory.name}")
         task = loop.run_in_executor(self._snapshotter, self._install_snapshot, seq, image)
-        task.add_done_callback(self._snapshot_done)
+        task.add_done_callback(functools.partial(self._snapshot_done, idle=self._idle))
+        self._idle = False
         self._snapshot_task = task
 
-    def _snapshot_done(self, task: asyncio.Future[int]) -> None:
+    def _snapshot_done(self, task: asyncio.Future[int], *, idle: bool) -> None:
         if task.cancelled():
             return
         exc = task.exception()
@@ -648,6 +665,7 @@ class WorkshopStore:
             log.error("%s: snapshot failed: %s", self.directory.name, exc)
         else:
             self._snapshot_size = task.result()
+            settle_gc(idle=idle and not self._queue)
 
     def _snapshot_now(self) -> None:
         seq, image = self._take_image()
