@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -101,6 +104,50 @@ async def test_creating_a_workshop_on_a_full_disk_is_a_503_and_leaves_no_directo
             _, token = await join(server, code)
             async with client(server, token) as phone:
                 assert (await phone.post(f"/api/v1/w/{code}/ideas", json={"text": "works"})).status_code == 201
+    finally:
+        await service.close()
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 256 KiB tmpfs (needs root; skipped where mounting is not allowed)."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def fill(disk: Path, leave_pages: int) -> Path:
+    """Fill ``disk`` to the last byte, then free ``leave_pages`` pages."""
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        with contextlib.suppress(OSError):
+            while True:
+                os.write(fd, b"\0" * 4096)
+    finally:
+        os.close(fd)
+    size = filler.stat().st_size
+    os.truncate(filler, max(0, size - leave_pages * 4096))
+    return filler
+
+
+async def test_a_really_full_disk_is_a_503_and_leaves_no_directory(tiny_disk: Path) -> None:
+    data_dir = tiny_disk / "data"
+    service = WorkshopService(data_dir).open()
+    try:
+        async with running(service) as server, admin(server) as c:
+            filler = fill(tiny_disk, leave_pages=1)  # room for the empty snapshot, not for the journal
+            body = assert_error(await c.post("/api/v1/admin/workshops", json={"title": "Full"}), 503)
+            assert "No space left" in body["error"]
+            assert list((data_dir / "workshops").iterdir()) == []
+            filler.unlink()
+            assert (await c.post("/api/v1/admin/workshops", json={"title": "Room"})).status_code == 201
     finally:
         await service.close()
 

@@ -564,10 +564,10 @@ class WorkshopStore:
             if self.failed is not None:
                 return
             batch, self._queue = self._queue, []
+            data = b"".join(p.frame for p in batch)
             # Between batches: memory holds exactly the records up to the end of this batch.
-            image = self._take_image() if not self._closing and self._snapshot_due() else None
+            image = self._take_image() if not self._closing and self._snapshot_due(len(data)) else None
             if batch:
-                data = b"".join(p.frame for p in batch)
                 self._inflight = batch
                 try:
                     await loop.run_in_executor(self._executor, self._append, data)
@@ -616,15 +616,14 @@ class WorkshopStore:
 
     # ----------------------------------------------------------------------------- snapshots
 
-    def _snapshot_due(self) -> bool:
+    def _snapshot_due(self, batch_bytes: int) -> bool:
         if self.failed is not None or (self._snapshot_task is not None and not self._snapshot_task.done()):
             return False
         if self.seq == self._image_seq:
             self._snapshot_wanted = False
             return False
-        pending = sum(len(p.frame) for p in self._queue)
         threshold = max(SNAPSHOT_FLOOR_BYTES, SNAPSHOT_FRACTION * self._snapshot_size)
-        return self._snapshot_wanted or self._journaled + pending >= threshold
+        return self._snapshot_wanted or self._journaled + batch_bytes >= threshold
 
     def _idle_snapshot_worth_it(self) -> bool:
         if self.seq == self._image_seq or self.failed is not None:
