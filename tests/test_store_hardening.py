@@ -235,3 +235,31 @@ def test_snapshot_files_are_tinydb_documents(tmp_path: Path) -> None:
     _version, seq, tables, size = ws.read_snapshot(path)
     assert seq == 7 and tables["ideas"] == image["ideas"] and tables["empty"] == {}
     assert size == os.path.getsize(path)
+
+
+# ------------------------------------------------------------------ reading beside a live writer
+
+
+async def test_a_read_only_open_beside_a_live_writer_is_quiet_and_survives_pruning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d = tmp_path / "w"
+    writer = await one_record_per_batch(d, 3)
+    (seg,) = d.glob("journal-after-*.wal")
+    seg.write_bytes(seg.read_bytes() + journal_mod.encode(4, put(3))[:10])  # a live writer mid-append
+    real = ws.read_snapshot
+    calls = 0
+
+    def pruned_once(path: Path) -> tuple[int, int, Any, int]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # the writer deleted this snapshot after we listed it
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real(path)
+
+    monkeypatch.setattr(ws, "read_snapshot", pruned_once)
+    reader = WorkshopStore.open(d, read_only=True)
+    assert set(reader.tables["ideas"]) == {"i0", "i1", "i2"}
+    assert reader.report.messages == []  # neither "damaged" nor "interrupted write"
+    assert not list(d.glob("*.damaged-*"))
+    await writer.close()

@@ -365,6 +365,18 @@ class WorkshopStore:
 
     @classmethod
     def open(cls, directory: Path, *, read_only: bool = False) -> WorkshopStore:
+        """Recover the workshop in ``directory``; read-only opens may run beside a live writer."""
+        for _ in range(2):
+            try:
+                return cls._open(directory, read_only)
+            except FileNotFoundError:
+                if not read_only:
+                    raise
+                # A live writer pruned a file between our listing and our read: list again.
+        return cls._open(directory, read_only)
+
+    @classmethod
+    def _open(cls, directory: Path, read_only: bool) -> WorkshopStore:
         report = LoadReport(directory)
         if not read_only:
             for tmp in directory.glob(".*.tmp"):  # a snapshot whose write a crash interrupted
@@ -378,7 +390,7 @@ class WorkshopStore:
                 version, seq, tables, snapshot_size = read_snapshot(path)
                 if seq != name_seq:
                     raise ValueError(f"holds seq {seq}, its name says {name_seq}")
-            except DamagedData:
+            except (DamagedData, FileNotFoundError):
                 raise
             except Exception as exc:  # any parse or shape error means this copy is damaged
                 damaged = True
@@ -424,7 +436,7 @@ class WorkshopStore:
                     apply_ops(tables, record.ops)
                 seq = record.seq
                 report.replayed += 1
-            if tail is not None and path not in corrupt:
+            if tail is not None and path not in corrupt and not read_only:  # read-only: a live writer's tail
                 torn = (path, scanned.good_bytes)
                 after = scanned.records[-1].seq if scanned.records else None
                 report.messages.append(
