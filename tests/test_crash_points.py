@@ -157,7 +157,7 @@ async def test_every_crash_point_several_times_in_a_row_keeps_every_acknowledged
     expected |= {"atomic.write.torn", "atomic.dir_sync", "prune.snapshot", "prune.segment", "recover.truncate"}
     assert expected <= set(points), points
     rng = random.Random(11)
-    sequences = 0
+    sequences = crashes = 0
     for first in points:
         for nth in (1, 3):
             d = tmp_path / f"{first}-{nth}"
@@ -166,13 +166,17 @@ async def test_every_crash_point_several_times_in_a_row_keeps_every_acknowledged
             versions = {f"k{i}": -1 for i in range(KEYS)}
             chain = [(first, nth)] + [(rng.choice(points), rng.randint(1, 4)) for _ in range(3)]
             for point, k in chain:
-                await life(d, Faults(point, k), acked, versions, 30)
+                faults = Faults(point, k)
+                await life(d, faults, acked, versions, 30)
+                crashes += faults.dead.is_set()
             fsync_mod.fault_hook = None
             final = WorkshopStore.open(d)
             check(final, acked)
             assert len(acked) == KEYS
             sequences += 1
     assert sequences == 2 * len(points)
+    assert crashes >= 3 * len(points), f"only {crashes} of {4 * sequences} lives crashed"
+    print(f"{sequences} sequences, {crashes} crashes at {len(points)} points, no acknowledged write lost")
 
 
 async def test_two_crashes_around_a_snapshot_keep_every_acknowledged_write(
