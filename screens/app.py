@@ -43,23 +43,16 @@ from screens.palette import PaletteCommand, WorkshopCommands
 from screens.port_busy import Choice, PortBusyScreen
 from screens.theme import PROJECTOR, PROJECTOR_NAME
 from screens.widgets.timer import PhaseTimer
+from workshop_tui.actions import Action, allowed
 from workshop_tui.errors import WorkshopError
 from workshop_tui.events import PhaseChanged, VotingChanged
-from workshop_tui.phases import ORDER, Phase, allowed_targets, next_phase
+from workshop_tui.phases import ORDER, PHASE_SPECS, Phase, allowed_targets, next_phase
 from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer, PortInUse, ServerError
 from workshop_tui.service import WorkshopService
 
 log = logging.getLogger(__name__)
 
-PHASE_TITLES = {
-    Phase.LOBBY: "lobby (QR code)",
-    Phase.IDEATE: "ideation wall",
-    Phase.GROUP: "grouping wall",
-    Phase.VOTE: "voting",
-    Phase.TEAMS: "teams",
-    Phase.BACKLOG: "backlog",
-    Phase.CLOSED: "closed workshop",
-}
+PHASE_TITLES = {phase: spec.title for phase, spec in PHASE_SPECS.items()}
 SESSION_ACTIONS = frozenset({"advance_phase", "step_back_phase", "reveal_results", "export", "home", "show_phase"})
 TIMER_ACTIONS = frozenset({"timer_toggle", "timer_add_minute", "timer_reset"})
 
@@ -463,8 +456,7 @@ class WorkshopApp(App[None]):
             return bool(parameters) and Phase(str(parameters[0])) in PHASE_SCREENS
         if action == "reveal_results":
             w = self.service.state(self.code).workshop if self.code else None
-            late = (Phase.VOTE, Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED)
-            return w is not None and w.phase in late and not w.results_revealed
+            return w is not None and allowed(Action.REVEAL_RESULTS, w.phase) and not w.results_revealed
         if action in TIMER_ACTIONS:
             return self.current_timer(screen) is not None
         return not (modal and action in ("new_workshop", "open_demo", "backlog"))

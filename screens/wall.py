@@ -23,30 +23,29 @@ from screens.theme_picker import ThemeChoice, ThemePickerScreen
 from screens.widgets.note_table import Layout, NoteTable
 from screens.widgets.session_bar import SessionBar
 from workshop_tui import events as ev
+from workshop_tui.actions import ACTIONS, Action
 from workshop_tui.duplicates import suggest_duplicates
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Idea, Source
-from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
 ALL = "__all__"
 NO_THEME = "__none__"
 
-_NOTES = frozenset({Phase.LOBBY, Phase.IDEATE, Phase.GROUP, Phase.VOTE})
-_OPEN = frozenset(set(Phase) - {Phase.CLOSED})
-_MERGE = frozenset({Phase.IDEATE, Phase.GROUP, Phase.VOTE})
-
-#: The phases in which each action is offered (the service enforces the same rules).
-ACTION_PHASES: dict[str, frozenset[Phase]] = {
-    "add_note": _NOTES,
-    "edit_note": _NOTES,
-    "toggle_hidden": _OPEN,
-    "delete_note": _NOTES,
-    "undo_delete": _NOTES,
-    "move_to_theme": _OPEN,
-    "new_theme": _OPEN,
-    "merge": _MERGE,
-    "suggest": _MERGE,
+#: The phases in which each action is offered: the service's own table (workshop_tui.actions).
+ACTION_PHASES = {
+    name: ACTIONS[action].phases
+    for name, action in {
+        "add_note": Action.ADD_NOTE,
+        "edit_note": Action.EDIT_NOTE,
+        "toggle_hidden": Action.HIDE_NOTE,
+        "delete_note": Action.DELETE_NOTE,
+        "undo_delete": Action.RESTORE_NOTE,
+        "move_to_theme": Action.MOVE_NOTE,
+        "new_theme": Action.CREATE_THEME,
+        "merge": Action.MERGE_NOTES,
+        "suggest": Action.MERGE_NOTES,
+    }.items()
 }
 NEEDS_NOTE = frozenset({"edit_note", "toggle_hidden", "delete_note", "move_to_theme", "merge"})
 

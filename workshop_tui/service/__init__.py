@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from workshop_tui import events as ev
+from workshop_tui.actions import Action, require
 from workshop_tui.errors import Conflict, Invalid
 from workshop_tui.ids import new_id, new_join_code, new_token
 from workshop_tui.models import Participant, Settings, Workshop, utcnow
@@ -69,6 +70,7 @@ class WorkshopService(ImportOps):
         settings: dict[str, Any] | None = None,
     ) -> Workshop:
         state = self.state(code)
+        require(Action.EDIT_SETTINGS, state.workshop.phase)
         w = state.workshop
         try:
             new_settings = Settings.model_validate({**w.settings.model_dump(), **(settings or {})})
@@ -100,6 +102,7 @@ class WorkshopService(ImportOps):
         except ValueError:
             raise Invalid(f"unknown phase {phase!r}; phases are {', '.join(p.value for p in Phase)}") from None
         current = state.workshop.phase
+        require(Action.SET_PHASE, current)
         if target == current:
             return state.workshop
         if not can_move(current, target):
@@ -128,9 +131,9 @@ class WorkshopService(ImportOps):
         state = self.state(code)
         w = state.workshop
         if voting_open is not None:
-            self._require_phase(state, [Phase.VOTE], "open or close voting")
+            require(Action.TOGGLE_VOTING, state.workshop.phase)
         if results_revealed is not None:
-            self._require_phase(state, [Phase.VOTE, Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED], "reveal the results")
+            require(Action.REVEAL_RESULTS, state.workshop.phase)
         updated = w.model_copy(
             update={
                 "voting_open": w.voting_open if voting_open is None else voting_open,
@@ -158,8 +161,7 @@ class WorkshopService(ImportOps):
     ) -> tuple[Participant, str]:
         """Returns the participant and their secret token (only its hash is stored)."""
         state = self.state(code)
-        if state.workshop.phase == Phase.CLOSED:
-            raise Conflict("this workshop is closed")
+        require(Action.JOIN, state.workshop.phase)
         token = new_token()
         clean_name = (name or "").strip() or f"Guest {len(state.participants) + 1}"
         participant = validated(

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from workshop_tui import events as ev
+from workshop_tui.actions import Action, require
 from workshop_tui.backlog import PromiseLedger, allowed_transitions, budget_totals, promise_ledger
 from workshop_tui.errors import Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
@@ -22,7 +23,6 @@ from workshop_tui.models import (
     Title,
     utcnow,
 )
-from workshop_tui.phases import Phase
 from workshop_tui.service.base import short_text, validated
 from workshop_tui.service.teams import TeamOps
 from workshop_tui.state import Change, WorkshopState
@@ -80,7 +80,7 @@ class BacklogOps(TeamOps):
     ) -> list[BacklogItem]:
         """Turn chosen ideas (default: the teams' ideas) into backlog items; twice is refused."""
         state = self.state(code)
-        self._require_phase(state, [Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED], "build the backlog")
+        require(Action.CONVERT_TO_BACKLOG, state.workshop.phase)
         teams_by_idea = {t.idea_id: t for t in state.teams.values()}
         if idea_ids is None:
             if not teams_by_idea:
@@ -141,6 +141,7 @@ class BacklogOps(TeamOps):
     ) -> BacklogItem:
         p = patch if isinstance(patch, BacklogPatch) else validated(BacklogPatch, patch)
         state, item = self.find_backlog_item(item_id)
+        require(Action.EDIT_BACKLOG, state.workshop.phase)
         settings = state.workshop.settings
         now = now or utcnow()
         update: dict[str, Any] = {}

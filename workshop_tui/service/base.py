@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from workshop_tui import events as ev
-from workshop_tui.errors import Invalid, NotFound, PhaseError, Unauthorized, WorkshopError
+from workshop_tui.errors import Invalid, NotFound, Unauthorized, WorkshopError
 from workshop_tui.ids import normalize_code
 from workshop_tui.lock import DataDirLock
 from workshop_tui.models import (
@@ -25,11 +25,8 @@ from workshop_tui.models import (
     Participant,
     Workshop,
 )
-from workshop_tui.phases import Phase
 from workshop_tui.state import WorkshopState
 from workshop_tui.store import WorkshopStore
-
-log = logging.getLogger(__name__)
 
 log = logging.getLogger(__name__)
 
@@ -151,16 +148,6 @@ class ServiceBase:
         if idea is None:
             raise NotFound(f"no idea {idea_id!r} in workshop {state.code}")
         return idea
-
-    @staticmethod
-    def _require_phase(state: WorkshopState, allowed: Iterable[Phase], doing: str) -> None:
-        allowed = tuple(allowed)
-        if state.workshop.phase not in allowed:
-            names = " or ".join(p.value for p in allowed)
-            raise PhaseError(
-                f"cannot {doing} in the {state.workshop.phase.value} phase (only in {names})",
-                {"phase": state.workshop.phase.value},
-            )
 
     # ------------------------------------------------------------------ housekeeping
 

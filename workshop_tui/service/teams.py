@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from workshop_tui import events as ev
+from workshop_tui.actions import Action, require
 from workshop_tui.errors import Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
@@ -12,7 +13,6 @@ from workshop_tui.models import (
     Workshop,
     utcnow,
 )
-from workshop_tui.phases import Phase
 from workshop_tui.service.base import short_text
 from workshop_tui.service.dots import DotOps
 from workshop_tui.state import Change, WorkshopState
@@ -46,7 +46,7 @@ class TeamOps(DotOps):
     ) -> Workshop:
         """Choose the ideas people rank and teams form around (default: the top ideas by dots)."""
         state = self.state(code)
-        self._require_phase(state, [Phase.TEAMS], "choose the ideas for teams")
+        require(Action.CHOOSE_CANDIDATES, state.workshop.phase)
         if team_count is not None and team_count < 1:
             raise Invalid("team_count must be at least 1")
         chosen = self.candidate_ideas(code, team_count, idea_ids)
@@ -83,7 +83,7 @@ class TeamOps(DotOps):
     ) -> tuple[list[Team], TeamPlan]:
         """Solve the assignment (off the event loop) and replace the workshop's teams with it."""
         state = self.state(code)
-        self._require_phase(state, [Phase.TEAMS], "form teams")
+        require(Action.FORM_TEAMS, state.workshop.phase)
         s = state.workshop.settings
         low = s.team_min_size if min_size is None else min_size
         high = s.team_max_size if max_size is None else max_size
@@ -109,7 +109,7 @@ class TeamOps(DotOps):
             plan = await asyncio.to_thread(solve_teams, people, candidates, low, high)
         except InfeasibleTeams as exc:
             raise Invalid(str(exc)) from None
-        self._require_phase(state, [Phase.TEAMS], "form teams")  # the phase may have moved meanwhile
+        require(Action.FORM_TEAMS, state.workshop.phase)  # the phase may have moved meanwhile
         change = Change(state)
         for old in state.teams.values():
             change.delete("teams", old.id)
@@ -136,7 +136,7 @@ class TeamOps(DotOps):
     async def move_member(self, code: str, participant_id: str, team_id: str) -> list[Team]:
         """Move a person to another team (the facilitator's adjustment); size bounds are advice here."""
         state = self.state(code)
-        self._require_phase(state, [Phase.TEAMS, Phase.BACKLOG], "change teams")
+        require(Action.MOVE_MEMBER, state.workshop.phase)
         if participant_id not in state.participants:
             raise NotFound(f"no participant {participant_id!r}")
         target = state.teams.get(team_id)
@@ -160,6 +160,7 @@ class TeamOps(DotOps):
 
     async def set_champion(self, code: str, team_id: str, participant_id: str | None) -> Team:
         state = self.state(code)
+        require(Action.SET_CHAMPION, state.workshop.phase)
         team = state.teams.get(team_id)
         if team is None:
             raise NotFound(f"no team {team_id!r}")
