@@ -21,7 +21,7 @@ from typing import Any
 from workshop_tui.anonymize import anonymize
 from workshop_tui.demo import build_demo
 from workshop_tui.export_json import ExportDocument, build_export
-from workshop_tui.exports import ExportFormat, render
+from workshop_tui.exports import EXPORTERS, ExportOptions
 from workshop_tui.paths import shipped_data_dir
 from workshop_tui.service import WorkshopService
 
@@ -83,19 +83,19 @@ def sample_files(doc: ExportDocument) -> dict[str, bytes]:
     """Relative path under data/samples -> contents, for every format."""
     files: dict[str, bytes] = {}
     anonymous = anonymize(doc)
-    plan: list[tuple[ExportFormat, ExportDocument, bool, bool, str]] = [
-        ("json", doc, False, False, ""),
-        ("json", anonymous, True, False, "-anonymized"),
-        ("md", doc, False, False, ""),
-        ("md", anonymous, True, False, "-anonymized"),
-        ("md", doc, False, True, ""),
-        ("decidim", doc, False, False, ""),
+    plan: list[tuple[str, ExportDocument, ExportOptions, str]] = [
+        ("json", doc, ExportOptions(), ""),
+        ("json", anonymous, ExportOptions(anonymize=True), "-anonymized"),
+        ("md", doc, ExportOptions(), ""),
+        ("md", anonymous, ExportOptions(anonymize=True), "-anonymized"),
+        ("md", doc, ExportOptions(by_department=True), ""),
+        ("decidim", doc, ExportOptions(), ""),
     ]
-    for fmt, source, anonymized, by_department, suffix in plan:
-        for name, data in render(source, fmt, anonymized=anonymized, by_department=by_department).items():
+    for fmt, source, options, suffix in plan:
+        for name, data in EXPORTERS[fmt].render(source, options).items():
             stem, dot, ext = name.rpartition(".")
             files[f"{stem}{suffix}{dot}{ext}"] = data
-    for name, data in render(doc, "csv").items():
+    for name, data in EXPORTERS["csv"].render(doc, ExportOptions()).items():
         files[f"MAKE-csv/{name}"] = data
     return files
 

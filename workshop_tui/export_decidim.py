@@ -28,16 +28,15 @@ from __future__ import annotations
 import csv
 import html
 import io
-import re
 
 from workshop_tui.export_json import ExportDocument, item_budget, money
 from workshop_tui.export_markdown import backlog_in_order
+from workshop_tui.exports import LOCALE_RE
 from workshop_tui.models import BacklogItem, BacklogStatus, BudgetStatus
 
 S = BacklogStatus
 PROGRESS: dict[BacklogStatus, int] = {S.PROPOSED: 0, S.APPROVED: 20, S.PROTOTYPING: 50, S.TESTING: 75, S.ADOPTED: 100}
 SEPARATOR = ";"
-LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
 def columns(locale: str) -> list[str]:
