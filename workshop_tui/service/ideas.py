@@ -16,11 +16,11 @@ from workshop_tui.models import (
     Vote,
     utcnow,
 )
-from workshop_tui.service.base import FACILITATOR, ServiceBase, validated
+from workshop_tui.service.base import FACILITATOR, Concern, validated
 from workshop_tui.state import Change, WorkshopState, vote_id
 
 
-class IdeaOps(ServiceBase):
+class IdeaOps(Concern):
     # ------------------------------------------------------------------ ideas
 
     def _clean_text(self, state: WorkshopState, text: str) -> str:
