@@ -1,12 +1,13 @@
-"""The ASGI layer in front of FastAPI: security headers on every response, the body-size limit (413)
-checked before anything parses a body, then the vote fast path or the routes."""
+"""The ASGI layer in front of FastAPI: security headers on every response; the JSON-only rule for
+write bodies (415) and the body-size limit (413), both checked before anything parses a body; then the
+vote fast path or the routes. Every path, the fast one included, passes these checks."""
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from workshop_tui.server.fastpath import VoteFastPath, replay
-from workshop_tui.server.http import COMMON_HEADERS, DRAIN_LIMIT, NO_STORE, error_body, send_json
+from workshop_tui.server.http import COMMON_HEADERS, DRAIN_LIMIT, NO_STORE, error_body, send_json, unsupported_body
 
 
 class Guard:
@@ -27,6 +28,10 @@ class Guard:
                 message["headers"] = [*message.get("headers", ()), *extra]
             await send(message)
 
+        refused = unsupported_body(scope["method"], scope["headers"])
+        if refused is not None:
+            await self._refuse(415, refused, receive, send_with_headers)
+            return
         length = None
         chunked = False
         for key, value in scope["headers"]:
@@ -40,7 +45,7 @@ class Guard:
             except ValueError:
                 too_big = True
             if too_big:
-                await self._too_large(receive, send_with_headers)
+                await self._refuse(413, self._too_large, receive, send_with_headers)
                 return
         elif chunked:
             body = bytearray()
@@ -52,7 +57,7 @@ class Guard:
                 body += message.get("body", b"")
                 more = message.get("more_body", False)
                 if len(body) > self.max_body:
-                    await self._too_large(receive if more else None, send_with_headers)
+                    await self._refuse(413, self._too_large, receive if more else None, send_with_headers)
                     return
             receive = replay(bytes(body), receive)
         if self.fast is not None and self.fast.matches(scope):
@@ -60,17 +65,20 @@ class Guard:
             return
         await self.app(scope, receive, send_with_headers)
 
-    async def _too_large(self, receive: Receive | None, send: Send) -> None:
-        """413. A modest body is read and dropped first: closing on unread bytes makes TCP reset the
-        connection, and the client would see a connection error instead of this answer."""
+    @property
+    def _too_large(self) -> str:
+        return f"the request body is larger than {self.max_body} bytes"
+
+    async def _refuse(self, status: int, message: str, receive: Receive | None, send: Send) -> None:
+        """An error before the route. A modest body is read and dropped first: closing on unread bytes
+        makes TCP reset the connection, and the client would see a connection error, not this answer."""
         if receive is not None:
             drained = 0
             while drained <= DRAIN_LIMIT:
-                message = await receive()
-                if message["type"] != "http.request":
+                chunk = await receive()
+                if chunk["type"] != "http.request":
                     return
-                drained += len(message.get("body", b""))
-                if not message.get("more_body", False):
+                drained += len(chunk.get("body", b""))
+                if not chunk.get("more_body", False):
                     break
-        body = error_body(f"the request body is larger than {self.max_body} bytes")
-        await send_json(send, 413, body, close=True)
+        await send_json(send, status, error_body(message), close=True)

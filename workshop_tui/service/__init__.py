@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from workshop_tui import events as ev
 from workshop_tui.errors import Conflict, Invalid
 from workshop_tui.ids import new_id, new_join_code, new_token
-from workshop_tui.models import Participant, Settings, Workshop, utcnow
+from workshop_tui.models import Participant, Settings, Workshop, is_blank, utcnow
 from workshop_tui.phases import Phase, allowed_targets, can_move
 from workshop_tui.service.backlog_ops import BacklogPatch
 from workshop_tui.service.base import FACILITATOR, WORKSHOPS_DIR, ServiceBase, hash_token, validated, validation_message
@@ -161,14 +161,16 @@ class WorkshopService(ImportOps):
         if state.workshop.phase == Phase.CLOSED:
             raise Conflict("this workshop is closed")
         token = new_token()
-        clean_name = (name or "").strip() or f"Guest {len(state.participants) + 1}"
+        clean_name = (name or "").strip()
+        if is_blank(clean_name):
+            clean_name = f"Guest {len(state.participants) + 1}"
         participant = validated(
             Participant,
             {
                 "id": new_id(),
                 "workshop_id": state.id,
                 "name": clean_name,
-                "skills": [s for s in (skills or []) if s.strip()],
+                "skills": [s for s in (skills or []) if not is_blank(s)],
                 "token_hash": hash_token(token),
             },
         )

@@ -13,6 +13,7 @@ from workshop_tui.models import (
     Source,
     Theme,
     Vote,
+    is_blank,
     utcnow,
 )
 from workshop_tui.phases import Phase
@@ -25,7 +26,7 @@ class IdeaOps(ServiceBase):
 
     def _clean_text(self, state: WorkshopState, text: str) -> str:
         clean = text.strip()
-        if not clean:
+        if is_blank(clean):
             raise Invalid("a note needs some text")
         limit = state.workshop.settings.idea_max_length
         if len(clean) > limit:
