@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 from workshop_tui.errors import WorkshopError
 from workshop_tui.exports import FORMATS, ExportFormat, default_name, prepare, render, write_files
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 LABELS: dict[ExportFormat, str] = {
     "json": "JSON (the whole workshop, for other tools)",
@@ -88,7 +89,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.show_error("")
 
     def show_error(self, message: str) -> None:
-        self.query_one("#error", Static).update(Text(message))
+        self.query_one("#error", Static).update(Text(terminal_safe(message)))
 
     # ------------------------------------------------------------------ actions
 
