@@ -49,6 +49,7 @@ from workshop_tui.events import PhaseChanged, VotingChanged
 from workshop_tui.phases import ORDER, PHASE_SPECS, Phase, allowed_targets, next_phase
 from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer, PortInUse, ServerError
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 log = logging.getLogger(__name__)
 
@@ -289,7 +290,7 @@ class WorkshopApp(App[None]):
             state = self.service.state(code)
             screen = screen_for(state.workshop.phase, self.service, state.code)
         except WorkshopError as exc:
-            self.notify(exc.message, title="Cannot open the workshop", severity="error", markup=False)
+            self.notify(terminal_safe(exc.message), title="Cannot open the workshop", severity="error", markup=False)
             return
         self.code = state.code
         log.info("opened workshop %s in the %s phase", state.code, state.workshop.phase.value)
@@ -343,7 +344,7 @@ class WorkshopApp(App[None]):
         try:
             await self.service.set_phase(self.code, target)
         except WorkshopError as exc:
-            self.notify(exc.message, title="Phase not changed", severity="error", markup=False)
+            self.notify(terminal_safe(exc.message), title="Phase not changed", severity="error", markup=False)
 
     async def action_reveal_results(self) -> None:
         if self.code is None:
@@ -351,7 +352,7 @@ class WorkshopApp(App[None]):
         try:
             await self.service.set_voting(self.code, results_revealed=True)
         except WorkshopError as exc:
-            self.notify(exc.message, severity="error", markup=False)
+            self.notify(terminal_safe(exc.message), severity="error", markup=False)
 
     # ------------------------------------------------------------------ other screens
 
@@ -374,7 +375,7 @@ class WorkshopApp(App[None]):
             try:
                 await build_demo(self.service)
             except WorkshopError as exc:
-                self.notify(exc.message, severity="error", markup=False)
+                self.notify(terminal_safe(exc.message), severity="error", markup=False)
                 return
         self.open_workshop(DEMO_CODE)
 
@@ -388,7 +389,7 @@ class WorkshopApp(App[None]):
 
         def written(path: Any) -> None:
             if path:
-                self.notify(f"Wrote {path}", markup=False)
+                self.notify(terminal_safe(f"Wrote {path}"), markup=False)
 
         self.push_screen(dialog, written)
 

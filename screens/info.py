@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, RichLog, Static
 
 from screens.navigation import ServerStatus
+from workshop_tui.text_safety import terminal_safe
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -86,7 +87,7 @@ class InfoScreen(Screen[None]):
         handler = self.workshop_app.log_panel
         if handler is not None:
             for line in handler.lines:
-                log.write(Text(line))
+                log.write(Text(terminal_safe(line)))
             handler.sinks.append(self._write)
 
     def on_unmount(self) -> None:
@@ -95,7 +96,7 @@ class InfoScreen(Screen[None]):
             handler.sinks.remove(self._write)
 
     def _write(self, line: str) -> None:
-        self.query_one("#log", RichLog).write(Text(line))
+        self.query_one("#log", RichLog).write(Text(terminal_safe(line)))
 
     def refresh_info(self) -> None:
         app = self.workshop_app
@@ -123,7 +124,7 @@ class InfoScreen(Screen[None]):
         if app.service.messages:
             messages.append("Recovery notes\n", style="bold yellow")
             for message in app.service.messages:
-                messages.append(f"• {message}\n")  # may quote file names: plain text
+                messages.append(f"• {terminal_safe(message)}\n")  # may quote file names: plain text
         else:
             messages.append("No recovery notes: every file loaded cleanly.", style="dim")
         self.query_one("#info-messages", Static).update(messages)

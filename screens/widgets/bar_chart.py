@@ -15,6 +15,8 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from workshop_tui.text_safety import terminal_safe
+
 BAR = "█"
 
 
@@ -50,7 +52,7 @@ class BarChart(OptionList):
         return option.id if option is not None else None
 
     def _entry(self, rank: int, row: ChartRow, width: int, most: int) -> Content:
-        label = " ".join(row.text.split())
+        label = " ".join(terminal_safe(row.text).split())
         room = max(8, width - 5)
         if len(label) > room:
             label = label[: room - 1].rstrip() + "…"
