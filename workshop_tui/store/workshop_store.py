@@ -350,6 +350,11 @@ class WorkshopStore:
             journaled=len(frame),
         )
 
+    def is_leftover(self) -> bool:
+        """No document, nothing damaged or set aside: what an older version's interrupted create left."""
+        quiet = not self.report.messages and not list(self.directory.glob("*.damaged-*"))
+        return quiet and not any(self.tables.values())
+
     @staticmethod
     def clean_leftovers(root: Path) -> list[str]:
         """Remove builds that a crash interrupted; returns what was removed, for the log."""
