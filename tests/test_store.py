@@ -12,7 +12,7 @@ import pytest
 from tinydb import TinyDB
 
 from workshop_tui.errors import DamagedData, Invalid, StoreFailed
-from workshop_tui.store import WorkshopStore, migrations
+from workshop_tui.store import WorkshopStore, migrations, snapshot_file
 from workshop_tui.store import fsync as fsync_mod
 from workshop_tui.store import journal as journal_mod
 from workshop_tui.store import workshop_store as ws
@@ -154,7 +154,7 @@ async def test_a_damaged_newest_snapshot_is_set_aside_and_the_older_copy_used(tm
     newest.write_bytes(damage)
     store = WorkshopStore.open(d)
     assert len(store.tables["ideas"]) == 30  # snapshot 0 plus the journal
-    assert ws.read_snapshot(newest)[1] == 30  # a fresh good copy was written in its place
+    assert snapshot_file.read_snapshot(newest)[1] == 30  # a fresh good copy was written in its place
     aside = list(d.glob("snapshot-000000000030.json.damaged-*"))
     assert len(aside) == 1 and aside[0].read_bytes() == damage
     text = " ".join(store.report.messages)

@@ -14,7 +14,7 @@ import pytest
 from tinydb import TinyDB
 
 from workshop_tui.errors import StoreFailed
-from workshop_tui.store import WorkshopStore
+from workshop_tui.store import WorkshopStore, documents, snapshot_file
 from workshop_tui.store import fsync as fsync_mod
 from workshop_tui.store import journal as journal_mod
 from workshop_tui.store import workshop_store as ws
@@ -202,7 +202,7 @@ async def test_patches_replay_to_exactly_the_documents_put() -> None:
         {"id": "a", "tags": []},
     ]
     for old, new in itertools.pairwise(docs):
-        assert ws.patched(old, ws.delta(old, new)) == new
+        assert documents.patched(old, documents.delta(old, new)) == new
 
 
 # ------------------------------------------------------------------ snapshots catch up
@@ -235,10 +235,10 @@ async def test_a_phase_change_or_an_idle_moment_puts_a_snapshot_stock_tinydb_can
 def test_snapshot_files_are_tinydb_documents(tmp_path: Path) -> None:
     image = {"ideas": {f"i{i}": {"id": f"i{i}", "n": i} for i in range(2500)}, "empty": {}}
     path = tmp_path / "snapshot-000000000007.json"
-    path.write_bytes(ws.snapshot_bytes(7, image))
+    path.write_bytes(snapshot_file.snapshot_bytes(7, image))
     db = TinyDB(path)
     assert len(db.table("ideas")) == 2500 and db.table("ideas").get(doc_id=2500) == {"id": "i2499", "n": 2499}
-    _version, seq, tables, size = ws.read_snapshot(path)
+    _version, seq, tables, size = snapshot_file.read_snapshot(path)
     assert seq == 7 and tables["ideas"] == image["ideas"] and tables["empty"] == {}
     assert size == os.path.getsize(path)
 
@@ -253,7 +253,7 @@ async def test_a_read_only_open_beside_a_live_writer_is_quiet_and_survives_pruni
     writer = await one_record_per_batch(d, 3)
     (seg,) = d.glob("journal-after-*.wal")
     seg.write_bytes(seg.read_bytes() + journal_mod.encode(4, put(3))[:10])  # a live writer mid-append
-    real = ws.read_snapshot
+    real = snapshot_file.read_snapshot
     calls = 0
 
     def pruned_once(path: Path) -> tuple[int, int, Any, int]:

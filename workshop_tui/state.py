@@ -24,7 +24,7 @@ from workshop_tui.models import (
     Workshop,
 )
 from workshop_tui.store import WorkshopStore
-from workshop_tui.store.workshop_store import Op
+from workshop_tui.store.documents import Op
 
 
 class WorkshopState:

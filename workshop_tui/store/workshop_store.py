@@ -39,25 +39,23 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-import gc
 import itertools
 import logging
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from workshop_tui.errors import DamagedData, Invalid, StoreFailed
 from workshop_tui.store import journal
+from workshop_tui.store.documents import Op, apply_ops, delta
 from workshop_tui.store.fsync import fault_point, sync_dir, sync_file, write_atomic
 from workshop_tui.store.migrations import SCHEMA_VERSION, Tables, migrate
+from workshop_tui.store.snapshot_file import Image, gc_paused, read_snapshot, settle_gc, snapshot_bytes
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +72,6 @@ SNAPSHOT_FLOOR_BYTES = 1024 * 1024
 IDLE_SNAPSHOT_SECONDS = 2.0
 IDLE_FREE_BYTES = 1024 * 1024
 IDLE_RATIO = 16
-CHUNK_DOCS = 1000  # documents per serialisation call, so a snapshot thread lets the event loop run
-META = "_meta"
-
-#: One change: ``["p", table, id, doc]`` puts a document, ``["d", table, id]`` deletes one. The
-#: journal also holds ``["u", table, id, patch]``: the change from the previous version (see delta).
-Op = list[Any]
-Image = dict[str, dict[str, Any]]
 
 
 @dataclass
@@ -117,135 +108,6 @@ def _numbered(directory: Path, pattern: re.Pattern[str]) -> list[tuple[int, Path
         if m:
             found.append((int(m.group(1)), path))
     return sorted(found)
-
-
-# ------------------------------------------------------------------------------ documents and ops
-
-_MISSING = object()
-
-
-def delta(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """The patch that turns ``old`` into ``new``: changed fields, removed ones, items added to lists.
-
-    A note's history only grows, so an edit journals its new entry, not the whole history again.
-    """
-    sets: dict[str, Any] = {}
-    adds: dict[str, list[Any]] = {}
-    for key, value in new.items():
-        was = old.get(key, _MISSING)
-        if was is value or was == value:
-            continue
-        if isinstance(value, list) and isinstance(was, list) and len(value) > len(was) and value[: len(was)] == was:
-            adds[key] = value[len(was) :]
-        else:
-            sets[key] = value
-    patch: dict[str, Any] = {}
-    if sets:
-        patch["set"] = sets
-    if adds:
-        patch["add"] = adds
-    removed = [key for key in old if key not in new]
-    if removed:
-        patch["del"] = removed
-    return patch
-
-
-def patched(old: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    doc = dict(old)
-    for key in patch.get("del", ()):
-        doc.pop(key, None)
-    doc.update(patch.get("set", {}))
-    for key, items in patch.get("add", {}).items():
-        doc[key] = [*doc.get(key, []), *items]
-    return doc
-
-
-def apply_ops(tables: Tables, ops: list[Op]) -> None:
-    for op in ops:
-        kind = op[0]
-        if kind == "p":
-            tables.setdefault(op[1], {})[op[2]] = op[3]
-        elif kind == "d":
-            tables.get(op[1], {}).pop(op[2], None)
-        elif kind == "u":
-            docs = tables.setdefault(op[1], {})
-            old = docs.get(op[2])
-            if old is not None:  # None only when the record that put it was lost to damage
-                docs[op[2]] = patched(old, op[3])
-        else:
-            raise ValueError(f"unknown journal op {kind!r}")
-
-
-# ------------------------------------------------------------------------------ snapshot files
-
-
-def snapshot_bytes(seq: int, image: Image) -> bytes:
-    """The tables in TinyDB's file layout (table -> doc id -> document), plus our ``_meta``.
-
-    Serialised a chunk of documents at a time: between chunks another thread (the event loop) can
-    take the GIL, so a big snapshot written in a thread does not stall the writers.
-    """
-    parts = [b'{"_meta":', orjson.dumps({"1": {"schema_version": SCHEMA_VERSION, "seq": seq}})]
-    for name, docs in image.items():
-        parts += [b",", orjson.dumps(name), b":{"]
-        values = list(docs.values())
-        for start in range(0, len(values), CHUNK_DOCS):
-            chunk = {str(i): doc for i, doc in enumerate(values[start : start + CHUNK_DOCS], start=start + 1)}
-            if start:
-                parts.append(b",")
-            parts.append(orjson.dumps(chunk)[1:-1])
-        parts.append(b"}")
-    parts.append(b"}")
-    return b"".join(parts)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No collections while a bulk load allocates millions of long-lived objects (each would scan them all)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-def settle_gc(*, idle: bool) -> None:
-    """Keep the collector off the long-lived documents, so its pauses do not grow with the workshop.
-
-    ``gc.freeze`` moves everything alive now out of the collector's view: after a load or a
-    snapshot, that is mostly the tables. Cycles that become garbage while frozen are collected at
-    the next idle moment, when one full pass (unfreeze, collect, freeze) delays nobody.
-    """
-    if idle:
-        gc.unfreeze()
-        gc.collect()
-    gc.freeze()
-
-
-def read_snapshot(path: Path) -> tuple[int, int, Tables, int]:
-    """(schema version, seq, tables, size in bytes) of a TinyDB snapshot file, parsed once.
-
-    Raises on anything unreadable or not in TinyDB's layout.
-    """
-    raw = path.read_bytes()
-    with gc_paused():
-        data = orjson.loads(raw)
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise ValueError("not a TinyDB document: expected an object of tables")
-    meta = data.get(META)
-    if not meta:
-        raise ValueError("no _meta table")
-    if len(meta) != 1:
-        raise ValueError("_meta must hold one document")
-    (first,) = meta.values()
-    version, seq = int(first["schema_version"]), int(first["seq"])
-    tables: Tables = {}
-    for name, docs in data.items():
-        if name != META:
-            tables[name] = {str(doc["id"]): doc for doc in docs.values()}
-    return version, seq, tables, len(raw)
 
 
 def _describe(scanned: journal.Scan, damage: journal.Damage) -> str:
