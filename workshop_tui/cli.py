@@ -94,7 +94,7 @@ async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
     code: str | None = getattr(args, "code", None)
     if code is not None:
         try:
-            code = service.state(code).code
+            code = service.view(code).code
         except WorkshopError:
             await service.close()
             raise
