@@ -1,4 +1,4 @@
-"""The ``workshop-tui`` command line (design.md section 6).
+"""The ``workshop-tui`` command line (docs/architecture.md, "The command line").
 
 Each command lives in a module of ``workshop_tui.commands`` that adds its sub-parser in
 ``register``. Machine-readable output is one JSON object per line; errors are one line on stderr
@@ -8,18 +8,15 @@ with exit code 1 (runtime) or 2 (usage), never a traceback.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from workshop_tui import __version__
-from workshop_tui.commands import COMMAND_MODULES, Handler, UsageError
+from workshop_tui.commands import COMMAND_MODULES, COMMANDS, Handler, UsageError
 from workshop_tui.errors import WorkshopError
-from workshop_tui.paths import default_data_dir
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,7 +26,26 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def modules_for(argv: Sequence[str] | None) -> list[str]:
+    """The command modules ``argv`` needs: its command's, all of them for help or an unknown command
+    (so the error lists the commands), none for ``--version`` or the TUI by default."""
+    if argv is None:
+        return COMMAND_MODULES
+    words = list(argv)
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in ("-h", "--help", "--"):
+            return COMMAND_MODULES
+        if word.startswith("-"):
+            i += 2 if word == "--data-dir" else 1  # the only global option with a separate value
+            continue
+        return [COMMANDS[word]] if word in COMMANDS else COMMAND_MODULES
+    return []
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser with the sub-commands ``argv`` can reach (None: every sub-command)."""
     parser = _Parser(
         prog="workshop-tui",
         description="Run civic co-design workshops from a projected terminal. Without a command, opens the TUI.",
@@ -42,19 +58,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="where workshops are stored (env WORKSHOP_TUI_HOME; default: the user data directory)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in modules_for(argv):
         importlib.import_module(f"workshop_tui.commands.{name}").register(sub)
     parser.default_handler = launch_tui  # `workshop-tui` alone opens the TUI, as `workshop-tui run`
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(words)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    import asyncio  # not before: --version and --help need no event loop
+    import logging
+
+    from workshop_tui.paths import default_data_dir
+
     data_dir: Path = args.data_dir or default_data_dir()
     logging.basicConfig(level=logging.WARNING, format="workshop-tui: %(message)s", stream=sys.stderr)
     handler = getattr(args, "handler", None)

@@ -1,6 +1,8 @@
 """Sub-commands of ``workshop-tui``: one module each, with ``register(subparsers)``.
 
 A handler is ``async def handler(args, data_dir) -> int`` set with ``parser.set_defaults(handler=...)``.
+The CLI imports only the module of the command being run (``COMMANDS``), so a command pays at start
+for what it uses and ``--version`` for nothing: a new command is its ``add_parser`` plus one entry.
 """
 
 from __future__ import annotations
@@ -12,9 +14,20 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-COMMAND_MODULES = ["workshops", "export", "backlog", "serve", "tui"]
+#: Each command and the module (in this package) that registers it.
+COMMANDS: dict[str, str] = {
+    "new": "workshops",
+    "list": "workshops",
+    "templates": "workshops",
+    "demo": "workshops",
+    "export": "export",
+    "import": "export",
+    "schema": "export",
+    "backlog": "backlog",
+    "serve": "serve",
+    "run": "tui",
+}
+COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))  # in the order `--help` lists them
 
 Handler = Callable[[Any, Path], Coroutine[Any, Any, int]]
 
@@ -25,6 +38,8 @@ class UsageError(Exception):
 
 def emit_json(obj: Any) -> None:
     """One machine-readable line on stdout."""
+    import orjson  # here, not at the top: parsing the command line needs none of it
+
     sys.stdout.write(orjson.dumps(obj).decode() + "\n")
     sys.stdout.flush()
 
