@@ -16,7 +16,10 @@ from typing import NoReturn
 
 from workshop_tui import __version__
 from workshop_tui.commands import COMMAND_MODULES, COMMANDS, Handler, UsageError
+from workshop_tui.commands.tui import launch_tui
 from workshop_tui.errors import WorkshopError
+
+__all__ = ["build_parser", "launch_tui", "main", "modules_for"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -101,36 +104,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-
-
-async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
-    """Open the TUI with the participant server in the same loop (``run [CODE]``, or no command).
-
-    The only place in the core that imports the TUI, lazily. The data directory's writer lock is taken
-    before the terminal is switched, so a busy directory is one line on stderr and exit code 1.
-    """
-    from workshop_tui.server.runner import DEFAULT_PORT
-    from workshop_tui.service import WorkshopService
-
-    service = WorkshopService(data_dir).open()
-    code: str | None = getattr(args, "code", None)
-    if code is not None:
-        try:
-            code = service.view(code).code
-        except WorkshopError:
-            await service.close()
-            raise
-    from screens.app import WorkshopApp
-
-    app = WorkshopApp(
-        service,
-        host=getattr(args, "host", None) or "0.0.0.0",
-        port=DEFAULT_PORT if getattr(args, "port", None) is None else args.port,
-        public_url=getattr(args, "public_url", None),
-        code=code,
-    )
-    try:
-        await app.run_async()
-    finally:
-        await app.shutdown_session()
-    return app.return_code or 0
