@@ -14,6 +14,7 @@ from workshop_tui.models import (
     Source,
     Theme,
     Vote,
+    is_blank,
     utcnow,
 )
 from workshop_tui.service.base import FACILITATOR, Concern, validated
@@ -25,7 +26,7 @@ class IdeaOps(Concern):
 
     def _clean_text(self, state: WorkshopState, text: str) -> str:
         clean = text.strip()
-        if not clean:
+        if is_blank(clean):
             raise Invalid("a note needs some text")
         limit = state.workshop.settings.idea_max_length
         if len(clean) > limit:

@@ -11,7 +11,7 @@ from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
 from workshop_tui.errors import Conflict, Invalid, Unauthorized
 from workshop_tui.ids import new_id, new_join_code, new_token
-from workshop_tui.models import Participant, Settings, Workshop, utcnow
+from workshop_tui.models import Participant, Settings, Workshop, is_blank, utcnow
 from workshop_tui.phases import Phase, allowed_targets, can_move
 from workshop_tui.service import queries
 from workshop_tui.service.base import Concern, hash_token, validated, validation_message
@@ -158,14 +158,16 @@ class WorkshopOps(Concern):
         state = self.state(code)
         require(Action.JOIN, state.workshop.phase)
         token = new_token()
-        clean_name = (name or "").strip() or f"Guest {len(state.participants) + 1}"
+        clean_name = (name or "").strip()
+        if is_blank(clean_name):
+            clean_name = f"Guest {len(state.participants) + 1}"
         participant = validated(
             Participant,
             {
                 "id": new_id(),
                 "workshop_id": state.id,
                 "name": clean_name,
-                "skills": [s for s in (skills or []) if s.strip()],
+                "skills": [s for s in (skills or []) if not is_blank(s)],
                 "token_hash": hash_token(token),
             },
         )
