@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from workshop_tui.errors import Invalid
 from workshop_tui.models import BacklogItem, Workshop
 from workshop_tui.phases import Phase
-from workshop_tui.teaming import PlanStats
+from workshop_tui.team_plan import PlanStats
 
 IdText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 

@@ -19,6 +19,7 @@ from workshop_tui.service.ideas import IdeaOps
 from workshop_tui.service.importing import ImportOps
 from workshop_tui.service.registry import Registry
 from workshop_tui.service.teams import TeamOps
+from workshop_tui.service.view import WorkshopView
 from workshop_tui.service.workshops import WorkshopOps
 
 
@@ -84,6 +85,16 @@ class WorkshopService:
 
         self.import_export = ImportOps(registry, self.bus).import_export
 
+    # ------------------------------------------------------------------ reading
+
+    def view(self, code_or_id: str) -> WorkshopView:
+        """A read-only look at one workshop (``NotFound`` if there is none)."""
+        return WorkshopView(self._registry.state(code_or_id))
+
+    def views(self) -> list[WorkshopView]:
+        """Every open workshop, oldest first."""
+        return [WorkshopView(s) for s in self._registry.states()]
+
     # ------------------------------------------------------------------ lifecycle
 
     def open(self) -> Self:
@@ -107,6 +118,7 @@ __all__ = [
     "WORKSHOPS_DIR",
     "BacklogPatch",
     "WorkshopService",
+    "WorkshopView",
     "hash_token",
     "validation_message",
 ]
