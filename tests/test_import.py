@@ -137,7 +137,7 @@ def path_escape() -> dict[str, object]:
             ),
             "does not match the export schema",
         ),
-        (orjson.dumps(broken_reference()), "is inconsistent: a vote is on an unknown idea nope"),
+        (orjson.dumps(broken_reference()), "is inconsistent: a vote is on an unknown idea 'nope'"),
         (orjson.dumps(path_escape()), "is not a plain id"),
     ],
 )

@@ -58,8 +58,8 @@ class ExportedVote(BaseModel):
 class ExportDocument(BaseModel):
     model_config = ConfigDict(extra="forbid", title="workshop-tui export, version 1")
 
-    format: Literal["workshop-tui.export"] = FORMAT
-    version: Literal[1] = VERSION
+    format: Literal["workshop-tui.export"]
+    version: Literal[1]
     exported_at: dt.datetime = Field(default_factory=utcnow)
     workshop: Workshop
     participants: list[ExportedParticipant]
@@ -123,6 +123,8 @@ def build_export(state: WorkshopState) -> ExportDocument:
     )
     candidates = [c for c in state.workshop.team_candidates if c not in withheld]
     return ExportDocument(
+        format=FORMAT,
+        version=VERSION,
         workshop=state.workshop.model_copy(update={"team_candidates": candidates}),
         participants=[
             ExportedParticipant(id=p.id, name=p.name, skills=p.skills, joined_at=p.joined_at)
