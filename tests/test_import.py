@@ -19,7 +19,7 @@ from tests.export_samples import SAMPLES
 from workshop_tui.errors import Conflict, Invalid, Unauthorized
 from workshop_tui.export_json import ExportDocument, build_export, dump_json
 from workshop_tui.importer import parse_export, read_export
-from workshop_tui.models import Source
+from workshop_tui.models import Source, is_blank
 from workshop_tui.phases import Phase
 from workshop_tui.schema import export_schema
 from workshop_tui.service import WorkshopService
@@ -180,7 +180,7 @@ words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", 
 def workshops(draw: st.DrawFn) -> dict[str, Any]:
     return {
         "people": draw(st.lists(st.text(alphabet="abcdefgh XYZ", max_size=12), max_size=6)),
-        "notes": draw(st.lists(words.filter(str.strip), min_size=1, max_size=8)),
+        "notes": draw(st.lists(words.filter(lambda t: not is_blank(t)), min_size=1, max_size=8)),
         "themes": draw(
             st.lists(st.text(alphabet="abcdef", min_size=1, max_size=8), max_size=3, unique_by=str.casefold)
         ),
