@@ -100,3 +100,18 @@ async def test_the_admin_api_export_leaves_them_out(service: WorkshopService) ->
         r = await a.get(f"/api/v1/admin/w/{code}/export")
         assert r.status_code == 200
         assert not any(secret in r.text for secret in SECRETS)
+
+
+async def test_an_anonymous_workshop_exports_no_authorship(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE, anonymous=True)
+    ana, _ = await service.join(code, "Ana")
+    idea = await service.post_idea(code, "Shade trees on the square", author_id=ana.id)
+    await service.edit_idea(code, idea.id, "Shade trees on the main square", by=ana.id)
+    for name, data in _everything(service, code).items():
+        if name.endswith(".json"):
+            assert ana.id not in json.dumps(json.loads(data)["ideas"]), name  # nothing ties the note to Ana
+        elif name.endswith("ideas.csv"):
+            assert ana.id not in data.decode() and "Ana" not in data.decode(), name
+    exported = build_export(service.state(code)).ideas[0]
+    assert exported.author_id is None and {c.by for c in exported.history} == {"participant"}
+    assert service.state(code).ideas[idea.id].author_id == ana.id  # the store keeps it (her phone may edit)

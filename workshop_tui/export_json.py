@@ -4,7 +4,9 @@ Participant tokens (and their hashes) and the admin token never appear in it. It
 is on the wall: notes the facilitator deleted or hid (moderation) never leave the store, neither
 their text nor their author, nor dots, team candidacies or backlog links to them; a note merged
 into one of them goes with it, and a team formed around one is left out. Idea history keeps who
-did what and when, but not the text a note had before an edit. The full trail stays in the store.
+did what and when, but not the text a note had before an edit. In an anonymous workshop notes have
+no author in an export (the wall never showed one), and their history says "participant" instead of
+a participant's id. The full trail stays in the store.
 """
 
 from __future__ import annotations
@@ -92,20 +94,24 @@ def withheld_ideas(ideas: dict[str, Idea]) -> set[str]:
     return out
 
 
-def _public_history(idea: Idea, withheld: set[str]) -> Idea:
+def _public(idea: Idea, withheld: set[str], people: set[str], anonymous: bool) -> Idea:
     history = []
     for change in idea.history:
         if change.action == "edited":  # "was: <the old text>": not what the wall shows
             change = change.model_copy(update={"detail": ""})
         elif any(w in change.detail for w in withheld):  # e.g. "merged <id>: '<its text>'"
             change = change.model_copy(update={"detail": "a note that is not on the wall"})
+        if anonymous and change.by in people:
+            change = change.model_copy(update={"by": "participant"})
         history.append(change)
-    return idea.model_copy(update={"history": history})
+    author = None if anonymous else idea.author_id
+    return idea.model_copy(update={"history": history, "author_id": author})
 
 
 def build_export(state: WorkshopState) -> ExportDocument:
     withheld = withheld_ideas(state.ideas)
-    ideas = [_public_history(i, withheld) for i in state.ideas.values() if i.id not in withheld]
+    anonymous, people = state.workshop.settings.anonymous, set(state.participants)
+    ideas = [_public(i, withheld, people, anonymous) for i in state.ideas.values() if i.id not in withheld]
     teams = [t for t in state.teams.values() if t.idea_id not in withheld]
     team_ids = {t.id for t in teams}
     backlog = [
