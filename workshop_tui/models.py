@@ -31,6 +31,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+#: Money is below a trillion: enough for any city budget, and no amount such as 1E+20000000 can reach
+#: the journal or a report's arithmetic.
+MONEY_DIGITS = 12
+MONEY_PATTERN = rf"^[0-9]{{1,{MONEY_DIGITS}}}(\.[0-9]{{1,2}})?$"
+
 #: Characters that draw nothing although Unicode calls them letters or symbols (fillers, blank braille).
 _BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 #: Separators, controls, format characters (zero-width, bidi), unassigned, and marks with no base.
@@ -46,6 +51,8 @@ def is_blank(text: str) -> bool:
 def _check_places(value: Decimal, what: str = "a sum of money") -> Decimal:
     if not value.is_finite():
         raise ValueError(f"{what} must be a finite number")
+    if abs(value) >= Decimal(10) ** MONEY_DIGITS:
+        raise ValueError(f"{what} must be below 10^{MONEY_DIGITS}")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         raise ValueError(f"{what} has at most 2 decimals")
@@ -78,13 +85,13 @@ class _Strict(BaseModel):
 
 Amount = Annotated[
     Decimal,
-    Field(json_schema_extra={"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}),
+    Field(json_schema_extra={"type": "string", "pattern": MONEY_PATTERN}),
     AfterValidator(_check_amount),
     PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
 ]
 NonNegativeMoney = Annotated[
     Decimal,
-    Field(ge=0, json_schema_extra={"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}),
+    Field(ge=0, json_schema_extra={"type": "string", "pattern": MONEY_PATTERN}),
     BeforeValidator(_reject_float),
     AfterValidator(_check_places),
     PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
