@@ -27,7 +27,7 @@ StoreKind = Literal["memory", "disk"]
 STORE_KINDS: tuple[StoreKind, ...] = ("memory", "disk")
 
 #: Where the service looks the store class up; a refactor that moves it fails loudly here.
-SERVICE_MODULES = ("workshop_tui.service", "workshop_tui.service.base", "workshop_tui.service.importing")
+SERVICE_MODULES = ("workshop_tui.service.registry", "workshop_tui.service.workshops", "workshop_tui.service.importing")
 
 
 class MemoryStore:
