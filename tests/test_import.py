@@ -19,7 +19,7 @@ from tests.export_samples import SAMPLES
 from workshop_tui.errors import Conflict, Invalid, Unauthorized
 from workshop_tui.export_json import ExportDocument, build_export, dump_json
 from workshop_tui.importer import parse_export, read_export
-from workshop_tui.models import Source
+from workshop_tui.models import Source, is_blank
 from workshop_tui.phases import Phase
 from workshop_tui.schema import export_schema
 from workshop_tui.service import WorkshopService
@@ -173,7 +173,9 @@ def test_parse_rejects_an_inconsistent_workshop_id() -> None:
 # ------------------------------------------------------------------------------ property
 
 
-words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30)
+words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
+    lambda t: not is_blank(t.strip())  # a note that would look empty is refused
+)
 
 
 @st.composite

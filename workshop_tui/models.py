@@ -7,6 +7,7 @@ uuids, never TinyDB doc ids.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from decimal import Decimal
 from enum import StrEnum
@@ -65,10 +66,23 @@ def _check_currency(value: str) -> str:
     return value
 
 
+#: Money as JSON text: exactly the strings the validators accept (``/openapi.json`` and the export
+#: schema publish these patterns; a test checks they agree).
+AMOUNT_PATTERN = r"^(0*[1-9][0-9]*(\.[0-9]{0,2})?|0*\.(0[1-9]|[1-9][0-9]?))$"
+MONEY_PATTERN = r"^([0-9]+(\.[0-9]{0,2})?|\.[0-9]{1,2})$"
+#: What may reach Decimal(): plain ASCII digits (the checks after it explain sign and places), or a word
+#: (its parse error or "finite" explains it). Exponents, "+", spaces and other scripts' digits may not.
+_MONEY_SHAPES = re.compile(r"-?[0-9]*\.?[0-9]*|[A-Za-z]+")
+
+
 def _reject_float(value: Any) -> Any:
     # Money never passes through a float: 0.1 + 0.2 would already be wrong.
     if isinstance(value, float):
         raise ValueError('money must be a string such as "120.50", not a float')
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError('money must be a string such as "120.50", not a number')
+    if isinstance(value, str) and not (value.isascii() and _MONEY_SHAPES.fullmatch(value)):
+        raise ValueError(f'money is written with digits and at most one point, such as "120.50", not {value!r}')
     return value
 
 
@@ -78,13 +92,14 @@ class _Strict(BaseModel):
 
 Amount = Annotated[
     Decimal,
-    Field(json_schema_extra={"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}),
+    Field(json_schema_extra={"type": "string", "pattern": AMOUNT_PATTERN}),
+    BeforeValidator(_reject_float),
     AfterValidator(_check_amount),
     PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
 ]
 NonNegativeMoney = Annotated[
     Decimal,
-    Field(ge=0, json_schema_extra={"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}),
+    Field(ge=0, json_schema_extra={"type": "string", "pattern": MONEY_PATTERN}),
     BeforeValidator(_reject_float),
     AfterValidator(_check_places),
     PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
@@ -231,10 +246,6 @@ class BudgetRequest(_Strict):
     currency: Currency = "EUR"
     purpose: ShortText = ""
     status: BudgetStatus = BudgetStatus.REQUESTED
-
-    _no_float = model_validator(mode="before")(
-        lambda data: {**data, "amount": _reject_float(data.get("amount"))} if isinstance(data, dict) else data
-    )
 
 
 class AskKind(StrEnum):

@@ -48,6 +48,7 @@ def create_app(server: ParticipantServer, *, fast_votes: bool = True) -> FastAPI
         description="Phones join a workshop, post notes, vote with dots and rank ideas; tools drive it as facilitator.",
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.context = context
     app.state.broker = broker

@@ -15,6 +15,7 @@ from workshop_tui.errors import Invalid
 from workshop_tui.models import BacklogItem, Workshop
 from workshop_tui.phases import Phase
 from workshop_tui.teaming import PlanStats
+from workshop_tui.templates import templates
 
 IdText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
@@ -159,7 +160,7 @@ class HealthOut(_Out):
 class WorkshopCreateIn(_In):
     title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     prompt: Annotated[str, StringConstraints(max_length=5000)] | None = None
-    template: Annotated[str, StringConstraints(max_length=100)] | None = None
+    template: Annotated[str, Field(json_schema_extra=lambda s: s.update(enum=sorted(templates())))] | None = None
     dots_per_participant: int | None = Field(None, ge=1, le=50)
     max_dots_per_idea: int | None = Field(None, ge=1, le=50)
     idea_max_length: int | None = Field(None, ge=20, le=2000)

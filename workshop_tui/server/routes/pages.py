@@ -56,6 +56,7 @@ def build() -> APIRouter:
             response_class=Response,
             responses={200: _text(HTML, "the phone page"), 404: _text(HTML, "no such workshop")},
             summary=f"The phone page ({prefix}/CODE)",
+            name="phone_page" if prefix == "/j" else "phone_page_upper_case",
         )
 
     for name, media in STATIC.items():
@@ -66,6 +67,7 @@ def build() -> APIRouter:
             response_class=Response,
             responses={200: _text(media, f"/static/{name}")},
             summary=f"/static/{name}",
+            name="static_" + name.replace(".", "_"),
         )
 
     @router.get("/favicon.ico", status_code=204, response_class=Response)

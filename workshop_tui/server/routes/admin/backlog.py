@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 
-from workshop_tui.models import BacklogItem
+from workshop_tui.models import BacklogItem, BacklogStatus
 from workshop_tui.server.deps import Service, Workshop
 from workshop_tui.server.errors import documented
 from workshop_tui.server.schemas import BacklogConvertIn, check_storable
@@ -33,7 +33,7 @@ async def convert_to_backlog(
 @router.get("/backlog", responses=documented(401, 404, 422))
 async def list_backlog(
     service: Service,
-    status: Annotated[str | None, Query(max_length=40)] = None,
+    status: BacklogStatus | None = None,
     owner: Annotated[str | None, Query(max_length=200)] = None,
     workshop: Annotated[str | None, Query(max_length=64, description="code or id")] = None,
 ) -> list[BacklogItem]:
