@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workshop_tui import events as ev
+from workshop_tui.actions import Action, require
 from workshop_tui.errors import Conflict, Invalid, NotFound, PhaseError
 from workshop_tui.models import (
     Idea,
@@ -10,22 +11,22 @@ from workshop_tui.models import (
     Source,
     Vote,
 )
-from workshop_tui.phases import Phase
-from workshop_tui.service.base import validated
-from workshop_tui.service.ideas import IdeaOps
+from workshop_tui.service import queries
+from workshop_tui.service.base import Concern, validated
 from workshop_tui.state import Change, WorkshopState, vote_id
 
 
-class DotOps(IdeaOps):
+class DotOps(Concern):
     # ------------------------------------------------------------------ dots
 
-    def remaining_dots(self, state: WorkshopState, participant_id: str) -> int:
-        return state.workshop.settings.dots_per_participant - state.dots_used[participant_id]
+    @staticmethod
+    def remaining_dots(state: WorkshopState, participant_id: str) -> int:
+        return queries.remaining_dots(state, participant_id)
 
     async def cast_dot(self, code: str, participant_id: str, idea_id: str) -> int:
         """Adds one dot; returns the participant's remaining dots."""
         state = self.state(code)
-        self._require_phase(state, [Phase.VOTE], "vote")
+        require(Action.CAST_DOT, state.workshop.phase)
         if not state.workshop.voting_open:
             raise PhaseError("voting is closed")
         idea = self._idea(state, idea_id)
@@ -49,7 +50,7 @@ class DotOps(IdeaOps):
 
     async def withdraw_dot(self, code: str, participant_id: str, idea_id: str) -> int:
         state = self.state(code)
-        self._require_phase(state, [Phase.VOTE], "change a vote")
+        require(Action.WITHDRAW_DOT, state.workshop.phase)
         if not state.workshop.voting_open:
             raise PhaseError("voting is closed")
         self._idea(state, idea_id)
@@ -62,7 +63,7 @@ class DotOps(IdeaOps):
     async def add_paper_dots(self, code: str, idea_id: str, dots: int) -> int:
         """Dots counted from a paper wall (no participant); negative numbers correct a miscount."""
         state = self.state(code)
-        self._require_phase(state, [Phase.VOTE], "add paper dots")
+        require(Action.PAPER_DOTS, state.workshop.phase)
         idea = self._idea(state, idea_id)
         if not idea.visible:
             raise NotFound(f"no idea {idea_id!r} on the wall")
@@ -111,18 +112,16 @@ class DotOps(IdeaOps):
 
     def ranking(self, code: str) -> list[tuple[Idea, int]]:
         """Visible ideas by dots, most first; ties go to the earliest posted."""
-        state = self.state(code)
-        visible = [i for i in state.ideas.values() if i.visible]
-        return sorted(((i, state.idea_dots[i.id]) for i in visible), key=lambda p: (-p[1], p[0].created_at, p[0].id))
+        return queries.ranking(self.state(code))
 
     # ------------------------------------------------------------------ preferences
 
     async def set_preferences(self, code: str, participant_id: str, idea_ids: list[str]) -> Preference:
         state = self.state(code)
-        self._require_phase(state, [Phase.TEAMS], "rank ideas for teams")
+        require(Action.RANK_IDEAS, state.workshop.phase)
         if len(set(idea_ids)) != len(idea_ids):
             raise Invalid("each idea can appear only once in a ranking")
-        allowed = set(state.workshop.team_candidates) or {i for i, idea in state.ideas.items() if idea.visible}
+        allowed = set(state.workshop.team_candidates) or {i.id for i in queries.visible_ideas(state)}
         for idea_id in idea_ids:
             if idea_id not in allowed:
                 raise Invalid(f"idea {idea_id!r} is not one of the ideas teams form around")
