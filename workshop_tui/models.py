@@ -163,6 +163,21 @@ class Workshop(_Strict):
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
+class PhaseTimer(_Strict):
+    """The facilitator's countdown, kept by the server so the TUI, phones and tools show the same time.
+    One per workshop (``id`` is the workshop's id); running while ``started_at`` is set."""
+
+    id: str
+    phase: Phase
+    seconds: int = Field(ge=1, le=24 * 3600, description="the timebox, in seconds")
+    elapsed: float = Field(0.0, ge=0, description="seconds counted before started_at")
+    started_at: dt.datetime | None = None
+
+    def seconds_left(self, now: dt.datetime) -> float:
+        running = (now - self.started_at).total_seconds() if self.started_at else 0.0
+        return max(0.0, self.seconds - self.elapsed - running)
+
+
 class Participant(_Strict):
     id: str
     workshop_id: str

@@ -10,9 +10,9 @@
 - ``close()`` ends every stream; the server calls it before stopping uvicorn, or shutdown hangs.
 
 Message types: ``phase_changed`` {phase}, ``results_revealed`` / ``voting_changed`` {voting_open,
-results_revealed}, ``workshop_updated``, ``teams_formed``, ``team_changed``, ``idea_posted``,
-``idea_updated``, ``idea_removed``. Each is one ``data: {"type": ...}`` line (no ``event:`` field,
-so the page's ``onmessage`` sees them all).
+results_revealed}, ``workshop_updated``, ``timer_changed`` (refetch the workshop for the time left),
+``teams_formed``, ``team_changed``, ``idea_posted``, ``idea_updated``, ``idea_removed``. Each is one
+``data: {"type": ...}`` line (no ``event:`` field, so the page's ``onmessage`` sees them all).
 """
 
 from __future__ import annotations
@@ -167,6 +167,8 @@ class Broker:
             self._send(code, encode({"type": kind, **flags}))
         elif isinstance(event, ev.WorkshopUpdated):
             self._send(code, encode({"type": "workshop_updated"}))
+        elif isinstance(event, ev.TimerChanged):
+            self._send(code, encode({"type": "timer_changed"}))
         elif isinstance(event, ev.IdeaPosted):
             self._coalesce(code, "idea_posted")
         elif isinstance(event, ev.IdeaChanged):

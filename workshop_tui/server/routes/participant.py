@@ -61,8 +61,8 @@ async def join(
 
 
 @router.get("", responses=documented(404))
-async def workshop(state: Workshop) -> WorkshopOut:
-    return workshop_view(state)
+async def workshop(state: Workshop, service: Service) -> WorkshopOut:
+    return workshop_view(service, state)
 
 
 @router.get(
