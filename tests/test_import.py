@@ -174,7 +174,7 @@ def test_parse_rejects_an_inconsistent_workshop_id() -> None:
 
 
 words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
-    lambda t: not is_blank(t.strip())  # a note that would look empty is refused
+    lambda text: not is_blank(text.strip())  # the service refuses a note that would look empty
 )
 
 
