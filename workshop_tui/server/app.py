@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 def create_app(server: ParticipantServer, *, fast_votes: bool = True) -> FastAPI:
     """``fast_votes=False`` sends votes through FastAPI too (the server bench compares both)."""
     limits = server.limits or Limits()
-    broker = Broker(server.service)
+    # at least half the connections stay for ordinary requests (votes, notes)
+    broker = Broker(server.service, max_streams=min(limits.sse_total, max(1, server.max_connections // 2)))
     server.on_stop(broker.close)
     context = ServerContext(
         service=server.service,

@@ -574,6 +574,7 @@ async function join(ev) {
     store('set', TOKEN_KEY, res.token);
     state.me = { participant_id: res.participant_id, name, ideas: [], votes: [], preferences: [], team: null,
       remaining_dots: (state.workshop && state.workshop.dots_per_participant) || 0 };
+    connectEvents(); // again, with the new cookie: the server counts a participant's streams, not the address's
   }, S.joined);
   render();
 }
