@@ -50,7 +50,7 @@ async def test_idle_slow_header_and_slow_body_connections_are_closed(service: Wo
         assert await closed_by_server(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ") == b""
         head = (
             f"POST /api/v1/w/{code}/ideas HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
-            "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\": "
+            'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"text": '
         ).encode()
         assert await closed_by_server(server, head) == b""  # the body never finished
         assert server.protocol is not None and server.protocol.closed_slow[0] == 3
