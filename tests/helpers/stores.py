@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
 import pytest
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 
 from workshop_tui.errors import Invalid, StoreFailed
 from workshop_tui.store import journal
-from workshop_tui.store.workshop_store import META, LoadReport, Op, apply_ops, tinydb_document
+from workshop_tui.store.workshop_store import META, LoadReport, Op, WorkshopStore, apply_ops, snapshot_bytes
 
 StoreKind = Literal["memory", "disk"]
 STORE_KINDS: tuple[StoreKind, ...] = ("memory", "disk")
@@ -59,7 +60,7 @@ class MemoryStore:
     async def close(self) -> None:
         if not self.read_only:
             db = TinyDB(storage=MemoryStorage)
-            db.storage.write(tinydb_document(self.seq, self.tables))
+            db.storage.write(orjson.loads(snapshot_bytes(self.seq, self.tables)))
             self._saved[self.directory] = db
 
 
@@ -72,9 +73,15 @@ class MemoryStores:
     def __init__(self) -> None:
         self.saved: Saved = {}
 
-    def create(self, directory: Path) -> MemoryStore:
+    def create(self, directory: Path, ops: list[Op] | None = None) -> MemoryStore:
         directory.mkdir(parents=True, exist_ok=False)  # the service finds workshops by their directory
-        return MemoryStore(directory, {}, 0, False, self.saved)
+        store = MemoryStore(directory, {}, 0, False, self.saved)
+        if ops:  # the first change, as the disk store writes it with the directory
+            apply_ops(store.tables, ops)
+            store.seq = 1
+        return store
+
+    clean_leftovers = staticmethod(WorkshopStore.clean_leftovers)
 
     def open(self, directory: Path, *, read_only: bool = False) -> MemoryStore:
         db = self.saved.get(directory)
