@@ -59,6 +59,7 @@ const S = {
   removeDot: (t) => `Remove a dot from: ${t}`,
   myDots: (n) => `Your dots: ${n}`,
   totalDots: (n) => (n === 1 ? '1 dot in total' : `${n} dots in total`),
+  dots: (n) => (n === 1 ? '1 dot' : `${n} dots`),
   rankHeading: 'Which idea would you like to work on?',
   rankHint: 'Put your favourite first. Use the arrows, then save.',
   moveUp: (t) => `Move up: ${t}`,
@@ -673,7 +674,7 @@ function resultCard({ idea, rank, tied }, open) {
       el('span', { class: 'rank-number', 'aria-hidden': 'true', text: S.rank(rank) }),
       tied ? el('span', { class: 'tie', 'aria-hidden': 'true', text: S.tie }) : null),
     noteText(idea),
-    el('span', { class: 'total-dots', text: S.totalDots(idea.dots) })),
+    el('span', { class: 'total-dots', text: S.dots(idea.dots) })),
   el('div', { class: 'bar', 'aria-hidden': 'true' }, bar),
   dotButtons(idea, open, el('div', { class: 'dot-info' }, myDotsInfo(idea))));
 }
@@ -775,7 +776,7 @@ function renderEnd(joined) {
   $('come-back').textContent = S.comeBack(CODE);
   $('come-back-link').textContent = location.href;
   $('come-back-link').href = location.href;
-  const top = ranked(state.ideas).filter((r) => r.rank <= 3);
+  const top = ranked(state.ideas).filter((r) => r.rank <= 3 && r.idea.dots > 0);
   $('end-results').hidden = !top.length;
   $('end-results-list').replaceChildren(...top.map((r) => resultCard(r, false)));
   if (!joined) { $('summary').textContent = S.closedNoJoin; return; }
