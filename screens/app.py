@@ -19,14 +19,16 @@ import contextlib
 import logging
 import signal
 import sys
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
+from screens.admin_token import remove_token_file, write_token_file
 from screens.confirm import ConfirmScreen
 from screens.events import DomainEvents, EventBridge
 from screens.home import HomeScreen
@@ -49,6 +51,7 @@ from workshop_tui.events import PhaseChanged, VotingChanged
 from workshop_tui.phases import ORDER, PHASE_SPECS, Phase, allowed_targets, next_phase
 from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer, PortInUse, ServerError
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +110,7 @@ class WorkshopApp(App[None]):
         self.bridge = EventBridge()
         self.log_panel: LogPanelHandler | None = None
         self.log_file: Path | None = None
+        self.token_file: Path | None = None
         self._log_handlers: list[logging.Handler] = []
         self._detached_handlers: list[logging.Handler] = []
         self._previous_level = logging.WARNING
@@ -198,6 +202,8 @@ class WorkshopApp(App[None]):
                 await self.server.stop()
             except Exception:
                 log.exception("the participant server did not stop cleanly")
+        if self.token_file is not None:
+            remove_token_file(self.token_file)
         await self.service.close()
         log.info("session closed")
 
@@ -229,7 +235,11 @@ class WorkshopApp(App[None]):
             log.error("%s", exc.message)
             self.notify(exc.message, title="Phones cannot join", severity="error", markup=False, timeout=15)
             return
-        log.info("participant server at %s (admin token on the info screen)", server.base_url)
+        try:
+            self.token_file = write_token_file(self.service.data_dir, server.admin_token)
+        except OSError as exc:
+            log.warning("cannot write the admin token file: %s", exc)
+        log.info("participant server at %s (admin token in %s)", server.base_url, self.token_file)
         self._server_changed()
 
     async def _port_choice(self, choice: Choice | None) -> None:
@@ -275,10 +285,16 @@ class WorkshopApp(App[None]):
     def phase(self) -> Phase | None:
         return self.service.state(self.code).workshop.phase if self.code is not None else None
 
+    def live_workshops(self) -> list[str]:
+        """Codes of the workshops phones can reach now: the server listens and they are not closed."""
+        if not self.server_running:
+            return []
+        return [w.code for w in self.service.workshops() if w.phase != Phase.CLOSED]
+
     @property
     def is_live(self) -> bool:
-        """A session is live: phones can reach a workshop that is open and not closed."""
-        return self.server_running and self.phase not in (None, Phase.CLOSED)
+        """A session is live: phones can reach a workshop, open on screen or not (the list does not stop them)."""
+        return bool(self.live_workshops())
 
     def _pop_to(self, depth: int) -> None:
         while len(self.screen_stack) > depth:
@@ -289,7 +305,7 @@ class WorkshopApp(App[None]):
             state = self.service.state(code)
             screen = screen_for(state.workshop.phase, self.service, state.code)
         except WorkshopError as exc:
-            self.notify(exc.message, title="Cannot open the workshop", severity="error", markup=False)
+            self.notify(terminal_safe(exc.message), title="Cannot open the workshop", severity="error", markup=False)
             return
         self.code = state.code
         log.info("opened workshop %s in the %s phase", state.code, state.workshop.phase.value)
@@ -343,7 +359,7 @@ class WorkshopApp(App[None]):
         try:
             await self.service.set_phase(self.code, target)
         except WorkshopError as exc:
-            self.notify(exc.message, title="Phase not changed", severity="error", markup=False)
+            self.notify(terminal_safe(exc.message), title="Phase not changed", severity="error", markup=False)
 
     async def action_reveal_results(self) -> None:
         if self.code is None:
@@ -351,7 +367,7 @@ class WorkshopApp(App[None]):
         try:
             await self.service.set_voting(self.code, results_revealed=True)
         except WorkshopError as exc:
-            self.notify(exc.message, severity="error", markup=False)
+            self.notify(terminal_safe(exc.message), severity="error", markup=False)
 
     # ------------------------------------------------------------------ other screens
 
@@ -374,7 +390,7 @@ class WorkshopApp(App[None]):
             try:
                 await build_demo(self.service)
             except WorkshopError as exc:
-                self.notify(exc.message, severity="error", markup=False)
+                self.notify(terminal_safe(exc.message), severity="error", markup=False)
                 return
         self.open_workshop(DEMO_CODE)
 
@@ -388,7 +404,7 @@ class WorkshopApp(App[None]):
 
         def written(path: Any) -> None:
             if path:
-                self.notify(f"Wrote {path}", markup=False)
+                self.notify(terminal_safe(f"Wrote {path}"), markup=False)
 
         self.push_screen(dialog, written)
 
@@ -397,6 +413,33 @@ class WorkshopApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's Quit and Keys duplicate ours (ctrl+q asks first; f1 is the app's help).
+        for command in super().get_system_commands(screen):
+            if command.title in ("Theme", "Maximize", "Minimize"):
+                yield command
+        yield SystemCommand(
+            "Screenshot",
+            f"Save an SVG of this screen in {self.screenshot_dir}",
+            lambda: self.set_timer(0.1, self.action_screenshot),  # once the palette has closed
+        )
+
+    @property
+    def screenshot_dir(self) -> Path:
+        return self.service.data_dir / "screenshots"
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save under the data dir (not ~/Downloads, which a projector laptop may not have)."""
+        folder = Path(path) if path else self.screenshot_dir
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(filename, str(folder))
+        except OSError as exc:
+            self.notify(f"cannot save the screenshot in {folder}: {exc}", severity="error", markup=False)
+            return
+        log.info("screenshot saved to %s", saved)
+        self.notify(f"Screenshot saved to {saved}", markup=False)
 
     def action_info(self) -> None:
         if not isinstance(self.screen, InfoScreen):
@@ -430,7 +473,9 @@ class WorkshopApp(App[None]):
             return
         self._quit_asked = True
         question = "Quit workshop-tui?"
-        detail = f"The session {self.code} is live: phones lose the connection. Everything is saved."
+        live = self.live_workshops()
+        which = self.code if self.code in live else ", ".join(live[:3]) + ("…" if len(live) > 3 else "")
+        detail = f"Phones in {which} lose the connection: the server stops. Everything is saved."
         self.push_screen(ConfirmScreen(question, detail, yes="Quit (y)", no="Stay (n)"), self._quit_answer)
 
     async def _quit_answer(self, confirmed: bool | None) -> None:

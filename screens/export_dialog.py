@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 from workshop_tui.errors import WorkshopError
 from workshop_tui.exports import EXPORTERS, Exporter, ExportOptions, export_files, write_files
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -101,7 +102,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.show_error("")
 
     def show_error(self, message: str) -> None:
-        self.query_one("#error", Static).update(Text(message))
+        self.query_one("#error", Static).update(Text(terminal_safe(message)))
 
     # ------------------------------------------------------------------ actions
 

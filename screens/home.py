@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 from screens.events import DomainEvents
 from workshop_tui.service import WorkshopService
 from workshop_tui.state import WorkshopState
+from workshop_tui.text_safety import terminal_safe
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -78,7 +79,7 @@ class HomeScreen(Screen[None]):
             notes = sum(1 for i in state.ideas.values() if i.visible)
             table.add_row(
                 Text(w.code, style="bold"),
-                Text(w.title),  # untrusted text: a Text cell, never markup
+                Text(terminal_safe(w.title)),  # untrusted text: a Text cell, never markup
                 Text(w.phase.value),
                 Text(str(len(state.participants)), justify="right"),
                 Text(str(notes), justify="right"),

@@ -23,6 +23,7 @@ from screens.widgets.session_bar import SessionBar
 from screens.widgets.timer import PhaseTimer
 from workshop_tui.events import ParticipantJoined, WorkshopUpdated
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -90,7 +91,7 @@ class LobbyScreen(SessionScreen):
         for i, person in enumerate(people[:LATEST_NAMES]):
             if i:
                 names.append("  ·  ", style="dim")
-            names.append(person.name)  # untrusted: plain text, never markup
+            names.append(terminal_safe(person.name))  # untrusted: plain text, never markup
         if len(people) > LATEST_NAMES:
             names.append(f"  +{len(people) - LATEST_NAMES} more", style="dim")
         self.query_one("#names", Static).update(names)

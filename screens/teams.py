@@ -23,6 +23,7 @@ from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Participant, Team
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
     "choose_candidates": ACTIONS[Action.CHOOSE_CANDIDATES].phases,
@@ -106,7 +107,7 @@ class TeamsScreen(SessionScreen):
             if n > 1:
                 candidates.append("\n")
             candidates.append(f"{n:>2}. ", style="bold")
-            candidates.append(" ".join(idea.text.split()) if idea else "(gone)")
+            candidates.append(" ".join(terminal_safe(idea.text).split()) if idea else "(gone)")
         if not w.team_candidates:
             candidates = Text("none chosen yet: press c", style="italic")
         self.query_one("#candidates", Static).update(candidates)
@@ -120,9 +121,9 @@ class TeamsScreen(SessionScreen):
         explain = self.query_one("#explain", Static)
         explain.set_class(bool(self.error), "-error")
         if self.error:
-            explain.update(Text(f"Could not form teams: {self.error}"))
+            explain.update(Text(terminal_safe(f"Could not form teams: {self.error}")))
         elif self.explain:
-            explain.update(Text("\n".join(self.explain)))
+            explain.update(Text(terminal_safe("\n".join(self.explain), multiline=True)))
         elif state.teams:
             explain.update(Text(f"{len(state.teams)} teams. m moves the highlighted person, k names the champion."))
         else:
@@ -139,7 +140,7 @@ class TeamsScreen(SessionScreen):
         seats: list[Seat] = []
         placed: set[str] = set()
         for team in self._teams_in_order():
-            name = Text(team.name or "?", style="bold", overflow="ellipsis", no_wrap=True)
+            name = Text(terminal_safe(team.name) or "?", style="bold", overflow="ellipsis", no_wrap=True)
             if not team.member_ids:
                 table.add_row(name, Text("nobody yet", style="dim italic"), Text(""))
                 seats.append(Seat(team.id, None))
@@ -154,7 +155,12 @@ class TeamsScreen(SessionScreen):
                 champion = pid == team.champion_id
                 table.add_row(
                     name if n == 0 else Text(""),
-                    Text(_name(person), style="bold" if champion else "", overflow="ellipsis", no_wrap=True),
+                    Text(
+                        terminal_safe(_name(person)),
+                        style="bold" if champion else "",
+                        overflow="ellipsis",
+                        no_wrap=True,
+                    ),
                     Text("★ champion", style="bold") if champion else Text(""),
                 )
                 seats.append(Seat(team.id, pid))
@@ -162,7 +168,9 @@ class TeamsScreen(SessionScreen):
             for pid, person in state.participants.items():
                 if pid not in placed:
                     table.add_row(
-                        Text("Not in a team", style="italic"), Text(person.name, overflow="ellipsis"), Text("")
+                        Text("Not in a team", style="italic"),
+                        Text(terminal_safe(person.name), overflow="ellipsis"),
+                        Text(""),
                     )
                     seats.append(Seat(None, pid))
         self.seats = seats
@@ -207,7 +215,7 @@ class TeamsScreen(SessionScreen):
         return True
 
     def _fail(self, exc: WorkshopError) -> None:
-        self.notify(str(exc), title="Not done", severity="error", markup=False)
+        self.notify(terminal_safe(str(exc)), title="Not done", severity="error", markup=False)
 
     def action_choose_candidates(self) -> None:
         async def chosen(idea_ids: list[str] | None) -> None:

@@ -23,6 +23,7 @@ from workshop_tui.actions import ACTIONS, Action
 from workshop_tui.errors import Invalid, WorkshopError
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
     "toggle_voting": ACTIONS[Action.TOGGLE_VOTING].phases,
@@ -127,7 +128,7 @@ class VotingScreen(SessionScreen):
         return True
 
     def _fail(self, exc: WorkshopError) -> None:
-        self.notify(str(exc), title="Not done", severity="error", markup=False)
+        self.notify(terminal_safe(str(exc)), title="Not done", severity="error", markup=False)
 
     async def action_toggle_voting(self) -> None:
         w = self.service.state(self.code).workshop
@@ -173,5 +174,7 @@ class VotingScreen(SessionScreen):
             await self.service.add_paper_dots(self.code, idea_id, dots)
 
         self.app.push_screen(
-            TextPromptScreen("Paper dots for this idea", integer=True, submit=submit, context=Text(idea.text))
+            TextPromptScreen(
+                "Paper dots for this idea", integer=True, submit=submit, context=Text(terminal_safe(idea.text))
+            )
         )

@@ -28,6 +28,7 @@ from workshop_tui.duplicates import suggest_duplicates
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Idea, Source
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 ALL = "__all__"
 NO_THEME = "__none__"
@@ -143,7 +144,7 @@ class WallScreen(SessionScreen):
             title = Text("No theme", style="bold italic")
         else:
             theme = state.themes.get(self.filter)
-            title = Text(theme.name if theme else "?", style="bold")
+            title = Text(terminal_safe(theme.name) if theme else "?", style="bold")
         title.append(f"  ·  {count} {'note' if count == 1 else 'notes'}")
         if self.deleted:
             title.append("  ·  u undoes the last delete", style="italic")
@@ -203,7 +204,7 @@ class WallScreen(SessionScreen):
         self.refresh_bindings()
 
     def _fail(self, exc: WorkshopError) -> None:
-        self.notify(str(exc), title="Not done", severity="error", markup=False)
+        self.notify(terminal_safe(str(exc)), title="Not done", severity="error", markup=False)
 
     def _theme_for_new_note(self) -> str | None:
         return None if self.filter in (ALL, NO_THEME) else self.filter
@@ -229,7 +230,9 @@ class WallScreen(SessionScreen):
             await self.service.edit_idea(self.code, idea_id, text)
 
         limit = self.service.state(self.code).workshop.settings.idea_max_length
-        self.app.push_screen(TextPromptScreen("Edit the note", value=idea.text, submit=submit, max_length=limit))
+        self.app.push_screen(
+            TextPromptScreen("Edit the note", value=terminal_safe(idea.text), submit=submit, max_length=limit)
+        )
 
     async def action_toggle_hidden(self) -> None:
         idea = self._selected()
@@ -278,7 +281,9 @@ class WallScreen(SessionScreen):
             except WorkshopError as exc:
                 self._fail(exc)
 
-        self.app.push_screen(ThemePickerScreen(self.service, self.code, idea.theme_id, idea.text), chosen)
+        self.app.push_screen(
+            ThemePickerScreen(self.service, self.code, idea.theme_id, terminal_safe(idea.text)), chosen
+        )
 
     def action_new_theme(self) -> None:
         async def submit(name: str) -> None:
@@ -317,5 +322,5 @@ class WallScreen(SessionScreen):
 def _count_line(name: str, count: int, style: str = "") -> Text:
     """The count first, so a long theme name never pushes it out of sight."""
     line = Text(f"{count:<5}", style="bold", overflow="ellipsis", no_wrap=True)
-    line.append(name, style=style)
+    line.append(terminal_safe(name), style=style)
     return line

@@ -6,7 +6,9 @@ id is renamed in a fixed order, so the files only change when the demo or an exp
 Team formation depends on the (random) ids, so the teams differ from build to build; that is why
 the golden tests read the committed ``MAKE.json`` instead of rebuilding the demo.
 
-Regenerate with ``python -m tests.export_samples`` (then review the diff).
+Regenerate with ``python -m tests.export_samples`` (then review the diff); after a change to an
+exporter only, ``python -m tests.export_samples --rerender`` renders every format again from the
+committed ``MAKE.json`` (same ids and teams, so the diff shows only what the exporter changed).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -101,7 +104,12 @@ def sample_files(doc: ExportDocument) -> dict[str, bytes]:
 
 
 def main() -> None:
-    doc = asyncio.run(frozen_demo())
+    if "--rerender" in sys.argv[1:]:
+        from workshop_tui.importer import read_export
+
+        doc = read_export(SAMPLES / "MAKE.json")
+    else:
+        doc = asyncio.run(frozen_demo())
     for rel, data in sample_files(doc).items():
         path = SAMPLES / rel
         path.parent.mkdir(parents=True, exist_ok=True)

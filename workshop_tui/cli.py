@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import NoReturn
 
 from workshop_tui import __version__
-from workshop_tui.commands import COMMAND_MODULES, Handler, UsageError
+from workshop_tui.commands import COMMAND_MODULES, Handler, UsageError, plain
 from workshop_tui.errors import WorkshopError
 from workshop_tui.paths import default_data_dir
+from workshop_tui.text_safety import TerminalSafeFormatter
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,10 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:
-        print(str(exc), file=sys.stderr)
+        print(plain(str(exc)), file=sys.stderr)
         return 2
     data_dir: Path = args.data_dir or default_data_dir()
-    logging.basicConfig(level=logging.WARNING, format="workshop-tui: %(message)s", stream=sys.stderr)
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setFormatter(TerminalSafeFormatter("workshop-tui: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[stderr])
     handler = getattr(args, "handler", None)
     if handler is None:
         default = getattr(parser, "default_handler", None)
@@ -68,14 +71,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = asyncio.run(handler(args, data_dir))
         return result
     except UsageError as exc:
-        print(f"workshop-tui: {exc}", file=sys.stderr)
+        print(f"workshop-tui: {plain(str(exc))}", file=sys.stderr)
         return 2
     except WorkshopError as exc:
-        print(f"workshop-tui: {exc.message}", file=sys.stderr)
+        print(f"workshop-tui: {plain(exc.message)}", file=sys.stderr)
         return 1
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"workshop-tui: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(plain(f"workshop-tui: {exc.strerror or exc}{where}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

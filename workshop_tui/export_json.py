@@ -130,6 +130,11 @@ def item_budget(item: BacklogItem) -> dict[BudgetStatus, Decimal]:
     return sums
 
 
+def cents(amount: Decimal) -> Decimal:
+    """Two decimals, never through a float: ``Decimal("450") -> Decimal("450.00")``."""
+    return amount.quantize(Decimal("0.01"))
+
+
 def money(amount: Decimal) -> str:
-    """A decimal string with two decimals, never through a float: ``Decimal("450") -> "450.00"``."""
-    return f"{amount:.2f}"
+    """A decimal string with two decimals: ``Decimal("450") -> "450.00"``."""
+    return f"{cents(amount)}"

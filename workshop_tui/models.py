@@ -7,6 +7,7 @@ uuids, never TinyDB doc ids.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -28,6 +29,18 @@ from workshop_tui.phases import Phase
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+#: Characters that draw nothing although Unicode calls them letters or symbols (fillers, blank braille).
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+#: Separators, controls, format characters (zero-width, bidi), unassigned, and marks with no base.
+_NOTHING_TO_SEE = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cn", "Co", "Cs", "Mn", "Me", "Mc"})
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` would look empty: only spaces, zero-width or other invisible characters.
+    A note or a name like that is refused like an empty one (issue 11 item 10)."""
+    return all(ch in _BLANK_GLYPHS or unicodedata.category(ch) in _NOTHING_TO_SEE for ch in text)
 
 
 def _check_places(value: Decimal, what: str = "a sum of money") -> Decimal:

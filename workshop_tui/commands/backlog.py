@@ -87,7 +87,7 @@ async def cmd_backlog(args: argparse.Namespace, data_dir: Path) -> int:
         print(
             table_row(
                 [
-                    item.id[:8],
+                    plain(item.id, 8),
                     code,
                     plain(item.title, cols[2][1]),
                     plain(item.owner.name, 14) or "-",

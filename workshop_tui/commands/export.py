@@ -9,9 +9,10 @@ from typing import Any
 
 import orjson
 
-from workshop_tui.commands import UsageError, emit_json, write_output
+from workshop_tui.commands import UsageError, emit_json, plain, write_output
 from workshop_tui.commands.workshops import report_messages
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import json_safe, terminal_safe
 
 
 def register(sub: Any) -> None:
@@ -67,7 +68,8 @@ async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
     report_messages(service)
     files = export_files(service.state(args.code), chosen.name, options)
     if args.output is None:
-        write_output(files[chosen.main_file] if chosen.main_file else next(iter(files.values())), None)
+        data = files[chosen.main_file] if chosen.main_file else next(iter(files.values()))
+        write_output(for_terminal(data, chosen.name), None)
     elif chosen.multi_file:
         if args.output.exists() and not args.output.is_dir():
             raise UsageError(f"-o {args.output}: {chosen.name} needs a directory (one file per table), this is a file")
@@ -76,6 +78,13 @@ async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
     else:
         write_output(next(iter(files.values())), args.output)
     return 0
+
+
+def for_terminal(data: bytes, fmt: str) -> bytes:
+    """An export bound for stdout, inert on a terminal: JSON escapes the unsafe characters (the same
+    document), the text formats get visible placeholders (``-o FILE`` keeps the exact text)."""
+    text = data.decode()
+    return (json_safe(text) if fmt == "json" else terminal_safe(text, multiline=True)).encode()
 
 
 async def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
@@ -88,7 +97,9 @@ async def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
     if args.json:
         emit_json({"code": workshop.code, "id": workshop.id, "title": workshop.title, "phase": workshop.phase.value})
     else:
-        print(f"Imported {workshop.title!r}: code {workshop.code} (participants must join again to post or vote)")
+        print(
+            f"Imported {plain(workshop.title)!r}: code {workshop.code} (participants must join again to post or vote)"
+        )
     return 0
 
 

@@ -56,7 +56,7 @@ async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
 def report_messages(service: WorkshopService) -> None:
     """Recovery notes (files set aside, ...) go to stderr, one line each."""
     for message in service.messages:
-        print(f"workshop-tui: {message}", file=sys.stderr)
+        print(f"workshop-tui: {plain(message)}", file=sys.stderr)
 
 
 def summary(state: WorkshopState) -> dict[str, Any]:
@@ -116,5 +116,5 @@ async def cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
         emit_json({"code": workshop.code, "id": workshop.id, "title": workshop.title, "created": created})
     else:
         verb = "Added" if created else "Already here:"
-        print(f"{verb} the demo workshop {workshop.title!r}, code {workshop.code}")
+        print(f"{verb} the demo workshop {plain(workshop.title)!r}, code {workshop.code}")
     return 0

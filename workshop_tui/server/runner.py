@@ -26,7 +26,7 @@ from workshop_tui.netaddr import choose_host, join_url
 from workshop_tui.service import WorkshopService
 
 if TYPE_CHECKING:
-    from workshop_tui.server.app import Limits
+    from workshop_tui.server.limits import Limits
 
 log = logging.getLogger(__name__)
 

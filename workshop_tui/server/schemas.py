@@ -1,15 +1,17 @@
 """Request and response models of the HTTP API (design.md section 5).
 
-They document ``/openapi.json`` and validate request bodies. Responses on hot paths are built as
-plain dicts and encoded once with orjson; these models still describe them exactly.
+They document ``/openapi.json``, validate request bodies, and are what the routes return (FastAPI
+validates each answer against its model and encodes it with pydantic's JSON encoder).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from workshop_tui.errors import Invalid
 from workshop_tui.models import BacklogItem, Workshop
 from workshop_tui.phases import Phase
 from workshop_tui.teaming import PlanStats
@@ -17,8 +19,32 @@ from workshop_tui.teaming import PlanStats
 IdText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
+UNSTORABLE = "the text contains characters that are not valid Unicode"
+
+
+def storable(model: BaseModel) -> bool:
+    """Whether the store can write the model's text (JSON escapes such as "\\ud800" make lone surrogates)."""
+    try:
+        orjson.dumps(model.model_dump(mode="json"))
+    except (TypeError, orjson.JSONEncodeError):
+        return False
+    return True
+
+
+def check_storable(model: BaseModel) -> None:
+    """422 for a model that is not one of ours (the service's ``BacklogPatch``)."""
+    if not storable(model):
+        raise Invalid(UNSTORABLE)
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _storable(self) -> Self:
+        if not storable(self):
+            raise ValueError(UNSTORABLE)
+        return self
 
 
 class _Out(BaseModel):
@@ -74,7 +100,9 @@ class IdeaOut(_Out):
     theme_id: str | None
     mine: bool = Field(description="posted by the participant whose token came with the request")
     my_dots: int = Field(description="the requester's dots on this idea")
-    dots: int | None = Field(None, description="all dots on the idea; present only once results are revealed")
+    dots: int | None = Field(
+        None, exclude_if=lambda v: v is None, description="all dots on the idea; present only once results are revealed"
+    )
 
 
 class IdeaDeletedOut(_Out):

@@ -11,16 +11,17 @@ from workshop_tui.models import (
     Source,
     Vote,
 )
-from workshop_tui.service.base import validated
-from workshop_tui.service.ideas import IdeaOps
+from workshop_tui.service import queries
+from workshop_tui.service.base import Concern, validated
 from workshop_tui.state import Change, WorkshopState, vote_id
 
 
-class DotOps(IdeaOps):
+class DotOps(Concern):
     # ------------------------------------------------------------------ dots
 
-    def remaining_dots(self, state: WorkshopState, participant_id: str) -> int:
-        return state.workshop.settings.dots_per_participant - state.dots_used[participant_id]
+    @staticmethod
+    def remaining_dots(state: WorkshopState, participant_id: str) -> int:
+        return queries.remaining_dots(state, participant_id)
 
     async def cast_dot(self, code: str, participant_id: str, idea_id: str) -> int:
         """Adds one dot; returns the participant's remaining dots."""
@@ -117,9 +118,7 @@ class DotOps(IdeaOps):
 
     def ranking(self, code: str) -> list[tuple[Idea, int]]:
         """Visible ideas by dots, most first; ties go to the earliest posted."""
-        state = self.state(code)
-        visible = [i for i in state.ideas.values() if i.visible]
-        return sorted(((i, state.idea_dots[i.id]) for i in visible), key=lambda p: (-p[1], p[0].created_at, p[0].id))
+        return queries.ranking(self.state(code))
 
     # ------------------------------------------------------------------ preferences
 
@@ -128,7 +127,7 @@ class DotOps(IdeaOps):
         require(Action.RANK_IDEAS, state.workshop.phase)
         if len(set(idea_ids)) != len(idea_ids):
             raise Invalid("each idea can appear only once in a ranking")
-        allowed = set(state.workshop.team_candidates) or {i for i, idea in state.ideas.items() if idea.visible}
+        allowed = set(state.workshop.team_candidates) or {i.id for i in queries.visible_ideas(state)}
         for idea_id in idea_ids:
             if idea_id not in allowed:
                 raise Invalid(f"idea {idea_id!r} is not one of the ideas teams form around")

@@ -14,18 +14,19 @@ from workshop_tui.models import (
     Source,
     Theme,
     Vote,
+    is_blank,
     utcnow,
 )
-from workshop_tui.service.base import FACILITATOR, ServiceBase, validated
+from workshop_tui.service.base import FACILITATOR, Concern, validated
 from workshop_tui.state import Change, WorkshopState, vote_id
 
 
-class IdeaOps(ServiceBase):
+class IdeaOps(Concern):
     # ------------------------------------------------------------------ ideas
 
     def _clean_text(self, state: WorkshopState, text: str) -> str:
         clean = text.strip()
-        if not clean:
+        if is_blank(clean):
             raise Invalid("a note needs some text")
         limit = state.workshop.settings.idea_max_length
         if len(clean) > limit:
