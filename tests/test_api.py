@@ -75,6 +75,7 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "voting_open": False,
             "results_revealed": False,
             "candidate_idea_ids": [],
+            "prototypes": 0,
         }
 
 

@@ -436,6 +436,7 @@ async def test_the_end_screen_says_what_happens_next_and_how_to_come_back(
         await expect(page.locator("#end-view")).to_be_visible()
         steps = page.locator("#next-steps")
         await expect(steps.locator("h2")).to_have_text("What happens next")
+        await expect(page.locator("#next-prototypes")).to_have_text("2 ideas go on to become prototypes.")
         await expect(steps).to_contain_text(f"workshop code {code}")
         await expect(page.locator("#come-back-link")).to_have_attribute("href", f"{url(server)}/j/{code}")
         await expect(page.locator("#end-results .note-text")).to_have_text(["Repair café"])  # ideas with dots

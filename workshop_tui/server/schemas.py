@@ -85,6 +85,7 @@ class WorkshopOut(_Out):
     voting_open: bool
     results_revealed: bool
     candidate_idea_ids: list[str] = Field(description="the ideas to rank in the teams phase, else empty")
+    prototypes: int = Field(description="ideas that go on as prototypes: the backlog items, else the teams formed")
 
 
 class IdeaIn(_In):

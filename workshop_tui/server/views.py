@@ -59,6 +59,7 @@ def workshop_view(state: WorkshopState) -> WorkshopOut:
         voting_open=w.voting_open,
         results_revealed=w.results_revealed,
         candidate_idea_ids=list(w.team_candidates) if w.phase == Phase.TEAMS else [],
+        prototypes=len(state.backlog) or len(state.teams),
     )
 
 
