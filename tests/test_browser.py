@@ -87,7 +87,12 @@ async def join_as(page: Page, name: str) -> None:
 
 
 async def shot(page: Page, name: str, size: tuple[int, int]) -> None:
-    await page.screenshot(path=str(SHOTS / f"{name}-{size[0]}x{size[1]}.png"), full_page=True)
+    """Screenshots to look at, in the light and the dark scheme (phones follow the system setting)."""
+    for scheme in ("light", "dark"):
+        await page.emulate_media(color_scheme=scheme)
+        suffix = "" if scheme == "light" else "-dark"
+        await page.screenshot(path=str(SHOTS / f"{name}-{size[0]}x{size[1]}{suffix}.png"), full_page=True)
+    await page.emulate_media(color_scheme="light")
 
 
 def overlaps(a: FloatRect | None, b: FloatRect | None) -> bool:

@@ -295,7 +295,7 @@ async function refresh() {
     ]);
     if (state.workshop && state.workshop.phase !== w.phase) { state.composeNote = ''; state.rankNote = ''; }
     state.workshop = w;
-    syncTimer(w.timer);
+    syncTimer(w.timer, w.phase);
     if (gen !== state.authGen) refreshAgain = true; // joined meanwhile: this /me answer is stale
     else if (wantMe) {
       if (!me && state.me) showStatus(S.rejoin, 'error', 0);
@@ -344,14 +344,18 @@ function setConn(lost) {
 
 /* ---------- timer ---------- */
 
-/* The server says how many seconds were left when it answered; we count down on our own monotonic
- * clock from there, so a phone whose clock is wrong still shows the room's time. */
+/* The room's phase timer. The server says how many seconds were left when it answered
+ * (`remaining_s`); we count down on our own monotonic clock from there, so a phone whose clock is
+ * wrong still shows the room's time. Shown once started (a timer still at its full timebox is not
+ * news), only for the current phase (a clock for another phase is stale). */
 let timerTick = 0;
-function syncTimer(timer) {
-  const t = timer && typeof timer === 'object' && typeof timer.remaining === 'number' ? timer : null;
+function syncTimer(timer, phase) {
+  const t = timer && typeof timer === 'object' && typeof timer.remaining_s === 'number' && timer.phase === phase
+    && (timer.running || timer.remaining_s < timer.duration_s) ? timer : null;
+  const left = t ? Math.max(0, t.remaining_s) : 0;
   const wasUp = Boolean(state.timer && timeLeft() === 0);
-  state.timer = t && { running: Boolean(t.running), remaining: Math.max(0, t.remaining),
-    endsAt: performance.now() + Math.max(0, t.remaining) * 1000, announced: wasUp && t.remaining <= 0 };
+  state.timer = t && { running: Boolean(t.running), remaining: left, endsAt: performance.now() + left * 1000,
+    announced: wasUp && left === 0 };
   clearInterval(timerTick);
   if (state.timer && state.timer.running) timerTick = setInterval(renderTimer, 1000);
 }
@@ -361,7 +365,9 @@ function timeLeft() {
   return Math.ceil(t.running ? Math.max(0, t.endsAt - performance.now()) / 1000 : t.remaining);
 }
 
-const clock = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+const two = (n) => String(n).padStart(2, '0');
+const clock = (s) => (s >= 3600 ? `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`
+  : `${Math.floor(s / 60)}:${two(s % 60)}`);
 
 function renderTimer() {
   const box = $('timer');
@@ -450,7 +456,7 @@ function render() {
 
   const focusKey = document.activeElement && document.activeElement.dataset.key;
   for (const v of VIEWS) $(`${v}-view`).hidden = v !== view;
-  $('end-ideas-view').hidden = !(view === 'end' && joined);
+  $('end-ideas-view').hidden = !(view === 'end' && joined && myIdeas().length);
   const showTeam = joined && Boolean(state.me.team) && (view === 'teams' || view === 'end');
   $('team-panel').hidden = !showTeam;
 
@@ -784,7 +790,6 @@ function renderEnd(joined) {
   const dots = (state.me.votes || []).reduce((sum, v) => sum + (v.dots || 0), 0);
   $('summary').textContent = mine.length || dots ? S.summary(mine.length, dots) : '';
   $('end-ideas').replaceChildren(...mine.map((i) => el('li', { class: 'note mine' }, noteText(i))));
-  if (!mine.length) $('end-ideas').append(el('li', { class: 'empty', text: S.noNotes }));
 }
 
 /* ---------- join ---------- */
