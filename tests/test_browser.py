@@ -231,6 +231,7 @@ async def test_phase_labels_are_plain_words_in_every_phase(service: WorkshopServ
         Phase.CLOSED: "Finished",
     }
     async with running(service) as server, phone_page(server, code, size) as page:
+        await shot(page, "join", size)
         await join_as(page, "Ann")
         for phase, label in labels.items():
             if phase != Phase.LOBBY:
