@@ -285,6 +285,34 @@ async def test_a_refused_post_says_why_in_plain_words_and_keeps_the_text(
 
 
 @pytest.mark.parametrize("size", PHONES)
+async def test_a_note_being_edited_stays_on_screen_when_the_phase_moves_on(
+    service: WorkshopService, size: tuple[int, int]
+) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE)
+    async with running(service) as server, phone_page(server, code, size) as page:
+        await join_as(page, "Ann")
+        await page.fill("#idea-text", "Benches")
+        await page.click("#post-idea")
+        await page.click("#my-ideas .edit-idea")
+        typed = "Benches at every bus stop, with shade"
+        await page.fill("#my-ideas .edit-text", typed)
+        await service.set_phase(code, Phase.GROUP)  # live, over SSE
+        await expect(page.locator("body")).to_have_attribute("data-phase", "group")
+        await expect(page.locator("#my-ideas .edit-text")).to_be_visible()
+        await expect(page.locator("#my-ideas .edit-text")).to_have_value(typed)
+        await expect(page.locator("#my-ideas .edit-note")).to_have_text(
+            "Notes cannot be changed now — the facilitator is grouping the notes. Your text is kept here."
+        )
+        await expect(page.locator("#my-ideas .save-edit")).to_be_disabled()
+        await shot(page, "refused-edit", size)
+        await page.click("#my-ideas .cancel-edit")
+        await expect(page.locator("#ideate-view")).to_be_hidden()
+        assert [i.text for i in service.state(code).ideas.values()] == ["Benches"]
+
+
+@pytest.mark.parametrize("size", PHONES)
 async def test_a_refused_dot_says_why_in_plain_words(service: WorkshopService, size: tuple[int, int]) -> None:
     from playwright.async_api import expect
 

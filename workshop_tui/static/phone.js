@@ -131,7 +131,7 @@ const state = {
   workshop: null, me: null, ideas: [], fatal: '',
   editingId: null, confirmDeleteId: null, busy: new Set(),
   rankOrder: null, rankDirty: false, rankNote: '', composeNote: '', coolUntil: 0, authGen: 0,
-  openThemes: new Map(), timer: null,
+  openThemes: new Map(), timer: null, editRefs: null,
 };
 
 /* ---------- small helpers ---------- */
@@ -456,6 +456,8 @@ function render() {
 
   const focusKey = document.activeElement && document.activeElement.dataset.key;
   for (const v of VIEWS) $(`${v}-view`).hidden = v !== view;
+  const editing = joined && Boolean(state.editingId) && Boolean(view) && view !== 'join';
+  if (editing) $('ideate-view').hidden = false; // what someone is typing stays in front of them
   $('end-ideas-view').hidden = !(view === 'end' && joined && myIdeas().length);
   const showTeam = joined && Boolean(state.me.team) && (view === 'teams' || view === 'end');
   $('team-panel').hidden = !showTeam;
@@ -466,7 +468,7 @@ function render() {
 
   renderCompose(view, joined);
   if (view === 'lobby') $('welcome').textContent = S.welcome(state.me.name);
-  if (view === 'ideate') renderIdeate();
+  if (view === 'ideate' || editing) renderIdeate();
   if (view === 'group') renderGroup();
   if (view === 'vote') renderVote();
   if (view === 'teams') renderTeams();
@@ -513,8 +515,8 @@ function updateCounter() {
 
 function renderIdeate(force = false) {
   const mine = myIdeas();
-  if (state.editingId && !mine.some((i) => i.id === state.editingId)) state.editingId = null;
-  if (state.editingId && !force) return; // a live update must not wipe a note being edited
+  if (state.editingId && !mine.some((i) => i.id === state.editingId)) { state.editingId = null; state.editRefs = null; }
+  if (state.editingId && !force) { updateEditCard(); return; } // a live update must not wipe a note being edited
   $('my-ideas').replaceChildren(...mine.map(myIdeaCard));
   if (!mine.length) $('my-ideas').append(el('li', { class: 'empty', text: S.noNotes }));
 }
@@ -526,40 +528,63 @@ function myIdeaCard(idea) {
     noteText(idea),
     el('div', { class: 'actions' },
       el('button', { type: 'button', class: 'btn edit-idea', 'data-key': `edit:${idea.id}`,
-        'aria-label': S.editLabel(idea.text), disabled: cooling(), text: S.edit,
+        'aria-label': S.editLabel(idea.text), disabled: cooling() || !can('edit_own_idea'), text: S.edit,
         onclick: () => { state.editingId = idea.id; state.confirmDeleteId = null; renderIdeate(true); } }),
       el('button', { type: 'button', class: `btn delete-idea${confirming ? ' danger' : ''}`,
         'data-key': `del:${idea.id}`, 'aria-label': confirming ? S.reallyDelete : S.deleteLabel(idea.text),
-        disabled: cooling(), text: confirming ? S.reallyDelete : S.del,
+        disabled: cooling() || !can('delete_own_idea'), text: confirming ? S.reallyDelete : S.del,
         onclick: () => deleteIdea(idea) })));
 }
 
 function editCard(idea) {
   const area = el('textarea', { class: 'edit-text', rows: 4, 'aria-label': S.editLabel(idea.text) });
   area.value = idea.text;
-  const save = el('button', { type: 'submit', class: 'btn primary save-edit', disabled: cooling(), text: S.save });
+  const save = el('button', { type: 'submit', class: 'btn primary save-edit', text: S.save });
+  const note = el('p', { class: 'compose-note error edit-note', role: 'status', 'aria-live': 'polite', hidden: true });
   const form = el('form', { class: 'edit-form', onsubmit: async (ev) => {
     ev.preventDefault();
     const text = area.value.trim();
-    if (chars(text) > maxLen()) { showStatus(S.tooLong(chars(text), maxLen()), 'error'); return; }
+    if (chars(text) > maxLen()) { showEditNote(S.tooLong(chars(text), maxLen())); return; }
     if (!text) return;
     save.disabled = true;
-    const ok = await act('edit_own_idea', () => api('PATCH', `/ideas/${encodeURIComponent(idea.id)}`, { text }), { ok: S.saved });
+    const ok = await act('edit_own_idea', () => api('PATCH', `/ideas/${encodeURIComponent(idea.id)}`, { text }), {
+      ok: S.saved, report: (msg, kind) => (kind === 'ok' ? showStatus(msg, kind) : showEditNote(msg)) });
     save.disabled = false;
     if (ok) stopEditing(idea.id);
+    else updateEditCard();
   } },
   area,
+  note,
   el('div', { class: 'actions' },
     el('button', { type: 'button', class: 'btn cancel-edit', text: S.cancel,
       onclick: () => stopEditing(idea.id) }),
     save));
+  state.editRefs = { note, save, message: '' };
+  updateEditCard();
   setTimeout(() => area.focus(), 0);
   return el('li', { class: 'note mine editing', 'data-idea-id': idea.id }, form);
 }
 
+function showEditNote(message) {
+  if (state.editRefs) state.editRefs.message = message;
+  updateEditCard();
+}
+
+/* The card being edited survives live updates (and a phase change): only its note and button follow. */
+function updateEditCard() {
+  const refs = state.editRefs;
+  if (!refs) return;
+  const open = can('edit_own_idea');
+  const text = open ? refs.message : `${notNow('edit_own_idea', phaseNow())} ${S.draftKept}`;
+  refs.note.textContent = text;
+  refs.note.hidden = !text;
+  refs.save.disabled = cooling() || !open;
+}
+
 function stopEditing(id) {
   state.editingId = null;
-  renderIdeate(true);
+  state.editRefs = null;
+  render();
   refocus(`edit:${id}`);
 }
 
