@@ -427,10 +427,12 @@ const revealed = () => state.ideas.some((i) => typeof i.dots === 'number');
 /* Ideas by dots, most first; equal dots share a rank (1, 2, 2, 4) and are marked as tied. */
 function ranked(ideas) {
   const sorted = ideas.filter((i) => typeof i.dots === 'number').sort((a, b) => b.dots - a.dots); // stable: wall order
-  return sorted.map((idea) => {
-    const rank = 1 + sorted.filter((o) => o.dots > idea.dots).length;
-    const tied = sorted.some((o) => o !== idea && o.dots === idea.dots);
-    return { idea, rank, tied };
+  const count = new Map();
+  for (const i of sorted) count.set(i.dots, (count.get(i.dots) || 0) + 1);
+  let rank = 0;
+  return sorted.map((idea, k) => {
+    if (k === 0 || sorted[k - 1].dots !== idea.dots) rank = k + 1;
+    return { idea, rank, tied: count.get(idea.dots) > 1 };
   });
 }
 
@@ -643,8 +645,9 @@ function renderVote() {
   const list = $('vote-list');
   if (!state.ideas.length) { list.replaceChildren(el('p', { class: 'empty', text: S.noIdeas })); return; }
   if (results) {
+    const most = mostDots();
     list.replaceChildren(el('ol', { class: 'notes ranked', 'aria-label': S.results },
-      ranked(state.ideas).map((r) => resultCard(r, open))));
+      ranked(state.ideas).map((r) => resultCard(r, open, most))));
     return;
   }
   const groups = byTheme(state.ideas);
@@ -694,8 +697,9 @@ function voteCard(idea, open) {
   dotButtons(idea, open, el('div', { class: 'dot-info' }, myDotsInfo(idea))));
 }
 
-function resultCard({ idea, rank, tied }, open) {
-  const top = Math.max(1, ...state.ideas.map((i) => i.dots || 0));
+const mostDots = () => state.ideas.reduce((most, i) => Math.max(most, i.dots || 0), 1);
+
+function resultCard({ idea, rank, tied }, open, top) {
   const bar = el('span', { class: 'bar-fill' });
   bar.style.setProperty('--share', String(idea.dots / top)); // CSSOM, allowed by the CSP (no style attribute)
   return el('li', { class: `note result-card${myDotsOn(idea.id) ? ' voted' : ''}${tied ? ' tied' : ''}`,
@@ -809,7 +813,8 @@ function renderEnd(joined) {
   $('come-back-link').href = location.href;
   const top = ranked(state.ideas).filter((r) => r.rank <= 3 && r.idea.dots > 0);
   $('end-results').hidden = !top.length;
-  $('end-results-list').replaceChildren(...top.map((r) => resultCard(r, false)));
+  const most = mostDots();
+  $('end-results-list').replaceChildren(...top.map((r) => resultCard(r, false, most)));
   if (!joined) { $('summary').textContent = S.closedNoJoin; return; }
   const mine = myIdeas();
   const dots = (state.me.votes || []).reduce((sum, v) => sum + (v.dots || 0), 0);
