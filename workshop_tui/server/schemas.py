@@ -98,6 +98,7 @@ class WorkshopOut(_Out):
     candidate_idea_ids: list[str] = Field(description="the ideas to rank in the teams phase, else empty")
     allowed_actions: list[Action] = Field(description="what a participant may do now (the phase and the ballot)")
     timer: TimerOut | None = Field(description="the phase timer, if the facilitator runs one")
+    prototypes: int = Field(description="ideas that go on as prototypes: the backlog items, else the teams formed")
 
 
 class IdeaIn(_In):
