@@ -56,7 +56,10 @@ def build() -> APIRouter:
         },
         summary="Where the start page's form goes: the phone page of the code typed",
     )
-    async def join_by_code(service: Service, code: Annotated[str, Query(max_length=64)] = "") -> Response:
+    async def join_by_code(service: Service, code: Annotated[str, Query()] = "") -> Response:
+        # Anything typed gets a page, never a JSON 422: too long or unknown is the same 404 page.
+        if len(code) > 64:
+            return _not_found()
         try:
             state = service.state(code.strip())
         except WorkshopError:
