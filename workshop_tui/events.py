@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from workshop_tui.models import BacklogItem, Idea, Participant, Team, Theme, Workshop
+from workshop_tui.models import BacklogItem, Idea, Participant, PhaseTimer, Team, Theme, Workshop
 from workshop_tui.phases import Phase
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,13 @@ class VotingChanged(Event):
     type: Literal["voting_changed"] = "voting_changed"
     voting_open: bool
     results_revealed: bool
+
+
+class TimerChanged(Event):
+    """The phase timer started, paused, changed or stopped (``timer`` None)."""
+
+    type: Literal["timer_changed"] = "timer_changed"
+    timer: PhaseTimer | None
 
 
 class ParticipantJoined(Event):

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from workshop_tui.commands import add_server_options
-from workshop_tui.errors import WorkshopError
+from workshop_tui.errors import StoreFailed, WorkshopError
 
 
 def register(sub: Any) -> None:
@@ -50,4 +50,7 @@ async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
         await app.run_async()
     finally:
         await app.shutdown_session()
+    failed = [f"{s.code}: {s.store.failed}" for s in service.states() if s.store.failed]
+    if failed:  # a workshop that stopped being saved must not end in exit code 0
+        raise StoreFailed("a workshop stopped being saved while open: " + "; ".join(failed))
     return app.return_code or 0

@@ -1,9 +1,9 @@
 """The domain service: the only writer. The TUI, the HTTP routes and the CLI all call it.
 
 ``WorkshopService`` is a facade over one small object per concern (``workshops``, ``ideas``,
-``merging``, ``themes``, ``dots``, ``teams``, ``backlog_ops``, ``importing``). Each is built from the
-registry of open workshops and the event bus, nothing else: concerns never call one another, and
-what they share is a pure query in ``queries``. See docs/architecture.md, "The service".
+``merging``, ``themes``, ``dots``, ``teams``, ``backlog_ops``, ``importing``, ``timer``). Each is built
+from the registry of open workshops and the event bus, nothing else: concerns never call one another,
+and what they share is a pure query in ``queries``. See docs/architecture.md, "The service".
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from workshop_tui.service.merging import MergeOps
 from workshop_tui.service.registry import Registry
 from workshop_tui.service.teams import TeamOps
 from workshop_tui.service.themes import ThemeOps
+from workshop_tui.service.timer import TimerCommand, TimerOps
 from workshop_tui.service.view import WorkshopView
 from workshop_tui.service.workshops import WorkshopOps
 
@@ -32,6 +33,7 @@ class WorkshopService:
         self.bus = ev.EventBus()
         self._registry = registry = Registry(data_dir, read_only=read_only)
         self.messages = registry.messages  # recovery notes for the facilitator (files set aside, ...)
+        self.on_store_failure = registry.on_store_failure  # (code, reason) listeners: the TUI's banner
 
         # the open workshops
         self.state = registry.state
@@ -88,6 +90,10 @@ class WorkshopService:
         self.convert_to_backlog = backlog.convert_to_backlog
         self.update_backlog_item = backlog.update_backlog_item
 
+        timers = TimerOps(registry, self.bus)
+        self.timer = timers.timer
+        self.set_timer = timers.set_timer
+
         self.import_export = ImportOps(registry, self.bus).import_export
 
     # ------------------------------------------------------------------ reading
@@ -122,6 +128,7 @@ __all__ = [
     "FACILITATOR",
     "WORKSHOPS_DIR",
     "BacklogPatch",
+    "TimerCommand",
     "WorkshopService",
     "WorkshopView",
     "hash_token",

@@ -289,6 +289,12 @@ function candidateIdeas() {
 
 /* ---------- rendering ---------- */
 
+/** The server says what a participant may do now (the phase and the ballot): no rules of our own. */
+function can(action) {
+  const w = state.workshop;
+  return Boolean(w && Array.isArray(w.allowed_actions) && w.allowed_actions.includes(action));
+}
+
 function render() {
   const w = state.workshop;
   const phase = (w && w.phase) || '';
@@ -301,7 +307,7 @@ function render() {
 
   const joined = Boolean(state.me);
   const view = state.fatal || !w ? null
-    : !joined ? (phase === 'closed' ? 'end' : 'join')
+    : !joined ? (can('join') ? 'join' : 'end')
       : { lobby: 'lobby', ideate: 'ideate', group: 'group', vote: 'vote', teams: 'teams' }[phase] || 'end';
   if (state.fatal) showStatus(state.fatal, 'error', 0);
 
@@ -343,7 +349,7 @@ function updateCounter() {
   counter.textContent = n > max ? S.tooLong(n, max) : S.counter(n, max);
   counter.classList.toggle('over', n > max);
   counter.classList.toggle('near', n <= max && n > max * 0.9);
-  $('post-idea').disabled = n === 0 || n > max || cooling();
+  $('post-idea').disabled = n === 0 || n > max || cooling() || !can('post_idea');
 }
 
 function renderIdeate(force = false) {
@@ -362,11 +368,11 @@ function myIdeaCard(idea) {
     noteText(idea),
     el('div', { class: 'actions' },
       el('button', { type: 'button', class: 'btn edit-idea', 'data-key': `edit:${idea.id}`,
-        'aria-label': S.editLabel(idea.text), disabled: cooling(), text: S.edit,
+        'aria-label': S.editLabel(idea.text), disabled: cooling() || !can('edit_own_idea'), text: S.edit,
         onclick: () => { state.editingId = idea.id; state.confirmDeleteId = null; renderIdeate(true); } }),
       el('button', { type: 'button', class: `btn delete-idea${confirming ? ' danger' : ''}`,
         'data-key': `del:${idea.id}`, 'aria-label': confirming ? S.reallyDelete : S.deleteLabel(idea.text),
-        disabled: cooling(), text: confirming ? S.reallyDelete : S.del,
+        disabled: cooling() || !can('delete_own_idea'), text: confirming ? S.reallyDelete : S.del,
         onclick: () => deleteIdea(idea) })));
 }
 
@@ -444,7 +450,7 @@ function renderGroup() {
 
 function renderVote() {
   const w = state.workshop;
-  const open = w.voting_open !== false;
+  const open = can('cast_dot');
   const left = state.me.remaining_dots ?? 0;
   const maxPer = w.max_dots_per_idea || Infinity;
   $('vote-hint').textContent = open ? S.voteHint(w.max_dots_per_idea) : S.votingClosed;
@@ -459,7 +465,7 @@ function renderVote() {
       noteText(idea),
       el('div', { class: 'vote-row' },
         el('button', { type: 'button', class: 'btn dot-btn remove-dot', 'data-key': `rm:${idea.id}`,
-          'aria-label': S.removeDot(idea.text), disabled: !open || busy || mine === 0, text: '−',
+          'aria-label': S.removeDot(idea.text), disabled: !can('withdraw_dot') || busy || mine === 0, text: '−',
           onclick: () => vote(idea.id, -1) }),
         el('div', { class: 'dot-info' },
           pips,
@@ -568,6 +574,7 @@ async function join(ev) {
     store('set', TOKEN_KEY, res.token);
     state.me = { participant_id: res.participant_id, name, ideas: [], votes: [], preferences: [], team: null,
       remaining_dots: (state.workshop && state.workshop.dots_per_participant) || 0 };
+    connectEvents(); // again, with the new cookie: the server counts a participant's streams, not the address's
   }, S.joined);
   render();
 }
