@@ -1,4 +1,4 @@
-"""Notes on the wall and the themes they are grouped into; merging duplicates."""
+"""Notes on the wall: posting, editing, hiding, deleting and restoring them, moving them to a theme."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from workshop_tui.models import (
     Idea,
     IdeaChange,
     Source,
-    Theme,
-    Vote,
     is_blank,
     utcnow,
 )
-from workshop_tui.service.base import FACILITATOR, Concern, validated
-from workshop_tui.state import Change, WorkshopState, vote_id
+from workshop_tui.service.base import FACILITATOR, Concern
+from workshop_tui.state import Change, WorkshopState
 
 
 class IdeaOps(Concern):
@@ -130,145 +128,3 @@ class IdeaOps(Concern):
             return idea
         name = state.themes[theme_id].name if theme_id else "no theme"
         return await self._update_idea(state, idea, "themed", FACILITATOR, theme_id=theme_id, detail=name)
-
-    async def merge_ideas(self, code: str, survivor_id: str, duplicate_id: str) -> Idea:
-        """Fold ``duplicate`` into ``survivor``: its dots move over, both keep a trace in their history.
-
-        A person whose dots on the two notes together exceed the per-idea limit gets the excess back
-        in their budget, so the limit still holds; the survivor's history says so.
-        """
-        state = self.state(code)
-        require(Action.MERGE_NOTES, state.workshop.phase)
-        if survivor_id == duplicate_id:
-            raise Invalid("cannot merge a note into itself")
-        survivor, duplicate = self._idea(state, survivor_id), self._idea(state, duplicate_id)
-        for idea in (survivor, duplicate):
-            if idea.deleted or idea.merged_into:
-                raise Conflict(f"note {idea.id} was already deleted or merged")
-        cap = state.workshop.settings.max_dots_per_idea
-        change = Change(state)
-        moved = refunded = 0
-        for vote in [v for v in state.votes.values() if v.idea_id == duplicate.id]:
-            change.delete("votes", vote.id)
-            existing = state.vote_of(vote.participant_id, survivor.id)
-            total = vote.dots + (existing.dots if existing else 0)
-            keep = total if vote.participant_id is None else min(total, cap)
-            refunded += total - keep
-            moved += vote.dots
-            change.put(
-                "votes",
-                Vote(
-                    id=vote_id(vote.participant_id, survivor.id),
-                    workshop_id=state.id,
-                    participant_id=vote.participant_id,
-                    idea_id=survivor.id,
-                    dots=keep,
-                    source=vote.source,
-                ),
-            )
-        note = f"merged {duplicate.id}: {duplicate.text!r}; {moved} dots moved"
-        if refunded:
-            note += f", {refunded} over the per-idea limit returned to their owners"
-        now = utcnow()
-        theme = survivor.theme_id or duplicate.theme_id
-        survivor_new = survivor.model_copy(
-            update={
-                "theme_id": theme,
-                "updated_at": now,
-                "history": [*survivor.history, IdeaChange(action="merged-in", detail=note)],
-            }
-        )
-        duplicate_new = duplicate.model_copy(
-            update={
-                "merged_into": survivor.id,
-                "updated_at": now,
-                "history": [*duplicate.history, IdeaChange(action="merged-into", detail=survivor.id)],
-            }
-        )
-        change.put("ideas", survivor_new)
-        change.put("ideas", duplicate_new)
-        await change.commit()
-        for idea, action in ((survivor_new, "merged-in"), (duplicate_new, "merged-into")):
-            self._emit(state, ev.IdeaChanged, idea=idea, action=action)
-        return survivor_new
-
-    async def unmerge_idea(self, code: str, idea_id: str) -> Idea:
-        """Put a merged note back on the wall. Its dots stay on the note it was merged into: the merge
-        added them to each person's dots there, and splitting them back would be a guess."""
-        state = self.state(code)
-        require(Action.UNMERGE_NOTE, state.workshop.phase)
-        duplicate = self._idea(state, idea_id)
-        if duplicate.merged_into is None:
-            raise Conflict(f"note {idea_id} is not merged into another note")
-        survivor = state.ideas.get(duplicate.merged_into)
-        now = utcnow()
-        duplicate_new = duplicate.model_copy(
-            update={
-                "merged_into": None,
-                "updated_at": now,
-                "history": [*duplicate.history, IdeaChange(action="unmerged", detail=duplicate.merged_into)],
-            }
-        )
-        change = Change(state)
-        change.put("ideas", duplicate_new)
-        changed = [(duplicate_new, "unmerged")]
-        if survivor is not None:
-            survivor_new = survivor.model_copy(
-                update={
-                    "updated_at": now,
-                    "history": [*survivor.history, IdeaChange(action="unmerged-out", detail=duplicate.id)],
-                }
-            )
-            change.put("ideas", survivor_new)
-            changed.append((survivor_new, "unmerged-out"))
-        await change.commit()
-        for idea, action in changed:
-            self._emit(state, ev.IdeaChanged, idea=idea, action=action)
-        return duplicate_new
-
-    # ------------------------------------------------------------------ themes
-
-    async def create_theme(self, code: str, name: str) -> Theme:
-        state = self.state(code)
-        require(Action.CREATE_THEME, state.workshop.phase)
-        if any(t.name.casefold() == name.strip().casefold() for t in state.themes.values()):
-            raise Conflict(f"a theme named {name.strip()!r} already exists")
-        theme = validated(Theme, {"id": new_id(), "workshop_id": state.id, "name": name})
-        change = Change(state)
-        change.put("themes", theme)
-        await change.commit()
-        self._emit(state, ev.ThemeChanged, theme=theme, action="created")
-        return theme
-
-    async def rename_theme(self, code: str, theme_id: str, name: str) -> Theme:
-        state = self.state(code)
-        require(Action.RENAME_THEME, state.workshop.phase)
-        theme = state.themes.get(theme_id)
-        if theme is None:
-            raise NotFound(f"no theme {theme_id!r}")
-        renamed = validated(Theme, {**theme.model_dump(), "name": name})
-        change = Change(state)
-        change.put("themes", renamed)
-        await change.commit()
-        self._emit(state, ev.ThemeChanged, theme=renamed, action="renamed")
-        return renamed
-
-    async def delete_theme(self, code: str, theme_id: str) -> None:
-        """The theme goes; its notes stay, without a theme, each with a history entry."""
-        state = self.state(code)
-        require(Action.DELETE_THEME, state.workshop.phase)
-        theme = state.themes.get(theme_id)
-        if theme is None:
-            raise NotFound(f"no theme {theme_id!r}")
-        change = Change(state)
-        change.delete("themes", theme_id)
-        moved = []
-        for idea in [i for i in state.ideas.values() if i.theme_id == theme_id]:
-            entry = IdeaChange(action="unthemed", detail=f"theme {theme.name!r} deleted")
-            updated = idea.model_copy(update={"theme_id": None, "history": [*idea.history, entry]})
-            change.put("ideas", updated)
-            moved.append(updated)
-        await change.commit()
-        self._emit(state, ev.ThemeChanged, theme=theme, action="deleted")
-        for idea in moved:
-            self._emit(state, ev.IdeaChanged, idea=idea, action="unthemed")
