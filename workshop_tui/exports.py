@@ -8,9 +8,7 @@ its format's module only when it runs.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,6 +179,9 @@ def export_files(state: WorkshopState, fmt: str, options: ExportOptions | None =
 def bundle(files: Files, exp: Exporter, code: str, options: ExportOptions) -> tuple[bytes, str, str]:
     """One export as one stream (an HTTP response): (bytes, media type, file name). A multi-file
     format is a zip of its files, with fixed times so the same export is the same bytes."""
+    import io
+    import zipfile
+
     if not exp.multi_file:
         ((name, data),) = files.items()
         return data, exp.media_type, name
