@@ -71,11 +71,14 @@ class Exporter:
     def check(self, options: ExportOptions, *, cli: bool = True) -> None:
         """Raise ``ValueError`` naming the first option this format does not accept (as a CLI flag,
         or as the API's query parameter)."""
-        for name in sorted(options.given() - self.options):
-            takers = " or ".join(e.name for e in EXPORTERS.values() if name in e.options)
-            if cli:
-                raise ValueError(f"{OPTION_FLAGS[name]} goes with --format {takers}")
-            raise ValueError(f"{name} goes with format {takers}")
+        refused = sorted(options.given() - self.options)
+        if not refused:
+            return
+        name = refused[0]
+        takers = " or ".join(e.name for e in EXPORTERS.values() if name in e.options)
+        if cli:
+            raise ValueError(f"{OPTION_FLAGS[name]} goes with --format {takers}")
+        raise ValueError(f"{name} goes with format {takers}")
 
 
 # ---------------------------------------------------------------------------------- the renderers
