@@ -8,11 +8,12 @@ its format's module only when it runs.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+from workshop_tui.locales import LOCALE_RE
 
 if TYPE_CHECKING:
     from workshop_tui.export_json import ExportDocument
@@ -26,7 +27,6 @@ OPTION_FLAGS: dict[OptionName, str] = {
     "by_department": "--by-department",
     "locale": "--locale",
 }
-LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Workshops: list, create, phase, voting and reveal, export."""
+"""Workshops: list, create, settings, phase, voting and reveal, the phase timer, export."""
 
 from __future__ import annotations
 
@@ -7,13 +7,27 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from workshop_tui import models
+from workshop_tui.actions import Action
 from workshop_tui.errors import Invalid
 from workshop_tui.export_json import ExportDocument
-from workshop_tui.exports import EXPORTERS, LOCALE_RE, ExportOptions, bundle, export_files, exporter, prepare
+from workshop_tui.exports import EXPORTERS, ExportOptions, bundle, export_files, exporter, prepare
+from workshop_tui.locales import LOCALE_RE
 from workshop_tui.server.deps import Context, Service, Workshop
 from workshop_tui.server.errors import documented
-from workshop_tui.server.schemas import PhaseIn, PhaseOut, VotingIn, VotingOut, WorkshopCreateIn, WorkshopSummaryOut
-from workshop_tui.server.views import summary_view
+from workshop_tui.server.routes.admin.actions import performs
+from workshop_tui.server.schemas import (
+    PhaseIn,
+    PhaseOut,
+    TimerIn,
+    TimerOut,
+    VotingIn,
+    VotingOut,
+    WorkshopCreateIn,
+    WorkshopPatchIn,
+    WorkshopSummaryOut,
+)
+from workshop_tui.server.views import summary_view, timer_view
 
 router = APIRouter()
 
@@ -34,7 +48,17 @@ async def create_workshop(body: WorkshopCreateIn, ctx: Context) -> WorkshopSumma
     return summary_view(ctx.service.state(w.code), ctx.join_url(w.code))
 
 
-@router.post("/w/{code}/phase", responses=documented(404, 409, *WRITE))
+@router.patch(
+    "/w/{code}",
+    responses=documented(404, 409, *WRITE),
+    summary="Edit the title, the prompt or any setting",
+    **performs(Action.EDIT_SETTINGS),
+)
+async def edit_settings(state: Workshop, body: WorkshopPatchIn, service: Service) -> models.Workshop:
+    return await service.update_workshop(state.code, title=body.title, prompt=body.prompt, settings=body.settings)
+
+
+@router.post("/w/{code}/phase", responses=documented(404, 409, *WRITE), **performs(Action.SET_PHASE))
 async def set_phase(state: Workshop, body: PhaseIn, service: Service) -> PhaseOut:
     w = await service.set_phase(state.code, body.phase)
     return PhaseOut(phase=w.phase)
@@ -44,10 +68,21 @@ async def set_phase(state: Workshop, body: PhaseIn, service: Service) -> PhaseOu
     "/w/{code}/voting",
     responses=documented(404, 409, *WRITE),
     summary="Open or close the ballot; reveal or hide the results",
+    **performs(Action.TOGGLE_VOTING, Action.REVEAL_RESULTS),
 )
 async def set_voting(state: Workshop, body: VotingIn, service: Service) -> VotingOut:
     w = await service.set_voting(state.code, voting_open=body.voting_open, results_revealed=body.results_revealed)
     return VotingOut(voting_open=w.voting_open, results_revealed=w.results_revealed)
+
+
+@router.put(
+    "/w/{code}/timer",
+    responses=documented(404, 409, *WRITE),
+    summary="Start, pause, resume, extend or stop the phase timer (null once stopped)",
+    **performs(Action.TIMER),
+)
+async def timer(state: Workshop, body: TimerIn, service: Service) -> TimerOut | None:
+    return timer_view(await service.set_timer(state.code, body.command, body.minutes))
 
 
 def _export_responses() -> dict[int | str, dict[str, Any]]:
