@@ -1,4 +1,4 @@
-"""The v1 export document (design.md section 7): one JSON document per workshop.
+"""The v1 export document (docs/export-format.md): one JSON document per workshop.
 
 Participant tokens (and their hashes) and the admin token never appear in it. It carries only what
 is on the wall: notes the facilitator deleted or hid (moderation) never leave the store, neither
