@@ -74,6 +74,7 @@ REFUSED = [
     (f"backlog.{B}.budget_requests.0.amount", "0", "does not match"),  # the schema says > 0 too
     ("workshop.settings.budget_pool", "1E+3", 'workshop.settings.budget_pool: "1E+3" does not match'),
     ("workshop.settings.max_dots_per_idea", 50, "max_dots_per_idea cannot exceed dots_per_participant"),
+    ("workshop.settings.dots_per_participant", 3, "dots, more than the 3 each person has"),
     ("participants.0.name", "\x1b]2;pwned\x07", None),  # accepted: text is data (escaped where shown)
 ]
 

@@ -196,6 +196,17 @@ def check_references(doc: ExportDocument, source: str = "the export") -> None:
         if key in seen_votes:
             problems.append(f"two vote entries for {shown(key)}")
         seen_votes.add(key)
+    placed: dict[str, int] = {}
+    for v in doc.votes:
+        if v.participant_id is not None:
+            placed[v.participant_id] = placed.get(v.participant_id, 0) + v.dots
+    budget = w.settings.dots_per_participant
+    for person, dots in placed.items():
+        if dots > budget:
+            problems.append(f"participant {shown(person)} placed {dots} dots, more than the {budget} each person has")
+    members = [m for team in doc.teams for m in team.member_ids]
+    if len(set(members)) != len(members):
+        problems.append("someone is a member of two teams")
     for c in w.team_candidates:
         if c not in ideas:
             problems.append(f"team candidate {shown(c)} is not an idea")
