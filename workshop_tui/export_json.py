@@ -68,7 +68,8 @@ class ExportDocument(BaseModel):
     themes: list[Theme]
     ideas: list[Idea] = Field(
         description="the notes on the wall and those merged into them; deleted and hidden notes (moderation) are "
-        "never exported, and an edit's history entry does not carry the earlier text"
+        "never exported, an edit's history entry does not carry the earlier text, and in an anonymous workshop "
+        "no note has an author_id"
     )
     votes: list[ExportedVote] = Field(description="current allocations on the exported notes")
     teams: list[Team] = Field(description="teams formed around an exported note")
