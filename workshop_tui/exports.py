@@ -138,7 +138,7 @@ _EXPORTERS = [
         destination=_md_name,
         render=_md,
         options=frozenset({"anonymize", "by_department"}),
-        help="the public report; --by-department: what each city department is asked for",
+        help="the public report for the city website (with --by-department: the per-department digest)",
     ),
     Exporter(
         name="decidim",
