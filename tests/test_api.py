@@ -77,6 +77,7 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "candidate_idea_ids": [],
             "allowed_actions": ["join", "post_idea", "edit_own_idea", "delete_own_idea"],
             "timer": None,
+            "prototypes": 0,
         }
 
 

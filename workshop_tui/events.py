@@ -81,15 +81,13 @@ class ThemeChanged(Event):
 
 
 class VoteChanged(Event):
-    """A dot was cast or withdrawn. Carries tallies for the facilitator; the SSE layer strips them."""
+    """A dot was cast or withdrawn (``participant_id`` None: paper dots). Readers take the tallies from
+    the service's view; phones are never sent this event (votes are private)."""
 
     type: Literal["vote_changed"] = "vote_changed"
     participant_id: str | None
     idea_id: str
     delta: int
-    idea_dots: int
-    remaining_dots: int | None
-    dots_cast: int
 
 
 class PreferencesSet(Event):

@@ -32,6 +32,10 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+#: Money is below a trillion: enough for any city budget, and no amount such as 1E+20000000 can reach
+#: the journal or a report's arithmetic.
+MONEY_DIGITS = 12
+
 #: Characters that draw nothing although Unicode calls them letters or symbols (fillers, blank braille).
 _BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 #: Separators, controls, format characters (zero-width, bidi), unassigned, and marks with no base.
@@ -47,6 +51,8 @@ def is_blank(text: str) -> bool:
 def _check_places(value: Decimal, what: str = "a sum of money") -> Decimal:
     if not value.is_finite():
         raise ValueError(f"{what} must be a finite number")
+    if abs(value) >= Decimal(10) ** MONEY_DIGITS:
+        raise ValueError(f"{what} must be below 10^{MONEY_DIGITS}")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         raise ValueError(f"{what} has at most 2 decimals")
@@ -68,8 +74,9 @@ def _check_currency(value: str) -> str:
 
 #: Money as JSON text: exactly the strings the validators accept (``/openapi.json`` and the export
 #: schema publish these patterns; a test checks they agree).
-AMOUNT_PATTERN = r"^(0*[1-9][0-9]*(\.[0-9]{0,2})?|0*\.(0[1-9]|[1-9][0-9]?))$"
-MONEY_PATTERN = r"^([0-9]+(\.[0-9]{0,2})?|\.[0-9]{1,2})$"
+#: Both bound the integer part to MONEY_DIGITS digits (leading zeros aside), as ``_check_places`` does.
+AMOUNT_PATTERN = rf"^(0*[1-9][0-9]{{0,{MONEY_DIGITS - 1}}}(\.[0-9]{{0,2}})?|0*\.(0[1-9]|[1-9][0-9]?))$"
+MONEY_PATTERN = rf"^(0*[0-9]{{1,{MONEY_DIGITS}}}(\.[0-9]{{0,2}})?|\.[0-9]{{1,2}})$"
 #: What may reach Decimal(): plain ASCII digits (the checks after it explain sign and places), or a word
 #: (its parse error or "finite" explains it). Exponents, "+", spaces and other scripts' digits may not.
 _MONEY_SHAPES = re.compile(r"-?[0-9]*\.?[0-9]*|[A-Za-z]+")
@@ -87,7 +94,7 @@ def _reject_float(value: Any) -> Any:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 Amount = Annotated[

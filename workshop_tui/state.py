@@ -31,7 +31,12 @@ from workshop_tui.store.workshop_store import Op
 class WorkshopState:
     def __init__(self, store: WorkshopStore) -> None:
         self.store = store
-        t = store.tables
+        self._load()
+        # After a failed write the store takes the unacknowledged changes out of its tables: so must we.
+        store.on_failure.append(lambda _reason: self._load())
+
+    def _load(self) -> None:
+        t = self.store.tables
         (workshop_doc,) = t["workshop"].values()
         self.workshop = Workshop.model_validate(workshop_doc)
         self.participants = {k: Participant.model_validate(v) for k, v in t.get("participants", {}).items()}

@@ -16,7 +16,7 @@ from workshop_tui.actions import Action
 from workshop_tui.errors import Invalid
 from workshop_tui.phases import Phase
 from workshop_tui.service.timer import TimerCommand
-from workshop_tui.teaming import PlanStats
+from workshop_tui.team_plan import PlanStats
 from workshop_tui.templates import templates
 
 IdText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -98,6 +98,7 @@ class WorkshopOut(_Out):
     candidate_idea_ids: list[str] = Field(description="the ideas to rank in the teams phase, else empty")
     allowed_actions: list[Action] = Field(description="what a participant may do now (the phase and the ballot)")
     timer: TimerOut | None = Field(description="the phase timer, if the facilitator runs one")
+    prototypes: int = Field(description="ideas that go on as prototypes: the backlog items, else the teams formed")
 
 
 class IdeaIn(_In):

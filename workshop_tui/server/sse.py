@@ -3,9 +3,11 @@
 - Each message is encoded once and the same bytes go to every subscriber of the workshop.
 - Every subscriber has a bounded queue; one that falls behind (full queue) is dropped: its stream
   ends and the page reconnects and refetches. Memory never grows with a slow phone.
-- Votes are never broadcast (300 phones refetching on every dot would be a storm; the voter gets
-  its numbers from its own POST). Note changes are sent only while the wall is shown to everyone
-  (group and vote phases), and at most about once a second per workshop.
+- Votes are not broadcast while the results are hidden (300 phones refetching on every dot would be
+  a storm; the voter gets its numbers from its own POST); once revealed, changed totals are sent
+  coalesced like note changes, so every phone's results stay true. Note changes are sent only
+  while the wall is shown to everyone (group and vote phases), at most about once a second per
+  workshop.
 - Payloads carry a type and public state only (phase, flags), never names, texts or participant ids.
 - ``close()`` ends every stream; the server calls it before stopping uvicorn, or shutdown hangs.
 - Streams are capped per holder (a participant, or an address for streams without a token) and in
@@ -13,8 +15,8 @@
 
 Message types: ``phase_changed`` {phase}, ``results_revealed`` / ``voting_changed`` {voting_open,
 results_revealed}, ``workshop_updated``, ``timer_changed`` (refetch the workshop for the time left),
-``teams_formed``, ``team_changed``, ``idea_posted``, ``idea_updated``, ``idea_removed``. Each is one
-``data: {"type": ...}`` line (no ``event:`` field, so the page's ``onmessage`` sees them all).
+``teams_formed``, ``team_changed``, ``idea_posted``, ``idea_updated``, ``idea_removed``, ``results_changed``.
+Each is one ``data: {"type": ...}`` line (no ``event:`` field, so the page's ``onmessage`` sees them all).
 """
 
 from __future__ import annotations
@@ -215,7 +217,15 @@ class Broker:
             self._coalesce(code, "idea_removed" if event.action in _REMOVED_ACTIONS else "idea_updated")
         elif isinstance(event, ev.ThemeChanged):
             self._coalesce(code, "idea_updated")
-        # VoteChanged, ParticipantJoined, PreferencesSet, BacklogChanged, WorkshopCreated: never sent.
+        elif isinstance(event, ev.VoteChanged) and self._revealed(code):
+            self._coalesce(code, "results_changed")
+        # VoteChanged before the reveal, ParticipantJoined, PreferencesSet, BacklogChanged, WorkshopCreated: never sent.
+
+    def _revealed(self, code: str) -> bool:
+        try:
+            return self.service.state(code).workshop.results_revealed
+        except WorkshopError:
+            return False
 
     def _coalesce(self, code: str, kind: str) -> None:
         try:

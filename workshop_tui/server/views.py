@@ -116,6 +116,7 @@ def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut
         candidate_idea_ids=list(w.team_candidates) if w.phase == Phase.TEAMS else [],
         allowed_actions=participant_actions(state),
         timer=timer_view(service.timer(state.code)),
+        prototypes=len(state.backlog) or len(state.teams),
     )
 
 

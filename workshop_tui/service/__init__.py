@@ -20,6 +20,7 @@ from workshop_tui.service.importing import ImportOps
 from workshop_tui.service.registry import Registry
 from workshop_tui.service.teams import TeamOps
 from workshop_tui.service.timer import TimerCommand, TimerOps
+from workshop_tui.service.view import WorkshopView
 from workshop_tui.service.workshops import WorkshopOps
 
 
@@ -30,6 +31,7 @@ class WorkshopService:
         self.bus = ev.EventBus()
         self._registry = registry = Registry(data_dir, read_only=read_only)
         self.messages = registry.messages  # recovery notes for the facilitator (files set aside, ...)
+        self.on_store_failure = registry.on_store_failure  # (code, reason) listeners: the TUI's banner
 
         # the open workshops
         self.state = registry.state
@@ -88,6 +90,16 @@ class WorkshopService:
 
         self.import_export = ImportOps(registry, self.bus).import_export
 
+    # ------------------------------------------------------------------ reading
+
+    def view(self, code_or_id: str) -> WorkshopView:
+        """A read-only look at one workshop (``NotFound`` if there is none)."""
+        return WorkshopView(self._registry.state(code_or_id))
+
+    def views(self) -> list[WorkshopView]:
+        """Every open workshop, oldest first."""
+        return [WorkshopView(s) for s in self._registry.states()]
+
     # ------------------------------------------------------------------ lifecycle
 
     def open(self) -> Self:
@@ -112,6 +124,7 @@ __all__ = [
     "BacklogPatch",
     "TimerCommand",
     "WorkshopService",
+    "WorkshopView",
     "hash_token",
     "validation_message",
 ]

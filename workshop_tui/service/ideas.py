@@ -101,7 +101,7 @@ class IdeaOps(Concern):
         state = self.state(code)
         idea, who = self._own_or_facilitator(state, idea_id, by, Action.EDIT_NOTE, Action.EDIT_OWN_IDEA)
         if idea.deleted or idea.merged_into:
-            raise Conflict("this note was deleted or merged")
+            raise Conflict("this note was deleted or merged", {"reason": "note_gone"})
         clean = self._clean_text(state, text)
         return await self._update_idea(state, idea, "edited", who, text=clean, detail=f"was: {idea.text}")
 

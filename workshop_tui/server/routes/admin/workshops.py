@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from workshop_tui import models
 from workshop_tui.actions import Action
-from workshop_tui.export_json import ExportDocument, build_export
+from workshop_tui.errors import Invalid
+from workshop_tui.export_json import ExportDocument
+from workshop_tui.exports import EXPORTERS, ExportOptions, bundle, export_files, exporter, prepare
+from workshop_tui.locales import LOCALE_RE
 from workshop_tui.server.deps import Context, Service, Workshop
 from workshop_tui.server.errors import documented
 from workshop_tui.server.routes.admin.actions import performs
@@ -79,10 +85,36 @@ async def timer(state: Workshop, body: TimerIn, service: Service) -> TimerOut | 
     return timer_view(await service.set_timer(state.code, body.command, body.minutes))
 
 
+def _export_responses() -> dict[int | str, dict[str, Any]]:
+    """200 in every media type of the registry (a multi-file format is a zip of its files)."""
+    types = {e.media_type for e in EXPORTERS.values() if not e.multi_file and e.media_type != "application/json"}
+    if any(e.multi_file for e in EXPORTERS.values()):
+        types.add("application/zip")
+    content = {t: {"schema": {"type": "string", "format": "binary"}} for t in sorted(types)}
+    return {200: {"description": "the export: the JSON document, or the format's file", "content": content}}
+
+
 @router.get(
     "/w/{code}/export",
-    responses=documented(401, 404),
-    summary="The workshop's export document (design.md section 7), as `workshop-tui export`",
+    response_model=ExportDocument,
+    responses={**_export_responses(), **documented(401, 404, 422)},
+    summary="The workshop's export (design.md section 7), as `workshop-tui export`: the JSON document by "
+    "default, any format of the exporter registry with `format`",
 )
-async def export(state: Workshop) -> ExportDocument:
-    return build_export(state)
+async def export(
+    state: Workshop,
+    format: Annotated[str, Query(json_schema_extra={"enum": list(EXPORTERS)}, description="default json")] = "json",
+    anonymize: bool = False,
+    by_department: bool = False,
+    locale: Annotated[str | None, Query(pattern=LOCALE_RE.pattern, max_length=12)] = None,
+) -> Any:
+    try:
+        chosen = exporter(format)
+        options = ExportOptions(anonymize=anonymize, by_department=by_department, locale=locale)
+        chosen.check(options, cli=False)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    if chosen.name == "json":
+        return prepare(state, anonymized=anonymize)  # validated against the response model
+    data, media_type, name = bundle(export_files(state, chosen.name, options), chosen, state.code, options)
+    return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
