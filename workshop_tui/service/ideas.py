@@ -31,6 +31,17 @@ class IdeaOps(Concern):
             raise Invalid(f"a note is at most {limit} characters (this one has {len(clean)})")
         return clean
 
+    @staticmethod
+    def _check_room(state: WorkshopState, author_id: str | None) -> None:
+        """The workshop's flood limits; deleted notes count too (they stay in memory and in the store)."""
+        settings = state.workshop.settings
+        if len(state.ideas) >= settings.max_ideas:
+            raise Conflict(f"this workshop holds at most {settings.max_ideas} notes")
+        if author_id is not None:
+            mine = sum(1 for i in state.ideas.values() if i.author_id == author_id)
+            if mine >= settings.max_ideas_per_participant:
+                raise Conflict(f"one person may post at most {settings.max_ideas_per_participant} notes here")
+
     async def post_idea(
         self,
         code: str,
@@ -43,6 +54,7 @@ class IdeaOps(Concern):
         state = self.state(code)
         require(Action.POST_IDEA if source == Source.PHONE else Action.ADD_NOTE, state.workshop.phase)
         clean = self._clean_text(state, text)
+        self._check_room(state, author_id)
         if theme_id is not None and theme_id not in state.themes:
             raise NotFound(f"no theme {theme_id!r}")
         by = author_id or source.value
