@@ -46,7 +46,7 @@ from screens.port_busy import Choice, PortBusyScreen
 from screens.theme import PROJECTOR, PROJECTOR_NAME
 from screens.widgets.timer import PhaseTimer
 from workshop_tui.actions import Action, allowed
-from workshop_tui.errors import WorkshopError
+from workshop_tui.errors import StoreFailed, WorkshopError
 from workshop_tui.events import PhaseChanged, VotingChanged
 from workshop_tui.phases import ORDER, PHASE_SPECS, Phase, allowed_targets, next_phase
 from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer, PortInUse, ServerError
@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 PHASE_TITLES = {phase: spec.title for phase, spec in PHASE_SPECS.items()}
 SESSION_ACTIONS = frozenset({"advance_phase", "step_back_phase", "reveal_results", "export", "home", "show_phase"})
 TIMER_ACTIONS = frozenset({"timer_toggle", "timer_add_minute", "timer_reset"})
+STORE_FAILED_BANNER_SECONDS = 7 * 24 * 3600.0  # stays up: the failure does not go away by itself
 
 
 def step_back_target(phase: Phase) -> Phase | None:
@@ -129,6 +130,7 @@ class WorkshopApp(App[None]):
         self._install_logging()
         self._install_sigterm()
         self.bridge.start(self.service.bus.subscribe, self.post_message)
+        self.service.on_store_failure.append(self._store_failed)
         for message in self.service.messages:
             log.warning("recovery: %s", message)
         await self.start_server()
@@ -204,8 +206,22 @@ class WorkshopApp(App[None]):
                 log.exception("the participant server did not stop cleanly")
         if self.token_file is not None:
             remove_token_file(self.token_file)
-        await self.service.close()
+        try:
+            await self.service.close()
+        except StoreFailed as exc:  # the CLI exits non-zero once the terminal is back
+            log.error("%s", exc.message)
         log.info("session closed")
+
+    def _store_failed(self, code: str, reason: str) -> None:
+        """A banner on every screen until the app closes: nothing more is being saved."""
+        self.notify(
+            f"Workshop {code} is no longer being saved ({terminal_safe(reason)}). Changes are refused and "
+            "phones get an error; what was saved before is kept. Quit, check the data directory, and restart.",
+            title="NOT SAVING",
+            severity="error",
+            timeout=STORE_FAILED_BANNER_SECONDS,
+            markup=False,
+        )
 
     async def shutdown_and_exit(self) -> None:
         await self.shutdown_session()

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 def create_app(server: ParticipantServer, *, fast_votes: bool = True) -> FastAPI:
     """``fast_votes=False`` sends votes through FastAPI too (the server bench compares both)."""
     limits = server.limits or Limits()
-    broker = Broker(server.service)
+    # at least half the connections stay for ordinary requests (votes, notes)
+    broker = Broker(server.service, max_streams=min(limits.sse_total, max(1, server.max_connections // 2)))
     server.on_stop(broker.close)
     context = ServerContext(
         service=server.service,
@@ -48,6 +49,7 @@ def create_app(server: ParticipantServer, *, fast_votes: bool = True) -> FastAPI
         description="Phones join a workshop, post notes, vote with dots and rank ideas; tools drive it as facilitator.",
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.context = context
     app.state.broker = broker

@@ -10,11 +10,14 @@
   workshop.
 - Payloads carry a type and public state only (phase, flags), never names, texts or participant ids.
 - ``close()`` ends every stream; the server calls it before stopping uvicorn, or shutdown hangs.
+- Streams are capped per holder (a participant, or an address for streams without a token) and in
+  total (``admit``): a script cannot hold the server's connections open (issue 11 item 13).
 
 Message types: ``phase_changed`` {phase}, ``results_revealed`` / ``voting_changed`` {voting_open,
-results_revealed}, ``workshop_updated``, ``teams_formed``, ``team_changed``, ``idea_posted``,
-``idea_updated``, ``idea_removed``, ``results_changed``. Each is one ``data: {"type": ...}`` line (no ``event:`` field,
-so the page's ``onmessage`` sees them all).
+results_revealed}, ``workshop_updated``, ``timer_changed`` (refetch the workshop for the time left),
+``teams_formed``, ``team_changed``, ``idea_posted``, ``idea_updated``, ``idea_removed``,
+``results_changed``. Each is one ``data: {"type": ...}`` line (no ``event:`` field, so the page's
+``onmessage`` sees them all).
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any, Final
 
 import orjson
 
 from workshop_tui import events as ev
-from workshop_tui.errors import WorkshopError
+from workshop_tui.errors import RateLimited, WorkshopError
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
@@ -51,6 +55,17 @@ def encode(payload: dict[str, Any]) -> bytes:
     return b"data: " + orjson.dumps(payload) + b"\n\n"
 
 
+class ServerFull(WorkshopError):
+    """Every live stream the server allows is taken; a phone's page retries by itself."""
+
+    status = 503
+    kind = "server_full"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, {"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
 class Broker:
     """Fans the service's events out to the SSE streams of each workshop."""
 
@@ -61,6 +76,7 @@ class Broker:
         queue_size: int = QUEUE_SIZE,
         keepalive: float = KEEPALIVE_SECONDS,
         coalesce: float = COALESCE_SECONDS,
+        max_streams: int = 2_000,
     ) -> None:
         self.service = service
         self.queue_size = queue_size
@@ -68,6 +84,9 @@ class Broker:
         self.coalesce = coalesce
         self.closed = False
         self.dropped = 0
+        self.max_streams = max_streams
+        self.refused = 0
+        self._holders: Counter[str] = Counter()
         self._subs: dict[str, set[asyncio.Queue[bytes]]] = {}
         self._pending: dict[str, dict[str, None]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
@@ -83,8 +102,30 @@ class Broker:
             return len(self._subs.get(code, ()))
         return sum(len(s) for s in self._subs.values())
 
-    async def stream(self, code: str) -> AsyncIterator[bytes]:
+    def admit(self, holder: str, most: int) -> str:
+        """Reserve a stream for ``holder`` (at most ``most`` each) or raise 429 / 503 with Retry-After;
+        the stream releases it when it ends."""
+        if sum(self._holders.values()) >= self.max_streams:
+            self.refused += 1
+            raise ServerFull("the server is full: live updates will reconnect in a moment", retry_after=10)
+        if self._holders[holder] >= most:
+            self.refused += 1
+            raise RateLimited(f"at most {most} live streams at once from here", retry_after=30)
+        self._holders[holder] += 1
+        return holder
+
+    async def stream(self, code: str, holder: str | None = None) -> AsyncIterator[bytes]:
         """The body of one ``text/event-stream`` response; ends on close, drop or disconnect."""
+        try:
+            async for chunk in self._stream(code):
+                yield chunk
+        finally:
+            if holder is not None:
+                self._holders[holder] -= 1
+                if self._holders[holder] <= 0:
+                    del self._holders[holder]
+
+    async def _stream(self, code: str) -> AsyncIterator[bytes]:
         if self.closed:
             return
         queue: asyncio.Queue[bytes] = asyncio.Queue(self.queue_size)
@@ -169,6 +210,8 @@ class Broker:
             self._send(code, encode({"type": kind, **flags}))
         elif isinstance(event, ev.WorkshopUpdated):
             self._send(code, encode({"type": "workshop_updated"}))
+        elif isinstance(event, ev.TimerChanged):
+            self._send(code, encode({"type": "timer_changed"}))
         elif isinstance(event, ev.IdeaPosted):
             self._coalesce(code, "idea_posted")
         elif isinstance(event, ev.IdeaChanged):

@@ -5,9 +5,11 @@ Phones see public state only: notes without authors, dot totals only once reveal
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
-from workshop_tui.models import Idea, Participant, Team
+from workshop_tui.actions import Action, Role, allowed_actions
+from workshop_tui.models import Idea, Participant, PhaseTimer, Team, utcnow
 from workshop_tui.phases import Phase
 from workshop_tui.server.schemas import (
     IdeaOut,
@@ -15,6 +17,7 @@ from workshop_tui.server.schemas import (
     MyTeamOut,
     MyVoteOut,
     TeamOut,
+    TimerOut,
     WorkshopOut,
     WorkshopSummaryOut,
 )
@@ -45,7 +48,31 @@ def wall_view(state: WorkshopState, pid: str | None) -> list[IdeaOut]:
     return [idea_view(state, i, pid) for i in wall(state)]
 
 
-def workshop_view(state: WorkshopState) -> WorkshopOut:
+#: Dots need an open ballot as well as the vote phase.
+_BALLOT = frozenset({Action.CAST_DOT, Action.WITHDRAW_DOT})
+
+
+def participant_actions(state: WorkshopState) -> list[Action]:
+    w = state.workshop
+    return [a for a in allowed_actions(w.phase, Role.PARTICIPANT) if w.voting_open or a not in _BALLOT]
+
+
+def timer_view(timer: PhaseTimer | None) -> TimerOut | None:
+    if timer is None:
+        return None
+    now = utcnow()
+    left = timer.seconds_left(now)
+    running = timer.started_at is not None and left > 0
+    return TimerOut(
+        phase=timer.phase,
+        seconds=timer.seconds,
+        seconds_left=round(left, 1),
+        running=running,
+        ends_at=now + dt.timedelta(seconds=left) if running else None,
+    )
+
+
+def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut:
     w = state.workshop
     s = w.settings
     return WorkshopOut(
@@ -60,6 +87,8 @@ def workshop_view(state: WorkshopState) -> WorkshopOut:
         results_revealed=w.results_revealed,
         candidate_idea_ids=list(w.team_candidates) if w.phase == Phase.TEAMS else [],
         prototypes=len(state.backlog) or len(state.teams),
+        allowed_actions=participant_actions(state),
+        timer=timer_view(service.timer(state.code)),
     )
 
 

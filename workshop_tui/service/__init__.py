@@ -1,7 +1,7 @@
 """The domain service: the only writer. The TUI, the HTTP routes and the CLI all call it.
 
 ``WorkshopService`` is a facade over one small object per concern (``workshops``, ``ideas``, ``dots``,
-``teams``, ``backlog_ops``, ``importing``). Each is built from the registry of open workshops and the
+``teams``, ``backlog_ops``, ``importing``, ``timer``). Each is built from the registry of open workshops and the
 event bus, nothing else: concerns never call one another, and what they share is a pure query in
 ``queries``. See docs/architecture.md, "The service".
 """
@@ -19,6 +19,8 @@ from workshop_tui.service.ideas import IdeaOps
 from workshop_tui.service.importing import ImportOps
 from workshop_tui.service.registry import Registry
 from workshop_tui.service.teams import TeamOps
+from workshop_tui.service.timer import TimerCommand, TimerOps
+from workshop_tui.service.view import WorkshopView
 from workshop_tui.service.workshops import WorkshopOps
 
 
@@ -29,6 +31,7 @@ class WorkshopService:
         self.bus = ev.EventBus()
         self._registry = registry = Registry(data_dir, read_only=read_only)
         self.messages = registry.messages  # recovery notes for the facilitator (files set aside, ...)
+        self.on_store_failure = registry.on_store_failure  # (code, reason) listeners: the TUI's banner
 
         # the open workshops
         self.state = registry.state
@@ -81,7 +84,21 @@ class WorkshopService:
         self.convert_to_backlog = backlog.convert_to_backlog
         self.update_backlog_item = backlog.update_backlog_item
 
+        timers = TimerOps(registry, self.bus)
+        self.timer = timers.timer
+        self.set_timer = timers.set_timer
+
         self.import_export = ImportOps(registry, self.bus).import_export
+
+    # ------------------------------------------------------------------ reading
+
+    def view(self, code_or_id: str) -> WorkshopView:
+        """A read-only look at one workshop (``NotFound`` if there is none)."""
+        return WorkshopView(self._registry.state(code_or_id))
+
+    def views(self) -> list[WorkshopView]:
+        """Every open workshop, oldest first."""
+        return [WorkshopView(s) for s in self._registry.states()]
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -105,7 +122,9 @@ __all__ = [
     "FACILITATOR",
     "WORKSHOPS_DIR",
     "BacklogPatch",
+    "TimerCommand",
     "WorkshopService",
+    "WorkshopView",
     "hash_token",
     "validation_message",
 ]

@@ -100,21 +100,11 @@ class DotOps(Concern):
         else:
             change.put("votes", vote)
         durable = change.apply()
-        # Read the tallies as this call left them, before other requests run during the sync.
-        remaining = self.remaining_dots(state, participant_id) if participant_id else None
-        idea_dots, dots_cast = state.idea_dots[idea_id], state.dots_cast()
+        # The answer as this call left the tallies, before other requests run during the sync.
+        answer = queries.remaining_dots(state, participant_id) if participant_id else state.idea_dots[idea_id]
         await durable
-        self._emit(
-            state,
-            ev.VoteChanged,
-            participant_id=participant_id,
-            idea_id=idea_id,
-            delta=delta,
-            idea_dots=idea_dots,
-            remaining_dots=remaining,
-            dots_cast=dots_cast,
-        )
-        return remaining if remaining is not None else idea_dots
+        self._emit(state, ev.VoteChanged, participant_id=participant_id, idea_id=idea_id, delta=delta)
+        return answer
 
     def ranking(self, code: str) -> list[tuple[Idea, int]]:
         """Visible ideas by dots, most first; ties go to the earliest posted."""

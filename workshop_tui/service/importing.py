@@ -49,14 +49,12 @@ class ImportOps(Concern):
         workshop = doc.workshop
         directory = self.workshops.directory(workshop.id)
         try:
-            store = WorkshopStore.create(directory)
+            store = WorkshopStore.create(directory, store_ops(doc))  # built aside, renamed into place
         except FileExistsError:
             raise Conflict(
                 f"{directory} already exists (a workshop that could not be opened?); nothing imported"
             ) from None
-        durable = store.apply(store_ops(doc))
         state = WorkshopState(store)
         self.workshops.register(state)
-        await durable
         self._emit(state, ev.WorkshopCreated, workshop=workshop)
         return workshop

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from workshop_tui.errors import NotFound, WorkshopError
+from workshop_tui.errors import NotFound, StoreFailed, WorkshopError
 from workshop_tui.ids import normalize_code
 from workshop_tui.lock import DataDirLock
 from workshop_tui.models import Workshop
@@ -28,6 +29,8 @@ class Registry:
         self._by_id: dict[str, WorkshopState] = {}
         self._lock = DataDirLock(data_dir)
         self.opened = False
+        #: Called with (code, reason) when a workshop's store fails: the TUI shows a banner.
+        self.on_store_failure: list[Callable[[str, str], None]] = []
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -35,8 +38,11 @@ class Registry:
         if not self.read_only:
             self._lock.acquire()
         root = self.data_dir / WORKSHOPS_DIR
+        if not self.read_only:
+            for name in WorkshopStore.clean_leftovers(root):
+                log.warning("removed %s: a workshop whose creation or import was interrupted", name)
         if root.is_dir():
-            for directory in sorted(p for p in root.iterdir() if p.is_dir()):
+            for directory in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
                 try:
                     store = WorkshopStore.open(directory, read_only=self.read_only)
                     if "workshop" not in store.tables or not store.tables["workshop"]:
@@ -51,10 +57,17 @@ class Registry:
         self.opened = True
 
     async def close(self) -> None:
+        """Close every store; raises ``StoreFailed`` (after closing the rest) if one failed while open."""
+        failures: list[StoreFailed] = []
         for state in list(self._by_id.values()):
-            await state.store.close()
+            try:
+                await state.store.close()
+            except StoreFailed as exc:
+                failures.append(exc)
         if not self.read_only:
             self._lock.release()
+        if failures:
+            raise StoreFailed("; ".join(f.message for f in failures))
 
     async def flush(self) -> None:
         for state in self._by_id.values():
@@ -63,6 +76,11 @@ class Registry:
     def register(self, state: WorkshopState) -> None:
         self._by_code[state.code] = state
         self._by_id[state.id] = state
+        state.store.on_failure.append(lambda reason: self._store_failed(state.code, reason))
+
+    def _store_failed(self, code: str, reason: str) -> None:
+        for listener in self.on_store_failure:
+            listener(code, reason)
 
     def directory(self, workshop_id: str) -> Path:
         """Where a workshop's store lives (it may not exist yet)."""

@@ -48,11 +48,10 @@ class WorkshopOps(Concern):
         )
         if self.workshops.by_code(workshop.code) is not None:
             raise Conflict(f"a workshop with code {workshop.code} already exists")
-        store = WorkshopStore.create(self.workshops.directory(workshop.id))
-        durable = store.apply([["p", "workshop", workshop.id, workshop.model_dump(mode="json")]])
+        doc = workshop.model_dump(mode="json")
+        store = WorkshopStore.create(self.workshops.directory(workshop.id), [["p", "workshop", workshop.id, doc]])
         state = WorkshopState(store)
         self.workshops.register(state)
-        await durable
         self._emit(state, ev.WorkshopCreated, workshop=workshop)
         return workshop
 
@@ -116,6 +115,7 @@ class WorkshopOps(Concern):
         change = Change(state)
         change.put("workshop", updated)
         await change.commit()
+        state.store.request_snapshot()  # a stock TinyDB reader of the newest snapshot sees each phase
         self._emit(state, ev.PhaseChanged, phase=target, previous=current)
         return updated
 

@@ -113,9 +113,6 @@ const S = {
   serverTrouble: 'The facilitator’s computer could not save that. Please try again in a moment.',
   failed: 'That did not work. Please try again.',
 };
-// What a participant may do in each phase, until the server's `allowed_actions` says it (workshop_tui/actions.py).
-const PHASE_ACTIONS = { lobby: ['join'], ideate: ['join', 'post_idea', 'edit_own_idea', 'delete_own_idea'],
-  group: ['join'], vote: ['join', 'cast_dot', 'withdraw_dot'], teams: ['join', 'rank_ideas'], backlog: ['join'] };
 
 const $ = (id) => document.getElementById(id);
 const CODE = (() => {
@@ -164,11 +161,10 @@ const cooling = () => Date.now() < state.coolUntil;
 const personName = (n) => (n && String(n).trim()) || S.anonymous;
 const phaseNow = () => (state.workshop && state.workshop.phase) || '';
 
+/** The server says what a participant may do now (the phase and the ballot): no rules of our own. */
 function can(action) {
   const w = state.workshop;
-  if (!w) return false;
-  const allowed = Array.isArray(w.allowed_actions) ? w.allowed_actions : PHASE_ACTIONS[w.phase] || [];
-  return allowed.includes(action);
+  return Boolean(w && Array.isArray(w.allowed_actions) && w.allowed_actions.includes(action));
 }
 
 class ApiError extends Error {
@@ -344,15 +340,14 @@ function setConn(lost) {
 
 /* ---------- timer ---------- */
 
-/* The room's phase timer. The server says how many seconds were left when it answered
- * (`remaining_s`); we count down on our own monotonic clock from there, so a phone whose clock is
- * wrong still shows the room's time. Shown once started (a timer still at its full timebox is not
- * news), only for the current phase (a clock for another phase is stale). */
+/* The room's phase timer (null until the facilitator starts one). The server says how many seconds
+ * were left when it answered (`seconds_left`); we count down on our own monotonic clock from there,
+ * so a phone whose clock is wrong still shows the room's time. */
 let timerTick = 0;
 function syncTimer(timer, phase) {
-  const t = timer && typeof timer === 'object' && typeof timer.remaining_s === 'number' && timer.phase === phase
-    && (timer.running || timer.remaining_s < timer.duration_s) ? timer : null;
-  const left = t ? Math.max(0, t.remaining_s) : 0;
+  const t = timer && typeof timer === 'object' && typeof timer.seconds_left === 'number' && timer.phase === phase
+    ? timer : null;
+  const left = t ? Math.max(0, t.seconds_left) : 0;
   const wasUp = Boolean(state.timer && timeLeft() === 0);
   state.timer = t && { running: Boolean(t.running), remaining: left, endsAt: performance.now() + left * 1000,
     announced: wasUp && left === 0 };
@@ -421,7 +416,7 @@ function byTheme(ideas) {
   return [...groups.entries()].sort(([a], [b]) => (!a) - (!b) || a.localeCompare(b));
 }
 
-const voteOpen = () => state.workshop.voting_open !== false && can('cast_dot');
+const voteOpen = () => can('cast_dot'); // the server folds the ballot's state into allowed_actions
 const revealed = () => state.ideas.some((i) => typeof i.dots === 'number');
 
 /* Ideas by dots, most first; equal dots share a rank (1, 2, 2, 4) and are marked as tied. */
@@ -452,7 +447,7 @@ function render() {
 
   const joined = Boolean(state.me);
   const view = state.fatal || !w ? null
-    : !joined ? (phase === 'closed' ? 'end' : 'join')
+    : !joined ? (can('join') ? 'join' : 'end')
       : { lobby: 'lobby', ideate: 'ideate', group: 'group', vote: 'vote', teams: 'teams' }[phase] || 'end';
   if (state.fatal) showStatus(state.fatal, 'error', 0);
 
@@ -672,7 +667,7 @@ function dotButtons(idea, open, info) {
   const busy = cooling(); // in-flight taps are ignored in vote(), not disabled: keeps focus
   return el('div', { class: 'vote-row' },
     el('button', { type: 'button', class: 'btn dot-btn remove-dot', 'data-key': `rm:${idea.id}`,
-      'aria-label': S.removeDot(idea.text), disabled: busy || mine === 0, text: '−',
+      'aria-label': S.removeDot(idea.text), disabled: busy || mine === 0 || !can('withdraw_dot'), text: '−',
       onclick: () => vote(idea.id, -1) }),
     info,
     el('button', { type: 'button', class: 'btn dot-btn add-dot', 'data-key': `add:${idea.id}`,
@@ -839,6 +834,7 @@ async function join(ev) {
     store('set', TOKEN_KEY, res.token);
     state.me = { participant_id: res.participant_id, name, ideas: [], votes: [], preferences: [], team: null,
       remaining_dots: (state.workshop && state.workshop.dots_per_participant) || 0 };
+    connectEvents(); // again, with the new cookie: the server counts a participant's streams, not the address's
   }); // no toast: the next screen says it
   render();
 }

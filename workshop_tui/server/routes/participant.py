@@ -61,8 +61,8 @@ async def join(
 
 
 @router.get("", responses=documented(404))
-async def workshop(state: Workshop) -> WorkshopOut:
-    return workshop_view(state)
+async def workshop(state: Workshop, service: Service) -> WorkshopOut:
+    return workshop_view(service, state)
 
 
 @router.get(
@@ -124,11 +124,17 @@ async def me(state: Workshop, me: CurrentParticipant, service: Service) -> MeOut
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}, "description": "live updates"},
-        **documented(404),
+        **documented(404, 429, 503),
     },
-    summary="Server-sent events: phase changes, reveals, teams, and (coalesced) note changes",
+    summary="Server-sent events: phase changes, reveals, teams, the timer, and (coalesced) note changes",
 )
-async def events(state: Workshop, ctx: Context) -> StreamingResponse:
+async def events(state: Workshop, ctx: Context, reader: Reader, request: Request) -> StreamingResponse:
+    limits = ctx.limits
+    if reader is not None:
+        holder = ctx.broker.admit("participant:" + reader, limits.sse_per_participant)
+    else:
+        address = request.client.host if request.client else "unknown"
+        holder = ctx.broker.admit("address:" + address, limits.sse_anonymous_per_address)
     return StreamingResponse(
-        ctx.broker.stream(state.code), media_type="text/event-stream", headers={"X-Accel-Buffering": "no"}
+        ctx.broker.stream(state.code, holder), media_type="text/event-stream", headers={"X-Accel-Buffering": "no"}
     )
