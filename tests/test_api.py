@@ -75,9 +75,9 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "voting_open": False,
             "results_revealed": False,
             "candidate_idea_ids": [],
-            "prototypes": 0,
             "allowed_actions": ["join", "post_idea", "edit_own_idea", "delete_own_idea"],
             "timer": None,
+            "prototypes": 0,
         }
 
 

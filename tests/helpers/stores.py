@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,6 +39,7 @@ class MemoryStore:
         self.read_only = read_only
         self.report = LoadReport(directory)
         self.failed: str | None = None
+        self.on_failure: list[Callable[[str], None]] = []  # never called: memory does not fail
         self._saved = saved
 
     def apply(self, ops: list[Op]) -> asyncio.Future[None]:
@@ -56,6 +57,9 @@ class MemoryStore:
 
     async def flush(self) -> None:
         return None
+
+    def request_snapshot(self) -> None:
+        return None  # nothing to snapshot: the tables are kept at close
 
     async def close(self) -> None:
         if not self.read_only:

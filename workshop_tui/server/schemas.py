@@ -96,9 +96,9 @@ class WorkshopOut(_Out):
     voting_open: bool
     results_revealed: bool
     candidate_idea_ids: list[str] = Field(description="the ideas to rank in the teams phase, else empty")
-    prototypes: int = Field(description="ideas that go on as prototypes: the backlog items, else the teams formed")
     allowed_actions: list[Action] = Field(description="what a participant may do now (the phase and the ballot)")
     timer: TimerOut | None = Field(description="the phase timer, if the facilitator runs one")
+    prototypes: int = Field(description="ideas that go on as prototypes: the backlog items, else the teams formed")
 
 
 class IdeaIn(_In):

@@ -15,9 +15,8 @@
 
 Message types: ``phase_changed`` {phase}, ``results_revealed`` / ``voting_changed`` {voting_open,
 results_revealed}, ``workshop_updated``, ``timer_changed`` (refetch the workshop for the time left),
-``teams_formed``, ``team_changed``, ``idea_posted``, ``idea_updated``, ``idea_removed``,
-``results_changed``. Each is one ``data: {"type": ...}`` line (no ``event:`` field, so the page's
-``onmessage`` sees them all).
+``teams_formed``, ``team_changed``, ``idea_posted``, ``idea_updated``, ``idea_removed``, ``results_changed``.
+Each is one ``data: {"type": ...}`` line (no ``event:`` field, so the page's ``onmessage`` sees them all).
 """
 
 from __future__ import annotations

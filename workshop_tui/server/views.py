@@ -86,9 +86,9 @@ def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut
         voting_open=w.voting_open,
         results_revealed=w.results_revealed,
         candidate_idea_ids=list(w.team_candidates) if w.phase == Phase.TEAMS else [],
-        prototypes=len(state.backlog) or len(state.teams),
         allowed_actions=participant_actions(state),
         timer=timer_view(service.timer(state.code)),
+        prototypes=len(state.backlog) or len(state.teams),
     )
 
 

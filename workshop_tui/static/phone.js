@@ -161,7 +161,7 @@ const cooling = () => Date.now() < state.coolUntil;
 const personName = (n) => (n && String(n).trim()) || S.anonymous;
 const phaseNow = () => (state.workshop && state.workshop.phase) || '';
 
-/** The server says what a participant may do now (the phase and the ballot): no rules of our own. */
+/** The server says what a participant may do now (workshop_tui/actions.py): no phase rules of our own. */
 function can(action) {
   const w = state.workshop;
   return Boolean(w && Array.isArray(w.allowed_actions) && w.allowed_actions.includes(action));
@@ -340,13 +340,14 @@ function setConn(lost) {
 
 /* ---------- timer ---------- */
 
-/* The room's phase timer (null until the facilitator starts one). The server says how many seconds
- * were left when it answered (`seconds_left`); we count down on our own monotonic clock from there,
- * so a phone whose clock is wrong still shows the room's time. */
+/* The room's phase timer. The server says how many seconds were left when it answered
+ * (`seconds_left`); we count down on our own monotonic clock from there, so a phone whose clock is
+ * wrong still shows the room's time. Shown once started (a timer still at its full timebox is not
+ * news), only for the current phase (a clock for another phase is stale). */
 let timerTick = 0;
 function syncTimer(timer, phase) {
   const t = timer && typeof timer === 'object' && typeof timer.seconds_left === 'number' && timer.phase === phase
-    ? timer : null;
+    && (timer.running || timer.seconds_left < timer.seconds) ? timer : null;
   const left = t ? Math.max(0, t.seconds_left) : 0;
   const wasUp = Boolean(state.timer && timeLeft() === 0);
   state.timer = t && { running: Boolean(t.running), remaining: left, endsAt: performance.now() + left * 1000,
@@ -416,7 +417,7 @@ function byTheme(ideas) {
   return [...groups.entries()].sort(([a], [b]) => (!a) - (!b) || a.localeCompare(b));
 }
 
-const voteOpen = () => can('cast_dot'); // the server folds the ballot's state into allowed_actions
+const voteOpen = () => state.workshop.voting_open !== false && can('cast_dot');
 const revealed = () => state.ideas.some((i) => typeof i.dots === 'number');
 
 /* Ideas by dots, most first; equal dots share a rank (1, 2, 2, 4) and are marked as tied. */
@@ -667,7 +668,7 @@ function dotButtons(idea, open, info) {
   const busy = cooling(); // in-flight taps are ignored in vote(), not disabled: keeps focus
   return el('div', { class: 'vote-row' },
     el('button', { type: 'button', class: 'btn dot-btn remove-dot', 'data-key': `rm:${idea.id}`,
-      'aria-label': S.removeDot(idea.text), disabled: busy || mine === 0 || !can('withdraw_dot'), text: '−',
+      'aria-label': S.removeDot(idea.text), disabled: busy || mine === 0, text: '−',
       onclick: () => vote(idea.id, -1) }),
     info,
     el('button', { type: 'button', class: 'btn dot-btn add-dot', 'data-key': `add:${idea.id}`,
