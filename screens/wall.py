@@ -5,6 +5,8 @@ right in a virtualised table (design.md section 8: 2,000 notes stay responsive).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,7 +17,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.events import DomainEvents
-from screens.merge import MergeScreen
+from screens.merge import MergeScreen, UnmergeScreen
 from screens.session import SessionScreen
 from screens.suggestions import SuggestionsScreen
 from screens.text_prompt import TextPromptScreen
@@ -43,13 +45,22 @@ ACTION_PHASES: dict[str, frozenset[Phase]] = {
     "edit_note": _NOTES,
     "toggle_hidden": _OPEN,
     "delete_note": _NOTES,
-    "undo_delete": _NOTES,
+    "undo": _NOTES,
     "move_to_theme": _OPEN,
     "new_theme": _OPEN,
     "merge": _MERGE,
+    "unmerge": _MERGE,
     "suggest": _MERGE,
 }
-NEEDS_NOTE = frozenset({"edit_note", "toggle_hidden", "delete_note", "move_to_theme", "merge"})
+NEEDS_NOTE = frozenset({"edit_note", "toggle_hidden", "delete_note", "move_to_theme", "merge", "unmerge"})
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    """What ``u`` undoes: ``label`` says it in the header, ``run`` reverts it through the service."""
+
+    label: str
+    run: Callable[[], Awaitable[object]]
 
 
 class WallScreen(SessionScreen):
@@ -59,17 +70,18 @@ class WallScreen(SessionScreen):
         Binding("e", "edit_note", "Edit"),
         Binding("h", "toggle_hidden", "Hide/show"),
         Binding("x,delete", "delete_note", "Delete"),
-        Binding("u", "undo_delete", "Undo"),
+        Binding("u", "undo", "Undo"),
         Binding("t", "move_to_theme", "To theme"),
         Binding("n", "new_theme", "New theme"),
         Binding("m", "merge", "Merge"),
+        Binding("U", "unmerge", "Unmerge"),
         Binding("s", "suggest", "Duplicates?"),
     ]
 
     def __init__(self, service: WorkshopService, code: str) -> None:
         super().__init__(service, code)
         self.filter = ALL
-        self.deleted: list[str] = []  # undo stack of soft-deleted note ids
+        self.undo_stack: list[UndoStep] = []
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.service, self.code)
@@ -147,8 +159,8 @@ class WallScreen(SessionScreen):
             theme = state.themes.get(self.filter)
             title = Text(terminal_safe(theme.name) if theme else "?", style="bold")
         title.append(f"  ·  {count} {'note' if count == 1 else 'notes'}")
-        if self.deleted:
-            title.append("  ·  u undoes the last delete", style="italic")
+        if self.undo_stack:
+            title.append(f"  ·  u undoes: {self.undo_stack[-1].label}", style="italic")
         self.query_one("#notes-header", Static).update(title)
 
     def on_domain_events(self, message: DomainEvents) -> None:
@@ -191,11 +203,22 @@ class WallScreen(SessionScreen):
             return True
         if self.service.state(self.code).workshop.phase not in allowed:
             return False
-        if action == "undo_delete" and not self.deleted:
+        if action == "undo" and not self.undo_stack:
             return None
-        if action in NEEDS_NOTE and self._selected() is None:
+        selected = self._selected()
+        if action in NEEDS_NOTE and selected is None:
+            return None
+        if action == "unmerge" and selected is not None and not self._merged_into(selected.id):
             return None
         return True
+
+    def _merged_into(self, idea_id: str) -> list[Idea]:
+        return [i for i in self.service.state(self.code).ideas.values() if i.merged_into == idea_id and not i.deleted]
+
+    def _push_undo(self, label: str, run: Callable[[], Awaitable[object]]) -> None:
+        self.undo_stack.append(UndoStep(label, run))
+        self.refresh_bindings()
+        self._refresh_header(len(self._visible_notes()))
 
     def _selected(self) -> Idea | None:
         idea_id = self.query_one(NoteTable).selected_id()
@@ -239,34 +262,39 @@ class WallScreen(SessionScreen):
         idea = self._selected()
         if idea is None:
             return
+        code, idea_id, hidden = self.code, idea.id, not idea.hidden
         try:
-            await self.service.hide_idea(self.code, idea.id, not idea.hidden)
+            await self.service.hide_idea(code, idea_id, hidden)
         except WorkshopError as exc:
             self._fail(exc)
+            return
+        self._push_undo("hide" if hidden else "show", lambda: self.service.hide_idea(code, idea_id, not hidden))
 
     async def action_delete_note(self) -> None:
         idea = self._selected()
         if idea is None:
             return
+        code, idea_id = self.code, idea.id
         try:
-            await self.service.delete_idea(self.code, idea.id)
+            await self.service.delete_idea(code, idea_id)
         except WorkshopError as exc:
             self._fail(exc)
             return
-        self.deleted.append(idea.id)
-        self.refresh_bindings()
+        self._push_undo("delete", lambda: self.service.restore_idea(code, idea_id))
         self.notify("Deleted. Press u to undo", markup=False)
 
-    async def action_undo_delete(self) -> None:
-        if not self.deleted:
+    async def action_undo(self) -> None:
+        if not self.undo_stack:
             return
-        idea_id = self.deleted.pop()
+        step = self.undo_stack.pop()
         try:
-            await self.service.restore_idea(self.code, idea_id)
+            await step.run()
         except WorkshopError as exc:
             self._fail(exc)
+        else:
+            self.notify(f"Undone: {step.label}", markup=False)
         self.refresh_bindings()
-        self.notify("Note restored", markup=False)
+        self._refresh_header(len(self._visible_notes()))
 
     def action_move_to_theme(self) -> None:
         idea = self._selected()
@@ -296,19 +324,39 @@ class WallScreen(SessionScreen):
         survivor = self._selected()
         if survivor is None:
             return
-        survivor_id = survivor.id
+        code, survivor_id = self.code, survivor.id
 
         async def chosen(duplicate_id: str | None) -> None:
             if duplicate_id is None:
                 return
             try:
-                await self.service.merge_ideas(self.code, survivor_id, duplicate_id)
+                await self.service.merge_ideas(code, survivor_id, duplicate_id)
             except WorkshopError as exc:
                 self._fail(exc)
                 return
-            self.notify("Merged: the duplicate's dots moved to this note", markup=False)
+            self._push_undo("merge", lambda: self.service.unmerge_idea(code, duplicate_id))
+            self.notify("Merged: the duplicate's dots moved to this note. u undoes it", markup=False)
 
-        self.app.push_screen(MergeScreen(self.service, self.code, survivor_id), chosen)
+        self.app.push_screen(MergeScreen(self.service, code, survivor_id), chosen)
+
+    def action_unmerge(self) -> None:
+        survivor = self._selected()
+        if survivor is None or not self._merged_into(survivor.id):
+            return
+        code, survivor_id = self.code, survivor.id
+
+        async def chosen(duplicate_id: str | None) -> None:
+            if duplicate_id is None:
+                return
+            try:
+                await self.service.unmerge_idea(code, duplicate_id)
+            except WorkshopError as exc:
+                self._fail(exc)
+                return
+            self._push_undo("unmerge", lambda: self.service.merge_ideas(code, survivor_id, duplicate_id))
+            self.notify("Unmerged: the note is back with its dots", markup=False)
+
+        self.app.push_screen(UnmergeScreen(self.service, code, survivor_id), chosen)
 
     def action_suggest(self) -> None:
         state = self.service.state(self.code)

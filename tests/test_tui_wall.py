@@ -9,9 +9,10 @@ import httpx
 import pytest
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
-from screens.merge import MergeScreen
+from screens.confirm import ConfirmScreen
+from screens.merge import MergeScreen, UnmergeScreen
 from screens.suggestions import SuggestionsScreen
 from screens.text_prompt import TextPromptScreen
 from screens.theme_picker import ThemePickerScreen
@@ -158,7 +159,7 @@ async def test_delete_and_undo(service: WorkshopService) -> None:
     app = wall_app(service, code)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.screen.check_action("undo_delete", ()) is None  # nothing to undo yet
+        assert app.screen.check_action("undo", ()) is None  # nothing to undo yet
         await select_note(pilot, app, "delete me")
         await pilot.press("x")
         await wait_for(pilot, lambda: note_texts(app) == ["keep me"])
@@ -216,7 +217,15 @@ async def test_theme_create_move_and_filter(service: WorkshopService) -> None:
         await wait_for(pilot, lambda: note_texts(app) == ["bike lanes"])
 
 
-async def test_merge_moves_dots(service: WorkshopService) -> None:
+async def open_merge(pilot: Pilot[None], app: HarnessApp, survivor: str) -> MergeScreen:
+    await select_note(pilot, app, survivor)
+    await pilot.press("m")
+    await wait_for(pilot, lambda: isinstance(app.screen, MergeScreen) and app.screen.is_mounted)
+    assert isinstance(app.screen, MergeScreen)
+    return app.screen
+
+
+async def test_merge_moves_dots_after_confirming_and_u_undoes_it(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.GROUP)
     survivor = await service.post_idea(code, "More bike parking at the station", source=Source.PAPER)
     duplicate = await service.post_idea(code, "Bike parking near the station", source=Source.PAPER)
@@ -227,18 +236,74 @@ async def test_merge_moves_dots(service: WorkshopService) -> None:
     app = wall_app(service, code)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await select_note(pilot, app, survivor.text)
-        await pilot.press("m")
-        await pilot.pause()
-        assert isinstance(app.screen, MergeScreen)
-        merge_list = app.screen.query_one(OptionList)
+        dialog = await open_merge(pilot, app, survivor.text)
+        assert isinstance(app.focused, Input)  # the filter has the keyboard from the start
+        merge_list = dialog.query_one(OptionList)
         assert merge_list.get_option_at_index(0).id == duplicate.id  # the most similar comes first
+        assert dialog.highlighted() is not None and dialog.highlighted().id == duplicate.id  # type: ignore[union-attr]
         await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        shown = app.screen.query_one(".detail", Static).render()
+        assert survivor.text in str(shown) and duplicate.text in str(shown)  # both notes, before anything happens
+        assert service.state(code).ideas[duplicate.id].merged_into is None
+        await pilot.press("y")
         await wait_for(pilot, lambda: len(note_texts(app)) == 2)
         state = service.state(code)
         assert state.ideas[duplicate.id].merged_into == survivor.id
-        assert state.idea_dots[survivor.id] == 3
-        assert state.idea_dots[duplicate.id] == 0
+        assert state.idea_dots[survivor.id] == 3 and state.idea_dots[duplicate.id] == 0
+
+        await pilot.press("u")  # the merge is undoable from the wall
+        await wait_for(pilot, lambda: len(note_texts(app)) == 3)
+        assert state.ideas[duplicate.id].merged_into is None
+        assert state.idea_dots[survivor.id] == 0 and state.idea_dots[duplicate.id] == 3
+
+
+async def test_merge_filter_typing_and_enter_merges_the_highlighted(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.GROUP)
+    survivor = await service.post_idea(code, "Shade trees on the square", source=Source.PAPER)
+    for text in ["Trees for shade", "Night buses", "Water fountains", "Bike lanes"]:
+        await service.post_idea(code, text, source=Source.PAPER)
+    app = wall_app(service, code)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dialog = await open_merge(pilot, app, survivor.text)
+        await pilot.press(*"water")  # typing goes to the filter, not the list
+        await wait_for(pilot, lambda: [i.text for i in dialog.shown] == ["Water fountains"])
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
+        await wait_for(pilot, lambda: len(dialog.shown) == 4)
+        first, second = dialog.shown[0], dialog.shown[1]
+        await pilot.press("down")
+        assert dialog.highlighted() == second
+        await pilot.press("up", "up")  # no wrapping round to the bottom
+        assert dialog.highlighted() == first
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert second.text in str(app.screen.query_one(".detail", Static).render())
+        await pilot.press("n")  # back to the dialog, nothing merged
+        await wait_for(pilot, lambda: app.screen is dialog)
+        assert not any(i.merged_into for i in service.state(code).ideas.values())
+        await pilot.press("enter", "y")
+        await wait_for(pilot, lambda: service.state(code).ideas[second.id].merged_into == survivor.id)
+        assert service.state(code).ideas[first.id].merged_into is None  # what was highlighted, not the next
+
+
+async def test_unmerge_from_the_wall(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.GROUP)
+    keep = await service.post_idea(code, "Repair café", source=Source.PAPER)
+    dup = await service.post_idea(code, "A repair cafe", source=Source.PAPER)
+    await service.merge_ideas(code, keep.id, dup.id)
+    app = wall_app(service, code)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await select_note(pilot, app, keep.text)
+        assert wall(app).check_action("unmerge", ()) is True
+        await pilot.press("U")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnmergeScreen) and app.screen.is_mounted)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: sorted(note_texts(app)) == ["A repair cafe", "Repair café"])
+        assert service.state(code).ideas[dup.id].merged_into is None
+        await select_note(pilot, app, keep.text)
+        assert wall(app).check_action("unmerge", ()) is None  # nothing merged into it any more
 
 
 async def test_duplicate_suggestions_list_and_merge(service: WorkshopService) -> None:
