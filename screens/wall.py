@@ -69,6 +69,9 @@ class WallScreen(SessionScreen):
         Binding("a", "add_note", "Add paper note"),
         Binding("e", "edit_note", "Edit"),
         Binding("h", "toggle_hidden", "Hide/show"),
+        Binding("H", "show_hidden", "Hidden notes"),
+        Binding("home", "first_note", "First", show=False, priority=True),
+        Binding("end", "last_note", "Newest", show=False, priority=True),
         Binding("x,delete", "delete_note", "Delete"),
         Binding("u", "undo", "Undo"),
         Binding("t", "move_to_theme", "To theme"),
@@ -82,6 +85,7 @@ class WallScreen(SessionScreen):
         super().__init__(service, code)
         self.filter = ALL
         self.undo_stack: list[UndoStep] = []
+        self.show_hidden = False  # hidden notes stay off the projector unless the facilitator asks
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.service, self.code)
@@ -104,9 +108,11 @@ class WallScreen(SessionScreen):
     # ------------------------------------------------------------------ data
 
     def _visible_notes(self) -> list[Idea]:
-        """Notes the facilitator sees for the current filter (hidden ones included, marked), oldest first."""
+        """The notes on the wall for the current filter, oldest first. Hidden ones are off the room's
+        screen: they appear (dimmed, marked) only while the facilitator asks for them (``H``)."""
         state = self.service.state(self.code)
-        notes = [i for i in state.ideas.values() if not i.deleted and not i.merged_into]
+        notes = [i for i in state.ideas.values() if i.visible or (self.show_hidden and i.hidden and not i.deleted)]
+        notes = [i for i in notes if not i.merged_into]
         if self.filter == NO_THEME:
             notes = [i for i in notes if i.theme_id is None]
         elif self.filter != ALL:
@@ -119,7 +125,7 @@ class WallScreen(SessionScreen):
         counts: dict[str | None, int] = {}
         total = 0
         for idea in state.ideas.values():
-            if not idea.deleted and not idea.merged_into:
+            if idea.visible:  # the same count as the session bar's
                 counts[idea.theme_id] = counts.get(idea.theme_id, 0) + 1
                 total += 1
         options = [
@@ -158,7 +164,11 @@ class WallScreen(SessionScreen):
         else:
             theme = state.themes.get(self.filter)
             title = Text(terminal_safe(theme.name) if theme else "?", style="bold")
-        title.append(f"  ·  {count} {'note' if count == 1 else 'notes'}")
+        hidden = sum(1 for i in self._visible_notes() if i.hidden) if self.show_hidden else 0
+        shown = count - hidden
+        title.append(f"  ·  {shown} {'note' if shown == 1 else 'notes'}")
+        if self.show_hidden:
+            title.append(f"  ·  {hidden} hidden shown (H hides them)", style="italic")
         if self.undo_stack:
             title.append(f"  ·  u undoes: {self.undo_stack[-1].label}", style="italic")
         self.query_one("#notes-header", Static).update(title)
@@ -257,6 +267,17 @@ class WallScreen(SessionScreen):
         self.app.push_screen(
             TextPromptScreen("Edit the note", value=terminal_safe(idea.text), submit=submit, max_length=limit)
         )
+
+    def action_show_hidden(self) -> None:
+        self.show_hidden = not self.show_hidden
+        self._refresh_notes()
+
+    def action_first_note(self) -> None:
+        self.query_one(NoteTable).move_cursor(row=0, animate=False, scroll=True)
+
+    def action_last_note(self) -> None:
+        table = self.query_one(NoteTable)
+        table.move_cursor(row=max(0, table.row_count - 1), animate=False, scroll=True)
 
     async def action_toggle_hidden(self) -> None:
         idea = self._selected()

@@ -18,6 +18,7 @@ from screens.text_prompt import TextPromptScreen
 from screens.theme_picker import ThemePickerScreen
 from screens.wall import ALL, NO_THEME, WallScreen
 from screens.widgets.note_table import NoteTable
+from screens.widgets.session_bar import SessionBar
 from tests.conftest import workshop_in
 from tests.tui_harness import HarnessApp
 from workshop_tui.models import Source
@@ -143,10 +144,12 @@ async def test_add_paper_note_edit_hide(service: WorkshopService) -> None:
         await pilot.press("escape")
         await pilot.pause()
 
-        # hide, then show
+        # hide (off the wall), then show it again from the hidden notes the facilitator asks for
         await pilot.press("h")
-        await wait_for(pilot, lambda: note_texts(app) == ["(hidden) Edited on the projector"])
+        await wait_for(pilot, lambda: note_texts(app) == [])
         assert service.state(code).ideas[idea.id].hidden
+        await pilot.press("H")
+        await wait_for(pilot, lambda: note_texts(app) == ["(hidden) Edited on the projector"])
         await pilot.press("h")
         await wait_for(pilot, lambda: note_texts(app) == ["Edited on the projector"])
         assert not service.state(code).ideas[idea.id].hidden
@@ -412,5 +415,56 @@ async def test_two_thousand_notes_stay_usable(service: WorkshopService) -> None:
         await pilot.press("ctrl+home", "down", "down")
         await pilot.pause()
         assert t.cursor_row == 2
+        third = t.shown[2]
         await pilot.press("h")
-        await wait_for(pilot, lambda: service.state(code).ideas[t.shown[2]].hidden)
+        await wait_for(pilot, lambda: service.state(code).ideas[third].hidden and third not in t.shown)
+
+
+def screen_text(app: HarnessApp) -> str:
+    return app.export_screenshot().replace("&#160;", " ")
+
+
+async def test_hidden_notes_leave_the_projector(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    for text in ["Keep this one", "Offensive words here"]:
+        await service.post_idea(code, text, source=Source.PAPER)
+    app = wall_app(service, code)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await select_note(pilot, app, "Offensive words here")
+        await pilot.press("h")
+        await wait_for(pilot, lambda: note_texts(app) == ["Keep this one"])
+        await pilot.pause(0.1)
+        assert "Offensive" not in screen_text(app) and "hidden" not in screen_text(app)
+        header = wall(app).query_one("#notes-header", Static)
+        bar = wall(app).query_one(SessionBar).query_one(".status", Static)
+        assert "1 note" in str(header.render()) and "1 notes" in str(bar.render())  # the two counts agree
+        await pilot.press("H")  # only on request: dimmed and marked, with a count
+        await wait_for(pilot, lambda: "(hidden) Offensive words here" in note_texts(app))
+        assert "1 hidden shown" in str(header.render())
+        await pilot.press("H")
+        await wait_for(pilot, lambda: note_texts(app) == ["Keep this one"])
+        await pilot.press("u")  # and u brings it back to the wall
+        await wait_for(pilot, lambda: len(note_texts(app)) == 2)
+
+
+async def test_the_wall_follows_new_notes(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    for n in range(30):
+        await service.post_idea(code, f"Note number {n:02}", source=Source.PAPER)
+    app = wall_app(service, code)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await wait_for(pilot, lambda: "Note number 29" in screen_text(app))  # it opens on the newest
+        await service.post_idea(code, "Arrived just now", source=Source.PAPER)
+        await wait_for(pilot, lambda: "Arrived just now" in screen_text(app))  # seen the moment it arrives
+        await pilot.press("home")
+        await wait_for(pilot, lambda: "Note number 00" in screen_text(app))
+        assert table(app).cursor_row == 0
+        await service.post_idea(code, "While the facilitator reads the top", source=Source.PAPER)
+        await wait_for(pilot, lambda: table(app).row_count == 32)
+        await pilot.pause(0.1)
+        assert "Note number 00" in screen_text(app)  # scrolled away: the view stays where it was
+        await pilot.press("end")
+        await wait_for(pilot, lambda: "While the facilitator reads the top" in screen_text(app))
+        assert table(app).cursor_row == 31

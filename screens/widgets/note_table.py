@@ -146,8 +146,12 @@ class NoteTable(DataTable[Text]):
                 for key, cell in zip(column_keys, cells, strict=True):
                     self.update_cell(idea.id, key, cell)
                 self._rendered[idea.id] = cells
-            for idea in ideas[n:]:
-                self._add(state, idea)
+            if len(ideas) > n:
+                following = self.scroll_y >= self.max_scroll_y  # at the bottom: the view follows new notes
+                for idea in ideas[n:]:
+                    self._add(state, idea)
+                if following:
+                    self.call_after_refresh(self.scroll_end, animate=False, immediate=True, x_axis=False)
             return
         self._rebuild(state, ideas)
 
@@ -168,5 +172,9 @@ class NoteTable(DataTable[Text]):
             self._add(state, idea)
         if not self.shown:
             return
-        target = self.shown.index(keep) if keep in self.shown else min(old_row, len(self.shown) - 1)
+        # A note that is no longer shown (hidden, filtered out): its neighbour; nothing chosen yet: the newest.
+        if keep in self.shown:
+            target = self.shown.index(keep)
+        else:
+            target = min(old_row, len(self.shown) - 1) if keep else len(self.shown) - 1
         self.move_cursor(row=target, animate=False, scroll=True)
