@@ -5,17 +5,22 @@ right in a virtualised table (design.md section 8: 2,000 notes stay responsive).
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.confirm import ConfirmScreen
 from screens.events import DomainEvents
 from screens.merge import MergeScreen, UnmergeScreen
 from screens.session import SessionScreen
@@ -51,16 +56,34 @@ ACTION_PHASES: dict[str, frozenset[Phase]] = {
     "merge": _MERGE,
     "unmerge": _MERGE,
     "suggest": _MERGE,
+    "mark": _OPEN,
+    "clear_marks": _OPEN,
+    "hide_author": _OPEN,
+    "block_author": _OPEN,
 }
-NEEDS_NOTE = frozenset({"edit_note", "toggle_hidden", "delete_note", "move_to_theme", "merge", "unmerge"})
+NEEDS_NOTE = frozenset(
+    {"edit_note", "toggle_hidden", "delete_note", "move_to_theme", "merge", "unmerge", "mark", "hide_author"}
+)
+BURST = 1.0  # seconds: deletes (or hides) this close together are one undo step and one toast
 
 
 @dataclass(frozen=True)
 class UndoStep:
-    """What ``u`` undoes: ``label`` says it in the header, ``run`` reverts it through the service."""
+    """What ``u`` undoes: ``verb`` and ``count`` say it in the header, ``run`` reverts it through the service."""
 
-    label: str
+    verb: str
     run: Callable[[], Awaitable[object]]
+    count: int = 1
+    at: float = 0.0
+
+    @property
+    def label(self) -> str:
+        return self.verb if self.count == 1 else f"{self.verb} {self.count} notes"
+
+
+async def _in_turn(*steps: Callable[[], Awaitable[object]]) -> None:
+    for step in steps:
+        await step()
 
 
 class WallScreen(SessionScreen):
@@ -79,6 +102,10 @@ class WallScreen(SessionScreen):
         Binding("m", "merge", "Merge"),
         Binding("U", "unmerge", "Unmerge"),
         Binding("s", "suggest", "Duplicates?"),
+        Binding("space", "mark", "Mark"),
+        Binding("escape", "clear_marks", "Clear marks"),
+        Binding("P", "hide_author", "Hide person's notes"),
+        Binding("B", "block_author", "Block person"),
     ]
 
     def __init__(self, service: WorkshopService, code: str) -> None:
@@ -86,6 +113,9 @@ class WallScreen(SessionScreen):
         self.filter = ALL
         self.undo_stack: list[UndoStep] = []
         self.show_hidden = False  # hidden notes stay off the projector unless the facilitator asks
+        self.marked: dict[str, None] = {}  # notes marked with space, in marking order
+        self._toast: Counter[str] = Counter()  # a burst's counts, told in one toast when it ends
+        self._toast_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.service, self.code)
@@ -220,19 +250,70 @@ class WallScreen(SessionScreen):
             return None
         if action == "unmerge" and selected is not None and not self._merged_into(selected.id):
             return None
+        if action == "clear_marks" and not self.marked:
+            return False  # escape then goes back to the workshop list, as everywhere
+        if action in ("hide_author", "block_author") and self._author(selected) is None:
+            return None
+        if action == "block_author" and selected is not None and selected.author_id is not None:
+            return None if self._blocked(selected.author_id) else True
         return True
+
+    def _author(self, idea: Idea | None) -> str | None:
+        """The participant who posted ``idea`` (paper and facilitator notes have none)."""
+        if idea is None or idea.author_id is None:
+            return None
+        return idea.author_id if idea.author_id in self.service.state(self.code).participants else None
+
+    def _blocked(self, participant_id: str) -> bool:
+        person = self.service.state(self.code).participants.get(participant_id)
+        return person is not None and person.blocked
 
     def _merged_into(self, idea_id: str) -> list[Idea]:
         return [i for i in self.service.state(self.code).ideas.values() if i.merged_into == idea_id and not i.deleted]
 
-    def _push_undo(self, label: str, run: Callable[[], Awaitable[object]]) -> None:
-        self.undo_stack.append(UndoStep(label, run))
+    def _push_undo(self, verb: str, run: Callable[[], Awaitable[object]], count: int = 1) -> None:
+        """Push what reverts the change just made; a delete or hide right after the last one joins it."""
+        now = time.monotonic()
+        last = self.undo_stack[-1] if self.undo_stack else None
+        if last is not None and last.verb == verb and verb in ("delete", "hide") and now - last.at < BURST:
+            self.undo_stack[-1] = UndoStep(verb, partial(_in_turn, run, last.run), last.count + count, now)
+        else:
+            self.undo_stack.append(UndoStep(verb, run, count, now))
+        self._shown_now()
+
+    def _shown_now(self) -> None:
+        """The facilitator's own change, drawn at once: the next key acts on what is on screen now, not
+        on the note it just deleted (keys arrive faster than the coalesced events)."""
+        self._refresh_themes()
+        self._refresh_notes()
         self.refresh_bindings()
-        self._refresh_header(len(self._visible_notes()))
+
+    def _tell(self, verb: str, count: int) -> None:
+        """One toast for a burst of the same action ("Deleted 20 notes"), not one per key."""
+        self._toast[verb] += count
+        if self._toast_timer is not None:
+            self._toast_timer.stop()
+        self._toast_timer = self.set_timer(BURST, self._flush_toast)
+
+    def _flush_toast(self) -> None:
+        self._toast_timer = None
+        parts = [f"{verb} {n} {'note' if n == 1 else 'notes'}" for verb, n in self._toast.items()]
+        self._toast.clear()
+        if parts:
+            self.notify("; ".join(parts) + ". u undoes", markup=False)
 
     def _selected(self) -> Idea | None:
         idea_id = self.query_one(NoteTable).selected_id()
         return self.service.state(self.code).ideas.get(idea_id) if idea_id else None
+
+    def _targets(self) -> list[Idea]:
+        """The marked notes still on the wall, else the highlighted one."""
+        ideas = self.service.state(self.code).ideas
+        marked = [ideas[i] for i in self.marked if i in ideas and not ideas[i].deleted and not ideas[i].merged_into]
+        if marked:
+            return marked
+        selected = self._selected()
+        return [selected] if selected is not None else []
 
     def on_data_table_row_highlighted(self) -> None:
         self.refresh_bindings()
@@ -280,29 +361,46 @@ class WallScreen(SessionScreen):
         table.move_cursor(row=max(0, table.row_count - 1), animate=False, scroll=True)
 
     async def action_toggle_hidden(self) -> None:
-        idea = self._selected()
-        if idea is None:
+        targets = self._targets()
+        if not targets:
             return
-        code, idea_id, hidden = self.code, idea.id, not idea.hidden
+        code, ids = self.code, [i.id for i in targets]
+        hidden = not all(i.hidden for i in targets)  # marked notes: hide them all (unless all are hidden)
         try:
-            await self.service.hide_idea(code, idea_id, hidden)
+            changed = await self.service.hide_ideas(code, ids, hidden)
         except WorkshopError as exc:
             self._fail(exc)
             return
-        self._push_undo("hide" if hidden else "show", lambda: self.service.hide_idea(code, idea_id, not hidden))
+        self._clear_marks_of(ids)
+        done = [i.id for i in changed]
+        if done:
+            self._push_undo(
+                "hide" if hidden else "show", partial(self.service.hide_ideas, code, done, not hidden), len(done)
+            )
+            self._tell("Hid" if hidden else "Showed", len(done))
 
     async def action_delete_note(self) -> None:
-        idea = self._selected()
-        if idea is None:
+        targets = self._targets()
+        if not targets:
             return
-        code, idea_id = self.code, idea.id
+        code, ids = self.code, [i.id for i in targets]
         try:
-            await self.service.delete_idea(code, idea_id)
+            deleted, kept = await self.service.delete_ideas(code, ids)
         except WorkshopError as exc:
             self._fail(exc)
             return
-        self._push_undo("delete", lambda: self.service.restore_idea(code, idea_id))
-        self.notify("Deleted. Press u to undo", markup=False)
+        self._clear_marks_of(ids)
+        done = [i.id for i in deleted]
+        if done:
+            self._push_undo("delete", partial(self.service.restore_ideas, code, done), len(done))
+            self._tell("Deleted", len(done))
+        if kept:
+            self.notify(
+                f"{len(kept)} with dots kept on the wall: merge or hide {'it' if len(kept) == 1 else 'them'} instead",
+                title="Not deleted",
+                severity="warning",
+                markup=False,
+            )
 
     async def action_undo(self) -> None:
         if not self.undo_stack:
@@ -314,8 +412,83 @@ class WallScreen(SessionScreen):
             self._fail(exc)
         else:
             self.notify(f"Undone: {step.label}", markup=False)
+        self._shown_now()
+
+    # ------------------------------------------------------------------ marks and people
+
+    def action_mark(self) -> None:
+        idea = self._selected()
+        if idea is None:
+            return
+        if idea.id in self.marked:
+            del self.marked[idea.id]
+        else:
+            self.marked[idea.id] = None
+        table = self.query_one(NoteTable)
+        table.marked = set(self.marked)
+        self._refresh_notes({idea.id})
+        table.action_cursor_down()  # space, space, space marks a run of notes
         self.refresh_bindings()
-        self._refresh_header(len(self._visible_notes()))
+
+    def action_clear_marks(self) -> None:
+        self._clear_marks_of(list(self.marked))
+
+    def _clear_marks_of(self, ids: list[str]) -> None:
+        gone = [i for i in ids if i in self.marked]
+        for idea_id in gone:
+            del self.marked[idea_id]
+        self.query_one(NoteTable).marked = set(self.marked)
+        self._refresh_notes(set(gone))
+        self.refresh_bindings()
+
+    def _notes_of(self, participant_id: str) -> list[Idea]:
+        return [i for i in self.service.state(self.code).ideas.values() if i.author_id == participant_id and i.visible]
+
+    def _person(self, participant_id: str) -> str:
+        person = self.service.state(self.code).participants[participant_id]
+        return terminal_safe(person.name) or "this person"
+
+    def action_hide_author(self) -> None:
+        author = self._author(self._selected())
+        if author is None:
+            return
+        notes = self._notes_of(author)
+        question = f"Hide all {len(notes)} notes from {self._person(author)}?"
+        detail = "They leave the projected wall (H shows them to you). u undoes it."
+        self.app.push_screen(ConfirmScreen(question, detail), partial(self._moderate_author, author, False))
+
+    def action_block_author(self) -> None:
+        author = self._author(self._selected())
+        if author is None or self._blocked(author):
+            return
+        notes = self._notes_of(author)
+        question = f"Block {self._person(author)}?"
+        detail = (
+            f"Their {len(notes)} notes leave the projected wall, and their phone is told that new notes "
+            "are no longer taken. u undoes it."
+        )
+        self.app.push_screen(ConfirmScreen(question, detail), partial(self._moderate_author, author, True))
+
+    async def _moderate_author(self, author: str, block: bool, confirmed: bool | None) -> None:
+        if not confirmed:
+            return
+        code, ids = self.code, [i.id for i in self._notes_of(author)]
+        try:
+            if block:
+                await self.service.block_participant(code, author)
+            changed = [i.id for i in await self.service.hide_ideas(code, ids)]
+        except WorkshopError as exc:
+            self._fail(exc)
+            return
+        unhide = partial(self.service.hide_ideas, code, changed, False)
+        if block:
+            self._push_undo(
+                "block", partial(_in_turn, partial(self.service.block_participant, code, author, False), unhide)
+            )
+            self._tell("Blocked their author and hid", len(changed))
+        else:
+            self._push_undo("hide", unhide, len(changed))
+            self._tell("Hid", len(changed))
 
     def action_move_to_theme(self) -> None:
         idea = self._selected()

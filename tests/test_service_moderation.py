@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import workshop_in
-from workshop_tui.errors import Conflict
+from workshop_tui.errors import Blocked, Conflict
+from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
@@ -62,3 +63,39 @@ async def test_unmerge_never_gives_more_dots_than_the_budget(service: WorkshopSe
     state = service.state(code)
     assert state.dots_used[p.id] == 4  # only one of the two returned dots could come back
     assert (state.idea_dots[keep.id], state.idea_dots[dup.id], state.idea_dots[other.id]) == (2, 1, 1)
+
+
+async def test_bulk_hide_delete_and_block_are_durable(data_dir: Path) -> None:
+    service = WorkshopService(data_dir).open()
+    code = await workshop_in(service, Phase.IDEATE)
+    spammer, _ = await service.join(code, "Spammer")
+    ids = [(await service.post_idea(code, f"spam {n}", author_id=spammer.id)).id for n in range(5)]
+    assert [i.id for i in await service.hide_ideas(code, ids[:3])] == ids[:3]
+    assert await service.hide_ideas(code, ids[:3]) == []  # already hidden: nothing to undo
+    deleted, kept = await service.delete_ideas(code, ids[3:])
+    assert [i.id for i in deleted] == ids[3:] and kept == []
+    await service.block_participant(code, spammer.id)
+    with pytest.raises(Blocked, match="stopped taking notes from you"):
+        await service.post_idea(code, "more", author_id=spammer.id)
+    await service.close()
+
+    service = WorkshopService(data_dir).open()
+    state = service.state(code)
+    assert [state.ideas[i].hidden for i in ids[:3]] == [True] * 3
+    assert [state.ideas[i].deleted for i in ids[3:]] == [True] * 2
+    assert state.participants[spammer.id].blocked
+    await service.restore_ideas(code, ids[3:])
+    await service.block_participant(code, spammer.id, False)
+    await service.post_idea(code, "welcome back", author_id=spammer.id)
+    await service.close()
+
+
+async def test_bulk_delete_keeps_notes_with_dots(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    a = await service.post_idea(code, "a", source=Source.PAPER)
+    b = await service.post_idea(code, "b", source=Source.PAPER)
+    await service.set_phase(code, Phase.GROUP)
+    await service.set_phase(code, Phase.VOTE)
+    await service.add_paper_dots(code, a.id, 1)
+    deleted, kept = await service.delete_ideas(code, [a.id, b.id])
+    assert [i.id for i in deleted] == [b.id] and [i.id for i in kept] == [a.id]

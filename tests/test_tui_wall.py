@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 import pytest
 from rich.text import Text
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -48,7 +49,7 @@ def note_texts(app: HarnessApp) -> list[str]:
     return [t.get_cell(row_key, "note").plain for row_key in t.shown]
 
 
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 50) -> None:
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 200) -> None:
     for _ in range(tries):
         if condition():
             return
@@ -168,7 +169,7 @@ async def test_delete_and_undo(service: WorkshopService) -> None:
         await wait_for(pilot, lambda: note_texts(app) == ["keep me"])
         deleted = [i for i in service.state(code).ideas.values() if i.deleted]
         assert [i.text for i in deleted] == ["delete me"]
-        assert any(n.message == "Deleted. Press u to undo" for n in app._notifications)
+        await wait_for(pilot, lambda: any(n.message == "Deleted 1 note. u undoes" for n in app._notifications))
         await pilot.press("u")
         await wait_for(pilot, lambda: sorted(note_texts(app)) == ["delete me", "keep me"])
         assert not any(i.deleted for i in service.state(code).ideas.values())
@@ -468,3 +469,87 @@ async def test_the_wall_follows_new_notes(service: WorkshopService) -> None:
         await pilot.press("end")
         await wait_for(pilot, lambda: "While the facilitator reads the top" in screen_text(app))
         assert table(app).cursor_row == 31
+
+
+async def test_twenty_presses_of_x_delete_twenty_notes_with_one_toast(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    person, _ = await service.join(code, "Burst")
+    for n in range(25):
+        await service.post_idea(code, f"Spam {n:02}", author_id=person.id)
+    app = wall_app(service, code)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("home")
+        for _ in range(20):  # all at once, as a terminal delivers a burst (Pilot.press waits after each key)
+            app.post_message(events.Key("x", "x"))
+        await wait_for(pilot, lambda: len(note_texts(app)) == 5)
+        assert sum(i.deleted for i in service.state(code).ideas.values()) == 20
+        await wait_for(pilot, lambda: any("20 notes" in n.message for n in app._notifications))
+        assert len([n for n in app._notifications if "Deleted" in n.message]) == 1  # one combined toast
+        await pilot.press("u")  # one undo brings back the burst
+        await wait_for(pilot, lambda: len(note_texts(app)) == 25)
+
+
+async def test_marked_notes_are_hidden_or_deleted_together(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    for n in range(6):
+        await service.post_idea(code, f"Note {n}", source=Source.PAPER)
+    app = wall_app(service, code)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("home", "space", "space", "down", "space")  # marks 0, 1 and 3
+        assert list(wall(app).marked) == [t for i, t in enumerate(table(app).shown) if i in (0, 1, 3)]
+        assert note_texts(app)[:2] == ["✔ Note 0", "✔ Note 1"]
+        await pilot.press("x")
+        await wait_for(pilot, lambda: note_texts(app) == ["Note 2", "Note 4", "Note 5"])
+        await wait_for(pilot, lambda: any(n.message == "Deleted 3 notes. u undoes" for n in app._notifications))
+        assert not wall(app).marked
+        await pilot.press("u")
+        await wait_for(pilot, lambda: len(note_texts(app)) == 6)
+        await pilot.press("home", "space", "space", "h")
+        await wait_for(pilot, lambda: note_texts(app) == ["Note 2", "Note 3", "Note 4", "Note 5"])
+        await pilot.press("space", "escape")  # escape clears the marks (and stays on the wall)
+        assert not wall(app).marked and app.screen is wall(app)
+
+
+async def test_hide_everything_from_a_person_and_block_them(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    server = ParticipantServer(service, host="127.0.0.1", port=0)
+    await server.start()
+    try:
+        app = wall_app(service, code)
+        async with app.run_test(size=(100, 30)) as pilot, httpx.AsyncClient(base_url=server.base_url) as client:
+            phones = []
+            for name in ("Spammer", "Neighbour"):
+                joined = await client.post(f"/api/v1/w/{code}/join", json={"name": name})
+                phones.append({"Authorization": f"Bearer {joined.json()['token']}"})
+            for n in range(8):
+                await client.post(f"/api/v1/w/{code}/ideas", json={"text": f"buy now {n}"}, headers=phones[0])
+            await client.post(f"/api/v1/w/{code}/ideas", json={"text": "A real idea"}, headers=phones[1])
+            await wait_for(pilot, lambda: len(note_texts(app)) == 9)
+            await select_note(pilot, app, "buy now 3")
+            await pilot.press("P")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            assert "Hide all 8 notes from Spammer?" in str(app.screen.query_one(".question", Static).render())
+            await pilot.press("y")
+            await wait_for(pilot, lambda: note_texts(app) == ["A real idea"])
+            await pilot.press("u")
+            await wait_for(pilot, lambda: len(note_texts(app)) == 9)
+
+            await select_note(pilot, app, "buy now 5")
+            await pilot.press("B")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await wait_for(pilot, lambda: note_texts(app) == ["A real idea"])
+            refused = await client.post(f"/api/v1/w/{code}/ideas", json={"text": "more spam"}, headers=phones[0])
+            assert refused.status_code == 409
+            assert refused.json()["error"] == "the facilitator has stopped taking notes from you in this workshop"
+            ok = await client.post(f"/api/v1/w/{code}/ideas", json={"text": "Another idea"}, headers=phones[1])
+            assert ok.status_code == 201
+            await wait_for(pilot, lambda: sorted(note_texts(app)) == ["A real idea", "Another idea"])
+            await pilot.press("u")  # unblocks and brings their notes back
+            await wait_for(pilot, lambda: len(note_texts(app)) == 10)
+            again = await client.post(f"/api/v1/w/{code}/ideas", json={"text": "sorry"}, headers=phones[0])
+            assert again.status_code == 201
+    finally:
+        await server.stop()

@@ -58,6 +58,7 @@ class NoteTable(DataTable[Text]):
         self.shown: list[str] = []
         self._rendered: dict[str, tuple[Text, ...]] = {}
         self._keep: str | None = None  # the selected note across a change of columns
+        self.marked: set[str] = set()  # notes marked for a bulk action (drawn with a mark)
 
     def on_resize(self, event: events.Resize) -> None:
         self.post_message(self.WidthChanged(event.size.width))
@@ -70,6 +71,8 @@ class NoteTable(DataTable[Text]):
         text = Text(terminal_safe(idea.text))
         if idea.hidden:
             text = Text.assemble(("(hidden) ", "italic"), terminal_safe(idea.text), style="dim")
+        if idea.id in self.marked:
+            text = Text.assemble(("✔ ", "bold reverse"), text)
         cells: list[Text] = [text]
         if lay.theme_width:
             theme = state.themes.get(idea.theme_id) if idea.theme_id else None
