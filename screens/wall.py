@@ -559,7 +559,16 @@ class WallScreen(SessionScreen):
         if not pairs:
             self.notify("No likely duplicates found", markup=False)
             return
-        self.app.push_screen(SuggestionsScreen(self.service, self.code, pairs))
+        code = self.code
+
+        def done(merged: list[tuple[str, str]] | None) -> None:
+            if not merged:
+                return
+            undo = [partial(self.service.unmerge_idea, code, duplicate) for _, duplicate in reversed(merged)]
+            self._push_undo("merge", partial(_in_turn, *undo), len(merged))
+            self.notify(f"Merged {len(merged)} {'pair' if len(merged) == 1 else 'pairs'}. u undoes", markup=False)
+
+        self.app.push_screen(SuggestionsScreen(self.service, code, pairs), done)
 
 
 def _count_line(name: str, count: int, style: str = "") -> Text:

@@ -326,10 +326,11 @@ async def test_duplicate_suggestions_list_and_merge(service: WorkshopService) ->
         prompt = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         assert "Repair café finder" in prompt and "repair cafe finder" in prompt
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen is wall(app))  # no pair left: the dialog closes by itself
         assert service.state(code).ideas[b.id].merged_into == a.id
-        await pilot.press("escape")
         await wait_for(pilot, lambda: len(note_texts(app)) == 2)
+        await pilot.press("u")  # and the wall can undo what it merged
+        await wait_for(pilot, lambda: len(note_texts(app)) == 3)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
