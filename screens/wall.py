@@ -289,11 +289,21 @@ class WallScreen(SessionScreen):
         self.refresh_bindings()
 
     def _tell(self, verb: str, count: int) -> None:
-        """One toast for a burst of the same action ("Deleted 20 notes"), not one per key."""
+        """One toast for a burst of the same action ("Deleted 20 notes"), not one per key: it is told
+        once the facilitator has paused for ``BURST`` seconds (``_hold_toast`` stops the clock while an
+        action waits for the disk, so a slow write never splits a burst)."""
         self._toast[verb] += count
+        self._hold_toast()
+        self._toast_timer = self.set_timer(BURST, self._flush_toast)
+
+    def _hold_toast(self) -> None:
         if self._toast_timer is not None:
             self._toast_timer.stop()
-        self._toast_timer = self.set_timer(BURST, self._flush_toast)
+            self._toast_timer = None
+
+    def _resume_toast(self) -> None:
+        if self._toast and self._toast_timer is None:
+            self._toast_timer = self.set_timer(BURST, self._flush_toast)
 
     def _flush_toast(self) -> None:
         self._toast_timer = None
@@ -361,6 +371,13 @@ class WallScreen(SessionScreen):
         table.move_cursor(row=max(0, table.row_count - 1), animate=False, scroll=True)
 
     async def action_toggle_hidden(self) -> None:
+        self._hold_toast()
+        try:
+            await self._toggle_hidden()
+        finally:
+            self._resume_toast()
+
+    async def _toggle_hidden(self) -> None:
         targets = self._targets()
         if not targets:
             return
@@ -380,6 +397,13 @@ class WallScreen(SessionScreen):
             self._tell("Hid" if hidden else "Showed", len(done))
 
     async def action_delete_note(self) -> None:
+        self._hold_toast()
+        try:
+            await self._delete_note()
+        finally:
+            self._resume_toast()
+
+    async def _delete_note(self) -> None:
         targets = self._targets()
         if not targets:
             return
