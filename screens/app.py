@@ -19,14 +19,16 @@ import contextlib
 import logging
 import signal
 import sys
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
+from screens.admin_token import remove_token_file, write_token_file
 from screens.confirm import ConfirmScreen
 from screens.events import DomainEvents, EventBridge
 from screens.home import HomeScreen
@@ -43,26 +45,20 @@ from screens.palette import PaletteCommand, WorkshopCommands
 from screens.port_busy import Choice, PortBusyScreen
 from screens.theme import PROJECTOR, PROJECTOR_NAME
 from screens.widgets.timer import PhaseTimer
-from workshop_tui.errors import WorkshopError
+from workshop_tui.actions import Action, allowed
+from workshop_tui.errors import StoreFailed, WorkshopError
 from workshop_tui.events import PhaseChanged, VotingChanged
-from workshop_tui.phases import ORDER, Phase, allowed_targets, next_phase
+from workshop_tui.phases import ORDER, PHASE_SPECS, Phase, allowed_targets, next_phase
 from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer, PortInUse, ServerError
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
 log = logging.getLogger(__name__)
 
-PHASE_TITLES = {
-    Phase.LOBBY: "lobby (QR code)",
-    Phase.IDEATE: "ideation wall",
-    Phase.GROUP: "grouping wall",
-    Phase.VOTE: "voting",
-    Phase.TEAMS: "teams",
-    Phase.BACKLOG: "backlog",
-    Phase.CLOSED: "closed workshop",
-}
+PHASE_TITLES = {phase: spec.title for phase, spec in PHASE_SPECS.items()}
 SESSION_ACTIONS = frozenset({"advance_phase", "step_back_phase", "reveal_results", "export", "home", "show_phase"})
 TIMER_ACTIONS = frozenset({"timer_toggle", "timer_add_minute", "timer_reset"})
+STORE_FAILED_BANNER_SECONDS = 7 * 24 * 3600.0  # stays up: the failure does not go away by itself
 
 
 def step_back_target(phase: Phase) -> Phase | None:
@@ -115,6 +111,7 @@ class WorkshopApp(App[None]):
         self.bridge = EventBridge()
         self.log_panel: LogPanelHandler | None = None
         self.log_file: Path | None = None
+        self.token_file: Path | None = None
         self._log_handlers: list[logging.Handler] = []
         self._detached_handlers: list[logging.Handler] = []
         self._previous_level = logging.WARNING
@@ -133,6 +130,7 @@ class WorkshopApp(App[None]):
         self._install_logging()
         self._install_sigterm()
         self.bridge.start(self.service.bus.subscribe, self.post_message)
+        self.service.on_store_failure.append(self._store_failed)
         for message in self.service.messages:
             log.warning("recovery: %s", message)
         await self.start_server()
@@ -206,8 +204,24 @@ class WorkshopApp(App[None]):
                 await self.server.stop()
             except Exception:
                 log.exception("the participant server did not stop cleanly")
-        await self.service.close()
+        if self.token_file is not None:
+            remove_token_file(self.token_file)
+        try:
+            await self.service.close()
+        except StoreFailed as exc:  # the CLI exits non-zero once the terminal is back
+            log.error("%s", exc.message)
         log.info("session closed")
+
+    def _store_failed(self, code: str, reason: str) -> None:
+        """A banner on every screen until the app closes: nothing more is being saved."""
+        self.notify(
+            f"Workshop {code} is no longer being saved ({terminal_safe(reason)}). Changes are refused and "
+            "phones get an error; what was saved before is kept. Quit, check the data directory, and restart.",
+            title="NOT SAVING",
+            severity="error",
+            timeout=STORE_FAILED_BANNER_SECONDS,
+            markup=False,
+        )
 
     async def shutdown_and_exit(self) -> None:
         await self.shutdown_session()
@@ -237,7 +251,11 @@ class WorkshopApp(App[None]):
             log.error("%s", exc.message)
             self.notify(exc.message, title="Phones cannot join", severity="error", markup=False, timeout=15)
             return
-        log.info("participant server at %s (admin token on the info screen)", server.base_url)
+        try:
+            self.token_file = write_token_file(self.service.data_dir, server.admin_token)
+        except OSError as exc:
+            log.warning("cannot write the admin token file: %s", exc)
+        log.info("participant server at %s (admin token in %s)", server.base_url, self.token_file)
         self._server_changed()
 
     async def _port_choice(self, choice: Choice | None) -> None:
@@ -283,10 +301,16 @@ class WorkshopApp(App[None]):
     def phase(self) -> Phase | None:
         return self.service.state(self.code).workshop.phase if self.code is not None else None
 
+    def live_workshops(self) -> list[str]:
+        """Codes of the workshops phones can reach now: the server listens and they are not closed."""
+        if not self.server_running:
+            return []
+        return [w.code for w in self.service.workshops() if w.phase != Phase.CLOSED]
+
     @property
     def is_live(self) -> bool:
-        """A session is live: phones can reach a workshop that is open and not closed."""
-        return self.server_running and self.phase not in (None, Phase.CLOSED)
+        """A session is live: phones can reach a workshop, open on screen or not (the list does not stop them)."""
+        return bool(self.live_workshops())
 
     def _pop_to(self, depth: int) -> None:
         while len(self.screen_stack) > depth:
@@ -406,6 +430,33 @@ class WorkshopApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's Quit and Keys duplicate ours (ctrl+q asks first; f1 is the app's help).
+        for command in super().get_system_commands(screen):
+            if command.title in ("Theme", "Maximize", "Minimize"):
+                yield command
+        yield SystemCommand(
+            "Screenshot",
+            f"Save an SVG of this screen in {self.screenshot_dir}",
+            lambda: self.set_timer(0.1, self.action_screenshot),  # once the palette has closed
+        )
+
+    @property
+    def screenshot_dir(self) -> Path:
+        return self.service.data_dir / "screenshots"
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save under the data dir (not ~/Downloads, which a projector laptop may not have)."""
+        folder = Path(path) if path else self.screenshot_dir
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(filename, str(folder))
+        except OSError as exc:
+            self.notify(f"cannot save the screenshot in {folder}: {exc}", severity="error", markup=False)
+            return
+        log.info("screenshot saved to %s", saved)
+        self.notify(f"Screenshot saved to {saved}", markup=False)
+
     def action_info(self) -> None:
         if not isinstance(self.screen, InfoScreen):
             self.push_screen(InfoScreen())
@@ -438,7 +489,9 @@ class WorkshopApp(App[None]):
             return
         self._quit_asked = True
         question = "Quit workshop-tui?"
-        detail = f"The session {self.code} is live: phones lose the connection. Everything is saved."
+        live = self.live_workshops()
+        which = self.code if self.code in live else ", ".join(live[:3]) + ("…" if len(live) > 3 else "")
+        detail = f"Phones in {which} lose the connection: the server stops. Everything is saved."
         self.push_screen(ConfirmScreen(question, detail, yes="Quit (y)", no="Stay (n)"), self._quit_answer)
 
     async def _quit_answer(self, confirmed: bool | None) -> None:
@@ -464,8 +517,7 @@ class WorkshopApp(App[None]):
             return bool(parameters) and Phase(str(parameters[0])) in PHASE_SCREENS
         if action == "reveal_results":
             w = self.service.state(self.code).workshop if self.code else None
-            late = (Phase.VOTE, Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED)
-            return w is not None and w.phase in late and not w.results_revealed
+            return w is not None and allowed(Action.REVEAL_RESULTS, w.phase) and not w.results_revealed
         if action in TIMER_ACTIONS:
             return self.current_timer(screen) is not None
         return not (modal and action in ("new_workshop", "open_demo", "backlog"))

@@ -1,4 +1,8 @@
-"""Every key of every screen, read from the ``BINDINGS`` of the app and of each screen class."""
+"""Every key of every screen, read from the ``BINDINGS`` of the app and of each screen class.
+
+Only keys this app declares are listed: Textual's own (ctrl+c "help quit", super+c copy, focus
+cycling) are framework internals a facilitator does not need on the projected help.
+"""
 
 from __future__ import annotations
 
@@ -15,15 +19,15 @@ from screens.navigation import screen_classes
 
 
 def bindings_of(node_class: type[DOMNode]) -> list[Binding]:
-    """The bindings a class declares or inherits, one per key and action, in declaration order."""
-    seen: set[tuple[str, str]] = set()
-    found: list[Binding] = []
-    for bindings in node_class._merge_bindings().key_to_bindings.values():
-        for binding in bindings:
-            if (binding.key, binding.action) not in seen and binding.action != "noop":
-                seen.add((binding.key, binding.action))
-                found.append(binding)
-    return found
+    """The bindings the app's own classes declare for ``node_class`` (a subclass's key wins), in order."""
+    by_key: dict[str, Binding] = {}
+    for cls in reversed(node_class.__mro__):
+        if cls.__module__.split(".")[0] == "textual":
+            continue
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
+            if binding.action != "noop":
+                by_key[binding.key] = binding
+    return list(by_key.values())
 
 
 def describe(binding: Binding) -> str:

@@ -1,8 +1,8 @@
 """Session info: where phones connect, the admin token, the data directory, recovery notes and the log.
 
 Logs never go over the screen: the app installs a ``LogPanelHandler`` (kept lines, shown here) and a
-file handler (``<data_dir>/logs/workshop-tui.log``). The admin token is masked until ``t`` is pressed:
-this screen may be on a projector.
+file handler (``<data_dir>/logs/workshop-tui.log``). The admin token is never drawn (this screen may be
+on a projector): it shows the owner-only file that holds it, and ``c`` copies it to the clipboard (OSC 52).
 """
 
 from __future__ import annotations
@@ -62,12 +62,8 @@ class InfoScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back"),
-        Binding("t", "toggle_token", "Show/hide token"),
+        Binding("c", "copy_token", "Copy admin token"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.show_token = False
 
     @property
     def workshop_app(self) -> WorkshopApp:
@@ -113,8 +109,8 @@ class InfoScreen(Screen[None]):
             row("Base URL", server.base_url, "bold")
             if app.code is not None:
                 row("Join URL", server.join_url(app.code), "bold")
-            token = server.admin_token if self.show_token else "•" * 12 + "  (t shows it)"
-            row("Admin token", token, "bold yellow" if self.show_token else "")
+            where = f"in {app.token_file} (owner only)" if app.token_file else "not written to a file"
+            row("Admin token", f"{where} · c copies it to the clipboard")
         else:
             row("Server", "not running: phones cannot join (restart with another --port)", "bold red")
         row("Data dir", str(app.service.data_dir))
@@ -129,9 +125,13 @@ class InfoScreen(Screen[None]):
             messages.append("No recovery notes: every file loaded cleanly.", style="dim")
         self.query_one("#info-messages", Static).update(messages)
 
-    def action_toggle_token(self) -> None:
-        self.show_token = not self.show_token
-        self.refresh_info()
+    def action_copy_token(self) -> None:
+        server = self.workshop_app.server
+        if server is None or not server.running:
+            self.notify("No participant server, no admin token.", severity="warning")
+            return
+        self.app.copy_to_clipboard(server.admin_token)
+        self.notify("Admin token copied to the clipboard (if the terminal allows OSC 52).")
 
     def action_close(self) -> None:
         self.dismiss(None)

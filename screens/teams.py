@@ -18,18 +18,18 @@ from screens.session import SessionScreen
 from screens.team_picker import TeamPickerScreen
 from screens.widgets.session_bar import SessionBar
 from workshop_tui import events as ev
+from workshop_tui.actions import ACTIONS, Action
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Participant, Team
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
-_ADJUST = frozenset({Phase.TEAMS, Phase.BACKLOG})
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
-    "choose_candidates": frozenset({Phase.TEAMS}),
-    "form_teams": frozenset({Phase.TEAMS}),
-    "move_member": _ADJUST,
-    "make_champion": _ADJUST,
+    "choose_candidates": ACTIONS[Action.CHOOSE_CANDIDATES].phases,
+    "form_teams": ACTIONS[Action.FORM_TEAMS].phases,
+    "move_member": ACTIONS[Action.MOVE_MEMBER].phases,
+    "make_champion": ACTIONS[Action.SET_CHAMPION].phases,
 }
 
 

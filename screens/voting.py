@@ -19,16 +19,16 @@ from screens.text_prompt import TextPromptScreen
 from screens.widgets.bar_chart import BarChart, ChartRow
 from screens.widgets.session_bar import SessionBar
 from workshop_tui import events as ev
+from workshop_tui.actions import ACTIONS, Action
 from workshop_tui.errors import Invalid, WorkshopError
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
-_REVEAL = frozenset({Phase.VOTE, Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED})
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
-    "toggle_voting": frozenset({Phase.VOTE}),
-    "toggle_results": _REVEAL,
-    "paper_dots": frozenset({Phase.VOTE}),
+    "toggle_voting": ACTIONS[Action.TOGGLE_VOTING].phases,
+    "toggle_results": ACTIONS[Action.REVEAL_RESULTS].phases,
+    "paper_dots": ACTIONS[Action.PAPER_DOTS].phases,
 }
 
 

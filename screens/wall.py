@@ -30,40 +30,45 @@ from screens.theme_picker import ThemeChoice, ThemePickerScreen
 from screens.widgets.note_table import Layout, NoteTable
 from screens.widgets.session_bar import SessionBar
 from workshop_tui import events as ev
+from workshop_tui.actions import Action, allowed
 from workshop_tui.duplicates import suggest_duplicates
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Idea, Source
-from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
 ALL = "__all__"
 NO_THEME = "__none__"
 
-_NOTES = frozenset({Phase.LOBBY, Phase.IDEATE, Phase.GROUP, Phase.VOTE})
-_OPEN = frozenset(set(Phase) - {Phase.CLOSED})
-_MERGE = frozenset({Phase.IDEATE, Phase.GROUP, Phase.VOTE})
-
-#: The phases in which each action is offered (the service enforces the same rules).
-ACTION_PHASES: dict[str, frozenset[Phase]] = {
-    "add_note": _NOTES,
-    "edit_note": _NOTES,
-    "toggle_hidden": _OPEN,
-    "delete_note": _NOTES,
-    "undo": _NOTES,
-    "move_to_theme": _OPEN,
-    "new_theme": _OPEN,
-    "merge": _MERGE,
-    "unmerge": _MERGE,
-    "suggest": _MERGE,
-    "mark": _OPEN,
-    "clear_marks": _OPEN,
-    "hide_author": _OPEN,
-    "block_author": _OPEN,
+#: The wall's actions and the service action each performs: the phases come from the one table
+#: (workshop_tui.actions). Marks and blocking are moderation, offered where hiding is.
+WALL_ACTIONS: dict[str, Action] = {
+    "add_note": Action.ADD_NOTE,
+    "edit_note": Action.EDIT_NOTE,
+    "toggle_hidden": Action.HIDE_NOTE,
+    "delete_note": Action.DELETE_NOTE,
+    "move_to_theme": Action.MOVE_NOTE,
+    "new_theme": Action.CREATE_THEME,
+    "merge": Action.MERGE_NOTES,
+    "unmerge": Action.UNMERGE_NOTE,
+    "suggest": Action.MERGE_NOTES,
+    "mark": Action.HIDE_NOTE,
+    "clear_marks": Action.HIDE_NOTE,
+    "hide_author": Action.HIDE_NOTE,
+    "block_author": Action.HIDE_NOTE,
 }
 NEEDS_NOTE = frozenset(
     {"edit_note", "toggle_hidden", "delete_note", "move_to_theme", "merge", "unmerge", "mark", "hide_author"}
 )
+#: The service action that undoes each kind of step (``u`` is offered where it is allowed).
+UNDO_ACTIONS: dict[str, Action] = {
+    "delete": Action.RESTORE_NOTE,
+    "hide": Action.HIDE_NOTE,
+    "show": Action.HIDE_NOTE,
+    "block": Action.HIDE_NOTE,
+    "merge": Action.UNMERGE_NOTE,
+    "unmerge": Action.MERGE_NOTES,
+}
 BURST = 1.0  # seconds: deletes (or hides) this close together are one undo step and one toast
 
 
@@ -238,13 +243,15 @@ class WallScreen(SessionScreen):
     # ------------------------------------------------------------------ actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        allowed = ACTION_PHASES.get(action)
-        if allowed is None:
+        phase = self.service.state(self.code).workshop.phase
+        if action == "undo":
+            if not self.undo_stack:
+                return None
+            return allowed(UNDO_ACTIONS[self.undo_stack[-1].verb], phase) or None
+        if action not in WALL_ACTIONS:
             return True
-        if self.service.state(self.code).workshop.phase not in allowed:
+        if not allowed(WALL_ACTIONS[action], phase):
             return False
-        if action == "undo" and not self.undo_stack:
-            return None
         selected = self._selected()
         if action in NEEDS_NOTE and selected is None:
             return None

@@ -36,7 +36,7 @@ async def test_unmerge_puts_the_note_and_its_dots_back(data_dir: Path) -> None:
     assert back.visible and back.merged_into is None
     assert state.idea_dots[keep.id] == before[keep.id] and state.idea_dots[dup.id] == before[dup.id]
     assert service.remaining_dots(state, p.id) == 1 and service.remaining_dots(state, q.id) == 4
-    assert [h.action for h in state.ideas[keep.id].history][-2:] == ["merged-in", "unmerged"]
+    assert [h.action for h in state.ideas[keep.id].history][-2:] == ["merged-in", "unmerged-out"]
     with pytest.raises(Conflict, match="not merged"):
         await service.unmerge_idea(code, dup.id)
     await service.close()

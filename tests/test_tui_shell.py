@@ -323,7 +323,8 @@ async def test_ctrl_q_quits_at_once_when_no_session_is_open(data_dir: Path) -> N
 # Info, help, logs
 
 
-async def test_info_shows_server_and_admin_token_on_request(data_dir: Path) -> None:
+async def test_info_never_draws_the_admin_token(data_dir: Path) -> None:
+    """The info screen may be projected: the token is in an owner-only file, copied only on request."""
     async with running_app(data_dir, admin_token="secret-admin-token-123") as (app, pilot):
         await open_lobby(app)
         await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
@@ -332,16 +333,23 @@ async def test_info_shows_server_and_admin_token_on_request(data_dir: Path) -> N
         assert app.server is not None
         text = plain(app.screen.query_one("#info-server", Static))
         assert app.server.base_url in text and app.server.join_url("TEST") in text and str(data_dir) in text
-        assert "secret-admin-token-123" not in text  # masked: this screen may be projected
-        await pilot.press("t")
-        text = plain(app.screen.query_one("#info-server", Static))
-        assert "secret-admin-token-123" in text
+        token_file = data_dir / "admin-token"
+        assert str(token_file) in text
+        assert token_file.read_text().strip() == "secret-admin-token-123"
+        assert token_file.stat().st_mode & 0o777 == 0o600
+        for key in ("t", "c"):  # t showed it before; c copies it without drawing it
+            await pilot.press(key)
+            await pilot.pause()
+            assert "secret-admin-token-123" not in app.export_screenshot()
+        assert app.clipboard == "secret-admin-token-123"
         log_lines = app.log_panel.lines if app.log_panel else []
         assert any("participant server at" in line for line in log_lines)
+        assert not any("secret-admin-token-123" in line for line in log_lines)
         await pilot.press("escape")
         await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "back to the lobby")
     log_file = data_dir / "logs" / "workshop-tui.log"
     assert "participant server at" in log_file.read_text()
+    assert not token_file.exists(), "the token file goes when the server stops"
 
 
 async def test_help_lists_keys_of_the_app_and_every_screen(data_dir: Path) -> None:
@@ -354,7 +362,12 @@ async def test_help_lists_keys_of_the_app_and_every_screen(data_dir: Path) -> No
         assert ("Home", "n", "New") in rows
         assert ("Confirm", "y", "Yes") in rows
         assert ("NewWorkshop", "^s", "Create") in rows
-        assert ("Info", "t", "Show/hide token") in rows
+        assert ("Info", "c", "Copy admin token") in rows
+        # only the app's own keys: no framework internals
+        keys = {key for _, key, _ in rows}
+        whats = {what for _, _, what in rows}
+        assert "^c" not in keys and not any(key.startswith("super") for key in keys)
+        assert not whats & {"help quit", "Copy selected text", "Focus Next", "Focus Previous"}
 
 
 # Busy port

@@ -4,10 +4,14 @@ Each entry is two lines: the rank and the idea's text, then a bar and the dot co
 is participant text, so it enters as plain ``Content`` (never markup); bars use theme variables so
 they follow the projector theme. An entry can be highlighted (the "selected idea" for paper dots).
 With ``revealed`` False the same list shows the ideas without any count, in posting order.
+
+For the room: the reveal opens at #1 (highlight and scroll reset), the cursor stops at both ends
+instead of wrapping, ties share a rank ("=1"), and the highlighted row keeps its bar visible.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from textual import events
@@ -27,10 +31,25 @@ class ChartRow:
     dots: int
 
 
+def rank_labels(dots: list[int]) -> list[str]:
+    """Competition ranks for counts sorted most first; a shared rank is marked "=" (4, 4, 3 -> =1, =1, 3)."""
+    first: dict[int, int] = {}
+    for index, count in enumerate(dots):
+        first.setdefault(count, index + 1)
+    shared = Counter(dots)
+    return [f"{'=' if shared[count] > 1 else ''}{first[count]}" for count in dots]
+
+
 class BarChart(OptionList):
     DEFAULT_CSS = """
-    BarChart { height: 1fr; border: none; padding: 0 1; }
+    /* A stable gutter: the bars are measured once for the width left beside the scrollbar. */
+    BarChart { height: 1fr; border: none; padding: 0 1; scrollbar-gutter: stable; }
     BarChart > .option-list--option { padding: 0 0; }
+    /* The bar is drawn in $accent: a highlight in that colour would hide it. */
+    BarChart > .option-list--option-highlighted,
+    BarChart:focus > .option-list--option-highlighted {
+        color: $accent; background: $boost; text-style: bold;
+    }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -40,9 +59,18 @@ class BarChart(OptionList):
         self._drawn_for: tuple[int, bool, tuple[ChartRow, ...]] | None = None
 
     def show(self, rows: list[ChartRow], revealed: bool) -> None:
+        opening = revealed and not self.revealed
         self.rows = rows
         self.revealed = revealed
-        self._draw()
+        self._draw(top=opening)
+
+    def action_cursor_up(self) -> None:
+        if self.highlighted != 0:
+            super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        if self.highlighted is None or self.highlighted < self.option_count - 1:
+            super().action_cursor_down()
 
     def on_resize(self, event: events.Resize) -> None:
         self._draw()
@@ -51,37 +79,44 @@ class BarChart(OptionList):
         option = self.highlighted_option
         return option.id if option is not None else None
 
-    def _entry(self, rank: int, row: ChartRow, width: int, most: int) -> Content:
+    def _entry(self, rank: str, row: ChartRow, width: int, most: int, rank_width: int) -> Content:
         label = " ".join(terminal_safe(row.text).split())
-        room = max(8, width - 5)
+        room = max(8, width - rank_width - 3)
         if len(label) > room:
             label = label[: room - 1].rstrip() + "…"
         if not self.revealed:
             return Content.assemble(("• ", "bold"), Content(label))
-        # The bar shares its line with the 4-column indent and the largest count: never wrap it.
-        bar_room = max(4, width - 4 - len(f" {most}") - 2)
+        # The bar shares its line with the rank's indent and the largest count: never wrap it.
+        indent = rank_width + 2
+        bar_room = max(4, width - indent - len(f" {most}") - 1)
         length = round(bar_room * row.dots / most) if most else 0
         bar = BAR * max(length, 1 if row.dots else 0)
+        first = row.dots == most and most > 0
         return Content.assemble(
-            (f"{rank:>2}. ", "bold"),
-            Content(label).stylize("bold") if rank == 1 else Content(label),
-            "\n    ",
+            (f"{rank:>{rank_width}}. ", "bold"),
+            Content(label).stylize("bold") if first else Content(label),
+            "\n" + " " * indent,
             (bar, "$accent"),
             (f" {row.dots}", "bold"),
         )
 
-    def _draw(self) -> None:
+    def _draw(self, *, top: bool = False) -> None:
         width = self.scrollable_content_region.width or self.size.width
         key = (width, self.revealed, tuple(self.rows))
-        if key == self._drawn_for:
+        if key == self._drawn_for and not top:
             return
         self._drawn_for = key
-        keep = self.selected_id()
+        keep = None if top else self.selected_id()
         most = max((r.dots for r in self.rows), default=0)
+        ranks = rank_labels([r.dots for r in self.rows])
+        rank_width = max([2, *(len(r) for r in ranks)])
         self.set_options(
-            Option(self._entry(rank, row, width, most), id=row.idea_id) for rank, row in enumerate(self.rows, 1)
+            Option(self._entry(rank, row, width, most, rank_width), id=row.idea_id)
+            for rank, row in zip(ranks, self.rows, strict=True)
         )
         if not self.rows:
             return
         ids = [r.idea_id for r in self.rows]
         self.highlighted = ids.index(keep) if keep in ids else 0
+        if top:
+            self.scroll_home(animate=False, immediate=True)

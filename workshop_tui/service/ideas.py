@@ -7,7 +7,8 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from workshop_tui import events as ev
-from workshop_tui.errors import Blocked, Conflict, Invalid, NotFound, PhaseError
+from workshop_tui.actions import Action, require
+from workshop_tui.errors import Blocked, Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
     Idea,
@@ -16,10 +17,10 @@ from workshop_tui.models import (
     Source,
     Theme,
     Vote,
+    is_blank,
     utcnow,
 )
-from workshop_tui.phases import Phase
-from workshop_tui.service.base import FACILITATOR, ServiceBase, validated
+from workshop_tui.service.base import FACILITATOR, Concern, validated
 from workshop_tui.state import Change, WorkshopState, vote_id
 
 PAPER = "paper"  # the key of paper dots (no participant) in a MergeRecord
@@ -45,12 +46,12 @@ class MergeRecord(BaseModel):
             return None
 
 
-class IdeaOps(ServiceBase):
+class IdeaOps(Concern):
     # ------------------------------------------------------------------ ideas
 
     def _clean_text(self, state: WorkshopState, text: str) -> str:
         clean = text.strip()
-        if not clean:
+        if is_blank(clean):
             raise Invalid("a note needs some text")
         limit = state.workshop.settings.idea_max_length
         if len(clean) > limit:
@@ -67,10 +68,7 @@ class IdeaOps(ServiceBase):
         theme_id: str | None = None,
     ) -> Idea:
         state = self.state(code)
-        if source == Source.PHONE:
-            self._require_phase(state, [Phase.IDEATE], "post a note")
-        else:
-            self._require_phase(state, [Phase.LOBBY, Phase.IDEATE, Phase.GROUP, Phase.VOTE], "add a note")
+        require(Action.POST_IDEA if source == Source.PHONE else Action.ADD_NOTE, state.workshop.phase)
         self._refuse_blocked(state, author_id)
         clean = self._clean_text(state, text)
         if theme_id is not None and theme_id not in state.themes:
@@ -91,15 +89,18 @@ class IdeaOps(ServiceBase):
         self._emit(state, ev.IdeaPosted, idea=idea)
         return idea
 
-    def _own_or_facilitator(self, state: WorkshopState, idea: Idea, by: str | None, doing: str) -> str:
-        """``by`` is a participant id, or None for the facilitator (who may act in more phases)."""
+    def _own_or_facilitator(
+        self, state: WorkshopState, idea_id: str, by: str | None, facilitator: Action, author: Action
+    ) -> tuple[Idea, str]:
+        """The note and who acts on it: ``by`` is a participant id, or None for the facilitator (who may
+        act in more phases)."""
+        require(facilitator if by is None else author, state.workshop.phase)
+        idea = self._idea(state, idea_id)
         if by is None:
-            self._require_phase(state, [Phase.LOBBY, Phase.IDEATE, Phase.GROUP, Phase.VOTE], doing)
-            return FACILITATOR
+            return idea, FACILITATOR
         if idea.author_id != by:
             raise NotFound(f"no note {idea.id!r} of yours")  # never reveal other people's notes exist
-        self._require_phase(state, [Phase.IDEATE], doing)
-        return by
+        return idea, by
 
     async def _update_idea(self, state: WorkshopState, idea: Idea, action: str, by: str, **update: Any) -> Idea:
         history = [*idea.history, IdeaChange(action=action, by=by, detail=update.pop("detail", ""))]
@@ -112,19 +113,17 @@ class IdeaOps(ServiceBase):
 
     async def edit_idea(self, code: str, idea_id: str, text: str, *, by: str | None = None) -> Idea:
         state = self.state(code)
-        idea = self._idea(state, idea_id)
-        who = self._own_or_facilitator(state, idea, by, "edit a note")
+        idea, who = self._own_or_facilitator(state, idea_id, by, Action.EDIT_NOTE, Action.EDIT_OWN_IDEA)
         self._refuse_blocked(state, by)
         if idea.deleted or idea.merged_into:
-            raise Conflict("this note was deleted or merged")
+            raise Conflict("this note was deleted or merged", {"reason": "note_gone"})
         clean = self._clean_text(state, text)
         return await self._update_idea(state, idea, "edited", who, text=clean, detail=f"was: {idea.text}")
 
     async def delete_idea(self, code: str, idea_id: str, *, by: str | None = None) -> Idea:
         """Soft delete: the note leaves the wall but stays in the data with its history (undo)."""
         state = self.state(code)
-        idea = self._idea(state, idea_id)
-        who = self._own_or_facilitator(state, idea, by, "delete a note")
+        idea, who = self._own_or_facilitator(state, idea_id, by, Action.DELETE_NOTE, Action.DELETE_OWN_IDEA)
         if idea.deleted:
             return idea
         if state.idea_dots[idea.id]:
@@ -134,6 +133,7 @@ class IdeaOps(ServiceBase):
 
     async def restore_idea(self, code: str, idea_id: str) -> Idea:
         state = self.state(code)
+        require(Action.RESTORE_NOTE, state.workshop.phase)
         idea = self._idea(state, idea_id)
         if not idea.deleted:
             return idea
@@ -141,6 +141,7 @@ class IdeaOps(ServiceBase):
 
     async def hide_idea(self, code: str, idea_id: str, hidden: bool = True) -> Idea:
         state = self.state(code)
+        require(Action.HIDE_NOTE, state.workshop.phase)
         idea = self._idea(state, idea_id)
         if idea.hidden == hidden:
             return idea
@@ -148,9 +149,8 @@ class IdeaOps(ServiceBase):
 
     async def set_idea_theme(self, code: str, idea_id: str, theme_id: str | None) -> Idea:
         state = self.state(code)
+        require(Action.MOVE_NOTE, state.workshop.phase)
         idea = self._idea(state, idea_id)
-        if state.workshop.phase == Phase.CLOSED:
-            raise PhaseError("the workshop is closed")
         if theme_id is not None and theme_id not in state.themes:
             raise NotFound(f"no theme {theme_id!r}")
         if idea.theme_id == theme_id:
@@ -167,7 +167,7 @@ class IdeaOps(ServiceBase):
         put it back.
         """
         state = self.state(code)
-        self._require_phase(state, [Phase.IDEATE, Phase.GROUP, Phase.VOTE], "merge notes")
+        require(Action.MERGE_NOTES, state.workshop.phase)
         if survivor_id == duplicate_id:
             raise Invalid("cannot merge a note into itself")
         survivor, duplicate = self._idea(state, survivor_id), self._idea(state, duplicate_id)
@@ -232,10 +232,10 @@ class IdeaOps(ServiceBase):
         duplicate.
         """
         state = self.state(code)
-        self._require_phase(state, [Phase.IDEATE, Phase.GROUP, Phase.VOTE], "unmerge notes")
+        require(Action.UNMERGE_NOTE, state.workshop.phase)
         duplicate = self._idea(state, duplicate_id)
         if not duplicate.merged_into:
-            raise Conflict("this note is not merged into another")
+            raise Conflict(f"note {duplicate_id} is not merged into another note")
         survivor = self._idea(state, duplicate.merged_into)
         record = MergeRecord.from_history(duplicate)
         budget = state.workshop.settings.dots_per_participant
@@ -278,7 +278,7 @@ class IdeaOps(ServiceBase):
                 "updated_at": now,
                 "history": [
                     *survivor.history,
-                    IdeaChange(action="unmerged", detail=f"split out {duplicate.id}; {back} dots went back"),
+                    IdeaChange(action="unmerged-out", detail=f"split out {duplicate.id}; {back} dots went back"),
                 ],
             }
         )
@@ -292,8 +292,8 @@ class IdeaOps(ServiceBase):
         change.put("ideas", survivor_new)
         change.put("ideas", duplicate_new)
         await change.commit()
-        for idea in (survivor_new, duplicate_new):
-            self._emit(state, ev.IdeaChanged, idea=idea, action="unmerged")
+        for idea, action in ((duplicate_new, "unmerged"), (survivor_new, "unmerged-out")):
+            self._emit(state, ev.IdeaChanged, idea=idea, action=action)
         return duplicate_new
 
     # ------------------------------------------------------------------ moderation in bulk
@@ -322,6 +322,7 @@ class IdeaOps(ServiceBase):
     async def hide_ideas(self, code: str, idea_ids: list[str], hidden: bool = True) -> list[Idea]:
         """Hide (or show) several notes at once; returns those that changed (what an undo reverts)."""
         state = self.state(code)
+        require(Action.HIDE_NOTE, state.workshop.phase)
         ideas = [self._idea(state, i) for i in dict.fromkeys(idea_ids)]
         todo = [i for i in ideas if i.hidden != hidden]
         return await self._update_ideas(state, todo, "hidden" if hidden else "shown", hidden=hidden)
@@ -331,7 +332,7 @@ class IdeaOps(ServiceBase):
 
         Returns (deleted, kept with dots)."""
         state = self.state(code)
-        self._require_phase(state, [Phase.LOBBY, Phase.IDEATE, Phase.GROUP, Phase.VOTE], "delete notes")
+        require(Action.DELETE_NOTE, state.workshop.phase)
         ideas = [self._idea(state, i) for i in dict.fromkeys(idea_ids)]
         todo = [i for i in ideas if not i.deleted]
         kept = [i for i in todo if state.idea_dots[i.id]]
@@ -342,12 +343,14 @@ class IdeaOps(ServiceBase):
 
     async def restore_ideas(self, code: str, idea_ids: list[str]) -> list[Idea]:
         state = self.state(code)
+        require(Action.RESTORE_NOTE, state.workshop.phase)
         todo = [i for i in (self._idea(state, x) for x in dict.fromkeys(idea_ids)) if i.deleted]
         return await self._update_ideas(state, todo, "restored", deleted=False)
 
     async def block_participant(self, code: str, participant_id: str, blocked: bool = True) -> Participant:
         """Refuse (or accept again) a participant's further notes; what they posted stays as it is."""
         state = self.state(code)
+        require(Action.HIDE_NOTE, state.workshop.phase)  # moderation, in the phases where hiding is
         person = state.participants.get(participant_id)
         if person is None:
             raise NotFound(f"no participant {participant_id!r} in workshop {state.code}")
@@ -363,8 +366,7 @@ class IdeaOps(ServiceBase):
 
     async def create_theme(self, code: str, name: str) -> Theme:
         state = self.state(code)
-        if state.workshop.phase == Phase.CLOSED:
-            raise PhaseError("the workshop is closed")
+        require(Action.CREATE_THEME, state.workshop.phase)
         if any(t.name.casefold() == name.strip().casefold() for t in state.themes.values()):
             raise Conflict(f"a theme named {name.strip()!r} already exists")
         theme = validated(Theme, {"id": new_id(), "workshop_id": state.id, "name": name})
@@ -376,6 +378,7 @@ class IdeaOps(ServiceBase):
 
     async def rename_theme(self, code: str, theme_id: str, name: str) -> Theme:
         state = self.state(code)
+        require(Action.RENAME_THEME, state.workshop.phase)
         theme = state.themes.get(theme_id)
         if theme is None:
             raise NotFound(f"no theme {theme_id!r}")
@@ -389,6 +392,7 @@ class IdeaOps(ServiceBase):
     async def delete_theme(self, code: str, theme_id: str) -> None:
         """The theme goes; its notes stay, without a theme, each with a history entry."""
         state = self.state(code)
+        require(Action.DELETE_THEME, state.workshop.phase)
         theme = state.themes.get(theme_id)
         if theme is None:
             raise NotFound(f"no theme {theme_id!r}")
