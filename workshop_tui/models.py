@@ -196,6 +196,7 @@ class Participant(_Strict):
     skills: list[ShortText] = Field(default_factory=list, max_length=10)
     token_hash: str = Field("", description="sha256 of the participant's token; the token is never stored")
     joined_at: dt.datetime = Field(default_factory=utcnow)
+    blocked: bool = Field(False, description="the facilitator refuses their further notes")
 
 
 class IdeaChange(_Strict):

@@ -56,6 +56,10 @@ class WorkshopService:
         self.restore_idea = ideas.restore_idea
         self.hide_idea = ideas.hide_idea
         self.set_idea_theme = ideas.set_idea_theme
+        self.hide_ideas = ideas.hide_ideas
+        self.delete_ideas = ideas.delete_ideas
+        self.restore_ideas = ideas.restore_ideas
+        self.block_participant = ideas.block_participant
 
         merging = MergeOps(registry, self.bus)
         self.merge_ideas = merging.merge_ideas

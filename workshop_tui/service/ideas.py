@@ -6,11 +6,12 @@ from typing import Any
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
-from workshop_tui.errors import Conflict, Invalid, NotFound
+from workshop_tui.errors import Blocked, Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
     Idea,
     IdeaChange,
+    Participant,
     Source,
     is_blank,
     utcnow,
@@ -53,6 +54,7 @@ class IdeaOps(Concern):
     ) -> Idea:
         state = self.state(code)
         require(Action.POST_IDEA if source == Source.PHONE else Action.ADD_NOTE, state.workshop.phase)
+        self._refuse_blocked(state, author_id)
         clean = self._clean_text(state, text)
         self._check_room(state, author_id)
         if theme_id is not None and theme_id not in state.themes:
@@ -98,6 +100,7 @@ class IdeaOps(Concern):
     async def edit_idea(self, code: str, idea_id: str, text: str, *, by: str | None = None) -> Idea:
         state = self.state(code)
         idea, who = self._own_or_facilitator(state, idea_id, by, Action.EDIT_NOTE, Action.EDIT_OWN_IDEA)
+        self._refuse_blocked(state, by)
         if idea.deleted or idea.merged_into:
             raise Conflict("this note was deleted or merged", {"reason": "note_gone"})
         clean = self._clean_text(state, text)
@@ -140,3 +143,69 @@ class IdeaOps(Concern):
             return idea
         name = state.themes[theme_id].name if theme_id else "no theme"
         return await self._update_idea(state, idea, "themed", FACILITATOR, theme_id=theme_id, detail=name)
+
+    # ------------------------------------------------------------------ moderation in bulk
+
+    @staticmethod
+    def _refuse_blocked(state: WorkshopState, participant_id: str | None) -> None:
+        person = state.participants.get(participant_id) if participant_id else None
+        if person is not None and person.blocked:
+            raise Blocked("the facilitator has stopped taking notes from you in this workshop")
+
+    async def _update_ideas(self, state: WorkshopState, ideas: list[Idea], action: str, **update: Any) -> list[Idea]:
+        """Several notes in one durable change (one journal record), one event each."""
+        now = utcnow()
+        entry = IdeaChange(action=action, by=FACILITATOR)
+        updated = [i.model_copy(update={**update, "history": [*i.history, entry], "updated_at": now}) for i in ideas]
+        if not updated:
+            return []
+        change = Change(state)
+        for idea in updated:
+            change.put("ideas", idea)
+        await change.commit()
+        for idea in updated:
+            self._emit(state, ev.IdeaChanged, idea=idea, action=action)
+        return updated
+
+    async def hide_ideas(self, code: str, idea_ids: list[str], hidden: bool = True) -> list[Idea]:
+        """Hide (or show) several notes at once; returns those that changed (what an undo reverts)."""
+        state = self.state(code)
+        require(Action.HIDE_NOTE, state.workshop.phase)
+        ideas = [self._idea(state, i) for i in dict.fromkeys(idea_ids)]
+        todo = [i for i in ideas if i.hidden != hidden]
+        return await self._update_ideas(state, todo, "hidden" if hidden else "shown", hidden=hidden)
+
+    async def delete_ideas(self, code: str, idea_ids: list[str]) -> tuple[list[Idea], list[Idea]]:
+        """Soft-delete several notes at once. Notes with dots are kept (merge or hide them instead).
+
+        Returns (deleted, kept with dots)."""
+        state = self.state(code)
+        require(Action.DELETE_NOTE, state.workshop.phase)
+        ideas = [self._idea(state, i) for i in dict.fromkeys(idea_ids)]
+        todo = [i for i in ideas if not i.deleted]
+        kept = [i for i in todo if state.idea_dots[i.id]]
+        deleted = await self._update_ideas(
+            state, [i for i in todo if not state.idea_dots[i.id]], "deleted", deleted=True
+        )
+        return deleted, kept
+
+    async def restore_ideas(self, code: str, idea_ids: list[str]) -> list[Idea]:
+        state = self.state(code)
+        require(Action.RESTORE_NOTE, state.workshop.phase)
+        todo = [i for i in (self._idea(state, x) for x in dict.fromkeys(idea_ids)) if i.deleted]
+        return await self._update_ideas(state, todo, "restored", deleted=False)
+
+    async def block_participant(self, code: str, participant_id: str, blocked: bool = True) -> Participant:
+        """Refuse (or accept again) a participant's further notes; what they posted stays as it is."""
+        state = self.state(code)
+        require(Action.HIDE_NOTE, state.workshop.phase)  # moderation, in the phases where hiding is
+        person = state.participants.get(participant_id)
+        if person is None:
+            raise NotFound(f"no participant {participant_id!r} in workshop {state.code}")
+        if person.blocked == blocked:
+            return person
+        updated = person.model_copy(update={"blocked": blocked})
+        change = Change(state)
+        change.put("participants", updated)
+        await change.commit()
+        return updated
