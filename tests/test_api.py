@@ -75,6 +75,9 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "voting_open": False,
             "results_revealed": False,
             "candidate_idea_ids": [],
+            "allowed_actions": ["join", "post_idea", "edit_own_idea", "delete_own_idea"],
+            "timer": None,
+            "prototypes": 0,
         }
 
 

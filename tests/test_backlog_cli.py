@@ -1,4 +1,4 @@
-"""`workshop-tui backlog` as a user runs it: a real subprocess on a data directory made by `demo`."""
+"""`workshop-tui backlog` as a user runs it (in-process, see tests.helpers.cli) on a data directory made by `demo`."""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ so a new format is one entry."""
 from __future__ import annotations
 
 import asyncio
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from textual.app import App
 from textual.widgets import Input, Select, Static, Switch
 
 from screens.export_dialog import ExportDialog
+from tests.api_helpers import admin, assert_error, running
 from workshop_tui.cli import build_parser, main
 from workshop_tui.demo import build_demo
 from workshop_tui.exports import EXPORTERS, Exporter, ExportOptions, export_files, write_files
@@ -137,3 +140,46 @@ async def test_the_dialog_shows_the_options_of_the_chosen_format(service: Worksh
         written = dialog.export()  # the by-department switch, hidden now, does not count
         assert written == tmp_path / "MAKE-decidim-results.csv"
         assert written.read_text().startswith("id;title/fi;description/fi;")
+
+
+@pytest.mark.parametrize("exp", EXPORTERS.values(), ids=lambda e: e.name)
+async def test_the_admin_api_serves_every_format(service: WorkshopService, exp: Exporter) -> None:
+    await build_demo(service)
+    files = export_files(service.state("MAKE"), exp.name, ExportOptions(anonymize=True))
+    async with running(service) as server, admin(server) as a:
+        r = await a.get("/api/v1/admin/w/make/export", params={"format": exp.name, "anonymize": "true"})
+        assert r.status_code == 200, r.text
+        if exp.name == "json":
+            body = r.json()
+            assert body["format"] == "workshop-tui.export" and "Amina" not in r.text  # anonymised
+        elif exp.multi_file:
+            assert r.headers["content-type"] == "application/zip"
+            assert 'filename="MAKE-csv.zip"' in r.headers["content-disposition"]
+            with zipfile.ZipFile(io.BytesIO(r.content)) as archive:
+                assert {n: archive.read(n) for n in archive.namelist()} == files
+        else:
+            assert r.headers["content-type"] == exp.media_type
+            assert r.content == next(iter(files.values()))
+            assert f'filename="{next(iter(files))}"' in r.headers["content-disposition"]
+
+
+async def test_the_admin_api_applies_the_registry_option_rules(service: WorkshopService) -> None:
+    await build_demo(service)
+    async with running(service) as server, admin(server) as a:
+        plain = await a.get("/api/v1/admin/w/MAKE/export")  # the contract: the JSON document by default
+        assert plain.status_code == 200 and plain.json()["version"] == 1
+        body = assert_error(await a.get("/api/v1/admin/w/MAKE/export", params={"format": "json", "locale": "fi"}), 422)
+        assert "locale goes with format decidim" in body["error"]
+        assert_error(await a.get("/api/v1/admin/w/MAKE/export", params={"format": "xml"}), 422)
+        assert_error(await a.get("/api/v1/admin/w/MAKE/export", params={"format": "decidim", "locale": "no good"}), 422)
+        fi = await a.get("/api/v1/admin/w/MAKE/export", params={"format": "decidim", "locale": "fi"})
+        assert fi.status_code == 200 and fi.text.startswith("id;title/fi;")
+        digest = await a.get("/api/v1/admin/w/MAKE/export", params={"format": "md", "by_department": "true"})
+        assert 'filename="MAKE-departments.md"' in digest.headers["content-disposition"]
+        spec = (await a.get("/openapi.json")).json()
+        operation = spec["paths"]["/api/v1/admin/w/{code}/export"]["get"]
+        fmt = next(p for p in operation["parameters"] if p["name"] == "format")
+        assert fmt["schema"]["enum"] == list(EXPORTERS)
+        assert {"application/json", "application/zip", "text/markdown; charset=utf-8"} <= set(
+            operation["responses"]["200"]["content"]
+        )

@@ -137,7 +137,7 @@ def path_escape() -> dict[str, object]:
             ),
             "does not match the export schema",
         ),
-        (orjson.dumps(broken_reference()), "is inconsistent: a vote is on an unknown idea nope"),
+        (orjson.dumps(broken_reference()), "is inconsistent: a vote is on an unknown idea 'nope'"),
         (orjson.dumps(path_escape()), "is not a plain id"),
     ],
 )
@@ -182,7 +182,7 @@ words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", 
 def workshops(draw: st.DrawFn) -> dict[str, Any]:
     return {
         "people": draw(st.lists(st.text(alphabet="abcdefgh XYZ", max_size=12), max_size=6)),
-        "notes": draw(st.lists(words.filter(str.strip), min_size=1, max_size=8)),
+        "notes": draw(st.lists(words.filter(lambda t: not is_blank(t)), min_size=1, max_size=8)),
         "themes": draw(
             st.lists(st.text(alphabet="abcdef", min_size=1, max_size=8), max_size=3, unique_by=str.casefold)
         ),

@@ -32,7 +32,7 @@ import html
 from workshop_tui.export_csv import Cell, to_csv
 from workshop_tui.export_json import ExportDocument, item_budget, money
 from workshop_tui.export_markdown import backlog_in_order
-from workshop_tui.exports import LOCALE_RE
+from workshop_tui.locales import LOCALE_RE
 from workshop_tui.models import BacklogItem, BacklogStatus, BudgetStatus
 
 S = BacklogStatus

@@ -8,11 +8,12 @@ its format's module only when it runs.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+from workshop_tui.locales import LOCALE_RE
 
 if TYPE_CHECKING:
     from workshop_tui.export_json import ExportDocument
@@ -26,7 +27,6 @@ OPTION_FLAGS: dict[OptionName, str] = {
     "by_department": "--by-department",
     "locale": "--locale",
 }
-LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,17 @@ class Exporter:
     def multi_file(self) -> bool:
         return self.main_file is not None
 
-    def check(self, options: ExportOptions) -> None:
-        """Raise ``ValueError`` naming the first option this format does not accept."""
-        for name in sorted(options.given() - self.options):
-            takers = [e.name for e in EXPORTERS.values() if name in e.options]
-            raise ValueError(f"{OPTION_FLAGS[name]} goes with --format {' or '.join(takers)}")
+    def check(self, options: ExportOptions, *, cli: bool = True) -> None:
+        """Raise ``ValueError`` naming the first option this format does not accept (as a CLI flag,
+        or as the API's query parameter)."""
+        refused = sorted(options.given() - self.options)
+        if not refused:
+            return
+        name = refused[0]
+        takers = " or ".join(e.name for e in EXPORTERS.values() if name in e.options)
+        if cli:
+            raise ValueError(f"{OPTION_FLAGS[name]} goes with --format {takers}")
+        raise ValueError(f"{name} goes with format {takers}")
 
 
 # ---------------------------------------------------------------------------------- the renderers
@@ -132,7 +138,7 @@ _EXPORTERS = [
         destination=_md_name,
         render=_md,
         options=frozenset({"anonymize", "by_department"}),
-        help="the public report; --by-department: what each city department is asked for",
+        help="the public report for the city website (with --by-department: the per-department digest)",
     ),
     Exporter(
         name="decidim",
@@ -171,6 +177,22 @@ def export_files(state: WorkshopState, fmt: str, options: ExportOptions | None =
     opts = options or ExportOptions()
     chosen.check(opts)
     return chosen.render(prepare(state, anonymized=opts.anonymize), opts)
+
+
+def bundle(files: Files, exp: Exporter, code: str, options: ExportOptions) -> tuple[bytes, str, str]:
+    """One export as one stream (an HTTP response): (bytes, media type, file name). A multi-file
+    format is a zip of its files, with fixed times so the same export is the same bytes."""
+    import io
+    import zipfile
+
+    if not exp.multi_file:
+        ((name, data),) = files.items()
+        return data, exp.media_type, name
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files.items()):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return buf.getvalue(), "application/zip", f"{exp.destination(code, options)}.zip"
 
 
 def write_files(files: Files, exp: Exporter, destination: Path) -> Path:

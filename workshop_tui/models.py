@@ -7,6 +7,7 @@ uuids, never TinyDB doc ids.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from decimal import Decimal
 from enum import StrEnum
@@ -31,6 +32,10 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+#: Money is below a trillion: enough for any city budget, and no amount such as 1E+20000000 can reach
+#: the journal or a report's arithmetic.
+MONEY_DIGITS = 12
+
 #: Characters that draw nothing although Unicode calls them letters or symbols (fillers, blank braille).
 _BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 #: Separators, controls, format characters (zero-width, bidi), unassigned, and marks with no base.
@@ -46,6 +51,8 @@ def is_blank(text: str) -> bool:
 def _check_places(value: Decimal, what: str = "a sum of money") -> Decimal:
     if not value.is_finite():
         raise ValueError(f"{what} must be a finite number")
+    if abs(value) >= Decimal(10) ** MONEY_DIGITS:
+        raise ValueError(f"{what} must be below 10^{MONEY_DIGITS}")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         raise ValueError(f"{what} has at most 2 decimals")
@@ -65,26 +72,41 @@ def _check_currency(value: str) -> str:
     return value
 
 
+#: Money as JSON text: exactly the strings the validators accept (``/openapi.json`` and the export
+#: schema publish these patterns; a test checks they agree).
+#: Both bound the integer part to MONEY_DIGITS digits (leading zeros aside), as ``_check_places`` does.
+AMOUNT_PATTERN = rf"^(0*[1-9][0-9]{{0,{MONEY_DIGITS - 1}}}(\.[0-9]{{0,2}})?|0*\.(0[1-9]|[1-9][0-9]?))$"
+MONEY_PATTERN = rf"^(0*[0-9]{{1,{MONEY_DIGITS}}}(\.[0-9]{{0,2}})?|\.[0-9]{{1,2}})$"
+#: What may reach Decimal(): plain ASCII digits (the checks after it explain sign and places), or a word
+#: (its parse error or "finite" explains it). Exponents, "+", spaces and other scripts' digits may not.
+_MONEY_SHAPES = re.compile(r"-?[0-9]*\.?[0-9]*|[A-Za-z]+")
+
+
 def _reject_float(value: Any) -> Any:
     # Money never passes through a float: 0.1 + 0.2 would already be wrong.
     if isinstance(value, float):
         raise ValueError('money must be a string such as "120.50", not a float')
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError('money must be a string such as "120.50", not a number')
+    if isinstance(value, str) and not (value.isascii() and _MONEY_SHAPES.fullmatch(value)):
+        raise ValueError(f'money is written with digits and at most one point, such as "120.50", not {value!r}')
     return value
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 Amount = Annotated[
     Decimal,
-    Field(json_schema_extra={"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}),
+    Field(json_schema_extra={"type": "string", "pattern": AMOUNT_PATTERN}),
+    BeforeValidator(_reject_float),
     AfterValidator(_check_amount),
     PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
 ]
 NonNegativeMoney = Annotated[
     Decimal,
-    Field(ge=0, json_schema_extra={"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}),
+    Field(ge=0, json_schema_extra={"type": "string", "pattern": MONEY_PATTERN}),
     BeforeValidator(_reject_float),
     AfterValidator(_check_places),
     PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
@@ -115,6 +137,10 @@ class Settings(_Strict):
     timeboxes: dict[Phase, int] = Field(
         default_factory=dict, description="minutes per phase, for the facilitator's timer"
     )
+    # Flood limits, sized for a room of 1,000 (issue 11 item 14): memory and restart time stay bounded.
+    max_participants: int = Field(2_000, ge=1, le=100_000, description="people who may join")
+    max_ideas_per_participant: int = Field(50, ge=1, le=10_000, description="notes one phone may post")
+    max_ideas: int = Field(5_000, ge=1, le=100_000, description="notes in the workshop, from every source")
 
     @model_validator(mode="after")
     def _bounds(self) -> Settings:
@@ -148,6 +174,21 @@ class Workshop(_Strict):
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
+class PhaseTimer(_Strict):
+    """The facilitator's countdown, kept by the server so the TUI, phones and tools show the same time.
+    One per workshop (``id`` is the workshop's id); running while ``started_at`` is set."""
+
+    id: str
+    phase: Phase
+    seconds: int = Field(ge=1, le=24 * 3600, description="the timebox, in seconds")
+    elapsed: float = Field(0.0, ge=0, description="seconds counted before started_at")
+    started_at: dt.datetime | None = None
+
+    def seconds_left(self, now: dt.datetime) -> float:
+        running = (now - self.started_at).total_seconds() if self.started_at else 0.0
+        return max(0.0, self.seconds - self.elapsed - running)
+
+
 class Participant(_Strict):
     id: str
     workshop_id: str
@@ -155,6 +196,7 @@ class Participant(_Strict):
     skills: list[ShortText] = Field(default_factory=list, max_length=10)
     token_hash: str = Field("", description="sha256 of the participant's token; the token is never stored")
     joined_at: dt.datetime = Field(default_factory=utcnow)
+    blocked: bool = Field(False, description="the facilitator refuses their further notes")
 
 
 class IdeaChange(_Strict):
@@ -231,10 +273,6 @@ class BudgetRequest(_Strict):
     currency: Currency = "EUR"
     purpose: ShortText = ""
     status: BudgetStatus = BudgetStatus.REQUESTED
-
-    _no_float = model_validator(mode="before")(
-        lambda data: {**data, "amount": _reject_float(data.get("amount"))} if isinstance(data, dict) else data
-    )
 
 
 class AskKind(StrEnum):

@@ -17,6 +17,7 @@ from workshop_tui.models import (
     BacklogItem,
     Idea,
     Participant,
+    PhaseTimer,
     Preference,
     Team,
     Theme,
@@ -45,6 +46,7 @@ class WorkshopState:
         self.preferences = {k: Preference.model_validate(v) for k, v in t.get("preferences", {}).items()}
         self.teams = {k: Team.model_validate(v) for k, v in t.get("teams", {}).items()}
         self.backlog = {k: BacklogItem.model_validate(v) for k, v in t.get("backlog", {}).items()}
+        self.timers = {k: PhaseTimer.model_validate(v) for k, v in t.get("timers", {}).items()}
         self.by_token_hash = {p.token_hash: p.id for p in self.participants.values() if p.token_hash}
         self.dots_used: Counter[str] = Counter()
         self.idea_dots: Counter[str] = Counter()

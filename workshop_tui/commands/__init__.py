@@ -1,6 +1,8 @@
 """Sub-commands of ``workshop-tui``: one module each, with ``register(subparsers)``.
 
 A handler is ``async def handler(args, data_dir) -> int`` set with ``parser.set_defaults(handler=...)``.
+The CLI imports only the module of the command being run (``COMMANDS``), so a command pays at start
+for what it uses and ``--version`` for nothing: a new command is its ``add_parser`` plus one entry.
 """
 
 from __future__ import annotations
@@ -12,11 +14,22 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from workshop_tui.text_safety import json_safe, terminal_safe
 
-COMMAND_MODULES = ["workshops", "export", "backlog", "serve", "tui"]
+#: Each command and the module (in this package) that registers it.
+COMMANDS: dict[str, str] = {
+    "new": "workshops",
+    "list": "workshops",
+    "templates": "workshops",
+    "demo": "workshops",
+    "export": "export",
+    "import": "export",
+    "schema": "export",
+    "backlog": "backlog",
+    "serve": "serve",
+    "run": "tui",
+}
+COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))  # in the order `--help` lists them
 
 Handler = Callable[[Any, Path], Coroutine[Any, Any, int]]
 
@@ -27,6 +40,8 @@ class UsageError(Exception):
 
 def json_line(obj: Any) -> str:
     """``obj`` as one line of JSON that is inert on a terminal (C0, C1 and bidi as ``\\uXXXX``)."""
+    import orjson  # here, not at the top: parsing the command line needs none of it
+
     try:
         encoded = orjson.dumps(obj).decode()
     except TypeError:  # a lone surrogate, which orjson refuses: the stdlib escapes it

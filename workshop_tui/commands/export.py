@@ -88,11 +88,14 @@ def for_terminal(data: bytes, fmt: str) -> bytes:
 
 
 async def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
-    from workshop_tui.importer import read_export
+    from workshop_tui.importer import check_backlog_ids, read_export, refuse_backlog_clashes, with_fresh_ids
 
     doc = read_export(args.file)  # every check on the file happens before the data dir is touched
     async with WorkshopService(data_dir) as service:
         report_messages(service)
+        if args.as_new_code and check_backlog_ids(doc, service.states()):
+            doc = with_fresh_ids(doc)  # a copy: backlog item ids are global
+        refuse_backlog_clashes(doc, service.states())
         workshop = await service.import_export(doc, as_new_code=args.as_new_code)
     if args.json:
         emit_json({"code": workshop.code, "id": workshop.id, "title": workshop.title, "phase": workshop.phase.value})

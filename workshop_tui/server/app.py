@@ -22,6 +22,7 @@ from workshop_tui.server.limits import Limits
 from workshop_tui.server.ratelimit import RateLimiter
 from workshop_tui.server.routes import admin, pages, participant
 from workshop_tui.server.sse import Broker
+from workshop_tui.server.views import WallCache
 
 if TYPE_CHECKING:
     from workshop_tui.server.runner import ParticipantServer
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 def create_app(server: ParticipantServer, *, fast_votes: bool = True) -> FastAPI:
     """``fast_votes=False`` sends votes through FastAPI too (the server bench compares both)."""
     limits = server.limits or Limits()
-    broker = Broker(server.service)
+    # at least half the connections stay for ordinary requests (votes, notes)
+    broker = Broker(server.service, max_streams=min(limits.sse_total, max(1, server.max_connections // 2)))
     server.on_stop(broker.close)
     context = ServerContext(
         service=server.service,
@@ -41,6 +43,7 @@ def create_app(server: ParticipantServer, *, fast_votes: bool = True) -> FastAPI
         admin_token=server.admin_token.encode("utf-8"),
         secure_cookie=(server.public_url or "").lower().startswith("https://"),
         join_url=server.join_url,
+        walls=WallCache(),
     )
     app = FastAPI(
         title="workshop-tui",
@@ -48,6 +51,7 @@ def create_app(server: ParticipantServer, *, fast_votes: bool = True) -> FastAPI
         description="Phones join a workshop, post notes, vote with dots and rank ideas; tools drive it as facilitator.",
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.context = context
     app.state.broker = broker

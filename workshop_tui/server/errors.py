@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from workshop_tui.errors import RateLimited, WorkshopError
+from workshop_tui.errors import WorkshopError
 from workshop_tui.server.http import JSON, error_body
 from workshop_tui.server.schemas import ErrorOut
 
@@ -76,7 +76,8 @@ def allowed_methods(app: FastAPI, request: Request) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(WorkshopError)
     async def on_domain_error(request: Request, exc: WorkshopError) -> Response:
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        retry_after = getattr(exc, "retry_after", None)  # RateLimited, ServerFull
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
         return error_response(domain_status(exc), exc.message, exc.detail, headers)
 
     @app.exception_handler(RequestValidationError)

@@ -5,9 +5,14 @@ Phones see public state only: notes without authors, dot totals only once reveal
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import Iterable
 
-from workshop_tui.models import Idea, Participant, Team
+from pydantic import TypeAdapter
+
+from workshop_tui.actions import Action, Role, allowed_actions
+from workshop_tui.models import Idea, Participant, PhaseTimer, Team, utcnow
 from workshop_tui.phases import Phase
 from workshop_tui.server.schemas import (
     IdeaOut,
@@ -15,6 +20,7 @@ from workshop_tui.server.schemas import (
     MyTeamOut,
     MyVoteOut,
     TeamOut,
+    TimerOut,
     WorkshopOut,
     WorkshopSummaryOut,
 )
@@ -45,7 +51,56 @@ def wall_view(state: WorkshopState, pid: str | None) -> list[IdeaOut]:
     return [idea_view(state, i, pid) for i in wall(state)]
 
 
-def workshop_view(state: WorkshopState) -> WorkshopOut:
+#: The wall's encoder: the same validation and JSON as a route returning ``list[IdeaOut]``.
+WALL: TypeAdapter[list[IdeaOut]] = TypeAdapter(list[IdeaOut])
+
+
+def wall_tag(state: WorkshopState, pid: str | None) -> str:
+    """A weak ETag: every change to a workshop is one store record, and mine/my_dots depend on the reader."""
+    who = hashlib.sha256(pid.encode()).hexdigest()[:12] if pid else "anyone"
+    return f'W/"{state.id[:8]}-{state.store.seq}-{who}"'
+
+
+class WallCache:
+    """The anonymous wall of each workshop, encoded once per store record (readers without a token)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[int, bytes]] = {}
+
+    def encoded(self, state: WorkshopState) -> bytes:
+        seq = state.store.seq
+        hit = self._cache.get(state.id)
+        if hit is None or hit[0] != seq:
+            hit = (seq, WALL.dump_json(wall_view(state, None)))
+            self._cache[state.id] = hit
+        return hit[1]
+
+
+#: Dots need an open ballot as well as the vote phase.
+_BALLOT = frozenset({Action.CAST_DOT, Action.WITHDRAW_DOT})
+
+
+def participant_actions(state: WorkshopState) -> list[Action]:
+    w = state.workshop
+    return [a for a in allowed_actions(w.phase, Role.PARTICIPANT) if w.voting_open or a not in _BALLOT]
+
+
+def timer_view(timer: PhaseTimer | None) -> TimerOut | None:
+    if timer is None:
+        return None
+    now = utcnow()
+    left = timer.seconds_left(now)
+    running = timer.started_at is not None and left > 0
+    return TimerOut(
+        phase=timer.phase,
+        seconds=timer.seconds,
+        seconds_left=round(left, 1),
+        running=running,
+        ends_at=now + dt.timedelta(seconds=left) if running else None,
+    )
+
+
+def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut:
     w = state.workshop
     s = w.settings
     return WorkshopOut(
@@ -59,6 +114,9 @@ def workshop_view(state: WorkshopState) -> WorkshopOut:
         voting_open=w.voting_open,
         results_revealed=w.results_revealed,
         candidate_idea_ids=list(w.team_candidates) if w.phase == Phase.TEAMS else [],
+        allowed_actions=participant_actions(state),
+        timer=timer_view(service.timer(state.code)),
+        prototypes=len(state.backlog) or len(state.teams),
     )
 
 

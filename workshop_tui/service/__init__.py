@@ -1,9 +1,9 @@
 """The domain service: the only writer. The TUI, the HTTP routes and the CLI all call it.
 
-``WorkshopService`` is a facade over one small object per concern (``workshops``, ``ideas``, ``dots``,
-``teams``, ``backlog_ops``, ``importing``). Each is built from the registry of open workshops and the
-event bus, nothing else: concerns never call one another, and what they share is a pure query in
-``queries``. See docs/architecture.md, "The service".
+``WorkshopService`` is a facade over one small object per concern (``workshops``, ``ideas``,
+``merging``, ``themes``, ``dots``, ``teams``, ``backlog_ops``, ``importing``, ``timer``). Each is built
+from the registry of open workshops and the event bus, nothing else: concerns never call one another,
+and what they share is a pure query in ``queries``. See docs/architecture.md, "The service".
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ from workshop_tui.service.base import FACILITATOR, WORKSHOPS_DIR, hash_token, va
 from workshop_tui.service.dots import DotOps
 from workshop_tui.service.ideas import IdeaOps
 from workshop_tui.service.importing import ImportOps
+from workshop_tui.service.merging import MergeOps
 from workshop_tui.service.registry import Registry
 from workshop_tui.service.teams import TeamOps
+from workshop_tui.service.themes import ThemeOps
+from workshop_tui.service.timer import TimerCommand, TimerOps
+from workshop_tui.service.view import WorkshopView
 from workshop_tui.service.workshops import WorkshopOps
 
 
@@ -52,11 +56,19 @@ class WorkshopService:
         self.restore_idea = ideas.restore_idea
         self.hide_idea = ideas.hide_idea
         self.set_idea_theme = ideas.set_idea_theme
-        self.merge_ideas = ideas.merge_ideas
-        self.unmerge_idea = ideas.unmerge_idea
-        self.create_theme = ideas.create_theme
-        self.rename_theme = ideas.rename_theme
-        self.delete_theme = ideas.delete_theme
+        self.hide_ideas = ideas.hide_ideas
+        self.delete_ideas = ideas.delete_ideas
+        self.restore_ideas = ideas.restore_ideas
+        self.block_participant = ideas.block_participant
+
+        merging = MergeOps(registry, self.bus)
+        self.merge_ideas = merging.merge_ideas
+        self.unmerge_idea = merging.unmerge_idea
+
+        themes = ThemeOps(registry, self.bus)
+        self.create_theme = themes.create_theme
+        self.rename_theme = themes.rename_theme
+        self.delete_theme = themes.delete_theme
 
         dots = DotOps(registry, self.bus)
         self.cast_dot = dots.cast_dot
@@ -82,7 +94,21 @@ class WorkshopService:
         self.convert_to_backlog = backlog.convert_to_backlog
         self.update_backlog_item = backlog.update_backlog_item
 
+        timers = TimerOps(registry, self.bus)
+        self.timer = timers.timer
+        self.set_timer = timers.set_timer
+
         self.import_export = ImportOps(registry, self.bus).import_export
+
+    # ------------------------------------------------------------------ reading
+
+    def view(self, code_or_id: str) -> WorkshopView:
+        """A read-only look at one workshop (``NotFound`` if there is none)."""
+        return WorkshopView(self._registry.state(code_or_id))
+
+    def views(self) -> list[WorkshopView]:
+        """Every open workshop, oldest first."""
+        return [WorkshopView(s) for s in self._registry.states()]
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -106,7 +132,9 @@ __all__ = [
     "FACILITATOR",
     "WORKSHOPS_DIR",
     "BacklogPatch",
+    "TimerCommand",
     "WorkshopService",
+    "WorkshopView",
     "hash_token",
     "validation_message",
 ]

@@ -28,17 +28,23 @@ class DotOps(Concern):
         state = self.state(code)
         require(Action.CAST_DOT, state.workshop.phase)
         if not state.workshop.voting_open:
-            raise PhaseError("voting is closed")
+            raise PhaseError("voting is closed", {"reason": "voting_closed"})
         idea = self._idea(state, idea_id)
         if not idea.visible:
             raise NotFound(f"no idea {idea_id!r} on the wall")
         settings = state.workshop.settings
         if self.remaining_dots(state, participant_id) <= 0:
-            raise Conflict(f"no dots left: you have placed all {settings.dots_per_participant}")
+            raise Conflict(
+                f"no dots left: you have placed all {settings.dots_per_participant}",
+                {"reason": "no_dots_left", "dots_per_participant": settings.dots_per_participant},
+            )
         existing = state.vote_of(participant_id, idea_id)
         mine = existing.dots if existing else 0
         if mine >= settings.max_dots_per_idea:
-            raise Conflict(f"at most {settings.max_dots_per_idea} of your dots can go on one idea")
+            raise Conflict(
+                f"at most {settings.max_dots_per_idea} of your dots can go on one idea",
+                {"reason": "idea_cap", "max_dots_per_idea": settings.max_dots_per_idea},
+            )
         vote = Vote(
             id=vote_id(participant_id, idea_id),
             workshop_id=state.id,
@@ -52,11 +58,11 @@ class DotOps(Concern):
         state = self.state(code)
         require(Action.WITHDRAW_DOT, state.workshop.phase)
         if not state.workshop.voting_open:
-            raise PhaseError("voting is closed")
+            raise PhaseError("voting is closed", {"reason": "voting_closed"})
         self._idea(state, idea_id)
         existing = state.vote_of(participant_id, idea_id)
         if existing is None:
-            raise Conflict("you have no dot on this idea")
+            raise Conflict("you have no dot on this idea", {"reason": "no_dot_here"})
         vote = existing.model_copy(update={"dots": existing.dots - 1}) if existing.dots > 1 else None
         return await self._write_vote(state, vote, participant_id, idea_id, -1)
 
@@ -94,21 +100,11 @@ class DotOps(Concern):
         else:
             change.put("votes", vote)
         durable = change.apply()
-        # Read the tallies as this call left them, before other requests run during the sync.
-        remaining = self.remaining_dots(state, participant_id) if participant_id else None
-        idea_dots, dots_cast = state.idea_dots[idea_id], state.dots_cast()
+        # The answer as this call left the tallies, before other requests run during the sync.
+        answer = queries.remaining_dots(state, participant_id) if participant_id else state.idea_dots[idea_id]
         await durable
-        self._emit(
-            state,
-            ev.VoteChanged,
-            participant_id=participant_id,
-            idea_id=idea_id,
-            delta=delta,
-            idea_dots=idea_dots,
-            remaining_dots=remaining,
-            dots_cast=dots_cast,
-        )
-        return remaining if remaining is not None else idea_dots
+        self._emit(state, ev.VoteChanged, participant_id=participant_id, idea_id=idea_id, delta=delta)
+        return answer
 
     def ranking(self, code: str) -> list[tuple[Idea, int]]:
         """Visible ideas by dots, most first; ties go to the earliest posted."""

@@ -16,8 +16,7 @@ from workshop_tui.models import (
 from workshop_tui.service import queries
 from workshop_tui.service.base import Concern, short_text
 from workshop_tui.state import Change, WorkshopState
-from workshop_tui.teaming import InfeasibleTeams, Person, TeamPlan
-from workshop_tui.teaming import form_teams as solve_teams
+from workshop_tui.team_plan import InfeasibleTeams, Person, TeamPlan
 
 
 class TeamOps(Concern):
@@ -82,6 +81,8 @@ class TeamOps(Concern):
             )
             for p in state.participants.values()
         ]
+        from workshop_tui.teaming import form_teams as solve_teams  # numpy and scipy: only now
+
         try:
             plan = await asyncio.to_thread(solve_teams, people, candidates, low, high)
         except InfeasibleTeams as exc:
