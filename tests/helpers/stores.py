@@ -22,8 +22,10 @@ from tinydb.storages import MemoryStorage
 
 from workshop_tui.errors import Invalid, StoreFailed
 from workshop_tui.store import journal
+from workshop_tui.store.documents import Op, apply_ops
 from workshop_tui.store.migrations import Tables
-from workshop_tui.store.workshop_store import META, LoadReport, Op, WorkshopStore, apply_ops, snapshot_bytes
+from workshop_tui.store.snapshot_file import META, snapshot_bytes
+from workshop_tui.store.workshop_store import LoadReport, WorkshopStore
 
 StoreKind = Literal["memory", "disk"]
 STORE_KINDS: tuple[StoreKind, ...] = ("memory", "disk")
