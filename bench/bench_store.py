@@ -233,7 +233,7 @@ async def paced_writers(
 
 
 async def new_session(service: WorkshopService, **settings: object) -> str:
-    w = await service.create_workshop("bench", settings={"idea_max_length": 2000, **settings})
+    w = await service.create_workshop("bench", settings={"idea_max_length": 2000, "max_ideas": 100_000, **settings})
     await service.set_phase(w.code, Phase.IDEATE)
     return w.code
 
