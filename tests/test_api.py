@@ -75,6 +75,7 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "voting_open": False,
             "results_revealed": False,
             "candidate_idea_ids": [],
+            "timer": {"phase": "ideate", "running": False, "remaining_s": 600.0, "ends_at": None, "duration_s": 600},
         }
 
 
@@ -269,6 +270,9 @@ async def test_preferences_and_my_team(service: WorkshopService) -> None:
             me = (await a.get(f"/api/v1/w/{code}/me")).json()
             assert me["preferences"] == [ideas[1].id, ideas[0].id] and me["team"] is None
             await service.form_teams(code, min_size=1, max_size=1, idea_ids=[ideas[1].id])
+            draft = (await a.get(f"/api/v1/w/{code}/me")).json()
+            assert draft["team"] is None, "a draft stays off the phones: ranking stays open until published"
+            await service.publish_teams(code)
             team = (await a.get(f"/api/v1/w/{code}/me")).json()["team"]
             assert team["idea_id"] == ideas[1].id and team["idea_text"] == "Beta"
             assert team["member_names"] == ["Ann"] and team["champion_name"] == "Ann"

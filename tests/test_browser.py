@@ -141,7 +141,10 @@ async def test_rank_the_candidate_ideas_and_see_my_team_arrive_live(service: Wor
                 await page.wait_for_timeout(50)
             assert service.state(code).preferences[participant.id].idea_ids == [ideas[1], ideas[0]]
 
-            await service.form_teams(code)  # the facilitator presses f; the phone learns it over SSE
+            await service.form_teams(code)  # the facilitator presses f: a draft, the phone keeps ranking
+            await expect(page.locator("#rank-panel")).to_be_visible()
+            await expect(page.locator("#team-panel")).to_be_hidden()
+            await service.publish_teams(code)  # the facilitator presses p; the phone learns it over SSE
             await expect(page.locator("#team-panel")).to_be_visible()
             await expect(page.locator("#team-body .note-text")).to_have_text("Repair café")
             await expect(page.locator("#team-body .members li")).to_have_text(["Bo [b]x"])

@@ -7,11 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
+from textual.widgets import DataTable, Static
 
+from screens.app import WorkshopApp
 from screens.confirm import ConfirmScreen
 from screens.home import HomeScreen
+from screens.teams import TeamsScreen
 from tests.tui_support import on_screen, running_app, wait_for
+from workshop_tui.phases import Phase
 
 
 async def test_quit_from_the_workshop_list_asks_while_phones_can_reach_a_workshop(data_dir: Path) -> None:
@@ -55,3 +60,75 @@ async def test_palette_screenshot_saves_under_the_data_dir(
         svg = next(shots.glob("*.svg")).read_text()
         assert svg.startswith("<svg") and "workshops" in svg.replace("&#160;", " ")
     assert not (home / "Downloads").exists()
+
+
+# Teams: a draft until published, a warning when few have ranked, numbers that follow moves
+
+
+async def teams_room(app: WorkshopApp, people: int = 10, ranked: int = 3) -> tuple[list[str], list[str]]:
+    service = app.service
+    await service.create_workshop("Teams", code="TEST", settings={"team_min_size": 2, "team_max_size": 6})
+    await service.set_phase("TEST", Phase.IDEATE)
+    ideas = [(await service.post_idea("TEST", text)).id for text in ("Repair café", "Bike racks", "Shade trees")]
+    for phase in (Phase.GROUP, Phase.VOTE, Phase.TEAMS):
+        await service.set_phase("TEST", phase)
+    await service.set_team_candidates("TEST", idea_ids=ideas[:2])
+    pids = [(await service.join("TEST", f"P{n}"))[0].id for n in range(people)]
+    for pid in pids[:ranked]:
+        await service.set_preferences("TEST", pid, ideas[:2])
+    return ideas, pids
+
+
+async def test_forming_teams_warns_when_few_have_ranked_and_phones_rank_until_published(data_dir: Path) -> None:
+    async with running_app(data_dir, size=(100, 30)) as (app, pilot):
+        ideas, _ = await teams_room(app)
+        assert app.server is not None
+        base = f"http://127.0.0.1:{app.server.port}/api/v1/w/TEST"
+        async with httpx.AsyncClient() as http:
+            phone = (await http.post(f"{base}/join", json={"name": "Late phone"})).json()
+            auth = {"Authorization": f"Bearer {phone['token']}"}
+            app.call_later(app.open_workshop, "TEST")
+            await wait_for(pilot, lambda: on_screen(app, TeamsScreen), "the teams screen")
+            await pilot.press("f")
+            await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), "the warning")
+            assert isinstance(app.screen, ConfirmScreen)
+            assert app.screen.question.startswith("3 of 11 have ranked") and "anyway" in app.screen.question
+            await pilot.press("n")
+            await wait_for(pilot, lambda: on_screen(app, TeamsScreen), "the teams screen again")
+            assert not app.service.state("TEST").teams
+            await pilot.press("f")
+            await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), "the warning")
+            await pilot.press("y")
+            await wait_for(pilot, lambda: bool(app.service.state("TEST").teams), "the draft teams")
+            # a draft: the phone still ranks and sees no team
+            me = (await http.get(f"{base}/me", headers=auth)).json()
+            assert me["team"] is None
+            r = await http.put(f"{base}/preferences", headers=auth, json={"idea_ids": [ideas[1], ideas[0]]})
+            assert r.status_code == 200
+            explain = str(app.screen.query_one("#explain", Static).render())
+            assert "Draft" in explain and "p publishes" in explain
+            await pilot.press("p")
+            await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), "the publish question")
+            await pilot.press("y")
+            await wait_for(pilot, lambda: app.service.state("TEST").workshop.teams_published, "published")
+            me = (await http.get(f"{base}/me", headers=auth)).json()
+            assert me["team"] is not None
+            await wait_for(pilot, lambda: "Published" in str(app.screen.query_one("#explain", Static).render()))
+            assert app.screen.check_action("publish_teams", ()) is None  # nothing more to publish
+
+
+async def test_team_numbers_follow_manual_moves(data_dir: Path) -> None:
+    async with running_app(data_dir, size=(100, 30)) as (app, pilot):
+        await teams_room(app, people=4, ranked=4)
+        teams, _ = await app.service.form_teams("TEST")
+        app.call_later(app.open_workshop, "TEST")
+        await wait_for(pilot, lambda: on_screen(app, TeamsScreen), "the teams screen")
+        explain = app.screen.query_one("#explain", Static)
+        assert "4 people in 2 teams of 2" in str(explain.render())
+        small = teams[0]
+        await app.service.move_member("TEST", small.member_ids[0], teams[1].id)
+        await wait_for(pilot, lambda: "below the minimum of 2" in str(explain.render()), "the flag")
+        assert "in 2 teams of 1 to 3" in str(explain.render())
+        table = app.screen.query_one("#teams-table", DataTable)
+        names = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
+        assert any(name.startswith("! ") for name in names)

@@ -121,7 +121,9 @@ async def test_infeasible_reason_shown_inline(service: WorkshopService) -> None:
     app = HarnessApp(service, lambda: TeamsScreen(service, code))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("f")
+        await pilot.press("f")  # nobody has ranked yet: it asks first
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
         await wait_for(pilot, lambda: explain_text(app).startswith("Could not form teams"))
         assert screen(app).query_one("#explain").has_class("-error")
         assert not service.state(code).teams

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from workshop_tui.models import BacklogItem, Idea, Participant, Team, Theme, Workshop
+from workshop_tui.models import BacklogItem, Idea, Participant, PhaseClock, Team, Theme, Workshop
 from workshop_tui.phases import Phase
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,11 @@ class VotingChanged(Event):
     type: Literal["voting_changed"] = "voting_changed"
     voting_open: bool
     results_revealed: bool
+
+
+class TimerChanged(Event):
+    type: Literal["timer_changed"] = "timer_changed"
+    timer: PhaseClock
 
 
 class ParticipantJoined(Event):

@@ -117,6 +117,24 @@ class Settings(_Strict):
 
 JoinCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{3,12}$")]
 
+DEFAULT_TIMEBOX_MINUTES = 10
+
+
+class PhaseClock(_Strict):
+    """The room's phase timer, shared with the phones: running until ``ends_at``, or paused with
+    ``remaining_s`` left. A clock for another phase than the workshop's is stale (a new phase starts fresh)."""
+
+    phase: Phase
+    duration_s: int = Field(ge=0, description="the timebox it was last set from, in seconds")
+    running: bool = False
+    ends_at: dt.datetime | None = Field(None, description="while running: when it reaches zero (UTC)")
+    remaining_s: float = Field(0, ge=0, description="while paused: seconds left")
+
+    def left(self, now: dt.datetime | None = None) -> float:
+        if self.running and self.ends_at is not None:
+            return max(0.0, (self.ends_at - (now or utcnow())).total_seconds())
+        return self.remaining_s
+
 
 class Workshop(_Strict):
     id: str
@@ -130,9 +148,18 @@ class Workshop(_Strict):
     team_candidates: list[str] = Field(
         default_factory=list, description="the ideas teams form around; participants rank these"
     )
+    teams_published: bool = Field(
+        False, description="phones see their team (until then the teams are a draft and ranking stays open)"
+    )
+    timer: PhaseClock | None = None
     settings: Settings = Field(default_factory=Settings)
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+    @property
+    def teams_public(self) -> bool:
+        """Phones see their team once published, and always after the teams phase."""
+        return self.teams_published or self.phase in (Phase.BACKLOG, Phase.CLOSED)
 
 
 class Participant(_Strict):

@@ -49,6 +49,7 @@ from workshop_tui.server.schemas import (
     WorkshopCreateIn,
     WorkshopOut,
     WorkshopSummaryOut,
+    timer_out,
 )
 from workshop_tui.server.sse import Broker
 from workshop_tui.service import BacklogPatch, WorkshopService
@@ -201,6 +202,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
             "voting_open": w.voting_open,
             "results_revealed": w.results_revealed,
             "candidate_idea_ids": list(w.team_candidates) if w.phase == Phase.TEAMS else [],
+            "timer": timer_out(service.timer(state.code)),
         }
 
     def summary_view(state: WorkshopState) -> dict[str, Any]:
@@ -224,7 +226,7 @@ def create_app(server: ParticipantServer) -> FastAPI:
             if vote is not None:
                 votes.append({"idea_id": idea_id, "dots": vote.dots})
         pref = state.preferences.get(p.id)
-        team = service.team_of(state, p.id)
+        team = service.team_of(state, p.id) if state.workshop.teams_public else None
         team_out = None
         if team is not None:
             people = state.participants

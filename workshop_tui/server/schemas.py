@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from workshop_tui.models import BacklogItem, Workshop
+from workshop_tui.models import BacklogItem, PhaseClock, Workshop
 from workshop_tui.phases import Phase
 from workshop_tui.teaming import PlanStats
 
@@ -48,6 +48,26 @@ class JoinOut(_Out):
     token: str = Field(description="the participant's secret; also set as an HttpOnly cookie")
 
 
+class TimerOut(_Out):
+    """The phase timer: phones count down ``remaining_s`` from when the response or event arrived."""
+
+    phase: Phase
+    running: bool
+    remaining_s: float = Field(description="seconds left when the server answered")
+    ends_at: str | None = Field(description="while running: when it reaches zero (UTC, ISO 8601)")
+    duration_s: int = Field(description="the timebox it was set from")
+
+
+def timer_out(clock: PhaseClock) -> dict[str, Any]:
+    return {
+        "phase": clock.phase.value,
+        "running": clock.running,
+        "remaining_s": round(clock.left(), 1),
+        "ends_at": clock.ends_at.isoformat() if clock.running and clock.ends_at else None,
+        "duration_s": clock.duration_s,
+    }
+
+
 class WorkshopOut(_Out):
     code: str
     title: str
@@ -59,6 +79,7 @@ class WorkshopOut(_Out):
     voting_open: bool
     results_revealed: bool
     candidate_idea_ids: list[str] = Field(description="the ideas to rank in the teams phase, else empty")
+    timer: TimerOut
 
 
 class IdeaIn(_In):
@@ -214,6 +235,7 @@ __all__ = [
     "TeamOut",
     "TeamsIn",
     "TeamsOut",
+    "TimerOut",
     "VotingIn",
     "VotingOut",
     "Workshop",

@@ -10,7 +10,7 @@
 - ``close()`` ends every stream; the server calls it before stopping uvicorn, or shutdown hangs.
 
 Message types: ``phase_changed`` {phase}, ``results_revealed`` / ``voting_changed`` {voting_open,
-results_revealed}, ``workshop_updated``, ``teams_formed``, ``team_changed``, ``idea_posted``,
+results_revealed}, ``timer_changed`` {timer}, ``workshop_updated``, ``teams_formed``, ``team_changed``, ``idea_posted``,
 ``idea_updated``, ``idea_removed``. Each is one ``data: {"type": ...}`` line (no ``event:`` field,
 so the page's ``onmessage`` sees them all).
 """
@@ -29,6 +29,7 @@ import orjson
 from workshop_tui import events as ev
 from workshop_tui.errors import WorkshopError
 from workshop_tui.phases import Phase
+from workshop_tui.server.schemas import timer_out
 from workshop_tui.service import WorkshopService
 
 log = logging.getLogger(__name__)
@@ -165,6 +166,8 @@ class Broker:
             kind = "results_revealed" if event.results_revealed else "voting_changed"
             flags = {"voting_open": event.voting_open, "results_revealed": event.results_revealed}
             self._send(code, encode({"type": kind, **flags}))
+        elif isinstance(event, ev.TimerChanged):
+            self._send(code, encode({"type": "timer_changed", "timer": timer_out(event.timer)}))
         elif isinstance(event, ev.WorkshopUpdated):
             self._send(code, encode({"type": "workshop_updated"}))
         elif isinstance(event, ev.IdeaPosted):

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 from workshop_tui import events as ev
 from workshop_tui.errors import Conflict, Invalid
 from workshop_tui.ids import new_id, new_join_code, new_token
-from workshop_tui.models import Participant, Settings, Workshop, utcnow
+from workshop_tui.models import DEFAULT_TIMEBOX_MINUTES, Participant, PhaseClock, Settings, Workshop, utcnow
 from workshop_tui.phases import Phase, allowed_targets, can_move
 from workshop_tui.service.backlog_ops import BacklogPatch
 from workshop_tui.service.base import FACILITATOR, WORKSHOPS_DIR, ServiceBase, hash_token, validated, validation_message
@@ -149,6 +150,72 @@ class WorkshopService(ImportOps):
                 results_revealed=updated.results_revealed,
             )
         )
+        return updated
+
+    async def publish_teams(self, code: str, published: bool = True) -> Workshop:
+        """Show phones their team; until then the teams are the facilitator's draft and ranking stays open."""
+        state = self.state(code)
+        self._require_phase(state, [Phase.TEAMS], "publish the teams")
+        if published and not state.teams:
+            raise Conflict("there are no teams to publish yet: form them first")
+        return await self._put_workshop(state, {"teams_published": published})
+
+    # ------------------------------------------------------------------ the phase timer
+
+    def timer(self, code: str) -> PhaseClock:
+        """The current phase's timer: the stored one, or a fresh paused one from the phase's timebox."""
+        w = self.state(code).workshop
+        if w.timer is not None and w.timer.phase == w.phase:
+            return w.timer
+        seconds = 60 * w.settings.timeboxes.get(w.phase, DEFAULT_TIMEBOX_MINUTES)
+        return PhaseClock(phase=w.phase, duration_s=seconds, remaining_s=seconds)
+
+    async def start_timer(self, code: str) -> PhaseClock:
+        clock = self.timer(code)
+        if clock.running:
+            return clock
+        left = clock.remaining_s if clock.remaining_s > 0 else float(clock.duration_s)
+        ends = utcnow() + dt.timedelta(seconds=left)
+        return await self._put_timer(code, clock.model_copy(update={"running": True, "ends_at": ends}))
+
+    async def pause_timer(self, code: str) -> PhaseClock:
+        clock = self.timer(code)
+        if not clock.running:
+            return clock
+        paused = {"running": False, "ends_at": None, "remaining_s": clock.left()}
+        return await self._put_timer(code, clock.model_copy(update=paused))
+
+    async def add_timer_time(self, code: str, seconds: int = 60) -> PhaseClock:
+        """More time (from now if it already ran out); negative takes time off, never below zero."""
+        clock = self.timer(code)
+        left = max(0.0, clock.left() + seconds)
+        if clock.running:
+            update: dict[str, Any] = {"ends_at": utcnow() + dt.timedelta(seconds=left)}
+        else:
+            update = {"remaining_s": left}
+        return await self._put_timer(code, clock.model_copy(update=update))
+
+    async def reset_timer(self, code: str, seconds: int | None = None) -> PhaseClock:
+        """Back to the phase's timebox (or ``seconds``), paused."""
+        w = self.state(code).workshop
+        if seconds is not None and not 0 <= seconds <= 60 * 60 * 24:
+            raise Invalid("a timer is between 0 seconds and 24 hours")
+        total = seconds if seconds is not None else 60 * w.settings.timeboxes.get(w.phase, DEFAULT_TIMEBOX_MINUTES)
+        return await self._put_timer(code, PhaseClock(phase=w.phase, duration_s=total, remaining_s=total))
+
+    async def _put_timer(self, code: str, clock: PhaseClock) -> PhaseClock:
+        state = self.state(code)
+        await self._put_workshop(state, {"timer": clock}, emit=False)
+        self._emit(state, ev.TimerChanged, timer=clock)
+        return clock
+
+    async def _put_workshop(self, state: WorkshopState, update: dict[str, Any], *, emit: bool = True) -> Workshop:
+        updated = state.workshop.model_copy(update={**update, "updated_at": utcnow()})
+        change = Change(state)
+        change.put("workshop", updated)
+        await change.commit()
+        if emit:
+            self._emit(state, ev.WorkshopUpdated, workshop=updated)
         return updated
 
     # ------------------------------------------------------------------ participants

@@ -126,7 +126,12 @@ class TeamOps(DotOps):
         ]
         for team in teams:
             change.put("teams", team)
+        redrafted = state.workshop.teams_published
+        if redrafted:  # new teams are a draft again: phones keep ranking until they are published
+            change.put("workshop", state.workshop.model_copy(update={"teams_published": False}))
         await change.commit()
+        if redrafted:
+            self._emit(state, ev.WorkshopUpdated, workshop=state.workshop)
         self._emit(state, ev.TeamsChanged, teams=teams)
         return teams, plan
 
