@@ -87,6 +87,7 @@ async def voting_room(service: WorkshopService, stop: asyncio.Event) -> int:
     ideas = [(await service.post_idea(w.code, f"Idea {j}", source=Source.FACILITATOR)).id for j in range(30)]
     await service.set_phase(w.code, Phase.GROUP)
     await service.set_phase(w.code, Phase.VOTE)
+    await service.set_voting(w.code, voting_open=True)
     writes = 0
 
     async def phone(pid: str, rnd: random.Random) -> None:

@@ -213,6 +213,7 @@ async def test_votes_and_reveal(service: WorkshopService) -> None:
             assert_error(await a.post(f"/api/v1/w/{code}/votes", json={"idea_id": first.id}), 409)  # not yet
             await service.set_phase(code, Phase.GROUP)
             await service.set_phase(code, Phase.VOTE)
+            await service.set_voting(code, voting_open=True)
             r = await a.post(f"/api/v1/w/{code}/votes", json={"idea_id": first.id})
             assert r.status_code == 201 and r.json() == {"remaining_dots": 2}
             assert (await a.post(f"/api/v1/w/{code}/votes", json={"idea_id": first.id})).json()["remaining_dots"] == 1
@@ -257,6 +258,7 @@ async def test_preferences_and_my_team(service: WorkshopService) -> None:
         async with client(server, ann) as a:
             await service.set_phase(code, Phase.GROUP)
             await service.set_phase(code, Phase.VOTE)
+            await service.set_voting(code, voting_open=True)
             assert_error(await a.put(f"/api/v1/w/{code}/preferences", json={"idea_ids": [ideas[1].id]}), 409)
             await service.set_phase(code, Phase.TEAMS)
             await service.set_team_candidates(code, idea_ids=[i.id for i in ideas])
@@ -350,6 +352,7 @@ async def test_hundred_phones_vote_at_once(service: WorkshopService) -> None:
     ideas = [await service.post_idea(code, f"idea {k}", source=Source.FACILITATOR) for k in range(4)]
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     people = [await service.join(code, f"p{k}") for k in range(120)]
     async with running(service) as server:
         phones = [client(server, token) for _, token in people]

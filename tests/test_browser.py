@@ -83,6 +83,9 @@ async def test_join_post_vote_and_live_reveal(service: WorkshopService) -> None:
             await service.set_phase(code, Phase.GROUP)
             await service.set_phase(code, Phase.VOTE)  # arrives over SSE: the page has no polling
             await expect(page.locator("#vote-view")).to_be_visible()
+            await expect(page.locator("#vote-hint")).to_contain_text("Voting opens soon")
+            await service.set_voting(code, voting_open=True)  # the facilitator has explained the rules: o
+            await expect(page.locator("#vote-hint")).to_contain_text("Tap + to add a dot")
             await expect(page.locator("#dots-left")).to_have_text("5 dots left")
             texts = await page.locator("#vote-list .note-text").all_text_contents()
             assert texts == ["Shade trees on Main Street", *HOSTILE]
@@ -115,6 +118,7 @@ async def test_rank_the_candidate_ideas_and_see_my_team_arrive_live(service: Wor
     ideas = [(await service.post_idea(code, text, source=Source.PAPER)).id for text in ["Bike parking", "Repair café"]]
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     await service.set_phase(code, Phase.TEAMS)
     await service.set_team_candidates(code, idea_ids=ideas)
     other, _ = await service.join(code, "Cy")

@@ -61,6 +61,7 @@ async def build(service: WorkshopService, until: Phase) -> str:
         return "TEST"
     await service.set_phase("TEST", Phase.GROUP)
     await service.set_phase("TEST", Phase.VOTE)
+    await service.set_voting("TEST", voting_open=True)
     for voter, targets in DOTS:
         for target in targets:
             await service.cast_dot("TEST", people[voter].id, ideas[target].id)

@@ -15,6 +15,8 @@ from screens.app import WorkshopApp
 from screens.confirm import ConfirmScreen
 from screens.home import HomeScreen
 from screens.teams import TeamsScreen
+from screens.voting import VotingScreen
+from screens.wall import WallScreen
 from tests.tui_support import on_screen, running_app, wait_for
 from workshop_tui.phases import Phase
 
@@ -132,3 +134,31 @@ async def test_team_numbers_follow_manual_moves(data_dir: Path) -> None:
         table = app.screen.query_one("#teams-table", DataTable)
         names = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
         assert any(name.startswith("! ") for name in names)
+
+
+# Voting: the ballot opens only with o, once the rules are explained
+
+
+async def test_the_ballot_opens_only_with_o(data_dir: Path) -> None:
+    async with running_app(data_dir, size=(100, 30)) as (app, pilot):
+        await app.service.create_workshop("Vote", code="TEST")
+        await app.service.set_phase("TEST", Phase.IDEATE)
+        await app.service.post_idea("TEST", "Shade trees")
+        await app.service.set_phase("TEST", Phase.GROUP)
+        app.call_later(app.open_workshop, "TEST")
+        await wait_for(pilot, lambda: on_screen(app, WallScreen), "the wall")
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), "the phase question")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: on_screen(app, VotingScreen), "the voting screen")
+        assert not app.service.state("TEST").workshop.voting_open
+        state = app.screen.query_one("#voting-state", Static)
+        assert "NOT OPEN YET" in str(state.render())
+        footer = app.export_screenshot().replace("&#160;", " ")
+        assert "Open the ballot" in footer and "Close the ballot" not in footer
+        await pilot.press("o")
+        await wait_for(pilot, lambda: app.service.state("TEST").workshop.voting_open, "the ballot open")
+        await wait_for(pilot, lambda: "VOTING OPEN" in str(state.render()), "the open label")
+        await pilot.pause()
+        footer = app.export_screenshot().replace("&#160;", " ")
+        assert "Close the ballot" in footer and "Open the ballot" not in footer

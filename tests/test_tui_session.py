@@ -75,6 +75,9 @@ async def test_a_whole_session_from_lobby_to_closed(data_dir: Path, tmp_path: Pa
 
             await advance(app, pilot, Phase.GROUP, WallScreen)
             await advance(app, pilot, Phase.VOTE, VotingScreen)
+            assert not app.service.state("TEST").workshop.voting_open  # the rules first, then o
+            await pilot.press("o")
+            await wait_for(pilot, lambda: app.service.state("TEST").workshop.voting_open, "the ballot open")
             for headers in tokens:
                 assert (await http.post(f"{base}/votes", json={"idea_id": ids[1]}, headers=headers)).status_code == 201
             assert (await http.post(f"{base}/votes", json={"idea_id": ids[0]}, headers=tokens[0])).status_code == 201

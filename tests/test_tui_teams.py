@@ -39,6 +39,7 @@ async def room(service: WorkshopService, **settings: object) -> tuple[str, list[
     ]
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     for n, person in enumerate(people):
         await service.cast_dot(code, person.id, ideas[n % 2].id)
     await service.cast_dot(code, people[0].id, ideas[2].id)

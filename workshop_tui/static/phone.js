@@ -44,6 +44,7 @@ const S = {
   dotsLeft: (n) => (n === 0 ? 'No dots left' : n === 1 ? '1 dot left' : `${n} dots left`),
   voteHint: (max) => `Tap + to add a dot, − to take it back.${max ? ` At most ${max} on one note.` : ''}`,
   votingClosed: 'Voting is not open right now.',
+  votingSoon: 'Voting opens soon: the facilitator explains the rules first.',
   addDot: (t) => `Add a dot to: ${t}`,
   removeDot: (t) => `Remove a dot from: ${t}`,
   myDots: (n) => `Your dots: ${n}`,
@@ -447,7 +448,8 @@ function renderVote() {
   const open = w.voting_open !== false;
   const left = state.me.remaining_dots ?? 0;
   const maxPer = w.max_dots_per_idea || Infinity;
-  $('vote-hint').textContent = open ? S.voteHint(w.max_dots_per_idea) : S.votingClosed;
+  const before = !open && !w.results_revealed && state.me.remaining_dots === w.dots_per_participant;
+  $('vote-hint').textContent = open ? S.voteHint(w.max_dots_per_idea) : before ? S.votingSoon : S.votingClosed;
   const list = $('vote-list');
   list.replaceChildren(...state.ideas.map((idea) => {
     const mine = myDotsOn(idea.id);
