@@ -62,7 +62,9 @@ PHASE_TITLES = {
     Phase.BACKLOG: "backlog",
     Phase.CLOSED: "closed workshop",
 }
-SESSION_ACTIONS = frozenset({"advance_phase", "step_back_phase", "reveal_results", "export", "home", "show_phase"})
+SESSION_ACTIONS = frozenset(
+    {"advance_phase", "step_back_phase", "reveal_results", "export", "home", "show_phase", "toggle_authors"}
+)
 TIMER_ACTIONS = frozenset({"timer_toggle", "timer_add_minute", "timer_reset"})
 
 
@@ -367,6 +369,17 @@ class WorkshopApp(App[None]):
         except WorkshopError as exc:
             self.notify(exc.message, title="Phase not changed", severity="error", markup=False)
 
+    async def action_toggle_authors(self) -> None:
+        if self.code is None:
+            return
+        shown = self.service.state(self.code).workshop.settings.show_authors
+        try:
+            await self.service.update_workshop(self.code, settings={"show_authors": not shown})
+        except WorkshopError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+            return
+        self.notify("Authors' names are hidden from the projector." if shown else "Authors' names are projected.")
+
     async def action_reveal_results(self) -> None:
         if self.code is None:
             return
@@ -532,6 +545,9 @@ class WorkshopApp(App[None]):
             PaletteCommand("Timer: add a minute", "(+)", "timer_add_minute"),
             PaletteCommand("Timer: reset", "Back to the phase's timebox (ctrl+r)", "timer_reset"),
             PaletteCommand("Reveal the vote results", "Show the ranking to the room", "reveal_results"),
+            PaletteCommand(
+                "Authors' names on the projector: show or hide", "Off unless you turn it on", "toggle_authors"
+            ),
             PaletteCommand("Export this workshop", "JSON, CSV or Markdown", "export"),
             PaletteCommand("Backlog of prototypes", "Every workshop's backlog", "backlog"),
             PaletteCommand("New workshop", "From a template", "new_workshop"),

@@ -5,6 +5,7 @@ right in a virtualised table (design.md section 8: 2,000 notes stay responsive).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -128,6 +129,7 @@ class WallScreen(SessionScreen):
         state = self.service.state(self.code)
         width = table.size.width or max(20, self.size.width - 26)
         layout = Layout.for_width(width, dots=state.workshop.results_revealed)
+        layout = replace(layout, author=layout.author and state.workshop.settings.show_authors)  # off the projector
         if table.set_layout(layout):
             changed = None
         elif force_layout:

@@ -9,16 +9,19 @@ from pathlib import Path
 
 import httpx
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Select, Static, Switch, TextArea
 
 from screens.app import WorkshopApp
 from screens.confirm import ConfirmScreen
 from screens.home import HomeScreen
+from screens.lobby import LobbyScreen
+from screens.new_workshop import NewWorkshopScreen
 from screens.teams import TeamsScreen
 from screens.voting import VotingScreen
 from screens.wall import WallScreen
 from tests.tui_support import on_screen, running_app, wait_for
 from workshop_tui.phases import Phase
+from workshop_tui.templates import templates
 
 
 async def test_quit_from_the_workshop_list_asks_while_phones_can_reach_a_workshop(data_dir: Path) -> None:
@@ -162,3 +165,48 @@ async def test_the_ballot_opens_only_with_o(data_dir: Path) -> None:
         await pilot.pause()
         footer = app.export_screenshot().replace("&#160;", " ")
         assert "Close the ballot" in footer and "Open the ballot" not in footer
+
+
+# New workshop: a real template and its prompt first; authors stay off the projector
+
+
+async def test_new_workshop_form_opens_on_a_template_with_its_prompt_and_an_anonymous_switch(data_dir: Path) -> None:
+    first, second = list(templates().values())[:2]
+    async with running_app(data_dir) as (app, pilot):
+        await pilot.press("n")
+        await wait_for(pilot, lambda: on_screen(app, NewWorkshopScreen), "the form")
+        form = app.screen
+        assert form.query_one("#template", Select).value == first.id
+        prompt = form.query_one("#prompt", TextArea)
+        assert prompt.text == first.prompt
+        form.query_one("#template", Select).value = second.id  # not edited: the prompt follows
+        await wait_for(pilot, lambda: prompt.text == second.prompt, "the second template's prompt")
+        prompt.load_text("How can the north district feel safe at night?")
+        form.query_one("#template", Select).value = first.id  # edited: the facilitator's text stays
+        await pilot.pause()
+        assert prompt.text == "How can the north district feel safe at night?"
+        assert form.query_one("#show-authors", Switch).value is False
+        form.query_one("#anonymous", Switch).value = True
+        form.query_one("#title", Input).value = "Safety walk"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the new lobby")
+        (workshop,) = app.service.workshops()
+        assert workshop.template == first.id
+        assert workshop.prompt == "How can the north district feel safe at night?"
+        assert workshop.settings.anonymous and not workshop.settings.show_authors
+
+
+async def test_authors_stay_off_the_projector_until_turned_on(data_dir: Path) -> None:
+    async with running_app(data_dir, size=(160, 40)) as (app, pilot):
+        await app.service.create_workshop("Names", code="TEST")
+        await app.service.set_phase("TEST", Phase.IDEATE)
+        person, _ = await app.service.join("TEST", "Amina Zed")
+        await app.service.post_idea("TEST", "Benches by the river", author_id=person.id)
+        app.call_later(app.open_workshop, "TEST")
+        await wait_for(pilot, lambda: on_screen(app, WallScreen), "the wall")
+        await pilot.pause()
+        shot = app.export_screenshot().replace("&#160;", " ")
+        assert "Benches by the river" in shot and "Amina Zed" not in shot
+        await app.run_action("toggle_authors")
+        await wait_for(pilot, lambda: app.service.state("TEST").workshop.settings.show_authors, "the setting")
+        await wait_for(pilot, lambda: "Amina Zed" in app.export_screenshot().replace("&#160;", " "), "the name")

@@ -94,6 +94,9 @@ class Settings(_Strict):
     max_dots_per_idea: int = Field(3, ge=1, le=50, description="most dots ONE person may put on ONE idea")
     idea_max_length: int = Field(280, ge=20, le=2000)
     anonymous: bool = Field(False, description="hide authors' names on the wall and in exports")
+    show_authors: bool = Field(
+        False, description="project authors' names on the wall (off: names stay off the room's screen)"
+    )
     team_min_size: int = Field(2, ge=1, le=100)
     team_max_size: int = Field(6, ge=1, le=100)
     budget_cap_per_request: NonNegativeMoney = Decimal("5000")
