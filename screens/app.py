@@ -43,8 +43,8 @@ from screens.navigation import (
 )
 from screens.palette import PaletteCommand, WorkshopCommands
 from screens.port_busy import Choice, PortBusyScreen
+from screens.session import SessionScreen
 from screens.theme import PROJECTOR, PROJECTOR_NAME
-from screens.widgets.timer import PhaseTimer
 from workshop_tui.errors import WorkshopError
 from workshop_tui.events import PhaseChanged, VotingChanged
 from workshop_tui.phases import ORDER, Phase, allowed_targets, next_phase
@@ -466,21 +466,18 @@ class WorkshopApp(App[None]):
 
     # ------------------------------------------------------------------ timer
 
-    def current_timer(self, screen: Screen[Any] | None = None) -> PhaseTimer | None:
-        timers = (screen or self.screen).query(PhaseTimer)
-        return timers.first() if timers else None
+    async def action_timer_toggle(self) -> None:
+        if self.code is not None:
+            running = self.service.timer(self.code).running
+            await (self.service.pause_timer if running else self.service.start_timer)(self.code)
 
-    def action_timer_toggle(self) -> None:
-        if timer := self.current_timer():
-            timer.toggle()
+    async def action_timer_add_minute(self) -> None:
+        if self.code is not None:
+            await self.service.add_timer_time(self.code, 60)
 
-    def action_timer_add_minute(self) -> None:
-        if timer := self.current_timer():
-            timer.add_minute()
-
-    def action_timer_reset(self) -> None:
-        if timer := self.current_timer():
-            timer.reset()
+    async def action_timer_reset(self) -> None:
+        if self.code is not None:
+            await self.service.reset_timer(self.code)
 
     # ------------------------------------------------------------------ quit
 
@@ -523,7 +520,7 @@ class WorkshopApp(App[None]):
             late = (Phase.VOTE, Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED)
             return w is not None and w.phase in late and not w.results_revealed
         if action in TIMER_ACTIONS:
-            return self.current_timer(screen) is not None
+            return isinstance(screen, SessionScreen)
         return not (modal and action in ("new_workshop", "open_demo", "backlog"))
 
     def palette_commands(self) -> list[PaletteCommand]:
@@ -541,7 +538,7 @@ class WorkshopApp(App[None]):
                 )
             )
         commands += [
-            PaletteCommand("Timer: start or pause", "The phase timer on this screen (space)", "timer_toggle"),
+            PaletteCommand("Timer: start or pause", "The phase timer, on the phones too (space)", "timer_toggle"),
             PaletteCommand("Timer: add a minute", "(+)", "timer_add_minute"),
             PaletteCommand("Timer: reset", "Back to the phase's timebox (ctrl+r)", "timer_reset"),
             PaletteCommand("Reveal the vote results", "Show the ranking to the room", "reveal_results"),

@@ -155,3 +155,25 @@ async def test_rank_the_candidate_ideas_and_see_my_team_arrive_live(service: Wor
             await page.screenshot(path=str(ARTIFACTS / "phone-team.png"), full_page=True)
         finally:
             await browser.close()
+
+
+async def test_the_phase_timer_counts_down_on_the_phone(service: WorkshopService) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    code = await workshop_in(service, Phase.IDEATE)
+    async with running(service) as server, async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = await (await browser.new_context(viewport={"width": 390, "height": 844})).new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            await page.goto(f"{url(server)}/J/{code}")
+            await expect(page.locator("#timer")).to_have_text("10:00 (paused)")
+            await service.reset_timer(code, seconds=3)
+            await service.start_timer(code)  # the facilitator presses space; the phone hears timer_changed
+            await expect(page.locator("#timer")).to_have_class("timer running")
+            await expect(page.locator("#timer")).to_have_text("Time's up", timeout=10_000)
+            await expect(page.locator("#timer")).to_have_class("timer up")
+            assert errors == []
+        finally:
+            await browser.close()

@@ -19,6 +19,7 @@ from screens.new_workshop import NewWorkshopScreen
 from screens.teams import TeamsScreen
 from screens.voting import VotingScreen
 from screens.wall import WallScreen
+from screens.widgets.timer import PhaseTimer, format_clock
 from tests.tui_support import on_screen, running_app, wait_for
 from workshop_tui.phases import Phase
 from workshop_tui.templates import templates
@@ -210,3 +211,43 @@ async def test_authors_stay_off_the_projector_until_turned_on(data_dir: Path) ->
         await app.run_action("toggle_authors")
         await wait_for(pilot, lambda: app.service.state("TEST").workshop.settings.show_authors, "the setting")
         await wait_for(pilot, lambda: "Amina Zed" in app.export_screenshot().replace("&#160;", " "), "the name")
+
+
+# The phase timer: on every session screen, the same clock as the phones
+
+
+async def test_every_session_screen_has_the_phase_timer_and_phones_see_it(data_dir: Path) -> None:
+    async with running_app(data_dir, size=(100, 30)) as (app, pilot):
+        service = app.service
+        await service.create_workshop("Timed", code="TEST", template="weekend-hackathon")
+        await service.set_phase("TEST", Phase.IDEATE)
+        await service.post_idea("TEST", "Shade trees")
+        app.call_later(app.open_workshop, "TEST")
+        await wait_for(pilot, lambda: on_screen(app, WallScreen), "the wall")
+        timer = app.screen.query_one(PhaseTimer)
+        assert timer.duration == 25 * 60  # the template's ideate timebox
+        await pilot.press("space")
+        await wait_for(pilot, lambda: service.timer("TEST").running and timer.has_class("-running"), "running")
+        assert app.server is not None
+        async with httpx.AsyncClient() as http:
+            view = (await http.get(f"http://127.0.0.1:{app.server.port}/api/v1/w/TEST")).json()
+        assert view["timer"]["running"] and 24 * 60 < view["timer"]["remaining_s"] <= 25 * 60
+        await pilot.press("plus")
+        await wait_for(pilot, lambda: service.timer("TEST").left() > 25 * 60, "a minute more")
+        # a phone or a script changes it: the projector follows
+        await service.pause_timer("TEST")
+        await wait_for(pilot, lambda: not timer.has_class("-running"), "paused on the projector")
+        for phase, screen in ((Phase.GROUP, WallScreen), (Phase.VOTE, VotingScreen), (Phase.TEAMS, TeamsScreen)):
+            before = app.screen
+
+            def arrived(want: type[object] = screen, old: object = before) -> bool:
+                return on_screen(app, want) and app.screen is not old
+
+            await service.set_phase("TEST", phase)
+            await wait_for(pilot, arrived, phase.value)
+            await pilot.pause()
+            timer = app.screen.query_one(PhaseTimer)
+            minutes = service.state("TEST").workshop.settings.timeboxes[phase]
+            assert timer.duration == minutes * 60 and not timer.running  # each phase starts from its timebox
+            assert format_clock(minutes * 60) in str(timer.query_one(".timer-label", Static).render())
+            assert app.check_action("timer_toggle", ()) is True

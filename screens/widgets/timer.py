@@ -1,15 +1,15 @@
-"""The phase timer: big ``Digits`` mm:ss, start/pause, +1 minute, reset; a flash and a bell at zero.
+"""The phase timer as the room sees it: the workshop's clock (``service.timer``), drawn from its state.
 
-The default duration is the workshop's timebox for its current phase (``settings.timeboxes``, minutes),
-else ``DEFAULT_MINUTES``. Time is kept against ``time.monotonic()`` (a busy loop cannot make it drift);
-a 4 Hz interval only repaints. The app's timer actions (space, +, ctrl+r) drive the timer of the
-current screen; a screen that wants one simply yields ``PhaseTimer(service, code)``.
+The clock lives in the workshop, so the phones count down the same time: this widget only draws it.
+The app's keys (space start/pause, + a minute, ctrl+r reset) call the service; the widget follows
+``TimerChanged`` through its screen (``sync``) and repaints at 4 Hz while running. A compact one-line
+form sits in the session bar of every session screen; the lobby also shows the big ``Digits`` form.
+At zero the timer turns red and flashes a few times: a gentle signal, never a bell.
 """
 
 from __future__ import annotations
 
 import math
-import time
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,10 +18,10 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Digits, Static
 
+from workshop_tui.models import PhaseClock
 from workshop_tui.service import WorkshopService
 
-DEFAULT_MINUTES = 10
-FLASHES = 12  # half-second flashes at zero (6 s), then it stays highlighted
+FLASHES = 12  # half-second flashes at zero (6 s), then it stays red
 
 
 def format_clock(seconds: float) -> str:
@@ -36,7 +36,9 @@ class PhaseTimer(Vertical):
     PhaseTimer { height: auto; width: auto; padding: 0 1; }
     PhaseTimer > Digits { width: auto; color: $foreground; text-style: bold; }
     PhaseTimer > .timer-label { width: auto; color: $text-muted; }
-    PhaseTimer.-running > Digits { color: $accent; }
+    PhaseTimer.-compact { height: 1; padding: 0 1; }
+    PhaseTimer.-compact > .timer-label { color: $foreground; text-style: bold; }
+    PhaseTimer.-running > Digits, PhaseTimer.-running.-compact > .timer-label { color: $accent; }
     PhaseTimer.-expired > Digits { color: $error; }
     PhaseTimer.-expired > .timer-label { color: $error; text-style: bold; }
     PhaseTimer.-flash { background: $error; }
@@ -54,99 +56,73 @@ class PhaseTimer(Vertical):
         def control(self) -> PhaseTimer:
             return self.timer
 
-    def __init__(self, service: WorkshopService, code: str, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, service: WorkshopService, code: str, *, compact: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id, classes="-compact" if compact else "")
         self.service = service
         self.code = code
-        settings = service.state(code).workshop.settings
-        self.phase = service.state(code).workshop.phase
-        minutes = settings.timeboxes.get(self.phase, DEFAULT_MINUTES)
-        self.duration: float = float(minutes * 60)
-        self._remaining: float = self.duration  # while paused
-        self._deadline: float | None = None  # while running
-        self.expired = False
+        self.compact = compact
         self._ticker: Timer | None = None
         self._flasher: Timer | None = None
         self._flashes = 0
+        self._expired_run: object = None  # the run (its end time) already signalled
 
     def compose(self) -> ComposeResult:
-        yield Digits(format_clock(self.duration))
+        if not self.compact:
+            yield Digits(format_clock(self.remaining))
         yield Static(self._label(), classes="timer-label", markup=False)
 
-    # ------------------------------------------------------------------ state
+    def on_mount(self) -> None:
+        self.sync()
+
+    # ------------------------------------------------------------------ state (the workshop's)
+
+    @property
+    def clock(self) -> PhaseClock:
+        return self.service.timer(self.code)
 
     @property
     def running(self) -> bool:
-        return self._deadline is not None
+        return self.clock.running
 
     @property
     def remaining(self) -> float:
-        if self._deadline is None:
-            return self._remaining
-        return max(0.0, self._deadline - time.monotonic())
+        return self.clock.left()
 
-    def start(self) -> None:
-        if self.running:
-            return
-        if self.remaining <= 0:
-            self.reset()
-        self._stop_flashing()
-        self.expired = False
-        self._deadline = time.monotonic() + self._remaining
-        self._ticker = self.set_interval(0.25, self._tick)
-        self._show()
+    @property
+    def duration(self) -> int:
+        return self.clock.duration_s
 
-    def pause(self) -> None:
-        if not self.running:
-            return
-        self._remaining = self.remaining
-        self._deadline = None
-        if self._ticker is not None:
+    @property
+    def expired(self) -> bool:
+        clock = self.clock
+        return clock.duration_s > 0 and clock.left() <= 0
+
+    def sync(self) -> None:
+        """The clock may have changed (a key, a phase, another screen or an admin call): follow it."""
+        running = self.running and not self.expired
+        if running and self._ticker is None:
+            self._ticker = self.set_interval(0.25, self._tick)
+        elif not running and self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
-        self._show()
-
-    def toggle(self) -> None:
-        if self.running:
-            self.pause()
-        else:
-            self.start()
-
-    def add_minute(self) -> None:
-        if self._deadline is not None:
-            self._deadline += 60
-        else:
-            self._remaining += 60
-        if self.expired:
-            self.expired = False
+        if not self.expired:
+            self._expired_run = None
             self._stop_flashing()
-        self._show()
-
-    def reset(self, seconds: float | None = None) -> None:
-        """Back to the phase's timebox (or ``seconds``), paused."""
-        self.pause()
-        if seconds is not None:
-            self.duration = seconds
-        self._remaining = self.duration
-        self.expired = False
-        self._stop_flashing()
-        self._show()
+        self._tick()
 
     # ------------------------------------------------------------------ drawing
 
     def _tick(self) -> None:
-        if self.running and self.remaining <= 0:
-            self._expire()
+        clock = self.clock
+        if self.expired and self._expired_run != (clock.phase, clock.ends_at, clock.duration_s):
+            self._expired_run = (clock.phase, clock.ends_at, clock.duration_s)
+            self._flashes = 0
+            self._flasher = self.set_interval(0.5, self._flash)
+            if self._ticker is not None:
+                self._ticker.stop()
+                self._ticker = None
+            self.post_message(self.Expired(self))
         self._show()
-
-    def _expire(self) -> None:
-        self.pause()
-        self._remaining = 0.0
-        self.expired = True
-        self._flashes = 0
-        self._flasher = self.set_interval(0.5, self._flash)
-        self.app.bell()
-        self.post_message(self.Expired(self))
 
     def _flash(self) -> None:
         self._flashes += 1
@@ -163,15 +139,21 @@ class PhaseTimer(Vertical):
         self.remove_class("-flash")
 
     def _label(self) -> Text:
+        clock = self.clock
+        if self.compact:
+            if self.expired:
+                return Text("TIME IS UP")
+            return Text(f"{format_clock(clock.left())} {'' if clock.running else 'paused'}".rstrip())
         if self.expired:
             return Text("TIME IS UP  (+ adds a minute)")
-        state = "running" if self.running else "paused"
-        return Text(f"{self.phase.value} timer · {state} (space)")
+        state = "running" if clock.running else "paused"
+        return Text(f"{clock.phase.value} timer · {state} (space)")
 
     def _show(self) -> None:
         if not self.is_mounted:
             return
-        self.set_class(self.running, "-running")
+        self.set_class(self.running and not self.expired, "-running")
         self.set_class(self.expired, "-expired")
-        self.query_one(Digits).update(format_clock(self.remaining))
+        if not self.compact:
+            self.query_one(Digits).update(format_clock(self.remaining))
         self.query_one(".timer-label", Static).update(self._label())

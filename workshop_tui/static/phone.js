@@ -45,6 +45,8 @@ const S = {
   voteHint: (max) => `Tap + to add a dot, − to take it back.${max ? ` At most ${max} on one note.` : ''}`,
   votingClosed: 'Voting is not open right now.',
   votingSoon: 'Voting opens soon: the facilitator explains the rules first.',
+  timeUp: "Time's up",
+  timerPaused: '(paused)',
   addDot: (t) => `Add a dot to: ${t}`,
   removeDot: (t) => `Remove a dot from: ${t}`,
   myDots: (n) => `Your dots: ${n}`,
@@ -215,6 +217,7 @@ async function refresh() {
       api('GET', '/ideas'),
     ]);
     state.workshop = w;
+    state.timerAt = performance.now(); // the server's remaining_s counts from this answer: no clock skew
     if (gen !== state.authGen) refreshAgain = true; // joined meanwhile: this /me answer is stale
     else if (wantMe) {
       if (!me && state.me) showStatus(S.rejoin, 'error', 0);
@@ -290,7 +293,25 @@ function candidateIdeas() {
 
 /* ---------- rendering ---------- */
 
+/* The facilitator's phase timer, counted down locally from the server's last answer. */
+const TIMED = new Set(['lobby', 'ideate', 'group', 'vote', 'teams']);
+function renderTimer() {
+  const box = $('timer');
+  const w = state.workshop;
+  const t = w && w.timer;
+  if (!t || !TIMED.has(w.phase)) { box.hidden = true; return; }
+  const gone = t.running ? (performance.now() - (state.timerAt || 0)) / 1000 : 0;
+  const left = Math.max(0, Math.ceil(t.remaining_s - gone));
+  const up = left === 0 && t.duration_s > 0;
+  box.hidden = false;
+  box.className = `timer ${up ? 'up' : t.running ? 'running' : 'paused'}`;
+  const mm = String(Math.floor(left / 60)).padStart(2, '0');
+  box.textContent = up ? S.timeUp : `${mm}:${String(left % 60).padStart(2, '0')}${t.running ? '' : ` ${S.timerPaused}`}`;
+}
+setInterval(renderTimer, 1000);
+
 function render() {
+  renderTimer();
   const w = state.workshop;
   const phase = (w && w.phase) || '';
   document.body.dataset.phase = phase;
