@@ -18,8 +18,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sys
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -28,11 +27,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
+from screens import timer_keys
 from screens.admin_token import remove_token_file, write_token_file
+from screens.app_logging import LogPanelHandler, TuiLogging
 from screens.confirm import ConfirmScreen
 from screens.events import DomainEvents, EventBridge
 from screens.home import HomeScreen
-from screens.info import LOG_FORMAT, InfoScreen, LogPanelHandler
+from screens.info import InfoScreen
 from screens.navigation import (
     BACKLOG_SCREEN,
     EXPORT_SCREEN,
@@ -45,27 +46,22 @@ from screens.palette import PaletteCommand, WorkshopCommands
 from screens.port_busy import Choice, PortBusyScreen
 from screens.session import SessionScreen
 from screens.theme import PROJECTOR, PROJECTOR_NAME
-from workshop_tui.errors import WorkshopError
+from workshop_tui.actions import Action, allowed
+from workshop_tui.errors import StoreFailed, WorkshopError
 from workshop_tui.events import PhaseChanged, VotingChanged
-from workshop_tui.phases import ORDER, Phase, allowed_targets, next_phase
-from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer, PortInUse, ServerError
+from workshop_tui.phases import ORDER, PHASE_SPECS, Phase, allowed_targets, next_phase
+from workshop_tui.server.runner import ParticipantServer, PortInUse, ServerError
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 log = logging.getLogger(__name__)
 
-PHASE_TITLES = {
-    Phase.LOBBY: "lobby (QR code)",
-    Phase.IDEATE: "ideation wall",
-    Phase.GROUP: "grouping wall",
-    Phase.VOTE: "voting",
-    Phase.TEAMS: "teams",
-    Phase.BACKLOG: "backlog",
-    Phase.CLOSED: "closed workshop",
-}
+PHASE_TITLES = {phase: spec.title for phase, spec in PHASE_SPECS.items()}
 SESSION_ACTIONS = frozenset(
     {"advance_phase", "step_back_phase", "reveal_results", "export", "home", "show_phase", "toggle_authors"}
 )
 TIMER_ACTIONS = frozenset({"timer_toggle", "timer_add_minute", "timer_reset"})
+STORE_FAILED_BANNER_SECONDS = 7 * 24 * 3600.0  # stays up: the failure does not go away by itself
 
 
 def step_back_target(phase: Phase) -> Phase | None:
@@ -98,35 +94,32 @@ class WorkshopApp(App[None]):
     def __init__(
         self,
         service: WorkshopService,
+        server: ParticipantServer | None = None,
         *,
-        host: str = "0.0.0.0",
-        port: int = DEFAULT_PORT,
-        public_url: str | None = None,
-        admin_token: str | None = None,
         code: str | None = None,
-        serve: bool = True,
     ) -> None:
+        """``server`` is built by the launcher (not started); None runs without phones."""
         super().__init__()
         self.service = service
-        self.server: ParticipantServer | None = (
-            ParticipantServer(service, host=host, port=port, public_url=public_url, admin_token=admin_token)
-            if serve
-            else None
-        )
+        self.server = server
         self.code: str | None = None  # the open workshop
         self._initial_code = code
         self.bridge = EventBridge()
-        self.log_panel: LogPanelHandler | None = None
-        self.log_file: Path | None = None
+        self.logs = TuiLogging(service.data_dir)
         self.token_file: Path | None = None
-        self._log_handlers: list[logging.Handler] = []
-        self._detached_handlers: list[logging.Handler] = []
-        self._previous_level = logging.WARNING
         self._quit_asked = False
         self._closed = False
         self._sigterm_installed = False
         self.register_theme(PROJECTOR)
         self.theme = PROJECTOR_NAME
+
+    @property
+    def log_panel(self) -> LogPanelHandler | None:
+        return self.logs.panel
+
+    @property
+    def log_file(self) -> Path | None:
+        return self.logs.file
 
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen(self.service)
@@ -134,9 +127,12 @@ class WorkshopApp(App[None]):
     # ------------------------------------------------------------------ lifecycle
 
     async def on_mount(self) -> None:
-        self._install_logging()
+        self.logs.install()
+        if self.logs.problem:
+            self.notify(self.logs.problem, severity="warning", markup=False)
         self._install_sigterm()
         self.bridge.start(self.service.bus.subscribe, self.post_message)
+        self.service.on_store_failure.append(self._store_failed)
         for message in self.service.messages:
             log.warning("recovery: %s", message)
         await self.start_server()
@@ -145,44 +141,7 @@ class WorkshopApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.shutdown_session()
-        self._remove_logging()
-
-    def _install_logging(self) -> None:
-        root = logging.getLogger()
-        self._previous_level = root.level
-        root.setLevel(logging.INFO)
-        # Nothing may print over the TUI: set aside handlers writing to the terminal.
-        for handler in list(root.handlers):
-            stream = getattr(handler, "stream", None)
-            if stream is not None and stream in (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__):
-                root.removeHandler(handler)
-                self._detached_handlers.append(handler)
-        self.log_panel = LogPanelHandler(asyncio.get_running_loop())
-        self._log_handlers.append(self.log_panel)
-        log_dir = self.service.data_dir / "logs"
-        try:
-            log_dir.mkdir(parents=True, exist_ok=True)
-            file_handler = logging.FileHandler(log_dir / "workshop-tui.log", encoding="utf-8")
-        except OSError as exc:
-            self.notify(f"cannot write the log file in {log_dir}: {exc}", severity="warning", markup=False)
-        else:
-            file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
-            file_handler.setLevel(logging.INFO)
-            self._log_handlers.append(file_handler)
-            self.log_file = log_dir / "workshop-tui.log"
-        for handler in self._log_handlers:
-            root.addHandler(handler)
-
-    def _remove_logging(self) -> None:
-        root = logging.getLogger()
-        for handler in self._log_handlers:
-            root.removeHandler(handler)
-            handler.close()
-        self._log_handlers.clear()
-        for handler in self._detached_handlers:
-            root.addHandler(handler)
-        self._detached_handlers.clear()
-        root.setLevel(self._previous_level)
+        self.logs.remove()
 
     def _install_sigterm(self) -> None:
         try:
@@ -212,8 +171,22 @@ class WorkshopApp(App[None]):
                 log.exception("the participant server did not stop cleanly")
         if self.token_file is not None:
             remove_token_file(self.token_file)
-        await self.service.close()
+        try:
+            await self.service.close()
+        except StoreFailed as exc:  # the CLI exits non-zero once the terminal is back
+            log.error("%s", exc.message)
         log.info("session closed")
+
+    def _store_failed(self, code: str, reason: str) -> None:
+        """A banner on every screen until the app closes: nothing more is being saved."""
+        self.notify(
+            f"Workshop {code} is no longer being saved ({terminal_safe(reason)}). Changes are refused and "
+            "phones get an error; what was saved before is kept. Quit, check the data directory, and restart.",
+            title="NOT SAVING",
+            severity="error",
+            timeout=STORE_FAILED_BANNER_SECONDS,
+            markup=False,
+        )
 
     async def shutdown_and_exit(self) -> None:
         await self.shutdown_session()
@@ -313,12 +286,15 @@ class WorkshopApp(App[None]):
             state = self.service.state(code)
             screen = screen_for(state.workshop.phase, self.service, state.code)
         except WorkshopError as exc:
-            self.notify(exc.message, title="Cannot open the workshop", severity="error", markup=False)
+            self.notify(terminal_safe(exc.message), title="Cannot open the workshop", severity="error", markup=False)
             return
         self.code = state.code
         log.info("opened workshop %s in the %s phase", state.code, state.workshop.phase.value)
         self._pop_to(1)
         self.push_screen(screen)
+
+    def on_home_screen_open_workshop(self, message: HomeScreen.OpenWorkshop) -> None:
+        self.open_workshop(message.code)
 
     def _show_phase(self, phase: Phase) -> None:
         """The open workshop moved to ``phase``: replace the session screen (and anything above it)."""
@@ -367,7 +343,7 @@ class WorkshopApp(App[None]):
         try:
             await self.service.set_phase(self.code, target)
         except WorkshopError as exc:
-            self.notify(exc.message, title="Phase not changed", severity="error", markup=False)
+            self.notify(terminal_safe(exc.message), title="Phase not changed", severity="error", markup=False)
 
     async def action_toggle_authors(self) -> None:
         if self.code is None:
@@ -386,7 +362,7 @@ class WorkshopApp(App[None]):
         try:
             await self.service.set_voting(self.code, results_revealed=True)
         except WorkshopError as exc:
-            self.notify(exc.message, severity="error", markup=False)
+            self.notify(terminal_safe(exc.message), severity="error", markup=False)
 
     # ------------------------------------------------------------------ other screens
 
@@ -409,7 +385,7 @@ class WorkshopApp(App[None]):
             try:
                 await build_demo(self.service)
             except WorkshopError as exc:
-                self.notify(exc.message, severity="error", markup=False)
+                self.notify(terminal_safe(exc.message), severity="error", markup=False)
                 return
         self.open_workshop(DEMO_CODE)
 
@@ -423,7 +399,7 @@ class WorkshopApp(App[None]):
 
         def written(path: Any) -> None:
             if path:
-                self.notify(f"Wrote {path}", markup=False)
+                self.notify(terminal_safe(f"Wrote {path}"), markup=False)
 
         self.push_screen(dialog, written)
 
@@ -467,17 +443,21 @@ class WorkshopApp(App[None]):
     # ------------------------------------------------------------------ timer
 
     async def action_timer_toggle(self) -> None:
-        if self.code is not None:
-            running = self.service.timer(self.code).running
-            await (self.service.pause_timer if running else self.service.start_timer)(self.code)
+        await self._timer(timer_keys.toggle)
 
     async def action_timer_add_minute(self) -> None:
-        if self.code is not None:
-            await self.service.add_timer_time(self.code, 60)
+        await self._timer(timer_keys.add_minute)
 
     async def action_timer_reset(self) -> None:
-        if self.code is not None:
-            await self.service.reset_timer(self.code)
+        await self._timer(timer_keys.reset)
+
+    async def _timer(self, key: Callable[[WorkshopService, str], Awaitable[None]]) -> None:
+        if self.code is None:
+            return
+        try:
+            await key(self.service, self.code)
+        except WorkshopError as exc:
+            self.notify(exc.message, title="Timer", severity="error", markup=False)
 
     # ------------------------------------------------------------------ quit
 
@@ -517,10 +497,10 @@ class WorkshopApp(App[None]):
             return bool(parameters) and Phase(str(parameters[0])) in PHASE_SCREENS
         if action == "reveal_results":
             w = self.service.state(self.code).workshop if self.code else None
-            late = (Phase.VOTE, Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED)
-            return w is not None and w.phase in late and not w.results_revealed
+            return w is not None and allowed(Action.REVEAL_RESULTS, w.phase) and not w.results_revealed
         if action in TIMER_ACTIONS:
-            return isinstance(screen, SessionScreen)
+            phase = self.phase
+            return isinstance(screen, SessionScreen) and phase is not None and allowed(Action.TIMER, phase)
         return not (modal and action in ("new_workshop", "open_demo", "backlog"))
 
     def palette_commands(self) -> list[PaletteCommand]:
@@ -540,7 +520,7 @@ class WorkshopApp(App[None]):
         commands += [
             PaletteCommand("Timer: start or pause", "The phase timer, on the phones too (space)", "timer_toggle"),
             PaletteCommand("Timer: add a minute", "(+)", "timer_add_minute"),
-            PaletteCommand("Timer: reset", "Back to the phase's timebox (ctrl+r)", "timer_reset"),
+            PaletteCommand("Timer: stop", "Back to the phase's timebox (ctrl+r)", "timer_reset"),
             PaletteCommand("Reveal the vote results", "Show the ranking to the room", "reveal_results"),
             PaletteCommand(
                 "Authors' names on the projector: show or hide", "Off unless you turn it on", "toggle_authors"

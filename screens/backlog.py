@@ -43,6 +43,7 @@ from workshop_tui.errors import WorkshopError
 from workshop_tui.events import BacklogChanged, WorkshopUpdated
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 STATUS_ORDER = {s: n for n, s in enumerate([*MAIN_LINE, BacklogStatus.PARKED, BacklogStatus.DROPPED])}
 STATUS_STYLE = {
@@ -93,10 +94,10 @@ PANELS = ["timeline", "ledger", "pools"]
 def row_cells(row: Row, columns: list[Column]) -> list[Text]:
     item = row.item
     cells = {
-        "id": Text(item.id[:8], style="dim"),
+        "id": Text(terminal_safe(item.id[:8]), style="dim"),
         "code": Text(row.code, style="bold"),
-        "title": Text(item.title, no_wrap=True, overflow="ellipsis"),
-        "owner": Text(item.owner.name or "–", no_wrap=True, overflow="ellipsis"),
+        "title": Text(terminal_safe(item.title), no_wrap=True, overflow="ellipsis"),
+        "owner": Text(terminal_safe(item.owner.name) or "–", no_wrap=True, overflow="ellipsis"),
         "status": Text(item.status.value, style=STATUS_STYLE[item.status]),
         "budget": Text(format_money(row.budget, row.currency) if item.budget_requests else "–", justify="right"),
         "review": Text(item.next_review.isoformat() if item.next_review else "–"),
@@ -134,7 +135,7 @@ class PoolBars(Widget):
                 out.append("\n\n")
             out.append(f"{code} ", style="bold reverse")
             out.append(" ")
-            out.append(title, style="bold")
+            out.append(terminal_safe(title), style="bold")
             out.append("\n")
             out.append_text(self.bar(t, width))
             out.append("\n")
@@ -175,7 +176,7 @@ def timeline_text(item: BacklogItem | None, now: dt.datetime) -> Text:
     if item is None:
         return Text("Select an item to see its history.", style="dim")
     out = Text()
-    out.append(item.title, style="bold")
+    out.append(terminal_safe(item.title), style="bold")
     out.append("\n")
     by_day = {r.day: r for r in reviews(item)}
     shown: set[dt.date] = set()
@@ -202,7 +203,7 @@ def timeline_text(item: BacklogItem | None, now: dt.datetime) -> Text:
                 out.append(f"  review {review.days_late} d late", style="bold red")
         if entry.note:
             out.append("\n│   ")
-            out.append(entry.note)
+            out.append(terminal_safe(entry.note))
     flags = item_flags(item, now)
     out.append("\n\n")
     if item.next_review:
@@ -235,7 +236,7 @@ def ledger_text(ledger: PromiseLedger | None) -> Text:
     if ledger.asks_by_department:
         out.append("\nAsks to the city\n", style="bold underline")
     for dept in ledger.asks_by_department:
-        out.append(dept.department, style="bold")
+        out.append(terminal_safe(dept.department), style="bold")
         out.append("\n ")
         counts = [
             (dept.open, "open", "yellow"),
@@ -563,7 +564,7 @@ class BacklogScreen(Screen[None]):
         try:
             items = await self.service.convert_to_backlog(self.code)
         except WorkshopError as exc:
-            self.notify(exc.message, severity="warning", markup=False)
+            self.notify(terminal_safe(exc.message), severity="warning", markup=False)
             return
         self.notify(f"{len(items)} ideas added to the backlog", markup=False)
         self.reload()

@@ -24,6 +24,7 @@ from workshop_tui.backlog import allowed_transitions
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import AskStatus, BacklogItem, BacklogStatus, BudgetStatus
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 BUDGET_STATUSES = {s.value for s in BudgetStatus}
 ASK_STATUSES = {s.value for s in AskStatus}
@@ -134,7 +135,7 @@ class BacklogEditor(ModalScreen[BacklogItem | None]):
         heading = Text()
         heading.append(f" {self.code} ", style="bold reverse")
         heading.append("  Edit  ", style="bold")
-        heading.append(item.title)
+        heading.append(terminal_safe(item.title))
         statuses = [(f"{item.status.value} (no change)", item.status.value)] + [
             (s.value, s.value) for s in BacklogStatus if s in allowed_transitions(item.status)
         ]
@@ -142,13 +143,13 @@ class BacklogEditor(ModalScreen[BacklogItem | None]):
             yield Static(heading, id="heading")
             with VerticalScroll(id="form"):
                 yield Label("Title", markup=False)
-                yield Input(item.title, id="title")
+                yield Input(terminal_safe(item.title), id="title")
                 yield Label("Problem statement", markup=False)
-                yield TextArea(item.problem, id="problem", soft_wrap=True)
+                yield TextArea(terminal_safe(item.problem, multiline=True), id="problem", soft_wrap=True)
                 yield Label("Owner: name, contact, named in public reports", markup=False)
                 with Horizontal(classes="row"):
-                    yield Input(item.owner.name, placeholder="name", id="owner-name")
-                    yield Input(item.owner.contact, placeholder="contact", id="owner-contact")
+                    yield Input(terminal_safe(item.owner.name), placeholder="name", id="owner-name")
+                    yield Input(terminal_safe(item.owner.contact), placeholder="contact", id="owner-contact")
                     yield Switch(item.owner.public, id="owner-public")
                     yield Label("public", markup=False, classes="switch-label")
                 yield Label("Status (only the allowed next steps) and a note", markup=False)
@@ -158,9 +159,9 @@ class BacklogEditor(ModalScreen[BacklogItem | None]):
                 yield Label("Next review date (YYYY-MM-DD, empty for none)", markup=False)
                 yield Input(item.next_review.isoformat() if item.next_review else "", id="next-review")
                 yield Label(BUDGET_HELP, markup=False)
-                yield TextArea(budget_lines(item), id="budget")
+                yield TextArea(terminal_safe(budget_lines(item), multiline=True), id="budget")
                 yield Label(ASKS_HELP, markup=False)
-                yield TextArea(ask_lines(item), id="asks")
+                yield TextArea(terminal_safe(ask_lines(item), multiline=True), id="asks")
             yield Static(id="error")
             with Horizontal(id="buttons"):
                 yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
@@ -171,7 +172,7 @@ class BacklogEditor(ModalScreen[BacklogItem | None]):
 
     def show_error(self, message: str) -> None:
         error = self.query_one("#error", Static)
-        error.update(Text(message))
+        error.update(Text(terminal_safe(message)))
         error.add_class("-shown")
 
     def build_patch(self) -> dict[str, Any]:

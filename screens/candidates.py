@@ -13,6 +13,7 @@ from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 
 class CandidatesScreen(ModalScreen[list[str] | None]):
@@ -38,7 +39,7 @@ class CandidatesScreen(ModalScreen[list[str] | None]):
             prompt = Text()
             if revealed:
                 prompt.append(f"{dots:>3} ", style="bold")
-            prompt.append(" ".join(idea.text.split()))
+            prompt.append(" ".join(terminal_safe(idea.text).split()))
             selections.append(Selection(prompt, idea.id, idea.id in self.chosen))
         with Vertical(id="dialog"):
             yield Static(Text("Ideas teams form around", style="bold"), markup=False)

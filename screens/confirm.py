@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from workshop_tui.text_safety import terminal_safe
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """``question`` is plain text (never markup), so it may name a workshop or a participant."""
@@ -42,9 +44,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(self.question), classes="question")
+            yield Static(Text(terminal_safe(self.question)), classes="question")
             if self.detail:
-                yield Static(Text(self.detail), classes="detail")
+                yield Static(Text(terminal_safe(self.detail, multiline=True)), classes="detail")
             with Horizontal():
                 yield Button(Text(self._yes), id="yes", variant="warning")
                 yield Button(Text(self._no), id="no")

@@ -19,15 +19,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from workshop_tui.errors import WorkshopError
-from workshop_tui.exports import FORMATS, ExportFormat, default_name, prepare, render, write_files
+from workshop_tui.exports import EXPORTERS, Exporter, ExportOptions, export_files, write_files
 from workshop_tui.service import WorkshopService
-
-LABELS: dict[ExportFormat, str] = {
-    "json": "JSON (the whole workshop, for other tools)",
-    "csv": "CSV tables (a folder, one file per table)",
-    "md": "Markdown report (city website)",
-    "decidim": "Decidim accountability results (CSV)",
-}
+from workshop_tui.text_safety import terminal_safe
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -44,15 +38,18 @@ class ExportDialog(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("Export the workshop", id="heading")
-            yield Select([(LABELS[f], f) for f in FORMATS], value="md", allow_blank=False, id="format")
+            yield Select([(e.label, e.name) for e in EXPORTERS.values()], value="md", allow_blank=False, id="format")
             yield Label("Save to")
             yield Input(id="destination")
-            with Horizontal(classes="switch-row"):
+            with Horizontal(classes="switch-row option", id="anonymize-row"):
                 yield Switch(value=False, id="anonymize")
                 yield Label("Anonymize (pseudonyms instead of names)")
-            with Horizontal(classes="switch-row", id="by-department-row"):
+            with Horizontal(classes="switch-row option", id="by_department"):
                 yield Switch(value=False, id="by-department")
                 yield Label("Per-department digest")
+            with Horizontal(classes="switch-row option", id="locale"):
+                yield Label("Locale")
+                yield Input(placeholder="en", id="locale-code", max_length=12)
             yield Static("", id="error", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Export", variant="primary", id="export")
@@ -65,21 +62,38 @@ class ExportDialog(ModalScreen[Path | None]):
     # ------------------------------------------------------------------ state of the form
 
     @property
-    def fmt(self) -> ExportFormat:
+    def exporter(self) -> Exporter:
         value = self.query_one("#format", Select).value
-        return value if value in FORMATS else "md"
+        return EXPORTERS[value] if isinstance(value, str) and value in EXPORTERS else EXPORTERS["md"]
+
+    def options(self) -> ExportOptions:
+        """What the form says, for the chosen format (hidden controls do not count). Raises ValueError."""
+        accepts = self.exporter.options
+        locale = self.query_one("#locale-code", Input).value.strip()
+        return ExportOptions(
+            anonymize="anonymize" in accepts and self.query_one("#anonymize", Switch).value,
+            by_department="by_department" in accepts and self.query_one("#by-department", Switch).value,
+            locale=locale if "locale" in accepts and locale else None,
+        )
 
     def _default_destination(self) -> str:
-        by_department = self.query_one("#by-department", Switch).value
-        return str(self.directory / default_name(self.code, self.fmt, by_department=by_department))
+        try:
+            options = self.options()
+        except ValueError:
+            options = ExportOptions()
+        return str(self.directory / self.exporter.destination(self.code, options))
 
     def _refresh_default(self) -> None:
-        """Follow the format with the default path, unless the facilitator typed their own."""
+        """Follow the format with the default path, unless the facilitator typed their own; show only
+        the options the format accepts."""
         destination = self.query_one("#destination", Input)
         if not destination.value or destination.value == self._last_default:
             self._last_default = self._default_destination()
             destination.value = self._last_default
-        self.query_one("#by-department-row").display = self.fmt == "md"
+        accepts = self.exporter.options
+        self.query_one("#anonymize-row").display = "anonymize" in accepts
+        self.query_one("#by_department").display = "by_department" in accepts
+        self.query_one("#locale").display = "locale" in accepts
 
     @on(Select.Changed, "#format")
     @on(Switch.Changed, "#by-department")
@@ -88,7 +102,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.show_error("")
 
     def show_error(self, message: str) -> None:
-        self.query_one("#error", Static).update(Text(message))
+        self.query_one("#error", Static).update(Text(terminal_safe(message)))
 
     # ------------------------------------------------------------------ actions
 
@@ -99,12 +113,14 @@ class ExportDialog(ModalScreen[Path | None]):
             self.show_error("Choose where to save the export.")
             return None
         destination = Path(raw).expanduser()
-        anonymized = self.query_one("#anonymize", Switch).value
-        by_department = self.fmt == "md" and self.query_one("#by-department", Switch).value
         try:
-            doc = prepare(self.service.state(self.code), anonymized=anonymized)
-            files = render(doc, self.fmt, anonymized=anonymized, by_department=by_department)
-            return write_files(files, self.fmt, destination)
+            options = self.options()
+        except ValueError as exc:
+            self.show_error(f"Locale {exc}")
+            return None
+        try:
+            files = export_files(self.service.state(self.code), self.exporter.name, options)
+            return write_files(files, self.exporter, destination)
         except OSError as exc:
             self.show_error(f"Cannot write {exc.filename or destination}: {exc.strerror or exc}")
         except WorkshopError as exc:
@@ -117,7 +133,7 @@ class ExportDialog(ModalScreen[Path | None]):
             self.show_error("Choose where to save the export.")
             return None
         target = Path(raw).expanduser()
-        svg = target / "board.svg" if self.fmt == "csv" else target.with_name(f"{target.stem}-board.svg")
+        svg = target / "board.svg" if self.exporter.multi_file else target.with_name(f"{target.stem}-board.svg")
         try:
             svg.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

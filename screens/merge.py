@@ -15,9 +15,11 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.option_picker import OptionPicker
+from screens.widgets.safe_input import SafeInput
 from workshop_tui.duplicates import normalize, similarity
 from workshop_tui.models import Idea
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 SHOWN = 200  # a merge target is found by typing; the list never needs the whole wall
 
@@ -44,8 +46,8 @@ class MergeScreen(OptionPicker):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Text("Merge a duplicate into this note (its dots move here):", style="bold"), markup=False)
-            yield Static(Text(self.survivor.text), id="merge-survivor", markup=False)
-            yield Input(placeholder="type to find the duplicate", id="merge-filter")
+            yield Static(Text(terminal_safe(self.survivor.text)), id="merge-survivor", markup=False)
+            yield SafeInput(placeholder="type to find the duplicate", id="merge-filter")
             yield OptionList(id="merge-list")
             yield Static(Text("↓ list   Enter merge   Esc cancel"), id="merge-keys", markup=False)
 
@@ -57,7 +59,7 @@ class MergeScreen(OptionPicker):
         wanted = normalize(needle)
         shown = [i for i in self.candidates if not wanted or wanted in normalize(i.text)][:SHOWN]
         options = self.query_one(OptionList)
-        options.set_options(Option(Text(i.text, overflow="ellipsis"), id=i.id) for i in shown)
+        options.set_options(Option(Text(terminal_safe(i.text), overflow="ellipsis"), id=i.id) for i in shown)
         if shown:
             options.highlighted = 0
 

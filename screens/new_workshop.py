@@ -23,6 +23,7 @@ from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Settings
 from workshop_tui.service import WorkshopService
 from workshop_tui.templates import templates
+from workshop_tui.text_safety import terminal_safe
 
 BLANK = "blank"  # the Select value for "no template"
 
@@ -109,7 +110,7 @@ class NewWorkshopScreen(ModalScreen[str | None]):
 
     def show_error(self, message: str) -> None:
         error = self.query_one("#form-error", Static)
-        error.update(Text(message))
+        error.update(Text(terminal_safe(message)))
         error.display = True
 
     async def action_create(self) -> None:

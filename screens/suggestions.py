@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from workshop_tui.duplicates import DuplicatePair
 from workshop_tui.errors import WorkshopError
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 
 class SuggestionsScreen(ModalScreen[int]):
@@ -44,9 +45,9 @@ class SuggestionsScreen(ModalScreen[int]):
         ideas = self.service.state(self.code).ideas
         text = Text()
         text.append(f"{pair.score:.0%} ", style="bold")
-        text.append(ideas[pair.first].text if pair.first in ideas else "?")
+        text.append(terminal_safe(ideas[pair.first].text) if pair.first in ideas else "?")
         text.append("\n  = ", style="bold")
-        text.append(ideas[pair.second].text if pair.second in ideas else "?")
+        text.append(terminal_safe(ideas[pair.second].text) if pair.second in ideas else "?")
         return text
 
     def on_mount(self) -> None:
@@ -71,7 +72,7 @@ class SuggestionsScreen(ModalScreen[int]):
         try:
             await self.service.merge_ideas(self.code, first, second)
         except WorkshopError as exc:
-            self.query_one("#sugg-error", Static).update(Text(str(exc)))
+            self.query_one("#sugg-error", Static).update(Text(terminal_safe(str(exc))))
             return
         self.merged += 1
         self.query_one("#sugg-error", Static).update("")

@@ -10,6 +10,7 @@ from textual.widgets.option_list import Option
 
 from screens.option_picker import OptionPicker
 from workshop_tui.models import Team
+from workshop_tui.text_safety import terminal_safe
 
 
 class TeamPickerScreen(OptionPicker):
@@ -25,12 +26,12 @@ class TeamPickerScreen(OptionPicker):
 
     def compose(self) -> ComposeResult:
         title = Text("Move ", style="bold")
-        title.append(self.person)
+        title.append(terminal_safe(self.person))
         title.append(" to:")
         options = []
         for team in self.teams:
             prompt = Text(f"{len(team.member_ids):>3}  ", style="bold")
-            prompt.append(team.name or "?")
+            prompt.append(terminal_safe(team.name) or "?")
             options.append(Option(prompt, id=team.id, disabled=team.id == self.current))
         with Vertical(id="dialog"):
             yield Static(title, markup=False)

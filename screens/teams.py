@@ -23,19 +23,20 @@ from screens.session import SessionScreen
 from screens.team_picker import TeamPickerScreen
 from screens.widgets.session_bar import SessionBar
 from workshop_tui import events as ev
+from workshop_tui.actions import ACTIONS, Action
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Participant, Team
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.state import WorkshopState
+from workshop_tui.text_safety import terminal_safe
 
-_ADJUST = frozenset({Phase.TEAMS, Phase.BACKLOG})
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
-    "choose_candidates": frozenset({Phase.TEAMS}),
-    "form_teams": frozenset({Phase.TEAMS}),
-    "publish_teams": frozenset({Phase.TEAMS}),
-    "move_member": _ADJUST,
-    "make_champion": _ADJUST,
+    "choose_candidates": ACTIONS[Action.CHOOSE_CANDIDATES].phases,
+    "form_teams": ACTIONS[Action.FORM_TEAMS].phases,
+    "publish_teams": ACTIONS[Action.PUBLISH_TEAMS].phases,
+    "move_member": ACTIONS[Action.MOVE_MEMBER].phases,
+    "make_champion": ACTIONS[Action.SET_CHAMPION].phases,
 }
 
 
@@ -113,7 +114,7 @@ class TeamsScreen(SessionScreen):
             if n > 1:
                 candidates.append("\n")
             candidates.append(f"{n:>2}. ", style="bold")
-            candidates.append(" ".join(idea.text.split()) if idea else "(gone)")
+            candidates.append(" ".join(terminal_safe(idea.text).split()) if idea else "(gone)")
         if not w.team_candidates:
             candidates = Text("none chosen yet: press c", style="italic")
         self.query_one("#candidates", Static).update(candidates)
@@ -127,7 +128,7 @@ class TeamsScreen(SessionScreen):
         explain = self.query_one("#explain", Static)
         explain.set_class(bool(self.error), "-error")
         if self.error:
-            explain.update(Text(f"Could not form teams: {self.error}"))
+            explain.update(Text(terminal_safe(f"Could not form teams: {self.error}")))
         elif state.teams:
             explain.update(team_stats(state))
         else:
@@ -145,9 +146,10 @@ class TeamsScreen(SessionScreen):
         placed: set[str] = set()
         settings = state.workshop.settings
         for team in self._teams_in_order():
-            name = Text(team.name or "?", style="bold", overflow="ellipsis", no_wrap=True)
+            label = terminal_safe(team.name) or "?"
+            name = Text(label, style="bold", overflow="ellipsis", no_wrap=True)
             if not settings.team_min_size <= len(team.member_ids) <= settings.team_max_size:
-                name = Text(f"! {team.name or '?'}", style="bold reverse", overflow="ellipsis", no_wrap=True)
+                name = Text(f"! {label}", style="bold reverse", overflow="ellipsis", no_wrap=True)
             if not team.member_ids:
                 table.add_row(name, Text("nobody yet", style="dim italic"), Text(""))
                 seats.append(Seat(team.id, None))
@@ -162,7 +164,12 @@ class TeamsScreen(SessionScreen):
                 champion = pid == team.champion_id
                 table.add_row(
                     name if n == 0 else Text(""),
-                    Text(_name(person), style="bold" if champion else "", overflow="ellipsis", no_wrap=True),
+                    Text(
+                        terminal_safe(_name(person)),
+                        style="bold" if champion else "",
+                        overflow="ellipsis",
+                        no_wrap=True,
+                    ),
                     Text("★ champion", style="bold") if champion else Text(""),
                 )
                 seats.append(Seat(team.id, pid))
@@ -170,7 +177,9 @@ class TeamsScreen(SessionScreen):
             for pid, person in state.participants.items():
                 if pid not in placed:
                     table.add_row(
-                        Text("Not in a team", style="italic"), Text(person.name, overflow="ellipsis"), Text("")
+                        Text("Not in a team", style="italic"),
+                        Text(terminal_safe(person.name), overflow="ellipsis"),
+                        Text(""),
                     )
                     seats.append(Seat(None, pid))
         self.seats = seats
@@ -218,7 +227,7 @@ class TeamsScreen(SessionScreen):
         return True
 
     def _fail(self, exc: WorkshopError) -> None:
-        self.notify(str(exc), title="Not done", severity="error", markup=False)
+        self.notify(terminal_safe(str(exc)), title="Not done", severity="error", markup=False)
 
     def action_choose_candidates(self) -> None:
         async def chosen(idea_ids: list[str] | None) -> None:
@@ -328,7 +337,9 @@ def team_stats(state: WorkshopState) -> Text:
         size = len(team.member_ids)
         if size < s.team_min_size or size > s.team_max_size:
             bound = f"below the minimum of {s.team_min_size}" if size < s.team_min_size else f"above {s.team_max_size}"
-            out.append(f"\n⚠ {team.name or '?'}: {size} {'member' if size == 1 else 'members'}, {bound}", "bold")
+            out.append(
+                f"\n! {terminal_safe(team.name) or '?'}: {size} {'member' if size == 1 else 'members'}, {bound}", "bold"
+            )
     left_out = len(state.participants) - people
     if left_out:
         out.append(f"\n{left_out} not in a team yet (m places them)", "bold")

@@ -17,7 +17,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screens.widgets.safe_input import SafeInput
 from workshop_tui.errors import WorkshopError
+from workshop_tui.text_safety import terminal_safe
 
 Submit = Callable[[str], Awaitable[object]]
 
@@ -48,11 +50,11 @@ class TextPromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Text(self.title_text, style="bold"), id="prompt-title", markup=False)
+            yield Static(Text(terminal_safe(self.title_text), style="bold"), id="prompt-title", markup=False)
             if self.context is not None:
                 yield Static(self.context, id="prompt-context", markup=False)
-            yield Input(
-                self.initial,
+            yield SafeInput(
+                terminal_safe(self.initial),
                 placeholder=self.placeholder,
                 type="integer" if self.integer else "text",
                 max_length=self.max_length,
@@ -75,7 +77,7 @@ class TextPromptScreen(ModalScreen[str | None]):
             try:
                 await self.submit(value)
             except WorkshopError as exc:
-                error.update(Text(str(exc)))
+                error.update(Text(terminal_safe(str(exc))))
                 return
         self.dismiss(value)
 

@@ -13,8 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.widgets.safe_input import SafeInput
 from workshop_tui.errors import WorkshopError
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 NO_THEME = "__none__"
 
@@ -43,12 +45,16 @@ class ThemePickerScreen(ModalScreen[ThemeChoice | None]):
                 counts[idea.theme_id] = counts.get(idea.theme_id, 0) + 1
         options = [Option(Text.assemble(("No theme", "italic"), f"  {counts.get(None, 0)}"), id=NO_THEME)]
         for theme in sorted(state.themes.values(), key=lambda t: t.name.casefold()):
-            options.append(Option(Text.assemble(theme.name, f"  {counts.get(theme.id, 0)}"), id=theme.id))
+            options.append(
+                Option(Text.assemble(terminal_safe(theme.name), f"  {counts.get(theme.id, 0)}"), id=theme.id)
+            )
         with Vertical(id="dialog"):
             yield Static(Text("Move to theme", style="bold"), markup=False)
-            yield Static(Text(self.note, overflow="ellipsis", no_wrap=True), id="picker-note", markup=False)
+            yield Static(
+                Text(terminal_safe(self.note), overflow="ellipsis", no_wrap=True), id="picker-note", markup=False
+            )
             yield OptionList(*options, id="picker-themes")
-            yield Input(placeholder="or type a new theme name and press Enter", max_length=200, id="picker-new")
+            yield SafeInput(placeholder="or type a new theme name and press Enter", max_length=200, id="picker-new")
             yield Static("", id="picker-error", markup=False)
 
     def on_mount(self) -> None:
@@ -72,7 +78,7 @@ class ThemePickerScreen(ModalScreen[ThemeChoice | None]):
         try:
             theme = await self.service.create_theme(self.code, name)
         except WorkshopError as exc:
-            self.query_one("#picker-error", Static).update(Text(str(exc)))
+            self.query_one("#picker-error", Static).update(Text(terminal_safe(str(exc))))
             return
         self.dismiss(ThemeChoice(theme.id))
 

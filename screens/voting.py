@@ -22,16 +22,17 @@ from screens.text_prompt import TextPromptScreen
 from screens.widgets.bar_chart import BarChart, ChartRow
 from screens.widgets.session_bar import SessionBar
 from workshop_tui import events as ev
+from workshop_tui.actions import ACTIONS, Action
 from workshop_tui.errors import Invalid, WorkshopError
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
-_REVEAL = frozenset({Phase.VOTE, Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED})
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
-    "open_voting": frozenset({Phase.VOTE}),
-    "close_voting": frozenset({Phase.VOTE}),
-    "toggle_results": _REVEAL,
-    "paper_dots": frozenset({Phase.VOTE}),
+    "open_voting": ACTIONS[Action.TOGGLE_VOTING].phases,
+    "close_voting": ACTIONS[Action.TOGGLE_VOTING].phases,
+    "toggle_results": ACTIONS[Action.REVEAL_RESULTS].phases,
+    "paper_dots": ACTIONS[Action.PAPER_DOTS].phases,
 }
 
 
@@ -140,7 +141,7 @@ class VotingScreen(SessionScreen):
         return True
 
     def _fail(self, exc: WorkshopError) -> None:
-        self.notify(str(exc), title="Not done", severity="error", markup=False)
+        self.notify(terminal_safe(str(exc)), title="Not done", severity="error", markup=False)
 
     async def action_open_voting(self) -> None:
         await self._set_open(True)
@@ -191,5 +192,7 @@ class VotingScreen(SessionScreen):
             await self.service.add_paper_dots(self.code, idea_id, dots)
 
         self.app.push_screen(
-            TextPromptScreen("Paper dots for this idea", integer=True, submit=submit, context=Text(idea.text))
+            TextPromptScreen(
+                "Paper dots for this idea", integer=True, submit=submit, context=Text(terminal_safe(idea.text))
+            )
         )

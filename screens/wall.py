@@ -24,30 +24,30 @@ from screens.theme_picker import ThemeChoice, ThemePickerScreen
 from screens.widgets.note_table import Layout, NoteTable
 from screens.widgets.session_bar import SessionBar
 from workshop_tui import events as ev
+from workshop_tui.actions import ACTIONS, Action
 from workshop_tui.duplicates import suggest_duplicates
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Idea, Source
-from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 ALL = "__all__"
 NO_THEME = "__none__"
 
-_NOTES = frozenset({Phase.LOBBY, Phase.IDEATE, Phase.GROUP, Phase.VOTE})
-_OPEN = frozenset(set(Phase) - {Phase.CLOSED})
-_MERGE = frozenset({Phase.IDEATE, Phase.GROUP, Phase.VOTE})
-
-#: The phases in which each action is offered (the service enforces the same rules).
-ACTION_PHASES: dict[str, frozenset[Phase]] = {
-    "add_note": _NOTES,
-    "edit_note": _NOTES,
-    "toggle_hidden": _OPEN,
-    "delete_note": _NOTES,
-    "undo_delete": _NOTES,
-    "move_to_theme": _OPEN,
-    "new_theme": _OPEN,
-    "merge": _MERGE,
-    "suggest": _MERGE,
+#: The phases in which each action is offered: the service's own table (workshop_tui.actions).
+ACTION_PHASES = {
+    name: ACTIONS[action].phases
+    for name, action in {
+        "add_note": Action.ADD_NOTE,
+        "edit_note": Action.EDIT_NOTE,
+        "toggle_hidden": Action.HIDE_NOTE,
+        "delete_note": Action.DELETE_NOTE,
+        "undo_delete": Action.RESTORE_NOTE,
+        "move_to_theme": Action.MOVE_NOTE,
+        "new_theme": Action.CREATE_THEME,
+        "merge": Action.MERGE_NOTES,
+        "suggest": Action.MERGE_NOTES,
+    }.items()
 }
 NEEDS_NOTE = frozenset({"edit_note", "toggle_hidden", "delete_note", "move_to_theme", "merge"})
 
@@ -146,7 +146,7 @@ class WallScreen(SessionScreen):
             title = Text("No theme", style="bold italic")
         else:
             theme = state.themes.get(self.filter)
-            title = Text(theme.name if theme else "?", style="bold")
+            title = Text(terminal_safe(theme.name) if theme else "?", style="bold")
         title.append(f"  ·  {count} {'note' if count == 1 else 'notes'}")
         if self.deleted:
             title.append("  ·  u undoes the last delete", style="italic")
@@ -206,7 +206,7 @@ class WallScreen(SessionScreen):
         self.refresh_bindings()
 
     def _fail(self, exc: WorkshopError) -> None:
-        self.notify(str(exc), title="Not done", severity="error", markup=False)
+        self.notify(terminal_safe(str(exc)), title="Not done", severity="error", markup=False)
 
     def _theme_for_new_note(self) -> str | None:
         return None if self.filter in (ALL, NO_THEME) else self.filter
@@ -232,7 +232,9 @@ class WallScreen(SessionScreen):
             await self.service.edit_idea(self.code, idea_id, text)
 
         limit = self.service.state(self.code).workshop.settings.idea_max_length
-        self.app.push_screen(TextPromptScreen("Edit the note", value=idea.text, submit=submit, max_length=limit))
+        self.app.push_screen(
+            TextPromptScreen("Edit the note", value=terminal_safe(idea.text), submit=submit, max_length=limit)
+        )
 
     async def action_toggle_hidden(self) -> None:
         idea = self._selected()
@@ -281,7 +283,9 @@ class WallScreen(SessionScreen):
             except WorkshopError as exc:
                 self._fail(exc)
 
-        self.app.push_screen(ThemePickerScreen(self.service, self.code, idea.theme_id, idea.text), chosen)
+        self.app.push_screen(
+            ThemePickerScreen(self.service, self.code, idea.theme_id, terminal_safe(idea.text)), chosen
+        )
 
     def action_new_theme(self) -> None:
         async def submit(name: str) -> None:
@@ -320,5 +324,5 @@ class WallScreen(SessionScreen):
 def _count_line(name: str, count: int, style: str = "") -> Text:
     """The count first, so a long theme name never pushes it out of sight."""
     line = Text(f"{count:<5}", style="bold", overflow="ellipsis", no_wrap=True)
-    line.append(name, style=style)
+    line.append(terminal_safe(name), style=style)
     return line

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.stores import STORE_KINDS, StoreKind, store_backend
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
@@ -16,6 +17,23 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def service(data_dir: Path) -> AsyncIterator[WorkshopService]:
+    svc = WorkshopService(data_dir).open()
+    try:
+        yield svc
+    finally:
+        await svc.close()
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store_kind(request: pytest.FixtureRequest) -> Iterator[StoreKind]:
+    """Run the test on the memory store and on the disk store."""
+    with store_backend(request.param):
+        yield request.param
+
+
+@pytest.fixture
+async def any_service(store_kind: StoreKind, data_dir: Path) -> AsyncIterator[WorkshopService]:
+    """``service`` on each kind of store: for rule tests, which must hold on both."""
     svc = WorkshopService(data_dir).open()
     try:
         yield svc

@@ -6,7 +6,9 @@ id is renamed in a fixed order, so the files only change when the demo or an exp
 Team formation depends on the (random) ids, so the teams differ from build to build; that is why
 the golden tests read the committed ``MAKE.json`` instead of rebuilding the demo.
 
-Regenerate with ``python -m tests.export_samples`` (then review the diff).
+Regenerate with ``python -m tests.export_samples`` (then review the diff); after a change to an
+exporter only, ``python -m tests.export_samples --rerender`` renders every format again from the
+committed ``MAKE.json`` (same ids and teams, so the diff shows only what the exporter changed).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,7 @@ from typing import Any
 from workshop_tui.anonymize import anonymize
 from workshop_tui.demo import build_demo
 from workshop_tui.export_json import ExportDocument, build_export
-from workshop_tui.exports import ExportFormat, render
+from workshop_tui.exports import EXPORTERS, ExportOptions
 from workshop_tui.paths import shipped_data_dir
 from workshop_tui.service import WorkshopService
 
@@ -83,25 +86,30 @@ def sample_files(doc: ExportDocument) -> dict[str, bytes]:
     """Relative path under data/samples -> contents, for every format."""
     files: dict[str, bytes] = {}
     anonymous = anonymize(doc)
-    plan: list[tuple[ExportFormat, ExportDocument, bool, bool, str]] = [
-        ("json", doc, False, False, ""),
-        ("json", anonymous, True, False, "-anonymized"),
-        ("md", doc, False, False, ""),
-        ("md", anonymous, True, False, "-anonymized"),
-        ("md", doc, False, True, ""),
-        ("decidim", doc, False, False, ""),
+    plan: list[tuple[str, ExportDocument, ExportOptions, str]] = [
+        ("json", doc, ExportOptions(), ""),
+        ("json", anonymous, ExportOptions(anonymize=True), "-anonymized"),
+        ("md", doc, ExportOptions(), ""),
+        ("md", anonymous, ExportOptions(anonymize=True), "-anonymized"),
+        ("md", doc, ExportOptions(by_department=True), ""),
+        ("decidim", doc, ExportOptions(), ""),
     ]
-    for fmt, source, anonymized, by_department, suffix in plan:
-        for name, data in render(source, fmt, anonymized=anonymized, by_department=by_department).items():
+    for fmt, source, options, suffix in plan:
+        for name, data in EXPORTERS[fmt].render(source, options).items():
             stem, dot, ext = name.rpartition(".")
             files[f"{stem}{suffix}{dot}{ext}"] = data
-    for name, data in render(doc, "csv").items():
+    for name, data in EXPORTERS["csv"].render(doc, ExportOptions()).items():
         files[f"MAKE-csv/{name}"] = data
     return files
 
 
 def main() -> None:
-    doc = asyncio.run(frozen_demo())
+    if "--rerender" in sys.argv[1:]:
+        from workshop_tui.importer import read_export
+
+        doc = read_export(SAMPLES / "MAKE.json")
+    else:
+        doc = asyncio.run(frozen_demo())
     for rel, data in sample_files(doc).items():
         path = SAMPLES / rel
         path.parent.mkdir(parents=True, exist_ok=True)

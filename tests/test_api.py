@@ -75,7 +75,9 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "voting_open": False,
             "results_revealed": False,
             "candidate_idea_ids": [],
-            "timer": {"phase": "ideate", "running": False, "remaining_s": 600.0, "ends_at": None, "duration_s": 600},
+            "allowed_actions": ["join", "post_idea", "edit_own_idea", "delete_own_idea"],
+            "timer": None,
+            "prototypes": 0,
         }
 
 

@@ -1,4 +1,4 @@
-"""`workshop-tui backlog` as a user runs it: a real subprocess on a data directory made by `demo`."""
+"""`workshop-tui backlog` as a user runs it (in-process, see tests.helpers.cli) on a data directory made by `demo`."""
 
 from __future__ import annotations
 
@@ -99,6 +99,6 @@ async def test_read_only_while_the_tui_holds_the_directory_and_text_is_sanitised
         await service.update_backlog_item(item.id, {"title": "Evil \x1b[2J title", "owner": {"name": "[b]x[/b]"}})
         out = run_cli(tmp_path, "backlog")
         assert out.returncode == 0, out.stderr
-        assert "\x1b" not in out.stdout and "Evil \ufffd[2J title" in out.stdout and "[b]x[/b]" in out.stdout
+        assert "\x1b" not in out.stdout and "Evil ␛[2J title" in out.stdout and "[b]x[/b]" in out.stdout
         data = json_lines(run_cli(tmp_path, "backlog", "--json").stdout)
         assert any(i["title"] == "Evil \x1b[2J title" for i in data)  # JSON keeps the exact text

@@ -1,17 +1,15 @@
-"""The command line as a user runs it: a real subprocess, a real data directory."""
+"""The command line as a user runs it, on a real data directory: in-process, and the process contract
+(exit codes, one-line errors, JSON lines, CSV bytes) once through a real ``python -m workshop_tui``."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from tinydb import TinyDB
 
-from tests.cli_support import run_cli
+from tests.helpers.cli import run_cli, run_cli_bytes, run_cli_subprocess
 
 
 def test_new_list_export(tmp_path: Path) -> None:
@@ -33,12 +31,7 @@ def test_new_list_export(tmp_path: Path) -> None:
 
 
 def test_env_var_sets_the_data_dir(tmp_path: Path) -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "workshop_tui", "new", "x", "--json"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "WORKSHOP_TUI_HOME": str(tmp_path / "home")},
-    )
+    out = run_cli(None, "new", "x", "--json", env={"WORKSHOP_TUI_HOME": str(tmp_path / "home")})
     assert out.returncode == 0, out.stderr
     assert list((tmp_path / "home" / "workshops").iterdir())
 
@@ -61,7 +54,28 @@ def test_errors_are_one_line_with_exit_codes(tmp_path: Path, args: list[str], co
     assert out.returncode == code
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], out.stderr
-    assert "Traceback" not in out.stderr
+    assert "Traceback" not in out.stderr and out.stdout == ""
+
+
+@pytest.mark.parametrize(("args", "code"), [(["bogus"], 2), (["export", "ZZZZZ"], 1)])
+def test_a_real_process_exits_with_the_code_and_one_stderr_line(tmp_path: Path, args: list[str], code: int) -> None:
+    done = run_cli_subprocess(tmp_path, *args)
+    assert done.returncode == code
+    assert done.stdout == b"" and done.stderr.count(b"\n") == 1 and done.stderr.startswith(b"workshop-tui")
+    assert done.stderr == run_cli_bytes(tmp_path, *args).stderr
+
+
+def test_a_real_process_prints_the_same_json_lines_and_csv_bytes(tmp_path: Path) -> None:
+    code = json.loads(run_cli(tmp_path, "new", "Bike lanes", "--json").stdout)["code"]
+    assert run_cli(tmp_path, "demo").returncode == 0
+    listed = run_cli_subprocess(tmp_path, "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [json.loads(line)["code"] for line in listed.stdout.split(b"\n")[:-1]] == [code, "MAKE"]
+    assert listed.stdout == run_cli_bytes(tmp_path, "list", "--json").stdout
+    csv = run_cli_subprocess(tmp_path, "export", "MAKE", "--format", "csv")
+    assert csv.returncode == 0, csv.stderr
+    assert csv.stdout.startswith(b"id,") and csv.stdout.endswith(b"\r\n")
+    assert csv.stdout == run_cli_bytes(tmp_path, "export", "MAKE", "--format", "csv").stdout
 
 
 def test_busy_data_dir_is_a_clear_error(tmp_path: Path) -> None:
@@ -102,3 +116,16 @@ def test_demo_is_a_full_session(tmp_path: Path) -> None:
     assert len(doc["backlog"]) >= 3 and any(i["budget_requests"] for i in doc["backlog"])
     snapshot = sorted(next((tmp_path / "workshops").iterdir()).glob("snapshot-*.json"))[-1]
     assert len(TinyDB(snapshot).table("ideas").all()) == len(doc["ideas"])
+
+
+def test_in_process_runs_leave_the_process_as_they_found_it(tmp_path: Path) -> None:
+    import logging
+    import os
+    import sys
+
+    before = (logging.getLogger().handlers[:], dict(os.environ), os.getcwd(), sys.stdout, sys.stderr)
+    assert run_cli(tmp_path, "demo").returncode == 0
+    assert run_cli(tmp_path, "new", "x", env={"WORKSHOP_TUI_HOME": "/nowhere"}).returncode == 0
+    assert run_cli(tmp_path, "--version").stdout.startswith("workshop-tui ")
+    assert (logging.getLogger().handlers[:], dict(os.environ), os.getcwd(), sys.stdout, sys.stderr) == before
+    assert run_cli(tmp_path, "new", "y").returncode == 0  # the lock was released: the directory is free

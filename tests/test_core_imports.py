@@ -1,12 +1,27 @@
-"""The core never imports the TUI (design.md section 1)."""
+"""What the core imports: never the TUI, and at start only what the command needs (docs/architecture.md)."""
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import workshop_tui
+from workshop_tui.commands import COMMAND_MODULES, COMMANDS
+
+HEAVY = ("scipy", "numpy", "fastapi", "uvicorn", "starlette", "textual", "screens")
+
+
+def _imported_after(code: str) -> list[str]:
+    """The top-level packages of ``HEAVY`` that a fresh interpreter holds after running ``code``."""
+    probe = f"{code}\nimport sys\nprint(','.join(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})))\n"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return [name for name in out.stdout.strip().split(",") if name]
 
 
 def test_no_core_module_imports_textual() -> None:
@@ -16,11 +31,32 @@ def test_no_core_module_imports_textual() -> None:
         if m.name != "workshop_tui.__main__"
     ]
     assert "workshop_tui.service" in modules
+    code = f"import importlib\nfor name in {modules!r}: importlib.import_module(name)"
+    assert not {"textual", "screens"} & set(_imported_after(code))
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["list"], ["list", "--json"], ["backlog"]])
+def test_a_command_that_neither_serves_nor_forms_teams_imports_none_of_their_libraries(
+    argv: list[str], tmp_path: Path
+) -> None:
+    call = ["--data-dir", str(tmp_path / "data"), *argv]
     code = (
-        "import importlib, sys\n"
-        f"for name in {modules!r}: importlib.import_module(name)\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'screens'))\n"
-        "print(','.join(bad))\n"
+        "import contextlib, io\n"
+        "from workshop_tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        f"    main({call!r})"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+    assert _imported_after(code) == []
+
+
+def test_forming_teams_is_what_imports_scipy() -> None:
+    assert "scipy" not in _imported_after("import workshop_tui.service, workshop_tui.server.schemas")
+    assert "scipy" in _imported_after("import workshop_tui.teaming")
+
+
+def test_every_command_is_registered_by_the_module_the_table_names() -> None:
+    for module in COMMAND_MODULES:
+        parser = argparse.ArgumentParser()
+        sub = parser.add_subparsers()
+        importlib.import_module(f"workshop_tui.commands.{module}").register(sub)
+        assert set(sub.choices) == {name for name, owner in COMMANDS.items() if owner == module}, module

@@ -1,4 +1,7 @@
-"""Hypothesis: under any sequence of casts and withdrawals the dot rules hold and match a model."""
+"""Hypothesis: under any sequence of casts and withdrawals the dot rules hold and match a model.
+
+Most examples run on the memory store (the rules do not depend on it); the disk store runs fewer of the
+same property, with the reopen reading back the real files."""
 
 from __future__ import annotations
 
@@ -7,9 +10,11 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers.stores import STORE_KINDS, StoreKind, store_backend
 from workshop_tui.errors import Conflict
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -61,9 +66,16 @@ async def apply(service: WorkshopService, code: str, kind: str, pid: str, iid: s
         return False
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(sequence=ops, budget=st.integers(1, 4), cap=st.integers(1, 4))
-def test_dot_rules_hold_under_any_sequence(sequence: list[tuple[str, int, int]], budget: int, cap: int) -> None:
-    cap = min(cap, budget)
-    with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(run(sequence, budget, cap, Path(tmp)))
+EXAMPLES: dict[StoreKind, int] = {"memory": 60, "disk": 15}
+
+
+@pytest.mark.parametrize("kind", STORE_KINDS)
+def test_dot_rules_hold_under_any_sequence(kind: StoreKind) -> None:
+    @settings(max_examples=EXAMPLES[kind], deadline=None)
+    @given(sequence=ops, budget=st.integers(1, 4), cap=st.integers(1, 4))
+    def check(sequence: list[tuple[str, int, int]], budget: int, cap: int) -> None:
+        with tempfile.TemporaryDirectory() as tmp, store_backend(kind):
+            asyncio.run(run(sequence, budget, cap=min(cap, budget), data_dir=Path(tmp)))
+            assert any(Path(tmp).rglob("snapshot-*.json")) == (kind == "disk")
+
+    check()

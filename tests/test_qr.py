@@ -1,38 +1,16 @@
-"""QR code: the module matrix, and the widget decoded by zxing from the TUI's own SVG screenshot.
-
-How the screenshot becomes pixels (measured with Textual 8.2.8, rich 15, CairoSVG 2.9):
-- Textual's SVG draws each cell's background as a rect (12.2 x 24.4 px cells) and each glyph as
-  <text> in "Fira Code, monospace". CairoSVG keeps only the first family and ignores textLength, so
-  the ``▀`` glyph comes from whatever fontconfig substitutes for "Fira Code" (here DejaVu Sans).
-- DejaVu Sans draws ``▀`` over exactly the top half of the cell and decodes. Liberation Mono's ``▀``
-  is shorter than half a 1.22-line-height cell and leaves gaps: that screenshot does not decode. So a
-  decode of the raw SVG depends on the fonts installed, not on the widget.
-- Terminals draw block elements geometrically, not from the font. The robust check does the same:
-  every ``▀`` run becomes a rect over the upper half of its cells, filled with the text's colour.
-  The raw-font check runs too, with the family pinned to DejaVu Sans (skipped when it is missing).
-  Scale 2 draws spaces on explicit backgrounds: rects only, no font involved.
-- zxing runs with ``try_invert=False``: a symbol drawn light-on-dark (theme colours leaking in) must
-  fail, since many phone scanners do not read inverted codes.
-"""
+"""QR code: the module matrix, and the widget decoded by zxing from the TUI's own SVG screenshot
+(rasterised as tests.helpers.qr_image explains)."""
 
 from __future__ import annotations
 
-import io
-import re
-import shutil
-import subprocess
-from typing import Literal
-
-import cairosvg
 import pytest
-import zxingcpp
-from PIL import Image
 from rich.color import Color
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.theme import Theme
 
 from screens.widgets.qr_code import UPPER_HALF, QRCode
+from tests.helpers.qr_image import decode, has_dejavu_sans, rasterize
 from workshop_tui.netaddr import is_qr_alphanumeric, join_url
 from workshop_tui.qr import QUIET_ZONE, qr_matrix
 
@@ -52,18 +30,6 @@ HIGH_CONTRAST = Theme(
     dark=True,
 )
 THEMES = ["textual-dark", "textual-light", HIGH_CONTRAST.name]
-
-# Cell geometry of rich's SVG export: 20 px font, 1.22 line height, 0.61 aspect ratio.
-CHAR_HEIGHT = 20.0
-LINE_HEIGHT = CHAR_HEIGHT * 1.22
-BACKGROUND_TOP = 1.5  # a line's background rect starts 1.5 px below line * LINE_HEIGHT
-_TEXT = re.compile(
-    r'<text class="(?P<cls>[\w-]+)" x="(?P<x>[\d.]+)" y="(?P<y>[\d.]+)" textLength="(?P<w>[\d.]+)"'
-    r"[^>]*>(?P<text>[^<]*)</text>"
-)
-_FILL = re.compile(r"\.(?P<cls>[\w-]+) \{ fill: (?P<fill>#[0-9a-fA-F]{6})")
-
-Glyphs = Literal["blocks", "font", "lower-half", "none"]
 
 
 class QRApp(App[None]):
@@ -89,56 +55,6 @@ async def screenshot(data: str, *, scale: int, theme: str, size: tuple[int, int]
         await pilot.pause()
         assert app.current_theme.name == theme
         return app.export_screenshot()
-
-
-def rasterize(svg: str, glyphs: Glyphs = "blocks", *, invert: bool = False) -> Image.Image:
-    """PNG of the screenshot. ``blocks``: each ``▀`` run drawn as an exact upper-half rect (as a terminal
-    does); ``font``: the glyph from DejaVu Sans. Wrong renderings, which must not decode: ``lower-half``
-    (rect over the lower half), ``none`` (glyphs dropped), ``invert`` (black and white swapped)."""
-    if invert:
-        svg = svg.replace("#000000", "#0000ff").replace("#ffffff", "#000000").replace("#0000ff", "#ffffff")
-    if glyphs == "font":
-        pinned = svg.replace("font-family: Fira Code, monospace;", "font-family: DejaVu Sans;")
-        assert pinned != svg, "Textual's SVG font declaration changed"
-        svg = pinned
-    else:
-        fills = {m["cls"]: m["fill"] for m in _FILL.finditer(svg)}
-
-        def block(match: re.Match[str]) -> str:
-            if set(match["text"]) != {UPPER_HALF}:
-                return match[0]
-            if glyphs == "none":
-                return ""
-            top = float(match["y"]) - CHAR_HEIGHT + BACKGROUND_TOP
-            if glyphs == "lower-half":
-                top += LINE_HEIGHT / 2
-            return (
-                f'<rect fill="{fills[match["cls"]]}" x="{match["x"]}" y="{top:.2f}" width="{match["w"]}" '
-                f'height="{LINE_HEIGHT / 2:.2f}" shape-rendering="crispEdges"/>'
-            )
-
-        svg = _TEXT.sub(block, svg)
-        assert UPPER_HALF not in svg, "an ▀ <text> element was not matched: Textual's SVG format changed"
-    png = cairosvg.svg2png(bytestring=svg.encode())
-    return Image.open(io.BytesIO(png)).convert("RGB")
-
-
-def decode(image: Image.Image) -> list[str]:
-    results = zxingcpp.read_barcodes(
-        image,
-        formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode),
-        try_invert=False,
-        text_mode=zxingcpp.TextMode.Plain,
-    )
-    return [result.text for result in results]
-
-
-def has_dejavu_sans() -> bool:
-    fc_match = shutil.which("fc-match")
-    if fc_match is None:
-        return False
-    found = subprocess.run([fc_match, "-f", "%{family}", "DejaVu Sans"], capture_output=True, text=True)
-    return "DejaVu Sans" in found.stdout.split(",")
 
 
 # The module matrix

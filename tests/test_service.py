@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from workshop_tui import events as ev
 from workshop_tui.errors import Conflict, DataDirBusy, Invalid, NotFound, PhaseError, Unauthorized
@@ -162,6 +163,28 @@ async def test_merge_moves_dots_and_history_and_respects_the_limit(service: Work
         await service.merge_ideas(code, keep.id, dup.id)
 
 
+async def test_unmerge_puts_the_note_back_and_leaves_the_dots_where_they_are(
+    service: WorkshopService, data_dir: Path
+) -> None:
+    code = await workshop_in(service, Phase.VOTE)
+    p, _ = await service.join(code)
+    keep = await service.post_idea(code, "bike parking map", source=Source.PAPER)
+    dup = await service.post_idea(code, "map of bike parking", source=Source.PAPER)
+    await service.cast_dot(code, p.id, dup.id)
+    await service.merge_ideas(code, keep.id, dup.id)
+    back = await service.unmerge_idea(code, dup.id)
+    assert back.visible and back.history[-1].action == "unmerged"
+    state = service.state(code)
+    assert state.idea_dots[keep.id] == 1 and state.idea_dots[dup.id] == 0
+    assert state.ideas[keep.id].history[-1].action == "unmerged-out"
+    with pytest.raises(Conflict, match="not merged"):
+        await service.unmerge_idea(code, dup.id)
+    await service.close()
+    reopened = WorkshopService(data_dir).open()
+    assert reopened.state(code).ideas[dup.id].merged_into is None
+    await reopened.close()
+
+
 async def test_a_note_with_dots_cannot_be_deleted(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE)
     p, _ = await service.join(code)
@@ -255,3 +278,34 @@ async def test_concurrent_dots_never_exceed_budget_or_limit(service: WorkshopSer
     for p in people:
         assert state.dots_used[p.id] == 5
     assert all(v.dots <= 2 for v in state.votes.values())
+
+
+async def test_the_view_answers_the_shared_questions_and_cannot_change_anything(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.VOTE)
+    p, _ = await service.join(code, "Ann")
+    q, _ = await service.join(code, "Bo")
+    first, second, hidden, gone = [
+        await service.post_idea(code, text, source=Source.PAPER) for text in ("first", "second", "hidden", "gone")
+    ]
+    await service.hide_idea(code, hidden.id)
+    await service.delete_idea(code, gone.id)
+    await service.cast_dot(code, p.id, second.id)
+    await service.add_paper_dots(code, first.id, 1)
+    view = service.view(code)
+    assert [i.id for i in view.visible_ideas()] == [first.id, second.id] and view.notes_on_wall() == 2
+    assert [(i.id, n) for i, n in view.ranking()] == [(first.id, 1), (second.id, 1)]  # tie: earliest first
+    assert (view.dots_cast(), view.phone_dots(), view.dots_on(second.id)) == (2, 1, 1)
+    assert (view.dots_of(p.id, second.id), view.dots_of(None, first.id), view.remaining_dots(p.id)) == (1, 1, 4)
+    assert view.people_without_dots() == 1 and set(view.participants) == {p.id, q.id}
+    assert set(view.ideas) == {first.id, second.id, hidden.id, gone.id}
+
+    await service.cast_dot(code, q.id, second.id)  # the view reads through: no stale copy to refresh
+    assert view.ranking()[0][0].id == second.id and view.people_without_dots() == 0
+
+    with pytest.raises(TypeError):
+        view.ideas[first.id] = second  # type: ignore[index]
+    with pytest.raises(ValidationError):
+        view.workshop.title = "changed"  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        view.ideas[first.id].hidden = True  # type: ignore[misc]
+    assert service.state(code).workshop.title == "Test workshop" and first.id in [i.id for i in view.visible_ideas()]

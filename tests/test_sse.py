@@ -177,3 +177,29 @@ async def test_client_disconnect_unsubscribes(service: WorkshopService) -> None:
                 break
             await asyncio.sleep(0.02)
         assert broker.subscribers(code) == 0
+
+
+async def test_once_revealed_changed_totals_reach_the_phones_coalesced(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    idea = await service.post_idea(code, "Trees", source=Source.FACILITATOR)
+    await service.set_phase(code, Phase.GROUP)
+    await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
+    pid = (await service.join(code, "Ann"))[0].id
+    broker = Broker(service)
+    try:
+        gen = broker.stream(code)
+        assert await anext(gen) == RETRY
+        await service.cast_dot(code, pid, idea.id)  # hidden results: nothing to tell anyone
+        await service.set_voting(code, results_revealed=True)
+        revealed = json.loads((await asyncio.wait_for(anext(gen), 5)).removeprefix(b"data: "))
+        assert revealed["type"] == "results_revealed"
+        for _ in range(3):
+            await service.add_paper_dots(code, idea.id, 1)
+        raw = await asyncio.wait_for(anext(gen), 5)
+        assert json.loads(raw.removeprefix(b"data: ")) == {"type": "results_changed"}  # no ids, no totals
+        await service.set_voting(code, results_revealed=False)
+        hidden = json.loads((await asyncio.wait_for(anext(gen), 5)).removeprefix(b"data: "))
+        assert hidden["type"] == "voting_changed"  # the three dots were one message, flushed before this
+    finally:
+        await broker.close()

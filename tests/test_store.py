@@ -89,7 +89,7 @@ async def test_journal_replays_without_a_clean_close(tmp_path: Path) -> None:
 
 
 async def test_snapshots_rotate_and_old_ones_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ws, "SNAPSHOT_AFTER_BYTES", 2000)
+    monkeypatch.setattr(ws, "SNAPSHOT_FLOOR_BYTES", 2000)
     d = tmp_path / "w"
     store = WorkshopStore.create(d)
     for i in range(200):
@@ -196,7 +196,8 @@ async def test_failing_sync_fails_the_waiters_and_stops_the_store(
     with pytest.raises(StoreFailed, match="disk error"):
         store.apply(put(3))
     monkeypatch.undo()
-    await store.close()
+    with pytest.raises(StoreFailed, match="failed while open"):
+        await store.close()  # so a command exits non-zero
     assert "i0" in WorkshopStore.open(d).tables["ideas"]
 
 

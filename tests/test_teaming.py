@@ -110,20 +110,19 @@ def check_plan(plan: TeamPlan, people: list[Person], candidates: list[str], lo: 
 # --- strategies -------------------------------------------------------------------------------
 
 
+# Strategies are built once: building one inside a draw costs more than the test it feeds.
+CANDIDATES = [[f"idea{j}" for j in range(k)] for k in range(8)]
+RANKINGS = [st.lists(st.sampled_from([*c, "not-a-candidate"]), max_size=5) for c in CANDIDATES]
+SKILL_LISTS = st.lists(st.sampled_from(SKILLS), max_size=2)
+IDS = st.text("abcdefgh", min_size=1, max_size=3)
+
+
 @st.composite
 def rooms(draw: st.DrawFn, max_people: int = 7, max_ideas: int = 3) -> tuple[list[Person], list[str], int, int]:
     k = draw(st.integers(1, max_ideas))
-    candidates = [f"idea{j}" for j in range(k)]
-    pool = [*candidates, "not-a-candidate"]
-    ids = draw(st.lists(st.text("abcdefgh", min_size=1, max_size=3), max_size=max_people, unique=True))
-    people = [
-        Person(
-            id=pid,
-            ranking=draw(st.lists(st.sampled_from(pool), max_size=5)),
-            skills=draw(st.lists(st.sampled_from(SKILLS), max_size=2)),
-        )
-        for pid in ids
-    ]
+    candidates = CANDIDATES[k]
+    ids = draw(st.lists(IDS, max_size=max_people, unique=True))
+    people = [Person(id=pid, ranking=draw(RANKINGS[k]), skills=draw(SKILL_LISTS)) for pid in ids]
     n = len(people)
     if draw(st.booleans()):  # bounds that fit the room, so that most examples reach the solver
         lo = draw(st.integers(0, min(3, n // k)))

@@ -1,6 +1,6 @@
 """The lobby's QR code decodes from the TUI's own SVG screenshot to the join URL, in three themes.
 
-The rasterising and decoding helpers come from tests/test_qr.py (``▀`` drawn as exact upper-half
+The rasterising and decoding helpers are in tests/helpers/qr_image.py (``▀`` drawn as exact upper-half
 rects, as a terminal draws block elements; zxing without inverted-symbol fallback).
 """
 
@@ -13,7 +13,7 @@ import pytest
 from screens.lobby import LobbyScreen
 from screens.theme import PROJECTOR_NAME
 from screens.widgets.qr_code import QRCode
-from tests.test_qr import decode, rasterize
+from tests.helpers.qr_image import decode, rasterize
 from tests.tui_support import on_screen, running_app, wait_for
 
 THEMES = [PROJECTOR_NAME, "textual-dark", "textual-light"]

@@ -22,6 +22,7 @@ from screens.wall import WallScreen
 from screens.widgets.timer import PhaseTimer, format_clock
 from tests.tui_support import on_screen, running_app, wait_for
 from workshop_tui.phases import Phase
+from workshop_tui.service import TimerCommand
 from workshop_tui.templates import templates
 
 
@@ -227,15 +228,15 @@ async def test_every_session_screen_has_the_phase_timer_and_phones_see_it(data_d
         timer = app.screen.query_one(PhaseTimer)
         assert timer.duration == 25 * 60  # the template's ideate timebox
         await pilot.press("space")
-        await wait_for(pilot, lambda: service.timer("TEST").running and timer.has_class("-running"), "running")
+        await wait_for(pilot, lambda: service.timer("TEST") is not None and timer.has_class("-running"), "running")
         assert app.server is not None
         async with httpx.AsyncClient() as http:
             view = (await http.get(f"http://127.0.0.1:{app.server.port}/api/v1/w/TEST")).json()
-        assert view["timer"]["running"] and 24 * 60 < view["timer"]["remaining_s"] <= 25 * 60
+        assert view["timer"]["running"] and 24 * 60 < view["timer"]["seconds_left"] <= 25 * 60
         await pilot.press("plus")
-        await wait_for(pilot, lambda: service.timer("TEST").left() > 25 * 60, "a minute more")
+        await wait_for(pilot, lambda: timer.duration == 26 * 60 and timer.remaining > 25 * 60, "a minute more")
         # a phone or a script changes it: the projector follows
-        await service.pause_timer("TEST")
+        await service.set_timer("TEST", TimerCommand.PAUSE)
         await wait_for(pilot, lambda: not timer.has_class("-running"), "paused on the projector")
         for phase, screen in ((Phase.GROUP, WallScreen), (Phase.VOTE, VotingScreen), (Phase.TEAMS, TeamsScreen)):
             before = app.screen

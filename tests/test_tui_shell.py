@@ -5,6 +5,7 @@ A real service on a tmp data dir and a real ParticipantServer on 127.0.0.1 (port
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from screens.widgets.session_bar import SessionBar
 from screens.widgets.timer import PhaseTimer
 from tests.cli_support import run_cli
 from tests.tui_support import on_screen, running_app, wait_for
+from workshop_tui.models import utcnow
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
@@ -277,8 +279,12 @@ async def test_timer_flashes_at_zero_without_a_bell(data_dir: Path, monkeypatch:
         bells: list[int] = []
         monkeypatch.setattr(app, "bell", lambda: bells.append(1))
         timer = app.screen.query_one("#join-side PhaseTimer", PhaseTimer)
-        await app.service.reset_timer("TEST", seconds=1)
+        await app.service.update_workshop("TEST", settings={"timeboxes": {"lobby": 1}})
         await pilot.press("space")
+        await wait_for(pilot, lambda: timer.running, "running")
+        later = utcnow() + dt.timedelta(seconds=61)  # a minute is long for a test: the widget's clock jumps ahead
+        monkeypatch.setattr("screens.widgets.timer.utcnow", lambda: later)
+        timer.sync()
         await wait_for(pilot, lambda: timer.has_class("-expired"), "the timer to expire")
         assert timer.query_one(Digits).value == "00:00"
         await wait_for(pilot, lambda: timer.has_class("-flash"), "a flash")

@@ -1,4 +1,4 @@
-"""The ``workshop-tui`` command line (design.md section 6).
+"""The ``workshop-tui`` command line (docs/architecture.md, "The command line").
 
 Each command lives in a module of ``workshop_tui.commands`` that adds its sub-parser in
 ``register``. Machine-readable output is one JSON object per line; errors are one line on stderr
@@ -8,18 +8,19 @@ with exit code 1 (runtime) or 2 (usage), never a traceback.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from workshop_tui import __version__
-from workshop_tui.commands import COMMAND_MODULES, Handler, UsageError
+from workshop_tui.commands import COMMAND_MODULES, COMMANDS, Handler, UsageError, plain
+from workshop_tui.commands.tui import launch_tui
 from workshop_tui.errors import WorkshopError
-from workshop_tui.paths import default_data_dir
+from workshop_tui.text_safety import TerminalSafeFormatter
+
+__all__ = ["build_parser", "launch_tui", "main", "modules_for"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,7 +30,26 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def modules_for(argv: Sequence[str] | None) -> list[str]:
+    """The command modules ``argv`` needs: its command's, all of them for help or an unknown command
+    (so the error lists the commands), none for ``--version`` or the TUI by default."""
+    if argv is None:
+        return COMMAND_MODULES
+    words = list(argv)
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in ("-h", "--help", "--"):
+            return COMMAND_MODULES
+        if word.startswith("-"):
+            i += 2 if word == "--data-dir" else 1  # the only global option with a separate value
+            continue
+        return [COMMANDS[word]] if word in COMMANDS else COMMAND_MODULES
+    return []
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser with the sub-commands ``argv`` can reach (None: every sub-command)."""
     parser = _Parser(
         prog="workshop-tui",
         description="Run civic co-design workshops from a projected terminal. Without a command, opens the TUI.",
@@ -42,21 +62,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="where workshops are stored (env WORKSHOP_TUI_HOME; default: the user data directory)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in modules_for(argv):
         importlib.import_module(f"workshop_tui.commands.{name}").register(sub)
     parser.default_handler = launch_tui  # `workshop-tui` alone opens the TUI, as `workshop-tui run`
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(words)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except UsageError as exc:
-        print(str(exc), file=sys.stderr)
+        print(plain(str(exc)), file=sys.stderr)
         return 2
+    import asyncio  # not before: --version and --help need no event loop
+    import logging
+
+    from workshop_tui.paths import default_data_dir
+
     data_dir: Path = args.data_dir or default_data_dir()
-    logging.basicConfig(level=logging.WARNING, format="workshop-tui: %(message)s", stream=sys.stderr)
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setFormatter(TerminalSafeFormatter("workshop-tui: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[stderr])
     handler = getattr(args, "handler", None)
     if handler is None:
         default = getattr(parser, "default_handler", None)
@@ -68,47 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = asyncio.run(handler(args, data_dir))
         return result
     except UsageError as exc:
-        print(f"workshop-tui: {exc}", file=sys.stderr)
+        print(f"workshop-tui: {plain(str(exc))}", file=sys.stderr)
         return 2
     except WorkshopError as exc:
-        print(f"workshop-tui: {exc.message}", file=sys.stderr)
+        print(f"workshop-tui: {plain(exc.message)}", file=sys.stderr)
         return 1
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"workshop-tui: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(plain(f"workshop-tui: {exc.strerror or exc}{where}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-
-
-async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
-    """Open the TUI with the participant server in the same loop (``run [CODE]``, or no command).
-
-    The only place in the core that imports the TUI, lazily. The data directory's writer lock is taken
-    before the terminal is switched, so a busy directory is one line on stderr and exit code 1.
-    """
-    from workshop_tui.server.runner import DEFAULT_PORT
-    from workshop_tui.service import WorkshopService
-
-    service = WorkshopService(data_dir).open()
-    code: str | None = getattr(args, "code", None)
-    if code is not None:
-        try:
-            code = service.state(code).code
-        except WorkshopError:
-            await service.close()
-            raise
-    from screens.app import WorkshopApp
-
-    app = WorkshopApp(
-        service,
-        host=getattr(args, "host", None) or "0.0.0.0",
-        port=DEFAULT_PORT if getattr(args, "port", None) is None else args.port,
-        public_url=getattr(args, "public_url", None),
-        code=code,
-    )
-    try:
-        await app.run_async()
-    finally:
-        await app.shutdown_session()
-    return app.return_code or 0

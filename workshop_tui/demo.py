@@ -179,4 +179,4 @@ async def build_demo(service: WorkshopService) -> Workshop:
         await service.update_backlog_item(item.id, plan)
     if len(teams) > 0 and len(items) > 0:
         await service.update_backlog_item(items[0].id, {"status": "prototyping", "note": "sensors ordered"})
-    return service.state(code).workshop
+    return service.view(code).workshop

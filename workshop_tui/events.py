@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from workshop_tui.models import BacklogItem, Idea, Participant, PhaseClock, Team, Theme, Workshop
+from workshop_tui.models import BacklogItem, Idea, Participant, PhaseTimer, Team, Theme, Workshop
 from workshop_tui.phases import Phase
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,10 @@ class VotingChanged(Event):
 
 
 class TimerChanged(Event):
+    """The phase timer started, paused, changed or stopped (``timer`` None)."""
+
     type: Literal["timer_changed"] = "timer_changed"
-    timer: PhaseClock
+    timer: PhaseTimer | None
 
 
 class ParticipantJoined(Event):
@@ -79,15 +81,13 @@ class ThemeChanged(Event):
 
 
 class VoteChanged(Event):
-    """A dot was cast or withdrawn. Carries tallies for the facilitator; the SSE layer strips them."""
+    """A dot was cast or withdrawn (``participant_id`` None: paper dots). Readers take the tallies from
+    the service's view; phones are never sent this event (votes are private)."""
 
     type: Literal["vote_changed"] = "vote_changed"
     participant_id: str | None
     idea_id: str
     delta: int
-    idea_dots: int
-    remaining_dots: int | None
-    dots_cast: int
 
 
 class PreferencesSet(Event):

@@ -1,21 +1,26 @@
-"""CSV tables of an export: one table per file, RFC 4180 (``csv`` module, CRLF line ends).
+"""CSV tables of an export: one table per file, RFC 4180 (CRLF line ends).
 
 Tables: ``ideas``, ``themes``, ``participants``, ``votes``, ``teams``, ``backlog``. Money is a decimal
-string with two decimals; lists inside a cell are joined with ``"; "``. Authors' names appear only
-when the workshop is not anonymous and the export is not anonymized; participants' names in an
-anonymized export are the pseudonyms.
+with two decimals; lists inside a cell are joined with ``"; "``. Authors' names appear only when the
+workshop is not anonymous and the export is not anonymized; participants' names in an anonymized
+export are the pseudonyms.
+
+Every CSV we write (these tables and Decidim's) goes through :func:`to_csv`, which neutralises
+formulas as OWASP recommends: text that a spreadsheet would read as a formula gets a leading ``'``,
+and every text cell is quoted, so a separator inside a cell cannot start a new (formula) cell when
+the file is opened with another separator. Numbers (``int`` and ``Decimal``) are never text here, so
+they stay numbers; a participant's ``-5`` is text and is neutralised.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from workshop_tui.backlog import needs_attention
-from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, money
+from workshop_tui.export_json import ExportDocument, cents, idea_dots, idea_status, item_budget
 from workshop_tui.models import Ask, BudgetStatus
 
 TABLES = ("ideas", "themes", "participants", "votes", "teams", "backlog")
@@ -48,13 +53,36 @@ BACKLOG_COLUMNS = [
 ]
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return buf.getvalue()
+#: What makes a spreadsheet (Excel, LibreOffice, Google Sheets) evaluate a cell: OWASP's list, plus
+#: the full-width forms that some locales' input converts.
+FORMULA_START = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+Cell = str | int | Decimal | None
+
+
+def neutralize(text: str) -> str:
+    """Text that a spreadsheet would evaluate, made inert with a leading ``'`` (OWASP)."""
+    stripped = text.lstrip(" \u00a0")  # a formula behind leading spaces is still a formula to some
+    return f"'{text}" if text[:1] in FORMULA_START or stripped[:1] in FORMULA_START else text
+
+
+def csv_cell(value: Cell) -> str:
+    """One cell: numbers as they are, text neutralised and always quoted, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):  # a bool is an int: never let one through as a number by accident
+        raise TypeError("write booleans as text (yes/no)")
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return '"' + neutralize(value).replace('"', '""') + '"'
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]], *, separator: str = ",") -> str:
+    """The one CSV writer of every export. The header is ours (plain names), written unquoted."""
+    if any(not name.replace("_", "").replace("/", "").replace("-", "").isalnum() for name in header):
+        raise ValueError(f"not a plain column name in {header!r}")
+    lines = [separator.join(header), *(separator.join(csv_cell(v) for v in row) for row in rows)]
+    return "".join(line + "\r\n" for line in lines)
 
 
 def _stamp(value: dt.datetime) -> str:
@@ -96,7 +124,7 @@ def themes_table(doc: ExportDocument) -> str:
         if idea.theme_id and idea_status(idea) == "visible":
             notes[idea.theme_id] += 1
             theme_dots[idea.theme_id] += dots[idea.id]
-    rows = [[t.id, t.name, notes[t.id], theme_dots[t.id], _stamp(t.created_at)] for t in doc.themes]
+    rows: list[list[Cell]] = [[t.id, t.name, notes[t.id], theme_dots[t.id], _stamp(t.created_at)] for t in doc.themes]
     return to_csv(THEME_COLUMNS, rows)
 
 
@@ -139,10 +167,10 @@ def backlog_table(doc: ExportDocument, *, now: dt.datetime | None = None) -> str
                 "; ".join(item.idea_ids),
                 item.dots,
                 doc.workshop.settings.currency,
-                money(budget[BudgetStatus.REQUESTED]),
-                money(budget[BudgetStatus.APPROVED]),
-                money(budget[BudgetStatus.REJECTED]),
-                money(budget[BudgetStatus.SPENT]),
+                cents(budget[BudgetStatus.REQUESTED]),
+                cents(budget[BudgetStatus.APPROVED]),
+                cents(budget[BudgetStatus.REJECTED]),
+                cents(budget[BudgetStatus.SPENT]),
                 len(item.asks),
                 "; ".join(ask_summary(a) for a in item.asks),
                 item.next_review.isoformat() if item.next_review else "",

@@ -21,23 +21,23 @@ proposal_urls       empty
 external_id         our backlog item id
 weight              1
 ==================  =======================================================================
+
+Text cells are quoted and formulas neutralised by the one CSV writer, :func:`export_csv.to_csv`.
 """
 
 from __future__ import annotations
 
-import csv
 import html
-import io
-import re
 
+from workshop_tui.export_csv import Cell, to_csv
 from workshop_tui.export_json import ExportDocument, item_budget, money
 from workshop_tui.export_markdown import backlog_in_order
+from workshop_tui.locales import LOCALE_RE
 from workshop_tui.models import BacklogItem, BacklogStatus, BudgetStatus
 
 S = BacklogStatus
 PROGRESS: dict[BacklogStatus, int] = {S.PROPOSED: 0, S.APPROVED: 20, S.PROTOTYPING: 50, S.TESTING: 75, S.ADOPTED: 100}
 SEPARATOR = ";"
-LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
 def columns(locale: str) -> list[str]:
@@ -92,28 +92,26 @@ def description(item: BacklogItem, currency: str) -> str:
 def render_decidim(doc: ExportDocument, *, locale: str = "en") -> str:
     if not LOCALE_RE.match(locale):
         raise ValueError(f"not a locale: {locale!r} (use a code such as en, ca or pt-BR)")
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=SEPARATOR, lineterminator="\r\n")
-    writer.writerow(columns(locale))
     currency = doc.workshop.settings.currency
+    rows: list[list[Cell]] = []
     for item in backlog_in_order(doc):
         start = item.created_at.date()
         end = item.next_review if item.next_review and item.next_review >= start else None
         title = " ".join(item.title.split())
-        writer.writerow(
+        rows.append(
             [
-                "",
+                None,
                 title,
                 description(item, currency),
                 start.isoformat(),
-                end.isoformat() if end else "",
-                "",
+                end.isoformat() if end else None,
+                None,
                 progress(item),
-                "",
-                "",
-                "",
+                None,
+                None,
+                None,
                 item.id,
                 1,
             ]
         )
-    return buf.getvalue()
+    return to_csv(columns(locale), rows, separator=SEPARATOR)

@@ -1,6 +1,12 @@
 """The v1 export document (design.md section 7): one JSON document per workshop.
 
-Participant tokens (and their hashes) and the admin token never appear in it.
+Participant tokens (and their hashes) and the admin token never appear in it. It carries only what
+is on the wall: notes the facilitator deleted or hid (moderation) never leave the store, neither
+their text nor their author, nor dots, team candidacies or backlog links to them; a note merged
+into one of them goes with it, and a team formed around one is left out. Idea history keeps who
+did what and when, but not the text a note had before an edit. In an anonymous workshop notes have
+no author in an export (the wall never showed one), and their history says "participant" instead of
+a participant's id. The full trail stays in the store.
 """
 
 from __future__ import annotations
@@ -54,15 +60,18 @@ class ExportedVote(BaseModel):
 class ExportDocument(BaseModel):
     model_config = ConfigDict(extra="forbid", title="workshop-tui export, version 1")
 
-    format: Literal["workshop-tui.export"] = FORMAT
-    version: Literal[1] = VERSION
+    format: Literal["workshop-tui.export"]
+    version: Literal[1]
     exported_at: dt.datetime = Field(default_factory=utcnow)
     workshop: Workshop
     participants: list[ExportedParticipant]
     themes: list[Theme]
-    ideas: list[Idea]
-    votes: list[ExportedVote]
-    teams: list[Team]
+    ideas: list[Idea] = Field(
+        description="the notes on the wall and those merged into them; deleted and hidden notes (moderation) are "
+        "never exported, and an edit's history entry does not carry the earlier text"
+    )
+    votes: list[ExportedVote] = Field(description="current allocations on the exported notes")
+    teams: list[Team] = Field(description="teams formed around an exported note")
     backlog: list[BacklogItem]
 
 
@@ -70,19 +79,68 @@ def _vote(v: Vote) -> ExportedVote:
     return ExportedVote(participant_id=v.participant_id, idea_id=v.idea_id, dots=v.dots, source=v.source.value)
 
 
+def withheld_ideas(ideas: dict[str, Idea]) -> set[str]:
+    """Ids of the notes that are not on the wall: deleted, hidden, or merged into such a note."""
+    out: set[str] = set()
+    for idea in ideas.values():
+        seen: set[str] = set()
+        current: Idea | None = idea
+        while current is not None and current.id not in seen:
+            if current.deleted or current.hidden:
+                out.add(idea.id)
+                break
+            seen.add(current.id)
+            current = ideas.get(current.merged_into) if current.merged_into else None
+    return out
+
+
+def _public(idea: Idea, withheld: set[str], people: set[str], anonymous: bool) -> Idea:
+    history = []
+    for change in idea.history:
+        if change.action == "edited":  # "was: <the old text>": not what the wall shows
+            change = change.model_copy(update={"detail": ""})
+        elif any(w in change.detail for w in withheld):  # e.g. "merged <id>: '<its text>'"
+            change = change.model_copy(update={"detail": "a note that is not on the wall"})
+        if anonymous and change.by in people:
+            change = change.model_copy(update={"by": "participant"})
+        history.append(change)
+    author = None if anonymous else idea.author_id
+    return idea.model_copy(update={"history": history, "author_id": author})
+
+
 def build_export(state: WorkshopState) -> ExportDocument:
-    votes = sorted(state.votes.values(), key=lambda v: (v.idea_id, v.participant_id or ""))
+    withheld = withheld_ideas(state.ideas)
+    anonymous, people = state.workshop.settings.anonymous, set(state.participants)
+    ideas = [_public(i, withheld, people, anonymous) for i in state.ideas.values() if i.id not in withheld]
+    teams = [t for t in state.teams.values() if t.idea_id not in withheld]
+    team_ids = {t.id for t in teams}
+    backlog = [
+        b.model_copy(
+            update={
+                "idea_ids": [i for i in b.idea_ids if i not in withheld],
+                "team_id": b.team_id if b.team_id in team_ids else None,
+            }
+        )
+        for b in state.backlog.values()
+    ]
+    votes = sorted(
+        (v for v in state.votes.values() if v.idea_id not in withheld),
+        key=lambda v: (v.idea_id, v.participant_id or ""),
+    )
+    candidates = [c for c in state.workshop.team_candidates if c not in withheld]
     return ExportDocument(
-        workshop=state.workshop,
+        format=FORMAT,
+        version=VERSION,
+        workshop=state.workshop.model_copy(update={"team_candidates": candidates}),
         participants=[
             ExportedParticipant(id=p.id, name=p.name, skills=p.skills, joined_at=p.joined_at)
             for p in sorted(state.participants.values(), key=lambda p: (p.joined_at, p.id))
         ],
         themes=sorted(state.themes.values(), key=lambda t: (t.created_at, t.id)),
-        ideas=sorted(state.ideas.values(), key=lambda i: (i.created_at, i.id)),
+        ideas=sorted(ideas, key=lambda i: (i.created_at, i.id)),
         votes=[_vote(v) for v in votes],
-        teams=sorted(state.teams.values(), key=lambda t: (t.idea_id, t.id)),
-        backlog=sorted(state.backlog.values(), key=lambda b: (b.created_at, b.id)),
+        teams=sorted(teams, key=lambda t: (t.idea_id, t.id)),
+        backlog=sorted(backlog, key=lambda b: (b.created_at, b.id)),
     )
 
 
@@ -130,6 +188,11 @@ def item_budget(item: BacklogItem) -> dict[BudgetStatus, Decimal]:
     return sums
 
 
+def cents(amount: Decimal) -> Decimal:
+    """Two decimals, never through a float: ``Decimal("450") -> Decimal("450.00")``."""
+    return amount.quantize(Decimal("0.01"))
+
+
 def money(amount: Decimal) -> str:
-    """A decimal string with two decimals, never through a float: ``Decimal("450") -> "450.00"``."""
-    return f"{amount:.2f}"
+    """A decimal string with two decimals: ``Decimal("450") -> "450.00"``."""
+    return f"{cents(amount)}"

@@ -3,7 +3,11 @@
 Everything people typed (notes, titles, names, notes in the history, even the prompt) goes through
 :func:`md_text`: whitespace is collapsed to one line, HTML is escaped to entities and Markdown's
 special characters are backslash-escaped, so a note cannot add a link, an image, a heading, a
-table cell or HTML to the city's page.
+table cell or HTML to the city's page. Autolinks too (GitHub-flavoured renderers and linkify turn
+bare ``https://x``, ``www.x``, ``x.com`` and e-mail addresses into links): every ``:`` and every
+``.`` between two word characters is backslash-escaped, which renders the same text but splits it
+into tokens no linkifier joins; cmark-gfm, though, finds e-mail addresses after unescaping, so the
+``@`` that starts a word (an address, a mention) is written as the full-width ``＠`` (U+FF20).
 
 Names: with an anonymized document (``--anonymize``) people appear under their pseudonyms and
 owners who did not consent as "Owner (not public)"; an owner's contact is printed only when they
@@ -26,16 +30,21 @@ BAR = "█"
 BAR_WIDTH = 20
 TOP_IDEAS = 10
 
-_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~!])")
+_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~!:])")
 _LEADING_LIST = re.compile(r"^(\d+)([.)])")
+_INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")  # domains: x.com, www.x, 1.2.3.4
+_AT_WORD = re.compile(r"@(?=\w)")  # e-mail addresses and mentions
+FULLWIDTH_AT = "\uff20"
 
 
 def md_text(text: str) -> str:
-    """Untrusted text as inline Markdown that renders as exactly that text."""
+    """Untrusted text as inline Markdown that renders as exactly that text (an `@` starting a word as `＠`)."""
     line = " ".join(text.split())
     line = html.escape(line, quote=False)  # & < > become entities: no HTML, no autolinks <...>
     line = _SPECIAL.sub(r"\\\1", line)
     line = _LEADING_LIST.sub(r"\1\\\2", line)
+    line = _INNER_DOT.sub(r"\\.", line)
+    line = _AT_WORD.sub(FULLWIDTH_AT, line)
     if line[:1] in ("-", "+", "="):
         line = "\\" + line
     return line

@@ -1,69 +1,205 @@
-"""One place that turns a workshop into export files, for the CLI and the TUI's export dialog.
+"""The exporter registry: one entry per export format, read by the CLI, the TUI's export dialog, the
+admin API and the tests. A new format is one :class:`Exporter` in :data:`EXPORTERS` (and its render
+module); nothing else lists formats.
 
-Formats: ``json`` (the v1 document), ``csv`` (a directory with one file per table), ``md`` (the
-report for the city website, or with ``by_department`` the per-department digest) and ``decidim``
-(Decidim accountability results).
+This module is imported when the CLI builds its parser, so it stays light: each renderer imports
+its format's module only when it runs.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal
 
-from workshop_tui.anonymize import anonymize
-from workshop_tui.export_csv import csv_tables
-from workshop_tui.export_decidim import render_decidim
-from workshop_tui.export_json import ExportDocument, build_export, dump_json
-from workshop_tui.export_markdown import render_by_department, render_markdown
-from workshop_tui.state import WorkshopState
-from workshop_tui.store.fsync import write_atomic
+from workshop_tui.locales import LOCALE_RE
 
-ExportFormat = Literal["json", "csv", "md", "decidim"]
-FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
+if TYPE_CHECKING:
+    from workshop_tui.export_json import ExportDocument
+    from workshop_tui.state import WorkshopState
+
+#: The options a format may accept. Each is a CLI flag (``--by-department``), a dialog control and
+#: an API query parameter (``by_department``); a format that does not accept one refuses it.
+OptionName = Literal["anonymize", "by_department", "locale"]
+OPTION_FLAGS: dict[OptionName, str] = {
+    "anonymize": "--anonymize",
+    "by_department": "--by-department",
+    "locale": "--locale",
+}
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    anonymize: bool = False
+    by_department: bool = False
+    #: None: the format's default (en).
+    locale: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.locale is not None and not LOCALE_RE.match(self.locale):
+            raise ValueError(f"{self.locale!r} is not a locale code such as en, ca or pt-BR")
+
+    def given(self) -> set[OptionName]:
+        """The options that differ from their defaults (those a format must accept)."""
+        default = ExportOptions()
+        return {name for name in OPTION_FLAGS if getattr(self, name) != getattr(default, name)}
+
+
+Files = dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    name: str
+    label: str
+    #: Of each file (a multi-file format's files all share it).
+    media_type: str
+    #: The file or, for a multi-file format, the folder an export gets when only a folder is chosen.
+    destination: Callable[[str, ExportOptions], str]
+    #: File name -> contents; several files are written into a folder.
+    render: Callable[[ExportDocument, ExportOptions], Files]
+    options: frozenset[OptionName] = field(default_factory=lambda: frozenset({"anonymize"}))
+    #: For a multi-file format: the file printed when the output is a stream (stdout).
+    main_file: str | None = None
+    help: str = ""
+
+    @property
+    def multi_file(self) -> bool:
+        return self.main_file is not None
+
+    def check(self, options: ExportOptions, *, cli: bool = True) -> None:
+        """Raise ``ValueError`` naming the first option this format does not accept (as a CLI flag,
+        or as the API's query parameter)."""
+        for name in sorted(options.given() - self.options):
+            takers = " or ".join(e.name for e in EXPORTERS.values() if name in e.options)
+            if cli:
+                raise ValueError(f"{OPTION_FLAGS[name]} goes with --format {takers}")
+            raise ValueError(f"{name} goes with format {takers}")
+
+
+# ---------------------------------------------------------------------------------- the renderers
+
+
+def _json(doc: ExportDocument, options: ExportOptions) -> Files:
+    from workshop_tui.export_json import dump_json
+
+    return {f"{doc.workshop.code}.json": dump_json(doc)}
+
+
+def _csv(doc: ExportDocument, options: ExportOptions) -> Files:
+    from workshop_tui.export_csv import csv_tables
+
+    return {name: text.encode() for name, text in csv_tables(doc, anonymized=options.anonymize).items()}
+
+
+def _md_name(code: str, options: ExportOptions) -> str:
+    return f"{code}-departments.md" if options.by_department else f"{code}-report.md"
+
+
+def _md(doc: ExportDocument, options: ExportOptions) -> Files:
+    from workshop_tui.export_markdown import render_by_department, render_markdown
+
+    text = render_by_department(doc) if options.by_department else render_markdown(doc)
+    return {_md_name(doc.workshop.code, options): text.encode()}
+
+
+def _decidim(doc: ExportDocument, options: ExportOptions) -> Files:
+    from workshop_tui.export_decidim import render_decidim
+
+    return {f"{doc.workshop.code}-decidim-results.csv": render_decidim(doc, locale=options.locale or "en").encode()}
+
+
+_EXPORTERS = [
+    Exporter(
+        name="json",
+        label="JSON (the whole workshop, for other tools)",
+        media_type="application/json",
+        destination=lambda code, _: f"{code}.json",
+        render=_json,
+        help="the v1 document, valid against `workshop-tui schema`; `import` reads it back",
+    ),
+    Exporter(
+        name="csv",
+        label="CSV tables (a folder, one file per table)",
+        media_type="text/csv; charset=utf-8",
+        destination=lambda code, _: f"{code}-csv",
+        render=_csv,
+        main_file="ideas.csv",
+        help="ideas, themes, participants, votes, teams and backlog tables (stdout: ideas.csv)",
+    ),
+    Exporter(
+        name="md",
+        label="Markdown report (city website)",
+        media_type="text/markdown; charset=utf-8",
+        destination=_md_name,
+        render=_md,
+        options=frozenset({"anonymize", "by_department"}),
+        help="the public report; --by-department: what each city department is asked for",
+    ),
+    Exporter(
+        name="decidim",
+        label="Decidim accountability results (CSV)",
+        media_type="text/csv; charset=utf-8",
+        destination=lambda code, _: f"{code}-decidim-results.csv",
+        render=_decidim,
+        options=frozenset({"anonymize", "locale"}),
+        help="one result per backlog item, for Decidim's admin 'Import results'",
+    ),
+]
+EXPORTERS: dict[str, Exporter] = {e.name: e for e in _EXPORTERS}
+
+
+def exporter(name: str) -> Exporter:
+    try:
+        return EXPORTERS[name]
+    except KeyError:
+        raise ValueError(f"unknown export format {name!r} (choose from {', '.join(EXPORTERS)})") from None
+
+
+# ---------------------------------------------------------------------------------- running one
 
 
 def prepare(state: WorkshopState, *, anonymized: bool = False) -> ExportDocument:
+    from workshop_tui.anonymize import anonymize
+    from workshop_tui.export_json import build_export
+
     doc = build_export(state)
     return anonymize(doc) if anonymized else doc
 
 
-def render(
-    doc: ExportDocument,
-    fmt: ExportFormat,
-    *,
-    anonymized: bool = False,
-    by_department: bool = False,
-    locale: str = "en",
-) -> dict[str, bytes]:
-    """File name -> contents. Every format but ``csv`` is one file."""
-    code = doc.workshop.code
-    if fmt == "json":
-        return {f"{code}.json": dump_json(doc)}
-    if fmt == "csv":
-        return {name: text.encode() for name, text in csv_tables(doc, anonymized=anonymized).items()}
-    if fmt == "md":
-        if by_department:
-            return {f"{code}-departments.md": render_by_department(doc).encode()}
-        return {f"{code}-report.md": render_markdown(doc).encode()}
-    if fmt == "decidim":
-        return {f"{code}-decidim-results.csv": render_decidim(doc, locale=locale).encode()}
-    raise ValueError(f"unknown export format {fmt!r}")
+def export_files(state: WorkshopState, fmt: str, options: ExportOptions | None = None) -> Files:
+    """The files of one export of a workshop: checks the options, anonymizes if asked, renders."""
+    chosen = exporter(fmt)
+    opts = options or ExportOptions()
+    chosen.check(opts)
+    return chosen.render(prepare(state, anonymized=opts.anonymize), opts)
 
 
-def default_name(code: str, fmt: ExportFormat, *, by_department: bool = False) -> str:
-    """The file (or, for csv, directory) name an export gets when only a folder is chosen."""
-    return {
-        "json": f"{code}.json",
-        "csv": f"{code}-csv",
-        "md": f"{code}-departments.md" if by_department else f"{code}-report.md",
-        "decidim": f"{code}-decidim-results.csv",
-    }[fmt]
+def bundle(files: Files, exp: Exporter, code: str, options: ExportOptions) -> tuple[bytes, str, str]:
+    """One export as one stream (an HTTP response): (bytes, media type, file name). A multi-file
+    format is a zip of its files, with fixed times so the same export is the same bytes."""
+    if not exp.multi_file:
+        ((name, data),) = files.items()
+        return data, exp.media_type, name
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files.items()):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return buf.getvalue(), "application/zip", f"{exp.destination(code, options)}.zip"
 
 
-def write_files(files: dict[str, bytes], fmt: ExportFormat, destination: Path) -> Path:
-    """Write atomically; ``csv`` goes into the directory ``destination`` (created), the others to the
-    file ``destination`` (its folder is created). Returns what was written. Raises ``OSError``."""
-    if fmt == "csv":
+def write_files(files: Files, exp: Exporter, destination: Path) -> Path:
+    """Write atomically; a multi-file export goes into the directory ``destination`` (created), the
+    others to the file ``destination`` (its folder is created). Returns what was written. Raises
+    ``OSError``."""
+    from workshop_tui.store.fsync import write_atomic
+
+    if exp.multi_file:
+        if destination.exists() and not destination.is_dir():
+            raise NotADirectoryError(20, f"{exp.name} needs a directory (one file per table)", str(destination))
         destination.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
             write_atomic(destination / name, data)

@@ -2,6 +2,10 @@
 
 ``read_export`` turns a file into an :class:`ExportDocument` or raises :class:`Invalid` with one clear
 line (missing file, not JSON, not our format, a future version, a schema or reference error).
+Import accepts what the published JSON Schema accepts, no more: the file is validated against it
+first (types as written: no ``"5"`` for an integer, no ``0`` for a boolean; timestamps with a time
+zone; amounts as bounded decimal strings), then by the models (cross-field rules the schema cannot
+state, such as ``max_dots_per_idea <= dots_per_participant``), then its references are checked.
 ``documents`` gives the store documents the service writes in one durable batch. Participants come
 back without tokens: their phones cannot reconnect to an imported workshop (they join again), and
 rankings for team formation (preferences) are not part of an export.
@@ -9,28 +13,101 @@ rankings for team formation (preferences) are not part of an export.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from workshop_tui.errors import Invalid
+from workshop_tui.errors import Conflict, Invalid
 from workshop_tui.export_json import FORMAT, VERSION, ExportDocument
 from workshop_tui.ids import new_id
 from workshop_tui.models import Participant, Source, TableName, Vote
 from workshop_tui.state import vote_id
 
+if TYPE_CHECKING:
+    import jsonschema
+
+    from workshop_tui.state import WorkshopState
+
 #: The workshop id names its directory, so it must be a plain name.
 SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+#: RFC 3339 ``date-time`` (what JSON Schema's format means): the offset is not optional.
+_DATE_TIME = re.compile(r"^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)$")
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_LINE = 300
+
+
+def shown(value: object) -> str:
+    """A value from the file, safe in one terminal line: quoted, control and bidi characters escaped."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str) or not _DATE_TIME.match(value):
+        return not isinstance(value, str)  # formats constrain strings only
+    try:
+        return dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00")).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        return bool(_DATE.match(value)) and dt.date.fromisoformat(value) is not None
+    except ValueError:
+        return False
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
+    from workshop_tui.schema import export_schema
+
+    formats = jsonschema.FormatChecker(formats=())
+    formats.checks("date-time")(_is_date_time)
+    formats.checks("date")(_is_date)
+    return jsonschema.Draft202012Validator(export_schema(), format_checker=formats)
+
+
+def _where(path: Iterable[object]) -> str:
+    return ".".join(str(p) if isinstance(p, int) or SAFE_ID.match(str(p)) else shown(p) for p in path) or "(top)"
+
+
+def _schema_line(raw: dict[str, Any]) -> str | None:
+    import jsonschema
+
+    errors = list(_validator().iter_errors(raw))
+    if not errors:
+        return None
+    best = jsonschema.exceptions.best_match(errors)
+    message = best.message
+    if best.validator == "format":
+        message = f"{shown(best.instance)} is not a {best.validator_value} with a time zone (RFC 3339)"
+        if best.validator_value == "date":
+            message = f"{shown(best.instance)} is not a date (YYYY-MM-DD)"
+    elif len(message) > 120:
+        message = f"{shown(best.instance)} is not valid ({best.validator} {shown(best.validator_value)})"
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return f"{_where(best.absolute_path)}: {message}{more}"
 
 
 def _validation_line(exc: ValidationError) -> str:
     err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"])
     more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-    return f"{where}: {str(err['msg']).removeprefix('Value error, ')}{more}"
+    return f"{_where(err['loc'])}: {str(err['msg']).removeprefix('Value error, ')}{more}"
+
+
+def _one_line(text: str) -> str:
+    return text if len(text) <= _LINE else text[: _LINE - 1] + "…"
 
 
 def parse_export(data: bytes, source: str = "the file") -> ExportDocument:
@@ -40,19 +117,26 @@ def parse_export(data: bytes, source: str = "the file") -> ExportDocument:
         raise Invalid(f"{source} is not valid JSON ({exc})") from None
     if not isinstance(raw, dict):
         raise Invalid(f"{source} is not a workshop-tui export: expected a JSON object")
-    if raw.get("format") != FORMAT:
-        raise Invalid(f"{source} is not a workshop-tui export: format is {raw.get('format')!r}, expected {FORMAT!r}")
+    if "format" not in raw:
+        raise Invalid(f'{source} is not a workshop-tui export: it has no "format" (expected {FORMAT!r})')
+    if raw["format"] != FORMAT:
+        raise Invalid(f"{source} is not a workshop-tui export: format is {shown(raw['format'])}, expected {FORMAT!r}")
     version = raw.get("version")
+    if "version" not in raw:
+        raise Invalid(f'{source} has no export "version" (expected {VERSION})')
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise Invalid(
             f"{source} is export version {version}; this workshop-tui reads version {VERSION}: upgrade workshop-tui"
         )
-    if version != VERSION:
-        raise Invalid(f"{source} has an unknown export version {version!r} (expected {VERSION})")
+    if version != VERSION or isinstance(version, bool):
+        raise Invalid(f"{source} has an unknown export version {shown(version)} (expected {VERSION})")
+    problem = _schema_line(raw)
+    if problem is not None:
+        raise Invalid(_one_line(f"{source} does not match the export schema: {problem}"))
     try:
         doc = ExportDocument.model_validate(raw)
     except ValidationError as exc:
-        raise Invalid(f"{source} does not match the export schema: {_validation_line(exc)}") from None
+        raise Invalid(_one_line(f"{source} does not match the export schema: {_validation_line(exc)}")) from None
     check_references(doc, source)
     return doc
 
@@ -74,9 +158,9 @@ def check_references(doc: ExportDocument, source: str = "the export") -> None:
     w = doc.workshop
     problems: list[str] = []
     if not SAFE_ID.match(w.id):
-        problems.append(f"workshop id {w.id!r} is not a plain id (letters, digits, - and _)")
+        problems.append(f"workshop id {shown(w.id)} is not a plain id (letters, digits, - and _)")
     if not w.code.strip() or w.code != w.code.strip().upper():
-        problems.append(f"join code {w.code!r} must be upper case")
+        problems.append(f"join code {shown(w.code)} must be upper case")
     people = {p.id for p in doc.participants}
     themes = {t.id for t in doc.themes}
     ideas = {i.id for i in doc.ideas}
@@ -87,50 +171,69 @@ def check_references(doc: ExportDocument, source: str = "the export") -> None:
             problems.append(f"duplicate {kind} ids")
     for t in doc.themes:
         if t.workshop_id != w.id:
-            problems.append(f"theme {t.id} belongs to another workshop")
+            problems.append(f"theme {shown(t.id)} belongs to another workshop")
     for i in doc.ideas:
         if i.workshop_id != w.id:
-            problems.append(f"idea {i.id} belongs to another workshop")
+            problems.append(f"idea {shown(i.id)} belongs to another workshop")
         if i.theme_id is not None and i.theme_id not in themes:
-            problems.append(f"idea {i.id} has an unknown theme {i.theme_id}")
+            problems.append(f"idea {shown(i.id)} has an unknown theme {shown(i.theme_id)}")
         if i.author_id is not None and i.author_id not in people:
-            problems.append(f"idea {i.id} has an unknown author {i.author_id}")
+            problems.append(f"idea {shown(i.id)} has an unknown author {shown(i.author_id)}")
         if i.merged_into is not None and i.merged_into not in ideas:
-            problems.append(f"idea {i.id} is merged into an unknown idea {i.merged_into}")
+            problems.append(f"idea {shown(i.id)} is merged into an unknown idea {shown(i.merged_into)}")
     seen_votes = set()
     for v in doc.votes:
         if v.idea_id not in ideas:
-            problems.append(f"a vote is on an unknown idea {v.idea_id}")
+            problems.append(f"a vote is on an unknown idea {shown(v.idea_id)}")
         if v.participant_id is not None and v.participant_id not in people:
-            problems.append(f"a vote is by an unknown participant {v.participant_id}")
+            problems.append(f"a vote is by an unknown participant {shown(v.participant_id)}")
         key = vote_id(v.participant_id, v.idea_id)
         if key in seen_votes:
-            problems.append(f"two vote entries for {key}")
+            problems.append(f"two vote entries for {shown(key)}")
         seen_votes.add(key)
     for c in w.team_candidates:
         if c not in ideas:
-            problems.append(f"team candidate {c} is not an idea")
+            problems.append(f"team candidate {shown(c)} is not an idea")
     for team in doc.teams:
         if team.workshop_id != w.id:
-            problems.append(f"team {team.id} belongs to another workshop")
+            problems.append(f"team {shown(team.id)} belongs to another workshop")
         if team.idea_id not in ideas:
-            problems.append(f"team {team.id} forms around an unknown idea")
+            problems.append(f"team {shown(team.id)} forms around an unknown idea")
         if any(m not in people for m in team.member_ids):
-            problems.append(f"team {team.id} has an unknown member")
+            problems.append(f"team {shown(team.id)} has an unknown member")
         if team.champion_id is not None and team.champion_id not in people:
-            problems.append(f"team {team.id} has an unknown champion")
+            problems.append(f"team {shown(team.id)} has an unknown champion")
     for b in doc.backlog:
         if b.workshop != w.id:
-            problems.append(f"backlog item {b.id} belongs to another workshop")
+            problems.append(f"backlog item {shown(b.id)} belongs to another workshop")
         if any(i not in ideas for i in b.idea_ids):
-            problems.append(f"backlog item {b.id} refers to an unknown idea")
+            problems.append(f"backlog item {shown(b.id)} refers to an unknown idea")
         if b.team_id is not None and b.team_id not in teams:
-            problems.append(f"backlog item {b.id} refers to an unknown team")
+            problems.append(f"backlog item {shown(b.id)} refers to an unknown team")
     if len({t.id for t in doc.teams}) != len(doc.teams) or len({b.id for b in doc.backlog}) != len(doc.backlog):
         problems.append("duplicate team or backlog item ids")
     if problems:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise Invalid(f"{source} is inconsistent: {problems[0]}{more}")
+        raise Invalid(_one_line(f"{source} is inconsistent: {problems[0]}{more}"))
+
+
+def check_backlog_ids(doc: ExportDocument, others: Iterable[WorkshopState]) -> list[str]:
+    """Backlog item ids are global (the admin API edits ``/backlog/{id}``): the ids of ``doc``'s items
+    that another workshop here already uses."""
+    taken = {item_id: state.code for state in others if state.id != doc.workshop.id for item_id in state.backlog}
+    return [b.id for b in doc.backlog if b.id in taken]
+
+
+def refuse_backlog_clashes(doc: ExportDocument, others: Iterable[WorkshopState]) -> None:
+    states = list(others)
+    clashes = check_backlog_ids(doc, states)
+    if clashes:
+        owner = next(s.code for s in states if clashes[0] in s.backlog)
+        more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+        raise Conflict(
+            f"backlog item id {shown(clashes[0])}{more} is already used by workshop {owner}; nothing imported "
+            "(--as-new-code imports a copy with fresh ids)"
+        )
 
 
 def with_fresh_ids(doc: ExportDocument) -> ExportDocument:

@@ -7,6 +7,8 @@ uuids, never TinyDB doc ids.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -30,9 +32,27 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+#: Money is below a trillion: enough for any city budget, and no amount such as 1E+20000000 can reach
+#: the journal or a report's arithmetic.
+MONEY_DIGITS = 12
+
+#: Characters that draw nothing although Unicode calls them letters or symbols (fillers, blank braille).
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+#: Separators, controls, format characters (zero-width, bidi), unassigned, and marks with no base.
+_NOTHING_TO_SEE = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cn", "Co", "Cs", "Mn", "Me", "Mc"})
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` would look empty: only spaces, zero-width or other invisible characters.
+    A note or a name like that is refused like an empty one (issue 11 item 10)."""
+    return all(ch in _BLANK_GLYPHS or unicodedata.category(ch) in _NOTHING_TO_SEE for ch in text)
+
+
 def _check_places(value: Decimal, what: str = "a sum of money") -> Decimal:
     if not value.is_finite():
         raise ValueError(f"{what} must be a finite number")
+    if abs(value) >= Decimal(10) ** MONEY_DIGITS:
+        raise ValueError(f"{what} must be below 10^{MONEY_DIGITS}")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         raise ValueError(f"{what} has at most 2 decimals")
@@ -52,26 +72,41 @@ def _check_currency(value: str) -> str:
     return value
 
 
+#: Money as JSON text: exactly the strings the validators accept (``/openapi.json`` and the export
+#: schema publish these patterns; a test checks they agree).
+#: Both bound the integer part to MONEY_DIGITS digits (leading zeros aside), as ``_check_places`` does.
+AMOUNT_PATTERN = rf"^(0*[1-9][0-9]{{0,{MONEY_DIGITS - 1}}}(\.[0-9]{{0,2}})?|0*\.(0[1-9]|[1-9][0-9]?))$"
+MONEY_PATTERN = rf"^(0*[0-9]{{1,{MONEY_DIGITS}}}(\.[0-9]{{0,2}})?|\.[0-9]{{1,2}})$"
+#: What may reach Decimal(): plain ASCII digits (the checks after it explain sign and places), or a word
+#: (its parse error or "finite" explains it). Exponents, "+", spaces and other scripts' digits may not.
+_MONEY_SHAPES = re.compile(r"-?[0-9]*\.?[0-9]*|[A-Za-z]+")
+
+
 def _reject_float(value: Any) -> Any:
     # Money never passes through a float: 0.1 + 0.2 would already be wrong.
     if isinstance(value, float):
         raise ValueError('money must be a string such as "120.50", not a float')
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError('money must be a string such as "120.50", not a number')
+    if isinstance(value, str) and not (value.isascii() and _MONEY_SHAPES.fullmatch(value)):
+        raise ValueError(f'money is written with digits and at most one point, such as "120.50", not {value!r}')
     return value
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 Amount = Annotated[
     Decimal,
-    Field(json_schema_extra={"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}),
+    Field(json_schema_extra={"type": "string", "pattern": AMOUNT_PATTERN}),
+    BeforeValidator(_reject_float),
     AfterValidator(_check_amount),
     PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
 ]
 NonNegativeMoney = Annotated[
     Decimal,
-    Field(ge=0, json_schema_extra={"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}),
+    Field(ge=0, json_schema_extra={"type": "string", "pattern": MONEY_PATTERN}),
     BeforeValidator(_reject_float),
     AfterValidator(_check_places),
     PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="always"),
@@ -120,24 +155,6 @@ class Settings(_Strict):
 
 JoinCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{3,12}$")]
 
-DEFAULT_TIMEBOX_MINUTES = 10
-
-
-class PhaseClock(_Strict):
-    """The room's phase timer, shared with the phones: running until ``ends_at``, or paused with
-    ``remaining_s`` left. A clock for another phase than the workshop's is stale (a new phase starts fresh)."""
-
-    phase: Phase
-    duration_s: int = Field(ge=0, description="the timebox it was last set from, in seconds")
-    running: bool = False
-    ends_at: dt.datetime | None = Field(None, description="while running: when it reaches zero (UTC)")
-    remaining_s: float = Field(0, ge=0, description="while paused: seconds left")
-
-    def left(self, now: dt.datetime | None = None) -> float:
-        if self.running and self.ends_at is not None:
-            return max(0.0, (self.ends_at - (now or utcnow())).total_seconds())
-        return self.remaining_s
-
 
 class Workshop(_Strict):
     id: str
@@ -154,7 +171,6 @@ class Workshop(_Strict):
     teams_published: bool = Field(
         False, description="phones see their team (until then the teams are a draft and ranking stays open)"
     )
-    timer: PhaseClock | None = None
     settings: Settings = Field(default_factory=Settings)
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
@@ -163,6 +179,21 @@ class Workshop(_Strict):
     def teams_public(self) -> bool:
         """Phones see their team once published, and always after the teams phase."""
         return self.teams_published or self.phase in (Phase.BACKLOG, Phase.CLOSED)
+
+
+class PhaseTimer(_Strict):
+    """The facilitator's countdown, kept by the server so the TUI, phones and tools show the same time.
+    One per workshop (``id`` is the workshop's id); running while ``started_at`` is set."""
+
+    id: str
+    phase: Phase
+    seconds: int = Field(ge=1, le=24 * 3600, description="the timebox, in seconds")
+    elapsed: float = Field(0.0, ge=0, description="seconds counted before started_at")
+    started_at: dt.datetime | None = None
+
+    def seconds_left(self, now: dt.datetime) -> float:
+        running = (now - self.started_at).total_seconds() if self.started_at else 0.0
+        return max(0.0, self.seconds - self.elapsed - running)
 
 
 class Participant(_Strict):
@@ -248,10 +279,6 @@ class BudgetRequest(_Strict):
     currency: Currency = "EUR"
     purpose: ShortText = ""
     status: BudgetStatus = BudgetStatus.REQUESTED
-
-    _no_float = model_validator(mode="before")(
-        lambda data: {**data, "amount": _reject_float(data.get("amount"))} if isinstance(data, dict) else data
-    )
 
 
 class AskKind(StrEnum):

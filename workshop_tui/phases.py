@@ -1,8 +1,16 @@
-"""The session's phase machine: lobby -> ideate -> group -> vote -> teams -> backlog -> closed."""
+"""The session's phase machine: lobby -> ideate -> group -> vote -> teams -> backlog -> closed.
+
+``PHASE_SPECS`` is the one table of what each phase is called, which TUI screen shows it and what
+phones show meanwhile: a new phase is a ``Phase`` member, one row here, its moves in ``_BACK`` and
+its screen (docs/architecture.md, "Adding a phase").
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 
 
 class Phase(StrEnum):
@@ -16,6 +24,30 @@ class Phase(StrEnum):
 
 
 ORDER: tuple[Phase, ...] = tuple(Phase)
+
+
+@dataclass(frozen=True)
+class PhaseSpec:
+    phase: Phase
+    title: str  # what the projector and the palette call it
+    screen: str  # the TUI screen's key ("wall", "voting", ...); screens/navigation.py maps keys to classes
+    phone_view: str  # the phone page's view (a section ``{view}-view`` of phone.html)
+
+
+PHASE_SPECS: Mapping[Phase, PhaseSpec] = MappingProxyType(
+    {
+        spec.phase: spec
+        for spec in (
+            PhaseSpec(Phase.LOBBY, "lobby (QR code)", "lobby", "lobby"),
+            PhaseSpec(Phase.IDEATE, "ideation wall", "wall", "ideate"),
+            PhaseSpec(Phase.GROUP, "grouping wall", "wall", "group"),
+            PhaseSpec(Phase.VOTE, "voting", "voting", "vote"),
+            PhaseSpec(Phase.TEAMS, "teams", "teams", "teams"),
+            PhaseSpec(Phase.BACKLOG, "backlog", "backlog", "end"),
+            PhaseSpec(Phase.CLOSED, "closed workshop", "backlog", "end"),
+        )
+    }
+)
 
 # Steps back that make sense in a room: reopen ideation, regroup, re-run the vote, redo teams,
 # and reopen a closed workshop for follow-up. Forward is always one step at a time.

@@ -17,6 +17,7 @@ from workshop_tui.models import (
     BacklogItem,
     Idea,
     Participant,
+    PhaseTimer,
     Preference,
     Team,
     Theme,
@@ -30,7 +31,12 @@ from workshop_tui.store.workshop_store import Op
 class WorkshopState:
     def __init__(self, store: WorkshopStore) -> None:
         self.store = store
-        t = store.tables
+        self._load()
+        # After a failed write the store takes the unacknowledged changes out of its tables: so must we.
+        store.on_failure.append(lambda _reason: self._load())
+
+    def _load(self) -> None:
+        t = self.store.tables
         (workshop_doc,) = t["workshop"].values()
         self.workshop = Workshop.model_validate(workshop_doc)
         self.participants = {k: Participant.model_validate(v) for k, v in t.get("participants", {}).items()}
@@ -40,6 +46,7 @@ class WorkshopState:
         self.preferences = {k: Preference.model_validate(v) for k, v in t.get("preferences", {}).items()}
         self.teams = {k: Team.model_validate(v) for k, v in t.get("teams", {}).items()}
         self.backlog = {k: BacklogItem.model_validate(v) for k, v in t.get("backlog", {}).items()}
+        self.timers = {k: PhaseTimer.model_validate(v) for k, v in t.get("timers", {}).items()}
         self.by_token_hash = {p.token_hash: p.id for p in self.participants.values() if p.token_hash}
         self.dots_used: Counter[str] = Counter()
         self.idea_dots: Counter[str] = Counter()

@@ -1,4 +1,7 @@
-"""Team formation: place every person in one team, one team per candidate idea (design section 3).
+"""Team formation: place every person in one team, one team per candidate idea.
+
+Imported only when teams are formed (numpy and scipy are most of a cold start); the models live in
+``workshop_tui.team_plan``.
 
 The objectives, in strict priority order:
 
@@ -31,15 +34,27 @@ Deterministic: people are sorted by id, candidates keep the given order, ties go
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field
 from scipy.optimize import linear_sum_assignment
+
+from workshop_tui.team_plan import (
+    ChoiceCounts,
+    ChoiceShares,
+    InfeasibleTeams,
+    Person,
+    PlannedTeam,
+    PlanStats,
+    SkillCoverage,
+    TeamPlan,
+    TeamStats,
+    plural,
+    top_candidates,
+)
 
 __all__ = [
     "ChoiceCounts",
@@ -63,149 +78,6 @@ _MAX_SWAP_PASSES: Final = 25
 _EXACT_FLOAT: Final = 2**53
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Person(_Frozen):
-    id: str = Field(min_length=1)
-    ranking: list[str] = Field(
-        default_factory=list,
-        description="candidate idea ids, best first; unknown ids and repeats are ignored",
-    )
-    skills: list[str] = Field(default_factory=list, description="free text tags, such as 'maker'")
-
-
-class PlannedTeam(_Frozen):
-    idea_id: str
-    member_ids: list[str] = Field(description="sorted")
-    champion_id: str | None = Field(
-        None,
-        description="the member who ranked the idea highest (ties, or nobody ranked it: lowest id); "
-        "None when the team is empty",
-    )
-
-
-class ChoiceCounts(_Frozen):
-    """How many people were placed on their 1st, 2nd, 3rd, a later, or an unranked choice."""
-
-    first: int = 0
-    second: int = 0
-    third: int = 0
-    later: int = Field(0, description="4th choice or later")
-    unranked: int = Field(0, description="placed on a candidate they did not rank")
-
-    @property
-    def total(self) -> int:
-        return self.first + self.second + self.third + self.later + self.unranked
-
-
-class ChoiceShares(_Frozen):
-    """ChoiceCounts as fractions of everyone placed (all 0.0 when nobody is)."""
-
-    first: float = 0.0
-    second: float = 0.0
-    third: float = 0.0
-    later: float = 0.0
-    unranked: float = 0.0
-
-
-class TeamStats(_Frozen):
-    idea_id: str
-    size: int
-    cost: int
-    choices: ChoiceCounts
-    skills: dict[str, int] = Field(description="normalised skill -> members who have it")
-
-
-class SkillCoverage(_Frozen):
-    skill: str = Field(description="normalised: whitespace collapsed, case folded")
-    people: int
-    teams: int = Field(description="teams with at least one member who has it")
-    possible: int = Field(description="the most teams it could reach: min(people, team count)")
-
-
-class PlanStats(_Frozen):
-    people: int
-    total_cost: int
-    min_size: int
-    max_size: int
-    no_preference: int = Field(description="people who ranked none of the candidate ideas")
-    choices: ChoiceCounts
-    shares: ChoiceShares
-    teams: list[TeamStats] = Field(description="in candidate order")
-    skills: list[SkillCoverage] = Field(description="most common first, then by name")
-
-
-class TeamPlan(_Frozen):
-    teams: list[PlannedTeam] = Field(description="one per candidate idea, in candidate order")
-    unassigned: list[str] = Field(
-        default_factory=list, description="always empty: every person is placed (kept for the HTTP contract)"
-    )
-    stats: PlanStats
-
-    def explain(self) -> list[str]:
-        """Short lines for the facilitator, e.g. '38 of 40 people (95%) got their 1st or 2nd choice'."""
-        s = self.stats
-        k = len(self.teams)
-        if s.people == 0:
-            return [f"No people to place: {_plural(k, 'team')} left empty."]
-        sizes = [t.size for t in s.teams]
-        lo, hi = min(sizes), max(sizes)
-        size_text = f"{lo}" if lo == hi else f"{lo} to {hi}"
-        lines = [
-            f"{_plural(s.people, 'person', 'people')} in {_plural(k, 'team')} of {size_text} "
-            f"(allowed {s.min_size} to {s.max_size})"
-        ]
-        c = s.choices
-        cumulative = [
-            (c.first, "their 1st choice"),
-            (c.first + c.second, "their 1st or 2nd choice"),
-            (c.first + c.second + c.third, "one of their top 3 choices"),
-        ]
-        previous = -1
-        for count, what in cumulative:
-            if count != previous:
-                lines.append(f"{count} of {s.people} people ({count / s.people:.0%}) got {what}")
-            previous = count
-            if count == s.people:
-                break
-        if c.unranked:
-            line = f"{_plural(c.unranked, 'person', 'people')} placed on an idea they did not rank"
-            if s.no_preference:
-                line += f" ({s.no_preference} ranked none of these ideas)"
-            lines.append(line)
-        orphans = sum(1 for t in s.teams if t.size and t.choices.unranked == t.size)
-        if orphans:
-            lines.append(f"{_plural(orphans, 'team')} without any member who ranked its idea")
-        shown = s.skills[:6]
-        for cov in shown:
-            line = f"Skill '{cov.skill}' in {cov.teams} of {_plural(k, 'team')}"
-            if cov.possible < k:
-                line += f" (only {_plural(cov.people, 'person has', 'people have')} it)"
-            lines.append(line)
-        if len(s.skills) > len(shown):
-            lines.append(f"... and {_plural(len(s.skills) - len(shown), 'more skill')}")
-        return lines
-
-
-class InfeasibleTeams(ValueError):
-    """The request cannot give a valid plan; the message says why and what to change."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        people: int | None = None,
-        team_count: int | None = None,
-        suggested_team_count: int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.people = people
-        self.team_count = team_count
-        self.suggested_team_count = suggested_team_count
-
-
 def form_teams(people: Iterable[Person], candidate_ids: Sequence[str], min_size: int, max_size: int) -> TeamPlan:
     """One team per candidate idea, everyone in exactly one team, sizes within [min_size, max_size].
 
@@ -221,23 +93,7 @@ def form_teams(people: Iterable[Person], candidate_ids: Sequence[str], min_size:
     return _plan(roster, candidates, cost, team_of, skill_names, has_skill, min_size, max_size)
 
 
-def top_candidates(dots_by_idea: Mapping[str, int], posted_at: Mapping[str, dt.datetime], team_count: int) -> list[str]:
-    """The ``team_count`` ideas with most dots; ties: earliest posted (unknown times last), then id."""
-    if team_count < 0:
-        raise ValueError("team_count cannot be negative")
-
-    def key(idea_id: str) -> tuple[int, bool, dt.datetime | None, str]:
-        posted = posted_at.get(idea_id)
-        return (-dots_by_idea[idea_id], posted is None, posted, idea_id)
-
-    return sorted(dots_by_idea, key=key)[:team_count]
-
-
 # --- checks -----------------------------------------------------------------------------------
-
-
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
 
 def _check_request(roster: list[Person], candidates: list[str], min_size: int, max_size: int) -> None:
@@ -269,12 +125,12 @@ def _too_few(n: int, k: int, a: int, b: int) -> InfeasibleTeams:
     # k * (n // k) <= n <= k * b always works, but a team of nobody is no team: only from 1 up.
     size_hint = f"a minimum team size of {n // k}" if n >= k else ""
     if n == 0:
-        need = _plural(k * a, "person", "people")
-        msg = f"nobody to place yet, and {_plural(k, 'team')} of at least {a} need {need}"
+        need = plural(k * a, "person", "people")
+        msg = f"nobody to place yet, and {plural(k, 'team')} of at least {a} need {need}"
         hint = "wait for people to join"
     else:
-        msg = f"{_plural(n, 'person', 'people')} cannot fill {_plural(k, 'team')} of at least {a}"
-        fewer = f"use at most {_plural(most, 'team')}"
+        msg = f"{plural(n, 'person', 'people')} cannot fill {plural(k, 'team')} of at least {a}"
+        fewer = f"use at most {plural(most, 'team')}"
         if fits:
             hint = f"{fewer}, or {size_hint}" if size_hint else fewer
         else:
@@ -286,8 +142,8 @@ def _too_many(n: int, k: int, a: int, b: int) -> InfeasibleTeams:
     least = -(-n // b)  # the smallest count with least * b >= n; it also needs least * a <= n
     fits = least * a <= n
     size_hint = f"a maximum team size of {-(-n // k)}"
-    msg = f"{_plural(n, 'person', 'people')} do not fit in {_plural(k, 'team')} of at most {b}"
-    hint = f"use at least {_plural(least, 'team')}, or {size_hint}" if fits else f"use {size_hint}"
+    msg = f"{plural(n, 'person', 'people')} do not fit in {plural(k, 'team')} of at most {b}"
+    hint = f"use at least {plural(least, 'team')}, or {size_hint}" if fits else f"use {size_hint}"
     return InfeasibleTeams(f"{msg}: {hint}", people=n, team_count=k, suggested_team_count=least if fits else None)
 
 

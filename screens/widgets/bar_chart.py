@@ -19,6 +19,8 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from workshop_tui.text_safety import terminal_safe
+
 BAR = "█"
 
 
@@ -78,7 +80,7 @@ class BarChart(OptionList):
         return option.id if option is not None else None
 
     def _entry(self, rank: str, row: ChartRow, width: int, most: int, rank_width: int) -> Content:
-        label = " ".join(row.text.split())
+        label = " ".join(terminal_safe(row.text).split())
         room = max(8, width - rank_width - 3)
         if len(label) > room:
             label = label[: room - 1].rstrip() + "…"

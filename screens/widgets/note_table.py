@@ -17,6 +17,7 @@ from textual.widgets import DataTable
 
 from workshop_tui.models import Idea, Source
 from workshop_tui.state import WorkshopState
+from workshop_tui.text_safety import terminal_safe
 
 MAX_LINES = 3
 SOURCE_LABEL = {Source.PHONE: "phone", Source.PAPER: "paper", Source.FACILITATOR: "facilitator"}
@@ -66,14 +67,14 @@ class NoteTable(DataTable[Text]):
     def _cells(self, state: WorkshopState, idea: Idea) -> tuple[Text, ...]:
         assert self.columns_layout is not None
         lay = self.columns_layout
-        text = Text(idea.text)
+        text = Text(terminal_safe(idea.text))
         if idea.hidden:
-            text = Text.assemble(("(hidden) ", "italic"), idea.text, style="dim")
+            text = Text.assemble(("(hidden) ", "italic"), terminal_safe(idea.text), style="dim")
         cells: list[Text] = [text]
         if lay.theme_width:
             theme = state.themes.get(idea.theme_id) if idea.theme_id else None
             cells.append(
-                Text(theme.name, overflow="ellipsis", no_wrap=True)
+                Text(terminal_safe(theme.name), overflow="ellipsis", no_wrap=True)
                 if theme
                 else Text("no theme", style="dim italic", no_wrap=True)
             )
@@ -84,7 +85,7 @@ class NoteTable(DataTable[Text]):
             if state.workshop.settings.anonymous:
                 cells.append(Text("anonymous", style="italic"))
             elif author is not None:
-                cells.append(Text(author.name or "guest", overflow="ellipsis", no_wrap=True))
+                cells.append(Text(terminal_safe(author.name) or "guest", overflow="ellipsis", no_wrap=True))
             else:
                 cells.append(Text("—", style="dim"))
         if lay.dots:

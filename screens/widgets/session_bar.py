@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from screens.widgets.timer import PhaseTimer
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import terminal_safe
 
 
 class SessionBar(Horizontal):
@@ -40,7 +41,7 @@ class SessionBar(Horizontal):
         state = self.service.state(self.code)
         w = state.workshop
         notes = sum(1 for i in state.ideas.values() if i.visible)
-        self._title.update(Text(w.title))
+        self._title.update(Text(terminal_safe(w.title)))
         status = Text()
         status.append(f" {w.code} ", style="bold reverse")
         status.append(f"  {w.phase.value.upper()}  ", style="bold")

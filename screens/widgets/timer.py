@@ -1,10 +1,11 @@
 """The phase timer as the room sees it: the workshop's clock (``service.timer``), drawn from its state.
 
 The clock lives in the workshop, so the phones count down the same time: this widget only draws it.
-The app's keys (space start/pause, + a minute, ctrl+r reset) call the service; the widget follows
-``TimerChanged`` through its screen (``sync``) and repaints at 4 Hz while running. A compact one-line
-form sits in the session bar of every session screen; the lobby also shows the big ``Digits`` form.
-At zero the timer turns red and flashes a few times: a gentle signal, never a bell.
+The app's keys (``screens.timer_keys``) call the service; the widget follows ``TimerChanged``
+through its screen (``sync``) and repaints at 4 Hz while running. With no countdown it shows the
+phase's timebox, paused. A compact one-line form sits in the session bar of every session screen;
+the lobby also shows the big ``Digits`` form. At zero it turns red and flashes a few times: a gentle
+signal, never a bell.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Digits, Static
 
-from workshop_tui.models import PhaseClock
+from workshop_tui.models import PhaseTimer as Clock
+from workshop_tui.models import utcnow
 from workshop_tui.service import WorkshopService
+from workshop_tui.service.timer import DEFAULT_MINUTES
 
 FLASHES = 12  # half-second flashes at zero (6 s), then it stays red
 
@@ -64,7 +67,7 @@ class PhaseTimer(Vertical):
         self._ticker: Timer | None = None
         self._flasher: Timer | None = None
         self._flashes = 0
-        self._expired_run: object = None  # the run (its end time) already signalled
+        self._expired_run: object = None  # the countdown already signalled
 
     def compose(self) -> ComposeResult:
         if not self.compact:
@@ -77,32 +80,39 @@ class PhaseTimer(Vertical):
     # ------------------------------------------------------------------ state (the workshop's)
 
     @property
-    def clock(self) -> PhaseClock:
+    def clock(self) -> Clock | None:
         return self.service.timer(self.code)
 
     @property
-    def running(self) -> bool:
-        return self.clock.running
-
-    @property
-    def remaining(self) -> float:
-        return self.clock.left()
+    def timebox(self) -> int:
+        w = self.service.state(self.code).workshop
+        return 60 * w.settings.timeboxes.get(w.phase, DEFAULT_MINUTES)
 
     @property
     def duration(self) -> int:
-        return self.clock.duration_s
+        clock = self.clock
+        return clock.seconds if clock is not None else self.timebox
+
+    @property
+    def remaining(self) -> float:
+        clock = self.clock
+        return clock.seconds_left(utcnow()) if clock is not None else float(self.timebox)
+
+    @property
+    def running(self) -> bool:
+        clock = self.clock
+        return clock is not None and clock.started_at is not None and clock.seconds_left(utcnow()) > 0
 
     @property
     def expired(self) -> bool:
         clock = self.clock
-        return clock.duration_s > 0 and clock.left() <= 0
+        return clock is not None and clock.seconds_left(utcnow()) <= 0
 
     def sync(self) -> None:
         """The clock may have changed (a key, a phase, another screen or an admin call): follow it."""
-        running = self.running and not self.expired
-        if running and self._ticker is None:
+        if self.running and self._ticker is None:
             self._ticker = self.set_interval(0.25, self._tick)
-        elif not running and self._ticker is not None:
+        elif not self.running and self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
         if not self.expired:
@@ -114,14 +124,16 @@ class PhaseTimer(Vertical):
 
     def _tick(self) -> None:
         clock = self.clock
-        if self.expired and self._expired_run != (clock.phase, clock.ends_at, clock.duration_s):
-            self._expired_run = (clock.phase, clock.ends_at, clock.duration_s)
-            self._flashes = 0
-            self._flasher = self.set_interval(0.5, self._flash)
-            if self._ticker is not None:
-                self._ticker.stop()
-                self._ticker = None
-            self.post_message(self.Expired(self))
+        if clock is not None and self.expired:
+            run = (clock.phase, clock.started_at, clock.seconds)
+            if self._expired_run != run:
+                self._expired_run = run
+                self._flashes = 0
+                self._flasher = self.set_interval(0.5, self._flash)
+                if self._ticker is not None:
+                    self._ticker.stop()
+                    self._ticker = None
+                self.post_message(self.Expired(self))
         self._show()
 
     def _flash(self) -> None:
@@ -139,20 +151,19 @@ class PhaseTimer(Vertical):
         self.remove_class("-flash")
 
     def _label(self) -> Text:
-        clock = self.clock
         if self.compact:
             if self.expired:
                 return Text("TIME IS UP")
-            return Text(f"{format_clock(clock.left())} {'' if clock.running else 'paused'}".rstrip())
+            return Text(f"{format_clock(self.remaining)}{'' if self.running else ' paused'}")
         if self.expired:
             return Text("TIME IS UP  (+ adds a minute)")
-        state = "running" if clock.running else "paused"
-        return Text(f"{clock.phase.value} timer · {state} (space)")
+        phase = self.service.state(self.code).workshop.phase
+        return Text(f"{phase.value} timer · {'running' if self.running else 'paused'} (space)")
 
     def _show(self) -> None:
         if not self.is_mounted:
             return
-        self.set_class(self.running and not self.expired, "-running")
+        self.set_class(self.running, "-running")
         self.set_class(self.expired, "-expired")
         if not self.compact:
             self.query_one(Digits).update(format_clock(self.remaining))

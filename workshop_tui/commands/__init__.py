@@ -1,20 +1,35 @@
 """Sub-commands of ``workshop-tui``: one module each, with ``register(subparsers)``.
 
 A handler is ``async def handler(args, data_dir) -> int`` set with ``parser.set_defaults(handler=...)``.
+The CLI imports only the module of the command being run (``COMMANDS``), so a command pays at start
+for what it uses and ``--version`` for nothing: a new command is its ``add_parser`` plus one entry.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-import unicodedata
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-import orjson
+from workshop_tui.text_safety import json_safe, terminal_safe
 
-COMMAND_MODULES = ["workshops", "export", "backlog", "serve", "tui"]
+#: Each command and the module (in this package) that registers it.
+COMMANDS: dict[str, str] = {
+    "new": "workshops",
+    "list": "workshops",
+    "templates": "workshops",
+    "demo": "workshops",
+    "export": "export",
+    "import": "export",
+    "schema": "export",
+    "backlog": "backlog",
+    "serve": "serve",
+    "run": "tui",
+}
+COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))  # in the order `--help` lists them
 
 Handler = Callable[[Any, Path], Coroutine[Any, Any, int]]
 
@@ -23,9 +38,20 @@ class UsageError(Exception):
     """Bad command-line input found after parsing: exit code 2."""
 
 
+def json_line(obj: Any) -> str:
+    """``obj`` as one line of JSON that is inert on a terminal (C0, C1 and bidi as ``\\uXXXX``)."""
+    import orjson  # here, not at the top: parsing the command line needs none of it
+
+    try:
+        encoded = orjson.dumps(obj).decode()
+    except TypeError:  # a lone surrogate, which orjson refuses: the stdlib escapes it
+        encoded = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return json_safe(encoded)
+
+
 def emit_json(obj: Any) -> None:
     """One machine-readable line on stdout."""
-    sys.stdout.write(orjson.dumps(obj).decode() + "\n")
+    sys.stdout.write(json_line(obj) + "\n")
     sys.stdout.flush()
 
 
@@ -42,13 +68,13 @@ def write_output(data: bytes, output: Path | None) -> None:
 
 
 def plain(text: str, width: int | None = None) -> str:
-    """One line of untrusted text safe for a terminal: control characters (escape sequences) replaced."""
-    cleaned = "".join(
-        " " if ch in "\t\n\r" else ("\ufffd" if unicodedata.category(ch) in ("Cc", "Cf") else ch) for ch in text
-    )
-    line = " ".join(cleaned.split())
-    if width is not None and len(line) > width:
-        line = line[: width - 1] + "…"
+    """One line of untrusted text safe for a terminal (``terminal_safe``), at most ``width`` cells wide."""
+    line = " ".join(terminal_safe(text).split())
+    if width is not None:
+        from rich.cells import cell_len, set_cell_size
+
+        if cell_len(line) > width:
+            line = set_cell_size(line, width - 1).rstrip() + "…"
     return line
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from workshop_tui.backlog import format_money, item_budget, item_flags, promise_ledger
+from workshop_tui.backlog import format_money, item_budget, item_flags
 from workshop_tui.commands import emit_json, plain
 from workshop_tui.commands.workshops import report_messages
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
@@ -49,9 +49,9 @@ async def cmd_backlog(args: argparse.Namespace, data_dir: Path) -> int:
     report_messages(service)
     now = utcnow()
     if args.ledger:
-        states = [service.state(args.workshop)] if args.workshop else service.states()
-        for state in states:
-            ledger = promise_ledger(state.workshop, state.backlog.values(), now)
+        codes = [args.workshop] if args.workshop else [v.code for v in service.views()]
+        for code in codes:
+            ledger = service.backlog_ledger(code, now=now)
             if args.json:
                 emit_json(ledger.model_dump(mode="json"))
             else:
@@ -60,11 +60,10 @@ async def cmd_backlog(args: argparse.Namespace, data_dir: Path) -> int:
     items = service.backlog_items(status=args.status, owner=args.owner, workshop=args.workshop)
     rows: list[tuple[BacklogItem, str, Any]] = []
     for item in items:
-        state = service.state(item.workshop)
         flags = item_flags(item, now)
         if args.overdue and not flags.overdue:
             continue
-        rows.append((item, state.code, flags))
+        rows.append((item, service.view(item.workshop).code, flags))
     if args.json:
         for item, code, flags in rows:
             emit_json(
@@ -82,12 +81,12 @@ async def cmd_backlog(args: argparse.Namespace, data_dir: Path) -> int:
     cols = columns()
     print(table_row([name for name, _ in cols] + ["FLAGS"], cols))
     for item, code, flags in rows:
-        currency = service.state(item.workshop).workshop.settings.currency
+        currency = service.view(item.workshop).settings.currency
         marks = [m for m, on in (("OVERDUE", flags.overdue), ("STALE", flags.stale)) if on]
         print(
             table_row(
                 [
-                    item.id[:8],
+                    plain(item.id, 8),
                     code,
                     plain(item.title, cols[2][1]),
                     plain(item.owner.name, 14) or "-",

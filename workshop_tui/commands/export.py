@@ -9,26 +9,37 @@ from typing import Any
 
 import orjson
 
-from workshop_tui.commands import UsageError, emit_json, write_output
+from workshop_tui.commands import UsageError, emit_json, plain, write_output
 from workshop_tui.commands.workshops import report_messages
 from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import json_safe, terminal_safe
 
 
 def register(sub: Any) -> None:
-    from workshop_tui.exports import FORMATS
+    from workshop_tui.exports import EXPORTERS
 
+    def takers(option: str) -> str:
+        return "/".join(e.name for e in EXPORTERS.values() if option in e.options)
+
+    formats = "; ".join(f"{e.name}: {e.help}" for e in EXPORTERS.values())
     p = sub.add_parser("export", help="export a workshop (JSON, CSV tables, Markdown report, Decidim results)")
     p.add_argument("code")
-    p.add_argument("--format", choices=FORMATS, default="json")
-    p.add_argument("--anonymize", action="store_true", help="replace names with stable pseudonyms")
+    p.add_argument("--format", choices=list(EXPORTERS), default="json", help=f"(default json) {formats}")
+    p.add_argument(
+        "--anonymize", action="store_true", help=f"{takers('anonymize')}: replace names with stable pseudonyms"
+    )
     p.add_argument(
         "-o",
         "--output",
         type=Path,
-        help="write to FILE instead of stdout (csv: a directory, one file per table)",
+        help="write to FILE instead of stdout (a multi-file format such as csv: a directory, one file per table)",
     )
-    p.add_argument("--by-department", action="store_true", help="md: what each city department is asked for")
-    p.add_argument("--locale", help="decidim: the locale of the title/description columns (default en)")
+    p.add_argument(
+        "--by-department",
+        action="store_true",
+        help=f"{takers('by_department')}: what each city department is asked for",
+    )
+    p.add_argument("--locale", help=f"{takers('locale')}: the locale of the title/description columns (default en)")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("import", help="restore a workshop from a JSON export (never overwrites one)")
@@ -42,44 +53,56 @@ def register(sub: Any) -> None:
 
 
 async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
-    from workshop_tui.export_decidim import LOCALE_RE
-    from workshop_tui.exports import prepare, render, write_files
+    from workshop_tui.exports import ExportOptions, export_files, exporter, write_files
 
-    if args.by_department and args.format != "md":
-        raise UsageError("--by-department goes with --format md")
-    if args.locale is not None and args.format != "decidim":
-        raise UsageError("--locale goes with --format decidim")
-    locale = args.locale or "en"
-    if not LOCALE_RE.match(locale):
-        raise UsageError(f"--locale {locale!r} is not a locale code such as en, ca or pt-BR")
+    chosen = exporter(args.format)
+    try:
+        options = ExportOptions(anonymize=args.anonymize, by_department=args.by_department, locale=args.locale)
+    except ValueError as exc:
+        raise UsageError(f"--locale {exc}") from None
+    try:
+        chosen.check(options)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     service = WorkshopService(data_dir, read_only=True).open()
     report_messages(service)
-    doc = prepare(service.state(args.code), anonymized=args.anonymize)
-    files = render(doc, args.format, anonymized=args.anonymize, by_department=args.by_department, locale=locale)
+    files = export_files(service.state(args.code), chosen.name, options)
     if args.output is None:
-        data = files["ideas.csv"] if args.format == "csv" else next(iter(files.values()))
-        write_output(data, None)
-    elif args.format == "csv":
+        data = files[chosen.main_file] if chosen.main_file else next(iter(files.values()))
+        write_output(for_terminal(data, chosen.name), None)
+    elif chosen.multi_file:
         if args.output.exists() and not args.output.is_dir():
-            raise UsageError(f"-o {args.output}: csv needs a directory (one file per table), this is a file")
-        written = write_files(files, "csv", args.output)
+            raise UsageError(f"-o {args.output}: {chosen.name} needs a directory (one file per table), this is a file")
+        written = write_files(files, chosen, args.output)
         print(f"Wrote {', '.join(sorted(files))} in {written}", file=sys.stderr)
     else:
         write_output(next(iter(files.values())), args.output)
     return 0
 
 
+def for_terminal(data: bytes, fmt: str) -> bytes:
+    """An export bound for stdout, inert on a terminal: JSON escapes the unsafe characters (the same
+    document), the text formats get visible placeholders (``-o FILE`` keeps the exact text)."""
+    text = data.decode()
+    return (json_safe(text) if fmt == "json" else terminal_safe(text, multiline=True)).encode()
+
+
 async def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
-    from workshop_tui.importer import read_export
+    from workshop_tui.importer import check_backlog_ids, read_export, refuse_backlog_clashes, with_fresh_ids
 
     doc = read_export(args.file)  # every check on the file happens before the data dir is touched
     async with WorkshopService(data_dir) as service:
         report_messages(service)
+        if args.as_new_code and check_backlog_ids(doc, service.states()):
+            doc = with_fresh_ids(doc)  # a copy: backlog item ids are global
+        refuse_backlog_clashes(doc, service.states())
         workshop = await service.import_export(doc, as_new_code=args.as_new_code)
     if args.json:
         emit_json({"code": workshop.code, "id": workshop.id, "title": workshop.title, "phase": workshop.phase.value})
     else:
-        print(f"Imported {workshop.title!r}: code {workshop.code} (participants must join again to post or vote)")
+        print(
+            f"Imported {plain(workshop.title)!r}: code {workshop.code} (participants must join again to post or vote)"
+        )
     return 0
 
 

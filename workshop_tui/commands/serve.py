@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from workshop_tui.commands import add_server_options, emit_json
+from workshop_tui.commands import add_server_options, emit_json, plain
 from workshop_tui.commands.workshops import report_messages
 from workshop_tui.phases import Phase
 from workshop_tui.server.runner import ParticipantServer
@@ -43,7 +43,7 @@ async def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
                 emit_json({"event": "ready", "url": server.base_url, "admin_token": server.admin_token})
                 for state in service.states():
                     if state.workshop.phase != Phase.CLOSED:
-                        print(f"{state.code}  {state.workshop.title}: {server.join_url(state.code)}", flush=True)
+                        print(f"{state.code}  {plain(state.workshop.title)}: {server.join_url(state.code)}", flush=True)
                 print(f"Admin token (Authorization: Bearer ...): {server.admin_token}", flush=True)
                 print("Serving; stop with Ctrl+C or SIGTERM.", file=sys.stderr, flush=True)
                 await stop.wait()

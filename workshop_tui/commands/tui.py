@@ -1,4 +1,7 @@
-"""run: the TUI with the participant server (``workshop-tui`` alone does the same)."""
+"""run: the TUI with the participant server (``workshop-tui`` alone does the same).
+
+The launcher: the only module of the core that imports the TUI (``screens``), and only when it starts.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +10,47 @@ from pathlib import Path
 from typing import Any
 
 from workshop_tui.commands import add_server_options
+from workshop_tui.errors import StoreFailed, WorkshopError
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("run", help="open the TUI with the participant server (the default command)")
     p.add_argument("code", nargs="?", help="open this workshop at once")
     add_server_options(p)
-    p.set_defaults(handler=cmd_run)
+    p.set_defaults(handler=launch_tui)
 
 
-async def cmd_run(args: argparse.Namespace, data_dir: Path) -> int:
-    from workshop_tui.cli import launch_tui
+async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
+    """Open the TUI with the participant server in the same loop (``run [CODE]``, or no command).
 
-    return await launch_tui(args, data_dir)
+    The data directory's writer lock is taken before the terminal is switched, so a busy directory is
+    one line on stderr and exit code 1.
+    """
+    from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer
+    from workshop_tui.service import WorkshopService
+
+    service = WorkshopService(data_dir).open()
+    code: str | None = getattr(args, "code", None)
+    if code is not None:
+        try:
+            code = service.view(code).code
+        except WorkshopError:
+            await service.close()
+            raise
+    from screens.app import WorkshopApp
+
+    server = ParticipantServer(  # built here, started by the app in its own loop (a busy port is a dialog)
+        service,
+        host=getattr(args, "host", None) or "0.0.0.0",
+        port=DEFAULT_PORT if getattr(args, "port", None) is None else args.port,
+        public_url=getattr(args, "public_url", None),
+    )
+    app = WorkshopApp(service, server, code=code)
+    try:
+        await app.run_async()
+    finally:
+        await app.shutdown_session()
+    failed = [f"{s.code}: {s.store.failed}" for s in service.states() if s.store.failed]
+    if failed:  # a workshop that stopped being saved must not end in exit code 0
+        raise StoreFailed("a workshop stopped being saved while open: " + "; ".join(failed))
+    return app.return_code or 0

@@ -10,7 +10,7 @@ from typing import Any
 from workshop_tui.commands import emit_json, plain
 from workshop_tui.errors import WorkshopError
 from workshop_tui.service import WorkshopService
-from workshop_tui.state import WorkshopState
+from workshop_tui.service.view import WorkshopView
 
 
 def register(sub: Any) -> None:
@@ -56,27 +56,27 @@ async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
 def report_messages(service: WorkshopService) -> None:
     """Recovery notes (files set aside, ...) go to stderr, one line each."""
     for message in service.messages:
-        print(f"workshop-tui: {message}", file=sys.stderr)
+        print(f"workshop-tui: {plain(message)}", file=sys.stderr)
 
 
-def summary(state: WorkshopState) -> dict[str, Any]:
-    w = state.workshop
+def summary(view: WorkshopView) -> dict[str, Any]:
+    w = view.workshop
     return {
         "code": w.code,
         "id": w.id,
         "title": w.title,
         "phase": w.phase.value,
-        "participants": len(state.participants),
-        "ideas": sum(1 for i in state.ideas.values() if i.visible),
-        "dots": state.dots_cast(),
-        "last_activity": state.last_activity().isoformat(),
+        "participants": len(view.participants),
+        "ideas": view.notes_on_wall(),
+        "dots": view.dots_cast(),
+        "last_activity": view.last_activity().isoformat(),
     }
 
 
 async def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
     service = WorkshopService(data_dir, read_only=True).open()
     report_messages(service)
-    rows = [summary(s) for s in service.states()]
+    rows = [summary(v) for v in service.views()]
     if args.json:
         for row in rows:
             emit_json(row)
@@ -107,7 +107,7 @@ async def cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
     async with WorkshopService(data_dir) as service:
         report_messages(service)
         try:
-            workshop = service.state(DEMO_CODE).workshop
+            workshop = service.view(DEMO_CODE).workshop
             created = False
         except WorkshopError:
             workshop = await build_demo(service)
@@ -116,5 +116,5 @@ async def cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
         emit_json({"code": workshop.code, "id": workshop.id, "title": workshop.title, "created": created})
     else:
         verb = "Added" if created else "Already here:"
-        print(f"{verb} the demo workshop {workshop.title!r}, code {workshop.code}")
+        print(f"{verb} the demo workshop {plain(workshop.title)!r}, code {workshop.code}")
     return 0

@@ -1,19 +1,19 @@
-"""JSON responses in the error shape of design.md section 5, and small request helpers."""
+"""What the ASGI layer (guard, vote fast path) and the FastAPI routes share: headers, the token, the
+JSON content-type rule and the error envelope ``{"error", "detail"}`` (design.md section 5).
+
+Everything here works on raw ASGI headers so the fast path needs no Request object, and the routes
+call the same functions: one rule, one place.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import resources
 from typing import Any, Final
 
 import orjson
-from fastapi import Request
-from fastapi.responses import Response
-from pydantic import BaseModel
-
-from workshop_tui.errors import Invalid
-from workshop_tui.server.schemas import (
-    ErrorOut,
-)
+from starlette.requests import cookie_parser
+from starlette.types import Send
 
 CSP: Final = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
@@ -22,71 +22,84 @@ CSP: Final = (
 COOKIE_PREFIX: Final = "wt_"
 COOKIE_MAX_AGE: Final = 60 * 60 * 24 * 30
 JSON: Final = "application/json"
+HTML: Final = "text/html; charset=utf-8"
 DRAIN_LIMIT: Final = 1024 * 1024
+WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 COMMON_HEADERS: Final = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
 NO_STORE: Final = [(b"cache-control", b"no-store")]
 PAGE_HEADERS: Final = {"Content-Security-Policy": CSP, "Cache-Control": "no-cache"}
-NOT_FOUND_PAGE: Final = (
-    b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-    b'<meta name="viewport" content="width=device-width, initial-scale=1">'
-    b"<title>Workshop not found</title></head><body><h1>Workshop not found</h1>"
-    b"<p>Check the code and scan the QR code again.</p></body></html>"
-)
+
+Headers = Iterable[tuple[bytes, bytes]]
 
 
-def json_response(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(obj), status_code=status, media_type=JSON, headers=headers)
+def cookie_name(code: str) -> str:
+    return COOKIE_PREFIX + code
 
 
-def error_response(status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None) -> Response:
-    return json_response({"error": message, "detail": detail}, status, headers)
-
-
-def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    described = {
-        401: "no valid token",
-        404: "no such workshop (or item)",
-        405: "method not allowed",
-        409: "not allowed in the workshop's current state",
-        413: "request body too large",
-        422: "invalid request",
-        429: "too many requests; see Retry-After",
-        503: "the store stopped accepting writes",
-    }
-    out: dict[int | str, dict[str, Any]] = {}
-    for status in statuses:
-        entry: dict[str, Any] = {"model": ErrorOut, "description": described[status]}
-        if status == 429:
-            entry["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}}
-        out[status] = entry
-    return out
-
-
-def bearer_token(request: Request) -> str | None:
-    """The token of an ``Authorization: Bearer`` header; "" when the header is there but malformed."""
-    header = request.headers.get("authorization")
-    if header is None:
+def request_token(headers: Headers, code: str) -> str | None:
+    """The participant's token: an ``Authorization`` header always wins (malformed: ""), else the
+    workshop's cookie, else None."""
+    cookie = None
+    for key, value in headers:
+        if key == b"authorization":
+            return bearer(value)
+        if key == b"cookie":
+            cookie = value.decode("latin-1")
+    if cookie is None:
         return None
-    scheme, _, value = header.strip().partition(" ")
-    return value.strip() if scheme.lower() == "bearer" else ""
+    return cookie_parser(cookie).get(cookie_name(code))
 
 
-def check_encodable(model: BaseModel) -> None:
-    """Reject text the store cannot write (lone surrogates from JSON escapes such as "\\ud800")."""
-    try:
-        orjson.dumps(model.model_dump(mode="json"))
-    except (TypeError, orjson.JSONEncodeError):
-        raise Invalid("the text contains characters that are not valid Unicode") from None
+def header_token(headers: Headers) -> str | None:
+    """The token of an ``Authorization: Bearer`` header; "" when the header is there but malformed."""
+    for key, value in headers:
+        if key == b"authorization":
+            return bearer(value)
+    return None
 
 
-def request_error_message(errors: list[dict[str, Any]]) -> str:
-    parts = []
-    for err in errors[:5]:
-        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
-        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-        parts.append(f"{where}: {msg}" if where else msg)
-    return "invalid request: " + "; ".join(parts)
+def bearer(value: bytes) -> str:
+    scheme, _, token = value.decode("latin-1").strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def unsupported_body(method: str, headers: Headers) -> str | None:
+    """Why a write's body is refused (415), or None. A body is JSON or nothing: a page on another site
+    can send ``text/plain`` without a preflight, never ``application/json`` (issue 11 item 15)."""
+    if method not in WRITE_METHODS:
+        return None
+    has_body = False
+    content_type = b""
+    for key, value in headers:
+        if key == b"content-length":
+            has_body = has_body or value.strip() not in (b"0", b"")
+        elif key == b"transfer-encoding":
+            has_body = True
+        elif key == b"content-type":
+            content_type = value
+    if not has_body:
+        return None
+    media = content_type.split(b";", 1)[0].strip().lower()
+    if media == b"application/json":
+        return None
+    shown = media.decode("latin-1") or "none"
+    return f"a request body must be JSON (Content-Type: application/json), not {shown}"
+
+
+def error_body(message: str, detail: Any = None) -> bytes:
+    return orjson.dumps({"error": message, "detail": detail})
+
+
+async def send_json(
+    send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None, *, close: bool = False
+) -> None:
+    """One complete JSON response straight on the ASGI channel (guard and fast path)."""
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *(headers or ())]
+    if close:
+        raw.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
 
 
 def read_static(name: str) -> bytes:

@@ -16,17 +16,16 @@ import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import uvicorn
 
 from workshop_tui.errors import WorkshopError
 from workshop_tui.ids import new_token
 from workshop_tui.netaddr import choose_host, join_url
+from workshop_tui.server.connections import FD_RESERVE, GuardedHttpTools, protocol_for, raise_fd_limit
+from workshop_tui.server.limits import Limits
 from workshop_tui.service import WorkshopService
-
-if TYPE_CHECKING:
-    from workshop_tui.server.app import Limits
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +96,8 @@ class ParticipantServer:
         self.admin_token = admin_token or os.environ.get(ENV_ADMIN_TOKEN) or new_token()
         self._app_factory = app_factory
         self.limits = limits
+        self.max_connections = 0  # known once started: the open-file limit less a reserve
+        self.protocol: type[GuardedHttpTools] | None = None
         self._server: _QuietServer | None = None
         self._task: asyncio.Task[None] | None = None
         self._before_stop: list[Callable[[], Awaitable[None]]] = []
@@ -128,6 +129,14 @@ class ParticipantServer:
     async def start(self) -> None:
         if self.running:
             return
+        limits = self.limits or Limits()
+        self.max_connections = max(64, raise_fd_limit() - FD_RESERVE)
+        protocol = protocol_for(
+            first_byte=limits.first_byte_timeout,
+            headers=limits.header_timeout,
+            body=limits.body_timeout,
+            max_connections=self.max_connections,
+        )
         sock = bind_socket(self.host, self.port)
         self.port = sock.getsockname()[1]
         if self._app_factory is None:
@@ -142,10 +151,12 @@ class ParticipantServer:
             access_log=False,
             lifespan="off",
             timeout_graceful_shutdown=3,
-            timeout_keep_alive=30,
+            http=protocol,
+            timeout_keep_alive=limits.keep_alive,
             proxy_headers=False,
             server_header=False,
         )
+        self.protocol = protocol
         self._server = _QuietServer(config)
         self._task = asyncio.get_running_loop().create_task(self._server.serve(sockets=[sock]), name="uvicorn")
         while not self._server.started:

@@ -1,24 +1,53 @@
 """Request and response models of the HTTP API (design.md section 5).
 
-They document ``/openapi.json`` and validate request bodies. Responses on hot paths are built as
-plain dicts and encoded once with orjson; these models still describe them exactly.
+They document ``/openapi.json``, validate request bodies, and are what the routes return (FastAPI
+validates each answer against its model and encodes it with pydantic's JSON encoder).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import datetime as dt
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from workshop_tui.models import BacklogItem, PhaseClock, Workshop
+from workshop_tui.actions import Action
+from workshop_tui.errors import Invalid
 from workshop_tui.phases import Phase
-from workshop_tui.teaming import PlanStats
+from workshop_tui.service.timer import TimerCommand
+from workshop_tui.team_plan import PlanStats
+from workshop_tui.templates import templates
 
 IdText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
+UNSTORABLE = "the text contains characters that are not valid Unicode"
+
+
+def storable(model: BaseModel) -> bool:
+    """Whether the store can write the model's text (JSON escapes such as "\\ud800" make lone surrogates)."""
+    try:
+        orjson.dumps(model.model_dump(mode="json"))
+    except (TypeError, orjson.JSONEncodeError):
+        return False
+    return True
+
+
+def check_storable(model: BaseModel) -> None:
+    """422 for a model that is not one of ours (the service's ``BacklogPatch``)."""
+    if not storable(model):
+        raise Invalid(UNSTORABLE)
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _storable(self) -> Self:
+        if not storable(self):
+            raise ValueError(UNSTORABLE)
+        return self
 
 
 class _Out(BaseModel):
@@ -49,23 +78,11 @@ class JoinOut(_Out):
 
 
 class TimerOut(_Out):
-    """The phase timer: phones count down ``remaining_s`` from when the response or event arrived."""
-
     phase: Phase
+    seconds: int = Field(description="the timebox")
+    seconds_left: float
     running: bool
-    remaining_s: float = Field(description="seconds left when the server answered")
-    ends_at: str | None = Field(description="while running: when it reaches zero (UTC, ISO 8601)")
-    duration_s: int = Field(description="the timebox it was set from")
-
-
-def timer_out(clock: PhaseClock) -> dict[str, Any]:
-    return {
-        "phase": clock.phase.value,
-        "running": clock.running,
-        "remaining_s": round(clock.left(), 1),
-        "ends_at": clock.ends_at.isoformat() if clock.running and clock.ends_at else None,
-        "duration_s": clock.duration_s,
-    }
+    ends_at: dt.datetime | None = Field(description="when it reaches zero if it keeps running")
 
 
 class WorkshopOut(_Out):
@@ -79,7 +96,9 @@ class WorkshopOut(_Out):
     voting_open: bool
     results_revealed: bool
     candidate_idea_ids: list[str] = Field(description="the ideas to rank in the teams phase, else empty")
-    timer: TimerOut
+    allowed_actions: list[Action] = Field(description="what a participant may do now (the phase and the ballot)")
+    timer: TimerOut | None = Field(description="the phase timer, if the facilitator runs one")
+    prototypes: int = Field(description="ideas that go on as prototypes: the backlog items, else the teams formed")
 
 
 class IdeaIn(_In):
@@ -95,7 +114,9 @@ class IdeaOut(_Out):
     theme_id: str | None
     mine: bool = Field(description="posted by the participant whose token came with the request")
     my_dots: int = Field(description="the requester's dots on this idea")
-    dots: int | None = Field(None, description="all dots on the idea; present only once results are revealed")
+    dots: int | None = Field(
+        None, exclude_if=lambda v: v is None, description="all dots on the idea; present only once results are revealed"
+    )
 
 
 class IdeaDeletedOut(_Out):
@@ -152,7 +173,7 @@ class HealthOut(_Out):
 class WorkshopCreateIn(_In):
     title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     prompt: Annotated[str, StringConstraints(max_length=5000)] | None = None
-    template: Annotated[str, StringConstraints(max_length=100)] | None = None
+    template: Annotated[str, Field(json_schema_extra=lambda s: s.update(enum=sorted(templates())))] | None = None
     dots_per_participant: int | None = Field(None, ge=1, le=50)
     max_dots_per_idea: int | None = Field(None, ge=1, le=50)
     idea_max_length: int | None = Field(None, ge=20, le=2000)
@@ -210,36 +231,69 @@ class TeamsOut(_Out):
     explain: list[str]
 
 
+class NoteIn(_In):
+    text: Annotated[str, StringConstraints(max_length=2000)]
+    theme_id: IdText | None = None
+
+
+class HiddenIn(_In):
+    hidden: bool = Field(description="true takes the note off the wall (and the projector); false shows it again")
+
+
+class ThemeRefIn(_In):
+    theme_id: IdText | None = Field(description="null: no theme")
+
+
+class MergeIn(_In):
+    duplicate_id: IdText = Field(description="the note merged into the one in the path (its dots move over)")
+
+
+class PaperDotsIn(_In):
+    dots: int = Field(ge=-1000, le=1000, description="dots counted on a paper wall; negative corrects a miscount")
+
+
+class PaperDotsOut(_Out):
+    idea_id: str
+    paper_dots: int
+
+
+class ThemeIn(_In):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class CandidatesIn(_In):
+    idea_ids: list[IdText] | None = Field(None, max_length=1000, description="default: the top team_count by dots")
+    team_count: int | None = Field(None, ge=1, le=1000)
+
+
+class CandidatesOut(_Out):
+    candidate_idea_ids: list[str]
+
+
+class MemberTeamIn(_In):
+    team_id: IdText
+
+
+class PublishedOut(_Out):
+    teams_published: bool
+
+
+class ChampionIn(_In):
+    participant_id: IdText | None = Field(description="null: no champion")
+
+
+class WorkshopPatchIn(_In):
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    prompt: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    settings: dict[str, Any] | None = Field(
+        None, description="any of the workshop's settings (see Settings); each is validated as on creation"
+    )
+
+
+class TimerIn(_In):
+    command: TimerCommand
+    minutes: int | None = Field(None, ge=1, le=1440, description="start: the timebox (default the phase's); add: extra")
+
+
 class BacklogConvertIn(_In):
     idea_ids: list[IdText] | None = Field(None, max_length=1000)
-
-
-__all__ = [
-    "BacklogConvertIn",
-    "BacklogItem",
-    "ErrorOut",
-    "HealthOut",
-    "IdeaDeletedOut",
-    "IdeaIn",
-    "IdeaOut",
-    "JoinIn",
-    "JoinOut",
-    "MeOut",
-    "MyTeamOut",
-    "MyVoteOut",
-    "PhaseIn",
-    "PhaseOut",
-    "PreferencesIn",
-    "PreferencesOut",
-    "RemainingOut",
-    "TeamOut",
-    "TeamsIn",
-    "TeamsOut",
-    "TimerOut",
-    "VotingIn",
-    "VotingOut",
-    "Workshop",
-    "WorkshopCreateIn",
-    "WorkshopOut",
-    "WorkshopSummaryOut",
-]

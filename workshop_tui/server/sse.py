@@ -3,16 +3,20 @@
 - Each message is encoded once and the same bytes go to every subscriber of the workshop.
 - Every subscriber has a bounded queue; one that falls behind (full queue) is dropped: its stream
   ends and the page reconnects and refetches. Memory never grows with a slow phone.
-- Votes are never broadcast (300 phones refetching on every dot would be a storm; the voter gets
-  its numbers from its own POST). Note changes are sent only while the wall is shown to everyone
-  (group and vote phases), and at most about once a second per workshop.
+- Votes are not broadcast while the results are hidden (300 phones refetching on every dot would be
+  a storm; the voter gets its numbers from its own POST); once revealed, changed totals are sent
+  coalesced like note changes, so every phone's results stay true. Note changes are sent only
+  while the wall is shown to everyone (group and vote phases), at most about once a second per
+  workshop.
 - Payloads carry a type and public state only (phase, flags), never names, texts or participant ids.
 - ``close()`` ends every stream; the server calls it before stopping uvicorn, or shutdown hangs.
+- Streams are capped per holder (a participant, or an address for streams without a token) and in
+  total (``admit``): a script cannot hold the server's connections open (issue 11 item 13).
 
 Message types: ``phase_changed`` {phase}, ``results_revealed`` / ``voting_changed`` {voting_open,
-results_revealed}, ``timer_changed`` {timer}, ``workshop_updated``, ``teams_formed``, ``team_changed``, ``idea_posted``,
-``idea_updated``, ``idea_removed``. Each is one ``data: {"type": ...}`` line (no ``event:`` field,
-so the page's ``onmessage`` sees them all).
+results_revealed}, ``workshop_updated``, ``timer_changed`` (refetch the workshop for the time left),
+``teams_formed``, ``team_changed``, ``idea_posted``, ``idea_updated``, ``idea_removed``, ``results_changed``.
+Each is one ``data: {"type": ...}`` line (no ``event:`` field, so the page's ``onmessage`` sees them all).
 """
 
 from __future__ import annotations
@@ -21,15 +25,15 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any, Final
 
 import orjson
 
 from workshop_tui import events as ev
-from workshop_tui.errors import WorkshopError
+from workshop_tui.errors import RateLimited, WorkshopError
 from workshop_tui.phases import Phase
-from workshop_tui.server.schemas import timer_out
 from workshop_tui.service import WorkshopService
 
 log = logging.getLogger(__name__)
@@ -50,6 +54,17 @@ def encode(payload: dict[str, Any]) -> bytes:
     return b"data: " + orjson.dumps(payload) + b"\n\n"
 
 
+class ServerFull(WorkshopError):
+    """Every live stream the server allows is taken; a phone's page retries by itself."""
+
+    status = 503
+    kind = "server_full"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, {"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
 class Broker:
     """Fans the service's events out to the SSE streams of each workshop."""
 
@@ -60,6 +75,7 @@ class Broker:
         queue_size: int = QUEUE_SIZE,
         keepalive: float = KEEPALIVE_SECONDS,
         coalesce: float = COALESCE_SECONDS,
+        max_streams: int = 2_000,
     ) -> None:
         self.service = service
         self.queue_size = queue_size
@@ -67,6 +83,9 @@ class Broker:
         self.coalesce = coalesce
         self.closed = False
         self.dropped = 0
+        self.max_streams = max_streams
+        self.refused = 0
+        self._holders: Counter[str] = Counter()
         self._subs: dict[str, set[asyncio.Queue[bytes]]] = {}
         self._pending: dict[str, dict[str, None]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
@@ -82,8 +101,30 @@ class Broker:
             return len(self._subs.get(code, ()))
         return sum(len(s) for s in self._subs.values())
 
-    async def stream(self, code: str) -> AsyncIterator[bytes]:
+    def admit(self, holder: str, most: int) -> str:
+        """Reserve a stream for ``holder`` (at most ``most`` each) or raise 429 / 503 with Retry-After;
+        the stream releases it when it ends."""
+        if sum(self._holders.values()) >= self.max_streams:
+            self.refused += 1
+            raise ServerFull("the server is full: live updates will reconnect in a moment", retry_after=10)
+        if self._holders[holder] >= most:
+            self.refused += 1
+            raise RateLimited(f"at most {most} live streams at once from here", retry_after=30)
+        self._holders[holder] += 1
+        return holder
+
+    async def stream(self, code: str, holder: str | None = None) -> AsyncIterator[bytes]:
         """The body of one ``text/event-stream`` response; ends on close, drop or disconnect."""
+        try:
+            async for chunk in self._stream(code):
+                yield chunk
+        finally:
+            if holder is not None:
+                self._holders[holder] -= 1
+                if self._holders[holder] <= 0:
+                    del self._holders[holder]
+
+    async def _stream(self, code: str) -> AsyncIterator[bytes]:
         if self.closed:
             return
         queue: asyncio.Queue[bytes] = asyncio.Queue(self.queue_size)
@@ -166,17 +207,25 @@ class Broker:
             kind = "results_revealed" if event.results_revealed else "voting_changed"
             flags = {"voting_open": event.voting_open, "results_revealed": event.results_revealed}
             self._send(code, encode({"type": kind, **flags}))
-        elif isinstance(event, ev.TimerChanged):
-            self._send(code, encode({"type": "timer_changed", "timer": timer_out(event.timer)}))
         elif isinstance(event, ev.WorkshopUpdated):
             self._send(code, encode({"type": "workshop_updated"}))
+        elif isinstance(event, ev.TimerChanged):
+            self._send(code, encode({"type": "timer_changed"}))
         elif isinstance(event, ev.IdeaPosted):
             self._coalesce(code, "idea_posted")
         elif isinstance(event, ev.IdeaChanged):
             self._coalesce(code, "idea_removed" if event.action in _REMOVED_ACTIONS else "idea_updated")
         elif isinstance(event, ev.ThemeChanged):
             self._coalesce(code, "idea_updated")
-        # VoteChanged, ParticipantJoined, PreferencesSet, BacklogChanged, WorkshopCreated: never sent.
+        elif isinstance(event, ev.VoteChanged) and self._revealed(code):
+            self._coalesce(code, "results_changed")
+        # VoteChanged before the reveal, ParticipantJoined, PreferencesSet, BacklogChanged, WorkshopCreated: never sent.
+
+    def _revealed(self, code: str) -> bool:
+        try:
+            return self.service.state(code).workshop.results_revealed
+        except WorkshopError:
+            return False
 
     def _coalesce(self, code: str, kind: str) -> None:
         try:

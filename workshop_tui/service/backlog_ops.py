@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from workshop_tui import events as ev
+from workshop_tui.actions import Action, require
 from workshop_tui.backlog import PromiseLedger, allowed_transitions, budget_totals, promise_ledger
 from workshop_tui.errors import Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
@@ -22,9 +23,8 @@ from workshop_tui.models import (
     Title,
     utcnow,
 )
-from workshop_tui.phases import Phase
-from workshop_tui.service.base import short_text, validated
-from workshop_tui.service.teams import TeamOps
+from workshop_tui.service import queries
+from workshop_tui.service.base import Concern, short_text, validated
 from workshop_tui.state import Change, WorkshopState
 
 
@@ -43,13 +43,13 @@ class BacklogPatch(BaseModel):
     asks: list[Ask] | None = Field(None, max_length=50)
 
 
-class BacklogOps(TeamOps):
+class BacklogOps(Concern):
     # ------------------------------------------------------------------ backlog
 
     def backlog_items(
         self, *, status: str | None = None, owner: str | None = None, workshop: str | None = None
     ) -> list[BacklogItem]:
-        states = [self.state(workshop)] if workshop else self.states()
+        states = [self.state(workshop)] if workshop else self.workshops.states()
         items = [item for st in states for item in st.backlog.values()]
         if status is not None:
             try:
@@ -64,7 +64,7 @@ class BacklogOps(TeamOps):
         return sorted(items, key=lambda i: (i.created_at, i.id))
 
     def find_backlog_item(self, item_id: str) -> tuple[WorkshopState, BacklogItem]:
-        for st in self._by_id.values():
+        for st in self.workshops.states():
             item = st.backlog.get(item_id)
             if item is not None:
                 return st, item
@@ -80,12 +80,12 @@ class BacklogOps(TeamOps):
     ) -> list[BacklogItem]:
         """Turn chosen ideas (default: the teams' ideas) into backlog items; twice is refused."""
         state = self.state(code)
-        self._require_phase(state, [Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED], "build the backlog")
+        require(Action.CONVERT_TO_BACKLOG, state.workshop.phase)
         teams_by_idea = {t.idea_id: t for t in state.teams.values()}
         if idea_ids is None:
             if not teams_by_idea:
                 raise Conflict("there are no teams yet: choose the ideas to convert (idea_ids)")
-            ranked = [idea.id for idea, _ in self.ranking(code)]
+            ranked = [idea.id for idea, _ in queries.ranking(state)]
             idea_ids = [i for i in ranked if i in teams_by_idea]
         if len(set(idea_ids)) != len(idea_ids):
             raise Invalid("each idea can be converted only once")
@@ -141,6 +141,7 @@ class BacklogOps(TeamOps):
     ) -> BacklogItem:
         p = patch if isinstance(patch, BacklogPatch) else validated(BacklogPatch, patch)
         state, item = self.find_backlog_item(item_id)
+        require(Action.EDIT_BACKLOG, state.workshop.phase)
         settings = state.workshop.settings
         now = now or utcnow()
         update: dict[str, Any] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workshop_tui import events as ev
+from workshop_tui.actions import Action, require
 from workshop_tui.errors import Conflict, Invalid, NotFound, PhaseError
 from workshop_tui.models import (
     Idea,
@@ -10,34 +11,40 @@ from workshop_tui.models import (
     Source,
     Vote,
 )
-from workshop_tui.phases import Phase
-from workshop_tui.service.base import validated
-from workshop_tui.service.ideas import IdeaOps
+from workshop_tui.service import queries
+from workshop_tui.service.base import Concern, validated
 from workshop_tui.state import Change, WorkshopState, vote_id
 
 
-class DotOps(IdeaOps):
+class DotOps(Concern):
     # ------------------------------------------------------------------ dots
 
-    def remaining_dots(self, state: WorkshopState, participant_id: str) -> int:
-        return state.workshop.settings.dots_per_participant - state.dots_used[participant_id]
+    @staticmethod
+    def remaining_dots(state: WorkshopState, participant_id: str) -> int:
+        return queries.remaining_dots(state, participant_id)
 
     async def cast_dot(self, code: str, participant_id: str, idea_id: str) -> int:
         """Adds one dot; returns the participant's remaining dots."""
         state = self.state(code)
-        self._require_phase(state, [Phase.VOTE], "vote")
+        require(Action.CAST_DOT, state.workshop.phase)
         if not state.workshop.voting_open:
-            raise PhaseError("voting is closed")
+            raise PhaseError("voting is closed", {"reason": "voting_closed"})
         idea = self._idea(state, idea_id)
         if not idea.visible:
             raise NotFound(f"no idea {idea_id!r} on the wall")
         settings = state.workshop.settings
         if self.remaining_dots(state, participant_id) <= 0:
-            raise Conflict(f"no dots left: you have placed all {settings.dots_per_participant}")
+            raise Conflict(
+                f"no dots left: you have placed all {settings.dots_per_participant}",
+                {"reason": "no_dots_left", "dots_per_participant": settings.dots_per_participant},
+            )
         existing = state.vote_of(participant_id, idea_id)
         mine = existing.dots if existing else 0
         if mine >= settings.max_dots_per_idea:
-            raise Conflict(f"at most {settings.max_dots_per_idea} of your dots can go on one idea")
+            raise Conflict(
+                f"at most {settings.max_dots_per_idea} of your dots can go on one idea",
+                {"reason": "idea_cap", "max_dots_per_idea": settings.max_dots_per_idea},
+            )
         vote = Vote(
             id=vote_id(participant_id, idea_id),
             workshop_id=state.id,
@@ -49,20 +56,20 @@ class DotOps(IdeaOps):
 
     async def withdraw_dot(self, code: str, participant_id: str, idea_id: str) -> int:
         state = self.state(code)
-        self._require_phase(state, [Phase.VOTE], "change a vote")
+        require(Action.WITHDRAW_DOT, state.workshop.phase)
         if not state.workshop.voting_open:
-            raise PhaseError("voting is closed")
+            raise PhaseError("voting is closed", {"reason": "voting_closed"})
         self._idea(state, idea_id)
         existing = state.vote_of(participant_id, idea_id)
         if existing is None:
-            raise Conflict("you have no dot on this idea")
+            raise Conflict("you have no dot on this idea", {"reason": "no_dot_here"})
         vote = existing.model_copy(update={"dots": existing.dots - 1}) if existing.dots > 1 else None
         return await self._write_vote(state, vote, participant_id, idea_id, -1)
 
     async def add_paper_dots(self, code: str, idea_id: str, dots: int) -> int:
         """Dots counted from a paper wall (no participant); negative numbers correct a miscount."""
         state = self.state(code)
-        self._require_phase(state, [Phase.VOTE], "add paper dots")
+        require(Action.PAPER_DOTS, state.workshop.phase)
         idea = self._idea(state, idea_id)
         if not idea.visible:
             raise NotFound(f"no idea {idea_id!r} on the wall")
@@ -93,36 +100,24 @@ class DotOps(IdeaOps):
         else:
             change.put("votes", vote)
         durable = change.apply()
-        # Read the tallies as this call left them, before other requests run during the sync.
-        remaining = self.remaining_dots(state, participant_id) if participant_id else None
-        idea_dots, dots_cast = state.idea_dots[idea_id], state.dots_cast()
+        # The answer as this call left the tallies, before other requests run during the sync.
+        answer = queries.remaining_dots(state, participant_id) if participant_id else state.idea_dots[idea_id]
         await durable
-        self._emit(
-            state,
-            ev.VoteChanged,
-            participant_id=participant_id,
-            idea_id=idea_id,
-            delta=delta,
-            idea_dots=idea_dots,
-            remaining_dots=remaining,
-            dots_cast=dots_cast,
-        )
-        return remaining if remaining is not None else idea_dots
+        self._emit(state, ev.VoteChanged, participant_id=participant_id, idea_id=idea_id, delta=delta)
+        return answer
 
     def ranking(self, code: str) -> list[tuple[Idea, int]]:
         """Visible ideas by dots, most first; ties go to the earliest posted."""
-        state = self.state(code)
-        visible = [i for i in state.ideas.values() if i.visible]
-        return sorted(((i, state.idea_dots[i.id]) for i in visible), key=lambda p: (-p[1], p[0].created_at, p[0].id))
+        return queries.ranking(self.state(code))
 
     # ------------------------------------------------------------------ preferences
 
     async def set_preferences(self, code: str, participant_id: str, idea_ids: list[str]) -> Preference:
         state = self.state(code)
-        self._require_phase(state, [Phase.TEAMS], "rank ideas for teams")
+        require(Action.RANK_IDEAS, state.workshop.phase)
         if len(set(idea_ids)) != len(idea_ids):
             raise Invalid("each idea can appear only once in a ranking")
-        allowed = set(state.workshop.team_candidates) or {i for i, idea in state.ideas.items() if idea.visible}
+        allowed = set(state.workshop.team_candidates) or {i.id for i in queries.visible_ideas(state)}
         for idea_id in idea_ids:
             if idea_id not in allowed:
                 raise Invalid(f"idea {idea_id!r} is not one of the ideas teams form around")

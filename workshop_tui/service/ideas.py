@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from workshop_tui import events as ev
-from workshop_tui.errors import Conflict, Invalid, NotFound, PhaseError
+from workshop_tui.actions import Action, require
+from workshop_tui.errors import Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
     Idea,
@@ -13,19 +14,19 @@ from workshop_tui.models import (
     Source,
     Theme,
     Vote,
+    is_blank,
     utcnow,
 )
-from workshop_tui.phases import Phase
-from workshop_tui.service.base import FACILITATOR, ServiceBase, validated
+from workshop_tui.service.base import FACILITATOR, Concern, validated
 from workshop_tui.state import Change, WorkshopState, vote_id
 
 
-class IdeaOps(ServiceBase):
+class IdeaOps(Concern):
     # ------------------------------------------------------------------ ideas
 
     def _clean_text(self, state: WorkshopState, text: str) -> str:
         clean = text.strip()
-        if not clean:
+        if is_blank(clean):
             raise Invalid("a note needs some text")
         limit = state.workshop.settings.idea_max_length
         if len(clean) > limit:
@@ -42,10 +43,7 @@ class IdeaOps(ServiceBase):
         theme_id: str | None = None,
     ) -> Idea:
         state = self.state(code)
-        if source == Source.PHONE:
-            self._require_phase(state, [Phase.IDEATE], "post a note")
-        else:
-            self._require_phase(state, [Phase.LOBBY, Phase.IDEATE, Phase.GROUP, Phase.VOTE], "add a note")
+        require(Action.POST_IDEA if source == Source.PHONE else Action.ADD_NOTE, state.workshop.phase)
         clean = self._clean_text(state, text)
         if theme_id is not None and theme_id not in state.themes:
             raise NotFound(f"no theme {theme_id!r}")
@@ -65,15 +63,18 @@ class IdeaOps(ServiceBase):
         self._emit(state, ev.IdeaPosted, idea=idea)
         return idea
 
-    def _own_or_facilitator(self, state: WorkshopState, idea: Idea, by: str | None, doing: str) -> str:
-        """``by`` is a participant id, or None for the facilitator (who may act in more phases)."""
+    def _own_or_facilitator(
+        self, state: WorkshopState, idea_id: str, by: str | None, facilitator: Action, author: Action
+    ) -> tuple[Idea, str]:
+        """The note and who acts on it: ``by`` is a participant id, or None for the facilitator (who may
+        act in more phases)."""
+        require(facilitator if by is None else author, state.workshop.phase)
+        idea = self._idea(state, idea_id)
         if by is None:
-            self._require_phase(state, [Phase.LOBBY, Phase.IDEATE, Phase.GROUP, Phase.VOTE], doing)
-            return FACILITATOR
+            return idea, FACILITATOR
         if idea.author_id != by:
             raise NotFound(f"no note {idea.id!r} of yours")  # never reveal other people's notes exist
-        self._require_phase(state, [Phase.IDEATE], doing)
-        return by
+        return idea, by
 
     async def _update_idea(self, state: WorkshopState, idea: Idea, action: str, by: str, **update: Any) -> Idea:
         history = [*idea.history, IdeaChange(action=action, by=by, detail=update.pop("detail", ""))]
@@ -86,18 +87,16 @@ class IdeaOps(ServiceBase):
 
     async def edit_idea(self, code: str, idea_id: str, text: str, *, by: str | None = None) -> Idea:
         state = self.state(code)
-        idea = self._idea(state, idea_id)
-        who = self._own_or_facilitator(state, idea, by, "edit a note")
+        idea, who = self._own_or_facilitator(state, idea_id, by, Action.EDIT_NOTE, Action.EDIT_OWN_IDEA)
         if idea.deleted or idea.merged_into:
-            raise Conflict("this note was deleted or merged")
+            raise Conflict("this note was deleted or merged", {"reason": "note_gone"})
         clean = self._clean_text(state, text)
         return await self._update_idea(state, idea, "edited", who, text=clean, detail=f"was: {idea.text}")
 
     async def delete_idea(self, code: str, idea_id: str, *, by: str | None = None) -> Idea:
         """Soft delete: the note leaves the wall but stays in the data with its history (undo)."""
         state = self.state(code)
-        idea = self._idea(state, idea_id)
-        who = self._own_or_facilitator(state, idea, by, "delete a note")
+        idea, who = self._own_or_facilitator(state, idea_id, by, Action.DELETE_NOTE, Action.DELETE_OWN_IDEA)
         if idea.deleted:
             return idea
         if state.idea_dots[idea.id]:
@@ -107,6 +106,7 @@ class IdeaOps(ServiceBase):
 
     async def restore_idea(self, code: str, idea_id: str) -> Idea:
         state = self.state(code)
+        require(Action.RESTORE_NOTE, state.workshop.phase)
         idea = self._idea(state, idea_id)
         if not idea.deleted:
             return idea
@@ -114,6 +114,7 @@ class IdeaOps(ServiceBase):
 
     async def hide_idea(self, code: str, idea_id: str, hidden: bool = True) -> Idea:
         state = self.state(code)
+        require(Action.HIDE_NOTE, state.workshop.phase)
         idea = self._idea(state, idea_id)
         if idea.hidden == hidden:
             return idea
@@ -121,9 +122,8 @@ class IdeaOps(ServiceBase):
 
     async def set_idea_theme(self, code: str, idea_id: str, theme_id: str | None) -> Idea:
         state = self.state(code)
+        require(Action.MOVE_NOTE, state.workshop.phase)
         idea = self._idea(state, idea_id)
-        if state.workshop.phase == Phase.CLOSED:
-            raise PhaseError("the workshop is closed")
         if theme_id is not None and theme_id not in state.themes:
             raise NotFound(f"no theme {theme_id!r}")
         if idea.theme_id == theme_id:
@@ -138,7 +138,7 @@ class IdeaOps(ServiceBase):
         in their budget, so the limit still holds; the survivor's history says so.
         """
         state = self.state(code)
-        self._require_phase(state, [Phase.IDEATE, Phase.GROUP, Phase.VOTE], "merge notes")
+        require(Action.MERGE_NOTES, state.workshop.phase)
         if survivor_id == duplicate_id:
             raise Invalid("cannot merge a note into itself")
         survivor, duplicate = self._idea(state, survivor_id), self._idea(state, duplicate_id)
@@ -192,12 +192,45 @@ class IdeaOps(ServiceBase):
             self._emit(state, ev.IdeaChanged, idea=idea, action=action)
         return survivor_new
 
+    async def unmerge_idea(self, code: str, idea_id: str) -> Idea:
+        """Put a merged note back on the wall. Its dots stay on the note it was merged into: the merge
+        added them to each person's dots there, and splitting them back would be a guess."""
+        state = self.state(code)
+        require(Action.UNMERGE_NOTE, state.workshop.phase)
+        duplicate = self._idea(state, idea_id)
+        if duplicate.merged_into is None:
+            raise Conflict(f"note {idea_id} is not merged into another note")
+        survivor = state.ideas.get(duplicate.merged_into)
+        now = utcnow()
+        duplicate_new = duplicate.model_copy(
+            update={
+                "merged_into": None,
+                "updated_at": now,
+                "history": [*duplicate.history, IdeaChange(action="unmerged", detail=duplicate.merged_into)],
+            }
+        )
+        change = Change(state)
+        change.put("ideas", duplicate_new)
+        changed = [(duplicate_new, "unmerged")]
+        if survivor is not None:
+            survivor_new = survivor.model_copy(
+                update={
+                    "updated_at": now,
+                    "history": [*survivor.history, IdeaChange(action="unmerged-out", detail=duplicate.id)],
+                }
+            )
+            change.put("ideas", survivor_new)
+            changed.append((survivor_new, "unmerged-out"))
+        await change.commit()
+        for idea, action in changed:
+            self._emit(state, ev.IdeaChanged, idea=idea, action=action)
+        return duplicate_new
+
     # ------------------------------------------------------------------ themes
 
     async def create_theme(self, code: str, name: str) -> Theme:
         state = self.state(code)
-        if state.workshop.phase == Phase.CLOSED:
-            raise PhaseError("the workshop is closed")
+        require(Action.CREATE_THEME, state.workshop.phase)
         if any(t.name.casefold() == name.strip().casefold() for t in state.themes.values()):
             raise Conflict(f"a theme named {name.strip()!r} already exists")
         theme = validated(Theme, {"id": new_id(), "workshop_id": state.id, "name": name})
@@ -209,6 +242,7 @@ class IdeaOps(ServiceBase):
 
     async def rename_theme(self, code: str, theme_id: str, name: str) -> Theme:
         state = self.state(code)
+        require(Action.RENAME_THEME, state.workshop.phase)
         theme = state.themes.get(theme_id)
         if theme is None:
             raise NotFound(f"no theme {theme_id!r}")
@@ -222,6 +256,7 @@ class IdeaOps(ServiceBase):
     async def delete_theme(self, code: str, theme_id: str) -> None:
         """The theme goes; its notes stay, without a theme, each with a history entry."""
         state = self.state(code)
+        require(Action.DELETE_THEME, state.workshop.phase)
         theme = state.themes.get(theme_id)
         if theme is None:
             raise NotFound(f"no theme {theme_id!r}")

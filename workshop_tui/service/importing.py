@@ -5,17 +5,16 @@ from __future__ import annotations
 from workshop_tui import events as ev
 from workshop_tui.errors import Conflict
 from workshop_tui.export_json import ExportDocument
-from workshop_tui.ids import new_join_code, normalize_code
+from workshop_tui.ids import new_join_code
 from workshop_tui.models import (
     Workshop,
 )
-from workshop_tui.service.backlog_ops import BacklogOps
-from workshop_tui.service.base import WORKSHOPS_DIR
+from workshop_tui.service.base import Concern
 from workshop_tui.state import WorkshopState
 from workshop_tui.store import WorkshopStore
 
 
-class ImportOps(BacklogOps):
+class ImportOps(Concern):
     # ------------------------------------------------------------------ import
 
     async def import_export(self, doc: ExportDocument, *, as_new_code: bool = False) -> Workshop:
@@ -29,34 +28,33 @@ class ImportOps(BacklogOps):
 
         check_references(doc)
         w = doc.workshop
-        existing = self._by_id.get(w.id)
+        existing = self.workshops.by_id(w.id)
         if existing is not None and not as_new_code:
             raise Conflict(
                 f"this workshop is already here as code {existing.code} ({existing.workshop.title!r}); "
                 "nothing imported (--as-new-code imports a copy)"
             )
-        if not as_new_code and normalize_code(w.code) in self._by_code:
-            other = self._by_code[normalize_code(w.code)].workshop
+        taken = self.workshops.by_code(w.code)
+        if not as_new_code and taken is not None:
+            other = taken.workshop
             raise Conflict(
                 f"code {w.code} is already used by {other.title!r}; nothing imported "
                 "(--as-new-code imports it under a fresh code)"
             )
         if as_new_code:
-            if existing is not None or (self.data_dir / WORKSHOPS_DIR / w.id).exists():
+            if existing is not None or self.workshops.directory(w.id).exists():
                 doc = with_fresh_ids(doc)
-            fresh = new_join_code(set(self._by_code))
+            fresh = new_join_code(self.workshops.codes())
             doc = doc.model_copy(update={"workshop": doc.workshop.model_copy(update={"code": fresh})})
         workshop = doc.workshop
-        directory = self.data_dir / WORKSHOPS_DIR / workshop.id
+        directory = self.workshops.directory(workshop.id)
         try:
-            store = WorkshopStore.create(directory)
+            store = WorkshopStore.create(directory, store_ops(doc))  # built aside, renamed into place
         except FileExistsError:
             raise Conflict(
                 f"{directory} already exists (a workshop that could not be opened?); nothing imported"
             ) from None
-        durable = store.apply(store_ops(doc))
         state = WorkshopState(store)
-        self._register(state)
-        await durable
+        self.workshops.register(state)
         self._emit(state, ev.WorkshopCreated, workshop=workshop)
         return workshop

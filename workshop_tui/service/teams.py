@@ -5,51 +5,36 @@ from __future__ import annotations
 import asyncio
 
 from workshop_tui import events as ev
-from workshop_tui.errors import Invalid, NotFound
+from workshop_tui.actions import Action, require
+from workshop_tui.errors import Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
     Team,
     Workshop,
     utcnow,
 )
-from workshop_tui.phases import Phase
-from workshop_tui.service.base import short_text
-from workshop_tui.service.dots import DotOps
+from workshop_tui.service import queries
+from workshop_tui.service.base import Concern, short_text
 from workshop_tui.state import Change, WorkshopState
-from workshop_tui.teaming import InfeasibleTeams, Person, TeamPlan
-from workshop_tui.teaming import form_teams as solve_teams
+from workshop_tui.team_plan import InfeasibleTeams, Person, TeamPlan
 
 
-class TeamOps(DotOps):
+class TeamOps(Concern):
     # ------------------------------------------------------------------ teams
 
     def candidate_ideas(self, code: str, team_count: int | None = None, idea_ids: list[str] | None = None) -> list[str]:
         """``idea_ids`` when given (checked), else the top ``team_count`` ideas by dots (ties: earliest)."""
-        state = self.state(code)
-        if idea_ids:
-            if len(set(idea_ids)) != len(idea_ids):
-                raise Invalid("each idea can be chosen only once")
-            for idea_id in idea_ids:
-                idea = state.ideas.get(idea_id)
-                if idea is None or not idea.visible:
-                    raise Invalid(f"no idea {idea_id!r} on the wall")
-            return list(idea_ids)
-        count = team_count if team_count is not None else self.default_team_count(code)
-        return [idea.id for idea, _ in self.ranking(code)[:count]]
-
-    def _candidates_still_valid(self, state: WorkshopState) -> bool:
-        chosen = state.workshop.team_candidates
-        return bool(chosen) and all(i in state.ideas and state.ideas[i].visible for i in chosen)
+        return queries.candidate_ideas(self.state(code), team_count, idea_ids)
 
     async def set_team_candidates(
         self, code: str, *, idea_ids: list[str] | None = None, team_count: int | None = None
     ) -> Workshop:
         """Choose the ideas people rank and teams form around (default: the top ideas by dots)."""
         state = self.state(code)
-        self._require_phase(state, [Phase.TEAMS], "choose the ideas for teams")
+        require(Action.CHOOSE_CANDIDATES, state.workshop.phase)
         if team_count is not None and team_count < 1:
             raise Invalid("team_count must be at least 1")
-        chosen = self.candidate_ideas(code, team_count, idea_ids)
+        chosen = queries.candidate_ideas(state, team_count, idea_ids)
         if not chosen:
             raise Invalid("there are no ideas on the wall to form teams around")
         updated = state.workshop.model_copy(update={"team_candidates": chosen, "updated_at": utcnow()})
@@ -61,16 +46,7 @@ class TeamOps(DotOps):
 
     def default_team_count(self, code: str) -> int:
         """As many teams as the room fills at a middling size, within what the size bounds allow."""
-        state = self.state(code)
-        s = state.workshop.settings
-        people = len(state.participants)
-        ideas = sum(1 for i in state.ideas.values() if i.visible)
-        if people == 0 or ideas == 0:
-            return max(1, min(ideas, 1))
-        lowest = -(-people // s.team_max_size)
-        highest = max(1, people // s.team_min_size)
-        middle = round(people / ((s.team_min_size + s.team_max_size) / 2)) or 1
-        return max(1, min(ideas, highest, max(lowest, middle)))
+        return queries.default_team_count(self.state(code))
 
     async def form_teams(
         self,
@@ -83,7 +59,7 @@ class TeamOps(DotOps):
     ) -> tuple[list[Team], TeamPlan]:
         """Solve the assignment (off the event loop) and replace the workshop's teams with it."""
         state = self.state(code)
-        self._require_phase(state, [Phase.TEAMS], "form teams")
+        require(Action.FORM_TEAMS, state.workshop.phase)
         s = state.workshop.settings
         low = s.team_min_size if min_size is None else min_size
         high = s.team_max_size if max_size is None else max_size
@@ -91,10 +67,10 @@ class TeamOps(DotOps):
             raise Invalid(f"team sizes must satisfy 1 <= min_size <= max_size (got {low} and {high})")
         if team_count is not None and team_count < 1:
             raise Invalid("team_count must be at least 1")
-        if idea_ids is None and team_count is None and self._candidates_still_valid(state):
+        if idea_ids is None and team_count is None and queries.candidates_still_valid(state):
             candidates = list(state.workshop.team_candidates)
         else:
-            candidates = self.candidate_ideas(code, team_count, idea_ids)
+            candidates = queries.candidate_ideas(state, team_count, idea_ids)
         if not candidates:
             raise Invalid("there are no ideas on the wall to form teams around")
         people = [
@@ -105,11 +81,13 @@ class TeamOps(DotOps):
             )
             for p in state.participants.values()
         ]
+        from workshop_tui.teaming import form_teams as solve_teams  # numpy and scipy: only now
+
         try:
             plan = await asyncio.to_thread(solve_teams, people, candidates, low, high)
         except InfeasibleTeams as exc:
             raise Invalid(str(exc)) from None
-        self._require_phase(state, [Phase.TEAMS], "form teams")  # the phase may have moved meanwhile
+        require(Action.FORM_TEAMS, state.workshop.phase)  # the phase may have moved meanwhile
         change = Change(state)
         for old in state.teams.values():
             change.delete("teams", old.id)
@@ -135,13 +113,27 @@ class TeamOps(DotOps):
         self._emit(state, ev.TeamsChanged, teams=teams)
         return teams, plan
 
-    def team_of(self, state: WorkshopState, participant_id: str) -> Team | None:
-        return next((t for t in state.teams.values() if participant_id in t.member_ids), None)
+    async def publish_teams(self, code: str, published: bool = True) -> Workshop:
+        """Show phones their team; until then the teams are the facilitator's draft and ranking stays open."""
+        state = self.state(code)
+        require(Action.PUBLISH_TEAMS, state.workshop.phase)
+        if published and not state.teams:
+            raise Conflict("there are no teams to publish yet: form them first")
+        updated = state.workshop.model_copy(update={"teams_published": published, "updated_at": utcnow()})
+        change = Change(state)
+        change.put("workshop", updated)
+        await change.commit()
+        self._emit(state, ev.WorkshopUpdated, workshop=updated)
+        return updated
+
+    @staticmethod
+    def team_of(state: WorkshopState, participant_id: str) -> Team | None:
+        return queries.team_of(state, participant_id)
 
     async def move_member(self, code: str, participant_id: str, team_id: str) -> list[Team]:
         """Move a person to another team (the facilitator's adjustment); size bounds are advice here."""
         state = self.state(code)
-        self._require_phase(state, [Phase.TEAMS, Phase.BACKLOG], "change teams")
+        require(Action.MOVE_MEMBER, state.workshop.phase)
         if participant_id not in state.participants:
             raise NotFound(f"no participant {participant_id!r}")
         target = state.teams.get(team_id)
@@ -149,7 +141,7 @@ class TeamOps(DotOps):
             raise NotFound(f"no team {team_id!r}")
         change = Change(state)
         changed = []
-        current = self.team_of(state, participant_id)
+        current = queries.team_of(state, participant_id)
         if current is not None and current.id == team_id:
             return list(state.teams.values())
         if current is not None:
@@ -165,6 +157,7 @@ class TeamOps(DotOps):
 
     async def set_champion(self, code: str, team_id: str, participant_id: str | None) -> Team:
         state = self.state(code)
+        require(Action.SET_CHAMPION, state.workshop.phase)
         team = state.teams.get(team_id)
         if team is None:
             raise NotFound(f"no team {team_id!r}")

@@ -5,8 +5,10 @@
  * - `refresh()` re-fetches workshop + me + ideas in parallel; `render()` redraws from `state`.
  *   Nothing else touches the DOM. Dynamic nodes are built with `el()` (createElement/textContent
  *   only: participant text is never parsed as HTML).
- * - Writes go through `act()`: it calls the JSON API, shows errors in the #status live region,
- *   honours 429 Retry-After (all write buttons disabled, countdown) and then refreshes.
+ * - Writes go through `act()`: it calls the JSON API, turns a refusal into a plain sentence from the
+ *   error's machine-readable detail (`humanError`), shows it where the person is looking (the
+ *   #status live region, or next to the form), honours 429 Retry-After (all write buttons disabled,
+ *   countdown) and then refreshes. Typed text is never cleared by a failure or a phase change.
  * - Live updates: an EventSource on /events; any event schedules a debounced refresh. We also
  *   refresh on (re)open, on `online` and when the page becomes visible again.
  * - Auth: the join token lives in localStorage (`wt.token.CODE`) and is sent as a Bearer header;
@@ -16,19 +18,20 @@
 'use strict';
 
 const S = {
-  phases: { lobby: 'Lobby', ideate: 'Ideas', group: 'Grouping', vote: 'Voting', teams: 'Teams',
-    backlog: 'Backlog', closed: 'Closed' },
+  phases: { lobby: 'Welcome', ideate: 'Share ideas', group: 'Sorting ideas', vote: 'Vote', teams: 'Teams',
+    backlog: 'What happens next', closed: 'Finished' },
   pageTitle: 'Workshop',
   joinHeading: 'Join the workshop',
   nameLabel: 'Your name (optional)',
   skillsLabel: 'Skills or role (optional, separated by commas)',
   joinButton: 'Join',
-  joined: 'You are in!',
   welcome: (name) => (name ? `Welcome, ${name}!` : 'Welcome!'),
   waiting: 'Waiting for the facilitator to start…',
   ideaLabel: 'Your idea (one per note)',
   postButton: 'Post idea',
+  discard: 'Discard',
   posted: 'Posted!',
+  draftKept: 'Your text is kept here.',
   counter: (n, max) => `${n} / ${max}`,
   tooLong: (n, max) => `${n} / ${max}: too long`,
   myNotes: 'My notes',
@@ -42,22 +45,29 @@ const S = {
   ungrouped: 'Not grouped yet',
   noIdeas: 'No notes on the wall yet.',
   dotsLeft: (n) => (n === 0 ? 'No dots left' : n === 1 ? '1 dot left' : `${n} dots left`),
+  voteHeading: 'Place your dots',
   voteHint: (max) => `Tap + to add a dot, − to take it back.${max ? ` At most ${max} on one note.` : ''}`,
   votingClosed: 'Voting is not open right now.',
   votingSoon: 'Voting opens soon: the facilitator explains the rules first.',
-  timeUp: "Time's up",
-  timerPaused: '(paused)',
+  results: 'Results',
+  resultsHint: 'Ideas with the most dots first.',
+  resultsHintOpen: 'Ideas with the most dots first. Voting is still open.',
+  rank: (n) => `#${n}`,
+  tie: 'tie',
+  rankLabel: (n, tied) => (tied ? `Tied for place ${n}` : `Place ${n}`),
+  themeCount: (notes, dots) => `${notes} ${notes === 1 ? 'note' : 'notes'}${dots ? ` · ${dots === 1 ? '1 of your dots' : `${dots} of your dots`}` : ''}`,
   addDot: (t) => `Add a dot to: ${t}`,
   removeDot: (t) => `Remove a dot from: ${t}`,
   myDots: (n) => `Your dots: ${n}`,
   totalDots: (n) => (n === 1 ? '1 dot in total' : `${n} dots in total`),
+  dots: (n) => (n === 1 ? '1 dot' : `${n} dots`),
   rankHeading: 'Which idea would you like to work on?',
   rankHint: 'Put your favourite first. Use the arrows, then save.',
   moveUp: (t) => `Move up: ${t}`,
   moveDown: (t) => `Move down: ${t}`,
   savePrefs: 'Save my ranking',
   prefsSaved: 'Ranking saved.',
-  unsaved: 'Unsaved changes.',
+  unsaved: 'Unsaved changes: tap “Save my ranking” to keep this order.',
   noCandidates: 'The facilitator is choosing the ideas for teams…',
   yourTeam: 'Your team',
   champion: (n) => `Champion: ${n}`,
@@ -65,13 +75,44 @@ const S = {
   anonymous: 'Anonymous',
   thanks: 'Thank you for taking part!',
   summary: (ideas, dots) => `You posted ${ideas} ${ideas === 1 ? 'note' : 'notes'} and placed ${dots} ${dots === 1 ? 'dot' : 'dots'}.`,
+  nextHeading: 'What happens next',
+  nextNow: { backlog: 'The facilitator is turning the chosen ideas into next steps, each with an owner.',
+    closed: 'The workshop is over. The organisers follow up on the chosen ideas.' },
+  prototypes: (n) => (n === 1 ? 'One idea goes on to become a prototype.' : `${n} ideas go on to become prototypes.`),
+  followLead: 'Follow the progress here:',
+  comeBackHeading: 'Coming back',
+  comeBack: (code) => `This page stays open for updates: bookmark it, or scan the QR code again (workshop code ${code}). Your notes and dots are kept.`,
+  topIdeas: 'Top ideas',
   closedNoJoin: 'This workshop is closed.',
+  timeLeft: (t) => `${t} left`,
+  timePaused: (t) => `${t} left (paused)`,
+  timeUp: 'Time is up',
+  timeUpNote: 'Time is up. The facilitator will tell you what comes next.',
   reconnecting: 'reconnecting…',
   offline: 'No connection. Check your Wi-Fi.',
   tooFast: (n) => `Too fast, try again in ${n} s`,
   notFound: 'Workshop not found. Check the code and scan the QR code again.',
   badCode: 'This link has no valid workshop code.',
   rejoin: 'Your session has expired. Please join again.',
+  // Refusals, mapped from the error's machine-readable detail (never from its English message).
+  refused: { post_idea: 'Posting is closed for now', edit_own_idea: 'Notes cannot be changed now',
+    delete_own_idea: 'Notes cannot be deleted now', cast_dot: 'Voting is not open', withdraw_dot: 'Voting is not open',
+    rank_ideas: 'Ranking is closed', join: 'Joining is closed' },
+  because: { lobby: 'the session has not started yet', ideate: 'everyone is still sharing ideas',
+    group: 'the facilitator is grouping the notes', vote: 'voting has started', teams: 'teams are being formed',
+    backlog: 'the workshop has moved on to next steps', closed: 'the workshop has finished' },
+  reasons: {
+    voting_closed: 'Voting is paused. Wait for the facilitator to open it.',
+    no_dots_left: 'You have used all your dots. Take one back to move it.',
+    idea_cap: (d) => `At most ${d.max_dots_per_idea} of your dots can go on one note.`,
+    no_dot_here: 'You have no dot on this note.',
+    note_gone: 'This note was merged or removed by the facilitator.',
+  },
+  noteGone: 'This note is no longer on the wall.',
+  badNote: (max) => `Your note is empty or too long (at most ${max} characters).`,
+  badInput: 'That could not be sent. Please check what you typed.',
+  serverTrouble: 'The facilitator’s computer could not save that. Please try again in a moment.',
+  failed: 'That did not work. Please try again.',
 };
 
 const $ = (id) => document.getElementById(id);
@@ -87,7 +128,8 @@ const state = {
   token: store('get', TOKEN_KEY),
   workshop: null, me: null, ideas: [], fatal: '',
   editingId: null, confirmDeleteId: null, busy: new Set(),
-  rankOrder: null, rankDirty: false, coolUntil: 0, authGen: 0,
+  rankOrder: null, rankDirty: false, rankNote: '', composeNote: '', coolUntil: 0, authGen: 0,
+  openThemes: new Map(), timer: null, editRefs: null,
 };
 
 /* ---------- small helpers ---------- */
@@ -118,9 +160,19 @@ const chars = (s) => [...s].length; // code points, like Python's len()
 const maxLen = () => { const w = state.workshop || {}; return w.idea_max_length || (w.settings || {}).idea_max_length || 280; };
 const cooling = () => Date.now() < state.coolUntil;
 const personName = (n) => (n && String(n).trim()) || S.anonymous;
+const phaseNow = () => (state.workshop && state.workshop.phase) || '';
+
+/** The server says what a participant may do now (workshop_tui/actions.py): no phase rules of our own. */
+function can(action) {
+  const w = state.workshop;
+  return Boolean(w && Array.isArray(w.allowed_actions) && w.allowed_actions.includes(action));
+}
 
 class ApiError extends Error {
-  constructor(status, message, retryAfter) { super(message); this.status = status; this.retryAfter = retryAfter; }
+  constructor(status, message, retryAfter, detail) {
+    super(message);
+    this.status = status; this.retryAfter = retryAfter; this.detail = detail;
+  }
 }
 
 async function api(method, path, body) {
@@ -137,9 +189,8 @@ async function api(method, path, body) {
   let data = null;
   try { data = await res.json(); } catch (e) { /* empty or non-JSON body */ }
   if (!res.ok) {
-    let msg = (data && typeof data.error === 'string' && data.error) || `${res.status} ${res.statusText}`;
-    if (data && typeof data.detail === 'string' && data.detail && data.detail !== msg) msg += `: ${data.detail}`;
-    throw new ApiError(res.status, msg, retryAfterSeconds(res.headers.get('Retry-After')));
+    const message = (data && typeof data.error === 'string' && data.error) || `${res.status} ${res.statusText}`;
+    throw new ApiError(res.status, message, retryAfterSeconds(res.headers.get('Retry-After')), data && data.detail);
   }
   return data;
 }
@@ -150,6 +201,28 @@ function retryAfterSeconds(h) {
   if (Number.isFinite(n)) return Math.max(1, Math.ceil(n));
   const t = Date.parse(h);
   return Number.isFinite(t) ? Math.max(1, Math.ceil((t - Date.now()) / 1000)) : 5;
+}
+
+function notNow(action, phase) {
+  const what = S.refused[action] || S.failed.replace(/\.$/, '');
+  const why = S.because[phase];
+  return why ? `${what} — ${why}.` : `${what}.`;
+}
+
+/* A refusal in plain words, from the status and the error's detail (`action`/`phase` of a phase
+ * refusal, `reason` of a dot or note conflict); the server's English message is for developers. */
+function humanError(e, doing) {
+  const d = e.detail && typeof e.detail === 'object' && !Array.isArray(e.detail) ? e.detail : {};
+  const reason = typeof d.reason === 'string' ? S.reasons[d.reason] : null;
+  if (e.status === 0) return S.offline;
+  if (reason) return typeof reason === 'function' ? reason(d) : reason;
+  if (e.status === 409 && typeof d.action === 'string') return notNow(d.action, d.phase);
+  if (e.status === 409 && doing === 'join') return S.closedNoJoin;
+  if (e.status === 404) return doing === 'join' ? S.notFound : S.noteGone;
+  if ((e.status === 413 || e.status === 422) && (doing === 'post_idea' || doing === 'edit_own_idea')) return S.badNote(maxLen());
+  if (e.status === 413 || e.status === 422) return S.badInput;
+  if (e.status >= 500) return S.serverTrouble;
+  return S.failed;
 }
 
 /* ---------- status region ---------- */
@@ -181,18 +254,19 @@ function forgetToken() {
   store('del', TOKEN_KEY);
 }
 
-/* Every write goes through here: errors -> status region; 401 -> join again; 429 -> cooldown. */
-async function act(fn, okMessage) {
+/* Every write goes through here: refusals -> a plain sentence for `report` (default: the status
+ * region); 401 -> join again; 429 -> cooldown. `doing` is the action from workshop_tui/actions.py. */
+async function act(doing, fn, { ok = '', report = (text, kind) => showStatus(text, kind, kind === 'error' ? 8000 : 4000) } = {}) {
   if (cooling()) return false;
   try {
     await fn();
-    if (okMessage) showStatus(okMessage, 'ok');
+    if (ok) report(ok, 'ok');
     scheduleRefresh(0);
     return true;
   } catch (e) {
     if (e.status === 401) { forgetToken(); showStatus(S.rejoin, 'error', 0); render(); }
     else if (e.status === 429) startCooldown(e.retryAfter);
-    else { showStatus(e.message || String(e), 'error', 8000); scheduleRefresh(0); }
+    else { report(humanError(e, doing), 'error'); scheduleRefresh(0); }
     return false;
   }
 }
@@ -216,8 +290,9 @@ async function refresh() {
       wantMe ? api('GET', '/me').catch((e) => (e.status === 401 ? null : Promise.reject(e))) : null,
       api('GET', '/ideas'),
     ]);
+    if (state.workshop && state.workshop.phase !== w.phase) { state.composeNote = ''; state.rankNote = ''; }
     state.workshop = w;
-    state.timerAt = performance.now(); // the server's remaining_s counts from this answer: no clock skew
+    syncTimer(w.timer, w.phase);
     if (gen !== state.authGen) refreshAgain = true; // joined meanwhile: this /me answer is stale
     else if (wantMe) {
       if (!me && state.me) showStatus(S.rejoin, 'error', 0);
@@ -228,7 +303,7 @@ async function refresh() {
     state.fatal = '';
   } catch (e) {
     if (e.status === 404) { state.fatal = S.notFound; stopEvents(); }
-    else showStatus(e.message, 'error', 6000);
+    else showStatus(humanError(e, 'read'), 'error', 6000);
   } finally {
     refreshing = false;
     render();
@@ -248,11 +323,8 @@ function connectEvents() {
   if (state.fatal) return;
   const es = new EventSource(`${BASE}/events`);
   source = es;
-  const onEvent = () => scheduleRefresh();
   es.onopen = () => { retryDelay = 2000; setConn(false); scheduleRefresh(); };
-  es.onmessage = onEvent;
-  for (const type of ['phase_changed', 'results_revealed', 'idea_posted', 'idea_updated', 'idea_removed',
-    'vote_changed', 'teams_formed', 'team_changed', 'workshop_updated']) es.addEventListener(type, onEvent);
+  es.onmessage = () => scheduleRefresh(); // every message is a plain `data:` line (server/sse.py)
   es.onerror = () => {
     setConn(true); // CONNECTING: the browser retries by itself
     if (es.readyState === EventSource.CLOSED) { // it gave up (e.g. an HTTP error): retry ourselves
@@ -265,6 +337,48 @@ function connectEvents() {
 function setConn(lost) {
   $('conn').textContent = S.reconnecting;
   $('conn').hidden = !lost;
+}
+
+/* ---------- timer ---------- */
+
+/* The room's phase timer. The server says how many seconds were left when it answered
+ * (`seconds_left`); we count down on our own monotonic clock from there, so a phone whose clock is
+ * wrong still shows the room's time. Shown once started (a timer still at its full timebox is not
+ * news), only for the current phase (a clock for another phase is stale). */
+let timerTick = 0;
+function syncTimer(timer, phase) {
+  const t = timer && typeof timer === 'object' && typeof timer.seconds_left === 'number' && timer.phase === phase
+    && (timer.running || timer.seconds_left < timer.seconds) ? timer : null;
+  const left = t ? Math.max(0, t.seconds_left) : 0;
+  const wasUp = Boolean(state.timer && timeLeft() === 0);
+  state.timer = t && { running: Boolean(t.running), remaining: left, endsAt: performance.now() + left * 1000,
+    announced: wasUp && left === 0 };
+  clearInterval(timerTick);
+  if (state.timer && state.timer.running) timerTick = setInterval(renderTimer, 1000);
+}
+
+function timeLeft() {
+  const t = state.timer;
+  return Math.ceil(t.running ? Math.max(0, t.endsAt - performance.now()) / 1000 : t.remaining);
+}
+
+const two = (n) => String(n).padStart(2, '0');
+const clock = (s) => (s >= 3600 ? `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`
+  : `${Math.floor(s / 60)}:${two(s % 60)}`);
+
+function renderTimer() {
+  const box = $('timer');
+  const t = state.timer;
+  box.hidden = !t;
+  if (!t) return;
+  const left = timeLeft();
+  box.textContent = left === 0 ? S.timeUp : t.running ? S.timeLeft(clock(left)) : S.timePaused(clock(left));
+  box.classList.toggle('soon', left > 0 && left <= 60);
+  box.classList.toggle('ended', left === 0);
+  if (left === 0 && t.running) {
+    clearInterval(timerTick);
+    if (!t.announced) { t.announced = true; showStatus(S.timeUpNote, 'info', 6000); } // once, quietly: no sound
+  }
 }
 
 /* ---------- derived data ---------- */
@@ -291,29 +405,41 @@ function candidateIdeas() {
   return ids.map((id) => byId.get(id)).filter(Boolean);
 }
 
+const themeName = (idea) => (typeof idea.theme === 'string' ? idea.theme : idea.theme && idea.theme.name) || '';
+
+/* [[theme name, ideas]] by name, the ungrouped ('') last; ideas keep the wall's order. */
+function byTheme(ideas) {
+  const groups = new Map();
+  for (const idea of ideas) {
+    const key = themeName(idea);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(idea);
+  }
+  return [...groups.entries()].sort(([a], [b]) => (!a) - (!b) || a.localeCompare(b));
+}
+
+const voteOpen = () => state.workshop.voting_open !== false && can('cast_dot');
+const revealed = () => state.ideas.some((i) => typeof i.dots === 'number');
+
+/* Ideas by dots, most first; equal dots share a rank (1, 2, 2, 4) and are marked as tied. */
+function ranked(ideas) {
+  const sorted = ideas.filter((i) => typeof i.dots === 'number').sort((a, b) => b.dots - a.dots); // stable: wall order
+  const count = new Map();
+  for (const i of sorted) count.set(i.dots, (count.get(i.dots) || 0) + 1);
+  let rank = 0;
+  return sorted.map((idea, k) => {
+    if (k === 0 || sorted[k - 1].dots !== idea.dots) rank = k + 1;
+    return { idea, rank, tied: count.get(idea.dots) > 1 };
+  });
+}
+
 /* ---------- rendering ---------- */
 
-/* The facilitator's phase timer, counted down locally from the server's last answer. */
-const TIMED = new Set(['lobby', 'ideate', 'group', 'vote', 'teams']);
-function renderTimer() {
-  const box = $('timer');
-  const w = state.workshop;
-  const t = w && w.timer;
-  if (!t || !TIMED.has(w.phase)) { box.hidden = true; return; }
-  const gone = t.running ? (performance.now() - (state.timerAt || 0)) / 1000 : 0;
-  const left = Math.max(0, Math.ceil(t.remaining_s - gone));
-  const up = left === 0 && t.duration_s > 0;
-  box.hidden = false;
-  box.className = `timer ${up ? 'up' : t.running ? 'running' : 'paused'}`;
-  const mm = String(Math.floor(left / 60)).padStart(2, '0');
-  box.textContent = up ? S.timeUp : `${mm}:${String(left % 60).padStart(2, '0')}${t.running ? '' : ` ${S.timerPaused}`}`;
-}
-setInterval(renderTimer, 1000);
+const VIEWS = ['join', 'lobby', 'ideate', 'group', 'vote', 'teams', 'end'];
 
 function render() {
-  renderTimer();
   const w = state.workshop;
-  const phase = (w && w.phase) || '';
+  const phase = phaseNow();
   document.body.dataset.phase = phase;
   document.title = (w && w.title) || S.pageTitle;
   $('title').textContent = (w && w.title) || '';
@@ -323,28 +449,32 @@ function render() {
 
   const joined = Boolean(state.me);
   const view = state.fatal || !w ? null
-    : !joined ? (phase === 'closed' ? 'end' : 'join')
+    : !joined ? (can('join') ? 'join' : 'end')
       : { lobby: 'lobby', ideate: 'ideate', group: 'group', vote: 'vote', teams: 'teams' }[phase] || 'end';
   if (state.fatal) showStatus(state.fatal, 'error', 0);
 
   const focusKey = document.activeElement && document.activeElement.dataset.key;
-  for (const v of ['join', 'lobby', 'ideate', 'group', 'vote', 'teams', 'end']) $(`${v}-view`).hidden = v !== view;
-  $('end-ideas-view').hidden = !(view === 'end' && joined);
+  for (const v of VIEWS) $(`${v}-view`).hidden = v !== view;
+  const editing = joined && Boolean(state.editingId) && Boolean(view) && view !== 'join';
+  if (editing) $('ideate-view').hidden = false; // what someone is typing stays in front of them
+  $('end-ideas-view').hidden = !(view === 'end' && joined && myIdeas().length);
   const showTeam = joined && Boolean(state.me.team) && (view === 'teams' || view === 'end');
   $('team-panel').hidden = !showTeam;
 
   const dotsLeft = $('dots-left');
-  dotsLeft.hidden = view !== 'vote';
+  dotsLeft.hidden = view !== 'vote' || !voteOpen();
   if (view === 'vote') dotsLeft.textContent = S.dotsLeft(state.me.remaining_dots ?? 0);
 
+  renderCompose(view, joined);
   if (view === 'lobby') $('welcome').textContent = S.welcome(state.me.name);
-  if (view === 'ideate') renderIdeate();
+  if (view === 'ideate' || editing) renderIdeate();
   if (view === 'group') renderGroup();
   if (view === 'vote') renderVote();
   if (view === 'teams') renderTeams();
   if (view === 'end') renderEnd(joined);
   if (showTeam) renderTeam(state.me.team);
   $('join-button').disabled = cooling();
+  renderTimer();
 
   if (focusKey) refocus(focusKey); // keep keyboard/screen-reader focus across redraws
 }
@@ -358,6 +488,20 @@ function noteText(idea) {
   return el('p', { class: 'note-text', text: idea.text });
 }
 
+/* The note being written stays on screen, with its text, for as long as it holds unsent text:
+ * a refusal or a phase change never takes away what someone typed. */
+function renderCompose(view, joined) {
+  const open = can('post_idea');
+  const draft = $('idea-text').value.trim() !== '';
+  $('compose-view').hidden = !(view === 'ideate' || (joined && draft && view && view !== 'join'));
+  const note = open ? state.composeNote : `${notNow('post_idea', phaseNow())} ${S.draftKept}`;
+  $('compose-note').textContent = note;
+  $('compose-note').hidden = !note;
+  $('compose-note').classList.toggle('error', Boolean(note));
+  $('discard-draft').hidden = open;
+  updateCounter();
+}
+
 function updateCounter() {
   const n = chars($('idea-text').value.trim());
   const max = maxLen();
@@ -365,14 +509,13 @@ function updateCounter() {
   counter.textContent = n > max ? S.tooLong(n, max) : S.counter(n, max);
   counter.classList.toggle('over', n > max);
   counter.classList.toggle('near', n <= max && n > max * 0.9);
-  $('post-idea').disabled = n === 0 || n > max || cooling();
+  $('post-idea').disabled = n === 0 || n > max || cooling() || !can('post_idea');
 }
 
 function renderIdeate(force = false) {
-  updateCounter();
   const mine = myIdeas();
-  if (state.editingId && !mine.some((i) => i.id === state.editingId)) state.editingId = null;
-  if (state.editingId && !force) return; // a live update must not wipe a note being edited
+  if (state.editingId && !mine.some((i) => i.id === state.editingId)) { state.editingId = null; state.editRefs = null; }
+  if (state.editingId && !force) { updateEditCard(); return; } // a live update must not wipe a note being edited
   $('my-ideas').replaceChildren(...mine.map(myIdeaCard));
   if (!mine.length) $('my-ideas').append(el('li', { class: 'empty', text: S.noNotes }));
 }
@@ -384,40 +527,63 @@ function myIdeaCard(idea) {
     noteText(idea),
     el('div', { class: 'actions' },
       el('button', { type: 'button', class: 'btn edit-idea', 'data-key': `edit:${idea.id}`,
-        'aria-label': S.editLabel(idea.text), disabled: cooling(), text: S.edit,
+        'aria-label': S.editLabel(idea.text), disabled: cooling() || !can('edit_own_idea'), text: S.edit,
         onclick: () => { state.editingId = idea.id; state.confirmDeleteId = null; renderIdeate(true); } }),
       el('button', { type: 'button', class: `btn delete-idea${confirming ? ' danger' : ''}`,
         'data-key': `del:${idea.id}`, 'aria-label': confirming ? S.reallyDelete : S.deleteLabel(idea.text),
-        disabled: cooling(), text: confirming ? S.reallyDelete : S.del,
+        disabled: cooling() || !can('delete_own_idea'), text: confirming ? S.reallyDelete : S.del,
         onclick: () => deleteIdea(idea) })));
 }
 
 function editCard(idea) {
   const area = el('textarea', { class: 'edit-text', rows: 4, 'aria-label': S.editLabel(idea.text) });
   area.value = idea.text;
-  const save = el('button', { type: 'submit', class: 'btn primary save-edit', disabled: cooling(), text: S.save });
+  const save = el('button', { type: 'submit', class: 'btn primary save-edit', text: S.save });
+  const note = el('p', { class: 'compose-note error edit-note', role: 'status', 'aria-live': 'polite', hidden: true });
   const form = el('form', { class: 'edit-form', onsubmit: async (ev) => {
     ev.preventDefault();
     const text = area.value.trim();
-    if (chars(text) > maxLen()) { showStatus(S.tooLong(chars(text), maxLen()), 'error'); return; }
+    if (chars(text) > maxLen()) { showEditNote(S.tooLong(chars(text), maxLen())); return; }
     if (!text) return;
     save.disabled = true;
-    const ok = await act(() => api('PATCH', `/ideas/${encodeURIComponent(idea.id)}`, { text }), S.saved);
+    const ok = await act('edit_own_idea', () => api('PATCH', `/ideas/${encodeURIComponent(idea.id)}`, { text }), {
+      ok: S.saved, report: (msg, kind) => (kind === 'ok' ? showStatus(msg, kind) : showEditNote(msg)) });
     save.disabled = false;
     if (ok) stopEditing(idea.id);
+    else updateEditCard();
   } },
   area,
+  note,
   el('div', { class: 'actions' },
     el('button', { type: 'button', class: 'btn cancel-edit', text: S.cancel,
       onclick: () => stopEditing(idea.id) }),
     save));
+  state.editRefs = { note, save, message: '' };
+  updateEditCard();
   setTimeout(() => area.focus(), 0);
   return el('li', { class: 'note mine editing', 'data-idea-id': idea.id }, form);
 }
 
+function showEditNote(message) {
+  if (state.editRefs) state.editRefs.message = message;
+  updateEditCard();
+}
+
+/* The card being edited survives live updates (and a phase change): only its note and button follow. */
+function updateEditCard() {
+  const refs = state.editRefs;
+  if (!refs) return;
+  const open = can('edit_own_idea');
+  const text = open ? refs.message : `${notNow('edit_own_idea', phaseNow())} ${S.draftKept}`;
+  refs.note.textContent = text;
+  refs.note.hidden = !text;
+  refs.save.disabled = cooling() || !open;
+}
+
 function stopEditing(id) {
   state.editingId = null;
-  renderIdeate(true);
+  state.editRefs = null;
+  render();
   refocus(`edit:${id}`);
 }
 
@@ -430,7 +596,7 @@ async function deleteIdea(idea) {
     return;
   }
   state.confirmDeleteId = null;
-  await act(() => api('DELETE', `/ideas/${encodeURIComponent(idea.id)}`), S.deleted);
+  await act('delete_own_idea', () => api('DELETE', `/ideas/${encodeURIComponent(idea.id)}`), { ok: S.deleted });
 }
 
 async function postIdea(ev) {
@@ -439,67 +605,122 @@ async function postIdea(ev) {
   const text = area.value.trim();
   if (!text || chars(text) > maxLen() || cooling()) return;
   $('post-idea').disabled = true;
-  const ok = await act(async () => {
+  state.composeNote = '';
+  const ok = await act('post_idea', async () => {
     const idea = await api('POST', '/ideas', { text });
     if (state.me && idea && Array.isArray(state.me.ideas)) state.me.ideas = [...state.me.ideas, idea];
-  }, S.posted);
+  }, { ok: S.posted, report: (msg, kind) => {
+    if (kind === 'ok') showStatus(msg, kind);
+    else state.composeNote = msg; // next to the text it is about, which stays in the box
+  } });
   if (ok) { area.value = ''; store('del', DRAFT_KEY); }
-  updateCounter();
   render();
   if (ok) area.focus();
 }
 
+function discardDraft() {
+  $('idea-text').value = '';
+  store('del', DRAFT_KEY);
+  render();
+}
+
 function renderGroup() {
-  const groups = new Map();
-  for (const idea of state.ideas) {
-    const key = (typeof idea.theme === 'string' ? idea.theme : idea.theme && idea.theme.name) || '';
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(idea);
-  }
-  const names = [...groups.keys()].sort((a, b) => (!a) - (!b) || a.localeCompare(b));
-  const box = $('themes');
-  box.replaceChildren(...names.map((name) => el('section', { class: 'theme' },
+  const groups = byTheme(state.ideas);
+  $('themes').replaceChildren(...groups.map(([name, ideas]) => el('section', { class: 'theme' },
     el('h2', { class: 'theme-name', text: name || S.ungrouped }),
-    el('ul', { class: 'notes' }, groups.get(name).map((i) => el('li', { class: `note${i.mine ? ' mine' : ''}` }, noteText(i)))))));
-  if (!names.length) box.append(el('p', { class: 'empty', text: S.noIdeas }));
+    el('ul', { class: 'notes' }, ideas.map((i) => el('li', { class: `note${i.mine ? ' mine' : ''}` }, noteText(i)))))));
+  if (!groups.length) $('themes').append(el('p', { class: 'empty', text: S.noIdeas }));
+}
+
+/* Before the ballot first opens (nobody could have voted): the facilitator is explaining the rules. */
+function notVotedYet() {
+  return Boolean(state.me) && state.me.remaining_dots === state.workshop.dots_per_participant;
 }
 
 function renderVote() {
   const w = state.workshop;
-  const open = w.voting_open !== false;
-  const left = state.me.remaining_dots ?? 0;
-  const maxPer = w.max_dots_per_idea || Infinity;
-  const before = !open && !w.results_revealed && state.me.remaining_dots === w.dots_per_participant;
-  $('vote-hint').textContent = open ? S.voteHint(w.max_dots_per_idea) : before ? S.votingSoon : S.votingClosed;
+  const open = voteOpen();
+  const results = revealed();
+  $('vote-heading').textContent = results ? S.results : S.voteHeading;
+  $('vote-hint').textContent = results ? (open ? S.resultsHintOpen : S.resultsHint)
+    : open ? S.voteHint(w.max_dots_per_idea) : notVotedYet() ? S.votingSoon : S.votingClosed;
   const list = $('vote-list');
-  list.replaceChildren(...state.ideas.map((idea) => {
-    const mine = myDotsOn(idea.id);
-    const busy = cooling(); // in-flight taps are ignored in vote(), not disabled: keeps focus
-    const pips = el('span', { class: 'pips', 'aria-hidden': 'true' },
-      Array.from({ length: mine }, () => el('span', { class: 'pip' })));
-    return el('li', { class: `note vote-card${mine ? ' voted' : ''}`, 'data-idea-id': idea.id,
-      'aria-busy': state.busy.has(idea.id) ? 'true' : null },
-      noteText(idea),
-      el('div', { class: 'vote-row' },
-        el('button', { type: 'button', class: 'btn dot-btn remove-dot', 'data-key': `rm:${idea.id}`,
-          'aria-label': S.removeDot(idea.text), disabled: !open || busy || mine === 0, text: '−',
-          onclick: () => vote(idea.id, -1) }),
-        el('div', { class: 'dot-info' },
-          pips,
-          el('span', { class: 'my-dots', text: S.myDots(mine) }),
-          typeof idea.dots === 'number' ? el('span', { class: 'total-dots', text: S.totalDots(idea.dots) }) : null),
-        el('button', { type: 'button', class: 'btn dot-btn add-dot', 'data-key': `add:${idea.id}`,
-          'aria-label': S.addDot(idea.text), disabled: !open || busy || left <= 0 || mine >= maxPer, text: '+',
-          onclick: () => vote(idea.id, +1) })));
+  if (!state.ideas.length) { list.replaceChildren(el('p', { class: 'empty', text: S.noIdeas })); return; }
+  if (results) {
+    const most = mostDots();
+    list.replaceChildren(el('ol', { class: 'notes ranked', 'aria-label': S.results },
+      ranked(state.ideas).map((r) => resultCard(r, open, most))));
+    return;
+  }
+  const groups = byTheme(state.ideas);
+  if (groups.length === 1) { list.replaceChildren(el('ul', { class: 'notes' }, groups[0][1].map((i) => voteCard(i, open)))); return; }
+  list.replaceChildren(...groups.map(([name, ideas]) => {
+    const mine = ideas.reduce((sum, i) => sum + myDotsOn(i.id), 0);
+    const box = el('details', { class: 'theme-group', 'data-theme': name, open: state.openThemes.get(name) === true,
+      ontoggle: () => state.openThemes.set(name, box.open) },
+    el('summary', { 'data-key': `theme:${name}` },
+      el('span', { class: 'theme-title', text: name || S.ungrouped }),
+      el('span', { class: 'theme-count', text: S.themeCount(ideas.length, mine) })),
+    el('ul', { class: 'notes' }, ideas.map((i) => voteCard(i, open))));
+    return box;
   }));
-  if (!state.ideas.length) list.append(el('li', { class: 'empty', text: S.noIdeas }));
+}
+
+function dotButtons(idea, open, info) {
+  const mine = myDotsOn(idea.id);
+  if (!open) return el('div', { class: 'vote-row closed' }, info);
+  const left = state.me.remaining_dots ?? 0;
+  const maxPer = state.workshop.max_dots_per_idea || Infinity;
+  const busy = cooling(); // in-flight taps are ignored in vote(), not disabled: keeps focus
+  return el('div', { class: 'vote-row' },
+    el('button', { type: 'button', class: 'btn dot-btn remove-dot', 'data-key': `rm:${idea.id}`,
+      'aria-label': S.removeDot(idea.text), disabled: busy || mine === 0, text: '−',
+      onclick: () => vote(idea.id, -1) }),
+    info,
+    el('button', { type: 'button', class: 'btn dot-btn add-dot', 'data-key': `add:${idea.id}`,
+      'aria-label': S.addDot(idea.text), disabled: busy || left <= 0 || mine >= maxPer, text: '+',
+      onclick: () => vote(idea.id, +1) }));
+}
+
+function myDotsInfo(idea) {
+  const mine = myDotsOn(idea.id);
+  if (!mine && typeof idea.dots === 'number' && !voteOpen()) return []; // results: only dots I placed
+  return [
+    el('span', { class: 'pips', 'aria-hidden': 'true' }, Array.from({ length: mine }, () => el('span', { class: 'pip' }))),
+    el('span', { class: 'my-dots', text: S.myDots(mine) }),
+  ];
+}
+
+function voteCard(idea, open) {
+  const mine = myDotsOn(idea.id);
+  return el('li', { class: `note vote-card${mine ? ' voted' : ''}`, 'data-idea-id': idea.id,
+    'aria-busy': state.busy.has(idea.id) ? 'true' : null },
+  noteText(idea),
+  dotButtons(idea, open, el('div', { class: 'dot-info' }, myDotsInfo(idea))));
+}
+
+const mostDots = () => state.ideas.reduce((most, i) => Math.max(most, i.dots || 0), 1);
+
+function resultCard({ idea, rank, tied }, open, top) {
+  const bar = el('span', { class: 'bar-fill' });
+  bar.style.setProperty('--share', String(idea.dots / top)); // CSSOM, allowed by the CSP (no style attribute)
+  return el('li', { class: `note result-card${myDotsOn(idea.id) ? ' voted' : ''}${tied ? ' tied' : ''}`,
+    'data-idea-id': idea.id, 'data-rank': rank, 'aria-busy': state.busy.has(idea.id) ? 'true' : null },
+  el('div', { class: 'result-head' },
+    el('span', { class: 'rank-badge', 'aria-label': S.rankLabel(rank, tied) },
+      el('span', { class: 'rank-number', 'aria-hidden': 'true', text: S.rank(rank) }),
+      tied ? el('span', { class: 'tie', 'aria-hidden': 'true', text: S.tie }) : null),
+    noteText(idea),
+    el('span', { class: 'total-dots', text: S.dots(idea.dots) })),
+  el('div', { class: 'bar', 'aria-hidden': 'true' }, bar),
+  dotButtons(idea, open, el('div', { class: 'dot-info' }, myDotsInfo(idea))));
 }
 
 async function vote(ideaId, delta) {
   if (state.busy.has(ideaId)) return;
   state.busy.add(ideaId);
   render();
-  await act(async () => {
+  await act(delta > 0 ? 'cast_dot' : 'withdraw_dot', async () => {
     const path = delta > 0 ? '/votes' : `/votes/${encodeURIComponent(ideaId)}`;
     const res = await api(delta > 0 ? 'POST' : 'DELETE', path, delta > 0 ? { idea_id: ideaId } : undefined);
     const votes = (state.me.votes || []).filter((v) => v.idea_id !== ideaId);
@@ -535,8 +756,13 @@ function renderTeams() {
           'aria-label': S.moveDown(idea.text), disabled: pos === n - 1, onclick: () => moveRank(pos, +1) })));
   }));
   if (!n) $('rank-list').append(el('li', { class: 'empty', text: S.noCandidates }));
+  // The ranking's own messages sit in the flow above its button: nothing floats over the cards.
+  const note = state.rankDirty ? S.unsaved : state.rankNote;
+  $('rank-note').textContent = note;
+  $('rank-note').hidden = !n || !note;
+  $('rank-note').classList.toggle('dirty', state.rankDirty);
   $('save-prefs').hidden = !n;
-  $('save-prefs').disabled = cooling();
+  $('save-prefs').disabled = cooling() || !can('rank_ideas');
   $('save-prefs').textContent = S.savePrefs + (state.rankDirty ? ' •' : '');
 }
 
@@ -544,14 +770,14 @@ function moveRank(pos, delta) {
   const order = state.rankOrder;
   [order[pos], order[pos + delta]] = [order[pos + delta], order[pos]];
   state.rankDirty = true;
-  showStatus(S.unsaved, 'info', 2000);
   render();
 }
 
 async function savePrefs() {
   const ids = [...state.rankOrder];
   $('save-prefs').disabled = true;
-  const ok = await act(() => api('PUT', '/preferences', { idea_ids: ids }), S.prefsSaved);
+  const ok = await act('rank_ideas', () => api('PUT', '/preferences', { idea_ids: ids }), {
+    ok: S.prefsSaved, report: (msg) => { state.rankNote = msg; } });
   if (ok) { state.rankDirty = false; if (state.me) state.me.preferences = ids; }
   render();
 }
@@ -565,13 +791,37 @@ function renderTeam(team) {
     members.length ? el('ul', { class: 'members' }, members) : null);
 }
 
+/* Only a web address may become a link (never javascript: or data:). */
+function webUrl(value) {
+  if (typeof value !== 'string' || !value) return null;
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch (e) { return null; }
+}
+
 function renderEnd(joined) {
+  const w = state.workshop;
+  const prototypes = typeof w.prototypes === 'number' && w.prototypes > 0 ? w.prototypes : 0;
+  $('next-prototypes').hidden = !prototypes;
+  $('next-prototypes').textContent = prototypes ? S.prototypes(prototypes) : '';
+  const follow = webUrl(w.follow_url);
+  $('follow').hidden = !follow;
+  $('follow-link').textContent = follow || '';
+  if (follow) $('follow-link').href = follow;
+  $('next-now').textContent = S.nextNow[phaseNow()] || S.nextNow.closed;
+  $('come-back').textContent = S.comeBack(CODE);
+  $('come-back-link').textContent = location.href;
+  $('come-back-link').href = location.href;
+  const top = ranked(state.ideas).filter((r) => r.rank <= 3 && r.idea.dots > 0);
+  $('end-results').hidden = !top.length;
+  const most = mostDots();
+  $('end-results-list').replaceChildren(...top.map((r) => resultCard(r, false, most)));
   if (!joined) { $('summary').textContent = S.closedNoJoin; return; }
   const mine = myIdeas();
   const dots = (state.me.votes || []).reduce((sum, v) => sum + (v.dots || 0), 0);
-  $('summary').textContent = S.summary(mine.length, dots);
+  $('summary').textContent = mine.length || dots ? S.summary(mine.length, dots) : '';
   $('end-ideas').replaceChildren(...mine.map((i) => el('li', { class: 'note mine' }, noteText(i))));
-  if (!mine.length) $('end-ideas').append(el('li', { class: 'empty', text: S.noNotes }));
 }
 
 /* ---------- join ---------- */
@@ -584,14 +834,15 @@ async function join(ev) {
   if (name) body.name = name;
   if (skills.length) body.skills = skills;
   $('join-button').disabled = true;
-  await act(async () => {
+  await act('join', async () => {
     const res = await api('POST', '/join', body);
     state.token = res.token;
     state.authGen += 1;
     store('set', TOKEN_KEY, res.token);
     state.me = { participant_id: res.participant_id, name, ideas: [], votes: [], preferences: [], team: null,
       remaining_dots: (state.workshop && state.workshop.dots_per_participant) || 0 };
-  }, S.joined);
+    connectEvents(); // again, with the new cookie: the server counts a participant's streams, not the address's
+  }); // no toast: the next screen says it
   render();
 }
 
@@ -602,6 +853,7 @@ function init() {
   $('conn').textContent = S.reconnecting;
   $('join-form').addEventListener('submit', join);
   $('idea-form').addEventListener('submit', postIdea);
+  $('discard-draft').addEventListener('click', discardDraft);
   $('save-prefs').addEventListener('click', savePrefs);
   const area = $('idea-text');
   area.value = store('get', DRAFT_KEY) || '';

@@ -1,10 +1,23 @@
-"""The few system calls that make a write durable, in one place so tests can make them fail."""
+"""The few system calls that make a write durable, in one place so tests can make them fail.
+
+``fault_point(name)`` marks each step after which a crash leaves a different state on disk; the
+crash tests set ``fault_hook`` to stop the store there (see ``tests/test_crash_points.py``).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+#: Called with the name of every durability step; None in production.
+fault_hook: Callable[[str], None] | None = None
+
+
+def fault_point(name: str) -> None:
+    if fault_hook is not None:
+        fault_hook(name)
 
 
 def sync_file(fd: int) -> None:
@@ -29,16 +42,31 @@ def sync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def write_all(fd: int, data: bytes, point: str) -> None:
+    """Write ``data`` in two halves, with a fault point between them (a torn write)."""
+    view = memoryview(data)
+    half = len(view) // 2
+    for part in (view[:half], view[half:]):
+        while part:
+            part = part[os.write(fd, part) :]
+        if half:
+            fault_point(f"{point}.torn")
+            half = 0
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """temp file + fsync + rename + directory fsync: readers see the old or the new file, never half."""
     tmp = path.with_name(f".{path.name}.tmp")
+    fault_point("atomic.create")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        write_all(fd, data, "atomic.write")
+        fault_point("atomic.sync")
         sync_file(fd)
     finally:
         os.close(fd)
+    fault_point("atomic.rename")
     os.replace(tmp, path)
+    fault_point("atomic.dir_sync")
     sync_dir(path.parent)
+    fault_point("atomic.done")

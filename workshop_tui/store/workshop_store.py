@@ -3,44 +3,82 @@
 Writes are applied to the in-memory tables at once (so the service checks its rules against
 everything already accepted) and acknowledged only after a group commit has synced them: one
 committer task gathers whatever queued during the previous sync, appends it to the journal in one
-write and syncs it in an executor thread. Every few MiB the tables are written as an atomic TinyDB
-snapshot and a new journal segment starts. A file that fails to load is renamed aside, never
-deleted, and the newest good copy is used. After a write or sync error the store refuses every
-later write (fail-stop); it never retries a sync.
+write and syncs it in an executor thread. From time to time the tables are written as an atomic
+TinyDB snapshot and a new journal segment starts. After a write, sync or snapshot error, or when the
+journal file is no longer in the workshop directory, the store refuses every later write
+(fail-stop), rolls the unacknowledged changes out of memory and tells its listeners; it never
+retries a sync.
+
+Files: ``snapshot-S.json`` holds the tables after record ``S``; ``journal-after-N.wal`` holds the
+records ``N+1, N+2, ...``. The invariant that makes any sequence of crashes safe (each step below is
+a fault point in the crash tests):
+
+1. Records are appended only to the newest segment, in sequence order, so the segments ordered by
+   ``N`` hold one contiguous run of records; a crash can tear only the newest segment's tail.
+2. A new segment ``journal-after-N.wal`` starts only right after record ``N`` was synced (rotation
+   between two batches) or after recovery has put a snapshot of record ``N`` on disk. So a segment
+   never starts before the end of the durable records, and nothing is appended to an older one.
+3. ``snapshot-S.json`` is written from an image of the tables taken exactly at record ``S`` and
+   installed (renamed into place) only after record ``S`` is synced. A snapshot never holds a write
+   that was refused, and the newest snapshot plus the segments from the one holding ``S+1`` replay
+   every durable record.
+4. A file is deleted only when a newer durable snapshot makes it unnecessary: snapshots older than
+   the newest ``KEEP_SNAPSHOTS``, segments whose successor starts at or before the oldest kept one.
+5. Recovery changes no file before it knows the whole recovered state, and then only: removes
+   temp files, truncates a torn tail that holds no intact record (a copy is kept), writes a
+   snapshot of the recovered state, and only after that renames damaged files aside.
+
+Documents are never mutated in place (a change replaces the document), so an image for a snapshot
+is a shallow copy of each table, taken between batches and serialised off the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
+import gc
+import itertools
 import logging
 import os
 import re
 import shutil
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
-from tinydb import TinyDB
 
 from workshop_tui.errors import DamagedData, Invalid, StoreFailed
 from workshop_tui.store import journal
-from workshop_tui.store.fsync import sync_dir, sync_file, write_atomic
+from workshop_tui.store.fsync import fault_point, sync_dir, sync_file, write_atomic
 from workshop_tui.store.migrations import SCHEMA_VERSION, Tables, migrate
-from workshop_tui.store.tinydb_storage import AtomicJSONStorage
 
 log = logging.getLogger(__name__)
 
 SNAPSHOT_RE = re.compile(r"^snapshot-(\d{12})\.json$")
 SEGMENT_RE = re.compile(r"^journal-after-(\d{12})\.wal$")
-KEEP_SNAPSHOTS = 3
-SNAPSHOT_AFTER_BYTES = 4 * 1024 * 1024
+BUILDING_SUFFIX = ".building"
+KEEP_SNAPSHOTS = 2
+#: A snapshot is due when the journal since the last one reaches this fraction of its size (so the
+#: bytes rewritten stay proportional to the bytes journaled), but not before this floor.
+SNAPSHOT_FRACTION = 1.0
+SNAPSHOT_FLOOR_BYTES = 1024 * 1024
+#: After this long without writes a snapshot catches up, if cheap: the workshop is small, or the
+#: journal since the last snapshot is at least 1/IDLE_RATIO of its size.
+IDLE_SNAPSHOT_SECONDS = 2.0
+IDLE_FREE_BYTES = 1024 * 1024
+IDLE_RATIO = 16
+CHUNK_DOCS = 1000  # documents per serialisation call, so a snapshot thread lets the event loop run
 META = "_meta"
 
-#: One change: ``["p", table, id, doc]`` puts a document, ``["d", table, id]`` deletes one.
+#: One change: ``["p", table, id, doc]`` puts a document, ``["d", table, id]`` deletes one. The
+#: journal also holds ``["u", table, id, patch]``: the change from the previous version (see delta).
 Op = list[Any]
+Image = dict[str, dict[str, Any]]
 
 
 @dataclass
@@ -49,6 +87,13 @@ class LoadReport:
     snapshot: Path | None = None
     replayed: int = 0
     messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Pending:
+    frame: bytes
+    future: asyncio.Future[None]
+    undo: list[tuple[str, str, Any]]  # (table, id, previous document or None), in op order
 
 
 def _stamp() -> str:
@@ -72,42 +117,147 @@ def _numbered(directory: Path, pattern: re.Pattern[str]) -> list[tuple[int, Path
     return sorted(found)
 
 
+# ------------------------------------------------------------------------------ documents and ops
+
+_MISSING = object()
+
+
+def delta(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The patch that turns ``old`` into ``new``: changed fields, removed ones, items added to lists.
+
+    A note's history only grows, so an edit journals its new entry, not the whole history again.
+    """
+    sets: dict[str, Any] = {}
+    adds: dict[str, list[Any]] = {}
+    for key, value in new.items():
+        was = old.get(key, _MISSING)
+        if was is value or was == value:
+            continue
+        if isinstance(value, list) and isinstance(was, list) and len(value) > len(was) and value[: len(was)] == was:
+            adds[key] = value[len(was) :]
+        else:
+            sets[key] = value
+    patch: dict[str, Any] = {}
+    if sets:
+        patch["set"] = sets
+    if adds:
+        patch["add"] = adds
+    removed = [key for key in old if key not in new]
+    if removed:
+        patch["del"] = removed
+    return patch
+
+
+def patched(old: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    doc = dict(old)
+    for key in patch.get("del", ()):
+        doc.pop(key, None)
+    doc.update(patch.get("set", {}))
+    for key, items in patch.get("add", {}).items():
+        doc[key] = [*doc.get(key, []), *items]
+    return doc
+
+
 def apply_ops(tables: Tables, ops: list[Op]) -> None:
     for op in ops:
-        if op[0] == "p":
+        kind = op[0]
+        if kind == "p":
             tables.setdefault(op[1], {})[op[2]] = op[3]
-        elif op[0] == "d":
+        elif kind == "d":
             tables.get(op[1], {}).pop(op[2], None)
+        elif kind == "u":
+            docs = tables.setdefault(op[1], {})
+            old = docs.get(op[2])
+            if old is not None:  # None only when the record that put it was lost to damage
+                docs[op[2]] = patched(old, op[3])
         else:
-            raise ValueError(f"unknown journal op {op[0]!r}")
+            raise ValueError(f"unknown journal op {kind!r}")
 
 
-def tinydb_document(seq: int, tables: Tables) -> dict[str, dict[str, Any]]:
-    """The tables in TinyDB's file layout (table -> doc id -> document), plus our ``_meta``."""
-    data: dict[str, dict[str, Any]] = {META: {"1": {"schema_version": SCHEMA_VERSION, "seq": seq}}}
-    for name, docs in tables.items():
-        data[name] = {str(i): doc for i, doc in enumerate(docs.values(), start=1)}
-    return data
+# ------------------------------------------------------------------------------ snapshot files
 
 
-def read_snapshot(path: Path) -> tuple[int, int, Tables]:
-    """(schema version, seq, tables) of a TinyDB snapshot file; raises on anything unreadable."""
-    db = TinyDB(path, storage=AtomicJSONStorage)
+def snapshot_bytes(seq: int, image: Image) -> bytes:
+    """The tables in TinyDB's file layout (table -> doc id -> document), plus our ``_meta``.
+
+    Serialised a chunk of documents at a time: between chunks another thread (the event loop) can
+    take the GIL, so a big snapshot written in a thread does not stall the writers.
+    """
+    parts = [b'{"_meta":', orjson.dumps({"1": {"schema_version": SCHEMA_VERSION, "seq": seq}})]
+    for name, docs in image.items():
+        parts += [b",", orjson.dumps(name), b":{"]
+        values = list(docs.values())
+        for start in range(0, len(values), CHUNK_DOCS):
+            chunk = {str(i): doc for i, doc in enumerate(values[start : start + CHUNK_DOCS], start=start + 1)}
+            if start:
+                parts.append(b",")
+            parts.append(orjson.dumps(chunk)[1:-1])
+        parts.append(b"}")
+    parts.append(b"}")
+    return b"".join(parts)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No collections while a bulk load allocates millions of long-lived objects (each would scan them all)."""
+    was = gc.isenabled()
+    gc.disable()
     try:
-        names = db.tables()
-        if META not in names:
-            raise ValueError("no _meta table")
-        meta = db.table(META).all()
-        if len(meta) != 1:
-            raise ValueError("_meta must hold one document")
-        version, seq = int(meta[0]["schema_version"]), int(meta[0]["seq"])
-        tables: Tables = {}
-        for name in names - {META}:
-            docs = db.table(name).all()
-            tables[name] = {str(doc["id"]): dict(doc) for doc in docs}
-        return version, seq, tables
+        yield
     finally:
-        db.close()
+        if was:
+            gc.enable()
+
+
+def settle_gc(*, idle: bool) -> None:
+    """Keep the collector off the long-lived documents, so its pauses do not grow with the workshop.
+
+    ``gc.freeze`` moves everything alive now out of the collector's view: after a load or a
+    snapshot, that is mostly the tables. Cycles that become garbage while frozen are collected at
+    the next idle moment, when one full pass (unfreeze, collect, freeze) delays nobody.
+    """
+    if idle:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
+
+
+def read_snapshot(path: Path) -> tuple[int, int, Tables, int]:
+    """(schema version, seq, tables, size in bytes) of a TinyDB snapshot file, parsed once.
+
+    Raises on anything unreadable or not in TinyDB's layout.
+    """
+    raw = path.read_bytes()
+    with gc_paused():
+        data = orjson.loads(raw)
+    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        raise ValueError("not a TinyDB document: expected an object of tables")
+    meta = data.get(META)
+    if not meta:
+        raise ValueError("no _meta table")
+    if len(meta) != 1:
+        raise ValueError("_meta must hold one document")
+    (first,) = meta.values()
+    version, seq = int(first["schema_version"]), int(first["seq"])
+    tables: Tables = {}
+    for name, docs in data.items():
+        if name != META:
+            tables[name] = {str(doc["id"]): doc for doc in docs.values()}
+    return version, seq, tables, len(raw)
+
+
+def _describe(scanned: journal.Scan, damage: journal.Damage) -> str:
+    """Which records a damaged byte range sits between, in words."""
+    before = [r.seq for r in scanned.records if r.offset < damage.offset]
+    after = [r.seq for r in scanned.records if r.offset >= damage.end]
+    where = f"bytes {damage.offset} to {damage.end}"
+    if before and after:
+        return f"{where}, between records {before[-1]} and {after[0]}"
+    if after:
+        return f"{where}, before record {after[0]}"
+    if before:
+        return f"{where}, after record {before[-1]}"
+    return where
 
 
 class WorkshopStore:
@@ -116,9 +266,13 @@ class WorkshopStore:
         directory: Path,
         tables: Tables,
         seq: int,
-        snapshot_seq: int,
         report: LoadReport,
         read_only: bool,
+        *,
+        snapshot_seq: int,
+        snapshot_size: int,
+        segment_after: int,
+        journaled: int = 0,
     ) -> None:
         self.directory = directory
         self.tables = tables
@@ -126,99 +280,200 @@ class WorkshopStore:
         self.report = report
         self.read_only = read_only
         self.failed: str | None = None
-        self._snapshot_seq = snapshot_seq  # new journal records go to the segment after this snapshot
-        self._queue: list[tuple[bytes, asyncio.Future[None]]] = []
+        #: Called on the event loop after a failure, once unacknowledged changes left ``tables``.
+        self.on_failure: list[Callable[[str], None]] = []
+        self._durable_seq = seq
+        self._image_seq = snapshot_seq  # the newest snapshot written or being written
+        self._snapshot_size = snapshot_size
+        self._journaled = journaled  # journal bytes since that snapshot's image
+        self._segment_after = segment_after  # appends go to journal-after-<this>.wal
+        self._snapshot_wanted = False
+        self._idle = False  # the snapshot being taken is an idle one
+        self._queue: list[_Pending] = []
+        self._inflight: list[_Pending] = []
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self._executor: ThreadPoolExecutor | None = None  # journal appends
         self._snapshotter: ThreadPoolExecutor | None = None  # snapshots, so they never hold up appends
-        self._snapshot_task: asyncio.Future[None] | None = None
+        self._snapshot_task: asyncio.Future[int] | None = None
         self._writer: journal.JournalWriter | None = None
+
+    # ----------------------------------------------------------------------------- creating
+
+    @classmethod
+    def create(cls, directory: Path, ops: list[Op] | None = None) -> WorkshopStore:
+        """A new store holding ``ops``, durable before this returns.
+
+        Built in a hidden directory beside its place and renamed in, so a crash or a full disk leaves
+        either the whole workshop or nothing (a leftover build is removed by ``clean_leftovers``).
+        Raises ``FileExistsError`` if ``directory`` exists, ``StoreFailed`` if the disk refuses.
+        """
+        if directory.exists():
+            raise FileExistsError(directory)
+        tables: Tables = {}
+        frame = journal.encode(1, ops) if ops else b""
+        building = directory.with_name(f".{directory.name}{BUILDING_SUFFIX}")
+        try:
+            directory.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(building, ignore_errors=True)
+            building.mkdir()
+            # An empty snapshot and the first record in the journal: if a later snapshot is damaged,
+            # these two still rebuild the workshop.
+            data = snapshot_bytes(0, tables)
+            write_atomic(building / _snapshot_name(0), data)
+            if frame:
+                writer = journal.JournalWriter(building / _segment_name(0))
+                try:
+                    writer.append(frame)
+                finally:
+                    writer.close()
+            fault_point("install.rename")
+            os.rename(building, directory)
+            fault_point("install.dir_sync")
+            sync_dir(directory.parent)
+        except OSError as exc:
+            shutil.rmtree(building, ignore_errors=True)
+            raise StoreFailed(f"could not create the workshop's files: {exc}") from None
+        if ops:
+            apply_ops(tables, ops)
+        report = LoadReport(directory, directory / _snapshot_name(0))
+        return cls(
+            directory,
+            tables,
+            1 if ops else 0,
+            report,
+            read_only=False,
+            snapshot_seq=0,
+            snapshot_size=len(data),
+            segment_after=0,
+            journaled=len(frame),
+        )
+
+    @staticmethod
+    def clean_leftovers(root: Path) -> list[str]:
+        """Remove builds that a crash interrupted; returns what was removed, for the log."""
+        removed = []
+        if root.is_dir():
+            for path in root.iterdir():
+                if path.name.startswith(".") and path.name.endswith(BUILDING_SUFFIX) and path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed.append(path.name)
+        return removed
 
     # ----------------------------------------------------------------------------- opening
 
     @classmethod
-    def create(cls, directory: Path) -> WorkshopStore:
-        """A new, empty store; its first snapshot is on disk before this returns."""
-        directory.mkdir(parents=True, exist_ok=False)
-        sync_dir(directory.parent)
-        cls._write_snapshot(directory, 0, {})
-        return cls(directory, {}, 0, 0, LoadReport(directory, directory / _snapshot_name(0)), read_only=False)
+    def open(cls, directory: Path, *, read_only: bool = False) -> WorkshopStore:
+        """Recover the workshop in ``directory``; read-only opens may run beside a live writer."""
+        for _ in range(2):
+            try:
+                return cls._open(directory, read_only)
+            except FileNotFoundError:
+                if not read_only:
+                    raise
+                # A live writer pruned a file between our listing and our read: list again.
+        return cls._open(directory, read_only)
 
     @classmethod
-    def open(cls, directory: Path, *, read_only: bool = False) -> WorkshopStore:
+    def _open(cls, directory: Path, read_only: bool) -> WorkshopStore:
         report = LoadReport(directory)
+        if not read_only:
+            for tmp in directory.glob(".*.tmp"):  # a snapshot whose write a crash interrupted
+                tmp.unlink(missing_ok=True)
         tables: Tables = {}
-        seq = 0
+        seq = snapshot_seq = snapshot_size = 0
         version = SCHEMA_VERSION
         damaged = False
-        snapshots = _numbered(directory, SNAPSHOT_RE)
-        snapshot_seq = 0
-        for snap_seq, path in reversed(snapshots):
+        for name_seq, path in reversed(_numbered(directory, SNAPSHOT_RE)):
             try:
-                version, seq, tables = read_snapshot(path)
-                if seq != snap_seq:
-                    raise ValueError(f"holds seq {seq}, its name says {snap_seq}")
-            except DamagedData:
+                version, seq, tables, snapshot_size = read_snapshot(path)
+                if seq != name_seq:
+                    raise ValueError(f"holds seq {seq}, its name says {name_seq}")
+            except (DamagedData, FileNotFoundError):
                 raise
             except Exception as exc:  # any parse or shape error means this copy is damaged
                 damaged = True
-                aside = cls._set_aside(path, read_only)
+                aside = cls._set_aside(path, read_only)  # unreadable: nothing depends on it
                 report.messages.append(f"{path.name} could not be read ({_reason(exc)}); {aside}")
-                tables, seq = {}, 0
+                tables, seq, snapshot_size = {}, 0, 0
                 continue
             report.snapshot, snapshot_seq = path, seq
             break
         if damaged and report.snapshot is not None:
             report.messages.append(f"loaded the older good copy {report.snapshot.name}")
 
-        segments = [(after, p) for after, p in _numbered(directory, SEGMENT_RE) if after >= seq]
-        gap = False
+        segments = _numbered(directory, SEGMENT_RE)
+        first = max((i for i, (after, _) in enumerate(segments) if after <= seq), default=0)
+        segments = segments[first:]
+        corrupt: list[Path] = []
+        torn: tuple[Path, int] | None = None
+        holes = False
+        journaled = 0
         for index, (_, path) in enumerate(segments):
-            if gap:
-                aside = cls._set_aside(path, read_only)
-                report.messages.append(f"{path.name} follows lost records and was not replayed; {aside}")
-                continue
-            scanned = journal.scan(path.read_bytes())
+            with gc_paused():
+                scanned = journal.scan(path.read_bytes())
+            journaled += scanned.size
+            newest = index == len(segments) - 1
+            tail = scanned.torn_tail if newest else None
+            for damage in scanned.damage:
+                if damage is tail:
+                    continue
+                report.messages.append(
+                    f"{path.name} is damaged ({damage.reason}; {_describe(scanned, damage)}); "
+                    "every intact record before and after it was recovered"
+                )
+                if path not in corrupt:
+                    corrupt.append(path)
             for record in scanned.records:
                 if record.seq <= seq:
                     continue
                 if record.seq != seq + 1:
-                    gap = True
-                    report.messages.append(
-                        f"{path.name}: records {seq + 1} to {record.seq - 1} are missing; "
-                        f"the workshop is restored up to record {seq}"
-                    )
-                    break
-                apply_ops(tables, record.ops)
+                    holes = True
+                    missing = f"record {seq + 1}" if record.seq == seq + 2 else f"records {seq + 1} to {record.seq - 1}"
+                    report.messages.append(f"{path.name}: {missing} lost; recovery continued with record {record.seq}")
+                with gc_paused():
+                    apply_ops(tables, record.ops)
                 seq = record.seq
                 report.replayed += 1
-            if scanned.error is not None and not gap:
-                last = index == len(segments) - 1
-                if last and not read_only:
-                    aside = cls._truncate_tail(path, scanned.good_bytes)
-                    report.messages.append(
-                        f"{path.name}: {scanned.error} (an interrupted write); "
-                        f"kept the original as {aside} and recovered {report.replayed} records"
-                    )
-                elif not last:
-                    damaged = True
-                    gap = True
-                    aside = cls._set_aside(path, read_only)
-                    report.messages.append(f"{path.name}: {scanned.error}; {aside}")
+            if tail is not None and path not in corrupt and not read_only:  # read-only: a live writer's tail
+                torn = (path, scanned.good_bytes)
+                after = scanned.records[-1].seq if scanned.records else None
+                report.messages.append(
+                    f"{path.name}: {tail.reason} (an interrupted write: {scanned.size - tail.offset} bytes "
+                    f"after {'record ' + str(after) if after is not None else 'the start'} with no intact record)"
+                )
         if damaged and report.snapshot is None and report.replayed == 0:
             raise DamagedData(
                 f"{directory}: no readable copy of this workshop remains; " + "; ".join(report.messages),
                 report.messages,
             )
         tables = migrate(tables, version)
-        store = cls(directory, tables, seq, snapshot_seq, report, read_only)
-        if not read_only and (damaged or gap or version != SCHEMA_VERSION):
-            # Put a consistent copy on disk now, so nothing depends on the files set aside.
-            store._snapshot_now()
+        segment_after = segments[-1][0] if segments and not corrupt else seq
+        store = cls(
+            directory,
+            tables,
+            seq,
+            report,
+            read_only,
+            snapshot_seq=snapshot_seq,
+            snapshot_size=snapshot_size,
+            segment_after=segment_after,
+            journaled=journaled,
+        )
+        if not read_only:
+            if torn is not None:
+                copy = cls._truncate_tail(*torn)
+                report.messages[-1] += f"; cut it off, the original is kept as {copy}"
+            if damaged or holes or corrupt or version != SCHEMA_VERSION:
+                # A consistent copy on disk first, so nothing depends on the files set aside next.
+                store._snapshot_now()
+                for path in corrupt:
+                    aside = cls._set_aside(path, read_only)
+                    report.messages.append(f"{path.name} {aside}")
         for message in report.messages:
             log.warning("%s: %s", directory.name, message)
+        settle_gc(idle=False)
         return store
 
     @staticmethod
@@ -226,6 +481,7 @@ class WorkshopStore:
         if read_only:
             return "left in place (read-only open)"
         target = path.with_name(f"{path.name}.damaged-{_stamp()}")
+        fault_point("recover.set_aside")
         os.replace(path, target)
         sync_dir(path.parent)
         return f"renamed to {target.name}"
@@ -233,7 +489,11 @@ class WorkshopStore:
     @staticmethod
     def _truncate_tail(path: Path, good_bytes: int) -> str:
         copy = path.with_name(f"{path.name}.damaged-{_stamp()}")
+        fault_point("recover.copy")
         shutil.copyfile(path, copy)
+        with open(copy, "rb") as fh:
+            sync_file(fh.fileno())
+        fault_point("recover.truncate")
         with open(path, "r+b") as fh:
             fh.truncate(good_bytes)
             sync_file(fh.fileno())
@@ -244,134 +504,216 @@ class WorkshopStore:
 
     def apply(self, ops: list[Op]) -> asyncio.Future[None]:
         """Apply ``ops`` in memory now; the future resolves once they are durable on disk."""
+        self._check_writable()
+        loop = asyncio.get_running_loop()
+        self._ensure_committer(loop)
+        journal_ops, undo = self._journal_ops(ops)
+        # Encode first: a change that cannot be written (e.g. a lone surrogate in a string) must be
+        # refused before memory changes, or memory and disk would disagree.
+        try:
+            frame = journal.encode(self.seq + 1, journal_ops)
+        except (TypeError, ValueError) as exc:
+            raise Invalid(f"this change cannot be stored: {exc}") from None
+        apply_ops(self.tables, ops)
+        self.seq += 1
+        future: asyncio.Future[None] = loop.create_future()
+        self._queue.append(_Pending(frame, future, undo))
+        assert self._wake is not None
+        self._wake.set()
+        return future
+
+    def request_snapshot(self) -> None:
+        """Write a snapshot soon (e.g. at a phase change), off the hot path."""
+        if self.read_only or self.failed is not None or self._closing:
+            return
+        self._snapshot_wanted = True
+        self._ensure_committer(asyncio.get_running_loop())
+        assert self._wake is not None
+        self._wake.set()
+
+    def _check_writable(self) -> None:
         if self.read_only:
             raise StoreFailed(f"{self.directory.name} is open read-only")
         if self.failed is not None:
             raise StoreFailed(f"the store stopped accepting writes after a disk error: {self.failed}")
         if self._closing:
             raise StoreFailed("the store is closing")
-        loop = asyncio.get_running_loop()
+
+    def _ensure_committer(self, loop: asyncio.AbstractEventLoop) -> None:
         if self._task is None:
             self._wake = asyncio.Event()
             self._task = loop.create_task(self._commit_loop(), name=f"committer-{self.directory.name}")
-        # Encode first: a change that cannot be written (e.g. a lone surrogate in a string) must be
-        # refused before memory changes, or memory and disk would disagree.
-        try:
-            frame = journal.encode(self.seq + 1, ops)
-        except (TypeError, ValueError) as exc:
-            raise Invalid(f"this change cannot be stored: {exc}") from None
-        apply_ops(self.tables, ops)
-        self.seq += 1
-        future: asyncio.Future[None] = loop.create_future()
-        self._queue.append((frame, future))
-        assert self._wake is not None
-        self._wake.set()
-        return future
+
+    def _journal_ops(self, ops: list[Op]) -> tuple[list[Op], list[tuple[str, str, Any]]]:
+        """What to journal for ``ops`` (a patch where a document already exists) and how to undo them."""
+        current: dict[tuple[str, str], Any] = {}
+        out: list[Op] = []
+        undo: list[tuple[str, str, Any]] = []
+        for op in ops:
+            key = (op[1], op[2])
+            old = current[key] if key in current else self.tables.get(op[1], {}).get(op[2])
+            undo.append((op[1], op[2], old))
+            if op[0] == "p":
+                out.append(["u", op[1], op[2], delta(old, op[3])] if old is not None else op)
+                current[key] = op[3]
+            else:
+                out.append(op)
+                current[key] = None
+        return out, undo
 
     async def _commit_loop(self) -> None:
         assert self._wake is not None
         loop = asyncio.get_running_loop()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sync-{self.directory.name}")
         while True:
-            await self._wake.wait()
+            if not self._queue and not self._closing:
+                try:
+                    timeout = IDLE_SNAPSHOT_SECONDS if self._idle_snapshot_worth_it() else None
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+                except TimeoutError:
+                    self._snapshot_wanted = self._idle = True
             self._wake.clear()
+            if self.failed is not None:
+                return
             batch, self._queue = self._queue, []
-            if batch and self.failed is None:
-                data = b"".join(frame for frame, _ in batch)
+            data = b"".join(p.frame for p in batch)
+            # Between batches: memory holds exactly the records up to the end of this batch.
+            image = self._take_image() if not self._closing and self._snapshot_due(len(data)) else None
+            if batch:
+                self._inflight = batch
                 try:
                     await loop.run_in_executor(self._executor, self._append, data)
                 except OSError as exc:
                     self._fail(exc)
-                    for _, fut in batch:
-                        if not fut.done():
-                            fut.set_exception(StoreFailed(f"write failed, no later write is accepted: {exc}"))
-                else:
-                    for _, fut in batch:
-                        if not fut.done():
-                            fut.set_result(None)
-                    if self._writer is not None and self._writer.size >= SNAPSHOT_AFTER_BYTES:
-                        self._start_snapshot(loop)
-            elif batch:
-                for _, fut in batch:
-                    if not fut.done():
-                        fut.set_exception(StoreFailed(f"the store stopped after a disk error: {self.failed}"))
+                    return
+                self._inflight = []
+                if self.failed is not None:  # a snapshot failed meanwhile: these were refused
+                    return
+                self._durable_seq = self.seq - len(self._queue)
+                self._journaled += len(data)
+                for p in batch:
+                    if not p.future.done():
+                        p.future.set_result(None)
+            if image is not None:
+                self._start_snapshot(loop, *image)
             if self._closing and not self._queue:
                 return
 
     def _append(self, data: bytes) -> None:
         if self._writer is None:
-            self._writer = journal.JournalWriter(self.directory / _segment_name(self._snapshot_seq))
+            self._writer = journal.JournalWriter(self.directory / _segment_name(self._segment_after))
         self._writer.append(data)
 
     def _fail(self, exc: BaseException) -> None:
+        """Fail-stop: refuse what is not yet durable, take it out of memory, tell the listeners."""
+        if self.failed is not None:
+            return
         self.failed = f"{type(exc).__name__}: {exc}"
         log.error("%s: store failed, refusing further writes: %s", self.directory.name, self.failed)
+        refused, self._inflight, self._queue = [*self._inflight, *self._queue], [], []
+        for pending in reversed(refused):
+            for table, doc_id, old in reversed(pending.undo):
+                if old is None:
+                    self.tables.get(table, {}).pop(doc_id, None)
+                else:
+                    self.tables.setdefault(table, {})[doc_id] = old
+        self.seq = self._durable_seq
+        for pending in refused:
+            if not pending.future.done():
+                pending.future.set_exception(StoreFailed(f"write failed, no later write is accepted: {exc}"))
+        for listener in self.on_failure:
+            listener(self.failed)
+        if self._wake is not None:
+            self._wake.set()
 
-    def _capture(self) -> tuple[int, bytes]:
-        # Serialised on the event loop: the tables are only ever mutated there.
-        return self.seq, orjson.dumps(tinydb_document(self.seq, self.tables))
+    # ----------------------------------------------------------------------------- snapshots
+
+    def _snapshot_due(self, batch_bytes: int) -> bool:
+        if self.failed is not None or (self._snapshot_task is not None and not self._snapshot_task.done()):
+            return False
+        if self.seq == self._image_seq:
+            self._snapshot_wanted = False
+            return False
+        threshold = max(SNAPSHOT_FLOOR_BYTES, SNAPSHOT_FRACTION * self._snapshot_size)
+        return self._snapshot_wanted or self._journaled + batch_bytes >= threshold
+
+    def _idle_snapshot_worth_it(self) -> bool:
+        if self.seq == self._image_seq or self.failed is not None:
+            return False
+        return self._snapshot_size <= IDLE_FREE_BYTES or self._journaled * IDLE_RATIO >= self._snapshot_size
+
+    def _take_image(self) -> tuple[int, Image]:
+        # On the event loop, where the tables are mutated: a shallow copy per table is enough.
+        self._snapshot_wanted = False
+        return self.seq, {name: docs.copy() for name, docs in self.tables.items()}
 
     def _rotate(self, seq: int) -> None:
-        """Later records go to a new segment named after snapshot ``seq``. Only between appends."""
+        """Later records go to a new segment after record ``seq``. Only right after ``seq`` was synced."""
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-        self._snapshot_seq = seq
+        self._segment_after = seq
+        self._image_seq = seq
+        self._journaled = 0
 
-    def _start_snapshot(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Write a snapshot in the background while the journal keeps taking appends.
-
-        The old segments hold records up to ``seq`` and stay until the snapshot is durable, so a
-        crash mid-snapshot recovers from the previous snapshot plus every segment.
-        """
-        if self._snapshot_task is not None and not self._snapshot_task.done():
-            return
-        seq, data = self._capture()
+    def _start_snapshot(self, loop: asyncio.AbstractEventLoop, seq: int, image: Image) -> None:
+        """Write a snapshot of record ``seq`` in the background while the journal keeps taking appends."""
         self._rotate(seq)
         if self._snapshotter is None:
             self._snapshotter = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"snap-{self.directory.name}")
-        task = loop.run_in_executor(self._snapshotter, self._install_snapshot, seq, data)
-        task.add_done_callback(self._snapshot_done)
+        task = loop.run_in_executor(self._snapshotter, self._install_snapshot, seq, image)
+        task.add_done_callback(functools.partial(self._snapshot_done, idle=self._idle))
+        self._idle = False
         self._snapshot_task = task
 
-    def _snapshot_done(self, task: asyncio.Future[None]) -> None:
+    def _snapshot_done(self, task: asyncio.Future[int], *, idle: bool) -> None:
+        if task.cancelled():
+            return
         exc = task.exception()
         if isinstance(exc, OSError):
             self._fail(exc)
         elif exc is not None:
             log.error("%s: snapshot failed: %s", self.directory.name, exc)
+        else:
+            self._snapshot_size = task.result()
+            settle_gc(idle=idle and not self._queue)
 
     def _snapshot_now(self) -> None:
-        seq, data = self._capture()
+        seq, image = self._take_image()
         self._rotate(seq)
-        self._install_snapshot(seq, data)
+        self._snapshot_size = self._install_snapshot(seq, image)
 
-    def _install_snapshot(self, seq: int, data: bytes) -> None:
+    def _install_snapshot(self, seq: int, image: Image) -> int:
+        data = snapshot_bytes(seq, image)
         write_atomic(self.directory / _snapshot_name(seq), data)
         self._prune()
-
-    @classmethod
-    def _write_snapshot(cls, directory: Path, seq: int, tables: Tables) -> None:
-        AtomicJSONStorage(directory / _snapshot_name(seq)).write(tinydb_document(seq, tables))
+        return len(data)
 
     def _prune(self) -> None:
         snapshots = _numbered(self.directory, SNAPSHOT_RE)
-        keep = snapshots[-KEEP_SNAPSHOTS:]
         for _, path in snapshots[:-KEEP_SNAPSHOTS]:
+            fault_point("prune.snapshot")
             path.unlink(missing_ok=True)
-        oldest = keep[0][0] if keep else 0
-        for after, path in _numbered(self.directory, SEGMENT_RE):
-            if after < oldest:
+        oldest = snapshots[-KEEP_SNAPSHOTS:][0][0] if snapshots else 0
+        segments = _numbered(self.directory, SEGMENT_RE)
+        for (_, path), (next_after, _) in itertools.pairwise(segments):
+            if next_after <= oldest:
+                fault_point("prune.segment")
                 path.unlink(missing_ok=True)
+
+    # ----------------------------------------------------------------------------- closing
 
     async def flush(self) -> None:
         """Wait until everything applied so far is durable."""
-        pending = [fut for _, fut in self._queue]
+        pending = [p.future for p in (*self._inflight, *self._queue)]
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
 
     async def close(self) -> None:
-        """Drain the queue, write a final snapshot (fast reopen) and stop the committer."""
+        """Drain the queue, write a final snapshot (fast reopen) and stop the committer.
+
+        Raises ``StoreFailed`` if the store failed while open, so a command exits non-zero.
+        """
         self._closing = True
         if self._task is not None:
             assert self._wake is not None
@@ -380,19 +722,27 @@ class WorkshopStore:
             self._task = None
         if self._snapshot_task is not None:
             await asyncio.gather(self._snapshot_task, return_exceptions=True)
-        if not self.read_only and self.failed is None and self.seq != self._snapshot_seq:
+        if not self.read_only and self.failed is None and self.seq != self._image_seq:
             loop = asyncio.get_running_loop()
-            seq, data = self._capture()
-            self._rotate(seq)
+            seq, image = self._take_image()
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
             try:
-                await loop.run_in_executor(self._executor, self._install_snapshot, seq, data)
+                self._snapshot_size = await loop.run_in_executor(None, self._install_snapshot, seq, image)
             except OSError as exc:
                 self._fail(exc)
-        self._rotate(self._snapshot_seq)
+            else:
+                self._image_seq = seq
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
         for executor in (self._executor, self._snapshotter):
             if executor is not None:
                 executor.shutdown(wait=True)
         self._executor = self._snapshotter = None
+        if self.failed is not None:
+            raise StoreFailed(f"{self.directory.name}: the store failed while open: {self.failed}")
 
 
 def _reason(exc: BaseException) -> str:

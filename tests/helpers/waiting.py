@@ -1,0 +1,32 @@
+"""Wait for a condition, never for a fixed time: the bound only turns a hang into a clear failure."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+TIMEOUT = 10.0
+INTERVAL = 0.02
+
+
+async def wait_until(
+    condition: Callable[[], object],
+    timeout: float = TIMEOUT,  # noqa: ASYNC109 - the bound turns a hang into a named failure
+    what: str = "",
+) -> None:
+    """Poll ``condition`` while the event loop runs (an app under Pilot, a server, a store's committer)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what or 'the condition'}")
+        await asyncio.sleep(INTERVAL)
+
+
+def wait_until_sync(condition: Callable[[], object], timeout: float = TIMEOUT, what: str = "") -> None:
+    """The same for a condition met by another process or thread (tmux, a server subprocess)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what or 'the condition'}")
+        time.sleep(INTERVAL)

@@ -1,0 +1,43 @@
+"""Terminal escapes a hostile phone (or import file) can send, and the check that none reached a terminal."""
+
+from __future__ import annotations
+
+import re
+
+#: One of each kind; the visible words in them prove the text itself was drawn.
+ESCAPES: dict[str, str] = {
+    "osc2": "\x1b]2;PWNED-TITLE\x07 retitled",
+    "osc52": "\x1b]52;c;cm0gLXJmIH4=\x07 clipboard",
+    "csi": "\x1b[2J\x1b[H\x1b[41;97mEVIL-PAINT",
+    "c1": "\x9b2J\x9d0;C1-TITLE\x9c c1",
+    "bidi": "BIDI\u202eevil\u2066iso\u2069\u200f",
+    "del": "DEL\x7fte",
+}
+WORDS = ["PWNED-TITLE", "cm0gLXJmIH4=", "EVIL-PAINT", "C1-TITLE", "BIDI", "DEL"]
+
+_C1 = re.compile("[\x80-\x9f]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Every escape Textual itself writes is a CSI (cursor moves, colours): ESC followed by "[", except the
+# mouse pointer's shape (OSC 22 with a shape name), which it sets as the pointer moves.
+_NOT_CSI = re.compile(r"\x1b(?!\[)")
+_POINTER_SHAPE = re.compile(r"\x1b\]22;[a-z-]+\x07")
+
+
+def terminal_problems(output: str) -> list[str]:
+    """What in ``output`` (bytes written to a terminal, decoded) a participant could have put there."""
+    problems = []
+    output = _POINTER_SHAPE.sub("", output)
+    if _NOT_CSI.search(output):
+        problems.append("an escape that is not a CSI (OSC, DCS, ...)")
+    for sequence in ("\x1b[2J", "\x1b[H", "\x1b[41;97m", "\x07"):
+        if sequence in output:
+            problems.append(f"the sequence {sequence!r}")
+    if _C1.search(output):
+        problems.append("a C1 control")
+    if _BIDI.search(output):
+        problems.append("a bidi control")
+    if "\x7f" in output:
+        problems.append("DEL")
+    if re.search("[\ud800-\udfff]", output):
+        problems.append("a lone surrogate")
+    return problems

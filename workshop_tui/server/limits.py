@@ -1,0 +1,26 @@
+"""Abuse limits of the participant server; the defaults are the contract (design.md section 5)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class Limits(BaseModel):
+    max_body: int = 16 * 1024
+    write_burst: float = 20
+    write_rate: float = 2.0
+    # A whole room can sit behind one address (a hotspot's NAT, a proxy for --public-url):
+    # 300 people get in within a minute, a script joining thousands is refused.
+    join_burst: float = 100
+    join_rate: float = 5.0
+    # Connections that make no progress are closed (seconds): slowloris, idle sockets, stalled bodies.
+    first_byte_timeout: float = 10.0
+    header_timeout: float = 10.0
+    body_timeout: float = 15.0
+    keep_alive: int = 5
+    # Live streams: every phone has one, a script may not hold hundreds. Streams with a participant's
+    # token count per participant; those without (the join screen) per address, as a room behind one
+    # NAT joins; the total leaves at least half the server's connections to ordinary requests.
+    sse_total: int = 2_000
+    sse_per_participant: int = 4
+    sse_anonymous_per_address: int = 64

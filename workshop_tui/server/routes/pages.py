@@ -1,0 +1,115 @@
+"""What a browser opens: the start page (``/``, a form to type a join code), the phone page
+(``/j/CODE``, also ``/J/CODE`` for the QR code's upper-case URL), its static files, the health check.
+
+The phone page is served only for an existing workshop; an unknown code gets a small static 404 page
+(people open it in a browser, not a script). Participant text is never inlined into any page.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+
+import orjson
+from fastapi import APIRouter, Query
+from fastapi.responses import RedirectResponse, Response
+
+from workshop_tui.errors import WorkshopError
+from workshop_tui.server.deps import Service
+from workshop_tui.server.http import HTML, JSON, PAGE_HEADERS, read_static
+from workshop_tui.server.schemas import HealthOut
+
+NOT_FOUND_PAGE: Final = (
+    b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    b'<meta name="viewport" content="width=device-width, initial-scale=1">'
+    b"<title>Workshop not found</title></head><body><h1>Workshop not found</h1>"
+    b'<p>Check the code and scan the QR code again, or <a href="/">type the code</a>.</p></body></html>'
+)
+HEALTHY: Final = orjson.dumps(HealthOut(status="ok").model_dump())
+STATIC: Final = {"phone.css": "text/css; charset=utf-8", "phone.js": "text/javascript; charset=utf-8"}
+
+
+def _text(media: str, description: str) -> dict[str, Any]:
+    return {"content": {media.split(";")[0]: {"schema": {"type": "string"}}}, "description": description}
+
+
+def build() -> APIRouter:
+    router = APIRouter(tags=["phone page"])
+    phone_html = read_static("phone.html")
+    home_html = read_static("home.html")
+
+    @router.get(
+        "/",
+        response_class=Response,
+        responses={200: _text(HTML, "a form where a join code can be typed")},
+        summary="The start page: type the code shown in the room",
+    )
+    async def home() -> Response:
+        return Response(home_html, media_type=HTML, headers=PAGE_HEADERS)
+
+    @router.get(
+        "/j",
+        response_class=Response,
+        status_code=303,
+        responses={
+            303: {"description": "to the phone page", "headers": {"Location": {"schema": {"type": "string"}}}},
+            404: _text(HTML, "no such workshop"),
+        },
+        summary="Where the start page's form goes: the phone page of the code typed",
+    )
+    async def join_by_code(service: Service, code: Annotated[str, Query(max_length=64)] = "") -> Response:
+        try:
+            state = service.state(code.strip())
+        except WorkshopError:
+            return _not_found()
+        return RedirectResponse(f"/j/{state.code}", status_code=303, headers={"Cache-Control": "no-store"})
+
+    @router.get("/healthz", response_model=HealthOut, tags=["meta"])
+    async def healthz() -> Response:
+        # A constant, encoded once: the server bench measures every route against this one.
+        return Response(HEALTHY, media_type=JSON)
+
+    async def phone_page(code: str, service: Service) -> Response:
+        try:
+            service.state(code)
+        except WorkshopError:
+            return _not_found()
+        return Response(phone_html, media_type=HTML, headers=PAGE_HEADERS)
+
+    for prefix in ("/j", "/J"):
+        router.add_api_route(
+            prefix + "/{code}",
+            phone_page,
+            methods=["GET"],
+            response_class=Response,
+            responses={200: _text(HTML, "the phone page"), 404: _text(HTML, "no such workshop")},
+            summary=f"The phone page ({prefix}/CODE)",
+            name="phone_page" if prefix == "/j" else "phone_page_upper_case",
+        )
+
+    for name, media in STATIC.items():
+        router.add_api_route(
+            f"/static/{name}",
+            _static_endpoint(read_static(name), media),
+            methods=["GET"],
+            response_class=Response,
+            responses={200: _text(media, f"/static/{name}")},
+            summary=f"/static/{name}",
+            name="static_" + name.replace(".", "_"),
+        )
+
+    @router.get("/favicon.ico", status_code=204, response_class=Response)
+    async def favicon() -> Response:
+        return Response(status_code=204, headers={"Cache-Control": "max-age=86400"})
+
+    return router
+
+
+def _not_found() -> Response:
+    return Response(NOT_FOUND_PAGE, 404, media_type=HTML, headers=PAGE_HEADERS)
+
+
+def _static_endpoint(body: bytes, media: str) -> Any:
+    async def serve_static() -> Response:
+        return Response(body, media_type=media, headers={"Cache-Control": "no-cache"})
+
+    return serve_static

@@ -1,0 +1,140 @@
+"""The phones' routes under ``/api/v1/w/{code}`` (design.md section 5).
+
+``POST .../votes`` and ``DELETE .../votes/{idea_id}`` are usually answered by the vote fast path
+(``server/fastpath.py``) before they reach FastAPI; these routes define and document them, and answer
+whatever the fast path hands on (any body that is not a plain vote), so errors look the same.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Request, Response
+from fastapi.responses import StreamingResponse
+
+from workshop_tui.server.deps import Context, CurrentParticipant, Reader, Service, Workshop, Writer
+from workshop_tui.server.errors import documented
+from workshop_tui.server.http import COOKIE_MAX_AGE, cookie_name
+from workshop_tui.server.schemas import (
+    IdeaDeletedOut,
+    IdeaIn,
+    IdeaOut,
+    JoinIn,
+    JoinOut,
+    MeOut,
+    PreferencesIn,
+    PreferencesOut,
+    RemainingOut,
+    VoteIn,
+    WorkshopOut,
+)
+from workshop_tui.server.views import idea_view, me_view, wall_view, workshop_view
+
+router = APIRouter(prefix="/api/v1/w/{code}", tags=["participant"])
+
+# Every write may also meet the guard: 413 (body too large), 415 (not JSON), 503 (store failed).
+WRITE = (413, 415, 422, 429, 503)
+
+
+@router.post("/join", status_code=201, responses=documented(404, 409, *WRITE))
+async def join(
+    state: Workshop,
+    ctx: Context,
+    request: Request,
+    response: Response,
+    body: Annotated[JoinIn | None, Body()] = None,
+) -> JoinOut:
+    client = request.client
+    ctx.joins.check(client.host if client else "unknown")
+    body = body or JoinIn()
+    person, token = await ctx.service.join(state.code, body.name, body.skills)
+    response.set_cookie(
+        cookie_name(state.code),
+        token,
+        max_age=COOKIE_MAX_AGE,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=ctx.secure_cookie,
+    )
+    return JoinOut(participant_id=person.id, token=token)
+
+
+@router.get("", responses=documented(404))
+async def workshop(state: Workshop, service: Service) -> WorkshopOut:
+    return workshop_view(service, state)
+
+
+@router.get(
+    "/ideas",
+    responses=documented(404),
+    summary="The notes on the wall (dot totals only once revealed); mine/my_dots with a token",
+)
+async def ideas(state: Workshop, reader: Reader) -> list[IdeaOut]:
+    return wall_view(state, reader)
+
+
+@router.post("/ideas", status_code=201, responses=documented(401, 404, 409, *WRITE))
+async def post_idea(state: Workshop, me: Writer, body: IdeaIn, service: Service) -> IdeaOut:
+    idea = await service.post_idea(state.code, body.text, author_id=me.id)
+    return idea_view(state, idea, me.id)
+
+
+@router.patch(
+    "/ideas/{idea_id}", responses=documented(401, 404, 409, *WRITE), summary="Edit one of my notes (ideation phase)"
+)
+async def edit_idea(state: Workshop, idea_id: str, me: Writer, body: IdeaIn, service: Service) -> IdeaOut:
+    idea = await service.edit_idea(state.code, idea_id, body.text, by=me.id)
+    return idea_view(state, idea, me.id)
+
+
+@router.delete(
+    "/ideas/{idea_id}",
+    responses=documented(401, 404, 409, 415, 429, 503),
+    summary="Delete one of my notes (ideation phase)",
+)
+async def delete_idea(state: Workshop, idea_id: str, me: Writer, service: Service) -> IdeaDeletedOut:
+    idea = await service.delete_idea(state.code, idea_id, by=me.id)
+    return IdeaDeletedOut(id=idea.id, deleted=idea.deleted)
+
+
+@router.post("/votes", status_code=201, responses=documented(401, 404, 409, *WRITE))
+async def cast_dot(state: Workshop, me: Writer, body: VoteIn, service: Service) -> RemainingOut:
+    return RemainingOut(remaining_dots=await service.cast_dot(state.code, me.id, body.idea_id))
+
+
+@router.delete("/votes/{idea_id}", responses=documented(401, 404, 409, 415, 429, 503))
+async def withdraw_dot(state: Workshop, idea_id: str, me: Writer, service: Service) -> RemainingOut:
+    return RemainingOut(remaining_dots=await service.withdraw_dot(state.code, me.id, idea_id))
+
+
+@router.put("/preferences", responses=documented(401, 404, 409, *WRITE))
+async def set_preferences(state: Workshop, me: Writer, body: PreferencesIn, service: Service) -> PreferencesOut:
+    pref = await service.set_preferences(state.code, me.id, body.idea_ids)
+    return PreferencesOut(idea_ids=pref.idea_ids)
+
+
+@router.get("/me", responses=documented(401, 404))
+async def me(state: Workshop, me: CurrentParticipant, service: Service) -> MeOut:
+    return me_view(service, state, me)
+
+
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}, "description": "live updates"},
+        **documented(404, 429, 503),
+    },
+    summary="Server-sent events: phase changes, reveals, teams, the timer, and (coalesced) note changes",
+)
+async def events(state: Workshop, ctx: Context, reader: Reader, request: Request) -> StreamingResponse:
+    limits = ctx.limits
+    if reader is not None:
+        holder = ctx.broker.admit("participant:" + reader, limits.sse_per_participant)
+    else:
+        address = request.client.host if request.client else "unknown"
+        holder = ctx.broker.admit("address:" + address, limits.sse_anonymous_per_address)
+    return StreamingResponse(
+        ctx.broker.stream(state.code, holder), media_type="text/event-stream", headers={"X-Accel-Buffering": "no"}
+    )

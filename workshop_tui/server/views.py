@@ -1,0 +1,148 @@
+"""What the routes answer, built as the response models (FastAPI validates and encodes them).
+
+Phones see public state only: notes without authors, dot totals only once revealed, team names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from workshop_tui.actions import Action, Role, allowed_actions
+from workshop_tui.models import Idea, Participant, PhaseTimer, Team, utcnow
+from workshop_tui.phases import Phase
+from workshop_tui.server.schemas import (
+    IdeaOut,
+    MeOut,
+    MyTeamOut,
+    MyVoteOut,
+    TeamOut,
+    TimerOut,
+    WorkshopOut,
+    WorkshopSummaryOut,
+)
+from workshop_tui.service import WorkshopService
+from workshop_tui.state import WorkshopState
+
+
+def idea_view(state: WorkshopState, idea: Idea, pid: str | None) -> IdeaOut:
+    theme = state.themes.get(idea.theme_id) if idea.theme_id else None
+    vote = state.votes.get(f"{pid}:{idea.id}") if pid else None
+    return IdeaOut(
+        id=idea.id,
+        text=idea.text,
+        theme=theme.name if theme else None,
+        theme_id=idea.theme_id if theme else None,
+        mine=pid is not None and idea.author_id == pid,
+        my_dots=vote.dots if vote else 0,
+        dots=state.idea_dots[idea.id] if state.workshop.results_revealed else None,
+    )
+
+
+def wall(state: WorkshopState) -> list[Idea]:
+    """The notes everyone may see, oldest first."""
+    return sorted((i for i in state.ideas.values() if i.visible), key=lambda i: (i.created_at, i.id))
+
+
+def wall_view(state: WorkshopState, pid: str | None) -> list[IdeaOut]:
+    return [idea_view(state, i, pid) for i in wall(state)]
+
+
+#: Dots need an open ballot as well as the vote phase.
+_BALLOT = frozenset({Action.CAST_DOT, Action.WITHDRAW_DOT})
+
+
+def participant_actions(state: WorkshopState) -> list[Action]:
+    w = state.workshop
+    return [a for a in allowed_actions(w.phase, Role.PARTICIPANT) if w.voting_open or a not in _BALLOT]
+
+
+def timer_view(timer: PhaseTimer | None) -> TimerOut | None:
+    if timer is None:
+        return None
+    now = utcnow()
+    left = timer.seconds_left(now)
+    running = timer.started_at is not None and left > 0
+    return TimerOut(
+        phase=timer.phase,
+        seconds=timer.seconds,
+        seconds_left=round(left, 1),
+        running=running,
+        ends_at=now + dt.timedelta(seconds=left) if running else None,
+    )
+
+
+def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut:
+    w = state.workshop
+    s = w.settings
+    return WorkshopOut(
+        code=w.code,
+        title=w.title,
+        prompt=w.prompt,
+        phase=w.phase,
+        dots_per_participant=s.dots_per_participant,
+        max_dots_per_idea=s.max_dots_per_idea,
+        idea_max_length=s.idea_max_length,
+        voting_open=w.voting_open,
+        results_revealed=w.results_revealed,
+        candidate_idea_ids=list(w.team_candidates) if w.phase == Phase.TEAMS else [],
+        allowed_actions=participant_actions(state),
+        timer=timer_view(service.timer(state.code)),
+        prototypes=len(state.backlog) or len(state.teams),
+    )
+
+
+def summary_view(state: WorkshopState, join_url: str) -> WorkshopSummaryOut:
+    w = state.workshop
+    return WorkshopSummaryOut(
+        code=w.code,
+        id=w.id,
+        title=w.title,
+        template=w.template,
+        phase=w.phase,
+        participants=len(state.participants),
+        ideas=sum(1 for i in state.ideas.values() if i.visible),
+        dots=state.dots_cast(),
+        join_url=join_url,
+    )
+
+
+def my_team_view(state: WorkshopState, team: Team) -> MyTeamOut:
+    people = state.participants
+    champion = people.get(team.champion_id) if team.champion_id else None
+    idea = state.ideas.get(team.idea_id)
+    return MyTeamOut(
+        id=team.id,
+        idea_id=team.idea_id,
+        idea_text=idea.text if idea else "",
+        member_names=[people[m].name for m in team.member_ids if m in people],
+        champion_name=champion.name if champion else None,
+    )
+
+
+def me_view(service: WorkshopService, state: WorkshopState, p: Participant) -> MeOut:
+    votes = []
+    for idea_id in state.ideas:
+        vote = state.votes.get(f"{p.id}:{idea_id}")
+        if vote is not None:
+            votes.append(MyVoteOut(idea_id=idea_id, dots=vote.dots))
+    pref = state.preferences.get(p.id)
+    team = service.team_of(state, p.id) if state.workshop.teams_public else None  # a draft stays off the phones
+    mine = [i for i in state.ideas.values() if i.author_id == p.id and not i.deleted and not i.merged_into]
+    return MeOut(
+        participant_id=p.id,
+        name=p.name,
+        ideas=[idea_view(state, i, p.id) for i in sorted(mine, key=lambda i: (i.created_at, i.id))],
+        votes=votes,
+        remaining_dots=service.remaining_dots(state, p.id),
+        preferences=list(pref.idea_ids) if pref else [],
+        team=my_team_view(state, team) if team is not None else None,
+    )
+
+
+def team_view(team: Team) -> TeamOut:
+    return TeamOut(id=team.id, idea_id=team.idea_id, member_ids=list(team.member_ids), champion_id=team.champion_id)
+
+
+def teams_view(teams: Iterable[Team]) -> list[TeamOut]:
+    return [team_view(t) for t in teams]

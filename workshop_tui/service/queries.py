@@ -1,0 +1,62 @@
+"""The questions several concerns, screens and routes ask of one workshop. Pure: they read a state,
+never write one, so any concern may use them without depending on another concern."""
+
+from __future__ import annotations
+
+from workshop_tui.errors import Invalid
+from workshop_tui.models import Idea, Team
+from workshop_tui.state import WorkshopState
+
+
+def visible_ideas(state: WorkshopState) -> list[Idea]:
+    """The notes on the wall: not deleted, hidden or merged."""
+    return [i for i in state.ideas.values() if i.visible]
+
+
+def ranking(state: WorkshopState) -> list[tuple[Idea, int]]:
+    """Visible ideas by dots, most first; ties go to the earliest posted."""
+    return sorted(
+        ((i, state.idea_dots[i.id]) for i in visible_ideas(state)), key=lambda p: (-p[1], p[0].created_at, p[0].id)
+    )
+
+
+def remaining_dots(state: WorkshopState, participant_id: str) -> int:
+    return state.workshop.settings.dots_per_participant - state.dots_used[participant_id]
+
+
+def team_of(state: WorkshopState, participant_id: str) -> Team | None:
+    return next((t for t in state.teams.values() if participant_id in t.member_ids), None)
+
+
+def default_team_count(state: WorkshopState) -> int:
+    """As many teams as the room fills at a middling size, within what the size bounds allow."""
+    s = state.workshop.settings
+    people = len(state.participants)
+    ideas = len(visible_ideas(state))
+    if people == 0 or ideas == 0:
+        return max(1, min(ideas, 1))
+    lowest = -(-people // s.team_max_size)
+    highest = max(1, people // s.team_min_size)
+    middle = round(people / ((s.team_min_size + s.team_max_size) / 2)) or 1
+    return max(1, min(ideas, highest, max(lowest, middle)))
+
+
+def candidate_ideas(
+    state: WorkshopState, team_count: int | None = None, idea_ids: list[str] | None = None
+) -> list[str]:
+    """``idea_ids`` when given (checked), else the top ``team_count`` ideas by dots (ties: earliest)."""
+    if idea_ids:
+        if len(set(idea_ids)) != len(idea_ids):
+            raise Invalid("each idea can be chosen only once")
+        for idea_id in idea_ids:
+            idea = state.ideas.get(idea_id)
+            if idea is None or not idea.visible:
+                raise Invalid(f"no idea {idea_id!r} on the wall")
+        return list(idea_ids)
+    count = team_count if team_count is not None else default_team_count(state)
+    return [idea.id for idea, _ in ranking(state)[:count]]
+
+
+def candidates_still_valid(state: WorkshopState) -> bool:
+    chosen = state.workshop.team_candidates
+    return bool(chosen) and all(i in state.ideas and state.ideas[i].visible for i in chosen)

@@ -1,0 +1,128 @@
+"""A read-only look at one workshop: what the screens, the routes and the CLI ask of it.
+
+The view hands out frozen models and read-only mappings over the live workshop, so a reader can
+neither change the service's state nor keep a stale copy: read it for one render or one response.
+Writing is the service's alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from workshop_tui.models import BacklogItem, Idea, Participant, Preference, Settings, Team, Theme, Vote, Workshop
+from workshop_tui.phases import Phase
+from workshop_tui.service import queries
+from workshop_tui.state import WorkshopState
+
+
+class WorkshopView:
+    __slots__ = ("_state",)
+
+    def __init__(self, state: WorkshopState) -> None:
+        self._state = state
+
+    # ------------------------------------------------------------------ the workshop
+
+    @property
+    def workshop(self) -> Workshop:
+        return self._state.workshop
+
+    @property
+    def id(self) -> str:
+        return self._state.id
+
+    @property
+    def code(self) -> str:
+        return self._state.code
+
+    @property
+    def phase(self) -> Phase:
+        return self._state.workshop.phase
+
+    @property
+    def settings(self) -> Settings:
+        return self._state.workshop.settings
+
+    def last_activity(self) -> dt.datetime:
+        return self._state.last_activity()
+
+    # ------------------------------------------------------------------ documents, by id
+
+    @property
+    def participants(self) -> Mapping[str, Participant]:
+        return MappingProxyType(self._state.participants)
+
+    @property
+    def themes(self) -> Mapping[str, Theme]:
+        return MappingProxyType(self._state.themes)
+
+    @property
+    def ideas(self) -> Mapping[str, Idea]:
+        """Every note, including deleted, hidden and merged ones (their history stays)."""
+        return MappingProxyType(self._state.ideas)
+
+    @property
+    def votes(self) -> Mapping[str, Vote]:
+        return MappingProxyType(self._state.votes)
+
+    @property
+    def preferences(self) -> Mapping[str, Preference]:
+        return MappingProxyType(self._state.preferences)
+
+    @property
+    def teams(self) -> Mapping[str, Team]:
+        return MappingProxyType(self._state.teams)
+
+    @property
+    def backlog(self) -> Mapping[str, BacklogItem]:
+        return MappingProxyType(self._state.backlog)
+
+    # ------------------------------------------------------------------ the wall
+
+    def visible_ideas(self) -> tuple[Idea, ...]:
+        """The notes on the wall (not deleted, hidden or merged), in the order they were posted."""
+        return tuple(sorted(queries.visible_ideas(self._state), key=lambda i: (i.created_at, i.id)))
+
+    def notes_on_wall(self) -> int:
+        return len(queries.visible_ideas(self._state))
+
+    def ranking(self) -> tuple[tuple[Idea, int], ...]:
+        """Visible ideas by dots, most first; ties go to the earliest posted."""
+        return tuple(queries.ranking(self._state))
+
+    # ------------------------------------------------------------------ tallies
+
+    def dots_on(self, idea_id: str) -> int:
+        return self._state.idea_dots[idea_id]
+
+    def dots_cast(self) -> int:
+        """Every dot, phones' and paper's."""
+        return self._state.dots_cast()
+
+    def phone_dots(self) -> int:
+        return sum(self._state.dots_used.values())
+
+    def dots_used(self, participant_id: str) -> int:
+        return self._state.dots_used[participant_id]
+
+    def remaining_dots(self, participant_id: str) -> int:
+        return queries.remaining_dots(self._state, participant_id)
+
+    def dots_of(self, participant_id: str | None, idea_id: str) -> int:
+        """One person's dots on one idea (None: the paper dots)."""
+        vote = self._state.vote_of(participant_id, idea_id)
+        return vote.dots if vote else 0
+
+    def people_without_dots(self) -> int:
+        used = self._state.dots_used
+        return sum(1 for pid in self._state.participants if used[pid] <= 0)
+
+    # ------------------------------------------------------------------ teams
+
+    def team_of(self, participant_id: str) -> Team | None:
+        return queries.team_of(self._state, participant_id)
+
+    def people_who_ranked(self) -> int:
+        return sum(1 for pid in self._state.preferences if pid in self._state.participants)

@@ -1,0 +1,77 @@
+"""Untrusted text made safe for a terminal: the one sanitiser for the TUI and the CLI.
+
+Participants' text (notes, names, themes, titles from an import file, ...) may carry escape
+sequences: ``ESC ] 2 ;`` retitles the terminal, ``ESC ] 52 ;`` sets the clipboard, ``ESC [ 2 J``
+wipes the projected screen, C1 bytes are the same controls in one code point, and bidi overrides
+reorder what the room reads. Before any of it reaches a terminal, each such character becomes a
+visible placeholder, so the facilitator sees that something was there and nothing is executed:
+
+- C0 controls and DEL: their Unicode "control picture" (``␛`` for ESC, ``␇`` for BEL, ``␡``);
+- C1 controls, bidi overrides, embeddings, isolates and marks, line/paragraph separators and lone
+  surrogates: ``�`` (U+FFFD).
+
+Tabs, line feeds and carriage returns become spaces on one line; ``multiline=True`` keeps tabs,
+LF and CRLF (a lone CR, which would overwrite the line, still becomes a placeholder).
+``json_safe`` is the lossless variant for JSON on stdout: the same characters as ``\\uXXXX``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+REPLACEMENT = "\ufffd"
+
+#: Directional formatting characters (Unicode UAX #9): embeddings, overrides, isolates, marks.
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_OTHER = "\u2028\u2029"  # line and paragraph separators: some terminals break the line on them
+
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI}{_OTHER}\ud800-\udfff]")
+_UNSAFE_KEEP_LINES = re.compile(f"\r(?!\n)|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f{BIDI}{_OTHER}\ud800-\udfff]")
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{BIDI}{_OTHER}\ud800-\udfff]")
+
+
+def _placeholder(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ .. ␟
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return REPLACEMENT
+
+
+def _single_line(match: re.Match[str]) -> str:
+    char = match.group()
+    return " " if char in "\t\n\r" else _placeholder(char)
+
+
+def _keep_lines(match: re.Match[str]) -> str:
+    return _placeholder(match.group())
+
+
+def terminal_safe(text: str, *, multiline: bool = False) -> str:
+    """``text`` with every control, bidi and lone-surrogate character replaced (see the module)."""
+    if multiline:
+        return _UNSAFE_KEEP_LINES.sub(_keep_lines, text)
+    return _UNSAFE.sub(_single_line, text)
+
+
+def is_terminal_safe(text: str) -> bool:
+    return _UNSAFE.search(text) is None
+
+
+def json_safe(encoded: str) -> str:
+    """JSON text (as ``orjson``/``json`` write it) with DEL, C1, bidi and surrogates as ``\\uXXXX``.
+
+    These characters can only occur inside JSON strings, where the escape means the same character:
+    the document is unchanged for any JSON reader, and inert on a terminal. (C0 is escaped by every
+    JSON encoder already.)
+    """
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+
+
+class TerminalSafeFormatter(logging.Formatter):
+    """Log lines for a terminal (stderr): messages quote untrusted text such as file names and titles."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().format(record), multiline=True)
