@@ -114,6 +114,7 @@ async def voting_workshop(service: WorkshopService, tmp: Path, tag: str) -> tupl
     ideas = [await service.post_idea(w.code, f"note {k}", source=Source.FACILITATOR) for k in range(IDEAS)]
     await service.set_phase(w.code, Phase.GROUP)
     await service.set_phase(w.code, Phase.VOTE)
+    await service.set_voting(w.code, voting_open=True)
     tokens: list[str] = []
     for start in range(0, PHONES, 100):  # concurrent joins share group commits
         joined = await asyncio.gather(*(service.join(w.code, f"phone {k}") for k in range(start, start + 100)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import ClassVar
 
@@ -182,6 +182,7 @@ class WallScreen(SessionScreen):
         state = self.service.state(self.code)
         width = table.size.width or max(20, self.size.width - 26)
         layout = Layout.for_width(width, dots=state.workshop.results_revealed)
+        layout = replace(layout, author=layout.author and state.workshop.settings.show_authors)  # off the projector
         if table.set_layout(layout):
             changed = None
         elif force_layout:

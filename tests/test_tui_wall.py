@@ -335,7 +335,7 @@ async def test_duplicate_suggestions_list_and_merge(service: WorkshopService) ->
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
 async def test_hostile_notes_are_literal_and_inert(service: WorkshopService, size: tuple[int, int]) -> None:
-    code = await workshop_in(service, Phase.IDEATE)
+    code = await workshop_in(service, Phase.IDEATE, show_authors=True)  # names are off the projector by default
     person, _ = await service.join(code, "[@click=app.quit]Mallory")
     app = wall_app(service, code)
     async with app.run_test(size=size) as pilot:
@@ -363,7 +363,7 @@ async def test_hostile_notes_are_literal_and_inert(service: WorkshopService, siz
 
 
 async def test_anonymous_hides_authors(service: WorkshopService) -> None:
-    code = await workshop_in(service, Phase.IDEATE, anonymous=True)
+    code = await workshop_in(service, Phase.IDEATE, anonymous=True, show_authors=True)
     person, _ = await service.join(code, "Amina")
     await service.post_idea(code, "secret ballot idea", author_id=person.id)
     app = wall_app(service, code)

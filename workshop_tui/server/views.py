@@ -155,7 +155,7 @@ def me_view(service: WorkshopService, state: WorkshopState, p: Participant) -> M
         if vote is not None:
             votes.append(MyVoteOut(idea_id=idea_id, dots=vote.dots))
     pref = state.preferences.get(p.id)
-    team = service.team_of(state, p.id)
+    team = service.team_of(state, p.id) if state.workshop.teams_public else None  # a draft stays off the phones
     mine = [i for i in state.ideas.values() if i.author_id == p.id and not i.deleted and not i.merged_into]
     return MeOut(
         participant_id=p.id,

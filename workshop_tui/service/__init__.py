@@ -83,6 +83,7 @@ class WorkshopService:
         self.default_team_count = teams.default_team_count
         self.set_team_candidates = teams.set_team_candidates
         self.form_teams = teams.form_teams
+        self.publish_teams = teams.publish_teams
         self.team_of = teams.team_of
         self.move_member = teams.move_member
         self.set_champion = teams.set_champion
