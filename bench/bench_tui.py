@@ -28,6 +28,7 @@ from screens.widgets.timer import PhaseTimer
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
+from workshop_tui.server.runner import ParticipantServer
 from workshop_tui.service import WorkshopService
 
 PHONES = 300
@@ -87,6 +88,7 @@ async def voting_room(service: WorkshopService, stop: asyncio.Event) -> int:
     ideas = [(await service.post_idea(w.code, f"Idea {j}", source=Source.FACILITATOR)).id for j in range(30)]
     await service.set_phase(w.code, Phase.GROUP)
     await service.set_phase(w.code, Phase.VOTE)
+    await service.set_voting(w.code, voting_open=True)
     writes = 0
 
     async def phone(pid: str, rnd: random.Random) -> None:
@@ -113,7 +115,7 @@ async def run() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="bench-tui-"))
     service = WorkshopService(data_dir).open()
     await service.create_workshop("Bench", code="BNCH")
-    app = WorkshopApp(service, host="127.0.0.1", port=0)
+    app = WorkshopApp(service, ParticipantServer(service, host="127.0.0.1", port=0))
     async with app.run_test(size=(120, 40)) as pilot:
         while not app.server_running:
             await pilot.pause(0.05)

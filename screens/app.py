@@ -18,8 +18,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sys
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -28,11 +27,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
+from screens import timer_keys
 from screens.admin_token import remove_token_file, write_token_file
+from screens.app_logging import LogPanelHandler, TuiLogging
 from screens.confirm import ConfirmScreen
 from screens.events import DomainEvents, EventBridge
 from screens.home import HomeScreen
-from screens.info import LOG_FORMAT, InfoScreen, LogPanelHandler
+from screens.info import InfoScreen
 from screens.navigation import (
     BACKLOG_SCREEN,
     EXPORT_SCREEN,
@@ -43,20 +44,22 @@ from screens.navigation import (
 )
 from screens.palette import PaletteCommand, WorkshopCommands
 from screens.port_busy import Choice, PortBusyScreen
+from screens.session import SessionScreen
 from screens.theme import PROJECTOR, PROJECTOR_NAME
-from screens.widgets.timer import PhaseTimer
 from workshop_tui.actions import Action, allowed
 from workshop_tui.errors import StoreFailed, WorkshopError
 from workshop_tui.events import PhaseChanged, VotingChanged
 from workshop_tui.phases import ORDER, PHASE_SPECS, Phase, allowed_targets, next_phase
-from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer, PortInUse, ServerError
+from workshop_tui.server.runner import ParticipantServer, PortInUse, ServerError
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
 log = logging.getLogger(__name__)
 
 PHASE_TITLES = {phase: spec.title for phase, spec in PHASE_SPECS.items()}
-SESSION_ACTIONS = frozenset({"advance_phase", "step_back_phase", "reveal_results", "export", "home", "show_phase"})
+SESSION_ACTIONS = frozenset(
+    {"advance_phase", "step_back_phase", "reveal_results", "export", "home", "show_phase", "toggle_authors"}
+)
 TIMER_ACTIONS = frozenset({"timer_toggle", "timer_add_minute", "timer_reset"})
 STORE_FAILED_BANNER_SECONDS = 7 * 24 * 3600.0  # stays up: the failure does not go away by itself
 
@@ -91,35 +94,32 @@ class WorkshopApp(App[None]):
     def __init__(
         self,
         service: WorkshopService,
+        server: ParticipantServer | None = None,
         *,
-        host: str = "0.0.0.0",
-        port: int = DEFAULT_PORT,
-        public_url: str | None = None,
-        admin_token: str | None = None,
         code: str | None = None,
-        serve: bool = True,
     ) -> None:
+        """``server`` is built by the launcher (not started); None runs without phones."""
         super().__init__()
         self.service = service
-        self.server: ParticipantServer | None = (
-            ParticipantServer(service, host=host, port=port, public_url=public_url, admin_token=admin_token)
-            if serve
-            else None
-        )
+        self.server = server
         self.code: str | None = None  # the open workshop
         self._initial_code = code
         self.bridge = EventBridge()
-        self.log_panel: LogPanelHandler | None = None
-        self.log_file: Path | None = None
+        self.logs = TuiLogging(service.data_dir)
         self.token_file: Path | None = None
-        self._log_handlers: list[logging.Handler] = []
-        self._detached_handlers: list[logging.Handler] = []
-        self._previous_level = logging.WARNING
         self._quit_asked = False
         self._closed = False
         self._sigterm_installed = False
         self.register_theme(PROJECTOR)
         self.theme = PROJECTOR_NAME
+
+    @property
+    def log_panel(self) -> LogPanelHandler | None:
+        return self.logs.panel
+
+    @property
+    def log_file(self) -> Path | None:
+        return self.logs.file
 
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen(self.service)
@@ -127,7 +127,9 @@ class WorkshopApp(App[None]):
     # ------------------------------------------------------------------ lifecycle
 
     async def on_mount(self) -> None:
-        self._install_logging()
+        self.logs.install()
+        if self.logs.problem:
+            self.notify(self.logs.problem, severity="warning", markup=False)
         self._install_sigterm()
         self.bridge.start(self.service.bus.subscribe, self.post_message)
         self.service.on_store_failure.append(self._store_failed)
@@ -139,44 +141,7 @@ class WorkshopApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.shutdown_session()
-        self._remove_logging()
-
-    def _install_logging(self) -> None:
-        root = logging.getLogger()
-        self._previous_level = root.level
-        root.setLevel(logging.INFO)
-        # Nothing may print over the TUI: set aside handlers writing to the terminal.
-        for handler in list(root.handlers):
-            stream = getattr(handler, "stream", None)
-            if stream is not None and stream in (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__):
-                root.removeHandler(handler)
-                self._detached_handlers.append(handler)
-        self.log_panel = LogPanelHandler(asyncio.get_running_loop())
-        self._log_handlers.append(self.log_panel)
-        log_dir = self.service.data_dir / "logs"
-        try:
-            log_dir.mkdir(parents=True, exist_ok=True)
-            file_handler = logging.FileHandler(log_dir / "workshop-tui.log", encoding="utf-8")
-        except OSError as exc:
-            self.notify(f"cannot write the log file in {log_dir}: {exc}", severity="warning", markup=False)
-        else:
-            file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
-            file_handler.setLevel(logging.INFO)
-            self._log_handlers.append(file_handler)
-            self.log_file = log_dir / "workshop-tui.log"
-        for handler in self._log_handlers:
-            root.addHandler(handler)
-
-    def _remove_logging(self) -> None:
-        root = logging.getLogger()
-        for handler in self._log_handlers:
-            root.removeHandler(handler)
-            handler.close()
-        self._log_handlers.clear()
-        for handler in self._detached_handlers:
-            root.addHandler(handler)
-        self._detached_handlers.clear()
-        root.setLevel(self._previous_level)
+        self.logs.remove()
 
     def _install_sigterm(self) -> None:
         try:
@@ -328,6 +293,9 @@ class WorkshopApp(App[None]):
         self._pop_to(1)
         self.push_screen(screen)
 
+    def on_home_screen_open_workshop(self, message: HomeScreen.OpenWorkshop) -> None:
+        self.open_workshop(message.code)
+
     def _show_phase(self, phase: Phase) -> None:
         """The open workshop moved to ``phase``: replace the session screen (and anything above it)."""
         assert self.code is not None
@@ -376,6 +344,17 @@ class WorkshopApp(App[None]):
             await self.service.set_phase(self.code, target)
         except WorkshopError as exc:
             self.notify(terminal_safe(exc.message), title="Phase not changed", severity="error", markup=False)
+
+    async def action_toggle_authors(self) -> None:
+        if self.code is None:
+            return
+        shown = self.service.state(self.code).workshop.settings.show_authors
+        try:
+            await self.service.update_workshop(self.code, settings={"show_authors": not shown})
+        except WorkshopError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+            return
+        self.notify("Authors' names are hidden from the projector." if shown else "Authors' names are projected.")
 
     async def action_reveal_results(self) -> None:
         if self.code is None:
@@ -463,21 +442,22 @@ class WorkshopApp(App[None]):
 
     # ------------------------------------------------------------------ timer
 
-    def current_timer(self, screen: Screen[Any] | None = None) -> PhaseTimer | None:
-        timers = (screen or self.screen).query(PhaseTimer)
-        return timers.first() if timers else None
+    async def action_timer_toggle(self) -> None:
+        await self._timer(timer_keys.toggle)
 
-    def action_timer_toggle(self) -> None:
-        if timer := self.current_timer():
-            timer.toggle()
+    async def action_timer_add_minute(self) -> None:
+        await self._timer(timer_keys.add_minute)
 
-    def action_timer_add_minute(self) -> None:
-        if timer := self.current_timer():
-            timer.add_minute()
+    async def action_timer_reset(self) -> None:
+        await self._timer(timer_keys.reset)
 
-    def action_timer_reset(self) -> None:
-        if timer := self.current_timer():
-            timer.reset()
+    async def _timer(self, key: Callable[[WorkshopService, str], Awaitable[None]]) -> None:
+        if self.code is None:
+            return
+        try:
+            await key(self.service, self.code)
+        except WorkshopError as exc:
+            self.notify(exc.message, title="Timer", severity="error", markup=False)
 
     # ------------------------------------------------------------------ quit
 
@@ -519,7 +499,8 @@ class WorkshopApp(App[None]):
             w = self.service.state(self.code).workshop if self.code else None
             return w is not None and allowed(Action.REVEAL_RESULTS, w.phase) and not w.results_revealed
         if action in TIMER_ACTIONS:
-            return self.current_timer(screen) is not None
+            phase = self.phase
+            return isinstance(screen, SessionScreen) and phase is not None and allowed(Action.TIMER, phase)
         return not (modal and action in ("new_workshop", "open_demo", "backlog"))
 
     def palette_commands(self) -> list[PaletteCommand]:
@@ -537,10 +518,13 @@ class WorkshopApp(App[None]):
                 )
             )
         commands += [
-            PaletteCommand("Timer: start or pause", "The phase timer on this screen (space)", "timer_toggle"),
+            PaletteCommand("Timer: start or pause", "The phase timer, on the phones too (space)", "timer_toggle"),
             PaletteCommand("Timer: add a minute", "(+)", "timer_add_minute"),
-            PaletteCommand("Timer: reset", "Back to the phase's timebox (ctrl+r)", "timer_reset"),
+            PaletteCommand("Timer: stop", "Back to the phase's timebox (ctrl+r)", "timer_reset"),
             PaletteCommand("Reveal the vote results", "Show the ranking to the room", "reveal_results"),
+            PaletteCommand(
+                "Authors' names on the projector: show or hide", "Off unless you turn it on", "toggle_authors"
+            ),
             PaletteCommand("Export this workshop", "JSON, CSV or Markdown", "export"),
             PaletteCommand("Backlog of prototypes", "Every workshop's backlog", "backlog"),
             PaletteCommand("New workshop", "From a template", "new_workshop"),

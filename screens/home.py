@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -15,9 +16,6 @@ from screens.events import DomainEvents
 from workshop_tui.service import WorkshopService
 from workshop_tui.state import WorkshopState
 from workshop_tui.text_safety import terminal_safe
-
-if TYPE_CHECKING:
-    from screens.app import WorkshopApp
 
 COLUMNS = [("Code", "code"), ("Title", "title"), ("Phase", "phase"), ("People", "people")]
 COLUMNS += [("Notes", "notes"), ("Dots", "dots"), ("Last activity", "activity")]
@@ -37,6 +35,13 @@ def ago(when: dt.datetime, now: dt.datetime | None = None) -> str:
 
 class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
+
+    class OpenWorkshop(Message):
+        """The facilitator chose a workshop: the app opens it (its phase's screen)."""
+
+        def __init__(self, code: str) -> None:
+            super().__init__()
+            self.code = code
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "app.new_workshop", "New"),
@@ -105,12 +110,12 @@ class HomeScreen(Screen[None]):
     def action_open(self) -> None:
         code = self.selected_code
         if code is not None:
-            cast("WorkshopApp", self.app).open_workshop(code)
+            self.post_message(self.OpenWorkshop(code))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
-            cast("WorkshopApp", self.app).open_workshop(event.row_key.value)
+            self.post_message(self.OpenWorkshop(event.row_key.value))
 
     def on_domain_events(self, message: DomainEvents) -> None:
         if self.is_current:

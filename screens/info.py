@@ -7,12 +7,7 @@ on a projector): it shows the owner-only file that holds it, and ``c`` copies it
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import threading
-from collections import deque
-from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,40 +16,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, RichLog, Static
 
+from screens.host import SessionHost, host_of
 from screens.navigation import ServerStatus
 from workshop_tui.text_safety import terminal_safe
-
-if TYPE_CHECKING:
-    from screens.app import WorkshopApp
-
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-class LogPanelHandler(logging.Handler):
-    """Keeps the last ``capacity`` formatted lines and hands new ones to the open log panels."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, capacity: int = 1000) -> None:
-        super().__init__(logging.INFO)
-        self.setFormatter(logging.Formatter(LOG_FORMAT, "%H:%M:%S"))
-        self.lines: deque[str] = deque(maxlen=capacity)
-        self.sinks: list[Callable[[str], None]] = []
-        self._loop = loop
-        self._loop_thread = threading.get_ident()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            line = self.format(record)
-        except Exception:  # a bad log call must never break the app
-            return
-        if threading.get_ident() == self._loop_thread:
-            self._deliver(line)
-        else:
-            self._loop.call_soon_threadsafe(self._deliver, line)
-
-    def _deliver(self, line: str) -> None:
-        self.lines.append(line)
-        for sink in list(self.sinks):
-            sink(line)
 
 
 class InfoScreen(Screen[None]):
@@ -66,8 +30,8 @@ class InfoScreen(Screen[None]):
     ]
 
     @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast("WorkshopApp", self.app)
+    def workshop_app(self) -> SessionHost:
+        return host_of(self.app)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="info-top"):

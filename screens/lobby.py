@@ -1,13 +1,11 @@
 """The lobby: a QR code the whole room can scan, the join URL and code in large type, who has joined.
 
 Participant names are untrusted: they reach the screen only as ``rich.text.Text``. The QR code and
-the URL come from the app's participant server (``WorkshopApp.join_url``); without a server (the
+the URL come from the hosting app's participant server (``SessionHost.join_url``); without a server (the
 facilitator chose to continue without phones) the lobby says so instead of showing a dead code.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Footer, Static
 
 from screens.events import DomainEvents
+from screens.host import SessionHost, host_of
 from screens.navigation import ServerStatus
 from screens.session import SessionScreen
 from screens.widgets.big_code import BigCode
@@ -24,9 +23,6 @@ from screens.widgets.timer import PhaseTimer
 from workshop_tui.events import ParticipantJoined, WorkshopUpdated
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
-
-if TYPE_CHECKING:
-    from screens.app import WorkshopApp
 
 LATEST_NAMES = 8
 MIN_SIDE_WIDTH = 40  # columns left for the URL, the code and the counts beside the QR code
@@ -61,8 +57,8 @@ class LobbyScreen(SessionScreen):
         self.refresh_people()
 
     @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast("WorkshopApp", self.app)
+    def workshop_app(self) -> SessionHost:
+        return host_of(self.app)
 
     def show_join_url(self) -> None:
         url = self.workshop_app.join_url(self.code)

@@ -1,7 +1,11 @@
-"""A form for a new workshop: title, template, challenge prompt and the dot rules.
+"""A form for a new workshop: title, template, the prompt phones see, the dot rules and who is named.
 
-The service validates (pydantic models); its ``Invalid`` message is shown inline under the form.
-Dismisses with the new workshop's code, or None when cancelled.
+It opens on the first template with that template's prompt in the editor (the prompt is what every
+phone shows, so it is always visible and editable here); choosing another template replaces the
+prompt unless it was edited. "Anonymous" hides authors everywhere (wall, exports); "Show authors on
+the projector" is off by default so names stay off the room's screen. The service validates (pydantic
+models); its ``Invalid`` message is shown inline under the form. Dismisses with the new workshop's
+code, or None when cancelled.
 """
 
 from __future__ import annotations
@@ -13,12 +17,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, Switch, TextArea
 
 from workshop_tui.errors import WorkshopError
+from workshop_tui.models import Settings
 from workshop_tui.service import WorkshopService
 from workshop_tui.templates import templates
 from workshop_tui.text_safety import terminal_safe
+
+BLANK = "blank"  # the Select value for "no template"
+
+
+def template_settings(template_id: str) -> Settings:
+    chosen = templates().get(template_id)
+    return chosen.settings if chosen else Settings()
+
+
+def template_prompt(template_id: str) -> str:
+    chosen = templates().get(template_id)
+    return chosen.prompt if chosen else ""
 
 
 class NewWorkshopScreen(ModalScreen[str | None]):
@@ -32,22 +49,30 @@ class NewWorkshopScreen(ModalScreen[str | None]):
     def __init__(self, service: WorkshopService) -> None:
         super().__init__()
         self.service = service
+        self.first = next(iter(templates()), BLANK)
 
     def compose(self) -> ComposeResult:
-        options = [(t.name, t.id) for t in templates().values()]
+        options = [(t.name, t.id) for t in templates().values()] + [("Blank (no template)", BLANK)]
+        settings = template_settings(self.first)
         with VerticalScroll(id="form"):
             yield Static(Text("New workshop", style="bold"), id="form-title")
             yield Label("Title")
             yield Input(placeholder="e.g. Bike lanes for the north district", id="title")
             yield Label("Template")
-            yield Select(options, prompt="No template", id="template")
-            yield Label("Challenge prompt (empty: the template's)")
-            yield TextArea(id="prompt", soft_wrap=True)
+            yield Select(options, value=self.first, allow_blank=False, id="template")
+            yield Label("Prompt: what every phone shows (edit it for your challenge)")
+            yield TextArea(template_prompt(self.first), id="prompt", soft_wrap=True)
             with Horizontal(id="dots"):
                 yield Label("Dots per person")
-                yield Input(placeholder="5", type="integer", id="dots-per-participant")
+                yield Input(placeholder=str(settings.dots_per_participant), type="integer", id="dots-per-participant")
                 yield Label("Max dots on one idea")
-                yield Input(placeholder="3", type="integer", id="max-dots-per-idea")
+                yield Input(placeholder=str(settings.max_dots_per_idea), type="integer", id="max-dots-per-idea")
+            with Horizontal(classes="switch-row"):
+                yield Switch(settings.anonymous, id="anonymous")
+                yield Label("Anonymous: no author names on the wall or in exports")
+            with Horizontal(classes="switch-row"):
+                yield Switch(settings.show_authors, id="show-authors")
+                yield Label("Show authors' names on the projector")
             yield Static("", id="form-error", markup=False)
             with Horizontal(id="form-buttons"):
                 yield Button("Create (ctrl+s)", id="create", variant="primary")
@@ -56,12 +81,21 @@ class NewWorkshopScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
         self.query_one("#form-error", Static).display = False
+        self._template = self.first
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str) and event.value in templates():
-            settings = templates()[event.value].settings
-            self.query_one("#dots-per-participant", Input).placeholder = str(settings.dots_per_participant)
-            self.query_one("#max-dots-per-idea", Input).placeholder = str(settings.max_dots_per_idea)
+        new = str(event.value)
+        if new == self._template:
+            return
+        prompt = self.query_one("#prompt", TextArea)
+        if prompt.text.strip() in ("", template_prompt(self._template).strip()):  # not edited: follow the template
+            prompt.load_text(template_prompt(new))
+        settings = template_settings(new)
+        self.query_one("#dots-per-participant", Input).placeholder = str(settings.dots_per_participant)
+        self.query_one("#max-dots-per-idea", Input).placeholder = str(settings.max_dots_per_idea)
+        self.query_one("#anonymous", Switch).value = settings.anonymous
+        self.query_one("#show-authors", Switch).value = settings.show_authors
+        self._template = new
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -81,9 +115,12 @@ class NewWorkshopScreen(ModalScreen[str | None]):
 
     async def action_create(self) -> None:
         title = self.query_one("#title", Input).value
-        template = self.query_one("#template", Select).value
+        template = str(self.query_one("#template", Select).value)
         prompt = self.query_one("#prompt", TextArea).text.strip()
-        settings: dict[str, object] = {}
+        settings: dict[str, object] = {
+            "anonymous": self.query_one("#anonymous", Switch).value,
+            "show_authors": self.query_one("#show-authors", Switch).value,
+        }
         for field, widget_id in (
             ("dots_per_participant", "dots-per-participant"),
             ("max_dots_per_idea", "max-dots-per-idea"),
@@ -98,9 +135,9 @@ class NewWorkshopScreen(ModalScreen[str | None]):
         try:
             workshop = await self.service.create_workshop(
                 title,
-                template=template if isinstance(template, str) else None,
-                prompt=prompt or None,
-                settings=settings or None,
+                template=None if template == BLANK else template,
+                prompt=prompt,  # what the facilitator sees is what phones get (an emptied prompt stays empty)
+                settings=settings,
             )
         except WorkshopError as exc:
             self.show_error(exc.message)

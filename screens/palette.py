@@ -8,13 +8,11 @@ footer allows now (no "advance" from closed, no timer without one on screen).
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from textual.actions import parse
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-
-if TYPE_CHECKING:
-    from screens.app import WorkshopApp
+from textual.screen import Screen
 
 
 class PaletteCommand(NamedTuple):
@@ -23,9 +21,20 @@ class PaletteCommand(NamedTuple):
     action: str  # an app action string, e.g. "advance_phase" or "show_phase('lobby')"
 
 
+@runtime_checkable
+class CommandSource(Protocol):
+    """What the palette needs from the app: its commands and whether each is allowed on a screen."""
+
+    def palette_commands(self) -> list[PaletteCommand]: ...
+
+    def action_allowed(self, action: str, parameters: tuple[object, ...], screen: Screen[Any]) -> bool: ...
+
+
 class WorkshopCommands(Provider):
     def commands(self) -> list[PaletteCommand]:
-        app = cast("WorkshopApp", self.app)
+        app = self.app
+        if not isinstance(app, CommandSource):
+            return []
         available = []
         for command in app.palette_commands():
             _, name, params = parse(command.action)

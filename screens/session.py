@@ -1,4 +1,4 @@
-"""The base of every screen about one workshop: the service, the join code and the session bar."""
+"""The base of every screen about one workshop: the service, the join code, the session bar and its timer."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from textual.screen import Screen
 
 from screens.events import DomainEvents
 from screens.widgets.session_bar import SessionBar
+from screens.widgets.timer import PhaseTimer
 from workshop_tui.service import WorkshopService
 
 
@@ -26,3 +27,5 @@ class SessionScreen(Screen[None]):
         if message.for_workshop(self.workshop_id):
             for bar in self.query(SessionBar):
                 bar.refresh_counts()
+            for timer in self.query(PhaseTimer):
+                timer.sync()

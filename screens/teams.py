@@ -1,4 +1,9 @@
-"""Teams: the ideas teams form around, preferences arriving, the assignment and its adjustments."""
+"""Teams: the ideas teams form around, preferences arriving, the assignment and its adjustments.
+
+Formed teams are a draft: phones keep ranking (and ``f`` can re-form with the new rankings) until the
+facilitator publishes them with ``p``. The numbers under the header are recomputed from the teams as
+they are now, so they follow manual moves; a team outside the size bounds is flagged.
+"""
 
 from __future__ import annotations
 
@@ -23,11 +28,13 @@ from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Participant, Team
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
+from workshop_tui.state import WorkshopState
 from workshop_tui.text_safety import terminal_safe
 
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
     "choose_candidates": ACTIONS[Action.CHOOSE_CANDIDATES].phases,
     "form_teams": ACTIONS[Action.FORM_TEAMS].phases,
+    "publish_teams": ACTIONS[Action.PUBLISH_TEAMS].phases,
     "move_member": ACTIONS[Action.MOVE_MEMBER].phases,
     "make_champion": ACTIONS[Action.SET_CHAMPION].phases,
 }
@@ -46,13 +53,13 @@ class TeamsScreen(SessionScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "choose_candidates", "Choose ideas"),
         Binding("f", "form_teams", "Form teams"),
+        Binding("p", "publish_teams", "Publish to phones"),
         Binding("m", "move_member", "Move person"),
         Binding("k", "make_champion", "Champion"),
     ]
 
     def __init__(self, service: WorkshopService, code: str) -> None:
         super().__init__(service, code)
-        self.explain: list[str] = []
         self.error = ""
         self.seats: list[Seat] = []
 
@@ -122,10 +129,8 @@ class TeamsScreen(SessionScreen):
         explain.set_class(bool(self.error), "-error")
         if self.error:
             explain.update(Text(terminal_safe(f"Could not form teams: {self.error}")))
-        elif self.explain:
-            explain.update(Text(terminal_safe("\n".join(self.explain), multiline=True)))
         elif state.teams:
-            explain.update(Text(f"{len(state.teams)} teams. m moves the highlighted person, k names the champion."))
+            explain.update(team_stats(state))
         else:
             explain.update(Text("No teams yet: press f to form them from everyone's preferences."))
         self._refresh_table()
@@ -139,8 +144,12 @@ class TeamsScreen(SessionScreen):
         self._ensure_columns(table)
         seats: list[Seat] = []
         placed: set[str] = set()
+        settings = state.workshop.settings
         for team in self._teams_in_order():
-            name = Text(terminal_safe(team.name) or "?", style="bold", overflow="ellipsis", no_wrap=True)
+            label = terminal_safe(team.name) or "?"
+            name = Text(label, style="bold", overflow="ellipsis", no_wrap=True)
+            if not settings.team_min_size <= len(team.member_ids) <= settings.team_max_size:
+                name = Text(f"! {label}", style="bold reverse", overflow="ellipsis", no_wrap=True)
             if not team.member_ids:
                 table.add_row(name, Text("nobody yet", style="dim italic"), Text(""))
                 seats.append(Seat(team.id, None))
@@ -191,7 +200,7 @@ class TeamsScreen(SessionScreen):
         mine = message.for_workshop(self.workshop_id)
         if not mine:
             return
-        if any(isinstance(e, ev.PhaseChanged) for e in mine):
+        if any(isinstance(e, ev.PhaseChanged | ev.TeamsChanged | ev.WorkshopUpdated) for e in mine):
             self.refresh_bindings()
         self.refresh_all()
 
@@ -212,6 +221,9 @@ class TeamsScreen(SessionScreen):
                 return None
             if action == "make_champion" and seat.team_id is None:
                 return None
+        if action == "publish_teams":
+            w = self.service.state(self.code).workshop
+            return None if w.teams_published or not self.service.state(self.code).teams else True
         return True
 
     def _fail(self, exc: WorkshopError) -> None:
@@ -229,7 +241,15 @@ class TeamsScreen(SessionScreen):
         self.app.push_screen(CandidatesScreen(self.service, self.code), chosen)
 
     def action_form_teams(self) -> None:
-        if not self.service.state(self.code).teams:
+        state = self.service.state(self.code)
+        people = len(state.participants)
+        ranked = sum(1 for pid in state.preferences if pid in state.participants)
+        questions = []
+        if ranked < people:
+            questions.append(f"{ranked} of {people} have ranked")
+        if state.teams:
+            questions.append("the current teams and any moves are replaced")
+        if not questions:
             self.run_worker(self._form(), exclusive=True, group="form")
             return
 
@@ -237,19 +257,34 @@ class TeamsScreen(SessionScreen):
             if yes:
                 self.run_worker(self._form(), exclusive=True, group="form")
 
-        self.app.push_screen(
-            ConfirmScreen("Form the teams again?", "The current teams and any moves you made are replaced."), answered
-        )
+        question = "; ".join(questions).capitalize() + ": form teams anyway?"
+        detail = "Phones keep ranking until you publish the teams (p); f again uses the newest rankings."
+        self.app.push_screen(ConfirmScreen(question, detail), answered)
 
     async def _form(self) -> None:
         self.query_one("#explain", Static).update(Text("Forming teams…", style="italic"))
         try:
-            _, plan = await self.service.form_teams(self.code)
+            await self.service.form_teams(self.code)
         except WorkshopError as exc:
-            self.error, self.explain = str(exc), []
+            self.error = str(exc)
         else:
-            self.error, self.explain = "", plan.explain()
+            self.error = ""
         self.refresh_all()
+
+    def action_publish_teams(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._publish(), exclusive=True, group="publish")
+
+        teams = len(self.service.state(self.code).teams)
+        question = f"Publish the {teams} teams to the phones?"
+        self.app.push_screen(ConfirmScreen(question, "Everyone sees their team; ranking closes."), answered)
+
+    async def _publish(self) -> None:
+        try:
+            await self.service.publish_teams(self.code)
+        except WorkshopError as exc:
+            self._fail(exc)
 
     def action_move_member(self) -> None:
         seat = self.selected()
@@ -282,3 +317,42 @@ class TeamsScreen(SessionScreen):
 
 def _name(person: Participant | None) -> str:
     return person.name if person else "?"
+
+
+def team_stats(state: WorkshopState) -> Text:
+    """The teams as they are now (after any moves): sizes against the bounds, choices met, who is left out."""
+    s = state.workshop.settings
+    teams = list(state.teams.values())
+    members = {m: t for t in teams for m in t.member_ids if m in state.participants}
+    sizes = [len(t.member_ids) for t in teams]
+    first = sum(1 for m, t in members.items() if _choice(state, m, t.idea_id) == 1)
+    top_two = sum(1 for m, t in members.items() if _choice(state, m, t.idea_id) in (1, 2))
+    people = len(members)
+    out = Text()
+    span = f"{min(sizes)}" if min(sizes) == max(sizes) else f"{min(sizes)} to {max(sizes)}"
+    out.append(f"{people} people in {len(teams)} teams of {span} (allowed {s.team_min_size} to {s.team_max_size})")
+    if people:
+        out.append(f"\n{first} of {people} got their 1st choice, {top_two} their 1st or 2nd")
+    for team in teams:
+        size = len(team.member_ids)
+        if size < s.team_min_size or size > s.team_max_size:
+            bound = f"below the minimum of {s.team_min_size}" if size < s.team_min_size else f"above {s.team_max_size}"
+            out.append(
+                f"\n! {terminal_safe(team.name) or '?'}: {size} {'member' if size == 1 else 'members'}, {bound}", "bold"
+            )
+    left_out = len(state.participants) - people
+    if left_out:
+        out.append(f"\n{left_out} not in a team yet (m places them)", "bold")
+    if state.workshop.teams_published:
+        out.append("\nPublished: phones show everyone their team.")
+    else:
+        out.append("\nDraft: phones keep ranking. p publishes the teams to the phones.", "bold")
+    return out
+
+
+def _choice(state: WorkshopState, participant_id: str, idea_id: str) -> int | None:
+    """1 for a person's first choice, 2 for the second...; None when they did not rank the idea."""
+    pref = state.preferences.get(participant_id)
+    if pref is None or idea_id not in pref.idea_ids:
+        return None
+    return pref.idea_ids.index(idea_id) + 1

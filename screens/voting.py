@@ -1,5 +1,8 @@
 """Voting: open/close the ballot, live progress of dots cast, results hidden until revealed, then a
 ranked bar chart for the projector. Paper dots can be added to the highlighted idea.
+
+The ballot never opens by itself: entering the vote phase shows the ideas and "opens soon" on the
+phones, so the facilitator can explain the rules; ``o`` opens it (and closes it again).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
-    "toggle_voting": ACTIONS[Action.TOGGLE_VOTING].phases,
+    "open_voting": ACTIONS[Action.TOGGLE_VOTING].phases,
+    "close_voting": ACTIONS[Action.TOGGLE_VOTING].phases,
     "toggle_results": ACTIONS[Action.REVEAL_RESULTS].phases,
     "paper_dots": ACTIONS[Action.PAPER_DOTS].phases,
 }
@@ -35,7 +39,8 @@ ACTION_PHASES: dict[str, frozenset[Phase]] = {
 class VotingScreen(SessionScreen):
     CSS_PATH = "voting.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "toggle_voting", "Open/close voting"),
+        Binding("o", "open_voting", "Open the ballot"),
+        Binding("o", "close_voting", "Close the ballot"),
         Binding("r", "toggle_results", "Reveal/hide results"),
         Binding("p", "paper_dots", "Paper dots"),
     ]
@@ -82,7 +87,13 @@ class VotingScreen(SessionScreen):
         people = len(state.participants)
         status = self.query_one("#voting-state", Static)
         status.set_class(w.voting_open, "-open")
-        status.update(Text("VOTING OPEN" if w.voting_open else "VOTING CLOSED", style="bold"))
+        if w.voting_open:
+            label = "VOTING OPEN"
+        elif phone == 0 and not w.results_revealed:
+            label = "BALLOT NOT OPEN YET · o opens it"
+        else:
+            label = "VOTING CLOSED"
+        status.update(Text(label, style="bold"))
         waiting = Text()
         waiting.append(str(not_voted), style="bold")
         waiting.append(f" of {people} {'person has' if people == 1 else 'people have'} not voted yet")
@@ -125,15 +136,22 @@ class VotingScreen(SessionScreen):
             return False
         if action == "paper_dots" and self.query_one(BarChart).selected_id() is None:
             return None
+        if action in ("open_voting", "close_voting"):
+            return w.voting_open == (action == "close_voting")
         return True
 
     def _fail(self, exc: WorkshopError) -> None:
         self.notify(terminal_safe(str(exc)), title="Not done", severity="error", markup=False)
 
-    async def action_toggle_voting(self) -> None:
-        w = self.service.state(self.code).workshop
+    async def action_open_voting(self) -> None:
+        await self._set_open(True)
+
+    async def action_close_voting(self) -> None:
+        await self._set_open(False)
+
+    async def _set_open(self, voting_open: bool) -> None:
         try:
-            await self.service.set_voting(self.code, voting_open=not w.voting_open)
+            await self.service.set_voting(self.code, voting_open=voting_open)
         except WorkshopError as exc:
             self._fail(exc)
 

@@ -215,6 +215,7 @@ async def test_votes_and_reveal(service: WorkshopService) -> None:
             assert_error(await a.post(f"/api/v1/w/{code}/votes", json={"idea_id": first.id}), 409)  # not yet
             await service.set_phase(code, Phase.GROUP)
             await service.set_phase(code, Phase.VOTE)
+            await service.set_voting(code, voting_open=True)
             r = await a.post(f"/api/v1/w/{code}/votes", json={"idea_id": first.id})
             assert r.status_code == 201 and r.json() == {"remaining_dots": 2}
             assert (await a.post(f"/api/v1/w/{code}/votes", json={"idea_id": first.id})).json()["remaining_dots"] == 1
@@ -259,6 +260,7 @@ async def test_preferences_and_my_team(service: WorkshopService) -> None:
         async with client(server, ann) as a:
             await service.set_phase(code, Phase.GROUP)
             await service.set_phase(code, Phase.VOTE)
+            await service.set_voting(code, voting_open=True)
             assert_error(await a.put(f"/api/v1/w/{code}/preferences", json={"idea_ids": [ideas[1].id]}), 409)
             await service.set_phase(code, Phase.TEAMS)
             await service.set_team_candidates(code, idea_ids=[i.id for i in ideas])
@@ -272,6 +274,9 @@ async def test_preferences_and_my_team(service: WorkshopService) -> None:
             me = (await a.get(f"/api/v1/w/{code}/me")).json()
             assert me["preferences"] == [ideas[1].id, ideas[0].id] and me["team"] is None
             await service.form_teams(code, min_size=1, max_size=1, idea_ids=[ideas[1].id])
+            draft = (await a.get(f"/api/v1/w/{code}/me")).json()
+            assert draft["team"] is None, "a draft stays off the phones: ranking stays open until published"
+            await service.publish_teams(code)
             team = (await a.get(f"/api/v1/w/{code}/me")).json()["team"]
             assert team["idea_id"] == ideas[1].id and team["idea_text"] == "Beta"
             assert team["member_names"] == ["Ann"] and team["champion_name"] == "Ann"
@@ -349,6 +354,7 @@ async def test_hundred_phones_vote_at_once(service: WorkshopService) -> None:
     ideas = [await service.post_idea(code, f"idea {k}", source=Source.FACILITATOR) for k in range(4)]
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     people = [await service.join(code, f"p{k}") for k in range(120)]
     async with running(service) as server:
         phones = [client(server, token) for _, token in people]

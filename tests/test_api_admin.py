@@ -93,7 +93,8 @@ async def test_phase_and_voting(service: WorkshopService) -> None:
         assert_error(await a.post(f"/api/v1/admin/w/{code}/voting", json={"results_revealed": True}), 409)
         for phase in ("group", "vote"):
             await a.post(f"/api/v1/admin/w/{code}/phase", json={"phase": phase})
-        r = await a.post(f"/api/v1/admin/w/{code}/voting", json={"results_revealed": True})
+        assert not service.state(code).workshop.voting_open  # the ballot opens only when asked
+        r = await a.post(f"/api/v1/admin/w/{code}/voting", json={"voting_open": True, "results_revealed": True})
         assert r.status_code == 200 and r.json() == {"voting_open": True, "results_revealed": True}
         r = await a.post(f"/api/v1/admin/w/{code}/voting", json={"voting_open": False})
         assert r.json() == {"voting_open": False, "results_revealed": True}

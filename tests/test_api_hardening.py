@@ -23,6 +23,7 @@ async def test_every_write_with_a_body_needs_json(service: WorkshopService) -> N
     idea = await service.post_idea(code, "Shade", source=Source.FACILITATOR)
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     async with running(service) as server:
         _, token = await join(server, code)
         spec = server.app.openapi()

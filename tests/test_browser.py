@@ -147,6 +147,9 @@ async def test_join_post_vote_and_live_reveal(service: WorkshopService) -> None:
             await service.set_phase(code, Phase.GROUP)
             await service.set_phase(code, Phase.VOTE)  # arrives over SSE: the page has no polling
             await expect(page.locator("#vote-view")).to_be_visible()
+            await expect(page.locator("#vote-hint")).to_contain_text("Voting opens soon")
+            await service.set_voting(code, voting_open=True)  # the facilitator has explained the rules: o
+            await expect(page.locator("#vote-hint")).to_contain_text("Tap + to add a dot")
             await expect(page.locator("#dots-left")).to_have_text("5 dots left")
             texts = await page.locator("#vote-list .note-text").all_text_contents()
             assert texts == ["Shade trees on Main Street", *HOSTILE]
@@ -177,6 +180,7 @@ async def test_rank_the_candidate_ideas_and_see_my_team_arrive_live(service: Wor
     ideas = [(await service.post_idea(code, text, source=Source.PAPER)).id for text in ["Bike parking", "Repair café"]]
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     await service.set_phase(code, Phase.TEAMS)
     await service.set_team_candidates(code, idea_ids=ideas)
     other, _ = await service.join(code, "Cy")
@@ -203,7 +207,10 @@ async def test_rank_the_candidate_ideas_and_see_my_team_arrive_live(service: Wor
                 await page.wait_for_timeout(50)
             assert service.state(code).preferences[participant.id].idea_ids == [ideas[1], ideas[0]]
 
-            await service.form_teams(code)  # the facilitator presses f; the phone learns it over SSE
+            await service.form_teams(code)  # the facilitator presses f: a draft, the phone keeps ranking
+            await expect(page.locator("#rank-panel")).to_be_visible()
+            await expect(page.locator("#team-panel")).to_be_hidden()
+            await service.publish_teams(code)  # the facilitator presses p; the phone learns it over SSE
             await expect(page.locator("#team-panel")).to_be_visible()
             await expect(page.locator("#team-body .note-text")).to_have_text("Repair café")
             await expect(page.locator("#team-body .members li")).to_have_text(["Bo [b]x"])
@@ -320,6 +327,7 @@ async def test_a_refused_dot_says_why_in_plain_words(service: WorkshopService, s
     await paper_notes(service, code, "Shade trees")
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)  # the facilitator opens the ballot (o)
     async with running(service) as server, phone_page(server, code, size) as page:
         await join_as(page, "Ann")
         await page.route("**/events", lambda route: route.abort())
@@ -343,6 +351,7 @@ async def test_after_the_reveal_the_list_shows_results_ranked_with_ties_and_my_d
     )
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)  # the facilitator opens the ballot (o)
     others = [(await service.join(code, name))[0].id for name in ("Bo", "Cy")]
     for pid, idea in [(others[0], tree), (others[0], tree), (others[1], tree), (others[1], bench), (others[1], bike)]:
         await service.cast_dot(code, pid, idea)
@@ -422,6 +431,7 @@ async def test_the_vote_list_is_grouped_by_theme_with_my_dots_per_theme(
     await paper_notes(service, code, "Bike lanes", "Night buses", theme_id=move.id)
     await paper_notes(service, code, "A repair café")
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)  # the facilitator opens the ballot (o)
     async with running(service) as server, phone_page(server, code, size) as page:
         await join_as(page, "Ann")
         groups = page.locator("#vote-list details.theme-group")
@@ -480,3 +490,37 @@ async def test_the_end_screen_says_what_happens_next_and_how_to_come_back(
         await expect(page.locator("#phase-label")).to_have_text("Finished")
         await expect(steps).to_contain_text("The workshop is over.")
         await shot(page, "end-closed", size)
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_the_phase_timer_shows_the_time_left_from_the_server_and_ends_gently(
+    service: WorkshopService, size: tuple[int, int]
+) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE)
+    async with running(service) as server, phone_page(server, code, size) as page:
+        await page.clock.install()  # the page's own clock, to move it on without waiting
+        await page.reload()
+        await join_as(page, "Ann")
+        timer = page.locator("#timer")
+        await expect(timer).to_be_hidden()  # no timer, no clock on the phone
+
+        await service.set_timer(code, "start", minutes=2)  # the phone hears it over SSE
+        await expect(timer).to_have_text(re.compile(r"^(2:00|1:5\d) left$"))
+        await page.clock.fast_forward(30_000)
+        await expect(timer).to_have_text(re.compile(r"^1:[23]\d left$"))  # it ticks by itself
+        await shot(page, "timer", size)
+
+        await service.set_timer(code, "pause")  # the server's time wins over the phone's
+        await expect(timer).to_have_text(re.compile(r"^(2:00|1:5\d) left \(paused\)$"))
+        await service.set_timer(code, "resume")
+        await expect(timer).to_have_text(re.compile(r"^(2:00|1:5\d) left$"))
+        await page.clock.fast_forward(125_000)
+        await expect(timer).to_have_text("Time is up")
+        await expect(timer).to_have_class(re.compile(r"\bended\b"))
+        await expect(page.locator("#status")).to_have_text("Time is up. The facilitator will tell you what comes next.")
+        await shot(page, "timer-ended", size)
+
+        await service.set_timer(code, "stop")
+        await expect(timer).to_be_hidden()

@@ -23,6 +23,7 @@ async def prepare(data_dir: Path) -> str:
         w = await service.create_workshop("crash", settings={"dots_per_participant": 50, "max_dots_per_idea": 1})
         for phase in (Phase.IDEATE, Phase.GROUP, Phase.VOTE):  # paper notes and dots are both accepted
             await service.set_phase(w.code, phase)
+        await service.set_voting(w.code, voting_open=True)
         return w.code
 
 

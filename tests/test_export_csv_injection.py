@@ -73,6 +73,7 @@ async def hostile_workshop(service: WorkshopService) -> str:
         theme = await service.create_theme(code, text)
         await service.set_idea_theme(code, ideas[n].id, theme.id)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     for person in people:
         await service.cast_dot(code, person.id, ideas[0].id)
         await service.cast_dot(code, person.id, ideas[1].id)

@@ -43,6 +43,7 @@ async def moderated_workshop(service: WorkshopService) -> tuple[str, dict[str, s
     await service.delete_idea(code, ids["survivor"])  # takes the note merged into it along
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     await service.cast_dot(code, mallory.id, ids["hidden"])
     await service.cast_dot(code, ana.id, ids["kept"])
     await service.hide_idea(code, ids["hidden"])  # hidden after it got a dot

@@ -211,6 +211,7 @@ async def build(service: WorkshopService, plan: dict[str, Any]) -> str:
         if themes:
             await service.set_idea_theme(code, idea.id, themes[k % len(themes)].id)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     for p, i in plan["dots"]:
         if people:
             with contextlib.suppress(Conflict):  # budget or per-idea limit: a real person would stop

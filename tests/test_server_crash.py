@@ -46,6 +46,8 @@ async def test_kill_9_mid_storm_keeps_every_acknowledged_vote(tmp_path: Path) ->
                 ideas.append(r.json()["id"])
             for phase in ("group", "vote"):
                 assert (await c.post(f"/api/v1/admin/w/{code}/phase", json={"phase": phase}, headers=admin)).is_success
+            opened = await c.post(f"/api/v1/admin/w/{code}/voting", json={"voting_open": True}, headers=admin)
+            assert opened.is_success
 
         stop_after = 150
 

@@ -41,6 +41,8 @@ async def test_phase_machine_forward_back_and_refusals(service: WorkshopService)
         await service.set_phase(code, "party")
     for p in [Phase.IDEATE, Phase.GROUP, Phase.VOTE]:
         await service.set_phase(code, p)
+    assert not service.state(code).workshop.voting_open  # the facilitator explains the rules first
+    await service.set_voting(code, voting_open=True)
     assert service.state(code).workshop.voting_open
     await service.set_phase(code, Phase.IDEATE)  # reopen ideation
     assert not service.state(code).workshop.voting_open
@@ -108,6 +110,7 @@ async def test_dot_budget_and_per_idea_limit(service: WorkshopService) -> None:
         await service.cast_dot(code, p.id, i1.id)
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     assert await service.cast_dot(code, p.id, i1.id) == 2
     assert await service.cast_dot(code, p.id, i1.id) == 1
     with pytest.raises(Conflict, match="at most 2 of your dots"):
@@ -128,6 +131,7 @@ async def test_paper_dots_count_in_the_same_tally(service: WorkshopService) -> N
     idea = await service.post_idea(code, "paper", source=Source.PAPER)
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     p, _ = await service.join(code)
     await service.cast_dot(code, p.id, idea.id)
     assert await service.add_paper_dots(code, idea.id, 4) == 5
@@ -144,6 +148,7 @@ async def test_merge_moves_dots_and_history_and_respects_the_limit(service: Work
     dup = await service.post_idea(code, "map of bike parking", author_id=q.id)
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     for _ in range(2):
         await service.cast_dot(code, p.id, keep.id)
         await service.cast_dot(code, p.id, dup.id)
@@ -160,6 +165,7 @@ async def test_merge_moves_dots_and_history_and_respects_the_limit(service: Work
 
 async def test_unmerge_puts_the_note_back_with_its_dots(service: WorkshopService, data_dir: Path) -> None:
     code = await workshop_in(service, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     p, _ = await service.join(code)
     keep = await service.post_idea(code, "bike parking map", source=Source.PAPER)
     dup = await service.post_idea(code, "map of bike parking", source=Source.PAPER)
@@ -184,6 +190,7 @@ async def test_a_note_with_dots_cannot_be_deleted(service: WorkshopService) -> N
     idea = await service.post_idea(code, "x", author_id=p.id)
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     await service.cast_dot(code, p.id, idea.id)
     with pytest.raises(Conflict, match="merge it"):
         await service.delete_idea(code, idea.id)
@@ -254,6 +261,7 @@ async def test_concurrent_dots_never_exceed_budget_or_limit(service: WorkshopSer
     ideas = [await service.post_idea(code, f"idea {i}", source=Source.PAPER) for i in range(4)]
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
 
     async def attempt(pid: str, iid: str) -> bool:
         try:

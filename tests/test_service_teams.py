@@ -18,6 +18,7 @@ async def room(service: WorkshopService, people: int = 6, ideas: int = 4) -> tup
     iids = [(await service.post_idea(code, f"idea {k}", source=Source.PAPER)).id for k in range(ideas)]
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     for k, iid in enumerate(iids):  # idea 0 gets the most dots
         for pid in pids[: ideas - k]:
             await service.cast_dot(code, pid, iid)

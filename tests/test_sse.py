@@ -70,6 +70,8 @@ async def test_phase_reveal_teams_and_never_votes(service: WorkshopService) -> N
             assert await stream.data() == {"type": "phase_changed", "phase": "group"}
             await service.set_phase(code, Phase.VOTE)
             assert await stream.data() == {"type": "phase_changed", "phase": "vote"}
+            await service.set_voting(code, voting_open=True)
+            assert await stream.data() == {"type": "voting_changed", "voting_open": True, "results_revealed": False}
             for _ in range(3):
                 await service.cast_dot(code, pid, idea.id)  # votes never go to everyone
             await service.withdraw_dot(code, pid, idea.id)
@@ -182,6 +184,7 @@ async def test_once_revealed_changed_totals_reach_the_phones_coalesced(service: 
     idea = await service.post_idea(code, "Trees", source=Source.FACILITATOR)
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     pid = (await service.join(code, "Ann"))[0].id
     broker = Broker(service)
     try:

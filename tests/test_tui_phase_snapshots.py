@@ -2,12 +2,13 @@
 and texts; no ids or times on screen). Update with ``pytest --snapshot-update`` after a deliberate
 change, and look at the SVGs before committing them.
 
-The theme is ``SNAPSHOT_THEME`` from the harness: switch it to the projector theme once it lands.
+They are taken of the real ``WorkshopApp`` (projector theme, session bar, footer) over a data
+directory written by the service beforehand, without the participant server.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
@@ -17,7 +18,7 @@ from textual.screen import Screen
 from screens.teams import TeamsScreen
 from screens.voting import VotingScreen
 from screens.wall import WallScreen
-from tests.tui_harness import SNAPSHOT_THEME, HarnessApp
+from tests.tui_support import on_screen, running_app, wait_for
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -61,6 +62,7 @@ async def build(service: WorkshopService, until: Phase) -> str:
         return "TEST"
     await service.set_phase("TEST", Phase.GROUP)
     await service.set_phase("TEST", Phase.VOTE)
+    await service.set_voting("TEST", voting_open=True)
     for voter, targets in DOTS:
         for target in targets:
             await service.cast_dot("TEST", people[voter].id, ideas[target].id)
@@ -80,7 +82,7 @@ async def build(service: WorkshopService, until: Phase) -> str:
     return "TEST"
 
 
-SCREENS: dict[str, tuple[Phase, Callable[[WorkshopService, str], Screen[None]]]] = {
+SCREENS: dict[str, tuple[Phase, type[Screen[None]]]] = {
     "wall": (Phase.IDEATE, WallScreen),
     "voting_results": (Phase.VOTE, VotingScreen),
     "teams": (Phase.TEAMS, TeamsScreen),
@@ -89,13 +91,13 @@ SCREENS: dict[str, tuple[Phase, Callable[[WorkshopService, str], Screen[None]]]]
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize("name", list(SCREENS))
-async def test_snapshot(
-    service: WorkshopService, snapshot: SnapshotAssertion, name: str, size: tuple[int, int]
-) -> None:
-    phase, make = SCREENS[name]
-    code = await build(service, phase)
-    app = HarnessApp(service, lambda: make(service, code), theme=SNAPSHOT_THEME)
-    async with app.run_test(size=size) as pilot:
+async def test_snapshot(data_dir: Path, snapshot: SnapshotAssertion, name: str, size: tuple[int, int]) -> None:
+    phase, screen = SCREENS[name]
+    async with WorkshopService(data_dir) as service:
+        code = await build(service, phase)
+    async with running_app(data_dir, size=size, serve=False) as (app, pilot):
+        app.call_later(app.open_workshop, code)
+        await wait_for(pilot, lambda: on_screen(app, screen), name)
         await pilot.pause()
         await pilot.pause(0.2)
         svg = app.export_screenshot(title=f"{name} {size[0]}x{size[1]}")

@@ -75,6 +75,9 @@ async def test_a_whole_session_from_lobby_to_closed(data_dir: Path, tmp_path: Pa
 
             await advance(app, pilot, Phase.GROUP, WallScreen)
             await advance(app, pilot, Phase.VOTE, VotingScreen)
+            assert not app.service.state("TEST").workshop.voting_open  # the rules first, then o
+            await pilot.press("o")
+            await wait_for(pilot, lambda: app.service.state("TEST").workshop.voting_open, "the ballot open")
             for headers in tokens:
                 assert (await http.post(f"{base}/votes", json={"idea_id": ids[1]}, headers=headers)).status_code == 201
             assert (await http.post(f"{base}/votes", json={"idea_id": ids[0]}, headers=tokens[0])).status_code == 201
@@ -89,10 +92,23 @@ async def test_a_whole_session_from_lobby_to_closed(data_dir: Path, tmp_path: Pa
             )
 
             await advance(app, pilot, Phase.TEAMS, TeamsScreen)
+            candidates = app.service.state("TEST").workshop.team_candidates
+            for headers in tokens[:3]:  # three of four phones rank: f warns before forming
+                r = await http.put(f"{base}/preferences", json={"idea_ids": candidates}, headers=headers)
+                assert r.status_code == 200, r.text
             await pilot.press("f")
+            await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), "the few-ranked warning")
+            assert "3 of 4 have ranked" in app.screen.question  # type: ignore[attr-defined]
+            await pilot.press("y")
             await wait_for(pilot, lambda: bool(app.service.state("TEST").teams), "teams formed")
             members = [m for t in app.service.state("TEST").teams.values() for m in t.member_ids]
             assert len(members) == 4 and len(set(members)) == 4
+            me = await http.get(f"{base}/me", headers=tokens[0])
+            assert me.json()["team"] is None  # a draft until published
+            await pilot.press("p")
+            await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), "the publish question")
+            await pilot.press("y")
+            await wait_for(pilot, lambda: app.service.state("TEST").workshop.teams_published, "teams published")
             me = await http.get(f"{base}/me", headers=tokens[0])
             assert me.json()["team"] is not None  # each phone sees its team
 

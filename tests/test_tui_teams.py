@@ -39,6 +39,7 @@ async def room(service: WorkshopService, **settings: object) -> tuple[str, list[
     ]
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     for n, person in enumerate(people):
         await service.cast_dot(code, person.id, ideas[n % 2].id)
     await service.cast_dot(code, people[0].id, ideas[2].id)
@@ -121,7 +122,9 @@ async def test_infeasible_reason_shown_inline(service: WorkshopService) -> None:
     app = HarnessApp(service, lambda: TeamsScreen(service, code))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("f")
+        await pilot.press("f")  # nobody has ranked yet: it asks first
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
         await wait_for(pilot, lambda: explain_text(app).startswith("Could not form teams"))
         assert screen(app).query_one("#explain").has_class("-error")
         assert not service.state(code).teams

@@ -36,6 +36,7 @@ async def room(service: WorkshopService) -> tuple[str, list[Participant], list[I
     ]
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     return code, people, ideas
 
 
@@ -149,14 +150,15 @@ async def test_open_and_close_voting(service: WorkshopService) -> None:
         await pilot.pause()
         assert service.state(code).workshop.voting_open
         await pilot.press("o")
-        await wait_for(pilot, lambda: "VOTING CLOSED" in text_of(app, "#voting-state"))
+        await wait_for(pilot, lambda: "VOTING OPEN" not in text_of(app, "#voting-state"))
         assert not service.state(code).workshop.voting_open
         await pilot.press("o")
         await wait_for(pilot, lambda: "VOTING OPEN" in text_of(app, "#voting-state"))
         assert service.state(code).workshop.voting_open
         await service.set_phase(code, Phase.TEAMS)
         await pilot.pause(0.2)
-        assert screen(app).check_action("toggle_voting", ()) is False
+        assert screen(app).check_action("open_voting", ()) is False
+        assert screen(app).check_action("close_voting", ()) is False
         assert screen(app).check_action("toggle_results", ()) is True
         assert screen(app).check_action("paper_dots", ()) is False
 

@@ -334,7 +334,7 @@ async def test_duplicate_suggestions_list_and_merge(service: WorkshopService) ->
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
 async def test_hostile_notes_are_literal_and_inert(service: WorkshopService, size: tuple[int, int]) -> None:
-    code = await workshop_in(service, Phase.IDEATE)
+    code = await workshop_in(service, Phase.IDEATE, show_authors=True)  # names are off the projector by default
     person, _ = await service.join(code, "[@click=app.quit]Mallory")
     app = wall_app(service, code)
     async with app.run_test(size=size) as pilot:
@@ -345,7 +345,7 @@ async def test_hostile_notes_are_literal_and_inert(service: WorkshopService, siz
         await wait_for(pilot, lambda: note_texts(app) == HOSTILE[::-1])  # literal, newest first
         screenshot = screen_text(app)
         assert "[@click=app.quit]x" in screenshot
-        assert "Mallory" not in screenshot  # authors stay off the projected wall
+        assert "[@click=app.quit]Mallory" in screenshot  # projected names (show_authors) are literal too
         for row in range(6):
             await pilot.click(NoteWall, offset=(4, row * 3 + 1))
             await pilot.click(NoteWall, offset=(30, row * 3 + 2))
@@ -355,8 +355,18 @@ async def test_hostile_notes_are_literal_and_inert(service: WorkshopService, siz
         assert app.return_value is None
 
 
+async def test_authors_are_off_the_projector_by_default(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    person, _ = await service.join(code, "Amina")
+    await service.post_idea(code, "named idea", author_id=person.id)
+    app = wall_app(service, code)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        assert note_texts(app) == ["named idea"] and "Amina" not in app.export_screenshot()
+
+
 async def test_anonymous_hides_authors(service: WorkshopService) -> None:
-    code = await workshop_in(service, Phase.IDEATE, anonymous=True)
+    code = await workshop_in(service, Phase.IDEATE, anonymous=True, show_authors=True)
     person, _ = await service.join(code, "Amina")
     await service.post_idea(code, "secret ballot idea", author_id=person.id)
     app = wall_app(service, code)

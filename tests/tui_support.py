@@ -10,6 +10,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from screens.app import WorkshopApp
+from workshop_tui.server.runner import ParticipantServer
 from workshop_tui.service import WorkshopService
 
 TIMEOUT = 10.0
@@ -35,12 +36,14 @@ async def running_app(
 ) -> AsyncIterator[tuple[WorkshopApp, Pilot[None]]]:
     """The app on its own service (the app closes it), its server started on 127.0.0.1."""
     service = WorkshopService(data_dir).open()
+    code = kwargs.pop("code", None)
     kwargs.setdefault("host", "127.0.0.1")
     kwargs.setdefault("port", 0)
-    app = WorkshopApp(service, serve=serve, **kwargs)
+    server = ParticipantServer(service, **kwargs) if serve else None
+    app = WorkshopApp(service, server, code=code)
     try:
         async with app.run_test(size=size) as pilot:
-            if serve and "port" in kwargs and kwargs["port"] == 0:
+            if serve and kwargs["port"] == 0:
                 await wait_for(pilot, lambda: app.server_running, "the participant server")
             await pilot.pause()
             yield app, pilot

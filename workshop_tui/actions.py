@@ -48,6 +48,7 @@ class Action(StrEnum):
     PAPER_DOTS = "paper_dots"
     CHOOSE_CANDIDATES = "choose_candidates"
     FORM_TEAMS = "form_teams"
+    PUBLISH_TEAMS = "publish_teams"
     MOVE_MEMBER = "move_member"
     SET_CHAMPION = "set_champion"
     CONVERT_TO_BACKLOG = "convert_to_backlog"
@@ -101,6 +102,7 @@ _ROWS: tuple[tuple[Action, Role, frozenset[Phase], str], ...] = (
     (Action.PAPER_DOTS, _F, _VOTE, "Add paper dots"),
     (Action.CHOOSE_CANDIDATES, _F, _TEAMS, "Choose the ideas for teams"),
     (Action.FORM_TEAMS, _F, _TEAMS, "Form teams"),
+    (Action.PUBLISH_TEAMS, _F, _TEAMS, "Publish the teams to the phones"),
     (Action.MOVE_MEMBER, _F, _ADJUST, "Move a person to another team"),
     (Action.SET_CHAMPION, _F, _ADJUST, "Choose a team's champion"),
     (Action.CONVERT_TO_BACKLOG, _F, _BACKLOG, "Build the backlog"),

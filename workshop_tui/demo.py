@@ -96,6 +96,7 @@ async def build_demo(service: WorkshopService) -> Workshop:
     await service.merge_ideas(code, ideas["Mobility"][0], ideas["Mobility"][3])
     open_ids = [i for ids in ideas.values() for i in ids if i != ideas["Mobility"][3]]
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     favourites = open_ids[:1] + open_ids[4:5] + open_ids[7:8] + open_ids[11:12] + open_ids[5:6]
     for participant, _ in people:
         budget = workshop.settings.dots_per_participant

@@ -129,6 +129,9 @@ class Settings(_Strict):
     max_dots_per_idea: int = Field(3, ge=1, le=50, description="most dots ONE person may put on ONE idea")
     idea_max_length: int = Field(280, ge=20, le=2000)
     anonymous: bool = Field(False, description="hide authors' names on the wall and in exports")
+    show_authors: bool = Field(
+        False, description="project authors' names on the wall (off: names stay off the room's screen)"
+    )
     team_min_size: int = Field(2, ge=1, le=100)
     team_max_size: int = Field(6, ge=1, le=100)
     budget_cap_per_request: NonNegativeMoney = Decimal("5000")
@@ -137,6 +140,10 @@ class Settings(_Strict):
     timeboxes: dict[Phase, int] = Field(
         default_factory=dict, description="minutes per phase, for the facilitator's timer"
     )
+    # Flood limits, sized for a room of 1,000 (issue 11 item 14): memory and restart time stay bounded.
+    max_participants: int = Field(2_000, ge=1, le=100_000, description="people who may join")
+    max_ideas_per_participant: int = Field(50, ge=1, le=10_000, description="notes one phone may post")
+    max_ideas: int = Field(5_000, ge=1, le=100_000, description="notes in the workshop, from every source")
 
     @model_validator(mode="after")
     def _bounds(self) -> Settings:
@@ -165,9 +172,17 @@ class Workshop(_Strict):
     team_candidates: list[str] = Field(
         default_factory=list, description="the ideas teams form around; participants rank these"
     )
+    teams_published: bool = Field(
+        False, description="phones see their team (until then the teams are a draft and ranking stays open)"
+    )
     settings: Settings = Field(default_factory=Settings)
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+    @property
+    def teams_public(self) -> bool:
+        """Phones see their team once published, and always after the teams phase."""
+        return self.teams_published or self.phase in (Phase.BACKLOG, Phase.CLOSED)
 
 
 class PhaseTimer(_Strict):

@@ -78,6 +78,7 @@ class NoteWall(ScrollView, can_focus=True):
         self._dots: dict[str, int] = {}
         self._colours: dict[str | None, str] = {}
         self._theme_names: dict[str | None, str] = {}
+        self._authors: dict[str, str] = {}  # participant id -> name, only while the facilitator projects names
         self._newest: str | None = None
         self._bands: list[Band] = []
         self._tops: list[int] = []
@@ -115,6 +116,9 @@ class NoteWall(ScrollView, can_focus=True):
         self._colours = {t.id: PAPER[n % len(PAPER)] for n, t in enumerate(themes)}
         self._colours[None] = NO_THEME_PAPER
         self._theme_names = {t.id: terminal_safe(t.name) for t in themes}
+        settings = state.workshop.settings
+        names = settings.show_authors and not settings.anonymous
+        self._authors = {p.id: terminal_safe(p.name) for p in state.participants.values()} if names else {}
         self._newest = max(ideas, key=lambda i: (i.created_at, i.id)).id if ideas else None
         if keep in self._ideas:
             self.cursor = self.shown.index(keep)
@@ -236,16 +240,24 @@ class NoteWall(ScrollView, can_focus=True):
         selected = index == self.cursor and self.has_focus
         flags = (idea.id in self.marked, idea.id == self._newest, selected, index == self.cursor)
         dots = self._dots.get(idea.id)
-        key = (idea.id, idea.text, idea.theme_id, idea.hidden, dots, flags, self._card_width, self._text_lines)
+        author = self._authors.get(idea.author_id or "")
+        key = (idea.id, idea.text, idea.theme_id, idea.hidden, dots, author, flags, self._card_width, self._text_lines)
         cached = self._cards.get(key)
         if cached is None:
             if len(self._cards) > 4096:  # a bound, not a policy: cards are cheap to draw again
                 self._cards.clear()
-            cached = self._cards[key] = self._draw(idea, dots, *flags)
+            cached = self._cards[key] = self._draw(idea, dots, author, *flags)
         return cached
 
     def _draw(
-        self, idea: Idea, dots: int | None, marked: bool, newest: bool, focused: bool, cursor: bool
+        self,
+        idea: Idea,
+        dots: int | None,
+        author: str | None,
+        marked: bool,
+        newest: bool,
+        focused: bool,
+        cursor: bool,
     ) -> list[Strip]:
         width, lines = self._card_width, self._text_lines
         paper = HIDDEN_PAPER if idea.hidden else self._colours.get(idea.theme_id, NO_THEME_PAPER)
@@ -281,7 +293,9 @@ class NoteWall(ScrollView, can_focus=True):
             last.append("…")
         shown += [Text(style=base)] * (lines - len(shown))
         label = f"● {dots}" if dots is not None else ""
-        foot = Text(" " * max(0, inner - len(label)), style=base)
+        foot = Text(author or "", style=base + Style(italic=True))
+        foot.truncate(max(0, inner - len(label) - 1), overflow="ellipsis")
+        foot.append(" " * max(0, inner - foot.cell_len - len(label)))
         foot.append(label, style="bold")
         return [strip(tags), *(strip(t) for t in shown), strip(foot)]
 

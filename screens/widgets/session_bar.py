@@ -1,4 +1,4 @@
-"""The strip across the top of every session screen: title, join code, phase and live counts.
+"""The strip across the top of every session screen: title, the phase timer, join code, phase and counts.
 
 The screen it sits on refreshes it when domain events arrive (``SessionScreen``).
 """
@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from screens.widgets.timer import PhaseTimer
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
@@ -30,6 +31,7 @@ class SessionBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield self._title
+        yield PhaseTimer(self.service, self.code, compact=True)
         yield self._status
 
     def on_mount(self) -> None:

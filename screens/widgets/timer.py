@@ -1,15 +1,16 @@
-"""The phase timer: big ``Digits`` mm:ss, start/pause, +1 minute, reset; a flash and a bell at zero.
+"""The phase timer as the room sees it: the workshop's clock (``service.timer``), drawn from its state.
 
-The default duration is the workshop's timebox for its current phase (``settings.timeboxes``, minutes),
-else ``DEFAULT_MINUTES``. Time is kept against ``time.monotonic()`` (a busy loop cannot make it drift);
-a 4 Hz interval only repaints. The app's timer actions (space, +, ctrl+r) drive the timer of the
-current screen; a screen that wants one simply yields ``PhaseTimer(service, code)``.
+The clock lives in the workshop, so the phones count down the same time: this widget only draws it.
+The app's keys (``screens.timer_keys``) call the service; the widget follows ``TimerChanged``
+through its screen (``sync``) and repaints at 4 Hz while running. With no countdown it shows the
+phase's timebox, paused. A compact one-line form sits in the session bar of every session screen;
+the lobby also shows the big ``Digits`` form. At zero it turns red and flashes a few times: a gentle
+signal, never a bell.
 """
 
 from __future__ import annotations
 
 import math
-import time
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,10 +19,12 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Digits, Static
 
+from workshop_tui.models import PhaseTimer as Clock
+from workshop_tui.models import utcnow
 from workshop_tui.service import WorkshopService
+from workshop_tui.service.timer import DEFAULT_MINUTES
 
-DEFAULT_MINUTES = 10
-FLASHES = 12  # half-second flashes at zero (6 s), then it stays highlighted
+FLASHES = 12  # half-second flashes at zero (6 s), then it stays red
 
 
 def format_clock(seconds: float) -> str:
@@ -36,7 +39,9 @@ class PhaseTimer(Vertical):
     PhaseTimer { height: auto; width: auto; padding: 0 1; }
     PhaseTimer > Digits { width: auto; color: $foreground; text-style: bold; }
     PhaseTimer > .timer-label { width: auto; color: $text-muted; }
-    PhaseTimer.-running > Digits { color: $accent; }
+    PhaseTimer.-compact { height: 1; padding: 0 1; }
+    PhaseTimer.-compact > .timer-label { color: $foreground; text-style: bold; }
+    PhaseTimer.-running > Digits, PhaseTimer.-running.-compact > .timer-label { color: $accent; }
     PhaseTimer.-expired > Digits { color: $error; }
     PhaseTimer.-expired > .timer-label { color: $error; text-style: bold; }
     PhaseTimer.-flash { background: $error; }
@@ -54,99 +59,82 @@ class PhaseTimer(Vertical):
         def control(self) -> PhaseTimer:
             return self.timer
 
-    def __init__(self, service: WorkshopService, code: str, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, service: WorkshopService, code: str, *, compact: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id, classes="-compact" if compact else "")
         self.service = service
         self.code = code
-        settings = service.state(code).workshop.settings
-        self.phase = service.state(code).workshop.phase
-        minutes = settings.timeboxes.get(self.phase, DEFAULT_MINUTES)
-        self.duration: float = float(minutes * 60)
-        self._remaining: float = self.duration  # while paused
-        self._deadline: float | None = None  # while running
-        self.expired = False
+        self.compact = compact
         self._ticker: Timer | None = None
         self._flasher: Timer | None = None
         self._flashes = 0
+        self._expired_run: object = None  # the countdown already signalled
 
     def compose(self) -> ComposeResult:
-        yield Digits(format_clock(self.duration))
+        if not self.compact:
+            yield Digits(format_clock(self.remaining))
         yield Static(self._label(), classes="timer-label", markup=False)
 
-    # ------------------------------------------------------------------ state
+    def on_mount(self) -> None:
+        self.sync()
+
+    # ------------------------------------------------------------------ state (the workshop's)
 
     @property
-    def running(self) -> bool:
-        return self._deadline is not None
+    def clock(self) -> Clock | None:
+        return self.service.timer(self.code)
+
+    @property
+    def timebox(self) -> int:
+        w = self.service.state(self.code).workshop
+        return 60 * w.settings.timeboxes.get(w.phase, DEFAULT_MINUTES)
+
+    @property
+    def duration(self) -> int:
+        clock = self.clock
+        return clock.seconds if clock is not None else self.timebox
 
     @property
     def remaining(self) -> float:
-        if self._deadline is None:
-            return self._remaining
-        return max(0.0, self._deadline - time.monotonic())
+        clock = self.clock
+        return clock.seconds_left(utcnow()) if clock is not None else float(self.timebox)
 
-    def start(self) -> None:
-        if self.running:
-            return
-        if self.remaining <= 0:
-            self.reset()
-        self._stop_flashing()
-        self.expired = False
-        self._deadline = time.monotonic() + self._remaining
-        self._ticker = self.set_interval(0.25, self._tick)
-        self._show()
+    @property
+    def running(self) -> bool:
+        clock = self.clock
+        return clock is not None and clock.started_at is not None and clock.seconds_left(utcnow()) > 0
 
-    def pause(self) -> None:
-        if not self.running:
-            return
-        self._remaining = self.remaining
-        self._deadline = None
-        if self._ticker is not None:
+    @property
+    def expired(self) -> bool:
+        clock = self.clock
+        return clock is not None and clock.seconds_left(utcnow()) <= 0
+
+    def sync(self) -> None:
+        """The clock may have changed (a key, a phase, another screen or an admin call): follow it."""
+        if self.running and self._ticker is None:
+            self._ticker = self.set_interval(0.25, self._tick)
+        elif not self.running and self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
-        self._show()
-
-    def toggle(self) -> None:
-        if self.running:
-            self.pause()
-        else:
-            self.start()
-
-    def add_minute(self) -> None:
-        if self._deadline is not None:
-            self._deadline += 60
-        else:
-            self._remaining += 60
-        if self.expired:
-            self.expired = False
+        if not self.expired:
+            self._expired_run = None
             self._stop_flashing()
-        self._show()
-
-    def reset(self, seconds: float | None = None) -> None:
-        """Back to the phase's timebox (or ``seconds``), paused."""
-        self.pause()
-        if seconds is not None:
-            self.duration = seconds
-        self._remaining = self.duration
-        self.expired = False
-        self._stop_flashing()
-        self._show()
+        self._tick()
 
     # ------------------------------------------------------------------ drawing
 
     def _tick(self) -> None:
-        if self.running and self.remaining <= 0:
-            self._expire()
+        clock = self.clock
+        if clock is not None and self.expired:
+            run = (clock.phase, clock.started_at, clock.seconds)
+            if self._expired_run != run:
+                self._expired_run = run
+                self._flashes = 0
+                self._flasher = self.set_interval(0.5, self._flash)
+                if self._ticker is not None:
+                    self._ticker.stop()
+                    self._ticker = None
+                self.post_message(self.Expired(self))
         self._show()
-
-    def _expire(self) -> None:
-        self.pause()
-        self._remaining = 0.0
-        self.expired = True
-        self._flashes = 0
-        self._flasher = self.set_interval(0.5, self._flash)
-        self.app.bell()
-        self.post_message(self.Expired(self))
 
     def _flash(self) -> None:
         self._flashes += 1
@@ -163,15 +151,20 @@ class PhaseTimer(Vertical):
         self.remove_class("-flash")
 
     def _label(self) -> Text:
+        if self.compact:
+            if self.expired:
+                return Text("TIME IS UP")
+            return Text(f"{format_clock(self.remaining)}{'' if self.running else ' paused'}")
         if self.expired:
             return Text("TIME IS UP  (+ adds a minute)")
-        state = "running" if self.running else "paused"
-        return Text(f"{self.phase.value} timer · {state} (space)")
+        phase = self.service.state(self.code).workshop.phase
+        return Text(f"{phase.value} timer · {'running' if self.running else 'paused'} (space)")
 
     def _show(self) -> None:
         if not self.is_mounted:
             return
         self.set_class(self.running, "-running")
         self.set_class(self.expired, "-expired")
-        self.query_one(Digits).update(format_clock(self.remaining))
+        if not self.compact:
+            self.query_one(Digits).update(format_clock(self.remaining))
         self.query_one(".timer-label", Static).update(self._label())

@@ -26,7 +26,7 @@ async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
     The data directory's writer lock is taken before the terminal is switched, so a busy directory is
     one line on stderr and exit code 1.
     """
-    from workshop_tui.server.runner import DEFAULT_PORT
+    from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer
     from workshop_tui.service import WorkshopService
 
     service = WorkshopService(data_dir).open()
@@ -39,18 +39,18 @@ async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
             raise
     from screens.app import WorkshopApp
 
-    app = WorkshopApp(
+    server = ParticipantServer(  # built here, started by the app in its own loop (a busy port is a dialog)
         service,
         host=getattr(args, "host", None) or "0.0.0.0",
         port=DEFAULT_PORT if getattr(args, "port", None) is None else args.port,
         public_url=getattr(args, "public_url", None),
-        code=code,
     )
+    app = WorkshopApp(service, server, code=code)
     try:
         await app.run_async()
     finally:
         await app.shutdown_session()
-    failed = [f"{s.code}: {s.store.failed}" for s in service.states() if s.store.failed]
+    failed = [f"{v.code}: {v.save_failure}" for v in service.views() if v.save_failure]
     if failed:  # a workshop that stopped being saved must not end in exit code 0
         raise StoreFailed("a workshop stopped being saved while open: " + "; ".join(failed))
     return app.return_code or 0

@@ -274,6 +274,10 @@ class MemberTeamIn(_In):
     team_id: IdText
 
 
+class PublishedOut(_Out):
+    teams_published: bool
+
+
 class ChampionIn(_In):
     participant_id: IdText | None = Field(description="null: no champion")
 

@@ -1,10 +1,8 @@
-"""Notes on the wall and the themes they are grouped into; merging duplicates."""
+"""Notes on the wall: posting, editing, hiding, deleting and restoring them, moving them to a theme."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from pydantic import BaseModel, Field, ValidationError
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
@@ -15,35 +13,11 @@ from workshop_tui.models import (
     IdeaChange,
     Participant,
     Source,
-    Theme,
-    Vote,
     is_blank,
     utcnow,
 )
-from workshop_tui.service.base import FACILITATOR, Concern, validated
-from workshop_tui.state import Change, WorkshopState, vote_id
-
-PAPER = "paper"  # the key of paper dots (no participant) in a MergeRecord
-
-
-class MergeRecord(BaseModel):
-    """What a merge moved, kept in the duplicate's ``merged-into`` history entry (JSON) for unmerge."""
-
-    into: str
-    survivor_theme: str | None = None
-    #: participant id (or ``paper``) -> (dots they had on the duplicate, dots added to the survivor)
-    dots: dict[str, tuple[int, int]] = Field(default_factory=dict)
-
-    @classmethod
-    def from_history(cls, idea: Idea) -> MergeRecord | None:
-        """The record of ``idea``'s last merge, or None (merged before records were kept)."""
-        entry = next((h for h in reversed(idea.history) if h.action == "merged-into"), None)
-        if entry is None or not entry.detail.startswith("{"):
-            return None
-        try:
-            return cls.model_validate_json(entry.detail)
-        except ValidationError:
-            return None
+from workshop_tui.service.base import FACILITATOR, Concern
+from workshop_tui.state import Change, WorkshopState
 
 
 class IdeaOps(Concern):
@@ -58,6 +32,17 @@ class IdeaOps(Concern):
             raise Invalid(f"a note is at most {limit} characters (this one has {len(clean)})")
         return clean
 
+    @staticmethod
+    def _check_room(state: WorkshopState, author_id: str | None) -> None:
+        """The workshop's flood limits; deleted notes count too (they stay in memory and in the store)."""
+        settings = state.workshop.settings
+        if len(state.ideas) >= settings.max_ideas:
+            raise Conflict(f"this workshop holds at most {settings.max_ideas} notes")
+        if author_id is not None:
+            mine = sum(1 for i in state.ideas.values() if i.author_id == author_id)
+            if mine >= settings.max_ideas_per_participant:
+                raise Conflict(f"one person may post at most {settings.max_ideas_per_participant} notes here")
+
     async def post_idea(
         self,
         code: str,
@@ -71,6 +56,7 @@ class IdeaOps(Concern):
         require(Action.POST_IDEA if source == Source.PHONE else Action.ADD_NOTE, state.workshop.phase)
         self._refuse_blocked(state, author_id)
         clean = self._clean_text(state, text)
+        self._check_room(state, author_id)
         if theme_id is not None and theme_id not in state.themes:
             raise NotFound(f"no theme {theme_id!r}")
         by = author_id or source.value
@@ -158,144 +144,6 @@ class IdeaOps(Concern):
         name = state.themes[theme_id].name if theme_id else "no theme"
         return await self._update_idea(state, idea, "themed", FACILITATOR, theme_id=theme_id, detail=name)
 
-    async def merge_ideas(self, code: str, survivor_id: str, duplicate_id: str) -> Idea:
-        """Fold ``duplicate`` into ``survivor``: its dots move over, both keep a trace in their history.
-
-        A person whose dots on the two notes together exceed the per-idea limit gets the excess back
-        in their budget, so the limit still holds; the survivor's history says so. The duplicate's
-        ``merged-into`` entry records, as JSON, what moved (``MergeRecord``), so ``unmerge_idea`` can
-        put it back.
-        """
-        state = self.state(code)
-        require(Action.MERGE_NOTES, state.workshop.phase)
-        if survivor_id == duplicate_id:
-            raise Invalid("cannot merge a note into itself")
-        survivor, duplicate = self._idea(state, survivor_id), self._idea(state, duplicate_id)
-        for idea in (survivor, duplicate):
-            if idea.deleted or idea.merged_into:
-                raise Conflict(f"note {idea.id} was already deleted or merged")
-        cap = state.workshop.settings.max_dots_per_idea
-        change = Change(state)
-        record = MergeRecord(into=survivor.id, survivor_theme=survivor.theme_id)
-        moved = refunded = 0
-        for vote in [v for v in state.votes.values() if v.idea_id == duplicate.id]:
-            change.delete("votes", vote.id)
-            existing = state.vote_of(vote.participant_id, survivor.id)
-            before = existing.dots if existing else 0
-            total = vote.dots + before
-            keep = total if vote.participant_id is None else min(total, cap)
-            refunded += total - keep
-            moved += vote.dots
-            record.dots[vote.participant_id or PAPER] = (vote.dots, keep - before)
-            change.put(
-                "votes",
-                Vote(
-                    id=vote_id(vote.participant_id, survivor.id),
-                    workshop_id=state.id,
-                    participant_id=vote.participant_id,
-                    idea_id=survivor.id,
-                    dots=keep,
-                    source=vote.source,
-                ),
-            )
-        note = f"merged {duplicate.id}: {duplicate.text!r}; {moved} dots moved"
-        if refunded:
-            note += f", {refunded} over the per-idea limit returned to their owners"
-        now = utcnow()
-        theme = survivor.theme_id or duplicate.theme_id
-        survivor_new = survivor.model_copy(
-            update={
-                "theme_id": theme,
-                "updated_at": now,
-                "history": [*survivor.history, IdeaChange(action="merged-in", detail=note)],
-            }
-        )
-        duplicate_new = duplicate.model_copy(
-            update={
-                "merged_into": survivor.id,
-                "updated_at": now,
-                "history": [*duplicate.history, IdeaChange(action="merged-into", detail=record.model_dump_json())],
-            }
-        )
-        change.put("ideas", survivor_new)
-        change.put("ideas", duplicate_new)
-        await change.commit()
-        for idea, action in ((survivor_new, "merged-in"), (duplicate_new, "merged-into")):
-            self._emit(state, ev.IdeaChanged, idea=idea, action=action)
-        return survivor_new
-
-    async def unmerge_idea(self, code: str, duplicate_id: str) -> Idea:
-        """Undo ``merge_ideas``: the duplicate is back on the wall with the dots that moved.
-
-        Dots people withdrew from the survivor since are not taken twice; dots that were returned over
-        the per-idea limit come back only as far as their owner's budget still allows. Returns the
-        duplicate.
-        """
-        state = self.state(code)
-        require(Action.UNMERGE_NOTE, state.workshop.phase)
-        duplicate = self._idea(state, duplicate_id)
-        if not duplicate.merged_into:
-            raise Conflict(f"note {duplicate_id} is not merged into another note")
-        survivor = self._idea(state, duplicate.merged_into)
-        record = MergeRecord.from_history(duplicate)
-        budget = state.workshop.settings.dots_per_participant
-        change = Change(state)
-        back = 0
-        for who, (had, added) in (record.dots if record else {}).items():
-            pid = None if who == PAPER else who
-            current = state.vote_of(pid, survivor.id)
-            now_on_survivor = current.dots if current else 0
-            take = min(added, now_on_survivor)
-            spare = budget - state.dots_used[pid] if pid is not None else had
-            restored = min(had, take + max(0, min(had - added, spare)))
-            back += restored
-            source = current.source if current else (Source.PAPER if pid is None else Source.PHONE)
-            if current is not None and take:
-                left = now_on_survivor - take
-                if left:
-                    change.put("votes", current.model_copy(update={"dots": left}))
-                else:
-                    change.delete("votes", current.id)
-            if restored:
-                change.put(
-                    "votes",
-                    Vote(
-                        id=vote_id(pid, duplicate.id),
-                        workshop_id=state.id,
-                        participant_id=pid,
-                        idea_id=duplicate.id,
-                        dots=restored,
-                        source=source,
-                    ),
-                )
-        now = utcnow()
-        theme = survivor.theme_id
-        if record is not None and theme == duplicate.theme_id and record.survivor_theme is None:
-            theme = None  # the survivor had taken the duplicate's theme in the merge
-        survivor_new = survivor.model_copy(
-            update={
-                "theme_id": theme,
-                "updated_at": now,
-                "history": [
-                    *survivor.history,
-                    IdeaChange(action="unmerged-out", detail=f"split out {duplicate.id}; {back} dots went back"),
-                ],
-            }
-        )
-        duplicate_new = duplicate.model_copy(
-            update={
-                "merged_into": None,
-                "updated_at": now,
-                "history": [*duplicate.history, IdeaChange(action="unmerged", detail=survivor.id)],
-            }
-        )
-        change.put("ideas", survivor_new)
-        change.put("ideas", duplicate_new)
-        await change.commit()
-        for idea, action in ((duplicate_new, "unmerged"), (survivor_new, "unmerged-out")):
-            self._emit(state, ev.IdeaChanged, idea=idea, action=action)
-        return duplicate_new
-
     # ------------------------------------------------------------------ moderation in bulk
 
     @staticmethod
@@ -361,50 +209,3 @@ class IdeaOps(Concern):
         change.put("participants", updated)
         await change.commit()
         return updated
-
-    # ------------------------------------------------------------------ themes
-
-    async def create_theme(self, code: str, name: str) -> Theme:
-        state = self.state(code)
-        require(Action.CREATE_THEME, state.workshop.phase)
-        if any(t.name.casefold() == name.strip().casefold() for t in state.themes.values()):
-            raise Conflict(f"a theme named {name.strip()!r} already exists")
-        theme = validated(Theme, {"id": new_id(), "workshop_id": state.id, "name": name})
-        change = Change(state)
-        change.put("themes", theme)
-        await change.commit()
-        self._emit(state, ev.ThemeChanged, theme=theme, action="created")
-        return theme
-
-    async def rename_theme(self, code: str, theme_id: str, name: str) -> Theme:
-        state = self.state(code)
-        require(Action.RENAME_THEME, state.workshop.phase)
-        theme = state.themes.get(theme_id)
-        if theme is None:
-            raise NotFound(f"no theme {theme_id!r}")
-        renamed = validated(Theme, {**theme.model_dump(), "name": name})
-        change = Change(state)
-        change.put("themes", renamed)
-        await change.commit()
-        self._emit(state, ev.ThemeChanged, theme=renamed, action="renamed")
-        return renamed
-
-    async def delete_theme(self, code: str, theme_id: str) -> None:
-        """The theme goes; its notes stay, without a theme, each with a history entry."""
-        state = self.state(code)
-        require(Action.DELETE_THEME, state.workshop.phase)
-        theme = state.themes.get(theme_id)
-        if theme is None:
-            raise NotFound(f"no theme {theme_id!r}")
-        change = Change(state)
-        change.delete("themes", theme_id)
-        moved = []
-        for idea in [i for i in state.ideas.values() if i.theme_id == theme_id]:
-            entry = IdeaChange(action="unthemed", detail=f"theme {theme.name!r} deleted")
-            updated = idea.model_copy(update={"theme_id": None, "history": [*idea.history, entry]})
-            change.put("ideas", updated)
-            moved.append(updated)
-        await change.commit()
-        self._emit(state, ev.ThemeChanged, theme=theme, action="deleted")
-        for idea in moved:
-            self._emit(state, ev.IdeaChanged, idea=idea, action="unthemed")

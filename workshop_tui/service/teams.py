@@ -6,7 +6,7 @@ import asyncio
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
-from workshop_tui.errors import Invalid, NotFound
+from workshop_tui.errors import Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
     Team,
@@ -104,9 +104,27 @@ class TeamOps(Concern):
         ]
         for team in teams:
             change.put("teams", team)
+        redrafted = state.workshop.teams_published
+        if redrafted:  # new teams are a draft again: phones keep ranking until they are published
+            change.put("workshop", state.workshop.model_copy(update={"teams_published": False}))
         await change.commit()
+        if redrafted:
+            self._emit(state, ev.WorkshopUpdated, workshop=state.workshop)
         self._emit(state, ev.TeamsChanged, teams=teams)
         return teams, plan
+
+    async def publish_teams(self, code: str, published: bool = True) -> Workshop:
+        """Show phones their team; until then the teams are the facilitator's draft and ranking stays open."""
+        state = self.state(code)
+        require(Action.PUBLISH_TEAMS, state.workshop.phase)
+        if published and not state.teams:
+            raise Conflict("there are no teams to publish yet: form them first")
+        updated = state.workshop.model_copy(update={"teams_published": published, "updated_at": utcnow()})
+        change = Change(state)
+        change.put("workshop", updated)
+        await change.commit()
+        self._emit(state, ev.WorkshopUpdated, workshop=updated)
+        return updated
 
     @staticmethod
     def team_of(state: WorkshopState, participant_id: str) -> Team | None:

@@ -105,12 +105,10 @@ class WorkshopOps(Concern):
         update: dict[str, Any] = {"phase": target, "updated_at": utcnow()}
         if target == Phase.TEAMS and not queries.candidates_still_valid(state):
             update["team_candidates"] = queries.candidate_ideas(state)
-        if target == Phase.VOTE:
-            update["voting_open"] = True
-            if current in (Phase.GROUP, Phase.IDEATE):
-                update["results_revealed"] = False
-        else:
-            update["voting_open"] = False
+        # The ballot never opens by itself: the facilitator explains the rules, then opens it (set_voting).
+        update["voting_open"] = False
+        if target == Phase.VOTE and current in (Phase.GROUP, Phase.IDEATE):
+            update["results_revealed"] = False
         updated = state.workshop.model_copy(update=update)
         change = Change(state)
         change.put("workshop", updated)
@@ -157,6 +155,9 @@ class WorkshopOps(Concern):
         """Returns the participant and their secret token (only its hash is stored)."""
         state = self.state(code)
         require(Action.JOIN, state.workshop.phase)
+        most = state.workshop.settings.max_participants
+        if len(state.participants) >= most:
+            raise Conflict(f"this workshop is full: at most {most} people can join")
         token = new_token()
         clean_name = (name or "").strip()
         if is_blank(clean_name):

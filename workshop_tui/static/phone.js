@@ -48,6 +48,7 @@ const S = {
   voteHeading: 'Place your dots',
   voteHint: (max) => `Tap + to add a dot, − to take it back.${max ? ` At most ${max} on one note.` : ''}`,
   votingClosed: 'Voting is not open right now.',
+  votingSoon: 'Voting opens soon: the facilitator explains the rules first.',
   results: 'Results',
   resultsHint: 'Ideas with the most dots first.',
   resultsHintOpen: 'Ideas with the most dots first. Voting is still open.',
@@ -631,13 +632,18 @@ function renderGroup() {
   if (!groups.length) $('themes').append(el('p', { class: 'empty', text: S.noIdeas }));
 }
 
+/* Before the ballot first opens (nobody could have voted): the facilitator is explaining the rules. */
+function notVotedYet() {
+  return Boolean(state.me) && state.me.remaining_dots === state.workshop.dots_per_participant;
+}
+
 function renderVote() {
   const w = state.workshop;
   const open = voteOpen();
   const results = revealed();
   $('vote-heading').textContent = results ? S.results : S.voteHeading;
   $('vote-hint').textContent = results ? (open ? S.resultsHintOpen : S.resultsHint)
-    : open ? S.voteHint(w.max_dots_per_idea) : S.votingClosed;
+    : open ? S.voteHint(w.max_dots_per_idea) : notVotedYet() ? S.votingSoon : S.votingClosed;
   const list = $('vote-list');
   if (!state.ideas.length) { list.replaceChildren(el('p', { class: 'empty', text: S.noIdeas })); return; }
   if (results) {

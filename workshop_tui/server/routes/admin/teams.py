@@ -16,6 +16,7 @@ from workshop_tui.server.schemas import (
     CandidatesOut,
     ChampionIn,
     MemberTeamIn,
+    PublishedOut,
     TeamOut,
     TeamsIn,
     TeamsOut,
@@ -45,6 +46,17 @@ async def form_teams(state: Workshop, service: Service, body: Annotated[TeamsIn 
         state.code, team_count=body.team_count, min_size=body.min_size, max_size=body.max_size, idea_ids=body.idea_ids
     )
     return TeamsOut(teams=teams_view(teams), unassigned=list(plan.unassigned), stats=plan.stats, explain=plan.explain())
+
+
+@router.post(
+    "/teams/publish",
+    responses=documented(*WRITE),
+    summary="Publish the formed teams: phones show everyone their team (until then ranking stays open)",
+    **performs(Action.PUBLISH_TEAMS),
+)
+async def publish_teams(state: Workshop, service: Service) -> PublishedOut:
+    w = await service.publish_teams(state.code)
+    return PublishedOut(teams_published=w.teams_published)
 
 
 @router.put(
