@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from textual.geometry import Region
+
 from screens.events import DomainEvents
 from screens.wall import ALL, NO_THEME, WallScreen
 from screens.widgets.note_wall import NoteWall
@@ -45,8 +47,8 @@ def note_text(rng: random.Random, n: int) -> str:
 
 
 def draw_visible(wall: NoteWall) -> None:
-    for y in range(wall.size.height):
-        wall.render_line(y)
+    """What the compositor asks of the widget for the next frame."""
+    wall.render_lines(Region(0, 0, wall.size.width, wall.size.height))
 
 
 async def measure_once(service: WorkshopService, code: str) -> dict[str, float]:
