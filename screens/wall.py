@@ -1,6 +1,7 @@
 """The wall (ideate and group phases): notes arrive live; the facilitator edits, hides, deletes,
-themes and merges them. Themes with live counts on the left, the notes of the chosen theme on the
-right in a virtualised table (design.md section 8: 2,000 notes stay responsive).
+themes and merges them. Themes with live counts on the left; the notes of the chosen theme on the
+right as sticky-note cards, newest first, grouped by theme in the group phase, drawn by a
+virtualised Line API widget (``NoteWall``: 2,000 notes cost what the visible ones cost).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
@@ -27,13 +28,14 @@ from screens.session import SessionScreen
 from screens.suggestions import SuggestionsScreen
 from screens.text_prompt import TextPromptScreen
 from screens.theme_picker import ThemeChoice, ThemePickerScreen
-from screens.widgets.note_table import Layout, NoteTable
+from screens.widgets.note_wall import NoteWall
 from screens.widgets.session_bar import SessionBar
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, allowed
 from workshop_tui.duplicates import suggest_duplicates
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Idea, Source
+from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
@@ -130,21 +132,20 @@ class WallScreen(SessionScreen):
             yield themes
             with Vertical(id="notes-pane"):
                 yield Static("", id="notes-header", markup=False)
-                yield NoteTable(id="notes")
+                yield NoteWall(id="notes")
         yield Footer()
 
     def on_mount(self) -> None:
         self._refresh_themes()
-        self.query_one(NoteTable).focus()
-
-    def on_note_table_width_changed(self, event: NoteTable.WidthChanged) -> None:
-        self._refresh_notes(force_layout=True)
+        self.query_one(NoteWall).focus()
+        self._refresh_notes()
 
     # ------------------------------------------------------------------ data
 
     def _visible_notes(self) -> list[Idea]:
-        """The notes on the wall for the current filter, oldest first. Hidden ones are off the room's
-        screen: they appear (dimmed, marked) only while the facilitator asks for them (``H``)."""
+        """The notes on the wall for the current filter, newest first (grouped by theme in the group
+        phase, unthemed first). Hidden ones are off the room's screen: they appear (grey, marked) only
+        while the facilitator asks for them (``H``)."""
         state = self.service.state(self.code)
         notes = [i for i in state.ideas.values() if i.visible or (self.show_hidden and i.hidden and not i.deleted)]
         notes = [i for i in notes if not i.merged_into]
@@ -152,8 +153,14 @@ class WallScreen(SessionScreen):
             notes = [i for i in notes if i.theme_id is None]
         elif self.filter != ALL:
             notes = [i for i in notes if i.theme_id == self.filter]
-        notes.sort(key=lambda i: (i.created_at, i.id))
+        notes.sort(key=lambda i: (i.created_at, i.id), reverse=True)
+        if self._grouped():
+            names = {t.id: t.name.casefold() for t in state.themes.values()}
+            notes.sort(key=lambda i: (i.theme_id is not None, names.get(i.theme_id or "", "")))  # stable
         return notes
+
+    def _grouped(self) -> bool:
+        return self.filter == ALL and self.service.state(self.code).workshop.phase == Phase.GROUP
 
     def _refresh_themes(self) -> None:
         state = self.service.state(self.code)
@@ -177,18 +184,13 @@ class WallScreen(SessionScreen):
             themes.set_options(options)
             themes.highlighted = ids.index(self.filter)
 
-    def _refresh_notes(self, changed: set[str] | None = None, *, force_layout: bool = False) -> None:
-        table = self.query_one(NoteTable)
+    def _refresh_notes(self, changed: set[str] | None = None) -> None:
+        wall = self.query_one(NoteWall)
         state = self.service.state(self.code)
-        width = table.size.width or max(20, self.size.width - 26)
-        layout = Layout.for_width(width, dots=state.workshop.results_revealed)
-        layout = replace(layout, author=layout.author and state.workshop.settings.show_authors)  # off the projector
-        if table.set_layout(layout):
-            changed = None
-        elif force_layout:
-            return
+        wall.dots = state.workshop.results_revealed
+        wall.grouped = self._grouped()
         notes = self._visible_notes()
-        table.show(state, notes, changed)
+        wall.show(state, notes, changed)
         self._refresh_header(len(notes))
 
     def _refresh_header(self, count: int) -> None:
@@ -213,6 +215,8 @@ class WallScreen(SessionScreen):
         mine = message.for_workshop(self.workshop_id)
         if not mine:
             return
+        if self._only_new_notes(mine):
+            return
         changed: set[str] = set()
         full = themes = False
         for event in mine:
@@ -230,6 +234,22 @@ class WallScreen(SessionScreen):
             self._refresh_themes()
         self._refresh_notes(None if full else changed)
 
+    def _only_new_notes(self, events: list[ev.Event]) -> bool:
+        """Notes posted while the wall is ungrouped: each goes on top without redrawing the others (the
+        common case while phones post); False when anything else needs the full refresh."""
+        wall = self.query_one(NoteWall)
+        if wall.grouped or not all(isinstance(e, ev.IdeaPosted) for e in events):
+            return False
+        posted = [e.idea for e in events if isinstance(e, ev.IdeaPosted)]
+        if any(i.id in wall.shown for i in posted):
+            return False
+        for idea in posted:
+            if self.filter == ALL or idea.theme_id == (None if self.filter == NO_THEME else self.filter):
+                wall.add(idea)
+        self._refresh_themes()
+        self._refresh_header(len(wall.shown))
+        return True
+
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id != "themes" or event.option.id is None:
             return
@@ -239,7 +259,7 @@ class WallScreen(SessionScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id == "themes":
-            self.query_one(NoteTable).focus()
+            self.query_one(NoteWall).focus()
 
     # ------------------------------------------------------------------ actions
 
@@ -321,7 +341,7 @@ class WallScreen(SessionScreen):
             self.notify("; ".join(parts) + ". u undoes", markup=False)
 
     def _selected(self) -> Idea | None:
-        idea_id = self.query_one(NoteTable).selected_id()
+        idea_id = self.query_one(NoteWall).selected_id()
         return self.service.state(self.code).ideas.get(idea_id) if idea_id else None
 
     def _targets(self) -> list[Idea]:
@@ -333,7 +353,7 @@ class WallScreen(SessionScreen):
         selected = self._selected()
         return [selected] if selected is not None else []
 
-    def on_data_table_row_highlighted(self) -> None:
+    def on_note_wall_highlighted(self) -> None:
         self.refresh_bindings()
 
     def _fail(self, exc: WorkshopError) -> None:
@@ -372,11 +392,11 @@ class WallScreen(SessionScreen):
         self._refresh_notes()
 
     def action_first_note(self) -> None:
-        self.query_one(NoteTable).move_cursor(row=0, animate=False, scroll=True)
+        self.query_one(NoteWall).move_cursor(0)
 
     def action_last_note(self) -> None:
-        table = self.query_one(NoteTable)
-        table.move_cursor(row=max(0, table.row_count - 1), animate=False, scroll=True)
+        wall = self.query_one(NoteWall)
+        wall.move_cursor(len(wall.shown) - 1)
 
     async def action_toggle_hidden(self) -> None:
         self._hold_toast()
@@ -456,10 +476,10 @@ class WallScreen(SessionScreen):
             del self.marked[idea.id]
         else:
             self.marked[idea.id] = None
-        table = self.query_one(NoteTable)
-        table.marked = set(self.marked)
+        wall = self.query_one(NoteWall)
+        wall.marked = set(self.marked)
         self._refresh_notes({idea.id})
-        table.action_cursor_down()  # space, space, space marks a run of notes
+        wall.move_cursor(wall.cursor + 1)  # space, space, space marks a run of notes
         self.refresh_bindings()
 
     def action_clear_marks(self) -> None:
@@ -469,7 +489,7 @@ class WallScreen(SessionScreen):
         gone = [i for i in ids if i in self.marked]
         for idea_id in gone:
             del self.marked[idea_id]
-        self.query_one(NoteTable).marked = set(self.marked)
+        self.query_one(NoteWall).marked = set(self.marked)
         self._refresh_notes(set(gone))
         self.refresh_bindings()
 

@@ -165,6 +165,7 @@ async def test_merge_moves_dots_and_history_and_respects_the_limit(service: Work
 
 async def test_unmerge_puts_the_note_back_with_its_dots(service: WorkshopService, data_dir: Path) -> None:
     code = await workshop_in(service, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     p, _ = await service.join(code)
     keep = await service.post_idea(code, "bike parking map", source=Source.PAPER)
     dup = await service.post_idea(code, "map of bike parking", source=Source.PAPER)

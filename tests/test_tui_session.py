@@ -20,7 +20,7 @@ from screens.teams import TeamsScreen
 from screens.voting import VotingScreen
 from screens.wall import WallScreen
 from screens.widgets.bar_chart import BarChart
-from screens.widgets.note_table import NoteTable
+from screens.widgets.note_wall import NoteWall
 from screens.widgets.session_bar import SessionBar
 from tests.tui_support import on_screen, running_app, wait_for
 from workshop_tui.phases import Phase
@@ -66,9 +66,9 @@ async def test_a_whole_session_from_lobby_to_closed(data_dir: Path, tmp_path: Pa
                 r = await http.post(f"{base}/ideas", json={"text": text}, headers=tokens[n])
                 assert r.status_code == 201, r.text
                 ids.append(r.json()["id"])
-            table = app.screen.query_one(NoteTable)
-            await wait_for(pilot, lambda: table.row_count == 3, "three notes on the wall")
-            shown = [table.get_cell(key, "note").plain for key in table.shown]
+            wall = app.screen.query_one(NoteWall)
+            await wait_for(pilot, lambda: len(wall.shown) == 3, "three notes on the wall")
+            shown = [wall.card_text(key) for key in wall.shown]
             assert HOSTILE in shown and app.is_running
             status = app.screen.query_one(SessionBar).query_one(".status", Static)
             await wait_for(pilot, lambda: "4 people · 3 notes" in str(status.render()), "the session bar's counts")

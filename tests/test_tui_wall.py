@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
-from rich.text import Text
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
@@ -18,7 +17,7 @@ from screens.suggestions import SuggestionsScreen
 from screens.text_prompt import TextPromptScreen
 from screens.theme_picker import ThemePickerScreen
 from screens.wall import ALL, NO_THEME, WallScreen
-from screens.widgets.note_table import NoteTable
+from screens.widgets.note_wall import NoteWall
 from screens.widgets.session_bar import SessionBar
 from tests.conftest import workshop_in
 from tests.tui_harness import HarnessApp
@@ -34,8 +33,8 @@ def wall_app(service: WorkshopService, code: str) -> HarnessApp:
     return HarnessApp(service, lambda: WallScreen(service, code))
 
 
-def table(app: HarnessApp) -> NoteTable:
-    return app.screen_stack[1].query_one(NoteTable) if len(app.screen_stack) > 1 else app.screen.query_one(NoteTable)
+def table(app: HarnessApp) -> NoteWall:
+    return app.screen_stack[1].query_one(NoteWall) if len(app.screen_stack) > 1 else app.screen.query_one(NoteWall)
 
 
 def wall(app: HarnessApp) -> WallScreen:
@@ -46,7 +45,7 @@ def wall(app: HarnessApp) -> WallScreen:
 
 def note_texts(app: HarnessApp) -> list[str]:
     t = table(app)
-    return [t.get_cell(row_key, "note").plain for row_key in t.shown]
+    return [t.card_text(idea_id) for idea_id in t.shown]
 
 
 async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 200) -> None:
@@ -59,8 +58,8 @@ async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int
 
 async def select_note(pilot: Pilot[None], app: HarnessApp, text: str) -> None:
     t = table(app)
-    index = note_texts(app).index(text)
-    t.move_cursor(row=index)
+    index = [t.note(i).text for i in t.shown].index(text)
+    t.move_cursor(index)
     await pilot.pause()
     assert wall(app)._selected() is not None
     assert wall(app)._selected().text == text  # type: ignore[union-attr]
@@ -86,7 +85,7 @@ async def test_phone_note_appears_live(service: WorkshopService) -> None:
         await wait_for(pilot, lambda: note_texts(app) == ["Shade trees on the school square"])
         await service.post_idea(code, "Water fountains", author_id=person.id)
         await wait_for(pilot, lambda: len(note_texts(app)) == 2)
-        assert note_texts(app)[1] == "Water fountains"
+        assert note_texts(app)[0] == "Water fountains"  # newest first
 
 
 async def test_note_posted_over_http_appears(service: WorkshopService) -> None:
@@ -106,7 +105,7 @@ async def test_note_posted_over_http_appears(service: WorkshopService) -> None:
             )
             assert posted.status_code == 201, posted.text
             await wait_for(pilot, lambda: note_texts(app) == ["[@click=app.quit]Posted from a phone"])
-            await pilot.click(NoteTable, offset=(3, 1))
+            await pilot.click(NoteWall, offset=(3, 1))
             await pilot.pause()
             assert app.is_running
     finally:
@@ -343,23 +342,27 @@ async def test_hostile_notes_are_literal_and_inert(service: WorkshopService, siz
         for text in HOSTILE:
             await service.post_idea(code, text, author_id=person.id)
         await service.create_theme(code, "[@click=app.quit]theme")
-        await wait_for(pilot, lambda: note_texts(app) == HOSTILE)
-        t = table(app)
-        for row_key in t.shown:
-            cell = t.get_cell(row_key, "note")
-            assert isinstance(cell, Text) and not cell.spans  # no markup was interpreted
-        if size[0] >= 120:
-            authors = [t.get_cell(k, "author").plain for k in t.shown]
-            assert authors == ["[@click=app.quit]Mallory"] * len(HOSTILE)
-        screenshot = app.export_screenshot()
-        assert "[@click=app.quit]x" in screenshot.replace("&#160;", " ")
-        for row in range(len(HOSTILE)):
-            await pilot.click(NoteTable, offset=(4, row + 1))
-            await pilot.click(NoteTable, offset=(2, row + 1))
+        await wait_for(pilot, lambda: note_texts(app) == HOSTILE[::-1])  # literal, newest first
+        screenshot = screen_text(app)
+        assert "[@click=app.quit]x" in screenshot
+        assert "[@click=app.quit]Mallory" in screenshot  # projected names (show_authors) are literal too
+        for row in range(6):
+            await pilot.click(NoteWall, offset=(4, row * 3 + 1))
+            await pilot.click(NoteWall, offset=(30, row * 3 + 2))
         await pilot.click("#themes", offset=(6, 3))
         await pilot.pause()
         assert app.is_running
         assert app.return_value is None
+
+
+async def test_authors_are_off_the_projector_by_default(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    person, _ = await service.join(code, "Amina")
+    await service.post_idea(code, "named idea", author_id=person.id)
+    app = wall_app(service, code)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        assert note_texts(app) == ["named idea"] and "Amina" not in app.export_screenshot()
 
 
 async def test_anonymous_hides_authors(service: WorkshopService) -> None:
@@ -369,8 +372,7 @@ async def test_anonymous_hides_authors(service: WorkshopService) -> None:
     app = wall_app(service, code)
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.pause()
-        t = table(app)
-        assert [t.get_cell(k, "author").plain for k in t.shown] == ["anonymous"]
+        assert note_texts(app) == ["secret ballot idea"]
         assert "Amina" not in app.export_screenshot()
 
 
@@ -405,18 +407,16 @@ async def test_two_thousand_notes_stay_usable(service: WorkshopService) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         t = table(app)
-        assert t.row_count == 2000
-        await pilot.press("ctrl+end")
-        await pilot.pause()
-        assert t.cursor_row == 1999
-        assert wall(app)._selected() is not None
-        assert wall(app)._selected().text.startswith("Idea number 1999")  # type: ignore[union-attr]
+        assert len(t.shown) == 2000
+        assert t.note(t.shown[0]).text.startswith("Idea number 1999")  # the newest first
+        await pilot.press("end")
+        assert t.cursor == 1999 and t.note(t.selected_id() or "").text.startswith("Idea number 0:")
         await service.post_idea(code, "one more, live", source=Source.PAPER)
-        await wait_for(pilot, lambda: t.row_count == 2001)
-        assert t.cursor_row == 1999  # appending did not move the facilitator's cursor
-        await pilot.press("ctrl+home", "down", "down")
+        await wait_for(pilot, lambda: len(t.shown) == 2001)
+        assert t.note(t.selected_id() or "").text.startswith("Idea number 0:")  # the cursor stays on its note
+        await pilot.press("home", "right", "right")
         await pilot.pause()
-        assert t.cursor_row == 2
+        assert t.cursor == 2
         third = t.shown[2]
         await pilot.press("h")
         await wait_for(pilot, lambda: service.state(code).ideas[third].hidden and third not in t.shown)
@@ -460,16 +460,16 @@ async def test_the_wall_follows_new_notes(service: WorkshopService) -> None:
         await wait_for(pilot, lambda: "Note number 29" in screen_text(app))  # it opens on the newest
         await service.post_idea(code, "Arrived just now", source=Source.PAPER)
         await wait_for(pilot, lambda: "Arrived just now" in screen_text(app))  # seen the moment it arrives
-        await pilot.press("home")
+        await pilot.press("end")
         await wait_for(pilot, lambda: "Note number 00" in screen_text(app))
-        assert table(app).cursor_row == 0
-        await service.post_idea(code, "While the facilitator reads the top", source=Source.PAPER)
-        await wait_for(pilot, lambda: table(app).row_count == 32)
+        assert table(app).cursor == 30
+        await service.post_idea(code, "Late arrival", source=Source.PAPER)
+        await wait_for(pilot, lambda: len(table(app).shown) == 32)
         await pilot.pause(0.1)
         assert "Note number 00" in screen_text(app)  # scrolled away: the view stays where it was
-        await pilot.press("end")
-        await wait_for(pilot, lambda: "While the facilitator reads the top" in screen_text(app))
-        assert table(app).cursor_row == 31
+        await pilot.press("home")
+        await wait_for(pilot, lambda: "Late arrival" in screen_text(app))
+        assert table(app).cursor == 0
 
 
 async def test_twenty_presses_of_x_delete_twenty_notes_with_one_toast(service: WorkshopService) -> None:
@@ -498,17 +498,17 @@ async def test_marked_notes_are_hidden_or_deleted_together(service: WorkshopServ
     app = wall_app(service, code)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        await pilot.press("home", "space", "space", "down", "space")  # marks 0, 1 and 3
+        await pilot.press("home", "space", "space", "right", "space")  # marks the 1st, 2nd and 4th (newest first)
         assert list(wall(app).marked) == [t for i, t in enumerate(table(app).shown) if i in (0, 1, 3)]
-        assert note_texts(app)[:2] == ["✔ Note 0", "✔ Note 1"]
+        assert note_texts(app)[:2] == ["✔ Note 5", "✔ Note 4"]
         await pilot.press("x")
-        await wait_for(pilot, lambda: note_texts(app) == ["Note 2", "Note 4", "Note 5"])
+        await wait_for(pilot, lambda: note_texts(app) == ["Note 3", "Note 1", "Note 0"])
         await wait_for(pilot, lambda: any(n.message == "Deleted 3 notes. u undoes" for n in app._notifications))
         assert not wall(app).marked
         await pilot.press("u")
         await wait_for(pilot, lambda: len(note_texts(app)) == 6)
         await pilot.press("home", "space", "space", "h")
-        await wait_for(pilot, lambda: note_texts(app) == ["Note 2", "Note 3", "Note 4", "Note 5"])
+        await wait_for(pilot, lambda: note_texts(app) == ["Note 3", "Note 2", "Note 1", "Note 0"])
         await pilot.press("space", "escape")  # escape clears the marks (and stays on the wall)
         assert not wall(app).marked and app.screen is wall(app)
 
