@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.paths import STATIC
 from workshop_tui.actions import ACTIONS, Action, Role, allowed, allowed_actions, require
 from workshop_tui.errors import PhaseError, WorkshopError
 from workshop_tui.models import Source
 from workshop_tui.phases import ORDER, PHASE_SPECS, Phase, next_phase
 from workshop_tui.service import WorkshopService
-
-STATIC = Path(__file__).resolve().parents[1] / "workshop_tui" / "static"
 
 
 def test_every_action_has_one_spec() -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from tests.api_helpers import running, url
 from tests.conftest import workshop_in
+from tests.helpers.paths import ARTIFACTS
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.server.runner import ParticipantServer
@@ -35,7 +36,6 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 HOSTILE = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.paths import ROOT
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
-ROOT = Path(__file__).resolve().parent.parent
 KILLS = 4  # in a row on the same data directory, each restart recovering from the last kill
 
 

@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.export_samples import SAMPLES
-from tests.test_import import tree
 from workshop_tui.cli import main
 from workshop_tui.exports import EXPORTERS
+
+from .test_import import tree
 
 
 def sample() -> dict[str, Any]:

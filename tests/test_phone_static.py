@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-STATIC = Path(__file__).resolve().parent.parent / "workshop_tui" / "static"
+from tests.helpers.paths import STATIC
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from tests.conftest import workshop_in
 from workshop_tui import events as ev
 from workshop_tui.errors import Conflict, DataDirBusy, Invalid, NotFound, PhaseError, Unauthorized
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
-
-from .conftest import workshop_in
 
 
 async def test_create_from_template_uses_its_settings_and_prompt(service: WorkshopService) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import workshop_in
 from workshop_tui.errors import Invalid, NotFound, PhaseError
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
-
-from .conftest import workshop_in
 
 
 async def room(service: WorkshopService, people: int = 6, ideas: int = 4) -> tuple[str, list[str], list[str]]:

@@ -20,13 +20,12 @@ import pytest
 from tests.api_helpers import admin, assert_error, client, join, running
 from tests.cli_support import run_cli
 from tests.export_samples import SAMPLES
+from tests.helpers.paths import ROOT
 from tests.serve_process import start_serve
 from workshop_tui.errors import StoreFailed
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.store import fsync as fsync_mod
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def delete(directory: Path) -> None:
