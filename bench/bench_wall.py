@@ -18,7 +18,7 @@ from pathlib import Path
 
 from screens.wall import ALL, NO_THEME, WallScreen
 from screens.widgets.note_table import NoteTable
-from tests.tui_harness import HarnessApp
+from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.duplicates import _prepare, suggest_duplicates
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase

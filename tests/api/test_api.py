@@ -7,8 +7,8 @@ import asyncio
 import httpx
 import pytest
 
-from tests.api_helpers import assert_error, client, join, running, url
 from tests.conftest import workshop_in
+from tests.helpers.api import assert_error, client, join, running, url
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.server.app import CSP, Limits

@@ -7,8 +7,8 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.api_helpers import admin, assert_error, client, join, running
 from tests.conftest import workshop_in
+from tests.helpers.api import admin, assert_error, client, join, running
 from workshop_tui.export_json import build_export
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase

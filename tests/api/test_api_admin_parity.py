@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.api_helpers import admin, assert_error, client, join, running
 from tests.conftest import workshop_in
+from tests.helpers.api import admin, assert_error, client, join, running
 from workshop_tui.actions import ACTIONS, Role, allowed_actions
 from workshop_tui.models import Source
 from workshop_tui.phases import ORDER, Phase

@@ -8,8 +8,8 @@ import resource
 
 import httpx
 
-from tests.api_helpers import assert_error, client, join, running
 from tests.conftest import workshop_in
+from tests.helpers.api import assert_error, client, join, running
 from tests.helpers.waiting import wait_until
 from workshop_tui.phases import Phase
 from workshop_tui.server.limits import Limits

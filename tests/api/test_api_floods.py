@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.api_helpers import admin, assert_error, client, join, running
 from tests.conftest import workshop_in
+from tests.helpers.api import admin, assert_error, client, join, running
 from workshop_tui.models import Settings, Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService

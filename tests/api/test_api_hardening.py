@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.api_helpers import admin, assert_error, client, join, running
 from tests.conftest import workshop_in
+from tests.helpers.api import admin, assert_error, client, join, running
 from workshop_tui.errors import Invalid
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase

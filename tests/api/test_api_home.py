@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.api_helpers import client, running, url
 from tests.conftest import workshop_in
+from tests.helpers.api import client, running, url
 from workshop_tui.phases import Phase
 from workshop_tui.server.http import CSP
 from workshop_tui.service import WorkshopService

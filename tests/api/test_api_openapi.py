@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from tests.api_helpers import admin, assert_error, client, running
 from tests.conftest import workshop_in
+from tests.helpers.api import admin, assert_error, client, running
 from workshop_tui.models import AMOUNT_PATTERN, MONEY_PATTERN, Amount, BacklogStatus, NonNegativeMoney, Source
 from workshop_tui.phases import Phase
 from workshop_tui.server.runner import ParticipantServer

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from tests.api_helpers import assert_error, client, join, running
 from tests.conftest import workshop_in
+from tests.helpers.api import assert_error, client, join, running
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.server.sse import RETRY, Broker

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli_support import run_cli
+from tests.helpers.cli import run_cli
 from workshop_tui.service import WorkshopService
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.cli_support import run_cli
-from tests.serve_process import read_lines, start_serve
+from tests.helpers.cli import run_cli
+from tests.helpers.serve import read_lines, start_serve
 from workshop_tui.service import WorkshopService
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.cli_support import run_cli, run_cli_bytes
-from tests.hostile_text import ESCAPES, terminal_problems
-from tests.serve_process import start_serve
+from tests.helpers.cli import run_cli, run_cli_bytes
+from tests.helpers.hostile_text import ESCAPES, terminal_problems
+from tests.helpers.serve import start_serve
 from workshop_tui.commands import json_line, plain
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase

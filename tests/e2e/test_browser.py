@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.api_helpers import running, url
 from tests.conftest import workshop_in
+from tests.helpers.api import running, url
 from tests.helpers.paths import ARTIFACTS
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase

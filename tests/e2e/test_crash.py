@@ -30,7 +30,7 @@ async def prepare(data_dir: Path) -> str:
 def run_and_kill(data_dir: Path, code: str, extra: list[str], acks: int, in_snapshot: bool) -> list[str]:
     """Start the child, kill -9 it once it acknowledged ``acks`` writes (and, if asked, mid-snapshot)."""
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.crash_child", str(data_dir), code, *extra],
+        [sys.executable, "-m", "tests.e2e.crash_child", str(data_dir), code, *extra],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

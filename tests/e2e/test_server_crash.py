@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.serve_process import start_serve
+from tests.helpers.serve import start_serve
 from workshop_tui.service import WorkshopService
 
 PHONES = 25  # under the per-address join burst (30)

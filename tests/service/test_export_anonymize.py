@@ -63,7 +63,7 @@ async def test_no_real_name_survives_in_any_format(service: WorkshopService, tmp
 
 
 def test_pseudonyms_are_stable_and_follow_joining_order() -> None:
-    from tests.export_samples import SAMPLES
+    from tests.helpers.export_samples import SAMPLES
     from workshop_tui.importer import read_export
 
     doc = read_export(SAMPLES / "MAKE.json")

@@ -7,9 +7,9 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from tests.cli_support import run_cli_bytes
 from tests.conftest import workshop_in
-from tests.export_samples import SAMPLES
+from tests.helpers.cli import run_cli_bytes
+from tests.helpers.export_samples import SAMPLES
 from workshop_tui.anonymize import anonymize
 from workshop_tui.export_csv import BACKLOG_COLUMNS, IDEA_COLUMNS, csv_tables
 from workshop_tui.export_json import build_export

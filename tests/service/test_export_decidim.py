@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.export_samples import SAMPLES
+from tests.helpers.export_samples import SAMPLES
 from workshop_tui.export_decidim import PROGRESS, columns, progress, render_decidim
 from workshop_tui.importer import read_export
 from workshop_tui.models import BacklogItem, BacklogStatus, StatusChange

@@ -7,7 +7,7 @@ import re
 from markdown_it import MarkdownIt
 
 from tests.conftest import workshop_in
-from tests.export_samples import SAMPLES, frozen_demo, sample_files
+from tests.helpers.export_samples import SAMPLES, frozen_demo, sample_files
 from workshop_tui.anonymize import anonymize
 from workshop_tui.export_json import ExportDocument, build_export
 from workshop_tui.export_markdown import bar, md_text, render_by_department, render_markdown
@@ -26,9 +26,9 @@ def test_golden_files_of_the_demo_in_every_format() -> None:
     doc = read_export(SAMPLES / "MAKE.json")
     expected = committed()
     produced = sample_files(doc)
-    assert sorted(produced) == sorted(expected), "run `python -m tests.export_samples`"
+    assert sorted(produced) == sorted(expected), "run `python -m tests.helpers.export_samples`"
     for name, data in produced.items():
-        assert data.decode() == expected[name].decode(), f"{name} differs: run `python -m tests.export_samples`"
+        assert data.decode() == expected[name].decode(), f"{name} differs: run `python -m tests.helpers.export_samples`"
 
 
 async def test_the_committed_sample_is_the_current_demo() -> None:

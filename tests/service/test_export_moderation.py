@@ -8,8 +8,8 @@ from pathlib import Path
 
 import jsonschema
 
-from tests.api_helpers import admin, running
 from tests.conftest import workshop_in
+from tests.helpers.api import admin, running
 from workshop_tui.export_json import build_export, dump_json
 from workshop_tui.exports import EXPORTERS, ExportOptions, export_files
 from workshop_tui.importer import parse_export

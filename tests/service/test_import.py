@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.cli_support import run_cli
-from tests.export_samples import SAMPLES
+from tests.helpers.cli import run_cli
+from tests.helpers.export_samples import SAMPLES
 from workshop_tui.errors import Conflict, Invalid, Unauthorized
 from workshop_tui.export_json import ExportDocument, build_export, dump_json
 from workshop_tui.importer import parse_export, read_export

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.export_samples import SAMPLES
+from tests.helpers.export_samples import SAMPLES
 from workshop_tui.cli import main
 from workshop_tui.exports import EXPORTERS
 

@@ -17,11 +17,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api_helpers import admin, assert_error, client, join, running
-from tests.cli_support import run_cli
-from tests.export_samples import SAMPLES
+from tests.helpers.api import admin, assert_error, client, join, running
+from tests.helpers.cli import run_cli
+from tests.helpers.export_samples import SAMPLES
 from tests.helpers.paths import ROOT
-from tests.serve_process import start_serve
+from tests.helpers.serve import start_serve
 from workshop_tui.errors import StoreFailed
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -155,7 +155,7 @@ async def test_a_really_full_disk_is_a_503_and_leaves_no_directory(tiny_disk: Pa
 @pytest.mark.slow
 def test_kill_9_during_import_leaves_nothing_half_made_and_a_retry_works(tmp_path: Path) -> None:
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.crash_child", "import", str(tmp_path), str(SAMPLES / "MAKE.json")],
+        [sys.executable, "-m", "tests.e2e.crash_child", "import", str(tmp_path), str(SAMPLES / "MAKE.json")],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -13,7 +13,7 @@ from textual.app import App
 from textual.widgets import Input, Select, Static, Switch
 
 from screens.export_dialog import ExportDialog
-from tests.api_helpers import admin, assert_error, running
+from tests.helpers.api import admin, assert_error, running
 from workshop_tui.cli import build_parser, main
 from workshop_tui.demo import build_demo
 from workshop_tui.exports import EXPORTERS, Exporter, ExportOptions, export_files, write_files

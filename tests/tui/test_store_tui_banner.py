@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from screens.app import STORE_FAILED_BANNER_SECONDS
-from tests.tui_support import running_app, wait_for
+from tests.helpers.tui import running_app, wait_for
 from workshop_tui.errors import StoreFailed
 from workshop_tui.phases import Phase
 

@@ -14,7 +14,7 @@ from screens.lobby import LobbyScreen
 from screens.theme import PROJECTOR_NAME
 from screens.widgets.qr_code import QRCode
 from tests.helpers.qr_image import decode, rasterize
-from tests.tui_support import on_screen, running_app, wait_for
+from tests.helpers.tui import on_screen, running_app, wait_for
 
 THEMES = [PROJECTOR_NAME, "textual-dark", "textual-light"]
 

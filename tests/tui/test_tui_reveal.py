@@ -14,7 +14,7 @@ from screens.app import WorkshopApp
 from screens.confirm import ConfirmScreen
 from screens.voting import VotingScreen
 from screens.widgets.bar_chart import BarChart, rank_labels
-from tests.tui_support import on_screen, running_app, wait_for
+from tests.helpers.tui import on_screen, running_app, wait_for
 from workshop_tui.phases import Phase
 
 # 14 ideas; idea 9 and idea 4 tie for first (4 dots each), 2 and 7 tie for third.

@@ -20,7 +20,7 @@ from screens.teams import TeamsScreen
 from screens.voting import VotingScreen
 from screens.wall import WallScreen
 from screens.widgets.timer import PhaseTimer, format_clock
-from tests.tui_support import on_screen, running_app, wait_for
+from tests.helpers.tui import on_screen, running_app, wait_for
 from workshop_tui.phases import Phase
 from workshop_tui.service import TimerCommand
 from workshop_tui.templates import templates

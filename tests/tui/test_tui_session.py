@@ -22,7 +22,7 @@ from screens.wall import WallScreen
 from screens.widgets.bar_chart import BarChart
 from screens.widgets.note_table import NoteTable
 from screens.widgets.session_bar import SessionBar
-from tests.tui_support import on_screen, running_app, wait_for
+from tests.helpers.tui import on_screen, running_app, wait_for
 from workshop_tui.phases import Phase
 
 HOSTILE = "a [/] b [@click=app.quit]x [on red]z"

@@ -28,8 +28,8 @@ from screens.port_busy import PortBusyScreen
 from screens.wall import WallScreen
 from screens.widgets.session_bar import SessionBar
 from screens.widgets.timer import PhaseTimer
-from tests.cli_support import run_cli
-from tests.tui_support import on_screen, running_app, wait_for
+from tests.helpers.cli import run_cli
+from tests.helpers.tui import on_screen, running_app, wait_for
 from workshop_tui.models import utcnow
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService

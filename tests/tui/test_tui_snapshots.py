@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Digits
 
 from screens.lobby import LobbyScreen
 from screens.theme import PROJECTOR_NAME
-from tests.tui_support import on_screen, running_app, wait_for
+from tests.helpers.tui import on_screen, running_app, wait_for
 
 PUBLIC_URL = "https://workshop.example.org"
 SIZES = [(80, 24), (160, 45)]

@@ -14,7 +14,7 @@ from screens.confirm import ConfirmScreen
 from screens.team_picker import TeamPickerScreen
 from screens.teams import TeamsScreen
 from tests.conftest import workshop_in
-from tests.tui_harness import HarnessApp
+from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Participant
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService

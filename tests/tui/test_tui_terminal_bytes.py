@@ -27,8 +27,8 @@ from screens.text_prompt import TextPromptScreen
 from screens.theme_picker import ThemePickerScreen
 from screens.voting import VotingScreen
 from screens.wall import WallScreen
-from tests.hostile_text import ESCAPES, WORDS, terminal_problems
-from tests.tui_support import on_screen, running_app, wait_for
+from tests.helpers.hostile_text import ESCAPES, WORDS, terminal_problems
+from tests.helpers.tui import on_screen, running_app, wait_for
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 

@@ -13,7 +13,7 @@ from screens.text_prompt import TextPromptScreen
 from screens.voting import VotingScreen
 from screens.widgets.bar_chart import BarChart
 from tests.conftest import workshop_in
-from tests.tui_harness import HarnessApp
+from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Participant, Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService

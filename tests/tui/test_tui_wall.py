@@ -21,7 +21,7 @@ from screens.wall import ALL, NO_THEME, WallScreen
 from screens.widgets.note_table import NoteTable
 from screens.widgets.session_bar import SessionBar
 from tests.conftest import workshop_in
-from tests.tui_harness import HarnessApp
+from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.server.runner import ParticipantServer

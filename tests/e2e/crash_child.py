@@ -1,7 +1,7 @@
 """Child process of the crash test: writes under load and prints each id once its write returned.
 
-Usage: python -m tests.crash_child DATA_DIR CODE [SNAPSHOT_FLOOR_BYTES [slow]]
-       python -m tests.crash_child import DATA_DIR FILE
+Usage: python -m tests.e2e.crash_child DATA_DIR CODE [SNAPSHOT_FLOOR_BYTES [slow]]
+       python -m tests.e2e.crash_child import DATA_DIR FILE
 
 The second form runs the real ``import`` command and stops (for the parent to kill it) when the
 workshop's files are complete but not yet renamed into place, printing ``installing`` first.

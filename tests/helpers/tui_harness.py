@@ -1,7 +1,7 @@
 """A tiny App for focused tests of one screen: opens nothing itself, bridges the service's events and
 shows that screen, wired the way ``WorkshopApp`` does (an ``EventBridge`` posting ``DomainEvents``
 batches to every screen in the stack). Whole-app behaviour (keys, phases, footer, snapshots) is
-tested on the real ``WorkshopApp`` (``tests.tui_support.running_app``).
+tested on the real ``WorkshopApp`` (``tests.helpers.tui.running_app``).
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ id is renamed in a fixed order, so the files only change when the demo or an exp
 Team formation depends on the (random) ids, so the teams differ from build to build; that is why
 the golden tests read the committed ``MAKE.json`` instead of rebuilding the demo.
 
-Regenerate with ``python -m tests.export_samples`` (then review the diff); after a change to an
-exporter only, ``python -m tests.export_samples --rerender`` renders every format again from the
+Regenerate with ``python -m tests.helpers.export_samples`` (then review the diff); after a change to an
+exporter only, ``python -m tests.helpers.export_samples --rerender`` renders every format again from the
 committed ``MAKE.json`` (same ids and teams, so the diff shows only what the exporter changed).
 """
 
