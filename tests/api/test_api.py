@@ -1,4 +1,5 @@
-"""The participant routes over a real uvicorn on 127.0.0.1: every route and every listed error."""
+"""The participant routes, every route and every listed error: in-process over ASGI (tests.helpers.api); the
+body-size limit and the events route on a real uvicorn, where HTTP framing and streaming are real."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import httpx
 import pytest
 
 from tests.conftest import workshop_in
-from tests.helpers.api import assert_error, client, join, running, url
+from tests.helpers.api import assert_error, client, in_process, join, running, url
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.server.app import CSP, Limits
@@ -16,7 +17,7 @@ from workshop_tui.service import WorkshopService
 
 
 async def test_healthz_and_security_headers(service: WorkshopService) -> None:
-    async with running(service) as server, client(server) as c:
+    async with in_process(service) as server, client(server) as c:
         r = await c.get("/healthz")
         assert r.status_code == 200 and r.json() == {"status": "ok"}
         assert r.headers["x-content-type-options"] == "nosniff"
@@ -26,7 +27,7 @@ async def test_healthz_and_security_headers(service: WorkshopService) -> None:
 
 async def test_phone_page_static_files_and_csp(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.LOBBY)
-    async with running(service) as server, client(server) as c:
+    async with in_process(service) as server, client(server) as c:
         for path in (f"/j/{code}", f"/J/{code}", f"/j/{code.lower()}"):
             r = await c.get(path)
             assert r.status_code == 200, path
@@ -47,7 +48,7 @@ async def test_phone_page_static_files_and_csp(service: WorkshopService) -> None
 
 
 async def test_unknown_routes_and_methods_are_json(service: WorkshopService) -> None:
-    async with running(service) as server, client(server) as c:
+    async with in_process(service) as server, client(server) as c:
         body = assert_error(await c.get("/nowhere"), 404)
         assert "/nowhere" in body["error"]
         r = await c.delete("/healthz")
@@ -61,7 +62,7 @@ async def test_unknown_routes_and_methods_are_json(service: WorkshopService) -> 
 
 async def test_workshop_view(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE, dots_per_participant=7, max_dots_per_idea=2)
-    async with running(service) as server, client(server) as c:
+    async with in_process(service) as server, client(server) as c:
         r = await c.get(f"/api/v1/w/{code.lower()}")
         assert r.status_code == 200
         assert r.json() == {
@@ -83,7 +84,7 @@ async def test_workshop_view(service: WorkshopService) -> None:
 
 async def test_join_sets_cookie_and_validates(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.LOBBY)
-    async with running(service) as server, client(server) as c:
+    async with in_process(service) as server, client(server) as c:
         r = await c.post(f"/api/v1/w/{code}/join", json={"name": "  Ann  ", "skills": ["maker", " "]})
         assert r.status_code == 201
         body = r.json()
@@ -104,7 +105,7 @@ async def test_join_sets_cookie_and_validates(service: WorkshopService) -> None:
         assert_error(await c.post(f"/api/v1/w/{code}/join", json=["a"]), 422)
         assert_error(await c.post(f"/api/v1/w/{code}/join", content=b"\xff\xfe", headers=_json), 422)  # not text
     closed = await workshop_in(service, Phase.CLOSED)
-    async with running(service) as server, client(server) as c:
+    async with in_process(service) as server, client(server) as c:
         assert_error(await c.post(f"/api/v1/w/{closed}/join", json={}), 409)
 
 
@@ -113,7 +114,7 @@ _json = {"content-type": "application/json"}
 
 async def test_cookie_or_header_and_header_wins(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE)
-    async with running(service) as server, client(server) as phone:
+    async with in_process(service) as server, client(server) as phone:
         r = await phone.post(f"/api/v1/w/{code}/join", json={"name": "Cookie"})
         pid = r.json()["participant_id"]
         me = await phone.get(f"/api/v1/w/{code}/me")  # the cookie alone
@@ -124,7 +125,7 @@ async def test_cookie_or_header_and_header_wins(service: WorkshopService) -> Non
         bad = await phone.get(f"/api/v1/w/{code}/me", headers={"Authorization": "Bearer nope"})
         assert_error(bad, 401)  # even a wrong header wins: no silent fallback to the cookie
         assert_error(await phone.get(f"/api/v1/w/{code}/me", headers={"Authorization": "Basic abc"}), 401)
-    async with running(service) as server, client(server) as anon:
+    async with in_process(service) as server, client(server) as anon:
         assert_error(await anon.get(f"/api/v1/w/{code}/me"), 401)
         assert_error(await anon.post(f"/api/v1/w/{code}/ideas", json={"text": "hi"}), 401)
         assert_error(await anon.post(f"/api/v1/w/{code}/votes", json={"idea_id": "x"}), 401)
@@ -140,7 +141,7 @@ async def test_cookie_or_header_and_header_wins(service: WorkshopService) -> Non
 
 async def test_ideas_post_edit_delete(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE, idea_max_length=20)
-    async with running(service) as server:
+    async with in_process(service) as server:
         ann_id, ann = await join(server, code, "Ann")
         _, bob = await join(server, code, "Bob")
         async with client(server, ann) as a, client(server, bob) as b:
@@ -184,7 +185,7 @@ async def test_ideas_post_edit_delete(service: WorkshopService) -> None:
 
 async def test_wall_shows_theme_names_and_never_authors(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE, anonymous=True)
-    async with running(service) as server:
+    async with in_process(service) as server:
         ann_id, ann = await join(server, code, "Ann Secret")
         async with client(server, ann) as a:
             idea = (await a.post(f"/api/v1/w/{code}/ideas", json={"text": "Benches"})).json()
@@ -209,7 +210,7 @@ async def test_votes_and_reveal(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE, dots_per_participant=3, max_dots_per_idea=2)
     first = await service.post_idea(code, "One", source=Source.FACILITATOR)
     second = await service.post_idea(code, "Two", source=Source.FACILITATOR)
-    async with running(service) as server:
+    async with in_process(service) as server:
         _, ann = await join(server, code)
         async with client(server, ann) as a:
             assert_error(await a.post(f"/api/v1/w/{code}/votes", json={"idea_id": first.id}), 409)  # not yet
@@ -255,7 +256,7 @@ async def test_votes_and_reveal(service: WorkshopService) -> None:
 async def test_preferences_and_my_team(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE, team_min_size=1)
     ideas = [await service.post_idea(code, t, source=Source.FACILITATOR) for t in ("Alpha", "Beta")]
-    async with running(service) as server:
+    async with in_process(service) as server:
         _, ann = await join(server, code, "Ann")
         async with client(server, ann) as a:
             await service.set_phase(code, Phase.GROUP)
@@ -284,7 +285,7 @@ async def test_preferences_and_my_team(service: WorkshopService) -> None:
 
 async def test_participant_rate_limit(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE)
-    async with running(service) as server:
+    async with in_process(service) as server:
         _, ann = await join(server, code)
         _, bob = await join(server, code)
         async with client(server, ann) as a, client(server, bob) as b:
@@ -302,7 +303,7 @@ async def test_participant_rate_limit(service: WorkshopService) -> None:
 
 async def test_join_flood_from_one_address(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.LOBBY)
-    async with running(service) as server, client(server) as c:
+    async with in_process(service) as server, client(server) as c:
         burst = int(Limits().join_burst)
         statuses = [(await c.post(f"/api/v1/w/{code}/join", json={})).status_code for _ in range(burst + 40)]
         assert statuses[:burst] == [201] * burst
@@ -339,7 +340,7 @@ async def test_body_size_limit(service: WorkshopService) -> None:
 
 async def test_store_failure_is_503(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE)
-    async with running(service) as server:
+    async with in_process(service) as server:
         _, ann = await join(server, code)
         await service.state(code).store.close()  # the store stops accepting writes (as after a disk error)
         async with client(server, ann) as a:
@@ -356,7 +357,7 @@ async def test_hundred_phones_vote_at_once(service: WorkshopService) -> None:
     await service.set_phase(code, Phase.VOTE)
     await service.set_voting(code, voting_open=True)
     people = [await service.join(code, f"p{k}") for k in range(120)]
-    async with running(service) as server:
+    async with in_process(service) as server:
         phones = [client(server, token) for _, token in people]
         try:
 

@@ -1,4 +1,4 @@
-"""The facilitator (admin) routes over a real uvicorn: auth, every route, every listed error."""
+"""The facilitator (admin) routes in-process over ASGI: auth, every route, every listed error."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from tests.conftest import workshop_in
-from tests.helpers.api import admin, assert_error, client, join, running
+from tests.helpers.api import admin, assert_error, client, in_process, join
 from workshop_tui.export_json import build_export
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -33,7 +33,7 @@ async def test_admin_routes_need_the_admin_token(
 ) -> None:
     code = await workshop_in(service, Phase.LOBBY)
     before = service.state(code).workshop
-    async with running(service, admin_token="the-admin-token") as server:
+    async with in_process(service, admin_token="the-admin-token") as server:
         _, participant_token = await join(server, code)
         forged: list[Any] = [
             {},
@@ -54,7 +54,7 @@ async def test_admin_routes_need_the_admin_token(
 
 
 async def test_create_and_list_workshops(service: WorkshopService) -> None:
-    async with running(service) as server, admin(server) as a:
+    async with in_process(service) as server, admin(server) as a:
         r = await a.post(
             "/api/v1/admin/workshops",
             json={"title": "Parks", "prompt": "How might we?", "dots_per_participant": 50, "max_dots_per_idea": 50},
@@ -83,7 +83,7 @@ async def test_create_and_list_workshops(service: WorkshopService) -> None:
 
 async def test_phase_and_voting(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.LOBBY)
-    async with running(service) as server, admin(server) as a:
+    async with in_process(service) as server, admin(server) as a:
         r = await a.post(f"/api/v1/admin/w/{code}/phase", json={"phase": "ideate"})
         assert r.status_code == 200 and r.json() == {"phase": "ideate"}
         assert service.state(code).workshop.phase == Phase.IDEATE
@@ -106,7 +106,7 @@ async def test_teams_backlog_and_export(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE, team_min_size=1, team_max_size=3)
     ideas = [await service.post_idea(code, t, source=Source.FACILITATOR) for t in ("Alpha", "Beta", "Gamma")]
     people = [await service.join(code, f"p{k}") for k in range(4)]
-    async with running(service) as server, admin(server) as a:
+    async with in_process(service) as server, admin(server) as a:
         assert_error(await a.post(f"/api/v1/admin/w/{code}/teams", json={}), 409)  # not the teams phase
         assert_error(await a.post(f"/api/v1/admin/w/{code}/backlog", json={}), 409)
         for phase in ("group", "vote", "teams"):

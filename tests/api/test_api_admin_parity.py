@@ -1,5 +1,5 @@
 """Admin API parity (issue 10 item 3): every facilitator action of the one actions table has a route
-under /api/v1/admin/, each works over a real uvicorn, and phones are told what they may do now."""
+under /api/v1/admin/, each works (in-process over ASGI), and phones are told what they may do now."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from tests.conftest import workshop_in
-from tests.helpers.api import admin, assert_error, client, join, running
+from tests.helpers.api import admin, assert_error, client, in_process, join
 from workshop_tui.actions import ACTIONS, Role, allowed_actions
 from workshop_tui.models import Source
 from workshop_tui.phases import ORDER, Phase
@@ -16,7 +16,7 @@ from workshop_tui.service import WorkshopService
 
 
 async def test_every_facilitator_action_has_an_admin_route(service: WorkshopService) -> None:
-    async with running(service) as server:
+    async with in_process(service) as server:
         routes = action_routes(server.app.openapi())
     missing = [a.value for a, spec in ACTIONS.items() if spec.role == Role.FACILITATOR and a not in routes]
     assert missing == []
@@ -27,7 +27,7 @@ async def test_every_facilitator_action_has_an_admin_route(service: WorkshopServ
 
 async def test_every_admin_route_needs_the_admin_token(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE)
-    async with running(service) as server:
+    async with in_process(service) as server:
         _, token = await join(server, code)
         operations = [
             (method.upper(), re.sub(r"\{[^}]+\}", lambda m: code if m.group(0) == "{code}" else "x", path))
@@ -45,7 +45,7 @@ async def test_every_admin_route_needs_the_admin_token(service: WorkshopService)
 
 async def test_the_facilitator_runs_a_session_over_the_admin_api(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE, team_min_size=1, team_max_size=3)
-    async with running(service) as server, admin(server) as a:
+    async with in_process(service) as server, admin(server) as a:
         base = f"/api/v1/admin/w/{code}"
 
         async def ok(method: str, path: str, body: Any = None, status: int = 200) -> Any:
@@ -122,7 +122,7 @@ async def test_the_facilitator_runs_a_session_over_the_admin_api(service: Worksh
 async def test_phones_are_told_what_they_may_do_now(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.LOBBY)
     await service.post_idea(code, "Shade", source=Source.FACILITATOR)
-    async with running(service) as server, client(server) as phone:
+    async with in_process(service) as server, client(server) as phone:
         for phase in ORDER:
             if phase != Phase.LOBBY:
                 await service.set_phase(code, phase)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import workshop_in
-from tests.helpers.api import admin, assert_error, client, join, running
+from tests.helpers.api import admin, assert_error, client, in_process, join
 from workshop_tui.models import Settings, Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -16,7 +16,7 @@ def test_defaults_fit_a_room_of_a_thousand() -> None:
 
 async def test_participant_and_note_caps(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE, max_participants=3, max_ideas_per_participant=2, max_ideas=5)
-    async with running(service) as server:
+    async with in_process(service) as server:
         _, ann = await join(server, code, "Ann")
         _, bob = await join(server, code, "Bob")
         await join(server, code, "Cy")
@@ -46,7 +46,7 @@ async def test_participant_and_note_caps(service: WorkshopService) -> None:
 async def test_the_wall_revalidates_with_an_etag(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE)
     await service.post_idea(code, "Shade", source=Source.FACILITATOR)
-    async with running(service) as server:
+    async with in_process(service) as server:
         _, ann = await join(server, code)
         async with client(server) as anon, client(server, ann) as a:
             first = await anon.get(f"/api/v1/w/{code}/ideas")

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.conftest import workshop_in
-from tests.helpers.api import admin, assert_error, client, join, running
+from tests.helpers.api import admin, assert_error, client, in_process, join
 from workshop_tui.errors import Invalid
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -24,7 +24,7 @@ async def test_every_write_with_a_body_needs_json(service: WorkshopService) -> N
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
     await service.set_voting(code, voting_open=True)
-    async with running(service) as server:
+    async with in_process(service) as server:
         _, token = await join(server, code)
         spec = server.app.openapi()
         writes = [
@@ -73,7 +73,7 @@ INVISIBLE = [
 @pytest.mark.parametrize("text", INVISIBLE)
 async def test_invisible_notes_are_refused_like_empty_ones(service: WorkshopService, text: str) -> None:
     code = await workshop_in(service, Phase.IDEATE)
-    async with running(service) as server:
+    async with in_process(service) as server:
         _, token = await join(server, code)
         async with client(server, token) as phone:
             assert_error(await phone.post(f"/api/v1/w/{code}/ideas", json={"text": text}), 422)

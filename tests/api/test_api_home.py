@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import workshop_in
-from tests.helpers.api import client, running, url
+from tests.helpers.api import client, in_process, running, url
 from workshop_tui.phases import Phase
 from workshop_tui.server.http import CSP
 from workshop_tui.service import WorkshopService
@@ -18,7 +18,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 async def test_start_page_form_and_redirect(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.LOBBY)
-    async with running(service) as server, client(server) as c:
+    async with in_process(service) as server, client(server) as c:
         r = await c.get("/")
         assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
         assert r.headers["content-security-policy"] == CSP

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from tests.conftest import workshop_in
-from tests.helpers.api import admin, assert_error, client, running
+from tests.helpers.api import admin, assert_error, client, in_process, running
 from workshop_tui.models import AMOUNT_PATTERN, MONEY_PATTERN, Amount, BacklogStatus, NonNegativeMoney, Source
 from workshop_tui.phases import Phase
 from workshop_tui.server.runner import ParticipantServer
@@ -39,7 +39,7 @@ def refs(node: Any) -> Iterator[str]:
 
 
 async def spec_of(service: WorkshopService) -> dict[str, Any]:
-    async with running(service) as server, client(server) as c:
+    async with in_process(service) as server, client(server) as c:
         r = await c.get("/openapi.json")
         assert r.status_code == 200
         spec: dict[str, Any] = r.json()
@@ -79,7 +79,7 @@ async def test_enums_where_values_are_refused_otherwise(service: WorkshopService
 
 async def test_405_allows_every_method_of_the_path(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE)
-    async with running(service) as server, client(server) as c:
+    async with in_process(service) as server, client(server) as c:
         r = await c.put(f"/api/v1/w/{code}/ideas", json={})
         assert_error(r, 405)
         assert r.headers["allow"] == "GET, POST"  # Starlette named only the first route's method

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 
 from tests.conftest import workshop_in
-from tests.helpers.api import admin, running
+from tests.helpers.api import admin, in_process
 from workshop_tui.export_json import build_export, dump_json
 from workshop_tui.exports import EXPORTERS, ExportOptions, export_files
 from workshop_tui.importer import parse_export
@@ -97,7 +97,7 @@ async def test_import_of_a_moderated_export_reproduces_it(service: WorkshopServi
 
 async def test_the_admin_api_export_leaves_them_out(service: WorkshopService) -> None:
     code, _ = await moderated_workshop(service)
-    async with running(service) as server, admin(server) as a:
+    async with in_process(service) as server, admin(server) as a:
         r = await a.get(f"/api/v1/admin/w/{code}/export")
         assert r.status_code == 200
         assert not any(secret in r.text for secret in SECRETS)

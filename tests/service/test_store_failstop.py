@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers.api import admin, assert_error, client, join, running
+from tests.helpers.api import admin, assert_error, client, in_process, join
 from tests.helpers.cli import run_cli
 from tests.helpers.export_samples import SAMPLES
 from tests.helpers.paths import ROOT
@@ -86,7 +86,7 @@ async def test_creating_a_workshop_on_a_full_disk_is_a_503_and_leaves_no_directo
 ) -> None:
     service = WorkshopService(data_dir).open()
     try:
-        async with running(service) as server, admin(server) as c:
+        async with in_process(service) as server, admin(server) as c:
             real = fsync_mod.write_all
 
             def full(fd: int, data: bytes, point: str) -> None:
@@ -141,7 +141,7 @@ async def test_a_really_full_disk_is_a_503_and_leaves_no_directory(tiny_disk: Pa
     data_dir = tiny_disk / "data"
     service = WorkshopService(data_dir).open()
     try:
-        async with running(service) as server, admin(server) as c:
+        async with in_process(service) as server, admin(server) as c:
             filler = fill(tiny_disk, leave_pages=1)  # room for the empty snapshot, not for the journal
             body = assert_error(await c.post("/api/v1/admin/workshops", json={"title": "Full"}), 503)
             assert "No space left" in body["error"]

@@ -13,7 +13,7 @@ from textual.app import App
 from textual.widgets import Input, Select, Static, Switch
 
 from screens.export_dialog import ExportDialog
-from tests.helpers.api import admin, assert_error, running
+from tests.helpers.api import admin, assert_error, in_process
 from workshop_tui.cli import build_parser, main
 from workshop_tui.demo import build_demo
 from workshop_tui.exports import EXPORTERS, Exporter, ExportOptions, export_files, write_files
@@ -146,7 +146,7 @@ async def test_the_dialog_shows_the_options_of_the_chosen_format(service: Worksh
 async def test_the_admin_api_serves_every_format(service: WorkshopService, exp: Exporter) -> None:
     await build_demo(service)
     files = export_files(service.state("MAKE"), exp.name, ExportOptions(anonymize=True))
-    async with running(service) as server, admin(server) as a:
+    async with in_process(service) as server, admin(server) as a:
         r = await a.get("/api/v1/admin/w/make/export", params={"format": exp.name, "anonymize": "true"})
         assert r.status_code == 200, r.text
         if exp.name == "json":
@@ -165,7 +165,7 @@ async def test_the_admin_api_serves_every_format(service: WorkshopService, exp: 
 
 async def test_the_admin_api_applies_the_registry_option_rules(service: WorkshopService) -> None:
     await build_demo(service)
-    async with running(service) as server, admin(server) as a:
+    async with in_process(service) as server, admin(server) as a:
         plain = await a.get("/api/v1/admin/w/MAKE/export")  # the contract: the JSON document by default
         assert plain.status_code == 200 and plain.json()["version"] == 1
         body = assert_error(await a.get("/api/v1/admin/w/MAKE/export", params={"format": "json", "locale": "fi"}), 422)
