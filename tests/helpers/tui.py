@@ -10,6 +10,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from screens.app import WorkshopApp
+from tests.helpers.waiting import wait_until
 from workshop_tui.server.runner import ParticipantServer
 from workshop_tui.service import WorkshopService
 
@@ -22,12 +23,8 @@ def on_screen(app: WorkshopApp, screen_type: type[object]) -> bool:
 
 
 async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str = "condition") -> None:
-    """Poll ``condition`` while the app runs; fail after ``TIMEOUT`` seconds (bounded, not a timing assertion)."""
-    for _ in range(int(TIMEOUT / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    """``wait_until`` polling through Pilot (events processed, layout refreshed): bounded, not timed."""
+    await wait_until(condition, TIMEOUT, what, pause=pilot.pause)
 
 
 @asynccontextmanager

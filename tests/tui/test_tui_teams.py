@@ -3,10 +3,7 @@ case), moving a person and naming the champion. Real service and solver."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Digits, OptionList, SelectionList, Static
 
 from screens.candidates import CandidatesScreen
@@ -14,20 +11,13 @@ from screens.confirm import ConfirmScreen
 from screens.team_picker import TeamPickerScreen
 from screens.teams import TeamsScreen
 from tests.conftest import workshop_in
+from tests.helpers.tui import wait_for
 from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Participant
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
 NAMES = ["Amina", "Bram", "[b]Chiara", "Dawit", "Elif", "[@click=app.quit]Femke"]
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 60) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition(), "condition not met after waiting"
 
 
 async def room(service: WorkshopService, **settings: object) -> tuple[str, list[Participant], list[Idea]]:

@@ -3,9 +3,6 @@ open/close. Real service and files."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from textual.pilot import Pilot
 from textual.widgets import Digits, Input, ProgressBar, Static
 
 from screens.confirm import ConfirmScreen
@@ -13,18 +10,11 @@ from screens.text_prompt import TextPromptScreen
 from screens.voting import VotingScreen
 from screens.widgets.bar_chart import BarChart
 from tests.conftest import workshop_in
+from tests.helpers.tui import wait_for
 from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Participant, Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 50) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition(), "condition not met after waiting"
 
 
 async def room(service: WorkshopService) -> tuple[str, list[Participant], list[Idea]]:

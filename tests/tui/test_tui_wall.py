@@ -3,7 +3,7 @@ hostile text, and 2,000 notes. Real service, real files, real Textual app."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 
 import httpx
 import pytest
@@ -21,6 +21,7 @@ from screens.wall import ALL, NO_THEME, WallScreen
 from screens.widgets.note_table import NoteTable
 from screens.widgets.session_bar import SessionBar
 from tests.conftest import workshop_in
+from tests.helpers.tui import wait_for
 from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -47,14 +48,6 @@ def wall(app: HarnessApp) -> WallScreen:
 def note_texts(app: HarnessApp) -> list[str]:
     t = table(app)
     return [t.get_cell(row_key, "note").plain for row_key in t.shown]
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 200) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition(), "condition not met after waiting"
 
 
 async def select_note(pilot: Pilot[None], app: HarnessApp, text: str) -> None:
