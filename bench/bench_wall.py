@@ -26,7 +26,7 @@ from textual.geometry import Region
 from screens.events import DomainEvents
 from screens.wall import ALL, NO_THEME, WallScreen
 from screens.widgets.note_wall import NoteWall
-from tests.tui_harness import HarnessApp
+from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.duplicates import _prepare, suggest_duplicates
 from workshop_tui.events import Event
 from workshop_tui.models import Source

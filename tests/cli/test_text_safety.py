@@ -1,0 +1,146 @@
+"""The terminal sanitiser, and the CLI paths that print participants' text (issue 11, items 8-9)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.helpers.cli import run_cli, run_cli_bytes
+from tests.helpers.hostile_text import ESCAPES, terminal_problems
+from tests.helpers.serve import start_serve
+from workshop_tui.commands import json_line, plain
+from workshop_tui.models import Source
+from workshop_tui.phases import Phase
+from workshop_tui.service import WorkshopService
+from workshop_tui.text_safety import is_terminal_safe, json_safe, terminal_safe
+
+ALL = " | ".join(ESCAPES.values())
+
+
+def test_each_kind_becomes_a_visible_placeholder() -> None:
+    assert terminal_safe(ESCAPES["osc2"]) == "␛]2;PWNED-TITLE␇ retitled"
+    assert terminal_safe(ESCAPES["csi"]) == "␛[2J␛[H␛[41;97mEVIL-PAINT"
+    assert terminal_safe(ESCAPES["c1"]) == "�2J�0;C1-TITLE� c1"
+    assert terminal_safe(ESCAPES["bidi"]) == "BIDI�evil�iso��"
+    assert terminal_safe(ESCAPES["del"]) == "DEL␡te"
+    assert terminal_safe("lone \ud800 surrogate \udfff") == "lone � surrogate �"
+    assert terminal_safe("\x00") == "␀"
+
+
+def test_whitespace_is_one_line_unless_asked() -> None:
+    assert terminal_safe("a\tb\nc\r\nd") == "a b c  d"
+    assert terminal_safe("a\tb\nc\r\nd", multiline=True) == "a\tb\nc\r\nd"
+    assert terminal_safe("good\rEVIL", multiline=True) == "good␍EVIL"  # a lone CR would overwrite the line
+
+
+def test_ordinary_text_is_untouched() -> None:
+    text = "Café ☕ für alle — 👩‍💻 (ZWJ), 🇫🇷, عربي, 日本語 [b]markup[/b]"
+    assert terminal_safe(text) == text and is_terminal_safe(text)
+
+
+def test_emoji_whose_width_terminals_disagree_on_are_simplified() -> None:
+    # Measured in tmux 3.3a: "☀️" takes 1 cell where Rich counts 2, "👍🏽" 4 where Rich counts 2.
+    assert terminal_safe("☀️ ❤️ 👍🏽 🧑🏽‍💻") == "☀ ❤ 👍 🧑‍💻"
+    assert not is_terminal_safe("☀️")
+
+
+@given(st.text())
+def test_nothing_unsafe_survives(text: str) -> None:
+    for multiline in (False, True):
+        assert terminal_problems(terminal_safe(text, multiline=multiline)) == []
+        assert is_terminal_safe(terminal_safe(text))
+
+
+@given(st.dictionaries(st.text(max_size=5), st.text()))
+def test_json_lines_are_inert_and_mean_the_same(obj: dict[str, str]) -> None:
+    line = json_line(obj)
+    assert terminal_problems(line) == [] and "\x1b" not in line
+    assert json.loads(line) == obj
+
+
+def test_json_safe_escapes_c1_and_bidi() -> None:
+    assert json_safe('{"a":"x\x85\u202e\x7f"}') == '{"a":"x\\u0085\\u202e\\u007f"}'
+
+
+def test_plain_is_one_line_cut_to_cells() -> None:
+    assert plain(ESCAPES["osc2"]) == "␛]2;PWNED-TITLE␇ retitled"
+    assert plain("🚲🚲🚲🚲", width=5) == "🚲🚲…"  # emoji are two cells wide
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+async def _hostile_workshop(data_dir: Path) -> str:
+    async with WorkshopService(data_dir) as service:
+        w = await service.create_workshop(f"Title {ALL}", code="EVIL")
+        await service.set_phase(w.code, Phase.IDEATE)
+        person, _ = await service.join(w.code, f"Name {ESCAPES['osc52']}")
+        for text in ESCAPES.values():
+            await service.post_idea(w.code, f"note {text}", author_id=person.id)
+        theme = await service.create_theme(w.code, f"Theme {ESCAPES['csi']}")
+        paper = await service.post_idea(w.code, f"paper {ALL}", source=Source.PAPER, theme_id=theme.id)
+        for phase in (Phase.GROUP, Phase.VOTE, Phase.TEAMS):
+            await service.set_phase(w.code, phase)
+        (item,) = await service.convert_to_backlog(w.code, [paper.id])
+        await service.update_backlog_item(item.id, {"owner": {"name": f"Owner {ESCAPES['bidi']}", "public": True}})
+        return w.code
+
+
+def _assert_inert(out: str, what: str) -> None:
+    assert terminal_problems(out) == [], f"{what}: {terminal_problems(out)}"
+
+
+def test_cli_outputs_are_inert(data_dir: Path) -> None:
+    code = asyncio.run(_hostile_workshop(data_dir))
+    for args in (["list"], ["backlog"], ["backlog", "--ledger"]):
+        result = run_cli(data_dir, *args)
+        assert result.returncode == 0, result.stderr
+        _assert_inert(result.stdout + result.stderr, " ".join(args))
+        assert "PWNED-TITLE" in result.stdout  # the title is there, made visible
+    for fmt in ("md", "csv", "decidim", "json"):
+        result = run_cli(data_dir, "export", code, "--format", fmt)
+        assert result.returncode == 0, result.stderr
+        _assert_inert(result.stdout, f"export --format {fmt}")
+        assert "EVIL-PAINT" in result.stdout or (fmt == "decidim" and "C1-TITLE" in result.stdout)
+    exported = json.loads(run_cli(data_dir, "export", code, "--format", "json").stdout)
+    assert exported["workshop"]["title"] == f"Title {ALL}"  # JSON escapes: the same document
+    for args in (["list", "--json"], ["backlog", "--json"], ["backlog", "--ledger", "--json"]):
+        result = run_cli(data_dir, *args)
+        _assert_inert(result.stdout, " ".join(args))
+        titles = [json.loads(line).get("title") for line in result.stdout.splitlines()]
+        assert any(t and "PWNED-TITLE" in t for t in titles)
+
+
+def test_export_to_a_file_keeps_the_exact_text(data_dir: Path, tmp_path: Path) -> None:
+    code = asyncio.run(_hostile_workshop(data_dir))
+    target = tmp_path / "report.md"
+    assert run_cli_bytes(data_dir, "export", code, "--format", "md", "-o", str(target)).returncode == 0
+    assert terminal_problems(target.read_text()) != []  # -o is the faithful copy; only stdout is defused
+
+
+def test_import_error_lines_are_inert(data_dir: Path, tmp_path: Path) -> None:
+    code = asyncio.run(_hostile_workshop(data_dir))
+    doc = json.loads(run_cli(data_dir, "export", code, "--format", "json").stdout)
+    doc["ideas"][0]["theme_id"] = f"missing {ESCAPES['osc2']}"  # a dangling reference, quoted in the error
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    result = run_cli(data_dir, "import", str(bad), "--as-new-code")
+    assert result.returncode == 1
+    _assert_inert(result.stderr, "import error")
+    assert "PWNED-TITLE" in result.stderr
+
+
+def test_serve_banner_is_inert(data_dir: Path) -> None:
+    asyncio.run(_hostile_workshop(data_dir))
+    served = start_serve(data_dir, "--port", "0")
+    try:
+        banner = served.next_line(30)
+        assert banner is not None and "PWNED-TITLE" in banner
+        _assert_inert(banner, "serve banner")
+    finally:
+        served.process.terminate()
+        served.process.communicate(timeout=30)

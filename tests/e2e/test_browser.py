@@ -1,0 +1,526 @@
+"""The phone page in Debian's Chromium (playwright, phone viewport) against a real server on 127.0.0.1.
+
+Join, post notes (hostile ones too: they must appear literally, as text), the facilitator moves to
+voting, a dot is placed, the facilitator reveals, and the reveal arrives live over SSE.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.conftest import workshop_in
+from tests.helpers.api import running, url
+from tests.helpers.paths import ARTIFACTS
+from workshop_tui.models import Source
+from workshop_tui.phases import Phase
+from workshop_tui.server.runner import ParticipantServer
+from workshop_tui.service import WorkshopService
+
+if TYPE_CHECKING:
+    from playwright.async_api import FloatRect, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "a [/] b",
+    "[@click=app.quit]x",
+]
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    if os.environ.get("WORKSHOP_TUI_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(f"{CHROMIUM} is missing but WORKSHOP_TUI_REQUIRE_BROWSER=1 (apt-get install chromium)")
+    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser test", allow_module_level=True)
+
+# Phone screens people really hold: a small Android and a large one.
+PHONES = [pytest.param((360, 740), id="360x740"), pytest.param((412, 915), id="412x915")]
+SHOTS = Path(os.environ.get("WORKSHOP_TUI_PHONE_SHOTS") or ARTIFACTS / "phone")
+
+
+@asynccontextmanager
+async def phone_page(server: ParticipantServer, code: str, size: tuple[int, int]) -> AsyncIterator[Page]:
+    """A fresh phone (own browser, own storage) on the join page, failing the test on any script error."""
+    from playwright.async_api import async_playwright, expect
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            width, height = size
+            context = await browser.new_context(
+                viewport={"width": width, "height": height}, device_scale_factor=2, is_mobile=True, has_touch=True
+            )
+            page = await context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            await page.goto(f"{url(server)}/j/{code}")
+            await expect(page.locator("#join-view, #end-view").first).to_be_visible()
+            yield page
+            assert errors == []
+        finally:
+            await browser.close()
+
+
+async def join_as(page: Page, name: str) -> None:
+    from playwright.async_api import expect
+
+    await page.fill("#join-name", name)
+    await page.click("#join-button")
+    await expect(page.locator("#join-view")).to_be_hidden()
+
+
+async def shot(page: Page, name: str, size: tuple[int, int]) -> None:
+    """Screenshots to look at, in the light and the dark scheme (phones follow the system setting)."""
+    for scheme in ("light", "dark"):
+        await page.emulate_media(color_scheme=scheme)
+        suffix = "" if scheme == "light" else "-dark"
+        await page.screenshot(path=str(SHOTS / f"{name}-{size[0]}x{size[1]}{suffix}.png"), full_page=True)
+    await page.emulate_media(color_scheme="light")
+
+
+def overlaps(a: FloatRect | None, b: FloatRect | None) -> bool:
+    if a is None or b is None:
+        return False
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and (b["y"] < a["y"] + a["height"])
+    )
+
+
+async def test_join_post_vote_and_live_reveal(service: WorkshopService) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    code = await workshop_in(service, Phase.IDEATE, dots_per_participant=5, max_dots_per_idea=3)
+    ARTIFACTS.mkdir(exist_ok=True)
+    async with running(service) as server, async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = await browser.new_context(
+                viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+            )
+            page = await context.new_page()
+            dialogs: list[str] = []
+            page.on("dialog", lambda d: dialogs.append(d.message))
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            failed: list[str] = []
+            page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+            await page.goto(f"{url(server)}/J/{code}")
+            await expect(page.locator("#join-view")).to_be_visible()
+            await page.fill("#join-name", "Ann")
+            await page.click("#join-button")
+            await expect(page.locator("#ideate-view")).to_be_visible()
+
+            for text in ["Shade trees on Main Street", *HOSTILE]:
+                await page.fill("#idea-text", text)
+                await page.click("#post-idea")
+                await expect(page.locator("#my-ideas .note-text", has_text=text)).to_have_count(1)
+            shown = await page.locator("#my-ideas .note-text").all_text_contents()
+            assert shown == ["Shade trees on Main Street", *HOSTILE]
+            stored = sorted(i.text for i in service.state(code).ideas.values())
+            assert stored == sorted(["Shade trees on Main Street", *HOSTILE])  # verbatim
+            injected = await page.evaluate("document.querySelectorAll('main script, main img, main b').length")
+            assert injected == 0
+            # the cookie is HttpOnly: the page's script cannot read the token from it
+            assert "wt_" not in await page.evaluate("document.cookie")
+
+            await service.set_phase(code, Phase.GROUP)
+            await service.set_phase(code, Phase.VOTE)  # arrives over SSE: the page has no polling
+            await expect(page.locator("#vote-view")).to_be_visible()
+            await expect(page.locator("#vote-hint")).to_contain_text("Voting opens soon")
+            await service.set_voting(code, voting_open=True)  # the facilitator has explained the rules: o
+            await expect(page.locator("#vote-hint")).to_contain_text("Tap + to add a dot")
+            await expect(page.locator("#dots-left")).to_have_text("5 dots left")
+            texts = await page.locator("#vote-list .note-text").all_text_contents()
+            assert texts == ["Shade trees on Main Street", *HOSTILE]
+            card = page.locator("#vote-list li", has=page.locator(".note-text", has_text="Shade trees"))
+            await card.locator(".add-dot").click()
+            await expect(page.locator("#dots-left")).to_have_text("4 dots left")
+            await card.locator(".add-dot").click()
+            await expect(page.locator("#dots-left")).to_have_text("3 dots left")
+            await expect(card.locator(".my-dots")).to_have_text("Your dots: 2")
+            await expect(page.locator(".total-dots")).to_have_count(0)  # hidden until revealed
+
+            await service.set_voting(code, results_revealed=True)  # live, over SSE
+            await expect(card.locator(".total-dots")).to_have_text("2 dots")
+            await page.screenshot(path=str(ARTIFACTS / "phone-vote-revealed.png"), full_page=True)
+
+            assert service.state(code).idea_dots[await card.get_attribute("data-idea-id") or ""] == 2
+            assert dialogs == [] and errors == []
+            # the only refusal: the first load asks /me with no token yet (the page tries its cookie)
+            assert failed == [f"401 {url(server)}/api/v1/w/{code}/me"]
+        finally:
+            await browser.close()
+
+
+async def test_rank_the_candidate_ideas_and_see_my_team_arrive_live(service: WorkshopService) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    code = await workshop_in(service, Phase.IDEATE, team_min_size=1, team_max_size=3)
+    ideas = [(await service.post_idea(code, text, source=Source.PAPER)).id for text in ["Bike parking", "Repair café"]]
+    await service.set_phase(code, Phase.GROUP)
+    await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
+    await service.set_phase(code, Phase.TEAMS)
+    await service.set_team_candidates(code, idea_ids=ideas)
+    other, _ = await service.join(code, "Cy")
+    await service.set_preferences(code, other.id, [ideas[0]])
+    ARTIFACTS.mkdir(exist_ok=True)
+    async with running(service) as server, async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+            page = await context.new_page()
+            await page.goto(f"{url(server)}/j/{code}")
+            await page.fill("#join-name", "Bo [b]x")
+            await page.click("#join-button")
+            await expect(page.locator("#teams-view")).to_be_visible()
+            items = page.locator("#rank-list li.rank-item")
+            await expect(items).to_have_count(2)
+            assert await items.nth(0).get_attribute("data-idea-id") == ideas[0]
+            await items.nth(1).locator(".move-up").click()  # Repair café first
+            await page.click("#save-prefs")
+            (participant,) = [p for p in service.state(code).participants.values() if p.id != other.id]
+            for _ in range(100):  # the PUT is durable before the page hears 200
+                if participant.id in service.state(code).preferences:
+                    break
+                await page.wait_for_timeout(50)
+            assert service.state(code).preferences[participant.id].idea_ids == [ideas[1], ideas[0]]
+
+            await service.form_teams(code)  # the facilitator presses f: a draft, the phone keeps ranking
+            await expect(page.locator("#rank-panel")).to_be_visible()
+            await expect(page.locator("#team-panel")).to_be_hidden()
+            await service.publish_teams(code)  # the facilitator presses p; the phone learns it over SSE
+            await expect(page.locator("#team-panel")).to_be_visible()
+            await expect(page.locator("#team-body .note-text")).to_have_text("Repair café")
+            await expect(page.locator("#team-body .members li")).to_have_text(["Bo [b]x"])
+            await page.screenshot(path=str(ARTIFACTS / "phone-team.png"), full_page=True)
+        finally:
+            await browser.close()
+
+
+async def paper_notes(service: WorkshopService, code: str, *texts: str, theme_id: str | None = None) -> list[str]:
+    return [(await service.post_idea(code, t, source=Source.PAPER, theme_id=theme_id)).id for t in texts]
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_phase_labels_are_plain_words_in_every_phase(service: WorkshopService, size: tuple[int, int]) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.LOBBY, team_min_size=1)
+    labels = {
+        Phase.LOBBY: "Welcome",
+        Phase.IDEATE: "Share ideas",
+        Phase.GROUP: "Sorting ideas",
+        Phase.VOTE: "Vote",
+        Phase.TEAMS: "Teams",
+        Phase.BACKLOG: "What happens next",
+        Phase.CLOSED: "Finished",
+    }
+    async with running(service) as server, phone_page(server, code, size) as page:
+        await shot(page, "join", size)
+        await join_as(page, "Ann")
+        for phase, label in labels.items():
+            if phase != Phase.LOBBY:
+                await service.set_phase(code, phase)
+            if phase == Phase.IDEATE:
+                await paper_notes(service, code, "Shade trees on Main Street", "A library of things")
+            await expect(page.locator("body")).to_have_attribute("data-phase", phase.value)
+            # innerText is what a person sees (after CSS text-transform), not just the DOM text
+            assert await page.locator("#phase-label").evaluate("n => n.innerText") == label
+            await shot(page, f"phase-{phase.value}", size)
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_a_refused_post_says_why_in_plain_words_and_keeps_the_text(
+    service: WorkshopService, size: tuple[int, int]
+) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE)
+    async with running(service) as server, phone_page(server, code, size) as page:
+        await join_as(page, "Ann")
+        await page.route("**/events", lambda route: route.abort())  # the live stream drops: the page is stale
+        await page.reload()
+        await expect(page.locator("#compose-view")).to_be_visible()
+        typed = "Benches at every bus stop, please"
+        await page.fill("#idea-text", typed)
+        await service.set_phase(code, Phase.GROUP)  # the facilitator moves on before the phone knows
+        await page.click("#post-idea")
+
+        note = page.locator("#compose-note")
+        await expect(note).to_have_text(
+            "Posting is closed for now — the facilitator is grouping the notes. Your text is kept here."
+        )
+        await expect(page.locator("body")).to_have_attribute("data-phase", "group")  # the page caught up
+        await expect(page.locator("#idea-text")).to_be_visible()
+        await expect(page.locator("#idea-text")).to_have_value(typed)
+        await expect(page.locator("#post-idea")).to_be_disabled()
+        assert "cannot" not in (await page.locator("main").inner_text())
+        await shot(page, "refused-post", size)
+        assert service.state(code).ideas == {}
+
+        await page.reload()  # a reload (or a dead battery) keeps the draft too
+        await expect(page.locator("#idea-text")).to_have_value(typed)
+        await service.set_phase(code, Phase.IDEATE)  # reopened: the kept text can go up now
+        await page.reload()
+        await expect(page.locator("#post-idea")).to_be_enabled()
+        await expect(page.locator("#compose-note")).to_be_hidden()
+        await page.click("#post-idea")
+        await expect(page.locator("#my-ideas .note-text")).to_have_text([typed])
+        await expect(page.locator("#idea-text")).to_have_value("")
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_a_note_being_edited_stays_on_screen_when_the_phase_moves_on(
+    service: WorkshopService, size: tuple[int, int]
+) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE)
+    async with running(service) as server, phone_page(server, code, size) as page:
+        await join_as(page, "Ann")
+        await page.fill("#idea-text", "Benches")
+        await page.click("#post-idea")
+        await page.click("#my-ideas .edit-idea")
+        typed = "Benches at every bus stop, with shade"
+        await page.fill("#my-ideas .edit-text", typed)
+        await service.set_phase(code, Phase.GROUP)  # live, over SSE
+        await expect(page.locator("body")).to_have_attribute("data-phase", "group")
+        await expect(page.locator("#my-ideas .edit-text")).to_be_visible()
+        await expect(page.locator("#my-ideas .edit-text")).to_have_value(typed)
+        await expect(page.locator("#my-ideas .edit-note")).to_have_text(
+            "Notes cannot be changed now — the facilitator is grouping the notes. Your text is kept here."
+        )
+        await expect(page.locator("#my-ideas .save-edit")).to_be_disabled()
+        await shot(page, "refused-edit", size)
+        await page.click("#my-ideas .cancel-edit")
+        await expect(page.locator("#ideate-view")).to_be_hidden()
+        assert [i.text for i in service.state(code).ideas.values()] == ["Benches"]
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_a_refused_dot_says_why_in_plain_words(service: WorkshopService, size: tuple[int, int]) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE, dots_per_participant=2, max_dots_per_idea=2)
+    await paper_notes(service, code, "Shade trees")
+    await service.set_phase(code, Phase.GROUP)
+    await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)  # the facilitator opens the ballot (o)
+    async with running(service) as server, phone_page(server, code, size) as page:
+        await join_as(page, "Ann")
+        await page.route("**/events", lambda route: route.abort())
+        await page.reload()
+        add = page.locator("#vote-list .add-dot")
+        await expect(add).to_be_enabled()
+        await service.set_voting(code, voting_open=False)
+        await add.click()
+        await expect(page.locator("#status")).to_have_text("Voting is paused. Wait for the facilitator to open it.")
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_after_the_reveal_the_list_shows_results_ranked_with_ties_and_my_dots(
+    service: WorkshopService, size: tuple[int, int]
+) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE, dots_per_participant=5, max_dots_per_idea=3)
+    _, tree, bench, bike = await paper_notes(
+        service, code, "A quiet room in the library", "Shade trees", "Benches at bus stops", "Bike lanes"
+    )
+    await service.set_phase(code, Phase.GROUP)
+    await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)  # the facilitator opens the ballot (o)
+    others = [(await service.join(code, name))[0].id for name in ("Bo", "Cy")]
+    for pid, idea in [(others[0], tree), (others[0], tree), (others[1], tree), (others[1], bench), (others[1], bike)]:
+        await service.cast_dot(code, pid, idea)
+    async with running(service) as server, phone_page(server, code, size) as page:
+        await join_as(page, "Ann")
+        await expect(page.locator("#vote-heading")).to_have_text("Place your dots")
+        card = page.locator("#vote-list li", has=page.locator(".note-text", has_text="Bike lanes"))
+        await card.locator(".add-dot").click()
+        await expect(page.locator("#dots-left")).to_have_text("4 dots left")
+        await service.set_voting(code, voting_open=False)
+        await service.set_voting(code, results_revealed=True)  # live, over SSE
+
+        await expect(page.locator("#vote-heading")).to_have_text("Results")
+        cards = page.locator("#vote-list .result-card")
+        await expect(cards.locator(".note-text")).to_have_text(
+            ["Shade trees", "Bike lanes", "Benches at bus stops", "A quiet room in the library"]
+        )
+        await expect(cards.locator(".rank-number")).to_have_text(["#1", "#2", "#3", "#4"])
+        await expect(cards.locator(".total-dots")).to_have_text(["3 dots", "2 dots", "1 dot", "0 dots"])
+        await expect(cards.nth(1).locator(".my-dots")).to_have_text("Your dots: 1")
+        await expect(cards.nth(1)).to_have_class(re.compile(r"\bvoted\b"))
+        await expect(page.locator("#vote-list .add-dot")).to_have_count(0)  # the ballot is closed
+        await expect(page.locator("#dots-left")).to_be_hidden()
+
+        await service.add_paper_dots(code, bench, 1)  # now Benches and Bike lanes tie for 2nd
+        await expect(cards.locator(".rank-number")).to_have_text(["#1", "#2", "#2", "#4"])
+        tied = page.locator("#vote-list .result-card.tied")
+        await expect(tied.locator(".note-text")).to_have_text(["Benches at bus stops", "Bike lanes"])  # wall order
+        await expect(tied.locator(".tie")).to_have_text(["tie", "tie"])
+        await expect(tied.first.locator(".rank-badge")).to_have_attribute("aria-label", "Tied for place 2")
+        await shot(page, "results", size)
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_the_unsaved_ranking_note_covers_no_card(service: WorkshopService, size: tuple[int, int]) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE, team_min_size=1, team_max_size=3)
+    texts = ["Bike parking", "Repair café", "Shade trees", "Benches at bus stops", "A tool library"]
+    ideas = await paper_notes(service, code, *texts)
+    for phase in (Phase.GROUP, Phase.VOTE, Phase.TEAMS):
+        await service.set_phase(code, phase)
+    await service.set_team_candidates(code, idea_ids=ideas)
+    async with running(service) as server, phone_page(server, code, size) as page:
+        await join_as(page, "Ann")
+        cards = page.locator("#rank-list li.rank-item")
+        await expect(cards).to_have_count(5)
+        await cards.nth(3).locator(".move-up").click()  # the 4th card goes up to 3rd
+        note = page.get_by_text("Unsaved changes")
+        await expect(note).to_be_visible()
+        box = await note.bounding_box()
+        for k in range(5):
+            assert not overlaps(box, await cards.nth(k).bounding_box()), f"the note covers card {k + 1}"
+        await shot(page, "ranking-unsaved", size)
+        await page.click("#save-prefs")
+        saved = page.get_by_text("Ranking saved.")
+        await expect(saved).to_be_visible()
+        await expect(note).to_have_count(0)
+        box = await saved.bounding_box()
+        for k in range(5):
+            assert not overlaps(box, await cards.nth(k).bounding_box()), f"the note covers card {k + 1}"
+        (me,) = [p.id for p in service.state(code).participants.values()]
+        assert service.state(code).preferences[me].idea_ids == [ideas[0], ideas[1], ideas[3], ideas[2], ideas[4]]
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_the_vote_list_is_grouped_by_theme_with_my_dots_per_theme(
+    service: WorkshopService, size: tuple[int, int]
+) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE, dots_per_participant=5, max_dots_per_idea=3)
+    await service.set_phase(code, Phase.GROUP)
+    green = await service.create_theme(code, "Green spaces")
+    move = await service.create_theme(code, "Getting around")
+    await paper_notes(service, code, "Shade trees", "Pocket parks", "A community garden", theme_id=green.id)
+    await paper_notes(service, code, "Bike lanes", "Night buses", theme_id=move.id)
+    await paper_notes(service, code, "A repair café")
+    await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)  # the facilitator opens the ballot (o)
+    async with running(service) as server, phone_page(server, code, size) as page:
+        await join_as(page, "Ann")
+        groups = page.locator("#vote-list details.theme-group")
+        await expect(groups.locator("summary .theme-title")).to_have_text(
+            ["Getting around", "Green spaces", "Not grouped yet"]
+        )
+        await expect(groups.locator("summary .theme-count")).to_have_text(["2 notes", "3 notes", "1 note"])
+        for k in range(3):
+            assert await groups.nth(k).get_attribute("open") is None  # one screen: every theme folded
+        await expect(page.locator("#vote-list .vote-card").first).to_be_hidden()
+        await shot(page, "vote-themes-folded", size)
+
+        green_box = groups.filter(has_text="Green spaces")
+        await green_box.locator("summary").click()
+        card = green_box.locator(".vote-card", has_text="Pocket parks")
+        await card.locator(".add-dot").click()
+        await expect(page.locator("#dots-left")).to_have_text("4 dots left")
+        await card.locator(".add-dot").click()
+        await expect(green_box.locator(".theme-count")).to_have_text("3 notes · 2 of your dots")
+        await expect(card).to_be_visible()  # redraws keep the theme open
+        await expect(groups.filter(has_text="Getting around").locator(".theme-count")).to_have_text("2 notes")
+        await shot(page, "vote-themes-open", size)
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_the_end_screen_says_what_happens_next_and_how_to_come_back(
+    service: WorkshopService, size: tuple[int, int]
+) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE, team_min_size=1, team_max_size=3)
+    ideas = await paper_notes(service, code, "Bike parking", "Repair café", "Shade trees")
+    await service.set_phase(code, Phase.GROUP)
+    await service.set_phase(code, Phase.VOTE)
+    await service.add_paper_dots(code, ideas[1], 3)
+    await service.set_voting(code, voting_open=False, results_revealed=True)
+    await service.set_phase(code, Phase.TEAMS)
+    await service.set_team_candidates(code, idea_ids=ideas[:2])
+    await service.join(code, "Bo")
+    async with running(service) as server, phone_page(server, code, size) as page:
+        await join_as(page, "Ann")
+        await expect(page.locator("#teams-view")).to_be_visible()
+        await service.form_teams(code)
+        await service.set_phase(code, Phase.BACKLOG)
+        await service.convert_to_backlog(code)
+        await expect(page.locator("#end-view")).to_be_visible()
+        steps = page.locator("#next-steps")
+        await expect(steps.locator("h2")).to_have_text("What happens next")
+        await expect(page.locator("#next-prototypes")).to_have_text("2 ideas go on to become prototypes.")
+        await expect(steps).to_contain_text(f"workshop code {code}")
+        await expect(page.locator("#come-back-link")).to_have_attribute("href", f"{url(server)}/j/{code}")
+        await expect(page.locator("#end-results .note-text")).to_have_text(["Repair café"])  # ideas with dots
+        await expect(page.locator("#team-panel")).to_be_visible()
+        await shot(page, "end-backlog", size)
+        await service.set_phase(code, Phase.CLOSED)
+        await expect(page.locator("#phase-label")).to_have_text("Finished")
+        await expect(steps).to_contain_text("The workshop is over.")
+        await shot(page, "end-closed", size)
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_the_phase_timer_shows_the_time_left_from_the_server_and_ends_gently(
+    service: WorkshopService, size: tuple[int, int]
+) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE)
+    async with running(service) as server, phone_page(server, code, size) as page:
+        await page.clock.install()  # the page's own clock, to move it on without waiting
+        await page.reload()
+        await join_as(page, "Ann")
+        timer = page.locator("#timer")
+        await expect(timer).to_be_hidden()  # no timer, no clock on the phone
+
+        await service.set_timer(code, "start", minutes=2)  # the phone hears it over SSE
+        await expect(timer).to_have_text(re.compile(r"^(2:00|1:5\d) left$"))
+        await page.clock.fast_forward(30_000)
+        await expect(timer).to_have_text(re.compile(r"^1:[23]\d left$"))  # it ticks by itself
+        await shot(page, "timer", size)
+
+        await service.set_timer(code, "pause")  # the server's time wins over the phone's
+        await expect(timer).to_have_text(re.compile(r"^(2:00|1:5\d) left \(paused\)$"))
+        await service.set_timer(code, "resume")
+        await expect(timer).to_have_text(re.compile(r"^(2:00|1:5\d) left$"))
+        await page.clock.fast_forward(125_000)
+        await expect(timer).to_have_text("Time is up")
+        await expect(timer).to_have_class(re.compile(r"\bended\b"))
+        await expect(page.locator("#status")).to_have_text("Time is up. The facilitator will tell you what comes next.")
+        await shot(page, "timer-ended", size)
+
+        await service.set_timer(code, "stop")
+        await expect(timer).to_be_hidden()

@@ -1,0 +1,59 @@
+"""Helpers for the TUI tests: a real service on a tmp data dir, the app on 127.0.0.1 port 0."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from screens.app import WorkshopApp
+from tests.helpers.waiting import wait_until
+from workshop_tui.server.runner import ParticipantServer
+from workshop_tui.service import WorkshopService
+
+TIMEOUT = 10.0
+
+
+def on_screen(app: WorkshopApp, screen_type: type[object]) -> bool:
+    """``screen_type`` is on top and mounted (its widgets exist)."""
+    return isinstance(app.screen, screen_type) and app.screen.is_mounted
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str = "condition") -> None:
+    """``wait_until`` polling through Pilot (events processed, layout refreshed): bounded, not timed."""
+    await wait_until(condition, TIMEOUT, what, pause=pilot.pause)
+
+
+@asynccontextmanager
+async def running_app(
+    data_dir: Path, *, size: tuple[int, int] = (100, 30), serve: bool = True, **kwargs: Any
+) -> AsyncIterator[tuple[WorkshopApp, Pilot[None]]]:
+    """The app on its own service (the app closes it), its server started on 127.0.0.1."""
+    service = WorkshopService(data_dir).open()
+    code = kwargs.pop("code", None)
+    kwargs.setdefault("host", "127.0.0.1")
+    kwargs.setdefault("port", 0)
+    server = ParticipantServer(service, **kwargs) if serve else None
+    app = WorkshopApp(service, server, code=code)
+    try:
+        async with app.run_test(size=size) as pilot:
+            if serve and kwargs["port"] == 0:
+                await wait_for(pilot, lambda: app.server_running, "the participant server")
+            await pilot.pause()
+            yield app, pilot
+    finally:
+        await app.shutdown_session()
+
+
+async def make_service(data_dir: Path) -> WorkshopService:
+    return WorkshopService(data_dir).open()
+
+
+def static_text(app: WorkshopApp, selector: str) -> str:
+    from textual.widgets import Static
+
+    widget = app.screen.query_one(selector, Static)
+    return str(widget.visual) if not hasattr(widget.content, "plain") else widget.content.plain

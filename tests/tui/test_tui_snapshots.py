@@ -1,0 +1,54 @@
+"""SVG snapshots of the home and lobby screens in the projector theme, at 80x24 and 160x45.
+
+Deterministic data: fixed codes, titles and names, a fixed public URL (so the QR code is stable) and
+the phase timer left paused. Update with ``pytest tests/test_tui_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.image import SVGImageSnapshotExtension
+from textual.widgets import DataTable, Digits
+
+from screens.lobby import LobbyScreen
+from screens.theme import PROJECTOR_NAME
+from tests.helpers.tui import on_screen, running_app, wait_for
+
+PUBLIC_URL = "https://workshop.example.org"
+SIZES = [(80, 24), (160, 45)]
+NAMES = ["Amina", "Bram", "Chiara", "Dawit", "Elif", "Femke", "Goran", "Hana", "Ivo", "Jasmijn"]
+
+
+@pytest.fixture
+def svg_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    return snapshot.use_extension(SVGImageSnapshotExtension)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_home(data_dir: Path, size: tuple[int, int], svg_snapshot: SnapshotAssertion) -> None:
+    async with running_app(data_dir, size=size, public_url=PUBLIC_URL) as (app, pilot):
+        assert app.current_theme.name == PROJECTOR_NAME
+        await app.service.create_workshop("Bike lanes for the north district", code="BIKE")
+        await app.service.create_workshop("Open City Hackathon", code="CITY", template="weekend-hackathon")
+        for name in NAMES[:3]:
+            await app.service.join("CITY", name)
+        table = app.screen.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 2, "two rows")
+        await pilot.pause()
+        assert app.export_screenshot() == svg_snapshot
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_lobby(data_dir: Path, size: tuple[int, int], svg_snapshot: SnapshotAssertion) -> None:
+    async with running_app(data_dir, size=size, public_url=PUBLIC_URL) as (app, pilot):
+        await app.service.create_workshop("Open City Hackathon", code="CITY", template="weekend-hackathon")
+        for name in NAMES:
+            await app.service.join("CITY", name)
+        app.call_later(app.open_workshop, "CITY")
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
+        await wait_for(pilot, lambda: app.screen.query_one("#count", Digits).value == "10", "the count")
+        await pilot.pause()
+        assert app.export_screenshot() == svg_snapshot

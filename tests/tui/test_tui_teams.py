@@ -1,0 +1,163 @@
+"""The teams screen under Pilot: candidates, preferences arriving, forming teams (and the infeasible
+case), moving a person and naming the champion. Real service and solver."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable, Digits, OptionList, SelectionList, Static
+
+from screens.candidates import CandidatesScreen
+from screens.confirm import ConfirmScreen
+from screens.team_picker import TeamPickerScreen
+from screens.teams import TeamsScreen
+from tests.conftest import workshop_in
+from tests.helpers.tui import wait_for
+from tests.helpers.tui_harness import HarnessApp
+from workshop_tui.models import Idea, Participant
+from workshop_tui.phases import Phase
+from workshop_tui.service import WorkshopService
+
+NAMES = ["Amina", "Bram", "[b]Chiara", "Dawit", "Elif", "[@click=app.quit]Femke"]
+
+
+async def room(service: WorkshopService, **settings: object) -> tuple[str, list[Participant], list[Idea]]:
+    code = await workshop_in(service, Phase.IDEATE, team_min_size=1, team_max_size=4, **settings)
+    people = [(await service.join(code, name))[0] for name in NAMES]
+    ideas = [
+        await service.post_idea(code, text, author_id=people[0].id)
+        for text in ["Repair café finder", "Safe school routes", "Car-free Sunday", "Reusable cups"]
+    ]
+    await service.set_phase(code, Phase.GROUP)
+    await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
+    for n, person in enumerate(people):
+        await service.cast_dot(code, person.id, ideas[n % 2].id)
+    await service.cast_dot(code, people[0].id, ideas[2].id)
+    await service.set_phase(code, Phase.TEAMS)
+    return code, people, ideas
+
+
+def screen(app: HarnessApp) -> TeamsScreen:
+    s = app.screen_stack[1]
+    assert isinstance(s, TeamsScreen)
+    return s
+
+
+def rows(app: HarnessApp) -> list[tuple[str, ...]]:
+    table: DataTable[Text] = screen(app).query_one("#teams-table", DataTable)
+    return [tuple(cell.plain for cell in table.get_row_at(n)) for n in range(table.row_count)]
+
+
+def explain_text(app: HarnessApp) -> str:
+    return str(screen(app).query_one("#explain", Static).render())
+
+
+async def test_candidates_and_preferences_count(service: WorkshopService) -> None:
+    code, people, ideas = await room(service)
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        candidates = service.state(code).workshop.team_candidates
+        assert candidates  # chosen on entering the phase
+        shown = str(screen(app).query_one("#candidates", Static).render())
+        assert "Repair café finder" in shown
+        assert screen(app).query_one("#prefs-count", Digits).value == "0"
+        await service.set_preferences(code, people[0].id, candidates)
+        await service.set_preferences(code, people[1].id, list(reversed(candidates)))
+        await wait_for(pilot, lambda: screen(app).query_one("#prefs-count", Digits).value == "2")
+        assert "4 still to rank" in str(screen(app).query_one("#prefs-line", Static).render())
+
+        # choose other candidates in the dialog
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CandidatesScreen)
+        selection = app.screen.query_one(SelectionList)
+        selection.deselect_all()
+        selection.select(ideas[2].id)
+        selection.select(ideas[3].id)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: service.state(code).workshop.team_candidates == [ideas[2].id, ideas[3].id])
+        await wait_for(pilot, lambda: "Car-free Sunday" in str(screen(app).query_one("#candidates", Static).render()))
+
+
+async def test_form_teams_shows_teams_and_explanation(service: WorkshopService) -> None:
+    code, people, _ideas = await room(service)
+    candidates = service.state(code).workshop.team_candidates
+    for person in people:
+        await service.set_preferences(code, person.id, candidates)
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "No teams yet" in explain_text(app)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: len(service.state(code).teams) == len(candidates))
+        await wait_for(pilot, lambda: "people" in explain_text(app) and "choice" in explain_text(app))
+        table_rows = rows(app)
+        members = sorted(r[1] for r in table_rows)
+        assert members == sorted(NAMES)  # names literally, markup and all
+        champions = [r for r in table_rows if r[2] == "★ champion"]
+        assert len(champions) == len(candidates)
+        # forming again asks first
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_infeasible_reason_shown_inline(service: WorkshopService) -> None:
+    code, _people, _ideas = await room(service)
+    await service.update_workshop(code, settings={"team_min_size": 5, "team_max_size": 5})
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")  # nobody has ranked yet: it asks first
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: explain_text(app).startswith("Could not form teams"))
+        assert screen(app).query_one("#explain").has_class("-error")
+        assert not service.state(code).teams
+        assert len(explain_text(app)) > len("Could not form teams: ")
+
+
+async def test_move_member_and_set_champion(service: WorkshopService) -> None:
+    code, _people, _ideas = await room(service)
+    teams, _ = await service.form_teams(code)
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        s = screen(app)
+        table = s.query_one("#teams-table", DataTable)
+        # pick a person who is not their team's champion
+        state = service.state(code)
+        index = next(
+            n
+            for n, seat in enumerate(s.seats)
+            if seat.participant_id and state.teams[seat.team_id or ""].champion_id != seat.participant_id
+        )
+        table.move_cursor(row=index)
+        await pilot.pause()
+        seat = s.seats[index]
+        assert seat.participant_id is not None and seat.team_id is not None
+
+        await pilot.press("k")
+        await wait_for(pilot, lambda: service.state(code).teams[seat.team_id or ""].champion_id == seat.participant_id)
+        name = service.state(code).participants[seat.participant_id].name
+        await wait_for(pilot, lambda: (name, "★ champion") in [(r[1], r[2]) for r in rows(app)])
+
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, TeamPickerScreen)
+        picker = app.screen.query_one(OptionList)
+        target = next(t for t in teams if t.id != seat.team_id)
+        picker.highlighted = picker.get_option_index(target.id)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: seat.participant_id in service.state(code).teams[target.id].member_ids)
+        old = service.state(code).teams[seat.team_id]
+        assert seat.participant_id not in old.member_ids
+        assert old.champion_id is None  # the champion left
+        # the cursor follows the person who moved
+        await pilot.pause(0.2)
+        assert s.selected() is not None and s.selected().participant_id == seat.participant_id  # type: ignore[union-attr]
+        assert s.selected().team_id == target.id  # type: ignore[union-attr]

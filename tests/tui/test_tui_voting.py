@@ -1,0 +1,165 @@
+"""The voting screen under Pilot: live progress, not-voted count, reveal with confirmation, paper dots,
+open/close. Real service and files."""
+
+from __future__ import annotations
+
+from textual.widgets import Digits, Input, ProgressBar, Static
+
+from screens.confirm import ConfirmScreen
+from screens.text_prompt import TextPromptScreen
+from screens.voting import VotingScreen
+from screens.widgets.bar_chart import BarChart
+from tests.conftest import workshop_in
+from tests.helpers.tui import wait_for
+from tests.helpers.tui_harness import HarnessApp
+from workshop_tui.models import Idea, Participant, Source
+from workshop_tui.phases import Phase
+from workshop_tui.service import WorkshopService
+
+
+async def room(service: WorkshopService) -> tuple[str, list[Participant], list[Idea]]:
+    code = await workshop_in(service, Phase.IDEATE, dots_per_participant=3, max_dots_per_idea=2)
+    people = [(await service.join(code, name))[0] for name in ["Amina", "Bram", "Chiara", "Dawit"]]
+    ideas = [
+        await service.post_idea(code, text, author_id=people[0].id)
+        for text in ["Shade trees", "[@click=app.quit]Water fountains", "Bike racks"]
+    ]
+    await service.set_phase(code, Phase.GROUP)
+    await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
+    return code, people, ideas
+
+
+def screen(app: HarnessApp) -> VotingScreen:
+    s = app.screen_stack[1]
+    assert isinstance(s, VotingScreen)
+    return s
+
+
+def text_of(app: HarnessApp, selector: str) -> str:
+    return str(screen(app).query_one(selector, Static).render())
+
+
+async def test_progress_and_not_voted_update_live(service: WorkshopService) -> None:
+    code, people, ideas = await room(service)
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = screen(app).query_one(ProgressBar)
+        assert bar.total == 12 and bar.progress == 0
+        assert screen(app).query_one("#dots-cast", Digits).value == "0"
+        assert text_of(app, "#not-voted").startswith("4 of 4 people have not voted")
+        assert "VOTING OPEN" in text_of(app, "#voting-state")
+        await service.cast_dot(code, people[0].id, ideas[0].id)
+        await service.cast_dot(code, people[0].id, ideas[1].id)
+        await service.cast_dot(code, people[1].id, ideas[1].id)
+        await wait_for(pilot, lambda: bar.progress == 3)
+        assert screen(app).query_one("#dots-cast", Digits).value == "3"
+        assert text_of(app, "#not-voted").startswith("2 of 4 people have not voted")
+        await service.withdraw_dot(code, people[1].id, ideas[1].id)
+        await wait_for(pilot, lambda: bar.progress == 2)
+        assert text_of(app, "#not-voted").startswith("3 of 4")
+
+
+async def test_results_hidden_until_revealed_then_ranked(service: WorkshopService) -> None:
+    code, people, ideas = await room(service)
+    for person in people[:3]:
+        await service.cast_dot(code, person.id, ideas[1].id)
+    await service.cast_dot(code, people[3].id, ideas[2].id)
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        chart = screen(app).query_one(BarChart)
+        assert not chart.revealed
+        hidden = app.export_screenshot()
+        assert "Results hidden" in hidden.replace("&#160;", " ")
+        # in hidden mode the counts are nowhere: every row has 0 dots and no bar is drawn
+        assert "█" not in hidden
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert not service.state(code).workshop.results_revealed
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: chart.revealed)
+        assert service.state(code).workshop.results_revealed
+        assert [r.idea_id for r in chart.rows] == [ideas[1].id, ideas[2].id, ideas[0].id]
+        assert [r.dots for r in chart.rows] == [3, 1, 0]
+        first = str(chart.get_option_at_index(0).prompt)
+        assert first.startswith(" 1. [@click=app.quit]Water fountains")
+        assert "█" in first and first.rstrip().endswith("3")
+        # the chart follows new dots live once revealed
+        await service.cast_dot(code, people[3].id, ideas[0].id)
+        await service.cast_dot(code, people[2].id, ideas[0].id)
+        await wait_for(pilot, lambda: [r.dots for r in chart.rows] == [3, 2, 1])
+        await pilot.click(BarChart, offset=(6, 0))
+        await pilot.pause()
+        assert app.is_running
+        # hiding needs no confirmation
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not chart.revealed)
+
+
+async def test_paper_dots_count_in_the_same_tally(service: WorkshopService) -> None:
+    code, people, ideas = await room(service)
+    await service.cast_dot(code, people[0].id, ideas[0].id)
+    await service.set_voting(code, results_revealed=True)
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        chart = screen(app).query_one(BarChart)
+        chart.highlighted = [r.idea_id for r in chart.rows].index(ideas[2].id)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPromptScreen)
+        prompt_input = app.screen.query_one(Input)
+        prompt_input.value = "4"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert service.state(code).idea_dots[ideas[2].id] == 4
+        await wait_for(pilot, lambda: chart.rows[0].idea_id == ideas[2].id)
+        assert chart.rows[0].dots == 4
+        assert "4 paper dots" in text_of(app, "#paper-line")
+        # a correction below zero is refused inline
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "-9"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPromptScreen)
+        assert "cannot remove more paper dots" in str(app.screen.query_one("#prompt-error", Static).render())
+
+
+async def test_open_and_close_voting(service: WorkshopService) -> None:
+    code, _people, _ideas = await room(service)
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert service.state(code).workshop.voting_open
+        await pilot.press("o")
+        await wait_for(pilot, lambda: "VOTING OPEN" not in text_of(app, "#voting-state"))
+        assert not service.state(code).workshop.voting_open
+        await pilot.press("o")
+        await wait_for(pilot, lambda: "VOTING OPEN" in text_of(app, "#voting-state"))
+        assert service.state(code).workshop.voting_open
+        await service.set_phase(code, Phase.TEAMS)
+        await pilot.pause(0.2)
+        assert screen(app).check_action("open_voting", ()) is False
+        assert screen(app).check_action("close_voting", ()) is False
+        assert screen(app).check_action("toggle_results", ()) is True
+        assert screen(app).check_action("paper_dots", ()) is False
+
+
+async def test_paper_note_source_is_irrelevant_to_progress(service: WorkshopService) -> None:
+    """Progress counts phone dots against what phones may cast; paper dots are shown apart."""
+    code, _people, _ideas = await room(service)
+    paper = await service.post_idea(code, "from the paper wall", source=Source.PAPER)
+    await service.add_paper_dots(code, paper.id, 5)
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert screen(app).query_one(ProgressBar).progress == 0
+        assert "5 paper dots" in text_of(app, "#paper-line")
