@@ -8,6 +8,11 @@ Run: ``python -m bench.bench_server``. Needs ``wrk`` (Debian package) for the HT
   concurrency is the baseline. A fresh workshop (fresh budgets and rate-limit buckets) per level.
 - SSE fan-out: 300 subscribers in a separate process; each message's latency is the time from the
   service publishing the event to the subscriber reading it (CLOCK_MONOTONIC is system-wide).
+- The vote fast path: the same open loop with votes sent through FastAPI's routes (``fast_votes=False``).
+- Hostile connections (issue 11 item 13): 1,000 connections from 127.0.0.1 (400 idle, 300 slowloris
+  sending a header line a second, 300 live streams without a token) held open while 300 phones vote;
+  vote p99 and errors against the open loop without them, and what the server closed or refused.
+  The bench process's soft open-file limit is first lowered to 1,024, the common default.
 
 Targets (design.md section 5 / issue 3): vote/healthz throughput ratio >= 0.5, vote p99 < 50 ms,
 SSE fan-out p99 < 50 ms.
@@ -18,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import resource
 import shutil
 import statistics
 import sys
@@ -29,6 +35,7 @@ from typing import Any
 from workshop_tui import events as ev
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
+from workshop_tui.server.app import create_app
 from workshop_tui.server.runner import ParticipantServer
 from workshop_tui.service import WorkshopService
 
@@ -39,6 +46,7 @@ DURATION = "2s"  # 1,000 phones x 20-write burst: stays under the per-phone rate
 SUBSCRIBERS = 300
 SSE_ROUNDS = 40
 OPEN_PHONES, OPEN_RATE, OPEN_SECONDS = 300, 1000.0, 5.0
+HOSTILE_IDLE, HOSTILE_SLOW, HOSTILE_SSE, HOSTILE_SECONDS = 400, 300, 300, 14.0
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 50.0
 
@@ -120,9 +128,11 @@ async def voting_workshop(service: WorkshopService, tmp: Path, tag: str) -> tupl
 SSE_CLIENT = r"""
 import asyncio, json, sys, time
 host, port, path, n, rounds = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+tokens = open(sys.argv[6]).read().split()
 async def one(k, ready, times):
     r, w = await asyncio.open_connection(host, port)
-    w.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n".encode())
+    w.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {tokens[k]}\r\n"
+            "Accept: text/event-stream\r\n\r\n".encode())
     await w.drain()
     while (await r.readline()) not in (b"\r\n", b""):
         pass
@@ -187,6 +197,93 @@ asyncio.run(main())
 """
 
 
+HOSTILE_CLIENT = r"""
+import asyncio, json, sys, time
+host, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+idle, slow, sse, seconds = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
+closed = {"idle": 0, "slowloris": 0, "sse": 0}
+statuses = {}
+async def hold(kind, first, drip):
+    try:
+        r, w = await asyncio.open_connection(host, port)
+    except OSError:
+        closed[kind] += 1
+        return
+    end = time.monotonic() + seconds
+    try:
+        if first:
+            w.write(first)
+        if kind == "sse":
+            line = await asyncio.wait_for(r.readline(), seconds)
+            code = line.split()[1].decode() if line else "closed"
+            statuses[code] = statuses.get(code, 0) + 1
+        while time.monotonic() < end:
+            if drip:
+                w.write(drip)
+                await w.drain()
+            data = await asyncio.wait_for(r.read(65536), max(0.01, min(1.0, end - time.monotonic())))
+            if data == b"":
+                closed[kind] += 1
+                return
+    except asyncio.TimeoutError:
+        if time.monotonic() < end:
+            return await hold_on(kind, r, w, end, drip)
+    except OSError:
+        closed[kind] += 1
+        return
+    finally:
+        w.close()
+async def hold_on(kind, r, w, end, drip):
+    while time.monotonic() < end:
+        try:
+            if drip:
+                w.write(drip)
+                await w.drain()
+            data = await asyncio.wait_for(r.read(65536), max(0.01, min(1.0, end - time.monotonic())))
+            if data == b"":
+                closed[kind] += 1
+                return
+        except asyncio.TimeoutError:
+            continue
+        except OSError:
+            closed[kind] += 1
+            return
+async def main():
+    tasks = [hold("idle", b"", b"") for _ in range(idle)]
+    tasks += [hold("slowloris", b"GET /healthz HTTP/1.1\r\nHost: x\r\n", b"X-Slow: 1\r\n") for _ in range(slow)]
+    sse_req = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n".encode()
+    tasks += [hold("sse", sse_req, b"") for _ in range(sse)]
+    running = [asyncio.create_task(t) for t in tasks]
+    await asyncio.sleep(1.0)
+    print("ready", flush=True)
+    await asyncio.gather(*running)
+    print(json.dumps({"closed": closed, "sse_status": statuses}), flush=True)
+asyncio.run(main())
+"""
+
+
+async def hostile(server: ParticipantServer, code: str, tokens: Path, ideas: Path) -> dict[str, Any]:
+    """The open loop while 1,000 hostile connections from the same address hold sockets open."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", HOSTILE_CLIENT, "127.0.0.1", str(server.port), f"/api/v1/w/{code}/events",
+        str(HOSTILE_IDLE), str(HOSTILE_SLOW), str(HOSTILE_SSE), str(HOSTILE_SECONDS),
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    assert (await proc.stdout.readline()).strip() == b"ready"
+    votes = await open_loop(server, code, tokens, ideas)
+    out = json.loads((await proc.stdout.read()).decode().strip().splitlines()[-1])
+    await proc.wait()
+    protocol = server.protocol
+    return {
+        "votes": votes,
+        "hostile": out,
+        "closed_slow": protocol.closed_slow[0] if protocol else 0,
+        "refused_full": protocol.refused_full[0] if protocol else 0,
+        "sse_refused": server.app.state.broker.refused,
+    }
+
+
 async def open_loop(server: ParticipantServer, code: str, tokens: Path, ideas: Path) -> dict[str, Any]:
     """300 phones on their own connections offering 1,000 votes/s together: a room's real pattern."""
     path = f"/api/v1/w/{code}/votes"
@@ -200,8 +297,12 @@ async def open_loop(server: ParticipantServer, code: str, tokens: Path, ideas: P
     return result
 
 
-async def sse_fanout(service: WorkshopService, server: ParticipantServer) -> list[float]:
+async def sse_fanout(service: WorkshopService, server: ParticipantServer, tmp: Path) -> list[float]:
+    """Joined phones (each with its token, as the phone page after joining) on one address."""
     w = await service.create_workshop("SSE bench")
+    joined = await asyncio.gather(*(service.join(w.code, f"phone {k}") for k in range(SUBSCRIBERS)))
+    token_file = tmp / "sse-tokens.txt"
+    token_file.write_text("\n".join(token for _, token in joined) + "\n")
     published: list[float] = []
 
     def stamp(event: ev.Event) -> None:
@@ -218,6 +319,7 @@ async def sse_fanout(service: WorkshopService, server: ParticipantServer) -> lis
         f"/api/v1/w/{w.code}/events",
         str(SUBSCRIBERS),
         str(SSE_ROUNDS),
+        str(token_file),
         stdout=asyncio.subprocess.PIPE,
     )
     assert proc.stdout is not None
@@ -246,9 +348,12 @@ async def run() -> dict[str, Any]:
     script = tmp / "vote.lua"
     script.write_text(LUA)
     results: dict[str, Any] = {}
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))  # the common default; start() raises it
     try:
         server = ParticipantServer(service, host="127.0.0.1", port=0)
         await server.start()
+        results["fd_limit"] = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
         base = f"http://127.0.0.1:{server.port}"
         try:
             for level in LEVELS:
@@ -260,9 +365,25 @@ async def run() -> dict[str, Any]:
                 results[str(level)] = {"healthz": health, "vote": vote, "stored_dots": stored}
             code, tokens, ideas = await voting_workshop(service, tmp, "open")
             results["open"] = await open_loop(server, code, tokens, ideas)
-            results["sse_ms"] = await sse_fanout(service, server)
+            results["sse_ms"] = await sse_fanout(service, server, tmp)
+            code, tokens, ideas = await voting_workshop(service, tmp, "hostile")
+            results["hostile"] = await hostile(server, code, tokens, ideas)
         finally:
             await server.stop()
+        slow = ParticipantServer(
+            service, host="127.0.0.1", port=0, app_factory=lambda s: create_app(s, fast_votes=False)
+        )
+        await slow.start()
+        try:
+            code, tokens, ideas = await voting_workshop(service, tmp, "routes")
+            results["routes_open"] = await open_loop(slow, code, tokens, ideas)
+            base = f"http://127.0.0.1:{slow.port}"
+            code, tokens, ideas = await voting_workshop(service, tmp, "routes-wrk")
+            results["routes_wrk"] = await wrk(
+                base, 100, str(tokens), str(ideas), f"/api/v1/w/{code}/votes", script=script
+            )
+        finally:
+            await slow.stop()
     finally:
         await service.close()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -308,6 +429,26 @@ def main() -> None:
         f"open loop, {OPEN_PHONES} phones offering {OPEN_RATE:.0f} votes/s for {OPEN_SECONDS:.0f} s: "
         f"{acked / o['seconds']:.0f}/s acknowledged, p50 {statistics.median(lat_ms):.1f} ms, "
         f"p99 {pct(lat_ms, 0.99):.1f} ms, statuses {o['status']}"
+    )
+    r = results["routes_open"]
+    r_ms = [x * 1000 for x in r["lat"]]
+    fast_ms = lat_ms
+    print(
+        f"vote fast path: open loop p50/p99 {statistics.median(fast_ms):.1f}/{pct(fast_ms, 0.99):.1f} ms with it, "
+        f"{statistics.median(r_ms):.1f}/{pct(r_ms, 0.99):.1f} ms through the FastAPI route (statuses {r['status']}); "
+        f"wrk 100 conns {results['100']['vote']['rps']:.0f}/s with it, {results['routes_wrk']['rps']:.0f}/s without"
+    )
+    h = results["hostile"]
+    hv = h["votes"]
+    h_ms = [x * 1000 for x in hv["lat"]]
+    print(
+        f"hostile: {HOSTILE_IDLE} idle + {HOSTILE_SLOW} slowloris + {HOSTILE_SSE} anonymous streams from 127.0.0.1 "
+        f"(soft fd limit raised 1024 -> {results['fd_limit']}) while {OPEN_PHONES} phones vote: "
+        f"vote p50 {statistics.median(h_ms):.1f} ms, p99 {pct(h_ms, 0.99):.1f} ms "
+        f"(x{pct(h_ms, 0.99) / pct(lat_ms, 0.99):.2f} of the quiet run), statuses {hv['status']}; "
+        f"server closed {h['closed_slow']} stalled sockets, refused {h['sse_refused']} streams "
+        f"(stream statuses {h['hostile']['sse_status']}), {h['refused_full']} connections over capacity; "
+        f"client saw closed {h['hostile']['closed']}"
     )
     sse = results["sse_ms"]
     p50, p99 = statistics.median(sse), pct(sse, 0.99)

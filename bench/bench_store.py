@@ -16,8 +16,12 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import orjson
+from tinydb import TinyDB
 
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -72,8 +76,6 @@ async def store_by_size(root: Path) -> dict[int, tuple[float, float, float]]:
 
 def sqlite_by_size(root: Path) -> dict[int, tuple[float, float, float]]:
     """The same documents in SQLite (WAL, synchronous=FULL), one committed insert per write."""
-    import orjson
-
     db = sqlite3.connect(root / "baseline.sqlite", isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
@@ -113,6 +115,20 @@ async def bytes_per_edit(root: Path, edits: int = 80) -> list[int]:
         return sizes
 
 
+def timed(work: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    work()
+    return time.perf_counter() - t0
+
+
+def tinydb_tables(path: Path) -> None:
+    """How a snapshot used to be read: stock TinyDB, which parses the whole file for every table."""
+    db = TinyDB(path)
+    for name in db.tables():
+        db.table(name).all()
+    db.close()
+
+
 def open_time(directory: Path, *, pause_gc: bool) -> float:
     real = ws.gc_paused
     if not pause_gc:
@@ -143,6 +159,14 @@ async def size_report(root: Path) -> None:
             f"{scpu:>10.1f} {scpu / theirs[SIZES[0]][0]:>6.2f} {sp99:>7.2f} {sworst:>7.2f}"
         )
     big = root / "sizes"
+    newest = sorted(big.glob("snapshot-*.json"))[-1]
+    once = min(timed(lambda: ws.read_snapshot(newest)) for _ in range(3))
+    per_table = min(timed(lambda: tinydb_tables(newest)) for _ in range(3))
+    bare = min(timed(lambda: orjson.loads(newest.read_bytes())) for _ in range(3))
+    print(
+        f"reading its snapshot ({newest.stat().st_size / 1e6:.1f} MB): {once:.3f} s parsed once, "
+        f"{per_table:.3f} s through TinyDB table by table (x{per_table / once:.1f}); one bare orjson parse {bare:.3f} s"
+    )
     paused = min(open_time(big, pause_gc=True) for _ in range(3))
     running = min(open_time(big, pause_gc=False) for _ in range(3))
     print(

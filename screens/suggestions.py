@@ -1,4 +1,8 @@
-"""Likely duplicates (from ``workshop_tui.duplicates``): confirm each merge with Enter, one by one."""
+"""Likely duplicates (from ``workshop_tui.duplicates``): confirm each merge with Enter, one by one.
+
+The dialog closes by itself when no pair is left, and hands the merges it made back to the wall
+(which can undo them).
+"""
 
 from __future__ import annotations
 
@@ -18,8 +22,9 @@ from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
 
-class SuggestionsScreen(ModalScreen[int]):
-    """Dismisses with the number of merges made. The note with more dots (else the older) survives."""
+class SuggestionsScreen(ModalScreen[list[tuple[str, str]]]):
+    """Dismisses with the merges made, as (survivor, duplicate) ids. The note with more dots (else the
+    older) survives."""
 
     CSS_PATH = "suggestions.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -32,7 +37,7 @@ class SuggestionsScreen(ModalScreen[int]):
         self.service = service
         self.code = code
         self.pairs = {f"pair-{n}": pair for n, pair in enumerate(pairs)}
-        self.merged = 0
+        self.merged: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -74,17 +79,23 @@ class SuggestionsScreen(ModalScreen[int]):
         except WorkshopError as exc:
             self.query_one("#sugg-error", Static).update(Text(terminal_safe(str(exc))))
             return
-        self.merged += 1
+        self.merged.append((first, second))
         self.query_one("#sugg-error", Static).update("")
         gone = {pair.second, pair.first} - {first}
         for other_key, other in list(self.pairs.items()):
             if other_key == key or other.first in gone or other.second in gone:
                 self._drop(other_key)
+        self._close_when_done()
 
     def action_skip(self) -> None:
         highlighted = self.query_one(OptionList).highlighted_option
         if highlighted is not None and highlighted.id is not None:
             self._drop(highlighted.id)
+        self._close_when_done()
+
+    def _close_when_done(self) -> None:
+        if not self.pairs:
+            self.dismiss(self.merged)
 
     def action_close(self) -> None:
         self.dismiss(self.merged)

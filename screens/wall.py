@@ -5,18 +5,24 @@ right in a virtualised table (design.md section 8: 2,000 notes stay responsive).
 
 from __future__ import annotations
 
-from dataclasses import replace
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.confirm import ConfirmScreen
 from screens.events import DomainEvents
-from screens.merge import MergeScreen
+from screens.merge import MergeScreen, UnmergeScreen
 from screens.session import SessionScreen
 from screens.suggestions import SuggestionsScreen
 from screens.text_prompt import TextPromptScreen
@@ -24,7 +30,7 @@ from screens.theme_picker import ThemeChoice, ThemePickerScreen
 from screens.widgets.note_table import Layout, NoteTable
 from screens.widgets.session_bar import SessionBar
 from workshop_tui import events as ev
-from workshop_tui.actions import ACTIONS, Action
+from workshop_tui.actions import Action, allowed
 from workshop_tui.duplicates import suggest_duplicates
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Idea, Source
@@ -34,22 +40,55 @@ from workshop_tui.text_safety import terminal_safe
 ALL = "__all__"
 NO_THEME = "__none__"
 
-#: The phases in which each action is offered: the service's own table (workshop_tui.actions).
-ACTION_PHASES = {
-    name: ACTIONS[action].phases
-    for name, action in {
-        "add_note": Action.ADD_NOTE,
-        "edit_note": Action.EDIT_NOTE,
-        "toggle_hidden": Action.HIDE_NOTE,
-        "delete_note": Action.DELETE_NOTE,
-        "undo_delete": Action.RESTORE_NOTE,
-        "move_to_theme": Action.MOVE_NOTE,
-        "new_theme": Action.CREATE_THEME,
-        "merge": Action.MERGE_NOTES,
-        "suggest": Action.MERGE_NOTES,
-    }.items()
+#: The wall's actions and the service action each performs: the phases come from the one table
+#: (workshop_tui.actions). Marks and blocking are moderation, offered where hiding is.
+WALL_ACTIONS: dict[str, Action] = {
+    "add_note": Action.ADD_NOTE,
+    "edit_note": Action.EDIT_NOTE,
+    "toggle_hidden": Action.HIDE_NOTE,
+    "delete_note": Action.DELETE_NOTE,
+    "move_to_theme": Action.MOVE_NOTE,
+    "new_theme": Action.CREATE_THEME,
+    "merge": Action.MERGE_NOTES,
+    "unmerge": Action.UNMERGE_NOTE,
+    "suggest": Action.MERGE_NOTES,
+    "mark": Action.HIDE_NOTE,
+    "clear_marks": Action.HIDE_NOTE,
+    "hide_author": Action.HIDE_NOTE,
+    "block_author": Action.HIDE_NOTE,
 }
-NEEDS_NOTE = frozenset({"edit_note", "toggle_hidden", "delete_note", "move_to_theme", "merge"})
+NEEDS_NOTE = frozenset(
+    {"edit_note", "toggle_hidden", "delete_note", "move_to_theme", "merge", "unmerge", "mark", "hide_author"}
+)
+#: The service action that undoes each kind of step (``u`` is offered where it is allowed).
+UNDO_ACTIONS: dict[str, Action] = {
+    "delete": Action.RESTORE_NOTE,
+    "hide": Action.HIDE_NOTE,
+    "show": Action.HIDE_NOTE,
+    "block": Action.HIDE_NOTE,
+    "merge": Action.UNMERGE_NOTE,
+    "unmerge": Action.MERGE_NOTES,
+}
+BURST = 1.0  # seconds: deletes (or hides) this close together are one undo step and one toast
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    """What ``u`` undoes: ``verb`` and ``count`` say it in the header, ``run`` reverts it through the service."""
+
+    verb: str
+    run: Callable[[], Awaitable[object]]
+    count: int = 1
+    at: float = 0.0
+
+    @property
+    def label(self) -> str:
+        return self.verb if self.count == 1 else f"{self.verb} {self.count} notes"
+
+
+async def _in_turn(*steps: Callable[[], Awaitable[object]]) -> None:
+    for step in steps:
+        await step()
 
 
 class WallScreen(SessionScreen):
@@ -58,18 +97,30 @@ class WallScreen(SessionScreen):
         Binding("a", "add_note", "Add paper note"),
         Binding("e", "edit_note", "Edit"),
         Binding("h", "toggle_hidden", "Hide/show"),
+        Binding("H", "show_hidden", "Hidden notes"),
+        Binding("home", "first_note", "First", show=False, priority=True),
+        Binding("end", "last_note", "Newest", show=False, priority=True),
         Binding("x,delete", "delete_note", "Delete"),
-        Binding("u", "undo_delete", "Undo"),
+        Binding("u", "undo", "Undo"),
         Binding("t", "move_to_theme", "To theme"),
         Binding("n", "new_theme", "New theme"),
         Binding("m", "merge", "Merge"),
+        Binding("U", "unmerge", "Unmerge"),
         Binding("s", "suggest", "Duplicates?"),
+        Binding("space", "mark", "Mark"),
+        Binding("escape", "clear_marks", "Clear marks"),
+        Binding("P", "hide_author", "Hide person's notes"),
+        Binding("B", "block_author", "Block person"),
     ]
 
     def __init__(self, service: WorkshopService, code: str) -> None:
         super().__init__(service, code)
         self.filter = ALL
-        self.deleted: list[str] = []  # undo stack of soft-deleted note ids
+        self.undo_stack: list[UndoStep] = []
+        self.show_hidden = False  # hidden notes stay off the projector unless the facilitator asks
+        self.marked: dict[str, None] = {}  # notes marked with space, in marking order
+        self._toast: Counter[str] = Counter()  # a burst's counts, told in one toast when it ends
+        self._toast_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.service, self.code)
@@ -92,9 +143,11 @@ class WallScreen(SessionScreen):
     # ------------------------------------------------------------------ data
 
     def _visible_notes(self) -> list[Idea]:
-        """Notes the facilitator sees for the current filter (hidden ones included, marked), oldest first."""
+        """The notes on the wall for the current filter, oldest first. Hidden ones are off the room's
+        screen: they appear (dimmed, marked) only while the facilitator asks for them (``H``)."""
         state = self.service.state(self.code)
-        notes = [i for i in state.ideas.values() if not i.deleted and not i.merged_into]
+        notes = [i for i in state.ideas.values() if i.visible or (self.show_hidden and i.hidden and not i.deleted)]
+        notes = [i for i in notes if not i.merged_into]
         if self.filter == NO_THEME:
             notes = [i for i in notes if i.theme_id is None]
         elif self.filter != ALL:
@@ -107,7 +160,7 @@ class WallScreen(SessionScreen):
         counts: dict[str | None, int] = {}
         total = 0
         for idea in state.ideas.values():
-            if not idea.deleted and not idea.merged_into:
+            if idea.visible:  # the same count as the session bar's
                 counts[idea.theme_id] = counts.get(idea.theme_id, 0) + 1
                 total += 1
         options = [
@@ -147,9 +200,13 @@ class WallScreen(SessionScreen):
         else:
             theme = state.themes.get(self.filter)
             title = Text(terminal_safe(theme.name) if theme else "?", style="bold")
-        title.append(f"  ·  {count} {'note' if count == 1 else 'notes'}")
-        if self.deleted:
-            title.append("  ·  u undoes the last delete", style="italic")
+        hidden = sum(1 for i in self._visible_notes() if i.hidden) if self.show_hidden else 0
+        shown = count - hidden
+        title.append(f"  ·  {shown} {'note' if shown == 1 else 'notes'}")
+        if self.show_hidden:
+            title.append(f"  ·  {hidden} hidden shown (H hides them)", style="italic")
+        if self.undo_stack:
+            title.append(f"  ·  u undoes: {self.undo_stack[-1].label}", style="italic")
         self.query_one("#notes-header", Static).update(title)
 
     def on_domain_events(self, message: DomainEvents) -> None:
@@ -187,20 +244,94 @@ class WallScreen(SessionScreen):
     # ------------------------------------------------------------------ actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        allowed = ACTION_PHASES.get(action)
-        if allowed is None:
+        phase = self.service.state(self.code).workshop.phase
+        if action == "undo":
+            if not self.undo_stack:
+                return None
+            return allowed(UNDO_ACTIONS[self.undo_stack[-1].verb], phase) or None
+        if action not in WALL_ACTIONS:
             return True
-        if self.service.state(self.code).workshop.phase not in allowed:
+        if not allowed(WALL_ACTIONS[action], phase):
             return False
-        if action == "undo_delete" and not self.deleted:
+        selected = self._selected()
+        if action in NEEDS_NOTE and selected is None:
             return None
-        if action in NEEDS_NOTE and self._selected() is None:
+        if action == "unmerge" and selected is not None and not self._merged_into(selected.id):
             return None
+        if action == "clear_marks" and not self.marked:
+            return False  # escape then goes back to the workshop list, as everywhere
+        if action in ("hide_author", "block_author") and self._author(selected) is None:
+            return None
+        if action == "block_author" and selected is not None and selected.author_id is not None:
+            return None if self._blocked(selected.author_id) else True
         return True
+
+    def _author(self, idea: Idea | None) -> str | None:
+        """The participant who posted ``idea`` (paper and facilitator notes have none)."""
+        if idea is None or idea.author_id is None:
+            return None
+        return idea.author_id if idea.author_id in self.service.state(self.code).participants else None
+
+    def _blocked(self, participant_id: str) -> bool:
+        person = self.service.state(self.code).participants.get(participant_id)
+        return person is not None and person.blocked
+
+    def _merged_into(self, idea_id: str) -> list[Idea]:
+        return [i for i in self.service.state(self.code).ideas.values() if i.merged_into == idea_id and not i.deleted]
+
+    def _push_undo(self, verb: str, run: Callable[[], Awaitable[object]], count: int = 1) -> None:
+        """Push what reverts the change just made; a delete or hide right after the last one joins it."""
+        now = time.monotonic()
+        last = self.undo_stack[-1] if self.undo_stack else None
+        if last is not None and last.verb == verb and verb in ("delete", "hide") and now - last.at < BURST:
+            self.undo_stack[-1] = UndoStep(verb, partial(_in_turn, run, last.run), last.count + count, now)
+        else:
+            self.undo_stack.append(UndoStep(verb, run, count, now))
+        self._shown_now()
+
+    def _shown_now(self) -> None:
+        """The facilitator's own change, drawn at once: the next key acts on what is on screen now, not
+        on the note it just deleted (keys arrive faster than the coalesced events)."""
+        self._refresh_themes()
+        self._refresh_notes()
+        self.refresh_bindings()
+
+    def _tell(self, verb: str, count: int) -> None:
+        """One toast for a burst of the same action ("Deleted 20 notes"), not one per key: it is told
+        once the facilitator has paused for ``BURST`` seconds (``_hold_toast`` stops the clock while an
+        action waits for the disk, so a slow write never splits a burst)."""
+        self._toast[verb] += count
+        self._hold_toast()
+        self._toast_timer = self.set_timer(BURST, self._flush_toast)
+
+    def _hold_toast(self) -> None:
+        if self._toast_timer is not None:
+            self._toast_timer.stop()
+            self._toast_timer = None
+
+    def _resume_toast(self) -> None:
+        if self._toast and self._toast_timer is None:
+            self._toast_timer = self.set_timer(BURST, self._flush_toast)
+
+    def _flush_toast(self) -> None:
+        self._toast_timer = None
+        parts = [f"{verb} {n} {'note' if n == 1 else 'notes'}" for verb, n in self._toast.items()]
+        self._toast.clear()
+        if parts:
+            self.notify("; ".join(parts) + ". u undoes", markup=False)
 
     def _selected(self) -> Idea | None:
         idea_id = self.query_one(NoteTable).selected_id()
         return self.service.state(self.code).ideas.get(idea_id) if idea_id else None
+
+    def _targets(self) -> list[Idea]:
+        """The marked notes still on the wall, else the highlighted one."""
+        ideas = self.service.state(self.code).ideas
+        marked = [ideas[i] for i in self.marked if i in ideas and not ideas[i].deleted and not ideas[i].merged_into]
+        if marked:
+            return marked
+        selected = self._selected()
+        return [selected] if selected is not None else []
 
     def on_data_table_row_highlighted(self) -> None:
         self.refresh_bindings()
@@ -236,38 +367,160 @@ class WallScreen(SessionScreen):
             TextPromptScreen("Edit the note", value=terminal_safe(idea.text), submit=submit, max_length=limit)
         )
 
+    def action_show_hidden(self) -> None:
+        self.show_hidden = not self.show_hidden
+        self._refresh_notes()
+
+    def action_first_note(self) -> None:
+        self.query_one(NoteTable).move_cursor(row=0, animate=False, scroll=True)
+
+    def action_last_note(self) -> None:
+        table = self.query_one(NoteTable)
+        table.move_cursor(row=max(0, table.row_count - 1), animate=False, scroll=True)
+
     async def action_toggle_hidden(self) -> None:
-        idea = self._selected()
-        if idea is None:
-            return
+        self._hold_toast()
         try:
-            await self.service.hide_idea(self.code, idea.id, not idea.hidden)
+            await self._toggle_hidden()
+        finally:
+            self._resume_toast()
+
+    async def _toggle_hidden(self) -> None:
+        targets = self._targets()
+        if not targets:
+            return
+        code, ids = self.code, [i.id for i in targets]
+        hidden = not all(i.hidden for i in targets)  # marked notes: hide them all (unless all are hidden)
+        try:
+            changed = await self.service.hide_ideas(code, ids, hidden)
         except WorkshopError as exc:
             self._fail(exc)
+            return
+        self._clear_marks_of(ids)
+        done = [i.id for i in changed]
+        if done:
+            self._push_undo(
+                "hide" if hidden else "show", partial(self.service.hide_ideas, code, done, not hidden), len(done)
+            )
+            self._tell("Hid" if hidden else "Showed", len(done))
 
     async def action_delete_note(self) -> None:
+        self._hold_toast()
+        try:
+            await self._delete_note()
+        finally:
+            self._resume_toast()
+
+    async def _delete_note(self) -> None:
+        targets = self._targets()
+        if not targets:
+            return
+        code, ids = self.code, [i.id for i in targets]
+        try:
+            deleted, kept = await self.service.delete_ideas(code, ids)
+        except WorkshopError as exc:
+            self._fail(exc)
+            return
+        self._clear_marks_of(ids)
+        done = [i.id for i in deleted]
+        if done:
+            self._push_undo("delete", partial(self.service.restore_ideas, code, done), len(done))
+            self._tell("Deleted", len(done))
+        if kept:
+            self.notify(
+                f"{len(kept)} with dots kept on the wall: merge or hide {'it' if len(kept) == 1 else 'them'} instead",
+                title="Not deleted",
+                severity="warning",
+                markup=False,
+            )
+
+    async def action_undo(self) -> None:
+        if not self.undo_stack:
+            return
+        step = self.undo_stack.pop()
+        try:
+            await step.run()
+        except WorkshopError as exc:
+            self._fail(exc)
+        else:
+            self.notify(f"Undone: {step.label}", markup=False)
+        self._shown_now()
+
+    # ------------------------------------------------------------------ marks and people
+
+    def action_mark(self) -> None:
         idea = self._selected()
         if idea is None:
             return
-        try:
-            await self.service.delete_idea(self.code, idea.id)
-        except WorkshopError as exc:
-            self._fail(exc)
-            return
-        self.deleted.append(idea.id)
+        if idea.id in self.marked:
+            del self.marked[idea.id]
+        else:
+            self.marked[idea.id] = None
+        table = self.query_one(NoteTable)
+        table.marked = set(self.marked)
+        self._refresh_notes({idea.id})
+        table.action_cursor_down()  # space, space, space marks a run of notes
         self.refresh_bindings()
-        self.notify("Deleted. Press u to undo", markup=False)
 
-    async def action_undo_delete(self) -> None:
-        if not self.deleted:
+    def action_clear_marks(self) -> None:
+        self._clear_marks_of(list(self.marked))
+
+    def _clear_marks_of(self, ids: list[str]) -> None:
+        gone = [i for i in ids if i in self.marked]
+        for idea_id in gone:
+            del self.marked[idea_id]
+        self.query_one(NoteTable).marked = set(self.marked)
+        self._refresh_notes(set(gone))
+        self.refresh_bindings()
+
+    def _notes_of(self, participant_id: str) -> list[Idea]:
+        return [i for i in self.service.state(self.code).ideas.values() if i.author_id == participant_id and i.visible]
+
+    def _person(self, participant_id: str) -> str:
+        person = self.service.state(self.code).participants[participant_id]
+        return terminal_safe(person.name) or "this person"
+
+    def action_hide_author(self) -> None:
+        author = self._author(self._selected())
+        if author is None:
             return
-        idea_id = self.deleted.pop()
+        notes = self._notes_of(author)
+        question = f"Hide all {len(notes)} notes from {self._person(author)}?"
+        detail = "They leave the projected wall (H shows them to you). u undoes it."
+        self.app.push_screen(ConfirmScreen(question, detail), partial(self._moderate_author, author, False))
+
+    def action_block_author(self) -> None:
+        author = self._author(self._selected())
+        if author is None or self._blocked(author):
+            return
+        notes = self._notes_of(author)
+        question = f"Block {self._person(author)}?"
+        detail = (
+            f"Their {len(notes)} notes leave the projected wall, and their phone is told that new notes "
+            "are no longer taken. u undoes it."
+        )
+        self.app.push_screen(ConfirmScreen(question, detail), partial(self._moderate_author, author, True))
+
+    async def _moderate_author(self, author: str, block: bool, confirmed: bool | None) -> None:
+        if not confirmed:
+            return
+        code, ids = self.code, [i.id for i in self._notes_of(author)]
         try:
-            await self.service.restore_idea(self.code, idea_id)
+            if block:
+                await self.service.block_participant(code, author)
+            changed = [i.id for i in await self.service.hide_ideas(code, ids)]
         except WorkshopError as exc:
             self._fail(exc)
-        self.refresh_bindings()
-        self.notify("Note restored", markup=False)
+            return
+        unhide = partial(self.service.hide_ideas, code, changed, False)
+        if block:
+            self._push_undo(
+                "block", partial(_in_turn, partial(self.service.block_participant, code, author, False), unhide)
+            )
+            self._tell("Blocked their author and hid", len(changed))
+        else:
+            self._push_undo("hide", unhide, len(changed))
+            self._tell("Hid", len(changed))
 
     def action_move_to_theme(self) -> None:
         idea = self._selected()
@@ -297,19 +550,39 @@ class WallScreen(SessionScreen):
         survivor = self._selected()
         if survivor is None:
             return
-        survivor_id = survivor.id
+        code, survivor_id = self.code, survivor.id
 
         async def chosen(duplicate_id: str | None) -> None:
             if duplicate_id is None:
                 return
             try:
-                await self.service.merge_ideas(self.code, survivor_id, duplicate_id)
+                await self.service.merge_ideas(code, survivor_id, duplicate_id)
             except WorkshopError as exc:
                 self._fail(exc)
                 return
-            self.notify("Merged: the duplicate's dots moved to this note", markup=False)
+            self._push_undo("merge", lambda: self.service.unmerge_idea(code, duplicate_id))
+            self.notify("Merged: the duplicate's dots moved to this note. u undoes it", markup=False)
 
-        self.app.push_screen(MergeScreen(self.service, self.code, survivor_id), chosen)
+        self.app.push_screen(MergeScreen(self.service, code, survivor_id), chosen)
+
+    def action_unmerge(self) -> None:
+        survivor = self._selected()
+        if survivor is None or not self._merged_into(survivor.id):
+            return
+        code, survivor_id = self.code, survivor.id
+
+        async def chosen(duplicate_id: str | None) -> None:
+            if duplicate_id is None:
+                return
+            try:
+                await self.service.unmerge_idea(code, duplicate_id)
+            except WorkshopError as exc:
+                self._fail(exc)
+                return
+            self._push_undo("unmerge", lambda: self.service.merge_ideas(code, survivor_id, duplicate_id))
+            self.notify("Unmerged: the note is back with its dots", markup=False)
+
+        self.app.push_screen(UnmergeScreen(self.service, code, survivor_id), chosen)
 
     def action_suggest(self) -> None:
         state = self.service.state(self.code)
@@ -318,7 +591,16 @@ class WallScreen(SessionScreen):
         if not pairs:
             self.notify("No likely duplicates found", markup=False)
             return
-        self.app.push_screen(SuggestionsScreen(self.service, self.code, pairs))
+        code = self.code
+
+        def done(merged: list[tuple[str, str]] | None) -> None:
+            if not merged:
+                return
+            undo = [partial(self.service.unmerge_idea, code, duplicate) for _, duplicate in reversed(merged)]
+            self._push_undo("merge", partial(_in_turn, *undo), len(merged))
+            self.notify(f"Merged {len(merged)} {'pair' if len(merged) == 1 else 'pairs'}. u undoes", markup=False)
+
+        self.app.push_screen(SuggestionsScreen(self.service, code, pairs), done)
 
 
 def _count_line(name: str, count: int, style: str = "") -> Text:

@@ -12,8 +12,11 @@ ESCAPES: dict[str, str] = {
     "c1": "\x9b2J\x9d0;C1-TITLE\x9c c1",
     "bidi": "BIDI\u202eevil\u2066iso\u2069\u200f",
     "del": "DEL\x7fte",
+    # Not escapes, but tmux 3.3a draws "☀️" in 1 cell where Rich counts 2 and "👍🏽" in 4 where Rich counts
+    # 2: each shifted the rest of its row, and a table's right border with it.
+    "emoji": "EMOJI ☀️ ❤️ 👍🏽 🧑🏽‍💻",
 }
-WORDS = ["PWNED-TITLE", "cm0gLXJmIH4=", "EVIL-PAINT", "C1-TITLE", "BIDI", "DEL"]
+WORDS = ["PWNED-TITLE", "cm0gLXJmIH4=", "EVIL-PAINT", "C1-TITLE", "BIDI", "DEL", "EMOJI"]
 
 _C1 = re.compile("[\x80-\x9f]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -40,4 +43,6 @@ def terminal_problems(output: str) -> list[str]:
         problems.append("DEL")
     if re.search("[\ud800-\udfff]", output):
         problems.append("a lone surrogate")
+    if re.search("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]", output):
+        problems.append("an emoji whose width terminals disagree on")
     return problems

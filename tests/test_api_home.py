@@ -28,7 +28,7 @@ async def test_start_page_form_and_redirect(service: WorkshopService) -> None:
         for typed in (code, code.lower(), f"  {code} "):
             r = await c.get("/j", params={"code": typed})
             assert r.status_code == 303 and r.headers["location"] == f"/j/{code}", typed
-        for typed in ("NOPE9", "", "x" * 64):
+        for typed in ("NOPE9", "", "x" * 64, "\u0085\x00" * 400):
             missing = await c.get("/j", params={"code": typed})
             assert missing.status_code == 404 and "not found" in missing.text.lower()
             assert missing.headers["content-security-policy"] == CSP

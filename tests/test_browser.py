@@ -490,3 +490,37 @@ async def test_the_end_screen_says_what_happens_next_and_how_to_come_back(
         await expect(page.locator("#phase-label")).to_have_text("Finished")
         await expect(steps).to_contain_text("The workshop is over.")
         await shot(page, "end-closed", size)
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_the_phase_timer_shows_the_time_left_from_the_server_and_ends_gently(
+    service: WorkshopService, size: tuple[int, int]
+) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE)
+    async with running(service) as server, phone_page(server, code, size) as page:
+        await page.clock.install()  # the page's own clock, to move it on without waiting
+        await page.reload()
+        await join_as(page, "Ann")
+        timer = page.locator("#timer")
+        await expect(timer).to_be_hidden()  # no timer, no clock on the phone
+
+        await service.set_timer(code, "start", minutes=2)  # the phone hears it over SSE
+        await expect(timer).to_have_text(re.compile(r"^(2:00|1:5\d) left$"))
+        await page.clock.fast_forward(30_000)
+        await expect(timer).to_have_text(re.compile(r"^1:[23]\d left$"))  # it ticks by itself
+        await shot(page, "timer", size)
+
+        await service.set_timer(code, "pause")  # the server's time wins over the phone's
+        await expect(timer).to_have_text(re.compile(r"^(2:00|1:5\d) left \(paused\)$"))
+        await service.set_timer(code, "resume")
+        await expect(timer).to_have_text(re.compile(r"^(2:00|1:5\d) left$"))
+        await page.clock.fast_forward(125_000)
+        await expect(timer).to_have_text("Time is up")
+        await expect(timer).to_have_class(re.compile(r"\bended\b"))
+        await expect(page.locator("#status")).to_have_text("Time is up. The facilitator will tell you what comes next.")
+        await shot(page, "timer-ended", size)
+
+        await service.set_timer(code, "stop")
+        await expect(timer).to_be_hidden()

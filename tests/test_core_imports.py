@@ -60,3 +60,21 @@ def test_every_command_is_registered_by_the_module_the_table_names() -> None:
         sub = parser.add_subparsers()
         importlib.import_module(f"workshop_tui.commands.{module}").register(sub)
         assert set(sub.choices) == {name for name, owner in COMMANDS.items() if owner == module}, module
+
+
+@pytest.mark.parametrize(
+    ("argv", "modules"),
+    [
+        (["--version"], []),
+        ([], []),  # the TUI by default: its launcher is imported by the CLI itself
+        (["--data-dir", "list", "export", "X"], ["export"]),  # a directory may be named like a command
+        (["--data-dir=/tmp/x", "serve"], ["serve"]),
+        (["run", "ABC"], ["tui"]),
+        (["-h"], COMMAND_MODULES),
+        (["lst"], COMMAND_MODULES),  # so the usage error lists every command
+    ],
+)
+def test_the_cli_loads_only_the_module_of_the_command(argv: list[str], modules: list[str]) -> None:
+    from workshop_tui.cli import modules_for
+
+    assert modules_for(argv) == modules

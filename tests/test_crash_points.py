@@ -22,6 +22,7 @@ import pytest
 from workshop_tui.errors import StoreFailed
 from workshop_tui.store import WorkshopStore
 from workshop_tui.store import fsync as fsync_mod
+from workshop_tui.store import journal as journal_mod
 from workshop_tui.store import workshop_store as ws
 
 KEYS = 12
@@ -199,3 +200,28 @@ async def test_two_crashes_around_a_snapshot_keep_every_acknowledged_write(
     newest = d / f"journal-after-{segments[-1]:012d}.wal"
     assert b'"last"' in newest.read_bytes()
     await store.close()
+
+
+@pytest.mark.parametrize("point", ["atomic.write.torn", "atomic.rename", "atomic.done", "recover.set_aside"])
+async def test_a_crash_while_recovering_from_mid_journal_damage_loses_nothing_more(
+    tmp_path: Path, small_snapshots: None, point: str
+) -> None:
+    d = tmp_path / "w"
+    store = WorkshopStore.create(d)
+    for i in range(8):  # one record per batch
+        await store.apply([["p", "notes", f"k{i}", doc(f"k{i}", 0)]])
+    await abandon(store)
+    (seg,) = d.glob("journal-after-*.wal")
+    data = bytearray(seg.read_bytes())
+    third = journal_mod.scan(bytes(data)).records[3]
+    data[third.offset + 20] ^= 0x01
+    seg.write_bytes(bytes(data))
+    expected = {f"k{i}" for i in range(8)} - {"k3"}
+    faults = Faults(point, 1)
+    fsync_mod.fault_hook = faults
+    with contextlib.suppress(Crash):
+        WorkshopStore.open(d)
+    fsync_mod.fault_hook = None
+    assert faults.dead.is_set(), f"recovery never reached {point}"
+    assert set(WorkshopStore.open(d).tables["notes"]) == expected
+    assert set(WorkshopStore.open(d).tables["notes"]) == expected  # and it stays that way

@@ -163,9 +163,7 @@ async def test_merge_moves_dots_and_history_and_respects_the_limit(service: Work
         await service.merge_ideas(code, keep.id, dup.id)
 
 
-async def test_unmerge_puts_the_note_back_and_leaves_the_dots_where_they_are(
-    service: WorkshopService, data_dir: Path
-) -> None:
+async def test_unmerge_puts_the_note_back_with_its_dots(service: WorkshopService, data_dir: Path) -> None:
     code = await workshop_in(service, Phase.VOTE)
     p, _ = await service.join(code)
     keep = await service.post_idea(code, "bike parking map", source=Source.PAPER)
@@ -175,7 +173,7 @@ async def test_unmerge_puts_the_note_back_and_leaves_the_dots_where_they_are(
     back = await service.unmerge_idea(code, dup.id)
     assert back.visible and back.history[-1].action == "unmerged"
     state = service.state(code)
-    assert state.idea_dots[keep.id] == 1 and state.idea_dots[dup.id] == 0
+    assert state.idea_dots[keep.id] == 0 and state.idea_dots[dup.id] == 1  # the merge recorded what moved
     assert state.ideas[keep.id].history[-1].action == "unmerged-out"
     with pytest.raises(Conflict, match="not merged"):
         await service.unmerge_idea(code, dup.id)

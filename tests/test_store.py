@@ -18,6 +18,12 @@ from workshop_tui.store import journal as journal_mod
 from workshop_tui.store import workshop_store as ws
 
 
+@pytest.fixture(autouse=True)
+def no_idle_snapshots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests look at the files: a slow machine must not add an idle snapshot behind their back."""
+    monkeypatch.setattr(ws, "IDLE_SNAPSHOT_SECONDS", None)
+
+
 def put(i: int) -> list[Any]:
     return [["p", "ideas", f"i{i}", {"id": f"i{i}", "text": f"note {i}"}]]
 

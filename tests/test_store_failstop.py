@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import shutil
 import signal
@@ -170,3 +171,17 @@ def test_kill_9_during_import_leaves_nothing_half_made_and_a_retry_works(tmp_pat
     assert again.returncode == 0, again.stderr
     assert "MAKE" in run_cli(tmp_path, "list").stdout
     assert not [p for p in (tmp_path / "workshops").iterdir() if p.name.startswith(".")]
+
+
+def test_an_empty_directory_from_an_older_interrupted_create_no_longer_blocks_an_import(tmp_path: Path) -> None:
+    workshop_id = json.loads((SAMPLES / "MAKE.json").read_text())["workshop"]["id"]
+    leftover = tmp_path / "workshops" / workshop_id
+    leftover.mkdir(parents=True)  # what the old create left when killed: an empty snapshot, no journal
+    (leftover / "snapshot-000000000000.json").write_bytes(b'{"_meta":{"1":{"schema_version":1,"seq":0}}}')
+    damaged = tmp_path / "workshops" / "0badc0ffee0badc0ffee0badc0ffee00"
+    damaged.mkdir()  # empty too, but something was set aside there: never removed
+    (damaged / "snapshot-000000000000.json").write_bytes(b'{"_meta":{"1":{"schema_version":1,"seq":0}}}')
+    (damaged / "snapshot-000000000009.json.damaged-20260101T000000Z").write_bytes(b"{broken")
+    done = run_cli(tmp_path, "import", str(SAMPLES / "MAKE.json"))
+    assert done.returncode == 0, done.stderr
+    assert "MAKE" in run_cli(tmp_path, "list").stdout and damaged.exists()

@@ -38,8 +38,14 @@ def test_whitespace_is_one_line_unless_asked() -> None:
 
 
 def test_ordinary_text_is_untouched() -> None:
-    text = "Café ☕ für alle — 🚲‍🚲 (ZWJ), عربي, 日本語 [b]markup[/b]"
+    text = "Café ☕ für alle — 👩‍💻 (ZWJ), 🇫🇷, عربي, 日本語 [b]markup[/b]"
     assert terminal_safe(text) == text and is_terminal_safe(text)
+
+
+def test_emoji_whose_width_terminals_disagree_on_are_simplified() -> None:
+    # Measured in tmux 3.3a: "☀️" takes 1 cell where Rich counts 2, "👍🏽" 4 where Rich counts 2.
+    assert terminal_safe("☀️ ❤️ 👍🏽 🧑🏽‍💻") == "☀ ❤ 👍 🧑‍💻"
+    assert not is_terminal_safe("☀️")
 
 
 @given(st.text())

@@ -8,15 +8,18 @@ from collections.abc import Awaitable, Callable
 import httpx
 import pytest
 from rich.text import Text
+from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
-from screens.merge import MergeScreen
+from screens.confirm import ConfirmScreen
+from screens.merge import MergeScreen, UnmergeScreen
 from screens.suggestions import SuggestionsScreen
 from screens.text_prompt import TextPromptScreen
 from screens.theme_picker import ThemePickerScreen
 from screens.wall import ALL, NO_THEME, WallScreen
 from screens.widgets.note_table import NoteTable
+from screens.widgets.session_bar import SessionBar
 from tests.conftest import workshop_in
 from tests.tui_harness import HarnessApp
 from workshop_tui.models import Source
@@ -46,7 +49,7 @@ def note_texts(app: HarnessApp) -> list[str]:
     return [t.get_cell(row_key, "note").plain for row_key in t.shown]
 
 
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 50) -> None:
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 200) -> None:
     for _ in range(tries):
         if condition():
             return
@@ -142,10 +145,12 @@ async def test_add_paper_note_edit_hide(service: WorkshopService) -> None:
         await pilot.press("escape")
         await pilot.pause()
 
-        # hide, then show
+        # hide (off the wall), then show it again from the hidden notes the facilitator asks for
         await pilot.press("h")
-        await wait_for(pilot, lambda: note_texts(app) == ["(hidden) Edited on the projector"])
+        await wait_for(pilot, lambda: note_texts(app) == [])
         assert service.state(code).ideas[idea.id].hidden
+        await pilot.press("H")
+        await wait_for(pilot, lambda: note_texts(app) == ["(hidden) Edited on the projector"])
         await pilot.press("h")
         await wait_for(pilot, lambda: note_texts(app) == ["Edited on the projector"])
         assert not service.state(code).ideas[idea.id].hidden
@@ -158,13 +163,13 @@ async def test_delete_and_undo(service: WorkshopService) -> None:
     app = wall_app(service, code)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.screen.check_action("undo_delete", ()) is None  # nothing to undo yet
+        assert app.screen.check_action("undo", ()) is None  # nothing to undo yet
         await select_note(pilot, app, "delete me")
         await pilot.press("x")
         await wait_for(pilot, lambda: note_texts(app) == ["keep me"])
         deleted = [i for i in service.state(code).ideas.values() if i.deleted]
         assert [i.text for i in deleted] == ["delete me"]
-        assert any(n.message == "Deleted. Press u to undo" for n in app._notifications)
+        await wait_for(pilot, lambda: any(n.message == "Deleted 1 note. u undoes" for n in app._notifications))
         await pilot.press("u")
         await wait_for(pilot, lambda: sorted(note_texts(app)) == ["delete me", "keep me"])
         assert not any(i.deleted for i in service.state(code).ideas.values())
@@ -216,7 +221,15 @@ async def test_theme_create_move_and_filter(service: WorkshopService) -> None:
         await wait_for(pilot, lambda: note_texts(app) == ["bike lanes"])
 
 
-async def test_merge_moves_dots(service: WorkshopService) -> None:
+async def open_merge(pilot: Pilot[None], app: HarnessApp, survivor: str) -> MergeScreen:
+    await select_note(pilot, app, survivor)
+    await pilot.press("m")
+    await wait_for(pilot, lambda: isinstance(app.screen, MergeScreen) and app.screen.is_mounted)
+    assert isinstance(app.screen, MergeScreen)
+    return app.screen
+
+
+async def test_merge_moves_dots_after_confirming_and_u_undoes_it(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.GROUP)
     survivor = await service.post_idea(code, "More bike parking at the station", source=Source.PAPER)
     duplicate = await service.post_idea(code, "Bike parking near the station", source=Source.PAPER)
@@ -227,18 +240,74 @@ async def test_merge_moves_dots(service: WorkshopService) -> None:
     app = wall_app(service, code)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await select_note(pilot, app, survivor.text)
-        await pilot.press("m")
-        await pilot.pause()
-        assert isinstance(app.screen, MergeScreen)
-        merge_list = app.screen.query_one(OptionList)
+        dialog = await open_merge(pilot, app, survivor.text)
+        assert isinstance(app.focused, Input)  # the filter has the keyboard from the start
+        merge_list = dialog.query_one(OptionList)
         assert merge_list.get_option_at_index(0).id == duplicate.id  # the most similar comes first
+        assert dialog.highlighted() is not None and dialog.highlighted().id == duplicate.id  # type: ignore[union-attr]
         await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        shown = app.screen.query_one(".detail", Static).render()
+        assert survivor.text in str(shown) and duplicate.text in str(shown)  # both notes, before anything happens
+        assert service.state(code).ideas[duplicate.id].merged_into is None
+        await pilot.press("y")
         await wait_for(pilot, lambda: len(note_texts(app)) == 2)
         state = service.state(code)
         assert state.ideas[duplicate.id].merged_into == survivor.id
-        assert state.idea_dots[survivor.id] == 3
-        assert state.idea_dots[duplicate.id] == 0
+        assert state.idea_dots[survivor.id] == 3 and state.idea_dots[duplicate.id] == 0
+
+        await pilot.press("u")  # the merge is undoable from the wall
+        await wait_for(pilot, lambda: len(note_texts(app)) == 3)
+        assert state.ideas[duplicate.id].merged_into is None
+        assert state.idea_dots[survivor.id] == 0 and state.idea_dots[duplicate.id] == 3
+
+
+async def test_merge_filter_typing_and_enter_merges_the_highlighted(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.GROUP)
+    survivor = await service.post_idea(code, "Shade trees on the square", source=Source.PAPER)
+    for text in ["Trees for shade", "Night buses", "Water fountains", "Bike lanes"]:
+        await service.post_idea(code, text, source=Source.PAPER)
+    app = wall_app(service, code)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dialog = await open_merge(pilot, app, survivor.text)
+        await pilot.press(*"water")  # typing goes to the filter, not the list
+        await wait_for(pilot, lambda: [i.text for i in dialog.shown] == ["Water fountains"])
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
+        await wait_for(pilot, lambda: len(dialog.shown) == 4)
+        first, second = dialog.shown[0], dialog.shown[1]
+        await pilot.press("down")
+        assert dialog.highlighted() == second
+        await pilot.press("up", "up")  # no wrapping round to the bottom
+        assert dialog.highlighted() == first
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert second.text in str(app.screen.query_one(".detail", Static).render())
+        await pilot.press("n")  # back to the dialog, nothing merged
+        await wait_for(pilot, lambda: app.screen is dialog)
+        assert not any(i.merged_into for i in service.state(code).ideas.values())
+        await pilot.press("enter", "y")
+        await wait_for(pilot, lambda: service.state(code).ideas[second.id].merged_into == survivor.id)
+        assert service.state(code).ideas[first.id].merged_into is None  # what was highlighted, not the next
+
+
+async def test_unmerge_from_the_wall(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.GROUP)
+    keep = await service.post_idea(code, "Repair café", source=Source.PAPER)
+    dup = await service.post_idea(code, "A repair cafe", source=Source.PAPER)
+    await service.merge_ideas(code, keep.id, dup.id)
+    app = wall_app(service, code)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await select_note(pilot, app, keep.text)
+        assert wall(app).check_action("unmerge", ()) is True
+        await pilot.press("U")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnmergeScreen) and app.screen.is_mounted)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: sorted(note_texts(app)) == ["A repair cafe", "Repair café"])
+        assert service.state(code).ideas[dup.id].merged_into is None
+        await select_note(pilot, app, keep.text)
+        assert wall(app).check_action("unmerge", ()) is None  # nothing merged into it any more
 
 
 async def test_duplicate_suggestions_list_and_merge(service: WorkshopService) -> None:
@@ -257,10 +326,11 @@ async def test_duplicate_suggestions_list_and_merge(service: WorkshopService) ->
         prompt = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         assert "Repair café finder" in prompt and "repair cafe finder" in prompt
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen is wall(app))  # no pair left: the dialog closes by itself
         assert service.state(code).ideas[b.id].merged_into == a.id
-        await pilot.press("escape")
         await wait_for(pilot, lambda: len(note_texts(app)) == 2)
+        await pilot.press("u")  # and the wall can undo what it merged
+        await wait_for(pilot, lambda: len(note_texts(app)) == 3)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
@@ -347,5 +417,140 @@ async def test_two_thousand_notes_stay_usable(service: WorkshopService) -> None:
         await pilot.press("ctrl+home", "down", "down")
         await pilot.pause()
         assert t.cursor_row == 2
+        third = t.shown[2]
         await pilot.press("h")
-        await wait_for(pilot, lambda: service.state(code).ideas[t.shown[2]].hidden)
+        await wait_for(pilot, lambda: service.state(code).ideas[third].hidden and third not in t.shown)
+
+
+def screen_text(app: HarnessApp) -> str:
+    return app.export_screenshot().replace("&#160;", " ")
+
+
+async def test_hidden_notes_leave_the_projector(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    for text in ["Keep this one", "Offensive words here"]:
+        await service.post_idea(code, text, source=Source.PAPER)
+    app = wall_app(service, code)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await select_note(pilot, app, "Offensive words here")
+        await pilot.press("h")
+        await wait_for(pilot, lambda: note_texts(app) == ["Keep this one"])
+        await pilot.pause(0.1)
+        assert "Offensive" not in screen_text(app) and "hidden" not in screen_text(app)
+        header = wall(app).query_one("#notes-header", Static)
+        bar = wall(app).query_one(SessionBar).query_one(".status", Static)
+        assert "1 note" in str(header.render()) and "1 notes" in str(bar.render())  # the two counts agree
+        await pilot.press("H")  # only on request: dimmed and marked, with a count
+        await wait_for(pilot, lambda: "(hidden) Offensive words here" in note_texts(app))
+        assert "1 hidden shown" in str(header.render())
+        await pilot.press("H")
+        await wait_for(pilot, lambda: note_texts(app) == ["Keep this one"])
+        await pilot.press("u")  # and u brings it back to the wall
+        await wait_for(pilot, lambda: len(note_texts(app)) == 2)
+
+
+async def test_the_wall_follows_new_notes(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    for n in range(30):
+        await service.post_idea(code, f"Note number {n:02}", source=Source.PAPER)
+    app = wall_app(service, code)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await wait_for(pilot, lambda: "Note number 29" in screen_text(app))  # it opens on the newest
+        await service.post_idea(code, "Arrived just now", source=Source.PAPER)
+        await wait_for(pilot, lambda: "Arrived just now" in screen_text(app))  # seen the moment it arrives
+        await pilot.press("home")
+        await wait_for(pilot, lambda: "Note number 00" in screen_text(app))
+        assert table(app).cursor_row == 0
+        await service.post_idea(code, "While the facilitator reads the top", source=Source.PAPER)
+        await wait_for(pilot, lambda: table(app).row_count == 32)
+        await pilot.pause(0.1)
+        assert "Note number 00" in screen_text(app)  # scrolled away: the view stays where it was
+        await pilot.press("end")
+        await wait_for(pilot, lambda: "While the facilitator reads the top" in screen_text(app))
+        assert table(app).cursor_row == 31
+
+
+async def test_twenty_presses_of_x_delete_twenty_notes_with_one_toast(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    person, _ = await service.join(code, "Burst")
+    for n in range(25):
+        await service.post_idea(code, f"Spam {n:02}", author_id=person.id)
+    app = wall_app(service, code)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("home")
+        for _ in range(20):  # all at once, as a terminal delivers a burst (Pilot.press waits after each key)
+            app.post_message(events.Key("x", "x"))
+        await wait_for(pilot, lambda: len(note_texts(app)) == 5)
+        assert sum(i.deleted for i in service.state(code).ideas.values()) == 20
+        await wait_for(pilot, lambda: any("20 notes" in n.message for n in app._notifications))
+        assert len([n for n in app._notifications if "Deleted" in n.message]) == 1  # one combined toast
+        await pilot.press("u")  # one undo brings back the burst
+        await wait_for(pilot, lambda: len(note_texts(app)) == 25)
+
+
+async def test_marked_notes_are_hidden_or_deleted_together(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    for n in range(6):
+        await service.post_idea(code, f"Note {n}", source=Source.PAPER)
+    app = wall_app(service, code)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("home", "space", "space", "down", "space")  # marks 0, 1 and 3
+        assert list(wall(app).marked) == [t for i, t in enumerate(table(app).shown) if i in (0, 1, 3)]
+        assert note_texts(app)[:2] == ["✔ Note 0", "✔ Note 1"]
+        await pilot.press("x")
+        await wait_for(pilot, lambda: note_texts(app) == ["Note 2", "Note 4", "Note 5"])
+        await wait_for(pilot, lambda: any(n.message == "Deleted 3 notes. u undoes" for n in app._notifications))
+        assert not wall(app).marked
+        await pilot.press("u")
+        await wait_for(pilot, lambda: len(note_texts(app)) == 6)
+        await pilot.press("home", "space", "space", "h")
+        await wait_for(pilot, lambda: note_texts(app) == ["Note 2", "Note 3", "Note 4", "Note 5"])
+        await pilot.press("space", "escape")  # escape clears the marks (and stays on the wall)
+        assert not wall(app).marked and app.screen is wall(app)
+
+
+async def test_hide_everything_from_a_person_and_block_them(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    server = ParticipantServer(service, host="127.0.0.1", port=0)
+    await server.start()
+    try:
+        app = wall_app(service, code)
+        async with app.run_test(size=(100, 30)) as pilot, httpx.AsyncClient(base_url=server.base_url) as client:
+            phones = []
+            for name in ("Spammer", "Neighbour"):
+                joined = await client.post(f"/api/v1/w/{code}/join", json={"name": name})
+                phones.append({"Authorization": f"Bearer {joined.json()['token']}"})
+            for n in range(8):
+                await client.post(f"/api/v1/w/{code}/ideas", json={"text": f"buy now {n}"}, headers=phones[0])
+            await client.post(f"/api/v1/w/{code}/ideas", json={"text": "A real idea"}, headers=phones[1])
+            await wait_for(pilot, lambda: len(note_texts(app)) == 9)
+            await select_note(pilot, app, "buy now 3")
+            await pilot.press("P")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            assert "Hide all 8 notes from Spammer?" in str(app.screen.query_one(".question", Static).render())
+            await pilot.press("y")
+            await wait_for(pilot, lambda: note_texts(app) == ["A real idea"])
+            await pilot.press("u")
+            await wait_for(pilot, lambda: len(note_texts(app)) == 9)
+
+            await select_note(pilot, app, "buy now 5")
+            await pilot.press("B")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await wait_for(pilot, lambda: note_texts(app) == ["A real idea"])
+            refused = await client.post(f"/api/v1/w/{code}/ideas", json={"text": "more spam"}, headers=phones[0])
+            assert refused.status_code == 409
+            assert refused.json()["error"] == "the facilitator has stopped taking notes from you in this workshop"
+            ok = await client.post(f"/api/v1/w/{code}/ideas", json={"text": "Another idea"}, headers=phones[1])
+            assert ok.status_code == 201
+            await wait_for(pilot, lambda: sorted(note_texts(app)) == ["A real idea", "Another idea"])
+            await pilot.press("u")  # unblocks and brings their notes back
+            await wait_for(pilot, lambda: len(note_texts(app)) == 10)
+            again = await client.post(f"/api/v1/w/{code}/ideas", json={"text": "sorry"}, headers=phones[0])
+            assert again.status_code == 201
+    finally:
+        await server.stop()

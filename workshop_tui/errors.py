@@ -33,6 +33,12 @@ class PhaseError(Conflict):
     kind = "wrong_phase"
 
 
+class Blocked(Conflict):
+    """The facilitator blocked this participant: their notes are refused."""
+
+    kind = "blocked"
+
+
 class Invalid(WorkshopError):
     status = 422
     kind = "invalid"

@@ -1,4 +1,4 @@
-"""The v1 export document (design.md section 7): one JSON document per workshop.
+"""The v1 export document (docs/export-format.md): one JSON document per workshop.
 
 Participant tokens (and their hashes) and the admin token never appear in it. It carries only what
 is on the wall: notes the facilitator deleted or hid (moderation) never leave the store, neither
@@ -68,7 +68,8 @@ class ExportDocument(BaseModel):
     themes: list[Theme]
     ideas: list[Idea] = Field(
         description="the notes on the wall and those merged into them; deleted and hidden notes (moderation) are "
-        "never exported, and an edit's history entry does not carry the earlier text"
+        "never exported, an edit's history entry does not carry the earlier text, and in an anonymous workshop "
+        "no note has an author_id"
     )
     votes: list[ExportedVote] = Field(description="current allocations on the exported notes")
     teams: list[Team] = Field(description="teams formed around an exported note")

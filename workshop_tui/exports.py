@@ -8,8 +8,6 @@ its format's module only when it runs.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,11 +71,14 @@ class Exporter:
     def check(self, options: ExportOptions, *, cli: bool = True) -> None:
         """Raise ``ValueError`` naming the first option this format does not accept (as a CLI flag,
         or as the API's query parameter)."""
-        for name in sorted(options.given() - self.options):
-            takers = " or ".join(e.name for e in EXPORTERS.values() if name in e.options)
-            if cli:
-                raise ValueError(f"{OPTION_FLAGS[name]} goes with --format {takers}")
-            raise ValueError(f"{name} goes with format {takers}")
+        refused = sorted(options.given() - self.options)
+        if not refused:
+            return
+        name = refused[0]
+        takers = " or ".join(e.name for e in EXPORTERS.values() if name in e.options)
+        if cli:
+            raise ValueError(f"{OPTION_FLAGS[name]} goes with --format {takers}")
+        raise ValueError(f"{name} goes with format {takers}")
 
 
 # ---------------------------------------------------------------------------------- the renderers
@@ -137,7 +138,7 @@ _EXPORTERS = [
         destination=_md_name,
         render=_md,
         options=frozenset({"anonymize", "by_department"}),
-        help="the public report; --by-department: what each city department is asked for",
+        help="the public report for the city website (with --by-department: the per-department digest)",
     ),
     Exporter(
         name="decidim",
@@ -181,6 +182,9 @@ def export_files(state: WorkshopState, fmt: str, options: ExportOptions | None =
 def bundle(files: Files, exp: Exporter, code: str, options: ExportOptions) -> tuple[bytes, str, str]:
     """One export as one stream (an HTTP response): (bytes, media type, file name). A multi-file
     format is a zip of its files, with fixed times so the same export is the same bytes."""
+    import io
+    import zipfile
+
     if not exp.multi_file:
         ((name, data),) = files.items()
         return data, exp.media_type, name

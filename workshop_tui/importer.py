@@ -30,7 +30,7 @@ from workshop_tui.models import Participant, Source, TableName, Vote
 from workshop_tui.state import vote_id
 
 if TYPE_CHECKING:
-    import jsonschema
+    import jsonschema_rs
 
     from workshop_tui.state import WorkshopState
 
@@ -67,37 +67,42 @@ def _is_date(value: object) -> bool:
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
-    import jsonschema
+def _validator() -> jsonschema_rs.Draft202012Validator:
+    import jsonschema_rs
 
     from workshop_tui.schema import export_schema
 
-    formats = jsonschema.FormatChecker(formats=())
-    formats.checks("date-time")(_is_date_time)
-    formats.checks("date")(_is_date)
-    return jsonschema.Draft202012Validator(export_schema(), format_checker=formats)
+    return jsonschema_rs.Draft202012Validator(
+        export_schema(), formats={"date-time": _is_date_time, "date": _is_date}, validate_formats=True
+    )
 
 
 def _where(path: Iterable[object]) -> str:
     return ".".join(str(p) if isinstance(p, int) or SAFE_ID.match(str(p)) else shown(p) for p in path) or "(top)"
 
 
-def _schema_line(raw: dict[str, Any]) -> str | None:
-    import jsonschema
+def _printable(text: str) -> str:
+    """A message that may quote the file (an unexpected key): control and bidi characters escaped."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
-    errors = list(_validator().iter_errors(raw))
-    if not errors:
+
+def _schema_line(raw: dict[str, Any]) -> str | None:
+    errors = _validator().iter_errors(raw)
+    first = next(errors, None)
+    if first is None:
         return None
-    best = jsonschema.exceptions.best_match(errors)
-    message = best.message
-    if best.validator == "format":
-        message = f"{shown(best.instance)} is not a {best.validator_value} with a time zone (RFC 3339)"
-        if best.validator_value == "date":
-            message = f"{shown(best.instance)} is not a date (YYYY-MM-DD)"
-    elif len(message) > 120:
-        message = f"{shown(best.instance)} is not valid ({best.validator} {shown(best.validator_value)})"
-    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-    return f"{_where(best.absolute_path)}: {message}{more}"
+    others = sum(1 for _ in errors)
+    message, kind, value = first.message, type(first.kind).__name__, first.instance
+    if kind == "AnyOf" and isinstance(value, str):  # a nullable field: say what the value is not
+        kind, message = "Format", '"date-time"' if "T" in value.upper() else '"date"'
+    if kind == "Format" and '"date-time"' in message:
+        message = f"{shown(value)} is not a date-time with a time zone (RFC 3339)"
+    elif kind == "Format" and '"date"' in message:
+        message = f"{shown(value)} is not a date (YYYY-MM-DD)"
+    elif len(message) > 160:
+        message = f"{shown(value)} is not valid here ({kind})"
+    more = f" (and {others} more problems)" if others else ""
+    return f"{_where(first.instance_path)}: {_printable(message)}{more}"
 
 
 def _validation_line(exc: ValidationError) -> str:
@@ -191,6 +196,17 @@ def check_references(doc: ExportDocument, source: str = "the export") -> None:
         if key in seen_votes:
             problems.append(f"two vote entries for {shown(key)}")
         seen_votes.add(key)
+    placed: dict[str, int] = {}
+    for v in doc.votes:
+        if v.participant_id is not None:
+            placed[v.participant_id] = placed.get(v.participant_id, 0) + v.dots
+    budget = w.settings.dots_per_participant
+    for person, dots in placed.items():
+        if dots > budget:
+            problems.append(f"participant {shown(person)} placed {dots} dots, more than the {budget} each person has")
+    members = [m for team in doc.teams for m in team.member_ids]
+    if len(set(members)) != len(members):
+        problems.append("someone is a member of two teams")
     for c in w.team_candidates:
         if c not in ideas:
             problems.append(f"team candidate {shown(c)} is not an idea")

@@ -140,6 +140,10 @@ class Settings(_Strict):
     timeboxes: dict[Phase, int] = Field(
         default_factory=dict, description="minutes per phase, for the facilitator's timer"
     )
+    # Flood limits, sized for a room of 1,000 (issue 11 item 14): memory and restart time stay bounded.
+    max_participants: int = Field(2_000, ge=1, le=100_000, description="people who may join")
+    max_ideas_per_participant: int = Field(50, ge=1, le=10_000, description="notes one phone may post")
+    max_ideas: int = Field(5_000, ge=1, le=100_000, description="notes in the workshop, from every source")
 
     @model_validator(mode="after")
     def _bounds(self) -> Settings:
@@ -203,6 +207,7 @@ class Participant(_Strict):
     skills: list[ShortText] = Field(default_factory=list, max_length=10)
     token_hash: str = Field("", description="sha256 of the participant's token; the token is never stored")
     joined_at: dt.datetime = Field(default_factory=utcnow)
+    blocked: bool = Field(False, description="the facilitator refuses their further notes")
 
 
 class IdeaChange(_Strict):

@@ -10,6 +10,10 @@ visible placeholder, so the facilitator sees that something was there and nothin
 - C1 controls, bidi overrides, embeddings, isolates and marks, line/paragraph separators and lone
   surrogates: ``�`` (U+FFFD).
 
+Variation selectors (U+FE0E/U+FE0F) and skin-tone modifiers are dropped: terminals disagree with
+Rich (and with each other) on how wide ``☀️`` or ``👍🏽`` are, and one such emoji shifted a table's
+right border in tmux; without them every terminal and Rich count the same cells.
+
 Tabs, line feeds and carriage returns become spaces on one line; ``multiline=True`` keeps tabs,
 LF and CRLF (a lone CR, which would overwrite the line, still becomes a placeholder).
 ``json_safe`` is the lossless variant for JSON on stdout: the same characters as ``\\uXXXX``.
@@ -28,7 +32,8 @@ _OTHER = "\u2028\u2029"  # line and paragraph separators: some terminals break t
 
 _UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI}{_OTHER}\ud800-\udfff]")
 _UNSAFE_KEEP_LINES = re.compile(f"\r(?!\n)|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f{BIDI}{_OTHER}\ud800-\udfff]")
-_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{BIDI}{_OTHER}\ud800-\udfff]")
+_WIDTH_AMBIGUOUS = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{BIDI}{_OTHER}\ud800-\udfff\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 
 
 def _placeholder(char: str) -> str:
@@ -51,23 +56,33 @@ def _keep_lines(match: re.Match[str]) -> str:
 
 def terminal_safe(text: str, *, multiline: bool = False) -> str:
     """``text`` with every control, bidi and lone-surrogate character replaced (see the module)."""
+    text = _WIDTH_AMBIGUOUS.sub("", text)
     if multiline:
         return _UNSAFE_KEEP_LINES.sub(_keep_lines, text)
     return _UNSAFE.sub(_single_line, text)
 
 
 def is_terminal_safe(text: str) -> bool:
-    return _UNSAFE.search(text) is None
+    return _UNSAFE.search(text) is None and _WIDTH_AMBIGUOUS.search(text) is None
 
 
 def json_safe(encoded: str) -> str:
-    """JSON text (as ``orjson``/``json`` write it) with DEL, C1, bidi and surrogates as ``\\uXXXX``.
+    """JSON text (as ``orjson``/``json`` write it) with DEL, C1, bidi, lone surrogates and the
+    width-ambiguous emoji modifiers as ``\\uXXXX``.
 
     These characters can only occur inside JSON strings, where the escape means the same character:
     the document is unchanged for any JSON reader, and inert on a terminal. (C0 is escaped by every
     JSON encoder already.)
     """
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+    return _JSON_UNSAFE.sub(_json_escape, encoded)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # JSON spells an astral character as its UTF-16 surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 class TerminalSafeFormatter(logging.Formatter):

@@ -58,6 +58,7 @@ class NoteTable(DataTable[Text]):
         self.shown: list[str] = []
         self._rendered: dict[str, tuple[Text, ...]] = {}
         self._keep: str | None = None  # the selected note across a change of columns
+        self.marked: set[str] = set()  # notes marked for a bulk action (drawn with a mark)
 
     def on_resize(self, event: events.Resize) -> None:
         self.post_message(self.WidthChanged(event.size.width))
@@ -70,6 +71,8 @@ class NoteTable(DataTable[Text]):
         text = Text(terminal_safe(idea.text))
         if idea.hidden:
             text = Text.assemble(("(hidden) ", "italic"), terminal_safe(idea.text), style="dim")
+        if idea.id in self.marked:
+            text = Text.assemble(("✔ ", "bold reverse"), text)
         cells: list[Text] = [text]
         if lay.theme_width:
             theme = state.themes.get(idea.theme_id) if idea.theme_id else None
@@ -146,8 +149,12 @@ class NoteTable(DataTable[Text]):
                 for key, cell in zip(column_keys, cells, strict=True):
                     self.update_cell(idea.id, key, cell)
                 self._rendered[idea.id] = cells
-            for idea in ideas[n:]:
-                self._add(state, idea)
+            if len(ideas) > n:
+                following = self.scroll_y >= self.max_scroll_y  # at the bottom: the view follows new notes
+                for idea in ideas[n:]:
+                    self._add(state, idea)
+                if following:
+                    self.call_after_refresh(self.scroll_end, animate=False, immediate=True, x_axis=False)
             return
         self._rebuild(state, ideas)
 
@@ -168,5 +175,9 @@ class NoteTable(DataTable[Text]):
             self._add(state, idea)
         if not self.shown:
             return
-        target = self.shown.index(keep) if keep in self.shown else min(old_row, len(self.shown) - 1)
+        # A note that is no longer shown (hidden, filtered out): its neighbour; nothing chosen yet: the newest.
+        if keep in self.shown:
+            target = self.shown.index(keep)
+        else:
+            target = min(old_row, len(self.shown) - 1) if keep else len(self.shown) - 1
         self.move_cursor(row=target, animate=False, scroll=True)

@@ -9,6 +9,6 @@ from workshop_tui.text_safety import terminal_safe
 
 class SafeInput(Input):
     def validate_value(self, value: str) -> str:
-        # Called by the reactive on every change (typing, paste, assignment); one character for one, so
-        # the cursor stays where it was.
+        # Called by the reactive on every change (typing, paste, assignment); the Input clamps its cursor
+        # when a dropped variation selector makes the value shorter.
         return terminal_safe(value)

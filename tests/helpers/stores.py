@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import orjson
 import pytest
@@ -22,6 +22,7 @@ from tinydb.storages import MemoryStorage
 
 from workshop_tui.errors import Invalid, StoreFailed
 from workshop_tui.store import journal
+from workshop_tui.store.migrations import Tables
 from workshop_tui.store.workshop_store import META, LoadReport, Op, WorkshopStore, apply_ops, snapshot_bytes
 
 StoreKind = Literal["memory", "disk"]
@@ -31,15 +32,14 @@ STORE_KINDS: tuple[StoreKind, ...] = ("memory", "disk")
 SERVICE_MODULES = ("workshop_tui.service.registry", "workshop_tui.service.workshops", "workshop_tui.service.importing")
 
 
-class MemoryStore:
-    def __init__(self, directory: Path, tables: dict[str, dict[str, Any]], seq: int, read_only: bool, saved: Saved):
-        self.directory = directory
-        self.tables = tables
-        self.seq = seq
-        self.read_only = read_only
-        self.report = LoadReport(directory)
-        self.failed: str | None = None
-        self.on_failure: list[Callable[[str], None]] = []  # never called: memory does not fail
+class MemoryStore(WorkshopStore):
+    """The disk store's state and interface (inherited), with the disk writes taken out."""
+
+    def __init__(self, directory: Path, tables: Tables, seq: int, read_only: bool, saved: Saved) -> None:
+        report = LoadReport(directory)
+        super().__init__(
+            directory, tables, seq, report, read_only, snapshot_seq=seq, snapshot_size=0, segment_after=seq
+        )
         self._saved = saved
 
     def apply(self, ops: list[Op]) -> asyncio.Future[None]:
@@ -55,11 +55,11 @@ class MemoryStore:
         done.set_result(None)
         return done
 
-    async def flush(self) -> None:
+    def request_snapshot(self) -> None:
         return None
 
-    def request_snapshot(self) -> None:
-        return None  # nothing to snapshot: the tables are kept at close
+    async def flush(self) -> None:
+        return None
 
     async def close(self) -> None:
         if not self.read_only:
@@ -89,7 +89,7 @@ class MemoryStores:
 
     def open(self, directory: Path, *, read_only: bool = False) -> MemoryStore:
         db = self.saved.get(directory)
-        tables: dict[str, dict[str, Any]] = {}
+        tables: Tables = {}
         seq = 0
         if db is not None:
             seq = int(db.table(META).all()[0]["seq"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 TIMEOUT = 10.0
 INTERVAL = 0.02
@@ -14,13 +14,18 @@ async def wait_until(
     condition: Callable[[], object],
     timeout: float = TIMEOUT,  # noqa: ASYNC109 - the bound turns a hang into a named failure
     what: str = "",
+    *,
+    pause: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
-    """Poll ``condition`` while the event loop runs (an app under Pilot, a server, a store's committer)."""
+    """Poll ``condition`` while the event loop runs (a server, a store's committer, an app).
+
+    Under Pilot pass ``pause=pilot.pause``: it also lets the screen process its events and lay out.
+    """
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what or 'the condition'}")
-        await asyncio.sleep(INTERVAL)
+        await pause(INTERVAL)
 
 
 def wait_until_sync(condition: Callable[[], object], timeout: float = TIMEOUT, what: str = "") -> None:

@@ -41,9 +41,9 @@ async def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
             await server.start()
             try:
                 emit_json({"event": "ready", "url": server.base_url, "admin_token": server.admin_token})
-                for state in service.states():
-                    if state.workshop.phase != Phase.CLOSED:
-                        print(f"{state.code}  {plain(state.workshop.title)}: {server.join_url(state.code)}", flush=True)
+                for view in service.views():
+                    if view.phase != Phase.CLOSED:
+                        print(f"{view.code}  {plain(view.workshop.title)}: {server.join_url(view.code)}", flush=True)
                 print(f"Admin token (Authorization: Bearer ...): {server.admin_token}", flush=True)
                 print("Serving; stop with Ctrl+C or SIGTERM.", file=sys.stderr, flush=True)
                 await stop.wait()

@@ -50,7 +50,7 @@ async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
         await app.run_async()
     finally:
         await app.shutdown_session()
-    failed = [f"{s.code}: {s.store.failed}" for s in service.states() if s.store.failed]
+    failed = [f"{v.code}: {v.save_failure}" for v in service.views() if v.save_failure]
     if failed:  # a workshop that stopped being saved must not end in exit code 0
         raise StoreFailed("a workshop stopped being saved while open: " + "; ".join(failed))
     return app.return_code or 0

@@ -22,6 +22,7 @@ from workshop_tui.server.limits import Limits
 from workshop_tui.server.ratelimit import RateLimiter
 from workshop_tui.server.routes import admin, pages, participant
 from workshop_tui.server.sse import Broker
+from workshop_tui.server.views import WallCache
 
 if TYPE_CHECKING:
     from workshop_tui.server.runner import ParticipantServer
@@ -42,6 +43,7 @@ def create_app(server: ParticipantServer, *, fast_votes: bool = True) -> FastAPI
         admin_token=server.admin_token.encode("utf-8"),
         secure_cookie=(server.public_url or "").lower().startswith("https://"),
         join_url=server.join_url,
+        walls=WallCache(),
     )
     app = FastAPI(
         title="workshop-tui",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from workshop_tui.server.limits import Limits
 from workshop_tui.server.ratelimit import RateLimiter
 from workshop_tui.server.sse import Broker
+from workshop_tui.server.views import WallCache
 from workshop_tui.service import WorkshopService
 
 
@@ -21,3 +22,4 @@ class ServerContext:
     admin_token: bytes
     secure_cookie: bool
     join_url: Callable[[str], str]
+    walls: WallCache

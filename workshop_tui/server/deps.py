@@ -2,6 +2,8 @@
 participant behind the request, the facilitator's token.
 
 The token checks are FastAPI security schemes, so ``/openapi.json`` documents exactly what is enforced.
+Every dependency is ``async def``: FastAPI runs a plain ``def`` in its thread pool, a thread hop per
+dependency per request (the vote bench showed it: several times slower under load).
 A participant's token comes from ``Authorization: Bearer`` (which always wins, even malformed) or else
 the workshop's HttpOnly cookie (the phone page); the vote fast path reads it with the same function.
 """
@@ -23,21 +25,21 @@ from workshop_tui.service import WorkshopService
 from workshop_tui.state import WorkshopState
 
 
-def get_context(request: Request) -> ServerContext:
+async def get_context(request: Request) -> ServerContext:
     return cast(ServerContext, request.app.state.context)
 
 
 Context = Annotated[ServerContext, Depends(get_context)]
 
 
-def get_service(ctx: Context) -> WorkshopService:
+async def get_service(ctx: Context) -> WorkshopService:
     return ctx.service
 
 
 Service = Annotated[WorkshopService, Depends(get_service)]
 
 
-def get_workshop(code: str, ctx: Context) -> WorkshopState:
+async def get_workshop(code: str, ctx: Context) -> WorkshopState:
     """The workshop named by the path's ``{code}`` (any case), or 404."""
     return ctx.service.state(code)
 
@@ -52,7 +54,7 @@ class ParticipantToken(SecurityBase):
         self.model = HTTPBearer(description="the token from join (the header wins over the cookie)")
         self.scheme_name = "participantToken"
 
-    def __call__(self, request: Request, state: Workshop) -> str | None:
+    async def __call__(self, request: Request, state: Workshop) -> str | None:
         return request_token(request.scope["headers"], state.code)
 
 
@@ -63,7 +65,7 @@ class ParticipantCookie(SecurityBase):
         self.model = APIKey(**{"in": APIKeyIn.cookie}, name=COOKIE_PREFIX + "CODE", description="set by join")
         self.scheme_name = "participantCookie"
 
-    def __call__(self) -> None:
+    async def __call__(self) -> None:
         return None
 
 
@@ -71,7 +73,7 @@ participant_token = ParticipantToken()
 participant_cookie = ParticipantCookie()
 
 
-def get_participant(
+async def get_participant(
     state: Workshop,
     ctx: Context,
     token: Annotated[str | None, Security(participant_token)],
@@ -83,7 +85,7 @@ def get_participant(
 CurrentParticipant = Annotated[Participant, Depends(get_participant)]
 
 
-def get_writer(me: CurrentParticipant, ctx: Context) -> Participant:
+async def get_writer(me: CurrentParticipant, ctx: Context) -> Participant:
     """The participant, once the per-phone write limit let this write through (else 429)."""
     ctx.writes.check(me.id)
     return me
@@ -92,7 +94,7 @@ def get_writer(me: CurrentParticipant, ctx: Context) -> Participant:
 Writer = Annotated[Participant, Depends(get_writer)]
 
 
-def get_reader(state: Workshop, ctx: Context, request: Request) -> str | None:
+async def get_reader(state: Workshop, ctx: Context, request: Request) -> str | None:
     """The participant id behind a read that needs no token (the wall): a stale token just means
     "not mine"."""
     token = request_token(request.scope["headers"], state.code)
@@ -114,7 +116,7 @@ class AdminToken(SecurityBase):
         self.model = HTTPBearer(description="the facilitator's admin token (printed by serve)")
         self.scheme_name = "adminToken"
 
-    def __call__(self, request: Request, ctx: Context) -> None:
+    async def __call__(self, request: Request, ctx: Context) -> None:
         token = header_token(request.scope["headers"])
         if not token or not hmac.compare_digest(token.encode("utf-8"), ctx.admin_token):
             raise Unauthorized("the facilitator's admin token is required: Authorization: Bearer ADMIN_TOKEN")

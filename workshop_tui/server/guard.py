@@ -25,7 +25,10 @@ class Guard:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *extra]
+                headers = list(message.get("headers", ()))
+                # a route that asks to be revalidated (the wall's ETag) keeps its Cache-Control
+                own = extra if not any(k == b"cache-control" for k, _ in headers) else COMMON_HEADERS
+                message["headers"] = [*headers, *own]
             await send(message)
 
         refused = unsupported_body(scope["method"], scope["headers"])

@@ -6,7 +6,10 @@ Phones see public state only: notes without authors, dot totals only once reveal
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
+
+from pydantic import TypeAdapter
 
 from workshop_tui.actions import Action, Role, allowed_actions
 from workshop_tui.models import Idea, Participant, PhaseTimer, Team, utcnow
@@ -46,6 +49,31 @@ def wall(state: WorkshopState) -> list[Idea]:
 
 def wall_view(state: WorkshopState, pid: str | None) -> list[IdeaOut]:
     return [idea_view(state, i, pid) for i in wall(state)]
+
+
+#: The wall's encoder: the same validation and JSON as a route returning ``list[IdeaOut]``.
+WALL: TypeAdapter[list[IdeaOut]] = TypeAdapter(list[IdeaOut])
+
+
+def wall_tag(state: WorkshopState, pid: str | None) -> str:
+    """A weak ETag: every change to a workshop is one store record, and mine/my_dots depend on the reader."""
+    who = hashlib.sha256(pid.encode()).hexdigest()[:12] if pid else "anyone"
+    return f'W/"{state.id[:8]}-{state.store.seq}-{who}"'
+
+
+class WallCache:
+    """The anonymous wall of each workshop, encoded once per store record (readers without a token)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[int, bytes]] = {}
+
+    def encoded(self, state: WorkshopState) -> bytes:
+        seq = state.store.seq
+        hit = self._cache.get(state.id)
+        if hit is None or hit[0] != seq:
+            hit = (seq, WALL.dump_json(wall_view(state, None)))
+            self._cache[state.id] = hit
+        return hit[1]
 
 
 #: Dots need an open ballot as well as the vote phase.

@@ -1,9 +1,9 @@
 """The domain service: the only writer. The TUI, the HTTP routes and the CLI all call it.
 
-``WorkshopService`` is a facade over one small object per concern (``workshops``, ``ideas``, ``dots``,
-``teams``, ``backlog_ops``, ``importing``, ``timer``). Each is built from the registry of open workshops and the
-event bus, nothing else: concerns never call one another, and what they share is a pure query in
-``queries``. See docs/architecture.md, "The service".
+``WorkshopService`` is a facade over one small object per concern (``workshops``, ``ideas``,
+``merging``, ``themes``, ``dots``, ``teams``, ``backlog_ops``, ``importing``, ``timer``). Each is built
+from the registry of open workshops and the event bus, nothing else: concerns never call one another,
+and what they share is a pure query in ``queries``. See docs/architecture.md, "The service".
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from workshop_tui.service.base import FACILITATOR, WORKSHOPS_DIR, hash_token, va
 from workshop_tui.service.dots import DotOps
 from workshop_tui.service.ideas import IdeaOps
 from workshop_tui.service.importing import ImportOps
+from workshop_tui.service.merging import MergeOps
 from workshop_tui.service.registry import Registry
 from workshop_tui.service.teams import TeamOps
+from workshop_tui.service.themes import ThemeOps
 from workshop_tui.service.timer import TimerCommand, TimerOps
 from workshop_tui.service.view import WorkshopView
 from workshop_tui.service.workshops import WorkshopOps
@@ -54,11 +56,19 @@ class WorkshopService:
         self.restore_idea = ideas.restore_idea
         self.hide_idea = ideas.hide_idea
         self.set_idea_theme = ideas.set_idea_theme
-        self.merge_ideas = ideas.merge_ideas
-        self.unmerge_idea = ideas.unmerge_idea
-        self.create_theme = ideas.create_theme
-        self.rename_theme = ideas.rename_theme
-        self.delete_theme = ideas.delete_theme
+        self.hide_ideas = ideas.hide_ideas
+        self.delete_ideas = ideas.delete_ideas
+        self.restore_ideas = ideas.restore_ideas
+        self.block_participant = ideas.block_participant
+
+        merging = MergeOps(registry, self.bus)
+        self.merge_ideas = merging.merge_ideas
+        self.unmerge_idea = merging.unmerge_idea
+
+        themes = ThemeOps(registry, self.bus)
+        self.create_theme = themes.create_theme
+        self.rename_theme = themes.rename_theme
+        self.delete_theme = themes.delete_theme
 
         dots = DotOps(registry, self.bus)
         self.cast_dot = dots.cast_dot

@@ -20,6 +20,7 @@ from workshop_tui.models import (
     LongText,
     Owner,
     StatusChange,
+    Team,
     Title,
     utcnow,
 )
@@ -98,36 +99,8 @@ class BacklogOps(Concern):
         if already:
             raise Conflict("already in the backlog: " + ", ".join(already), {"idea_ids": already})
         now = utcnow()
-        items = []
-        for idea_id in idea_ids:
-            idea = state.ideas[idea_id]
-            merged = [i.id for i in state.ideas.values() if i.merged_into == idea_id]
-            team = teams_by_idea.get(idea_id)
-            champion = state.participants.get(team.champion_id) if team and team.champion_id else None
-            items.append(
-                BacklogItem(
-                    id=new_id(),
-                    workshop=state.id,
-                    title=short_text(idea.text, 80),
-                    problem=idea.text,
-                    idea_ids=[idea_id, *merged],
-                    team_id=team.id if team else None,
-                    owner=Owner(name=champion.name if champion else ""),
-                    status=BacklogStatus.PROPOSED,
-                    history=[
-                        StatusChange(
-                            at=now,
-                            to=BacklogStatus.PROPOSED,
-                            note=f"from workshop {state.code}",
-                            next_review=now.date() + dt.timedelta(days=review_in_days),
-                        )
-                    ],
-                    next_review=now.date() + dt.timedelta(days=review_in_days),
-                    dots=state.idea_dots[idea_id],
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+        review = now.date() + dt.timedelta(days=review_in_days)
+        items = [_new_item(state, idea_id, teams_by_idea.get(idea_id), now, review) for idea_id in idea_ids]
         change = Change(state)
         for item in items:
             change.put("backlog", item)
@@ -142,7 +115,6 @@ class BacklogOps(Concern):
         p = patch if isinstance(patch, BacklogPatch) else validated(BacklogPatch, patch)
         state, item = self.find_backlog_item(item_id)
         require(Action.EDIT_BACKLOG, state.workshop.phase)
-        settings = state.workshop.settings
         now = now or utcnow()
         update: dict[str, Any] = {}
         said: list[str] = []
@@ -162,29 +134,8 @@ class BacklogOps(Concern):
             update["asks"] = p.asks
             said.append(f"{len(p.asks)} asks to the city")
         if p.budget_requests is not None and p.budget_requests != item.budget_requests:
-            for req in p.budget_requests:
-                if req.currency != settings.currency:
-                    raise Invalid(f"budget requests are in the workshop's currency, {settings.currency}")
-                if req.amount > settings.budget_cap_per_request:
-                    raise Invalid(
-                        f"a request is at most {settings.budget_cap_per_request} {settings.currency} "
-                        f"(this one asks {req.amount})"
-                    )
-            others = [i for i in state.backlog.values() if i.id != item.id]
-            before = budget_totals(state.backlog.values(), settings.budget_pool, settings.currency)
-            after = budget_totals(
-                [*others, item.model_copy(update={"budget_requests": p.budget_requests})],
-                settings.budget_pool,
-                settings.currency,
-            )
-            if after.committed > after.pool and after.committed > before.committed:
-                raise Conflict(
-                    f"approving this would commit {after.committed} {settings.currency} "
-                    f"of a {after.pool} {settings.currency} pool ({before.remaining} left)",
-                    {"pool": str(after.pool), "remaining": str(before.remaining)},
-                )
+            said.append(_check_budget(state, item, p.budget_requests))
             update["budget_requests"] = p.budget_requests
-            said.append(f"budget: {after.requested} requested, {after.committed} approved or spent in the pool")
         new_status = item.status
         if p.status is not None and p.status != item.status:
             if p.status not in allowed_transitions(item.status):
@@ -210,3 +161,55 @@ class BacklogOps(Concern):
         await change.commit()
         self._emit(state, ev.BacklogChanged, item=updated, action="updated")
         return updated
+
+
+def _check_budget(state: WorkshopState, item: BacklogItem, requests: list[BudgetRequest]) -> str:
+    """Refuse requests in another currency, over the cap per request, or that would commit more than
+    the pool (unless they commit less than before); else the history's line about the budget."""
+    settings = state.workshop.settings
+    for req in requests:
+        if req.currency != settings.currency:
+            raise Invalid(f"budget requests are in the workshop's currency, {settings.currency}")
+        if req.amount > settings.budget_cap_per_request:
+            raise Invalid(
+                f"a request is at most {settings.budget_cap_per_request} {settings.currency} "
+                f"(this one asks {req.amount})"
+            )
+    others = [i for i in state.backlog.values() if i.id != item.id]
+    before = budget_totals(state.backlog.values(), settings.budget_pool, settings.currency)
+    after = budget_totals(
+        [*others, item.model_copy(update={"budget_requests": requests})],
+        settings.budget_pool,
+        settings.currency,
+    )
+    if after.committed > after.pool and after.committed > before.committed:
+        raise Conflict(
+            f"approving this would commit {after.committed} {settings.currency} "
+            f"of a {after.pool} {settings.currency} pool ({before.remaining} left)",
+            {"pool": str(after.pool), "remaining": str(before.remaining)},
+        )
+    return f"budget: {after.requested} requested, {after.committed} approved or spent in the pool"
+
+
+def _new_item(state: WorkshopState, idea_id: str, team: Team | None, now: dt.datetime, review: dt.date) -> BacklogItem:
+    """A proposed item from one idea (and the notes merged into it), owned by its team's champion."""
+    idea = state.ideas[idea_id]
+    merged = [i.id for i in state.ideas.values() if i.merged_into == idea_id]
+    champion = state.participants.get(team.champion_id) if team and team.champion_id else None
+    return BacklogItem(
+        id=new_id(),
+        workshop=state.id,
+        title=short_text(idea.text, 80),
+        problem=idea.text,
+        idea_ids=[idea_id, *merged],
+        team_id=team.id if team else None,
+        owner=Owner(name=champion.name if champion else ""),
+        status=BacklogStatus.PROPOSED,
+        history=[
+            StatusChange(at=now, to=BacklogStatus.PROPOSED, note=f"from workshop {state.code}", next_review=review)
+        ],
+        next_review=review,
+        dots=state.idea_dots[idea_id],
+        created_at=now,
+        updated_at=now,
+    )

@@ -1,4 +1,4 @@
-"""Notes on the wall and the themes they are grouped into; merging duplicates."""
+"""Notes on the wall: posting, editing, hiding, deleting and restoring them, moving them to a theme."""
 
 from __future__ import annotations
 
@@ -6,19 +6,18 @@ from typing import Any
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
-from workshop_tui.errors import Conflict, Invalid, NotFound
+from workshop_tui.errors import Blocked, Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
     Idea,
     IdeaChange,
+    Participant,
     Source,
-    Theme,
-    Vote,
     is_blank,
     utcnow,
 )
-from workshop_tui.service.base import FACILITATOR, Concern, validated
-from workshop_tui.state import Change, WorkshopState, vote_id
+from workshop_tui.service.base import FACILITATOR, Concern
+from workshop_tui.state import Change, WorkshopState
 
 
 class IdeaOps(Concern):
@@ -33,6 +32,17 @@ class IdeaOps(Concern):
             raise Invalid(f"a note is at most {limit} characters (this one has {len(clean)})")
         return clean
 
+    @staticmethod
+    def _check_room(state: WorkshopState, author_id: str | None) -> None:
+        """The workshop's flood limits; deleted notes count too (they stay in memory and in the store)."""
+        settings = state.workshop.settings
+        if len(state.ideas) >= settings.max_ideas:
+            raise Conflict(f"this workshop holds at most {settings.max_ideas} notes")
+        if author_id is not None:
+            mine = sum(1 for i in state.ideas.values() if i.author_id == author_id)
+            if mine >= settings.max_ideas_per_participant:
+                raise Conflict(f"one person may post at most {settings.max_ideas_per_participant} notes here")
+
     async def post_idea(
         self,
         code: str,
@@ -44,7 +54,9 @@ class IdeaOps(Concern):
     ) -> Idea:
         state = self.state(code)
         require(Action.POST_IDEA if source == Source.PHONE else Action.ADD_NOTE, state.workshop.phase)
+        self._refuse_blocked(state, author_id)
         clean = self._clean_text(state, text)
+        self._check_room(state, author_id)
         if theme_id is not None and theme_id not in state.themes:
             raise NotFound(f"no theme {theme_id!r}")
         by = author_id or source.value
@@ -88,6 +100,7 @@ class IdeaOps(Concern):
     async def edit_idea(self, code: str, idea_id: str, text: str, *, by: str | None = None) -> Idea:
         state = self.state(code)
         idea, who = self._own_or_facilitator(state, idea_id, by, Action.EDIT_NOTE, Action.EDIT_OWN_IDEA)
+        self._refuse_blocked(state, by)
         if idea.deleted or idea.merged_into:
             raise Conflict("this note was deleted or merged", {"reason": "note_gone"})
         clean = self._clean_text(state, text)
@@ -131,144 +144,68 @@ class IdeaOps(Concern):
         name = state.themes[theme_id].name if theme_id else "no theme"
         return await self._update_idea(state, idea, "themed", FACILITATOR, theme_id=theme_id, detail=name)
 
-    async def merge_ideas(self, code: str, survivor_id: str, duplicate_id: str) -> Idea:
-        """Fold ``duplicate`` into ``survivor``: its dots move over, both keep a trace in their history.
+    # ------------------------------------------------------------------ moderation in bulk
 
-        A person whose dots on the two notes together exceed the per-idea limit gets the excess back
-        in their budget, so the limit still holds; the survivor's history says so.
-        """
-        state = self.state(code)
-        require(Action.MERGE_NOTES, state.workshop.phase)
-        if survivor_id == duplicate_id:
-            raise Invalid("cannot merge a note into itself")
-        survivor, duplicate = self._idea(state, survivor_id), self._idea(state, duplicate_id)
-        for idea in (survivor, duplicate):
-            if idea.deleted or idea.merged_into:
-                raise Conflict(f"note {idea.id} was already deleted or merged")
-        cap = state.workshop.settings.max_dots_per_idea
-        change = Change(state)
-        moved = refunded = 0
-        for vote in [v for v in state.votes.values() if v.idea_id == duplicate.id]:
-            change.delete("votes", vote.id)
-            existing = state.vote_of(vote.participant_id, survivor.id)
-            total = vote.dots + (existing.dots if existing else 0)
-            keep = total if vote.participant_id is None else min(total, cap)
-            refunded += total - keep
-            moved += vote.dots
-            change.put(
-                "votes",
-                Vote(
-                    id=vote_id(vote.participant_id, survivor.id),
-                    workshop_id=state.id,
-                    participant_id=vote.participant_id,
-                    idea_id=survivor.id,
-                    dots=keep,
-                    source=vote.source,
-                ),
-            )
-        note = f"merged {duplicate.id}: {duplicate.text!r}; {moved} dots moved"
-        if refunded:
-            note += f", {refunded} over the per-idea limit returned to their owners"
+    @staticmethod
+    def _refuse_blocked(state: WorkshopState, participant_id: str | None) -> None:
+        person = state.participants.get(participant_id) if participant_id else None
+        if person is not None and person.blocked:
+            raise Blocked("the facilitator has stopped taking notes from you in this workshop")
+
+    async def _update_ideas(self, state: WorkshopState, ideas: list[Idea], action: str, **update: Any) -> list[Idea]:
+        """Several notes in one durable change (one journal record), one event each."""
         now = utcnow()
-        theme = survivor.theme_id or duplicate.theme_id
-        survivor_new = survivor.model_copy(
-            update={
-                "theme_id": theme,
-                "updated_at": now,
-                "history": [*survivor.history, IdeaChange(action="merged-in", detail=note)],
-            }
-        )
-        duplicate_new = duplicate.model_copy(
-            update={
-                "merged_into": survivor.id,
-                "updated_at": now,
-                "history": [*duplicate.history, IdeaChange(action="merged-into", detail=survivor.id)],
-            }
-        )
-        change.put("ideas", survivor_new)
-        change.put("ideas", duplicate_new)
+        entry = IdeaChange(action=action, by=FACILITATOR)
+        updated = [i.model_copy(update={**update, "history": [*i.history, entry], "updated_at": now}) for i in ideas]
+        if not updated:
+            return []
+        change = Change(state)
+        for idea in updated:
+            change.put("ideas", idea)
         await change.commit()
-        for idea, action in ((survivor_new, "merged-in"), (duplicate_new, "merged-into")):
+        for idea in updated:
             self._emit(state, ev.IdeaChanged, idea=idea, action=action)
-        return survivor_new
+        return updated
 
-    async def unmerge_idea(self, code: str, idea_id: str) -> Idea:
-        """Put a merged note back on the wall. Its dots stay on the note it was merged into: the merge
-        added them to each person's dots there, and splitting them back would be a guess."""
+    async def hide_ideas(self, code: str, idea_ids: list[str], hidden: bool = True) -> list[Idea]:
+        """Hide (or show) several notes at once; returns those that changed (what an undo reverts)."""
         state = self.state(code)
-        require(Action.UNMERGE_NOTE, state.workshop.phase)
-        duplicate = self._idea(state, idea_id)
-        if duplicate.merged_into is None:
-            raise Conflict(f"note {idea_id} is not merged into another note")
-        survivor = state.ideas.get(duplicate.merged_into)
-        now = utcnow()
-        duplicate_new = duplicate.model_copy(
-            update={
-                "merged_into": None,
-                "updated_at": now,
-                "history": [*duplicate.history, IdeaChange(action="unmerged", detail=duplicate.merged_into)],
-            }
+        require(Action.HIDE_NOTE, state.workshop.phase)
+        ideas = [self._idea(state, i) for i in dict.fromkeys(idea_ids)]
+        todo = [i for i in ideas if i.hidden != hidden]
+        return await self._update_ideas(state, todo, "hidden" if hidden else "shown", hidden=hidden)
+
+    async def delete_ideas(self, code: str, idea_ids: list[str]) -> tuple[list[Idea], list[Idea]]:
+        """Soft-delete several notes at once. Notes with dots are kept (merge or hide them instead).
+
+        Returns (deleted, kept with dots)."""
+        state = self.state(code)
+        require(Action.DELETE_NOTE, state.workshop.phase)
+        ideas = [self._idea(state, i) for i in dict.fromkeys(idea_ids)]
+        todo = [i for i in ideas if not i.deleted]
+        kept = [i for i in todo if state.idea_dots[i.id]]
+        deleted = await self._update_ideas(
+            state, [i for i in todo if not state.idea_dots[i.id]], "deleted", deleted=True
         )
-        change = Change(state)
-        change.put("ideas", duplicate_new)
-        changed = [(duplicate_new, "unmerged")]
-        if survivor is not None:
-            survivor_new = survivor.model_copy(
-                update={
-                    "updated_at": now,
-                    "history": [*survivor.history, IdeaChange(action="unmerged-out", detail=duplicate.id)],
-                }
-            )
-            change.put("ideas", survivor_new)
-            changed.append((survivor_new, "unmerged-out"))
-        await change.commit()
-        for idea, action in changed:
-            self._emit(state, ev.IdeaChanged, idea=idea, action=action)
-        return duplicate_new
+        return deleted, kept
 
-    # ------------------------------------------------------------------ themes
-
-    async def create_theme(self, code: str, name: str) -> Theme:
+    async def restore_ideas(self, code: str, idea_ids: list[str]) -> list[Idea]:
         state = self.state(code)
-        require(Action.CREATE_THEME, state.workshop.phase)
-        if any(t.name.casefold() == name.strip().casefold() for t in state.themes.values()):
-            raise Conflict(f"a theme named {name.strip()!r} already exists")
-        theme = validated(Theme, {"id": new_id(), "workshop_id": state.id, "name": name})
-        change = Change(state)
-        change.put("themes", theme)
-        await change.commit()
-        self._emit(state, ev.ThemeChanged, theme=theme, action="created")
-        return theme
+        require(Action.RESTORE_NOTE, state.workshop.phase)
+        todo = [i for i in (self._idea(state, x) for x in dict.fromkeys(idea_ids)) if i.deleted]
+        return await self._update_ideas(state, todo, "restored", deleted=False)
 
-    async def rename_theme(self, code: str, theme_id: str, name: str) -> Theme:
+    async def block_participant(self, code: str, participant_id: str, blocked: bool = True) -> Participant:
+        """Refuse (or accept again) a participant's further notes; what they posted stays as it is."""
         state = self.state(code)
-        require(Action.RENAME_THEME, state.workshop.phase)
-        theme = state.themes.get(theme_id)
-        if theme is None:
-            raise NotFound(f"no theme {theme_id!r}")
-        renamed = validated(Theme, {**theme.model_dump(), "name": name})
+        require(Action.HIDE_NOTE, state.workshop.phase)  # moderation, in the phases where hiding is
+        person = state.participants.get(participant_id)
+        if person is None:
+            raise NotFound(f"no participant {participant_id!r} in workshop {state.code}")
+        if person.blocked == blocked:
+            return person
+        updated = person.model_copy(update={"blocked": blocked})
         change = Change(state)
-        change.put("themes", renamed)
+        change.put("participants", updated)
         await change.commit()
-        self._emit(state, ev.ThemeChanged, theme=renamed, action="renamed")
-        return renamed
-
-    async def delete_theme(self, code: str, theme_id: str) -> None:
-        """The theme goes; its notes stay, without a theme, each with a history entry."""
-        state = self.state(code)
-        require(Action.DELETE_THEME, state.workshop.phase)
-        theme = state.themes.get(theme_id)
-        if theme is None:
-            raise NotFound(f"no theme {theme_id!r}")
-        change = Change(state)
-        change.delete("themes", theme_id)
-        moved = []
-        for idea in [i for i in state.ideas.values() if i.theme_id == theme_id]:
-            entry = IdeaChange(action="unthemed", detail=f"theme {theme.name!r} deleted")
-            updated = idea.model_copy(update={"theme_id": None, "history": [*idea.history, entry]})
-            change.put("ideas", updated)
-            moved.append(updated)
-        await change.commit()
-        self._emit(state, ev.ThemeChanged, theme=theme, action="deleted")
-        for idea in moved:
-            self._emit(state, ev.IdeaChanged, idea=idea, action="unthemed")
+        return updated

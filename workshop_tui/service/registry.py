@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,6 +47,9 @@ class Registry:
                 try:
                     store = WorkshopStore.open(directory, read_only=self.read_only)
                     if "workshop" not in store.tables or not store.tables["workshop"]:
+                        if not self.read_only and store.is_leftover():  # it would block a retried import
+                            shutil.rmtree(directory, ignore_errors=True)
+                            log.warning("removed %s: an empty workshop an interrupted creation left", directory.name)
                         continue  # created but never written: nothing to show
                     state = WorkshopState(store)
                 except (WorkshopError, ValidationError, ValueError, OSError) as exc:

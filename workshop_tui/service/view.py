@@ -48,6 +48,11 @@ class WorkshopView:
     def last_activity(self) -> dt.datetime:
         return self._state.last_activity()
 
+    @property
+    def save_failure(self) -> str | None:
+        """Why this workshop's store stopped accepting writes (fail-stop), or None while it saves."""
+        return self._state.store.failed
+
     # ------------------------------------------------------------------ documents, by id
 
     @property

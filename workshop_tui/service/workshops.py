@@ -155,6 +155,9 @@ class WorkshopOps(Concern):
         """Returns the participant and their secret token (only its hash is stored)."""
         state = self.state(code)
         require(Action.JOIN, state.workshop.phase)
+        most = state.workshop.settings.max_participants
+        if len(state.participants) >= most:
+            raise Conflict(f"this workshop is full: at most {most} people can join")
         token = new_token()
         clean_name = (name or "").strip()
         if is_blank(clean_name):

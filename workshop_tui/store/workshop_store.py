@@ -24,9 +24,11 @@ a fault point in the crash tests):
    every durable record.
 4. A file is deleted only when a newer durable snapshot makes it unnecessary: snapshots older than
    the newest ``KEEP_SNAPSHOTS``, segments whose successor starts at or before the oldest kept one.
-5. Recovery changes no file before it knows the whole recovered state, and then only: removes
-   temp files, truncates a torn tail that holds no intact record (a copy is kept), writes a
-   snapshot of the recovered state, and only after that renames damaged files aside.
+5. Recovery changes nothing a later recovery could need before it knows the whole recovered
+   state: while reading it only removes temp files and renames unreadable snapshots aside; then it
+   truncates a torn tail that holds no intact record (a copy is kept), writes a snapshot of the
+   recovered state if anything was damaged or missing, and only after that renames damaged
+   segments aside.
 
 Documents are never mutated in place (a change replaces the document), so an image for a snapshot
 is a shallow copy of each table, taken between batches and serialised off the event loop.
@@ -349,6 +351,11 @@ class WorkshopStore:
             segment_after=0,
             journaled=len(frame),
         )
+
+    def is_leftover(self) -> bool:
+        """No document, nothing damaged or set aside: what an older version's interrupted create left."""
+        quiet = not self.report.messages and not list(self.directory.glob("*.damaged-*"))
+        return quiet and not any(self.tables.values())
 
     @staticmethod
     def clean_leftovers(root: Path) -> list[str]:

@@ -7,10 +7,10 @@ The phone page is served only for an existing workshop; an unknown code gets a s
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final
+from typing import Any, Final
 
 import orjson
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from workshop_tui.errors import WorkshopError
@@ -56,7 +56,8 @@ def build() -> APIRouter:
         },
         summary="Where the start page's form goes: the phone page of the code typed",
     )
-    async def join_by_code(service: Service, code: Annotated[str, Query(max_length=64)] = "") -> Response:
+    async def join_by_code(service: Service, code: str = "") -> Response:
+        # no length limit here: whatever was typed, a person gets the page that says "not found"
         try:
             state = service.state(code.strip())
         except WorkshopError:

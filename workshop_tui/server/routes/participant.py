@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 
 from workshop_tui.server.deps import Context, CurrentParticipant, Reader, Service, Workshop, Writer
 from workshop_tui.server.errors import documented
-from workshop_tui.server.http import COOKIE_MAX_AGE, cookie_name
+from workshop_tui.server.http import COOKIE_MAX_AGE, JSON, cookie_name
 from workshop_tui.server.schemas import (
     IdeaDeletedOut,
     IdeaIn,
@@ -28,7 +28,7 @@ from workshop_tui.server.schemas import (
     VoteIn,
     WorkshopOut,
 )
-from workshop_tui.server.views import idea_view, me_view, wall_view, workshop_view
+from workshop_tui.server.views import WALL, idea_view, me_view, wall_tag, wall_view, workshop_view
 
 router = APIRouter(prefix="/api/v1/w/{code}", tags=["participant"])
 
@@ -67,11 +67,20 @@ async def workshop(state: Workshop, service: Service) -> WorkshopOut:
 
 @router.get(
     "/ideas",
-    responses=documented(404),
+    response_model=list[IdeaOut],
+    responses={304: {"description": "not changed since the ETag sent in If-None-Match"}, **documented(404)},
     summary="The notes on the wall (dot totals only once revealed); mine/my_dots with a token",
 )
-async def ideas(state: Workshop, reader: Reader) -> list[IdeaOut]:
-    return wall_view(state, reader)
+async def ideas(state: Workshop, reader: Reader, request: Request, ctx: Context) -> list[IdeaOut] | Response:
+    """Revalidated with an ETag (the store's record number and the reader), so a phone that polls
+    costs a 304; the anonymous wall is encoded once per change, however many read it."""
+    tag = wall_tag(state, reader)
+    headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
+    if tag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    if reader is None:
+        return Response(ctx.walls.encoded(state), media_type=JSON, headers=headers)
+    return Response(WALL.dump_json(wall_view(state, reader)), media_type=JSON, headers=headers)
 
 
 @router.post("/ideas", status_code=201, responses=documented(401, 404, 409, *WRITE))

@@ -98,7 +98,7 @@ def _export_responses() -> dict[int | str, dict[str, Any]]:
     "/w/{code}/export",
     response_model=ExportDocument,
     responses={**_export_responses(), **documented(401, 404, 422)},
-    summary="The workshop's export (design.md section 7), as `workshop-tui export`: the JSON document by "
+    summary="The workshop's export (docs/export-format.md), as `workshop-tui export`: the JSON document by "
     "default, any format of the exporter registry with `format`",
 )
 async def export(
