@@ -81,6 +81,7 @@ class WorkshopApp(App[None]):
         Binding("ctrl+left", "step_back_phase", "Step back"),
         Binding("left_square_bracket", "step_back_phase", "Step back", show=False),
         Binding("space", "timer_toggle", "Timer"),
+        Binding("ctrl+t", "timer_toggle", "Timer", show=False),  # where space is taken (the wall marks notes)
         Binding("plus", "timer_add_minute", "+1 min"),
         Binding("equals_sign", "timer_add_minute", "+1 min", show=False),
         Binding("ctrl+r", "timer_reset", "Reset timer", show=False),

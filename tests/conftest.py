@@ -42,9 +42,12 @@ async def any_service(store_kind: StoreKind, data_dir: Path) -> AsyncIterator[Wo
 
 
 async def workshop_in(service: WorkshopService, phase: Phase, **settings: object) -> str:
-    """A new workshop walked forward to ``phase``; returns its code."""
+    """A new workshop walked forward to ``phase``; returns its code. Walked to the vote, its ballot is
+    open, as the facilitator opens it after explaining the rules (it never opens by itself)."""
     w = await service.create_workshop("Test workshop", settings=dict(settings) or None)
     order = list(Phase)
     for p in order[1 : order.index(phase) + 1]:
         await service.set_phase(w.code, p)
+    if phase == Phase.VOTE:
+        await service.set_voting(w.code, voting_open=True)
     return w.code

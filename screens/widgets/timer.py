@@ -25,6 +25,7 @@ from workshop_tui.service import WorkshopService
 from workshop_tui.service.timer import DEFAULT_MINUTES
 
 FLASHES = 12  # half-second flashes at zero (6 s), then it stays red
+MAX_SECONDS = 24 * 3600  # what the service starts for a weeks-long timebox
 
 
 def format_clock(seconds: float) -> str:
@@ -86,7 +87,7 @@ class PhaseTimer(Vertical):
     @property
     def timebox(self) -> int:
         w = self.service.state(self.code).workshop
-        return 60 * w.settings.timeboxes.get(w.phase, DEFAULT_MINUTES)
+        return min(MAX_SECONDS, 60 * w.settings.timeboxes.get(w.phase, DEFAULT_MINUTES))
 
     @property
     def duration(self) -> int:

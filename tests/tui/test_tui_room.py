@@ -227,7 +227,7 @@ async def test_every_session_screen_has_the_phase_timer_and_phones_see_it(data_d
         await wait_for(pilot, lambda: on_screen(app, WallScreen), "the wall")
         timer = app.screen.query_one(PhaseTimer)
         assert timer.duration == 25 * 60  # the template's ideate timebox
-        await pilot.press("space")
+        await pilot.press("ctrl+t")  # on the wall space marks notes; ctrl+t runs the timer everywhere
         await wait_for(pilot, lambda: service.timer("TEST") is not None and timer.has_class("-running"), "running")
         assert app.server is not None
         async with httpx.AsyncClient() as http:

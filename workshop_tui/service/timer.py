@@ -48,7 +48,7 @@ class TimerOps(Concern):
         updated: PhaseTimer | None
         if command == TimerCommand.START:
             boxed = state.workshop.settings.timeboxes.get(phase)
-            seconds = 60 * (minutes or boxed or DEFAULT_MINUTES)
+            seconds = min(24 * 3600, 60 * (minutes or boxed or DEFAULT_MINUTES))  # a weeks-long timebox: one day
             updated = PhaseTimer(id=state.id, phase=phase, seconds=seconds, started_at=now)
         elif command == TimerCommand.STOP:
             updated = None
