@@ -105,6 +105,7 @@ CALLS: dict[Action, Call] = {
     Action.PAPER_DOTS: lambda r: r.service.add_paper_dots(r.code, r.b, 1),
     Action.CHOOSE_CANDIDATES: lambda r: r.service.set_team_candidates(r.code),
     Action.FORM_TEAMS: lambda r: r.service.form_teams(r.code),
+    Action.PUBLISH_TEAMS: lambda r: r.service.publish_teams(r.code, published=False),
     Action.MOVE_MEMBER: lambda r: r.service.move_member(r.code, r.me, r.team()),
     Action.SET_CHAMPION: lambda r: r.service.set_champion(r.code, r.team(), None),
     Action.CONVERT_TO_BACKLOG: lambda r: r.service.convert_to_backlog(r.code),
@@ -131,6 +132,8 @@ async def _prepare(room: Room, phase: Phase) -> None:
     if phase == Phase.IDEATE:
         room.mine = (await svc.post_idea(code, "my note", author_id=room.me)).id
         room.spare = (await svc.post_idea(code, "my spare note", author_id=room.me)).id
+    if phase == Phase.VOTE:
+        await svc.set_voting(code, voting_open=True)  # the ballot opens when the facilitator says so
 
 
 async def test_the_service_enforces_the_table_in_every_phase(data_dir: Path) -> None:

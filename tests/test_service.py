@@ -165,6 +165,7 @@ async def test_merge_moves_dots_and_history_and_respects_the_limit(service: Work
 
 async def test_unmerge_puts_the_note_back_with_its_dots(service: WorkshopService, data_dir: Path) -> None:
     code = await workshop_in(service, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     p, _ = await service.join(code)
     keep = await service.post_idea(code, "bike parking map", source=Source.PAPER)
     dup = await service.post_idea(code, "map of bike parking", source=Source.PAPER)
@@ -280,6 +281,7 @@ async def test_concurrent_dots_never_exceed_budget_or_limit(service: WorkshopSer
 
 async def test_the_view_answers_the_shared_questions_and_cannot_change_anything(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     p, _ = await service.join(code, "Ann")
     q, _ = await service.join(code, "Bo")
     first, second, hidden, gone = [

@@ -22,6 +22,7 @@ async def test_unmerge_puts_the_note_and_its_dots_back(data_dir: Path) -> None:
     dup = await service.post_idea(code, "map of bike parking", author_id=q.id)
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     for _ in range(2):
         await service.cast_dot(code, p.id, keep.id)
         await service.cast_dot(code, p.id, dup.id)
@@ -55,6 +56,7 @@ async def test_unmerge_never_gives_more_dots_than_the_budget(service: WorkshopSe
     other = await service.post_idea(code, "c", author_id=p.id)
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     for idea in (keep, keep, dup, dup):
         await service.cast_dot(code, p.id, idea.id)
     await service.merge_ideas(code, keep.id, dup.id)  # 2 over the limit go back to p...
