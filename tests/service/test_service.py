@@ -280,6 +280,7 @@ async def test_concurrent_dots_never_exceed_budget_or_limit(service: WorkshopSer
 
 async def test_the_view_answers_the_shared_questions_and_cannot_change_anything(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
     p, _ = await service.join(code, "Ann")
     q, _ = await service.join(code, "Bo")
     first, second, hidden, gone = [
