@@ -159,14 +159,17 @@ async def test_the_ballot_opens_only_with_o(data_dir: Path) -> None:
         assert not app.service.state("TEST").workshop.voting_open
         state = app.screen.query_one("#voting-state", Static)
         assert "NOT OPEN YET" in str(state.render())
-        footer = app.export_screenshot().replace("&#160;", " ")
-        assert "Open the ballot" in footer and "Close the ballot" not in footer
+
+        def footer() -> str:
+            return app.export_screenshot().replace("&#160;", " ")
+
+        await wait_for(pilot, lambda: "Open the ballot" in footer(), "the footer to offer opening the ballot")
+        assert "Close the ballot" not in footer()
         await pilot.press("o")
         await wait_for(pilot, lambda: app.service.state("TEST").workshop.voting_open, "the ballot open")
         await wait_for(pilot, lambda: "VOTING OPEN" in str(state.render()), "the open label")
-        await pilot.pause()
-        footer = app.export_screenshot().replace("&#160;", " ")
-        assert "Close the ballot" in footer and "Open the ballot" not in footer
+        await wait_for(pilot, lambda: "Close the ballot" in footer(), "the footer to offer closing the ballot")
+        assert "Open the ballot" not in footer()
 
 
 # New workshop: a real template and its prompt first; authors stay off the projector
@@ -225,19 +228,22 @@ async def test_every_session_screen_has_the_phase_timer_and_phones_see_it(data_d
         await service.post_idea("TEST", "Shade trees")
         app.call_later(app.open_workshop, "TEST")
         await wait_for(pilot, lambda: on_screen(app, WallScreen), "the wall")
-        timer = app.screen.query_one(PhaseTimer)
-        assert timer.duration == 25 * 60  # the template's ideate timebox
+
+        def shown() -> PhaseTimer:  # the one on screen now (the events of the set-up may rebuild the wall)
+            return app.screen.query_one(PhaseTimer)
+
+        assert shown().duration == 25 * 60  # the template's ideate timebox
         await pilot.press("ctrl+t")  # on the wall space marks notes; ctrl+t runs the timer everywhere
-        await wait_for(pilot, lambda: service.timer("TEST") is not None and timer.has_class("-running"), "running")
+        await wait_for(pilot, lambda: service.timer("TEST") is not None and shown().has_class("-running"), "running")
         assert app.server is not None
         async with httpx.AsyncClient() as http:
             view = (await http.get(f"http://127.0.0.1:{app.server.port}/api/v1/w/TEST")).json()
         assert view["timer"]["running"] and 24 * 60 < view["timer"]["seconds_left"] <= 25 * 60
         await pilot.press("plus")
-        await wait_for(pilot, lambda: timer.duration == 26 * 60 and timer.remaining > 25 * 60, "a minute more")
+        await wait_for(pilot, lambda: shown().duration == 26 * 60 and shown().remaining > 25 * 60, "a minute more")
         # a phone or a script changes it: the projector follows
         await service.set_timer("TEST", TimerCommand.PAUSE)
-        await wait_for(pilot, lambda: not timer.has_class("-running"), "paused on the projector")
+        await wait_for(pilot, lambda: not shown().has_class("-running"), "paused on the projector")
         for phase, screen in ((Phase.GROUP, WallScreen), (Phase.VOTE, VotingScreen), (Phase.TEAMS, TeamsScreen)):
             before = app.screen
 
