@@ -23,7 +23,7 @@ from textual.screen import Screen
 
 from screens.events import DomainEvents
 from workshop_tui.events import Event
-from workshop_tui.phases import Phase
+from workshop_tui.phases import PHASE_SPECS, Phase
 from workshop_tui.service import WorkshopService
 
 ScreenFactory = Callable[[WorkshopService, str], Screen[Any]]
@@ -51,15 +51,16 @@ class LazyScreen:
         return f"LazyScreen({self.module}:{self.name})"
 
 
-PHASE_SCREENS: dict[Phase, ScreenFactory] = {
-    Phase.LOBBY: LazyScreen("screens.lobby", "LobbyScreen"),
-    Phase.IDEATE: LazyScreen("screens.wall", "WallScreen"),
-    Phase.GROUP: LazyScreen("screens.wall", "WallScreen"),
-    Phase.VOTE: LazyScreen("screens.voting", "VotingScreen"),
-    Phase.TEAMS: LazyScreen("screens.teams", "TeamsScreen"),
-    Phase.BACKLOG: LazyScreen("screens.backlog", "BacklogScreen"),
-    Phase.CLOSED: LazyScreen("screens.backlog", "BacklogScreen"),
+#: The TUI's screen for each key of the phase table (``PHASE_SPECS[phase].screen``): a new phase is one
+#: row there, plus a row here only when it brings a new screen.
+SCREENS_BY_KEY: dict[str, ScreenFactory] = {
+    "lobby": LazyScreen("screens.lobby", "LobbyScreen"),
+    "wall": LazyScreen("screens.wall", "WallScreen"),
+    "voting": LazyScreen("screens.voting", "VotingScreen"),
+    "teams": LazyScreen("screens.teams", "TeamsScreen"),
+    "backlog": LazyScreen("screens.backlog", "BacklogScreen"),
 }
+PHASE_SCREENS: dict[Phase, ScreenFactory] = {phase: SCREENS_BY_KEY[spec.screen] for phase, spec in PHASE_SPECS.items()}
 
 # Screens that are not tied to a phase, for the help screen's key list (imported lazily, missing ones skipped).
 OTHER_SCREENS: list[LazyScreen] = [
