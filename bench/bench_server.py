@@ -14,7 +14,7 @@ Run: ``python -m bench.bench_server``. Needs ``wrk`` (Debian package) for the HT
   vote p99 and errors against the open loop without them, and what the server closed or refused.
   The bench process's soft open-file limit is first lowered to 1,024, the common default.
 
-Targets (design.md section 5 / issue 3): vote/healthz throughput ratio >= 0.5, vote p99 < 50 ms,
+Targets (docs/http.md, issue 3): vote/healthz throughput ratio >= 0.5, vote p99 < 50 ms,
 SSE fan-out p99 < 50 ms.
 """
 

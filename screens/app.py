@@ -1,7 +1,7 @@
 """The facilitator's App: one ``WorkshopService``, one ``ParticipantServer``, screens per phase.
 
-- The service is opened by the launcher (``workshop_tui.cli.launch_tui``) and handed over; the app
-  closes it on the way out (final snapshot). The server starts in ``on_mount`` in the app's own loop;
+- The service is opened by the launcher (``workshop_tui.commands.tui``, via ``screens.launcher``) and handed
+  over; the app closes it on the way out (final snapshot). The server starts in ``on_mount`` in the app's own loop;
   a busy port opens ``PortBusyScreen`` (another port, any free port, or no phones), never a crash.
 - Events: the ``EventBridge`` posts coalesced ``DomainEvents`` batches to the app; the app forwards a
   fresh copy to every screen in the stack (see ``screens.navigation``), and switches to the phase's

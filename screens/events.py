@@ -2,7 +2,7 @@
 
 The bus calls us synchronously on the event loop for every change; a voting storm can mean
 hundreds of events a second. We collect them and post one ``DomainEvents`` message at most every
-``interval`` seconds (~10 repaints a second, design.md section 2), so screens update in batches.
+``interval`` seconds (~10 repaints a second, docs/architecture.md), so screens update in batches.
 
 The flush is scheduled with the loop's ``call_later``, not a Textual timer: events arrive in the
 context of whoever made the change (an HTTP request task of the participant server), where

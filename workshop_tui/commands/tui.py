@@ -1,16 +1,20 @@
 """run: the TUI with the participant server (``workshop-tui`` alone does the same).
 
-The launcher: the only module of the core that imports the TUI (``screens``), and only when it starts.
+The core knows no TUI: the UI package registers ``run_tui`` under the ``workshop_tui.ui`` entry point
+(pyproject.toml), and this module looks it up only when the TUI starts.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from workshop_tui.commands import add_server_options
 from workshop_tui.errors import StoreFailed, WorkshopError
+
+UI_GROUP = "workshop_tui.ui"
 
 
 def register(sub: Any) -> None:
@@ -37,20 +41,30 @@ async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
         except WorkshopError:
             await service.close()
             raise
-    from screens.app import WorkshopApp
-
+    try:
+        run_tui = _ui()
+    except WorkshopError:
+        await service.close()
+        raise
     server = ParticipantServer(  # built here, started by the app in its own loop (a busy port is a dialog)
         service,
         host=getattr(args, "host", None) or "0.0.0.0",
         port=DEFAULT_PORT if getattr(args, "port", None) is None else args.port,
         public_url=getattr(args, "public_url", None),
     )
-    app = WorkshopApp(service, server, code=code)
-    try:
-        await app.run_async()
-    finally:
-        await app.shutdown_session()
+    code_back = await run_tui(service, server, code)
     failed = [f"{v.code}: {v.save_failure}" for v in service.views() if v.save_failure]
     if failed:  # a workshop that stopped being saved must not end in exit code 0
         raise StoreFailed("a workshop stopped being saved while open: " + "; ".join(failed))
-    return app.return_code or 0
+    return code_back
+
+
+def _ui() -> Callable[[Any, Any, str | None], Awaitable[int]]:
+    """The installed TUI's entry point, or a clear error when no TUI is installed."""
+    from importlib.metadata import entry_points
+
+    found = entry_points(group=UI_GROUP, name="tui")
+    if not found:
+        raise WorkshopError(f"no TUI is installed (entry point {UI_GROUP}:tui); reinstall workshop-tui")
+    ui: Callable[[Any, Any, str | None], Awaitable[int]] = next(iter(found)).load()
+    return ui

@@ -1,5 +1,5 @@
 """The FastAPI application, assembled: the context the routes share, the routers, the error handlers,
-the OpenAPI document, and the ASGI guard in front (design.md section 5).
+the OpenAPI document, and the ASGI guard in front (docs/http.md).
 
 - ``routes/pages.py``: the phone page, its static files, ``/healthz``;
 - ``routes/participant.py``: the phones' API; ``fastpath.py`` answers plain votes before FastAPI;

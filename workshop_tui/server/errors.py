@@ -1,4 +1,4 @@
-"""Every error is JSON ``{"error": message, "detail": ...}`` (design.md section 5): domain errors by
+"""Every error is JSON ``{"error": message, "detail": ...}`` (docs/http.md): domain errors by
 their ``.status``, request validation 422, unknown routes 404, wrong methods 405 (``Allow`` lists every
 method of the path), a failed store 503, and never a traceback."""
 

@@ -1,5 +1,5 @@
 """What the ASGI layer (guard, vote fast path) and the FastAPI routes share: headers, the token, the
-JSON content-type rule and the error envelope ``{"error", "detail"}`` (design.md section 5).
+JSON content-type rule and the error envelope ``{"error", "detail"}`` (docs/http.md).
 
 Everything here works on raw ASGI headers so the fast path needs no Request object, and the routes
 call the same functions: one rule, one place.

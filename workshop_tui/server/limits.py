@@ -1,4 +1,4 @@
-"""Abuse limits of the participant server; the defaults are the contract (design.md section 5)."""
+"""Abuse limits of the participant server; the defaults are the contract (docs/http.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Token buckets keyed by participant id or client address (design.md section 5).
+"""Token buckets keyed by participant id or client address (docs/http.md).
 
 A phone may make ``burst`` writes at once and then ``rate`` per second; a flood is refused with the
 number of seconds after which the next write will be accepted (the ``Retry-After`` header).

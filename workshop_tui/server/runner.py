@@ -1,6 +1,6 @@
 """Run uvicorn inside an event loop someone else owns (Textual's, or the headless `serve` loop).
 
-Facts this follows (design.md section 2): uvicorn replaces SIGINT/SIGTERM handlers inside
+Facts this follows (docs/architecture.md): uvicorn replaces SIGINT/SIGTERM handlers inside
 ``serve()`` and re-raises them, so ``capture_signals`` is a no-op here; if uvicorn binds the port
 itself a busy port calls ``sys.exit(3)``, so the socket is bound here first, with ``IPPROTO_TCP``
 (without it TCP_NODELAY is lost and throughput drops ~7x); ``log_config=None`` keeps uvicorn from

@@ -1,4 +1,4 @@
-"""Request and response models of the HTTP API (design.md section 5).
+"""Request and response models of the HTTP API (docs/http.md).
 
 They document ``/openapi.json``, validate request bodies, and are what the routes return (FastAPI
 validates each answer against its model and encodes it with pydantic's JSON encoder).

@@ -1,4 +1,4 @@
-"""The phones' routes under ``/api/v1/w/{code}`` (design.md section 5).
+"""The phones' routes under ``/api/v1/w/{code}`` (docs/http.md).
 
 ``POST .../votes`` and ``DELETE .../votes/{idea_id}`` are usually answered by the vote fast path
 (``server/fastpath.py``) before they reach FastAPI; these routes define and document them, and answer
