@@ -40,7 +40,7 @@ class SessionBar(Horizontal):
     def refresh_counts(self) -> None:
         state = self.service.state(self.code)
         w = state.workshop
-        notes = sum(1 for i in state.ideas.values() if i.visible)
+        notes = state.notes_on_wall()
         self._title.update(Text(terminal_safe(w.title)))
         status = Text()
         status.append(f" {w.code} ", style="bold reverse")

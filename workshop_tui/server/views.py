@@ -129,7 +129,7 @@ def summary_view(state: WorkshopState, join_url: str) -> WorkshopSummaryOut:
         template=w.template,
         phase=w.phase,
         participants=len(state.participants),
-        ideas=sum(1 for i in state.ideas.values() if i.visible),
+        ideas=state.notes_on_wall(),
         dots=state.dots_cast(),
         join_url=join_url,
     )

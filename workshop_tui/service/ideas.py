@@ -38,10 +38,8 @@ class IdeaOps(Concern):
         settings = state.workshop.settings
         if len(state.ideas) >= settings.max_ideas:
             raise Conflict(f"this workshop holds at most {settings.max_ideas} notes")
-        if author_id is not None:
-            mine = sum(1 for i in state.ideas.values() if i.author_id == author_id)
-            if mine >= settings.max_ideas_per_participant:
-                raise Conflict(f"one person may post at most {settings.max_ideas_per_participant} notes here")
+        if author_id is not None and state.notes_by[author_id] >= settings.max_ideas_per_participant:
+            raise Conflict(f"one person may post at most {settings.max_ideas_per_participant} notes here")
 
     async def post_idea(
         self,
