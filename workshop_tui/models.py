@@ -213,6 +213,9 @@ class Participant(_Strict):
     token_hash: str = Field("", description="sha256 of the participant's token; the token is never stored")
     joined_at: dt.datetime = Field(default_factory=utcnow)
     blocked: bool = Field(False, description="the facilitator refuses their further notes")
+    done_in: list[Phase] = Field(
+        default_factory=list, max_length=len(Phase), description="the phases in which they said they are done"
+    )
 
 
 class IdeaChange(_Strict):

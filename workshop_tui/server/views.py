@@ -19,12 +19,13 @@ from workshop_tui.server.schemas import (
     MeOut,
     MyTeamOut,
     MyVoteOut,
+    ReadyOut,
     TeamOut,
     TimerOut,
     WorkshopOut,
     WorkshopSummaryOut,
 )
-from workshop_tui.service import WorkshopService
+from workshop_tui.service import WorkshopService, queries
 from workshop_tui.state import WorkshopState
 
 
@@ -39,6 +40,7 @@ def idea_view(state: WorkshopState, idea: Idea, pid: str | None) -> IdeaOut:
         mine=pid is not None and idea.author_id == pid,
         my_dots=vote.dots if vote else 0,
         dots=state.idea_dots[idea.id] if state.workshop.results_revealed else None,
+        private=idea.private,
     )
 
 
@@ -117,7 +119,17 @@ def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut
         allowed_actions=participant_actions(state),
         timer=timer_view(service.timer(state.code)),
         prototypes=len(state.backlog) or len(state.teams),
+        private_writing=s.private_writing and w.phase == Phase.IDEATE,
+        private_notes=state.private_notes,
+        ready=ready_view(state),
     )
+
+
+def ready_view(state: WorkshopState) -> ReadyOut | None:
+    ready = queries.readiness(state)
+    if ready is None:
+        return None
+    return ReadyOut(task=ready.task, people=ready.people, done=ready.done, waiting=ready.waiting)
 
 
 def summary_view(state: WorkshopState, join_url: str) -> WorkshopSummaryOut:
@@ -165,6 +177,7 @@ def me_view(service: WorkshopService, state: WorkshopState, p: Participant) -> M
         remaining_dots=service.remaining_dots(state, p.id),
         preferences=list(pref.idea_ids) if pref else [],
         team=my_team_view(state, team) if team is not None else None,
+        done=state.workshop.phase in p.done_in,
     )
 
 

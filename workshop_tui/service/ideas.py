@@ -16,6 +16,8 @@ from workshop_tui.models import (
     is_blank,
     utcnow,
 )
+from workshop_tui.phases import Phase
+from workshop_tui.service import queries
 from workshop_tui.service.base import FACILITATOR, Concern
 from workshop_tui.state import Change, WorkshopState
 
@@ -58,6 +60,7 @@ class IdeaOps(Concern):
         if theme_id is not None and theme_id not in state.themes:
             raise NotFound(f"no theme {theme_id!r}")
         by = author_id or source.value
+        private = state.workshop.settings.private_writing and state.workshop.phase == Phase.IDEATE
         idea = Idea(
             id=new_id(),
             workshop_id=state.id,
@@ -65,7 +68,8 @@ class IdeaOps(Concern):
             author_id=author_id,
             source=source,
             theme_id=theme_id,
-            history=[IdeaChange(action="posted", by=by)],
+            private=private,
+            history=[IdeaChange(action="posted", by=by, detail="in private" if private else "")],
         )
         change = Change(state)
         change.put("ideas", idea)
@@ -141,6 +145,20 @@ class IdeaOps(Concern):
             return idea
         name = state.themes[theme_id].name if theme_id else "no theme"
         return await self._update_idea(state, idea, "themed", FACILITATOR, theme_id=theme_id, detail=name)
+
+    async def reveal_notes(self, code: str) -> list[Idea]:
+        """Put every note written in private on the wall at once (one durable change); returns them."""
+        state = self.state(code)
+        require(Action.REVEAL_NOTES, state.workshop.phase)
+        revealed = queries.revealed(queries.private_notes(state))
+        if revealed:
+            change = Change(state)
+            for idea in revealed:
+                change.put("ideas", idea)
+            await change.commit()
+            for idea in revealed:
+                self._emit(state, ev.IdeaChanged, idea=idea, action="revealed")
+        return revealed
 
     # ------------------------------------------------------------------ moderation in bulk
 
