@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import App
 from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
 
-from screens.backlog import BacklogScreen, PoolBars
+from screens.backlog import COLUMNS, BacklogScreen, PoolBars
 from screens.backlog_editor import BacklogEditor
 from workshop_tui.demo import build_demo
 from workshop_tui.models import BacklogStatus
@@ -211,3 +211,29 @@ async def test_p_edits_the_budget_pool_with_inline_errors(service: WorkshopServi
         await pilot.pause()
         assert isinstance(pilot.app.screen, BacklogScreen)
         assert service.state("MAKE").workshop.settings.budget_pool == Decimal("30000.50")
+
+
+def column_layout(app: App[None]) -> tuple[list[str], int]:
+    """The table's column keys and the cells they take (each cell is padded by one on either side)."""
+    table = app.screen.query_one(DataTable)
+    columns = list(table.columns.values())
+    return [str(c.key.value) for c in columns], sum(c.get_render_width(table) for c in columns)
+
+
+async def test_columns_follow_the_width_and_are_recomputed_on_resize(service: WorkshopService) -> None:
+    await build_demo(service)
+    async with Harness(service).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        keys, used = column_layout(pilot.app)
+        assert {"title", "owner", "budget", "status", "review", "flags"} <= set(keys), keys
+        assert used <= 100
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        keys80, used80 = column_layout(pilot.app)
+        assert {"title", "owner", "status", "review", "flags"} <= set(keys80), keys80
+        assert used80 <= 80, (keys80, used80)  # the title shrank with the screen: nothing runs off
+        assert len(keys80) < len(keys)
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        keys200, used200 = column_layout(pilot.app)
+        assert set(keys200) == {c.key for c in COLUMNS} and 180 < used200 <= 200  # the title takes the rest
