@@ -636,4 +636,4 @@ class BacklogScreen(Screen[None]):
             if result is not None:
                 self.reload()
 
-        self.app.push_screen(BacklogEditor(self.service, row.item.id), done)
+        self.app.push_screen(BacklogEditor(self.service, row.item.id, now=self.now), done)
