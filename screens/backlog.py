@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
 
 from screens.backlog_editor import BacklogEditor
+from screens.backlog_review import ReviewScreen
 from screens.events import DomainEvents
 from screens.text_prompt import TextPromptScreen
 from screens.widgets.session_bar import SessionBar
@@ -290,6 +291,7 @@ class BacklogCommands(Provider):
             ("Backlog: next status filter", "cycle_status", "All, proposed, approved, ..."),
             ("Backlog: filter by owner", "focus_owner", "Type part of an owner's name"),
             ("Backlog: next panel", "cycle_panel", "Timeline, ledger, budget pools (narrow screens)"),
+            ("Backlog: review meeting", "review_meeting", "Step through the items due, overdue first"),
         ]
         cmds += [(f"Backlog: sort by {c.label.lower()}", f"sort_by('{c.key}')", "") for c in COLUMNS]
         return cmds
@@ -336,6 +338,7 @@ class BacklogScreen(Screen[None]):
         Binding("v", "cycle_panel", "Panel"),
         Binding("c", "convert", "Convert ideas"),
         Binding("p", "edit_pool", "Budget pool"),
+        Binding("m", "review_meeting", "Review meeting"),
         Binding("escape", "back", "Back", show=False),
     ]
 
@@ -625,6 +628,14 @@ class BacklogScreen(Screen[None]):
             self.query_one(DataTable).focus()
         elif len(self.app.screen_stack) > 1:
             self.dismiss()
+
+    def action_review_meeting(self) -> None:
+        """Step through the items due (of this workshop, or of every workshop listed), then show the ledger."""
+
+        def done(_: object) -> None:
+            self.reload()
+
+        self.app.push_screen(ReviewScreen(self.service, [self.code] if self.code else None, now=self.now), done)
 
     def action_edit(self) -> None:
         row = self.selected_row()
