@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
 
 from screens.backlog_editor import BacklogEditor
+from screens.backlog_form import money_problem
 from screens.backlog_review import ReviewScreen
 from screens.events import DomainEvents
 from screens.text_prompt import TextPromptScreen
@@ -40,7 +41,7 @@ from workshop_tui.backlog import (
     promise_ledger,
     reviews,
 )
-from workshop_tui.errors import WorkshopError
+from workshop_tui.errors import Invalid, WorkshopError
 from workshop_tui.events import BacklogChanged, WorkshopUpdated
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
 from workshop_tui.service import WorkshopService
@@ -607,6 +608,9 @@ class BacklogScreen(Screen[None]):
         settings = self.service.state(code).workshop.settings
 
         async def save(text: str) -> None:
+            problem = money_problem(text, what="a pool")
+            if problem:  # in words, before the service's field-named message
+                raise Invalid(f"Budget pool: {problem}")
             await self.service.update_workshop(code, settings={"budget_pool": text.strip()})
 
         def saved(value: str | None) -> None:

@@ -41,25 +41,32 @@ def date_problem(text: str) -> str | None:
     return None
 
 
-def amount_problem(text: str) -> str | None:
-    """Why ``text`` is not an amount of money a request may ask for, in words."""
+def money_problem(text: str, *, what: str = "an amount") -> str | None:
+    """Why ``text`` is not a sum of money (zero allowed), in words."""
     value = text.strip()
     if not value:
-        return "write an amount, such as 120.50"
+        return f"write {what}, such as 120.50"
+    wrong = f"{value!r} is not {what}: digits and at most one point, such as 120.50"
     if not _AMOUNT_SHAPE.fullmatch(value) or value == ".":
-        return f"{value!r} is not an amount: digits and at most one point, such as 120.50"
+        return wrong
     try:
         amount = Decimal(value)
     except InvalidOperation:
-        return f"{value!r} is not an amount: digits and at most one point, such as 120.50"
+        return wrong
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         return f"{value} has more than 2 decimals (cents are the smallest unit)"
-    if amount <= 0:
-        return "an amount is more than 0"
     if amount >= Decimal(10) ** MONEY_DIGITS:
-        return f"an amount is below 10^{MONEY_DIGITS}"
+        return f"{what} is below 10^{MONEY_DIGITS}"
     return None
+
+
+def amount_problem(text: str) -> str | None:
+    """Why ``text`` is not an amount a budget request may ask for, in words."""
+    problem = money_problem(text)
+    if problem is None and Decimal(text.strip()) <= 0:
+        return "an amount is more than 0"
+    return problem
 
 
 class _Check(Validator):

@@ -355,11 +355,17 @@ async def test_p_edits_the_budget_pool_with_inline_errors(service: WorkshopServi
         await pilot.pause()
         assert isinstance(pilot.app.screen, TextPromptScreen)
         field = pilot.app.screen.query_one(Input)
-        field.value = "12.345"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, TextPromptScreen)  # refused, still open, reason shown
-        assert "budget_pool" in str(pilot.app.screen.query_one("#prompt-error", Static).render())
+        for bad, message in [
+            ("12.345", "Budget pool: 12.345 has more than 2 decimals"),
+            ("abc", "Budget pool: 'abc' is not a pool: digits and at most one point"),
+            ("-5", "Budget pool: '-5' is not a pool"),
+        ]:
+            field.value = bad
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, TextPromptScreen)  # refused, still open, reason shown in words
+            shown = str(pilot.app.screen.query_one("#prompt-error", Static).render())
+            assert message in shown and "Input should" not in shown and "budget_pool" not in shown, shown
         assert service.state("MAKE").workshop.settings.budget_pool == Decimal("15000")
         field.value = "30000.50"
         await pilot.press("enter")
