@@ -108,3 +108,11 @@ async def test_read_only_while_the_tui_holds_the_directory_and_text_is_sanitised
         assert "\x1b" not in out.stdout and "Evil ␛[2J title" in out.stdout and "[b]x[/b]" in out.stdout
         data = json_lines(run_cli(tmp_path, "backlog", "--json").stdout)
         assert any(i["title"] == "Evil \x1b[2J title" for i in data)  # JSON keeps the exact text
+
+
+def test_due_lists_what_a_review_meeting_goes_through(demo_dir: Path) -> None:
+    due = json_lines(run_cli(demo_dir, "backlog", "--json", "--due").stdout)
+    # the demo's other reviews are two weeks away: only the overdue item (review and ask) is due
+    assert len(due) == 1 and due[0]["flags"]["overdue"] and due[0]["flags"]["overdue_asks"] == 1
+    table = run_cli(demo_dir, "backlog", "--due").stdout.splitlines()
+    assert len(table) == 2 and "OVERDUE ASK-LATE" in table[1]

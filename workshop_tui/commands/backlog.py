@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from workshop_tui.backlog import format_money, item_budget, item_flags
+from workshop_tui.backlog import due_for_review, format_money, item_budget, item_flags
 from workshop_tui.commands import emit_json, plain
 from workshop_tui.commands.workshops import report_messages
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
@@ -29,6 +29,11 @@ def register(sub: Any) -> None:
     p.add_argument("--status", choices=[s.value for s in BacklogStatus], help="only items with this status")
     p.add_argument(
         "--overdue", action="store_true", help="only items whose review date has passed or with an overdue ask"
+    )
+    p.add_argument(
+        "--due",
+        action="store_true",
+        help="only what a review meeting goes through today, in its order (overdue first, then by review date)",
     )
     p.add_argument("--owner", help="only items whose owner's name contains this text")
     p.add_argument("--workshop", metavar="CODE", help="only this workshop")
@@ -61,6 +66,8 @@ async def cmd_backlog(args: argparse.Namespace, data_dir: Path) -> int:
                 print(ledger_text(ledger.model_dump(mode="json")))
         return 0
     items = service.backlog_items(status=args.status, owner=args.owner, workshop=args.workshop)
+    if args.due:
+        items = due_for_review(items, now.date())
     rows: list[tuple[BacklogItem, str, Any]] = []
     for item in items:
         flags = item_flags(item, now)

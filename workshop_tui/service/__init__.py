@@ -92,7 +92,6 @@ class WorkshopService:
         self.backlog_items = backlog.backlog_items
         self.find_backlog_item = backlog.find_backlog_item
         self.backlog_ledger = backlog.backlog_ledger
-        self.review_queue = backlog.review_queue
         self.convert_to_backlog = backlog.convert_to_backlog
         self.update_backlog_item = backlog.update_backlog_item
 

@@ -15,7 +15,6 @@ from workshop_tui.backlog import (
     allowed_transitions,
     budget_totals,
     department_name,
-    due_for_review,
     promise_ledger,
 )
 from workshop_tui.errors import Conflict, Invalid, NotFound
@@ -83,11 +82,6 @@ class BacklogOps(Concern):
         """The promise ledger of one workshop's backlog (definitions in ``workshop_tui.backlog``)."""
         state = self.state(code)
         return promise_ledger(state.workshop, state.backlog.values(), now or utcnow())
-
-    def review_queue(self, code: str, *, now: dt.datetime | None = None) -> list[BacklogItem]:
-        """The items a review meeting of one workshop goes through today (``workshop_tui.backlog``)."""
-        state = self.state(code)
-        return due_for_review(state.backlog.values(), (now or utcnow()).date())
 
     async def convert_to_backlog(
         self, code: str, idea_ids: list[str] | None = None, *, review_in_days: int = 14
