@@ -398,3 +398,26 @@ async def test_columns_follow_the_width_and_are_recomputed_on_resize(service: Wo
         await pilot.pause()
         keys200, used200 = column_layout(pilot.app)
         assert set(keys200) == {c.key for c in COLUMNS} and 180 < used200 <= 200  # the title takes the rest
+
+
+async def test_overdue_asks_are_flagged_and_counted_per_department(service: WorkshopService) -> None:
+    await build_demo(service)
+    late = next(i for i in service.backlog_items() if any(a.department == "Economic Affairs" for a in i.asks))
+    # its review is now planned: only the ask to Economic Affairs is late
+    await service.update_backlog_item(late.id, {"next_review": dt.date.today() + dt.timedelta(days=30)})
+    async with Harness(service).run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        screen = screen_of(pilot.app)
+        table = screen.query_one(DataTable)
+        flags = table.get_cell(late.id, "flags")
+        assert isinstance(flags, Text) and flags.plain == "ASK LATE"
+        await pilot.press("o")  # overdue only: a late ask counts
+        await pilot.pause()
+        assert table_titles(pilot.app) == [late.title]
+        assert "1 overdue" in str(screen.query_one("#summary", Static).render())
+        ledger = " ".join(str(screen.query_one("#ledger-body", Static).render()).split())
+        assert "1 asks overdue" in ledger
+        assert "Economic Affairs asked 1 · answered 0 · 1 overdue" in ledger
+        assert "Mobility asked 1 · answered 1 · median 0 d to answer" in ledger
+        timeline = str(screen.query_one("#timeline-body", Static).render())
+        assert "ask to Economic Affairs was due" in timeline
