@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
-from workshop_tui.backlog import PromiseLedger, allowed_transitions, budget_totals, promise_ledger
+from workshop_tui.backlog import (
+    PromiseLedger,
+    allowed_transitions,
+    budget_totals,
+    department_name,
+    promise_ledger,
+)
 from workshop_tui.errors import Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
@@ -132,7 +139,7 @@ class BacklogOps(Concern):
             said.append(f"next review: {p.next_review.isoformat() if p.next_review else 'none'}")
         if p.asks is not None and p.asks != item.asks:
             update["asks"] = p.asks
-            said.append(f"{len(p.asks)} asks to the city")
+            said.append(_asks_said(item.asks, p.asks))
         if p.budget_requests is not None and p.budget_requests != item.budget_requests:
             said.append(_check_budget(state, item, p.budget_requests))
             update["budget_requests"] = p.budget_requests
@@ -161,6 +168,24 @@ class BacklogOps(Concern):
         await change.commit()
         self._emit(state, ev.BacklogChanged, item=updated, action="updated")
         return updated
+
+
+def _asks_said(before: list[Ask], after: list[Ask]) -> str:
+    """The history's line about the asks: how many, and which were answered by this edit (the feeds and
+    the meeting ledger tell an answered ask from the history)."""
+
+    def key(ask: Ask) -> tuple[str, str, str]:
+        return (department_name(ask).casefold(), ask.kind.value, ask.detail)
+
+    answered_before = Counter(key(a) for a in before if a.answered)
+    newly = []
+    for ask in after:
+        if ask.answered:
+            if answered_before[key(ask)] > 0:
+                answered_before[key(ask)] -= 1
+            else:
+                newly.append(f"{department_name(ask)} answered ({ask.status.value})")
+    return "; ".join([f"{len(after)} asks to the city", *newly])
 
 
 def _check_budget(state: WorkshopState, item: BacklogItem, requests: list[BudgetRequest]) -> str:
