@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any, Final
 
 import orjson
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from workshop_tui.errors import WorkshopError
-from workshop_tui.server.deps import Service
+from workshop_tui.server.deps import Context, Service
 from workshop_tui.server.http import HTML, JSON, PAGE_HEADERS, read_static
+from workshop_tui.server.join_pass import PASS_COOKIE
 from workshop_tui.server.schemas import HealthOut
 
 NOT_FOUND_PAGE: Final = (
@@ -69,12 +70,26 @@ def build() -> APIRouter:
         # A constant, encoded once: the server bench measures every route against this one.
         return Response(HEALTHY, media_type=JSON)
 
-    async def phone_page(code: str, service: Service) -> Response:
+    async def phone_page(code: str, service: Service, ctx: Context, request: Request) -> Response:
         try:
             service.state(code)
         except WorkshopError:
             return _not_found()
-        return Response(phone_html, media_type=HTML, headers=PAGE_HEADERS)
+        response = Response(phone_html, media_type=HTML, headers=PAGE_HEADERS)
+        passes = ctx.joins
+        if passes.valid(request.cookies.get(PASS_COOKIE)) is None and request.client is not None:
+            issued = passes.issue(request.client.host, request.client.port)
+            if issued is not None:  # the join from this page gets its own bucket (server/join_pass.py)
+                response.set_cookie(
+                    PASS_COOKIE,
+                    issued,
+                    max_age=passes.max_age,
+                    path="/",
+                    httponly=True,
+                    samesite="strict",
+                    secure=ctx.secure_cookie,
+                )
+        return response
 
     for prefix in ("/j", "/J"):
         router.add_api_route(
