@@ -48,7 +48,7 @@ coverage: $(STAMP)
 	$(BIN)/coverage report
 
 bench: $(STAMP)
-	$(BIN)/python -m bench $(ARGS)
+	$(BIN)/python -m bench --results bench/RESULTS.md $(ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage .coverage.*

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import ssl
 import statistics
 import tempfile
 import time
@@ -25,12 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.serve_child import Serve
+from workshop_tui.server.join_pass import PASS_COOKIE
 
 REPEATS = 3
 TEXT = "A note as long as phones usually write them, about shade trees on the market square {}"
 PHONES = 300
 ARRIVAL_SECONDS = 20.0
 GIVE_UP_SECONDS = 60.0
+_TLS = ssl.create_default_context()  # one for all clients: building one per client would stall the loop
 
 
 async def _fill(root: Path) -> int:
@@ -88,10 +91,15 @@ async def _phone(base: str, code: str, k: int, start: float, latencies: list[flo
 
     await asyncio.sleep(max(0.0, start + k * ARRIVAL_SECONDS / PHONES - time.monotonic()))
     t0 = time.monotonic()
-    async with httpx.AsyncClient(base_url=base, timeout=30) as phone:  # its own connection and cookies
-        (await phone.get(f"/j/{code}")).raise_for_status()
+    async with httpx.AsyncClient(base_url=base, timeout=30, verify=_TLS) as phone:  # own connection and cookies
         while time.monotonic() - t0 < GIVE_UP_SECONDS:
-            r = await phone.post(f"/api/v1/w/{code}/join", json={"name": f"Phone {k}"})
+            try:
+                if PASS_COOKIE not in phone.cookies:
+                    (await phone.get(f"/j/{code}")).raise_for_status()
+                r = await phone.post(f"/api/v1/w/{code}/join", json={"name": f"Phone {k}"})
+            except httpx.TransportError:  # what a phone does on a network error: try again
+                await asyncio.sleep(1.0)
+                continue
             if r.status_code == 201:
                 latencies.append(time.monotonic() - t0)
                 return True
@@ -106,21 +114,25 @@ async def _flood(base: str, code: str, stop: asyncio.Event, *, keep_cookies: boo
 
     counts: dict[str, int] = {}
     limits = httpx.Limits(max_keepalive_connections=1 if keep_cookies else 0)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as script:
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits, verify=_TLS) as script:
         while not stop.is_set():
-            if keep_cookies:
-                await script.get(f"/j/{code}")
-            else:
-                script.cookies.clear()
-            r = await script.post(f"/api/v1/w/{code}/join", json={})
-            counts[str(r.status_code)] = counts.get(str(r.status_code), 0) + 1
+            try:
+                if keep_cookies:
+                    await script.get(f"/j/{code}")
+                else:
+                    script.cookies.clear()
+                status = str((await script.post(f"/api/v1/w/{code}/join", json={})).status_code)
+            except httpx.TransportError as exc:
+                status = type(exc).__name__
+            counts[status] = counts.get(status, 0) + 1
     return counts
 
 
 async def _room(base: str, token: str, flood: bool) -> dict[str, Any]:
     import httpx
 
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}) as facilitator:
+    auth = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=auth, timeout=30) as facilitator:
         r = await facilitator.post("/api/v1/admin/workshops", json={"title": "Room behind one NAT"})
         r.raise_for_status()
         code = r.json()["code"]

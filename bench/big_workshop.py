@@ -109,6 +109,35 @@ def copy_of(scale: float, into: Path) -> str:
     return (source / "READY").read_text()
 
 
+PAST_SCALE = 0.1  # a past workshop: 100 people, 500 notes, 2,000 dots, closed
+
+
+def cached_past(count: int) -> Path:
+    """A data directory of ``count`` closed past workshops (one built through the service, then imported
+    again under fresh codes and ids, as ``workshop-tui import --as-new-code`` does)."""
+    done = Path(tempfile.gettempdir()) / "workshop-tui-bench" / f"past-v{VERSION}-{count}"
+    if not (done / "READY").exists():
+        shutil.rmtree(done, ignore_errors=True)
+        building = done.with_name(done.name + ".building")
+        shutil.rmtree(building, ignore_errors=True)
+        asyncio.run(_build_past(building, count))
+        (building / "READY").write_text(str(count))
+        building.rename(done)
+    return done
+
+
+async def _build_past(root: Path, count: int) -> None:
+    from workshop_tui.export_json import build_export
+    from workshop_tui.importer import with_fresh_ids
+
+    async with WorkshopService(root) as service:
+        code = await build(service, PAST_SCALE)
+        await service.set_phase(code, Phase.CLOSED)
+        doc = build_export(service.state(code))
+        for _ in range(count - 1):
+            await service.import_export(with_fresh_ids(doc), as_new_code=True)
+
+
 async def _build_in(root: Path, scale: float) -> str:
     async with WorkshopService(root) as service:
         return await build(service, scale)
