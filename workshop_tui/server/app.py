@@ -53,6 +53,9 @@ def create_app(server: ParticipantServer, *, fast_votes: bool = True) -> FastAPI
         docs_url=None,
         redoc_url=None,
         generate_unique_id_function=openapi.operation_id,
+        # No OpenTelemetry: with it on, every request (the vote fast path too) first asks the global
+        # providers whether they are configured, which reads os.environ three times.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.context = context
     app.state.broker = broker
