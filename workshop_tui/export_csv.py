@@ -81,6 +81,8 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]], *, separator: 
     """The one CSV writer of every export. The header is ours (plain names), written unquoted."""
     if any(not name.replace("_", "").replace("/", "").replace("-", "").isalnum() for name in header):
         raise ValueError(f"not a plain column name in {header!r}")
+    if len(separator) != 1 or separator.isalnum() or separator in "\"' \r\n-_/":
+        raise ValueError(f"{separator!r} cannot separate cells")
     lines = [separator.join(header), *(separator.join(csv_cell(v) for v in row) for row in rows)]
     return "".join(line + "\r\n" for line in lines)
 

@@ -55,11 +55,17 @@ async def test_every_format_renders_and_writes(service: WorkshopService, tmp_pat
         (["--format", "csv", "--locale", "fi"], "--locale goes with --format decidim"),
         (["--format", "md", "--locale", "en"], "--locale goes with --format decidim"),
         (["--format", "decidim", "--locale", "no good"], "--locale 'no good' is not a locale code"),
+        (["--format", "decidim", "--locale", "en_GB"], "(Decidim writes en-GB)"),
+        (["--format", "decidim", "--locale", "fi,en"], "--locale 'fi,en' must start with the workshop's language, en"),
+        (["--format", "decidim", "--separator", "x"], "'x' is not a separator"),
+        (["--format", "csv", "--separator", ","], "--separator goes with --format decidim"),
     ],
 )
 def test_flag_rules_come_from_the_registry(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
+    if "fi,en" in args:  # refused only once the workshop's language is known
+        asyncio.run(_demo(tmp_path))
     assert main(["--data-dir", str(tmp_path), "export", "MAKE", *args]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
@@ -137,9 +143,14 @@ async def test_the_dialog_shows_the_options_of_the_chosen_format(service: Worksh
         assert dialog.export() is None
         assert "not a locale code" in str(dialog.query_one("#error", Static).render())
         dialog.query_one("#locale-code", Input).value = "fi"
+        assert dialog.export() is None  # the workshop is in English: English is Decidim's default here
+        assert "must start with the workshop's language, en" in str(dialog.query_one("#error", Static).render())
+        assert dialog.query_one("#separator").display
+        dialog.query_one("#locale-code", Input).value = "en,fi"
+        dialog.query_one("#separator-char", Select).value = ","
         written = dialog.export()  # the by-department switch, hidden now, does not count
         assert written == tmp_path / "MAKE-decidim-results.csv"
-        assert written.read_text().startswith("id;title/fi;description/fi;")
+        assert written.read_text().startswith("id,title/en,title/fi,description/en,description/fi,")
 
 
 @pytest.mark.parametrize("exp", EXPORTERS.values(), ids=lambda e: e.name)
@@ -172,8 +183,15 @@ async def test_the_admin_api_applies_the_registry_option_rules(service: Workshop
         assert "locale goes with format decidim" in body["error"]
         assert_error(await a.get("/api/v1/admin/w/MAKE/export", params={"format": "xml"}), 422)
         assert_error(await a.get("/api/v1/admin/w/MAKE/export", params={"format": "decidim", "locale": "no good"}), 422)
-        fi = await a.get("/api/v1/admin/w/MAKE/export", params={"format": "decidim", "locale": "fi"})
-        assert fi.status_code == 200 and fi.text.startswith("id;title/fi;")
+        body = assert_error(
+            await a.get("/api/v1/admin/w/MAKE/export", params={"format": "decidim", "locale": "fi"}), 422
+        )
+        assert "must start with the workshop's language, en" in body["error"]
+        fi = await a.get("/api/v1/admin/w/MAKE/export", params={"format": "decidim", "locale": "en,fi"})
+        assert fi.status_code == 200 and fi.text.startswith("id;title/en;title/fi;description/en;")
+        tab = await a.get("/api/v1/admin/w/MAKE/export", params={"format": "decidim", "separator": "\t"})
+        assert tab.status_code == 200 and tab.text.startswith("id\ttitle/en\tdescription/en\t")
+        assert_error(await a.get("/api/v1/admin/w/MAKE/export", params={"format": "md", "separator": ";"}), 422)
         digest = await a.get("/api/v1/admin/w/MAKE/export", params={"format": "md", "by_department": "true"})
         assert 'filename="MAKE-departments.md"' in digest.headers["content-disposition"]
         spec = (await a.get("/openapi.json")).json()
