@@ -121,6 +121,14 @@ def _decidim(doc: ExportDocument, options: ExportOptions) -> Files:
     return {f"{doc.workshop.code}-decidim-results.csv": text.encode()}
 
 
+def _decidim_proposals(doc: ExportDocument, options: ExportOptions) -> Files:
+    from workshop_tui.export_decidim import SEPARATOR
+    from workshop_tui.export_decidim_proposals import render_proposals
+
+    text = render_proposals(doc, locale=options.locale, separator=options.separator or SEPARATOR)
+    return {f"{doc.workshop.code}-decidim-proposals.csv": text.encode()}
+
+
 _EXPORTERS = [
     Exporter(
         name="json",
@@ -156,6 +164,15 @@ _EXPORTERS = [
         render=_decidim,
         options=frozenset({"anonymize", "locale", "separator"}),
         help="one result per backlog item, for Decidim's admin 'Import results' (linked ones update their result)",
+    ),
+    Exporter(
+        name="decidim-proposals",
+        label="Decidim proposals (CSV, the ideas on the wall)",
+        media_type="text/csv; charset=utf-8",
+        destination=lambda code, _: f"{code}-decidim-proposals.csv",
+        render=_decidim_proposals,
+        options=frozenset({"anonymize", "locale", "separator"}),
+        help="one proposal per idea on the wall, for the proposals component's 'Import proposals from a file'",
     ),
 ]
 EXPORTERS: dict[str, Exporter] = {e.name: e for e in _EXPORTERS}

@@ -93,6 +93,7 @@ def sample_files(doc: ExportDocument) -> dict[str, bytes]:
         ("md", anonymous, ExportOptions(anonymize=True), "-anonymized"),
         ("md", doc, ExportOptions(by_department=True), ""),
         ("decidim", doc, ExportOptions(), ""),
+        ("decidim-proposals", doc, ExportOptions(), ""),
     ]
     for fmt, source, options, suffix in plan:
         for name, data in EXPORTERS[fmt].render(source, options).items():
