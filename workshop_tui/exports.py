@@ -60,7 +60,7 @@ Files = dict[str, bytes]
 class Exporter:
     name: str
     label: str
-    #: Of each file (a multi-file format's files all share it).
+    #: Of the file, or of a multi-file format's main file (as one stream, a multi-file export is a zip).
     media_type: str
     #: The file or, for a multi-file format, the folder an export gets when only a folder is chosen.
     destination: Callable[[str, ExportOptions], str]
@@ -129,6 +129,12 @@ def _decidim_proposals(doc: ExportDocument, options: ExportOptions) -> Files:
     return {f"{doc.workshop.code}-decidim-proposals.csv": text.encode()}
 
 
+def _datapackage(doc: ExportDocument, options: ExportOptions) -> Files:
+    from workshop_tui.export_datapackage import render_datapackage
+
+    return render_datapackage(doc)
+
+
 _EXPORTERS = [
     Exporter(
         name="json",
@@ -173,6 +179,17 @@ _EXPORTERS = [
         render=_decidim_proposals,
         options=frozenset({"anonymize", "locale", "separator"}),
         help="one proposal per idea on the wall, for the proposals component's 'Import proposals from a file'",
+    ),
+    Exporter(
+        name="datapackage",
+        label="Open data (Frictionless Data Package, a folder)",
+        media_type="application/json",
+        destination=lambda code, _: f"{code}-datapackage",
+        render=_datapackage,
+        options=frozenset(),
+        main_file="datapackage.json",
+        help="the CSV tables with a datapackage.json for CKAN and DCAT portals, always anonymised (stdout: the "
+        "descriptor)",
     ),
 ]
 EXPORTERS: dict[str, Exporter] = {e.name: e for e in _EXPORTERS}

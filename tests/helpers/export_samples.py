@@ -101,6 +101,8 @@ def sample_files(doc: ExportDocument) -> dict[str, bytes]:
             files[f"{stem}{suffix}{dot}{ext}"] = data
     for name, data in EXPORTERS["csv"].render(doc, ExportOptions()).items():
         files[f"MAKE-csv/{name}"] = data
+    for name, data in EXPORTERS["datapackage"].render(doc, ExportOptions()).items():
+        files[f"MAKE-datapackage/{name}"] = data
     return files
 
 
