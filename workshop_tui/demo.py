@@ -73,6 +73,7 @@ async def build_demo(service: WorkshopService) -> Workshop:
         prompt="What small prototype could we build this weekend to make our city easier to live in?",
         code=DEMO_CODE,
         settings={"team_min_size": 3, "team_max_size": 5},
+        language="en",  # its notes are English, whatever the facilitator's locale
     )
     code = workshop.code
     await service.set_phase(code, Phase.IDEATE)

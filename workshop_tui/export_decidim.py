@@ -61,9 +61,7 @@ SEPARATOR = ";"
 
 def workshop_language(workshop: Workshop) -> str:
     """The language the workshop's text is in: the default locale of a Decidim export."""
-    # Workshop.language arrives with the languages work (design.md section 10); until then, English.
-    language = getattr(workshop, "language", None)
-    return language if isinstance(language, str) and language else "en"
+    return workshop.language
 
 
 def export_locales(doc: ExportDocument, locale: str | None) -> tuple[str, ...]:

@@ -91,6 +91,16 @@ def test_a_locale_list_must_start_with_the_workshops_language() -> None:
     assert render_decidim(doc, locale="en-GB,fi").startswith("id;title/en-GB;title/fi;")  # one language
 
 
+def test_a_finnish_workshop_exports_with_finnish_as_the_default() -> None:
+    doc = sample()
+    fi = doc.model_copy(update={"workshop": doc.workshop.model_copy(update={"language": "fi"})})
+    assert render_decidim(fi).startswith("id;title/fi;description/fi;")  # no --locale: the workshop's language
+    text = render_decidim(fi, locale="fi,sv,en")
+    assert import_results(text, Organization("fi", ["fi", "sv", "en"])).errors == []
+    with pytest.raises(Invalid, match="workshop's language, fi"):
+        render_decidim(fi, locale="en,fi")
+
+
 @pytest.mark.parametrize("separator", [";", ",", "\t", "|"])
 def test_the_separator_is_the_instances(separator: str) -> None:
     text = render_decidim(sample(), separator=separator)
