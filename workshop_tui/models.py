@@ -159,6 +159,32 @@ class Settings(_Strict):
 
 JoinCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{3,12}$")]
 
+#: Printable ASCII without spaces, quotes or angle brackets: a URL that phones, QR codes and pages can carry as is.
+_URL_CHARS = re.compile(r"[!#-;=?-~]+")
+
+
+def _check_follow_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    if not _URL_CHARS.fullmatch(value):
+        raise ValueError("a follow-up URL is plain ASCII without spaces, quotes or angle brackets")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError as exc:
+        raise ValueError(f"not a URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("a follow-up URL starts with http:// or https:// and names a host")
+    return value
+
+
+FollowUrl = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_check_follow_url),
+    Field(json_schema_extra={"format": "uri", "pattern": r"^https?://"}),
+]
+
 
 class Workshop(_Strict):
     id: str
@@ -176,6 +202,9 @@ class Workshop(_Strict):
         False, description="phones see their team (until then the teams are a draft and ranking stays open)"
     )
     settings: Settings = Field(default_factory=Settings)
+    follow_url: FollowUrl | None = Field(
+        None, description="the public follow-up page (http or https): phones and the closing screen show it"
+    )
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
@@ -305,6 +334,9 @@ class Ask(_Strict):
     department: ShortText
     detail: LongText = ""
     status: AskStatus = AskStatus.OPEN
+    due: dt.date | None = None
+    answer: str = ""
+    answered_at: dt.date | None = None
 
 
 class Owner(_Strict):

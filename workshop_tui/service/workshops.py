@@ -31,6 +31,7 @@ class WorkshopOps(Concern):
         template: str | None = None,
         settings: dict[str, Any] | None = None,
         code: str | None = None,
+        follow_url: str | None = None,
     ) -> Workshop:
         chosen = get_template(template) if template else None
         base = chosen.settings.model_dump() if chosen else {}
@@ -44,6 +45,7 @@ class WorkshopOps(Concern):
                 "prompt": prompt if prompt is not None else (chosen.prompt if chosen else ""),
                 "template": chosen.id if chosen else None,
                 "settings": merged,
+                "follow_url": follow_url or None,
             },
         )
         if self.workshops.by_code(workshop.code) is not None:
@@ -62,7 +64,9 @@ class WorkshopOps(Concern):
         title: str | None = None,
         prompt: str | None = None,
         settings: dict[str, Any] | None = None,
+        follow_url: str | None = None,
     ) -> Workshop:
+        """Change what is given; ``follow_url=""`` removes the follow-up URL."""
         state = self.state(code)
         require(Action.EDIT_SETTINGS, state.workshop.phase)
         w = state.workshop
@@ -75,6 +79,7 @@ class WorkshopOps(Concern):
                     "title": title if title is not None else w.title,
                     "prompt": prompt if prompt is not None else w.prompt,
                     "settings": new_settings,
+                    "follow_url": (follow_url or None) if follow_url is not None else w.follow_url,
                 }
             )
         except ValidationError as exc:

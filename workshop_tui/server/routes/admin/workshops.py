@@ -44,7 +44,9 @@ async def create_workshop(body: WorkshopCreateIn, ctx: Context) -> WorkshopSumma
     settings = body.model_dump(
         include={"dots_per_participant", "max_dots_per_idea", "idea_max_length", "anonymous"}, exclude_none=True
     )
-    w = await ctx.service.create_workshop(body.title, prompt=body.prompt, template=body.template, settings=settings)
+    w = await ctx.service.create_workshop(
+        body.title, prompt=body.prompt, template=body.template, settings=settings, follow_url=body.follow_url
+    )
     return summary_view(ctx.service.state(w.code), ctx.join_url(w.code))
 
 
@@ -55,7 +57,11 @@ async def create_workshop(body: WorkshopCreateIn, ctx: Context) -> WorkshopSumma
     **performs(Action.EDIT_SETTINGS),
 )
 async def edit_settings(state: Workshop, body: WorkshopPatchIn, service: Service) -> models.Workshop:
-    return await service.update_workshop(state.code, title=body.title, prompt=body.prompt, settings=body.settings)
+    # A null follow_url removes it as "" does; left out, it stays.
+    follow_url = (body.follow_url or "") if "follow_url" in body.model_fields_set else None
+    return await service.update_workshop(
+        state.code, title=body.title, prompt=body.prompt, settings=body.settings, follow_url=follow_url
+    )
 
 
 @router.post("/w/{code}/phase", responses=documented(404, 409, *WRITE), **performs(Action.SET_PHASE))

@@ -1,0 +1,326 @@
+"""What the pages show, computed from an (anonymised) export document: plain dataclasses the templates read.
+
+Nothing here formats HTML; the templates do, with autoescape. Every list is in a fixed order so the same
+data gives the same page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from workshop_tui.backlog import (
+    MAIN_LINE,
+    BudgetTotals,
+    PromiseLedger,
+    budget_totals,
+    needs_attention,
+    promise_ledger,
+    review_overdue,
+)
+from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, top_ideas
+from workshop_tui.export_markdown import backlog_in_order
+from workshop_tui.models import Ask, AskStatus, BacklogItem, BacklogStatus, StatusChange
+from workshop_tui.publish.text import department_key, department_slug, file_id
+
+TOP_IDEAS = 10
+ANSWERED = frozenset({AskStatus.GRANTED, AskStatus.DECLINED})
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: str
+    fraction: float
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    day: dt.date
+    change: str
+    note: str
+    next_review: dt.date | None
+
+
+@dataclass(frozen=True)
+class AskView:
+    kind: str
+    department: str
+    department_slug: str
+    detail: str
+    status: str
+    due: dt.date | None
+    answer: str
+    answered_at: dt.date | None
+    overdue: bool
+    prototype: str
+    prototype_anchor: str
+    workshop_code: str
+    workshop_title: str
+
+
+@dataclass(frozen=True)
+class Prototype:
+    anchor: str
+    feed: str
+    title: str
+    problem: str
+    status: str
+    stage: int
+    owner: str
+    dots: int
+    next_review: dt.date | None
+    overdue: bool
+    flags: list[str]
+    steps: list[Step]
+    budget: list[Bar]
+    requests: list[tuple[str, str, str]]
+    asks: list[AskView]
+
+
+@dataclass(frozen=True)
+class Team:
+    label: str
+    champion: str
+    members: int
+
+
+@dataclass(frozen=True)
+class DepartmentFigures:
+    name: str
+    slug: str
+    asked: int
+    answered: int
+    overdue: int
+    median_days: float | None
+    asks: list[AskView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WorkshopPage:
+    code: str
+    title: str
+    prompt: str
+    phase: str
+    follow_url: str | None
+    people: int
+    notes: int
+    dots: int
+    themes: list[tuple[str, int, int]]
+    top: list[Bar]
+    teams: list[Team]
+    prototypes: list[Prototype]
+    budget: BudgetTotals
+    budget_bars: list[Bar]
+    ledger: PromiseLedger
+    ledger_bars: list[Bar]
+    departments: list[DepartmentFigures]
+    reviews: list[Prototype]
+
+
+def as_of_moment(day: dt.date) -> dt.datetime:
+    """The ledger is computed at the end of the "as of" day (UTC): that day's changes count."""
+    return dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
+
+
+def ordered_history(item: BacklogItem) -> list[StatusChange]:
+    return sorted(item.history, key=lambda h: h.at)  # stable: same-instant entries keep their order
+
+
+def describe_change(index: int, h: StatusChange) -> str:
+    if index == 0:
+        return f"added to the backlog as {h.to.value}"
+    if h.from_ is not None and h.from_ != h.to:
+        return f"{h.from_.value} → {h.to.value}"
+    return f"reviewed ({h.to.value})"
+
+
+def _fraction(value: float, largest: float) -> float:
+    return 0.0 if largest <= 0 else min(1.0, max(0.0, value / largest))
+
+
+def _owner(item: BacklogItem) -> str:
+    owner = item.owner
+    if not owner.name:
+        return "not named yet"
+    if owner.public and owner.contact:
+        return f"{owner.name} ({owner.contact})"
+    return owner.name
+
+
+def ask_answered(ask: Ask) -> bool:
+    return ask.answered_at is not None or ask.status in ANSWERED
+
+
+def ask_overdue(ask: Ask, today: dt.date) -> bool:
+    return not ask_answered(ask) and ask.due is not None and ask.due < today
+
+
+def ask_views(doc: ExportDocument, item: BacklogItem, today: dt.date) -> list[AskView]:
+    return [
+        AskView(
+            kind=ask.kind.value,
+            department=" ".join(ask.department.split()) or "(no department)",
+            department_slug=department_slug(department_key(ask.department)),
+            detail=ask.detail,
+            status=ask.status.value,
+            due=ask.due,
+            answer=ask.answer,
+            answered_at=ask.answered_at,
+            overdue=ask_overdue(ask, today),
+            prototype=item.title,
+            prototype_anchor=f"p-{file_id(item.id)}",
+            workshop_code=doc.workshop.code,
+            workshop_title=doc.workshop.title,
+        )
+        for ask in item.asks
+    ]
+
+
+def prototype_view(doc: ExportDocument, item: BacklogItem, now: dt.datetime) -> Prototype:
+    currency = doc.workshop.settings.currency
+    pool = doc.workshop.settings.budget_pool
+    totals = budget_totals([item], pool, currency)
+    largest = float(max(pool, totals.requested + totals.committed, Decimal(1)))
+    steps = [
+        Step(day=h.at.date(), change=describe_change(n, h), note=h.note, next_review=h.next_review)
+        for n, h in enumerate(ordered_history(item))
+    ]
+    stage = MAIN_LINE.index(item.status) if item.status in MAIN_LINE else -1
+    return Prototype(
+        anchor=f"p-{file_id(item.id)}",
+        feed=f"{file_id(item.id)}.atom",
+        title=item.title,
+        problem=item.problem if " ".join(item.problem.split()) != " ".join(item.title.split()) else "",
+        status=item.status.value,
+        stage=stage,
+        owner=_owner(item),
+        dots=item.dots,
+        next_review=item.next_review,
+        overdue=review_overdue(item, now.date()),
+        flags=needs_attention(item, now),
+        steps=steps,
+        budget=_budget_bars(totals, largest) if item.budget_requests else [],
+        requests=[(f"{r.amount:,.2f} {r.currency}", r.purpose, r.status.value) for r in item.budget_requests],
+        asks=ask_views(doc, item, now.date()),
+    )
+
+
+def _budget_bars(totals: BudgetTotals, largest: float) -> list[Bar]:
+    money = totals.currency
+    rows = [
+        ("requested", totals.requested, "requested"),
+        ("approved", totals.approved, "approved"),
+        ("spent", totals.spent, "spent"),
+        ("pool", totals.pool, "pool"),
+    ]
+    return [
+        Bar(label, f"{amount:,.2f} {money}", _fraction(float(amount), largest), kind) for label, amount, kind in rows
+    ]
+
+
+def department_figures(asks: list[AskView], asked_on: dict[int, dt.date]) -> DepartmentFigures:
+    """Asked, answered, overdue and the median days from the prototype's creation to the answer."""
+    days = [
+        (a.answered_at - asked_on[id(a)]).days
+        for a in asks
+        if a.answered_at is not None and id(a) in asked_on and a.answered_at >= asked_on[id(a)]
+    ]
+    return DepartmentFigures(
+        name=asks[0].department,
+        slug=asks[0].department_slug,
+        asked=len(asks),
+        answered=sum(1 for a in asks if a.answered_at is not None or a.status in {s.value for s in ANSWERED}),
+        overdue=sum(1 for a in asks if a.overdue),
+        median_days=statistics.median(days) if days else None,
+        asks=asks,
+    )
+
+
+def group_departments(pairs: list[tuple[AskView, dt.date]]) -> list[DepartmentFigures]:
+    """(ask, the day it was asked) -> figures per department, alphabetically (first spelling shown)."""
+    groups: dict[str, list[tuple[AskView, dt.date]]] = {}
+    for ask, asked in pairs:
+        groups.setdefault(ask.department_slug, []).append((ask, asked))
+    out = []
+    for group in groups.values():
+        asks = [a for a, _ in group]
+        out.append(department_figures(asks, {id(a): d for a, d in group}))
+    return sorted(out, key=lambda d: (d.name.casefold(), d.slug))
+
+
+def workshop_page(doc: ExportDocument, now: dt.datetime) -> WorkshopPage:
+    w = doc.workshop
+    dots = idea_dots(doc)
+    visible = [i for i in doc.ideas if idea_status(i) == "visible"]
+    theme_names = {t.id: t.name for t in doc.themes}
+    ranked = top_ideas(doc, TOP_IDEAS)
+    most = ranked[0][1] if ranked else 0
+    top = [
+        Bar(idea.text, str(count), _fraction(count, most), theme_names.get(idea.theme_id or "", ""))
+        for idea, count in ranked
+    ]
+    notes: Counter[str] = Counter()
+    theme_dots: Counter[str] = Counter()
+    for idea in visible:
+        if idea.theme_id:
+            notes[idea.theme_id] += 1
+            theme_dots[idea.theme_id] += dots[idea.id]
+    names = {p.id: p.name for p in doc.participants}
+    ideas = {i.id: i for i in doc.ideas}
+    posted = {i.id: (i.created_at, i.id) for i in doc.ideas}
+    teams = [
+        Team(
+            label=ideas[t.idea_id].text if t.idea_id in ideas else t.name,
+            champion=names.get(t.champion_id or "", "none yet"),
+            members=len(t.member_ids),
+        )
+        for t in sorted(doc.teams, key=lambda t: (-dots[t.idea_id], posted.get(t.idea_id, (w.created_at, "")), t.id))
+    ]
+    items = backlog_in_order(doc)
+    prototypes = [prototype_view(doc, item, now) for item in items]
+    totals = budget_totals(items, w.settings.budget_pool, w.settings.currency)
+    largest = float(max(totals.pool, totals.requested, totals.approved, totals.spent, Decimal(1)))
+    ledger = promise_ledger(w, items, now)
+    pairs = [(a, item.created_at.date()) for item, p in zip(items, prototypes, strict=True) for a in p.asks]
+    return WorkshopPage(
+        code=w.code,
+        title=w.title,
+        prompt=w.prompt,
+        phase=w.phase.value,
+        follow_url=w.follow_url,
+        people=len(doc.participants),
+        notes=len(visible),
+        dots=sum(dots.values()),
+        themes=[(t.name, notes[t.id], theme_dots[t.id]) for t in doc.themes],
+        top=top,
+        teams=teams,
+        prototypes=prototypes,
+        budget=totals,
+        budget_bars=_budget_bars(totals, largest),
+        ledger=ledger,
+        ledger_bars=_ledger_bars(ledger),
+        departments=group_departments(pairs),
+        reviews=sorted(
+            (p for p in prototypes if p.next_review is not None and p.status not in CLOSED_STATUSES),
+            key=lambda p: (p.next_review or dt.date.max, p.title, p.anchor),
+        ),
+    )
+
+
+CLOSED_STATUSES = frozenset({BacklogStatus.ADOPTED.value, BacklogStatus.DROPPED.value})
+
+
+def _ledger_bars(ledger: PromiseLedger) -> list[Bar]:
+    reviews = max(ledger.reviews, 1)
+    items = max(ledger.items, 1)
+    return [
+        Bar("reviews on time", str(ledger.reviews_on_time), _fraction(ledger.reviews_on_time, reviews), "good"),
+        Bar("reviews late", str(ledger.reviews_late), _fraction(ledger.reviews_late, reviews), "bad"),
+        Bar("moved forward", str(ledger.moved_forward), _fraction(ledger.moved_forward, items), "good"),
+        Bar("stalled", str(ledger.stalled), _fraction(ledger.stalled, items), "bad"),
+    ]
