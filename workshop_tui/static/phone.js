@@ -79,7 +79,9 @@ const S = {
   nextNow: { backlog: 'The facilitator is turning the chosen ideas into next steps, each with an owner.',
     closed: 'The workshop is over. The organisers follow up on the chosen ideas.' },
   prototypes: (n) => (n === 1 ? 'One idea goes on to become a prototype.' : `${n} ideas go on to become prototypes.`),
-  followLead: 'Follow the progress here:',
+  followLead: 'Follow what happens next',
+  followReview: (title, date) => `${title}: next review ${date}`,
+  followNoReview: (title) => `${title}: no review date yet`,
   comeBackHeading: 'Coming back',
   comeBack: (code) => `This page stays open for updates: bookmark it, or scan the QR code again (workshop code ${code}). Your notes and dots are kept.`,
   topIdeas: 'Top ideas',
@@ -800,15 +802,33 @@ function webUrl(value) {
   } catch (e) { return null; }
 }
 
+/* ---------- follow what happens next (issue 14): the follow-up link and the reviews of my prototypes ---------- */
+
+function reviewDate(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
+  if (!m) return iso;
+  const day = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return day.toLocaleDateString(document.documentElement.lang || undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+function renderFollow(w) {
+  const url = webUrl(w.follow_url);
+  const mine = Array.isArray(state.me && state.me.follow) ? state.me.follow : [];
+  $('follow').hidden = !url && !mine.length;
+  $('follow-line').hidden = !url;
+  $('follow-link').textContent = url || '';
+  if (url) $('follow-link').href = url;
+  $('followed').hidden = !mine.length;
+  $('followed').replaceChildren(...mine.map((p) => el('li', { class: 'followed-item' },
+    p.next_review ? S.followReview(p.title, reviewDate(p.next_review)) : S.followNoReview(p.title))));
+}
+
 function renderEnd(joined) {
   const w = state.workshop;
   const prototypes = typeof w.prototypes === 'number' && w.prototypes > 0 ? w.prototypes : 0;
   $('next-prototypes').hidden = !prototypes;
   $('next-prototypes').textContent = prototypes ? S.prototypes(prototypes) : '';
-  const follow = webUrl(w.follow_url);
-  $('follow').hidden = !follow;
-  $('follow-link').textContent = follow || '';
-  if (follow) $('follow-link').href = follow;
+  renderFollow(w);
   $('next-now').textContent = S.nextNow[phaseNow()] || S.nextNow.closed;
   $('come-back').textContent = S.comeBack(CODE);
   $('come-back-link').textContent = location.href;
