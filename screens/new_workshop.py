@@ -1,4 +1,5 @@
-"""A form for a new workshop: title, template, the prompt phones see, the dot rules and who is named.
+"""A form for a new workshop: title, template, the prompt phones see, the follow-up URL, the dot rules
+and who is named.
 
 It opens on the first template with that template's prompt in the editor (the prompt is what every
 phone shows, so it is always visible and editable here); choosing another template replaces the
@@ -62,6 +63,9 @@ class NewWorkshopScreen(ModalScreen[str | None]):
             yield Select(options, value=self.first, allow_blank=False, id="template")
             yield Label("Prompt: what every phone shows (edit it for your challenge)")
             yield TextArea(template_prompt(self.first), id="prompt", soft_wrap=True)
+            with Horizontal(id="follow-row"):
+                yield Label("Follow-up URL")
+                yield Input(placeholder="https://… where the city reports progress (optional)", id="follow-url")
             with Horizontal(id="dots"):
                 yield Label("Dots per person")
                 yield Input(placeholder=str(settings.dots_per_participant), type="integer", id="dots-per-participant")
@@ -138,6 +142,7 @@ class NewWorkshopScreen(ModalScreen[str | None]):
                 template=None if template == BLANK else template,
                 prompt=prompt,  # what the facilitator sees is what phones get (an emptied prompt stays empty)
                 settings=settings,
+                follow_url=self.query_one("#follow-url", Input).value.strip() or None,
             )
         except WorkshopError as exc:
             self.show_error(exc.message)
