@@ -15,10 +15,11 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from workshop_tui.backlog import department_name
 from workshop_tui.export_json import ExportDocument
 from workshop_tui.models import BacklogItem
 from workshop_tui.publish.options import SiteOptions
-from workshop_tui.publish.text import carriable, department_key, file_id
+from workshop_tui.publish.text import carriable, file_id
 from workshop_tui.publish.views import describe_change, ordered_history
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -66,9 +67,9 @@ def entries(doc: ExportDocument, item: BacklogItem) -> list[Entry]:
     for ask in item.asks:
         if ask.answered_at is None:
             continue
-        key = "/".join([ask.kind.value, department_key(ask.department), ask.detail])
+        key = "/".join([ask.kind.value, department_name(ask).casefold(), ask.detail])
         seen[key] = seen.get(key, 0) + 1  # two identical asks still get two ids
-        department = " ".join(ask.department.split())
+        department = department_name(ask)
         out.append(
             Entry(
                 id=stable_id("item", item.id, "ask", key, str(seen[key])),

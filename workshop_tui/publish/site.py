@@ -72,7 +72,7 @@ def build_site(states: Sequence[WorkshopState], options: SiteOptions) -> Files:
     from workshop_tui.publish.calendar import review_calendar
     from workshop_tui.publish.feeds import item_feed, workshop_feed
     from workshop_tui.publish.text import file_id
-    from workshop_tui.publish.views import as_of_moment, group_departments, workshop_page
+    from workshop_tui.publish.views import as_of_moment, departments, workshop_page
 
     now = as_of_moment(options.as_of)
     env = environment()
@@ -85,7 +85,6 @@ def build_site(states: Sequence[WorkshopState], options: SiteOptions) -> Files:
         html = env.get_template(template).render(root=root, as_of=options.as_of, base_url=options.base_url, **context)
         files[path] = html.encode("utf-8")
 
-    pairs = []
     for doc, page in zip(docs, pages, strict=True):
         base = f"w/{doc.workshop.code}/"
         render(base + "index.html", "workshop.html", page=page)
@@ -93,13 +92,13 @@ def build_site(states: Sequence[WorkshopState], options: SiteOptions) -> Files:
         files[base + "reviews.ics"] = review_calendar([doc], options)
         for item in doc.backlog:
             files[base + f"{file_id(item.id)}.atom"] = item_feed(doc, item, options, base)
-        items = {f"p-{file_id(i.id)}": i for i in doc.backlog}
-        pairs += [(a, items[p.anchor].created_at.date()) for p in page.prototypes for a in p.asks]
-    departments = group_departments(pairs)
-    for dep in departments:
+    every_item = [item for doc in docs for item in doc.backlog]
+    every_ask = [a for page in pages for p in page.prototypes for a in p.asks]
+    by_department = departments(every_item, every_ask, options.as_of)
+    for dep in by_department:
         codes = sorted({a.workshop_code for a in dep.asks})
         render(f"departments/{dep.slug}.html", "department.html", dep=dep, codes=codes)
-    render("index.html", "index.html", pages=pages, departments=departments)
+    render("index.html", "index.html", pages=pages, departments=by_department)
     files["reviews.ics"] = review_calendar(docs, options)
     files["style.css"] = env.get_template("style.css").render().encode("utf-8")
     return dict(sorted(files.items()))

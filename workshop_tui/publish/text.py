@@ -28,11 +28,6 @@ def file_id(value: str) -> str:
     return "h" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
-def department_key(name: str) -> str:
-    """Departments are grouped case- and spacing-insensitively (as workshop_tui/backlog.py does)."""
-    return " ".join(name.split()).casefold()
-
-
 def department_slug(key: str) -> str:
     """A readable, unique file name for a department: its ASCII letters and a short hash of its key."""
     ascii_name = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()

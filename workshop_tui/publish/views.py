@@ -7,7 +7,6 @@ data gives the same page.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,19 +14,21 @@ from decimal import Decimal
 from workshop_tui.backlog import (
     MAIN_LINE,
     BudgetTotals,
+    DepartmentAsks,
     PromiseLedger,
+    asks_by_department,
     budget_totals,
+    department_name,
     needs_attention,
     promise_ledger,
     review_overdue,
 )
 from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, top_ideas
 from workshop_tui.export_markdown import backlog_in_order
-from workshop_tui.models import Ask, AskStatus, BacklogItem, BacklogStatus, StatusChange
-from workshop_tui.publish.text import department_key, department_slug, file_id
+from workshop_tui.models import BacklogItem, BacklogStatus, StatusChange
+from workshop_tui.publish.text import department_slug, file_id
 
 TOP_IDEAS = 10
-ANSWERED = frozenset({AskStatus.GRANTED, AskStatus.DECLINED})
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,11 @@ class Team:
 
 
 @dataclass(frozen=True)
-class DepartmentFigures:
-    name: str
+class Department:
+    """A department's figures (workshop_tui/backlog.py ``asks_by_department``) and its asks as shown."""
+
+    figures: DepartmentAsks
     slug: str
-    asked: int
-    answered: int
-    overdue: int
-    median_days: float | None
     asks: list[AskView] = field(default_factory=list)
 
 
@@ -118,7 +117,7 @@ class WorkshopPage:
     budget_bars: list[Bar]
     ledger: PromiseLedger
     ledger_bars: list[Bar]
-    departments: list[DepartmentFigures]
+    departments: list[Department]
     reviews: list[Prototype]
 
 
@@ -152,26 +151,23 @@ def _owner(item: BacklogItem) -> str:
     return owner.name
 
 
-def ask_answered(ask: Ask) -> bool:
-    return ask.answered_at is not None or ask.status in ANSWERED
-
-
-def ask_overdue(ask: Ask, today: dt.date) -> bool:
-    return not ask_answered(ask) and ask.due is not None and ask.due < today
+def slug_of(name: str) -> str:
+    """The department's page, grouped as ``asks_by_department`` groups (spacing and case ignored)."""
+    return department_slug(name.casefold())
 
 
 def ask_views(doc: ExportDocument, item: BacklogItem, today: dt.date) -> list[AskView]:
     return [
         AskView(
             kind=ask.kind.value,
-            department=" ".join(ask.department.split()) or "(no department)",
-            department_slug=department_slug(department_key(ask.department)),
+            department=department_name(ask),
+            department_slug=slug_of(department_name(ask)),
             detail=ask.detail,
             status=ask.status.value,
             due=ask.due,
             answer=ask.answer,
             answered_at=ask.answered_at,
-            overdue=ask_overdue(ask, today),
+            overdue=ask.overdue(today),
             prototype=item.title,
             prototype_anchor=f"p-{file_id(item.id)}",
             workshop_code=doc.workshop.code,
@@ -223,34 +219,16 @@ def _budget_bars(totals: BudgetTotals, largest: float) -> list[Bar]:
     ]
 
 
-def department_figures(asks: list[AskView], asked_on: dict[int, dt.date]) -> DepartmentFigures:
-    """Asked, answered, overdue and the median days from the prototype's creation to the answer."""
-    days = [
-        (a.answered_at - asked_on[id(a)]).days
-        for a in asks
-        if a.answered_at is not None and id(a) in asked_on and a.answered_at >= asked_on[id(a)]
-    ]
-    return DepartmentFigures(
-        name=asks[0].department,
-        slug=asks[0].department_slug,
-        asked=len(asks),
-        answered=sum(1 for a in asks if a.answered_at is not None or a.status in {s.value for s in ANSWERED}),
-        overdue=sum(1 for a in asks if a.overdue),
-        median_days=statistics.median(days) if days else None,
-        asks=asks,
-    )
-
-
-def group_departments(pairs: list[tuple[AskView, dt.date]]) -> list[DepartmentFigures]:
-    """(ask, the day it was asked) -> figures per department, alphabetically (first spelling shown)."""
-    groups: dict[str, list[tuple[AskView, dt.date]]] = {}
-    for ask, asked in pairs:
-        groups.setdefault(ask.department_slug, []).append((ask, asked))
+def departments(items: list[BacklogItem], asks: list[AskView], today: dt.date) -> list[Department]:
+    """Per department (alphabetically): its figures over ``items`` and the asks it was sent, as shown."""
+    shown: dict[str, list[AskView]] = {}
+    for ask in asks:
+        shown.setdefault(ask.department_slug, []).append(ask)
     out = []
-    for group in groups.values():
-        asks = [a for a, _ in group]
-        out.append(department_figures(asks, {id(a): d for a, d in group}))
-    return sorted(out, key=lambda d: (d.name.casefold(), d.slug))
+    for figures in asks_by_department(items, today):
+        slug = slug_of(figures.department)
+        out.append(Department(figures=figures, slug=slug, asks=shown.get(slug, [])))
+    return out
 
 
 def workshop_page(doc: ExportDocument, now: dt.datetime) -> WorkshopPage:
@@ -286,7 +264,6 @@ def workshop_page(doc: ExportDocument, now: dt.datetime) -> WorkshopPage:
     totals = budget_totals(items, w.settings.budget_pool, w.settings.currency)
     largest = float(max(totals.pool, totals.requested, totals.approved, totals.spent, Decimal(1)))
     ledger = promise_ledger(w, items, now)
-    pairs = [(a, item.created_at.date()) for item, p in zip(items, prototypes, strict=True) for a in p.asks]
     return WorkshopPage(
         code=w.code,
         title=w.title,
@@ -304,7 +281,7 @@ def workshop_page(doc: ExportDocument, now: dt.datetime) -> WorkshopPage:
         budget_bars=_budget_bars(totals, largest),
         ledger=ledger,
         ledger_bars=_ledger_bars(ledger),
-        departments=group_departments(pairs),
+        departments=departments(items, [a for p in prototypes for a in p.asks], now.date()),
         reviews=sorted(
             (p for p in prototypes if p.next_review is not None and p.status not in CLOSED_STATUSES),
             key=lambda p: (p.next_review or dt.date.max, p.title, p.anchor),
