@@ -17,6 +17,7 @@ import pytest
 from tests.helpers.followup import HOSTILE_HTML, REAL_NAMES, Followed, followed_workshop
 from tests.helpers.hostile_text import ESCAPES
 from workshop_tui.demo import build_demo
+from workshop_tui.phases import Phase
 from workshop_tui.publish import SiteOptions, build_site, write_site
 from workshop_tui.publish.site import MANIFEST
 from workshop_tui.service import WorkshopService
@@ -249,3 +250,20 @@ async def test_an_empty_data_directory_publishes_an_index(service: WorkshopServi
     files = build_site([], SiteOptions(as_of=dt.date(2026, 12, 1)))
     assert "No workshops published yet" in "".join(parse_html(files["index.html"]).itertext())
     assert icalendar.Calendar.from_ical(files["reviews.ics"]).walk("VEVENT") == []
+
+
+async def test_before_the_reveal_the_site_shows_no_ranking(service: WorkshopService) -> None:
+    w = await service.create_workshop("Still voting")
+    await service.set_phase(w.code, Phase.IDEATE)
+    person, _ = await service.join(w.code, "Ann")
+    idea = await service.post_idea(w.code, "SECRET-LEADER idea", author_id=person.id)
+    await service.set_phase(w.code, Phase.GROUP)
+    await service.set_phase(w.code, Phase.VOTE)
+    await service.set_voting(w.code, voting_open=True)
+    await service.cast_dot(w.code, person.id, idea.id)
+    page = "w/" + w.code + "/index.html"
+    text = "".join(parse_html(build_site(service.states(), SiteOptions(as_of=dt.date(2026, 12, 1)))[page]).itertext())
+    assert "The votes are not revealed yet." in text and "SECRET-LEADER" not in text
+    await service.set_voting(w.code, voting_open=False, results_revealed=True)
+    text = "".join(parse_html(build_site(service.states(), SiteOptions(as_of=dt.date(2026, 12, 1)))[page]).itertext())
+    assert "SECRET-LEADER" in text

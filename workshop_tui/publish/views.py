@@ -26,9 +26,11 @@ from workshop_tui.backlog import (
 from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, top_ideas
 from workshop_tui.export_markdown import backlog_in_order
 from workshop_tui.models import BacklogItem, BacklogStatus, StatusChange
+from workshop_tui.phases import Phase
 from workshop_tui.publish.text import department_slug, file_id
 
 TOP_IDEAS = 10
+AFTER_THE_VOTE = frozenset({Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED})
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class WorkshopPage:
     notes: int
     dots: int
     themes: list[tuple[str, int, int]]
+    #: Whether the room has seen the votes: before the reveal the site shows no ranking either.
+    results_public: bool
     top: list[Bar]
     teams: list[Team]
     prototypes: list[Prototype]
@@ -236,7 +240,8 @@ def workshop_page(doc: ExportDocument, now: dt.datetime) -> WorkshopPage:
     dots = idea_dots(doc)
     visible = [i for i in doc.ideas if idea_status(i) == "visible"]
     theme_names = {t.id: t.name for t in doc.themes}
-    ranked = top_ideas(doc, TOP_IDEAS)
+    results_public = w.results_revealed or w.phase in AFTER_THE_VOTE
+    ranked = top_ideas(doc, TOP_IDEAS) if results_public else []
     most = ranked[0][1] if ranked else 0
     top = [
         Bar(idea.text, str(count), _fraction(count, most), theme_names.get(idea.theme_id or "", ""))
@@ -273,7 +278,8 @@ def workshop_page(doc: ExportDocument, now: dt.datetime) -> WorkshopPage:
         people=len(doc.participants),
         notes=len(visible),
         dots=sum(dots.values()),
-        themes=[(t.name, notes[t.id], theme_dots[t.id]) for t in doc.themes],
+        themes=[(t.name, notes[t.id], theme_dots[t.id] if results_public else 0) for t in doc.themes],
+        results_public=results_public,
         top=top,
         teams=teams,
         prototypes=prototypes,
