@@ -105,16 +105,21 @@ def item_events(doc: ExportDocument, item: BacklogItem, options: SiteOptions) ->
     return out
 
 
-def review_calendar(docs: Sequence[ExportDocument], options: SiteOptions) -> bytes:
+def event_blocks(doc: ExportDocument, options: SiteOptions) -> list[bytes]:
+    """The workshop's events, each encoded once (a workshop's calendar and the site's share them)."""
+    items = sorted(doc.backlog, key=lambda i: (i.created_at, i.id))
+    return [bytes(event.to_ical()) for item in items for event in item_events(doc, item, options)]
+
+
+def review_calendar(name: str, blocks: Sequence[bytes]) -> bytes:
+    """A calendar named ``name`` holding the encoded events ``blocks`` (each a whole VEVENT)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    name = docs[0].workshop.title if len(docs) == 1 else "Workshop reviews"
-    cal.add("x-wr-calname", carriable(f"Reviews: {name}" if len(docs) == 1 else name))
-    for doc in docs:
-        for item in sorted(doc.backlog, key=lambda i: (i.created_at, i.id)):
-            for event in item_events(doc, item, options):
-                cal.add_component(event)
-    return bytes(cal.to_ical())
+    cal.add("x-wr-calname", carriable(name))
+    head = bytes(cal.to_ical())
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    return head[: -len(end)] + b"".join(blocks) + end

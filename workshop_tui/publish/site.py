@@ -11,6 +11,7 @@ Layout (every link between pages is relative, so the folder works from any addre
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,7 @@ def _finalize(value: Any) -> Any:
     return carriable(value)
 
 
+@cache  # compiling the templates is most of a small site's time; they never change while running
 def environment() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -69,7 +71,7 @@ def documents(states: Iterable[WorkshopState]) -> list[ExportDocument]:
 
 
 def build_site(states: Sequence[WorkshopState], options: SiteOptions) -> Files:
-    from workshop_tui.publish.calendar import review_calendar
+    from workshop_tui.publish.calendar import event_blocks, review_calendar
     from workshop_tui.publish.feeds import item_feed, workshop_feed
     from workshop_tui.publish.text import file_id
     from workshop_tui.publish.views import as_of_moment, departments, workshop_page
@@ -79,6 +81,7 @@ def build_site(states: Sequence[WorkshopState], options: SiteOptions) -> Files:
     docs = documents(states)
     pages = [workshop_page(doc, now) for doc in docs]
     files: Files = {}
+    every_event: list[bytes] = []
 
     def render(path: str, template: str, **context: Any) -> None:
         root = "../" * path.count("/")
@@ -89,7 +92,9 @@ def build_site(states: Sequence[WorkshopState], options: SiteOptions) -> Files:
         base = f"w/{doc.workshop.code}/"
         render(base + "index.html", "workshop.html", page=page)
         files[base + "feed.atom"] = workshop_feed(doc, options, base)
-        files[base + "reviews.ics"] = review_calendar([doc], options)
+        blocks = event_blocks(doc, options)
+        every_event += blocks
+        files[base + "reviews.ics"] = review_calendar(f"Reviews: {doc.workshop.title}", blocks)
         for item in doc.backlog:
             files[base + f"{file_id(item.id)}.atom"] = item_feed(doc, item, options, base)
     every_item = [item for doc in docs for item in doc.backlog]
@@ -99,7 +104,7 @@ def build_site(states: Sequence[WorkshopState], options: SiteOptions) -> Files:
         codes = sorted({a.workshop_code for a in dep.asks})
         render(f"departments/{dep.slug}.html", "department.html", dep=dep, codes=codes)
     render("index.html", "index.html", pages=pages, departments=by_department)
-    files["reviews.ics"] = review_calendar(docs, options)
+    files["reviews.ics"] = review_calendar("Workshop reviews", every_event)
     files["style.css"] = env.get_template("style.css").render().encode("utf-8")
     return dict(sorted(files.items()))
 
