@@ -310,6 +310,8 @@ class ReviewScreen(Screen[MeetingLedger | None]):
         update: dict[str, Any] = {"answered_at": self.now().date()}
         if status:
             update["status"] = AskStatus(status)
+        elif ask.status == AskStatus.OPEN:  # an answer that decides nothing yet: the ask is being dealt with
+            update["status"] = AskStatus.IN_PROGRESS
         if note_input.value.strip():
             update["answer"] = note_input.value.strip()
         asks = [a.model_dump(mode="json") for a in item.asks]
