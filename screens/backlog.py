@@ -29,6 +29,7 @@ from screens.backlog_review import ReviewScreen
 from screens.events import DomainEvents
 from screens.text_prompt import TextPromptScreen
 from screens.widgets.session_bar import SessionBar
+from screens.widgets.timer import PhaseTimer
 from workshop_tui.backlog import (
     MAIN_LINE,
     BudgetTotals,
@@ -536,6 +537,8 @@ class BacklogScreen(Screen[None]):
             self.reload()
         for bar in self.query(SessionBar):
             bar.refresh_counts()
+        for timer in self.query(PhaseTimer):  # a timer started over the admin API shows here too
+            timer.sync()
 
     # ------------------------------------------------------------------ actions
 

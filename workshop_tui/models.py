@@ -386,6 +386,12 @@ class BacklogItem(_Strict):
     history: list[StatusChange] = Field(default_factory=list)
     next_review: dt.date | None = None
     dots: int = Field(0, ge=0)
+    decidim_id: int | None = Field(
+        None,
+        ge=1,
+        description="the Decidim accountability result this item is published as (`decidim link`): Decidim "
+        "exports fill its `id`, so a new import updates that result instead of creating another",
+    )
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
