@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 from workshop_tui.errors import Invalid
 from workshop_tui.export_csv import FORMULA_START
-from workshop_tui.models import BacklogItem
+from workshop_tui.models import DECIDIM_ID_MAX, BacklogItem
 
 #: The separators tried, in order, when the file's is not given.
 SEPARATORS = (";", ",", "\t", "|")
@@ -35,7 +35,7 @@ MAX_BYTES = 64 * 1024 * 1024
 
 
 class DecidimResult(BaseModel):
-    id: int = Field(ge=1)
+    id: int = Field(ge=1, le=DECIDIM_ID_MAX)
     titles: list[str] = Field(description="the title in each locale the export has")
     external_id: str = ""
 
@@ -95,7 +95,7 @@ def read_results(data: bytes, separator: str | None = None) -> list[DecidimResul
     results = []
     for line, row in enumerate(rows, start=2):
         raw = (row.get("id") or "").strip()
-        if not raw.isdigit() or int(raw) < 1:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= DECIDIM_ID_MAX:
             raise Invalid(f"line {line}: the id {raw[:20]!r} is not a Decidim result id")
         titles = [t for name in title_columns if (t := row.get(name) or "").strip()]
         external = (row.get("external_id") or "").strip()

@@ -44,7 +44,7 @@ def chosen_links(pairs: list[str]) -> dict[str, int | None]:
     chosen: dict[str, int | None] = {}
     for pair in pairs:
         item, sep, result = pair.partition("=")
-        if not sep or not item.strip() or not result.strip().isdigit():
+        if not sep or not item.strip() or not (result.strip().isascii() and result.strip().isdigit()):
             raise UsageError(f"--set {pair!r}: write ITEM=RESULT, RESULT a Decidim result id (0 unlinks)")
         chosen[item.strip()] = int(result) or None
     return chosen
