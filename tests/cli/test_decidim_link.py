@@ -79,7 +79,10 @@ def test_the_link_is_durable_and_in_the_json_export(demo_dir: Path, tmp_path: Pa
     results = into_decidim(export(demo_dir, tmp_path), ORG)
     downloaded = tmp_path / "decidim-export.csv"
     downloaded.write_text(results_export(results, ORG))
-    assert run_cli(demo_dir, "decidim", "link", "MAKE", str(downloaded), "--dry-run").returncode == 0
+    dry = run_cli(demo_dir, "decidim", "link", "MAKE", str(downloaded), "--dry-run", "--json")
+    plan = json.loads(dry.stdout)
+    assert dry.returncode == 0 and plan["changed"] == [] and len(plan["links"]) == 4
+    assert {link["by"] for link in plan["links"]} == {"title"} and plan["ambiguous"] == plan["unmatched"] == []
     assert all(i["decidim_id"] is None for i in items(demo_dir).values())  # a dry run records nothing
     assert run_cli(demo_dir, "decidim", "link", "MAKE", str(downloaded)).returncode == 0
     doc = json.loads(run_cli(demo_dir, "export", "MAKE").stdout)
