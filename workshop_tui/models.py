@@ -325,10 +325,23 @@ class AskStatus(StrEnum):
 
 
 class Ask(_Strict):
+    """An ask to a city department, followed as a commitment: when it is due and how it was answered."""
+
     kind: AskKind
     department: ShortText
     detail: LongText = ""
     status: AskStatus = AskStatus.OPEN
+    due: dt.date | None = Field(None, description="the day the department is to answer by")
+    answer: LongText = Field("", description="what the department answered")
+    answered_at: dt.date | None = Field(None, description="the day the department answered (none: not yet)")
+
+    @property
+    def answered(self) -> bool:
+        """Answered once its answer is dated, or once granted or declined (older data has no date)."""
+        return self.answered_at is not None or self.status in (AskStatus.GRANTED, AskStatus.DECLINED)
+
+    def overdue(self, today: dt.date) -> bool:
+        return not self.answered and self.due is not None and self.due < today
 
 
 class Owner(_Strict):

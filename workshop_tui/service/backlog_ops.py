@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,7 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
-from workshop_tui.backlog import PromiseLedger, allowed_transitions, budget_totals, promise_ledger
+from workshop_tui.backlog import (
+    PromiseLedger,
+    allowed_transitions,
+    budget_totals,
+    department_name,
+    promise_ledger,
+)
 from workshop_tui.errors import Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
@@ -137,7 +144,7 @@ class BacklogOps(Concern):
             said.append(f"next review: {p.next_review.isoformat() if p.next_review else 'none'}")
         if p.asks is not None and p.asks != item.asks:
             update["asks"] = p.asks
-            said.append(f"{len(p.asks)} asks to the city")
+            said.append(_asks_said(item.asks, p.asks))
         if p.budget_requests is not None and p.budget_requests != item.budget_requests:
             said.append(_check_budget(state, item, p.budget_requests))
             update["budget_requests"] = p.budget_requests
@@ -213,6 +220,24 @@ def _check_decidim_ids(state: WorkshopState, links: Mapping[str, int | None]) ->
                 {"decidim_id": result_id, "item_ids": [owners[result_id], item_id]},
             )
         owners[result_id] = item_id
+
+
+def _asks_said(before: list[Ask], after: list[Ask]) -> str:
+    """The history's line about the asks: how many, and which were answered by this edit (the feeds and
+    the meeting ledger tell an answered ask from the history)."""
+
+    def key(ask: Ask) -> tuple[str, str, str]:
+        return (department_name(ask).casefold(), ask.kind.value, ask.detail)
+
+    answered_before = Counter(key(a) for a in before if a.answered)
+    newly = []
+    for ask in after:
+        if ask.answered:
+            if answered_before[key(ask)] > 0:
+                answered_before[key(ask)] -= 1
+            else:
+                newly.append(f"{department_name(ask)} answered ({ask.status.value})")
+    return "; ".join([f"{len(after)} asks to the city", *newly])
 
 
 def _check_budget(state: WorkshopState, item: BacklogItem, requests: list[BudgetRequest]) -> str:

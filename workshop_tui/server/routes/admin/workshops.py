@@ -28,6 +28,7 @@ from workshop_tui.server.schemas import (
     WorkshopSummaryOut,
 )
 from workshop_tui.server.views import summary_view, timer_view
+from workshop_tui.service.summaries import summarize
 
 router = APIRouter()
 
@@ -36,7 +37,7 @@ WRITE = (401, 413, 415, 422, 503)
 
 @router.get("/workshops", responses=documented(401))
 async def list_workshops(ctx: Context) -> list[WorkshopSummaryOut]:
-    return [summary_view(s, ctx.join_url(s.code)) for s in ctx.service.states()]
+    return [summary_view(s, ctx.join_url(s.code)) for s in ctx.service.summaries()]  # opens none
 
 
 @router.post("/workshops", status_code=201, responses=documented(*WRITE))
@@ -52,7 +53,7 @@ async def create_workshop(body: WorkshopCreateIn, ctx: Context) -> WorkshopSumma
         language=body.language,
         languages=body.languages,
     )
-    return summary_view(ctx.service.state(w.code), ctx.join_url(w.code))
+    return summary_view(summarize(ctx.service.state(w.code)), ctx.join_url(w.code))
 
 
 @router.patch(
