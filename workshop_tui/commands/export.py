@@ -22,7 +22,9 @@ def register(sub: Any) -> None:
         return "/".join(e.name for e in EXPORTERS.values() if option in e.options)
 
     formats = "; ".join(f"{e.name}: {e.help}" for e in EXPORTERS.values())
-    p = sub.add_parser("export", help="export a workshop (JSON, CSV tables, Markdown report, Decidim results)")
+    p = sub.add_parser(
+        "export", help="export a workshop (JSON, CSV tables, Markdown report, Decidim results and proposals, open data)"
+    )
     p.add_argument("code")
     p.add_argument("--format", choices=list(EXPORTERS), default="json", help=f"(default json) {formats}")
     p.add_argument(
