@@ -401,6 +401,10 @@ class StatusChange(_Strict):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
 
+#: Decidim's ids are PostgreSQL bigints.
+DECIDIM_ID_MAX = 2**63 - 1
+
+
 class BacklogItem(_Strict):
     id: str
     workshop: str = Field(description="the workshop's id")
@@ -418,6 +422,7 @@ class BacklogItem(_Strict):
     decidim_id: int | None = Field(
         None,
         ge=1,
+        le=DECIDIM_ID_MAX,
         description="the Decidim accountability result this item is published as (`decidim link`): Decidim "
         "exports fill its `id`, so a new import updates that result instead of creating another",
     )
