@@ -9,6 +9,7 @@ from typing import Any
 
 from workshop_tui.commands import emit_json, plain
 from workshop_tui.errors import WorkshopError
+from workshop_tui.locales import SHIPPED
 from workshop_tui.service import WorkshopService, WorkshopSummary
 
 
@@ -17,6 +18,18 @@ def register(sub: Any) -> None:
     p.add_argument("title")
     p.add_argument("--template", help="template id (see `workshop-tui templates`)")
     p.add_argument("--prompt", help="the challenge prompt (default: the template's)")
+    p.add_argument(
+        "--language",
+        choices=SHIPPED,
+        help="the room's language for phones, the projected screens and reports (default: from LANG, else en)",
+    )
+    p.add_argument(
+        "--languages",
+        type=language_list,
+        default=None,
+        metavar="LANG,..",
+        help="other languages a phone may switch to (its browser's language picks among them)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON line")
     p.set_defaults(handler=cmd_new)
 
@@ -36,7 +49,9 @@ def register(sub: Any) -> None:
 async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
     async with WorkshopService(data_dir) as service:
         report_messages(service)
-        workshop = await service.create_workshop(args.title, template=args.template, prompt=args.prompt)
+        workshop = await service.create_workshop(
+            args.title, template=args.template, prompt=args.prompt, language=args.language, languages=args.languages
+        )
     if args.json:
         emit_json(
             {
@@ -44,12 +59,21 @@ async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
                 "id": workshop.id,
                 "title": workshop.title,
                 "template": workshop.template,
+                "language": workshop.language,
                 "phase": workshop.phase.value,
             }
         )
     else:
         print(f"Created {plain(workshop.title)!r}: join code {workshop.code}")
     return 0
+
+
+def language_list(value: str) -> list[str]:
+    langs = [part.strip() for part in value.split(",") if part.strip()]
+    unknown = [lang for lang in langs if lang not in SHIPPED]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown language {unknown[0]!r}; shipped: {', '.join(SHIPPED)}")
+    return langs
 
 
 def report_messages(service: WorkshopService) -> None:

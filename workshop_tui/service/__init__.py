@@ -98,6 +98,7 @@ class WorkshopService:
         self.backlog_ledger = backlog.backlog_ledger
         self.convert_to_backlog = backlog.convert_to_backlog
         self.update_backlog_item = backlog.update_backlog_item
+        self.link_decidim = backlog.link_decidim
 
         timers = TimerOps(registry, self.bus)
         self.timer = timers.timer
