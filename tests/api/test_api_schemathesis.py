@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.helpers.serve import Served, start_serve
 
+EXAMPLES = 10
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -74,7 +75,12 @@ def _load(url: str) -> Any:
 @pytest.mark.slow
 def test_api_conforms_to_its_schema(live: Live) -> None:
     """schemathesis's Python API (its pytest plugin does not run under pytest 9): each operation, positive
-    and negative data, a bounded number of examples each."""
+    and negative data, a bounded number of examples each.
+
+    Ten examples per operation and mode: in a run of 25, 95% of the distinct outcomes (operation, mode,
+    token, status, real or random code) had appeared by the tenth; the later ones were more 4xx of the
+    same routes (413, 422, 429), which the route tests assert one by one. Each run draws afresh
+    (no example database), so runs together keep widening what was tried."""
     schema = _load(f"{live.served.url}/openapi.json").exclude(path_regex=r"/events$")
     variants: list[dict[str, str]] = [
         {},
@@ -105,7 +111,7 @@ def test_api_conforms_to_its_schema(live: Live) -> None:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
             @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+            @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
             def run(case: Any) -> None:
                 check(case)
                 if case.path_parameters and "code" in case.path_parameters:
