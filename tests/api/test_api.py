@@ -69,6 +69,8 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "code": code,
             "title": "Test workshop",
             "prompt": "",
+            "language": "en",
+            "languages": ["en"],
             "phase": "ideate",
             "dots_per_participant": 7,
             "max_dots_per_idea": 2,

@@ -9,8 +9,8 @@ from typing import Any
 
 from workshop_tui.commands import emit_json, plain
 from workshop_tui.errors import WorkshopError
-from workshop_tui.service import WorkshopService
-from workshop_tui.service.view import WorkshopView
+from workshop_tui.locales import SHIPPED
+from workshop_tui.service import WorkshopService, WorkshopSummary
 
 
 def register(sub: Any) -> None:
@@ -18,6 +18,18 @@ def register(sub: Any) -> None:
     p.add_argument("title")
     p.add_argument("--template", help="template id (see `workshop-tui templates`)")
     p.add_argument("--prompt", help="the challenge prompt (default: the template's)")
+    p.add_argument(
+        "--language",
+        choices=SHIPPED,
+        help="the room's language for phones, the projected screens and reports (default: from LANG, else en)",
+    )
+    p.add_argument(
+        "--languages",
+        type=language_list,
+        default=None,
+        metavar="LANG,..",
+        help="other languages a phone may switch to (its browser's language picks among them)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON line")
     p.set_defaults(handler=cmd_new)
 
@@ -37,7 +49,9 @@ def register(sub: Any) -> None:
 async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
     async with WorkshopService(data_dir) as service:
         report_messages(service)
-        workshop = await service.create_workshop(args.title, template=args.template, prompt=args.prompt)
+        workshop = await service.create_workshop(
+            args.title, template=args.template, prompt=args.prompt, language=args.language, languages=args.languages
+        )
     if args.json:
         emit_json(
             {
@@ -45,6 +59,7 @@ async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
                 "id": workshop.id,
                 "title": workshop.title,
                 "template": workshop.template,
+                "language": workshop.language,
                 "phase": workshop.phase.value,
             }
         )
@@ -53,30 +68,38 @@ async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
     return 0
 
 
+def language_list(value: str) -> list[str]:
+    langs = [part.strip() for part in value.split(",") if part.strip()]
+    unknown = [lang for lang in langs if lang not in SHIPPED]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown language {unknown[0]!r}; shipped: {', '.join(SHIPPED)}")
+    return langs
+
+
 def report_messages(service: WorkshopService) -> None:
     """Recovery notes (files set aside, ...) go to stderr, one line each."""
     for message in service.messages:
         print(f"workshop-tui: {plain(message)}", file=sys.stderr)
 
 
-def summary(view: WorkshopView) -> dict[str, Any]:
-    w = view.workshop
+def summary_row(summary: WorkshopSummary) -> dict[str, Any]:
+    w = summary.workshop
     return {
         "code": w.code,
         "id": w.id,
         "title": w.title,
         "phase": w.phase.value,
-        "participants": len(view.participants),
-        "ideas": view.notes_on_wall(),
-        "dots": view.dots_cast(),
-        "last_activity": view.last_activity().isoformat(),
+        "participants": summary.participants,
+        "ideas": summary.ideas,
+        "dots": summary.dots,
+        "last_activity": summary.last_activity.isoformat(),
     }
 
 
 async def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
-    service = WorkshopService(data_dir, read_only=True).open()
+    service = WorkshopService(data_dir, read_only=True).open()  # summaries: no workshop is loaded
     report_messages(service)
-    rows = [summary(v) for v in service.views()]
+    rows = [summary_row(s) for s in service.summaries()]
     if args.json:
         for row in rows:
             emit_json(row)

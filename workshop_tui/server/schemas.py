@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from workshop_tui.actions import Action
 from workshop_tui.errors import Invalid
+from workshop_tui.models import ShippedLanguage as Language
 from workshop_tui.phases import Phase
 from workshop_tui.service.timer import TimerCommand
 from workshop_tui.team_plan import PlanStats
@@ -58,9 +59,11 @@ class _Out(BaseModel):
 
 
 class ErrorOut(_Out):
-    """Every error: a readable message and optional structured detail."""
+    """Every error: the developer's description, a stable code, a sentence for a person, structured detail."""
 
-    error: str
+    error: str = Field(description="what went wrong, in English, for developers and logs")
+    code: str = Field(description="stable and machine-readable (wrong_phase, not_found, invalid, ...): branch on this")
+    message: str = Field(description="a plain sentence for a person, in the Accept-Language (else the workshop's)")
     detail: Any = None
 
 
@@ -89,6 +92,8 @@ class WorkshopOut(_Out):
     code: str
     title: str
     prompt: str
+    language: str = Field(description="the room's language (BCP 47): the phone page's default")
+    languages: list[str] = Field(description="what a phone may show: the room's language first, then others allowed")
     phase: Phase
     dots_per_participant: int
     max_dots_per_idea: int
@@ -178,6 +183,8 @@ class WorkshopCreateIn(_In):
     max_dots_per_idea: int | None = Field(None, ge=1, le=50)
     idea_max_length: int | None = Field(None, ge=20, le=2000)
     anonymous: bool | None = None
+    language: Language | None = Field(None, description="the room's language (default: the facilitator's locale)")
+    languages: list[Language] | None = Field(None, max_length=8, description="other languages phones may pick")
 
 
 class WorkshopSummaryOut(_Out):
@@ -185,6 +192,7 @@ class WorkshopSummaryOut(_Out):
     id: str
     title: str
     template: str | None
+    language: str
     phase: Phase
     participants: int
     ideas: int
@@ -288,6 +296,8 @@ class WorkshopPatchIn(_In):
     settings: dict[str, Any] | None = Field(
         None, description="any of the workshop's settings (see Settings); each is validated as on creation"
     )
+    language: Language | None = None
+    languages: list[Language] | None = Field(None, max_length=8)
 
 
 class TimerIn(_In):

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
 from workshop_tui.errors import Conflict, Invalid, Unauthorized
+from workshop_tui.i18n import facilitator_language
 from workshop_tui.ids import new_id, new_join_code, new_token
 from workshop_tui.models import Participant, Settings, Workshop, is_blank, utcnow
 from workshop_tui.phases import Phase, allowed_targets, can_move
@@ -31,6 +32,8 @@ class WorkshopOps(Concern):
         template: str | None = None,
         settings: dict[str, Any] | None = None,
         code: str | None = None,
+        language: str | None = None,
+        languages: list[str] | None = None,
     ) -> Workshop:
         chosen = get_template(template) if template else None
         base = chosen.settings.model_dump() if chosen else {}
@@ -43,6 +46,8 @@ class WorkshopOps(Concern):
                 "title": title,
                 "prompt": prompt if prompt is not None else (chosen.prompt if chosen else ""),
                 "template": chosen.id if chosen else None,
+                "language": language or facilitator_language(),
+                "languages": languages or [],
                 "settings": merged,
             },
         )
@@ -62,6 +67,8 @@ class WorkshopOps(Concern):
         title: str | None = None,
         prompt: str | None = None,
         settings: dict[str, Any] | None = None,
+        language: str | None = None,
+        languages: list[str] | None = None,
     ) -> Workshop:
         state = self.state(code)
         require(Action.EDIT_SETTINGS, state.workshop.phase)
@@ -74,6 +81,8 @@ class WorkshopOps(Concern):
                     **updated.model_dump(),
                     "title": title if title is not None else w.title,
                     "prompt": prompt if prompt is not None else w.prompt,
+                    "language": language if language is not None else w.language,
+                    "languages": languages if languages is not None else w.languages,
                     "settings": new_settings,
                 }
             )
