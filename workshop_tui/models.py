@@ -177,6 +177,32 @@ def _check_language(value: str) -> str:
 
 ShippedLanguage = Annotated[Language, AfterValidator(_check_language)]
 
+#: Printable ASCII without spaces, quotes or angle brackets: a URL that phones, QR codes and pages can carry as is.
+_URL_CHARS = re.compile(r"[!#-;=?-~]+")
+
+
+def _check_follow_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    if not _URL_CHARS.fullmatch(value):
+        raise ValueError("a follow-up URL is plain ASCII without spaces, quotes or angle brackets")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError as exc:
+        raise ValueError(f"not a URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("a follow-up URL starts with http:// or https:// and names a host")
+    return value
+
+
+FollowUrl = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_check_follow_url),
+    Field(json_schema_extra={"format": "uri", "pattern": r"^https?://"}),
+]
+
 
 class Workshop(_Strict):
     id: str
@@ -200,6 +226,9 @@ class Workshop(_Strict):
         False, description="phones see their team (until then the teams are a draft and ranking stays open)"
     )
     settings: Settings = Field(default_factory=Settings)
+    follow_url: FollowUrl | None = Field(
+        None, description="the public follow-up page (http or https): phones and the closing screen show it"
+    )
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
@@ -383,6 +412,10 @@ class StatusChange(_Strict):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
 
+#: Decidim's ids are PostgreSQL bigints.
+DECIDIM_ID_MAX = 2**63 - 1
+
+
 class BacklogItem(_Strict):
     id: str
     workshop: str = Field(description="the workshop's id")
@@ -400,6 +433,7 @@ class BacklogItem(_Strict):
     decidim_id: int | None = Field(
         None,
         ge=1,
+        le=DECIDIM_ID_MAX,
         description="the Decidim accountability result this item is published as (`decidim link`): Decidim "
         "exports fill its `id`, so a new import updates that result instead of creating another",
     )

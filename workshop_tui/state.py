@@ -35,6 +35,7 @@ class WorkshopState:
     def __init__(self, store: WorkshopStore) -> None:
         self.store = store
         with gc_paused():  # a bulk load: see store/snapshot_file.py
+            _share_strings(store.tables)
             self._load()
         settle_gc(idle=False)
         # After a failed write the store takes the unacknowledged changes out of its tables: so must we.
@@ -102,6 +103,36 @@ class WorkshopState:
         stamps += [i.updated_at for i in self.ideas.values()]
         stamps += [p.joined_at for p in self.participants.values()]
         return max(stamps)
+
+
+#: Fields that repeat the same few strings across a table (ids of the workshop, people, notes).
+_REPEATED: dict[str, tuple[str, ...]] = {
+    "participants": ("workshop_id",),
+    "themes": ("workshop_id",),
+    "ideas": ("workshop_id", "author_id", "theme_id", "source"),
+    "votes": ("workshop_id", "participant_id", "idea_id", "source"),
+    "preferences": ("workshop_id", "participant_id"),
+}
+
+
+def _share_strings(tables: dict[str, dict[str, Any]]) -> None:
+    """One string object for each repeated id: the parser makes one per occurrence (a big workshop
+    holds its own id 27,000 times) and the models keep the strings they were given. Replacing a
+    value by an equal string changes no document, so the store's images stay what they were."""
+    seen: dict[str, str] = {}
+    for table, fields in _REPEATED.items():
+        for doc in tables.get(table, {}).values():
+            for name in fields:
+                value = doc.get(name)
+                if type(value) is str:
+                    doc[name] = seen.setdefault(value, value)
+        if table == "ideas":
+            for doc in tables.get(table, {}).values():
+                for change in doc.get("history", ()):
+                    for name in ("action", "by"):
+                        value = change.get(name)
+                        if type(value) is str:
+                            change[name] = seen.setdefault(value, value)
 
 
 M = TypeVar("M", bound=BaseModel)

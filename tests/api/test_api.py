@@ -84,6 +84,7 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "private_writing": False,
             "private_notes": 0,
             "ready": {"task": "writing", "people": 0, "done": 0, "waiting": 0},
+            "follow_url": None,
         }
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from workshop_tui.actions import Action
 from workshop_tui.errors import Invalid
+from workshop_tui.models import BacklogStatus
 from workshop_tui.models import ShippedLanguage as Language
 from workshop_tui.phases import Phase
 from workshop_tui.service.timer import TimerCommand
@@ -21,6 +22,8 @@ from workshop_tui.team_plan import PlanStats
 from workshop_tui.templates import templates
 
 IdText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+#: Checked by the Workshop model (http or https, a host): a bad one is a 422 naming the rule.
+FollowUrlIn = Annotated[str, StringConstraints(max_length=500)]
 
 
 UNSTORABLE = "the text contains characters that are not valid Unicode"
@@ -124,6 +127,7 @@ class WorkshopOut(_Out):
     allowed_actions: list[Action] = Field(description="what a participant may do now (the phase and the ballot)")
     timer: TimerOut | None = Field(description="the phase timer, if the facilitator runs one")
     prototypes: int = Field(description="ideas that go on as prototypes: the backlog items, else the teams formed")
+    follow_url: str | None = Field(description="the public follow-up page, if the organisers set one")
     private_writing: bool = Field(False, description="notes written now stay off the wall until revealed")
     private_notes: int = Field(0, description="notes written in private, hidden until the facilitator reveals them")
     ready: ReadyOut | None = Field(
@@ -188,6 +192,15 @@ class MyTeamOut(_Out):
     champion_name: str | None
 
 
+class FollowedOut(_Out):
+    """A prototype a participant has a stake in, and when it is next reviewed."""
+
+    id: str
+    title: str
+    status: BacklogStatus
+    next_review: dt.date | None
+
+
 class MeOut(_Out):
     participant_id: str
     name: str
@@ -196,6 +209,9 @@ class MeOut(_Out):
     remaining_dots: int
     preferences: list[str]
     team: MyTeamOut | None
+    follow: list[FollowedOut] = Field(
+        description="in the backlog and closed phases: the prototypes this person voted for, wrote or joined"
+    )
     done: bool = Field(False, description="said they are done in the current phase (ideate, vote)")
 
 
@@ -214,6 +230,7 @@ class WorkshopCreateIn(_In):
     max_dots_per_idea: int | None = Field(None, ge=1, le=50)
     idea_max_length: int | None = Field(None, ge=20, le=2000)
     anonymous: bool | None = None
+    follow_url: FollowUrlIn | None = None
     language: Language | None = Field(None, description="the room's language (default: the facilitator's locale)")
     languages: list[Language] | None = Field(None, max_length=8, description="other languages phones may pick")
 
@@ -331,6 +348,7 @@ class WorkshopPatchIn(_In):
     settings: dict[str, Any] | None = Field(
         None, description="any of the workshop's settings (see Settings); each is validated as on creation"
     )
+    follow_url: FollowUrlIn | None = Field(None, description='the public follow-up page (http/https); "" removes it')
     language: Language | None = None
     languages: list[Language] | None = Field(None, max_length=8)
 

@@ -34,6 +34,7 @@ class WorkshopOps(Concern):
         code: str | None = None,
         language: str | None = None,
         languages: list[str] | None = None,
+        follow_url: str | None = None,
     ) -> Workshop:
         chosen = get_template(template) if template else None
         base = chosen.settings.model_dump() if chosen else {}
@@ -49,6 +50,7 @@ class WorkshopOps(Concern):
                 "language": language or facilitator_language(),
                 "languages": languages or [],
                 "settings": merged,
+                "follow_url": follow_url or None,
             },
         )
         if self.workshops.by_code(workshop.code) is not None:
@@ -69,7 +71,9 @@ class WorkshopOps(Concern):
         settings: dict[str, Any] | None = None,
         language: str | None = None,
         languages: list[str] | None = None,
+        follow_url: str | None = None,
     ) -> Workshop:
+        """Change what is given; ``follow_url=""`` removes the follow-up URL."""
         state = self.state(code)
         require(Action.EDIT_SETTINGS, state.workshop.phase)
         w = state.workshop
@@ -84,6 +88,7 @@ class WorkshopOps(Concern):
                     "language": language if language is not None else w.language,
                     "languages": languages if languages is not None else w.languages,
                     "settings": new_settings,
+                    "follow_url": (follow_url or None) if follow_url is not None else w.follow_url,
                 }
             )
         except ValidationError as exc:
