@@ -54,6 +54,7 @@ async def create_workshop(body: WorkshopCreateIn, ctx: Context) -> WorkshopSumma
         settings=settings,
         language=body.language,
         languages=body.languages,
+        follow_url=body.follow_url,
     )
     return summary_view(summarize(ctx.service.state(w.code)), ctx.join_url(w.code))
 
@@ -65,6 +66,8 @@ async def create_workshop(body: WorkshopCreateIn, ctx: Context) -> WorkshopSumma
     **performs(Action.EDIT_SETTINGS),
 )
 async def edit_settings(state: Workshop, body: WorkshopPatchIn, service: Service) -> models.Workshop:
+    # A null follow_url removes it as "" does; left out, it stays.
+    follow_url = (body.follow_url or "") if "follow_url" in body.model_fields_set else None
     return await service.update_workshop(
         state.code,
         title=body.title,
@@ -72,6 +75,7 @@ async def edit_settings(state: Workshop, body: WorkshopPatchIn, service: Service
         settings=body.settings,
         language=body.language,
         languages=body.languages,
+        follow_url=follow_url,
     )
 
 
