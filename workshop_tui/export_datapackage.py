@@ -166,6 +166,12 @@ TABLES: dict[str, Table] = {
             _f("flags", "string", f"follow-up warnings at the time of the export (overdue, stale), {_LIST}"),
             _stamp("created_at", "when it entered the backlog"),
             _stamp("updated_at", "when it last changed"),
+            _f(
+                "decidim_id",
+                "integer",
+                "the Decidim accountability result it is published as",
+                constraints={"minimum": 1},
+            ),
         ],
         ["id"],
         [("team_id", "teams", "id")],

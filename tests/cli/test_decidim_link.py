@@ -4,6 +4,7 @@ Decidim's own results export, `decidim link`, export again: the second import up
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,10 @@ def test_the_link_is_durable_and_in_the_json_export(demo_dir: Path, tmp_path: Pa
     assert run_cli(demo_dir, "decidim", "link", "MAKE", str(downloaded)).returncode == 0
     doc = json.loads(run_cli(demo_dir, "export", "MAKE").stdout)
     assert sorted(b["decidim_id"] for b in doc["backlog"]) == sorted(results)
+    tables = tmp_path / "tables"
+    assert run_cli(demo_dir, "export", "MAKE", "--format", "csv", "-o", str(tables)).returncode == 0
+    with (tables / "backlog.csv").open(newline="") as f:
+        assert sorted(int(r["decidim_id"]) for r in csv.DictReader(f)) == sorted(results)  # open data carries it
     before = {i["id"]: (i["updated_at"], len(i["history"])) for i in items(demo_dir).values()}
     assert before == {b["id"]: (b["updated_at"], len(b["history"])) for b in doc["backlog"]}
 
