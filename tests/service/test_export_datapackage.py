@@ -106,7 +106,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
-def test_cli_writes_the_folder_and_refuses_options(demo_dir: Path, tmp_path: Path) -> None:
+def test_cli_writes_the_folder(demo_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "open-data"
     done = run_cli(demo_dir, "export", "MAKE", "--format", "datapackage", "-o", str(out))
     assert done.returncode == 0, done.stderr
@@ -114,5 +114,10 @@ def test_cli_writes_the_folder_and_refuses_options(demo_dir: Path, tmp_path: Pat
     assert errors_of(out) == []
     shown = run_cli(demo_dir, "export", "MAKE", "--format", "datapackage")
     assert json.loads(shown.stdout)["name"] == "workshop-make"
-    refused = run_cli(demo_dir, "export", "MAKE", "--format", "datapackage", "--anonymize")
-    assert refused.returncode == 2 and "--anonymize goes with --format" in refused.stderr
+    again = tmp_path / "anonymized"
+    assert (
+        run_cli(demo_dir, "export", "MAKE", "--format", "datapackage", "--anonymize", "-o", str(again)).returncode == 0
+    )
+    assert (again / "participants.csv").read_bytes() == (out / "participants.csv").read_bytes()  # always anonymised
+    refused = run_cli(demo_dir, "export", "MAKE", "--format", "datapackage", "--locale", "en")
+    assert refused.returncode == 2 and "--locale goes with --format decidim" in refused.stderr
