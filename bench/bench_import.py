@@ -71,7 +71,7 @@ def main() -> None:
     print(f"\nrender each format of the same workshop, ratio to dump_json ({baseline * 1000:.1f} ms):")
     for exp in EXPORTERS.values():
         elapsed = best_of(5, lambda exp=exp: exp.render(doc, ExportOptions()))  # type: ignore[misc]
-        print(f"  {exp.name:10} {elapsed * 1000:8.1f} ms  ({elapsed / baseline:.1f}x)")
+        print(f"  {exp.name:17} {elapsed * 1000:8.1f} ms  ({elapsed / baseline:.1f}x)")
 
 
 if __name__ == "__main__":

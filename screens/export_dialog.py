@@ -19,7 +19,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from workshop_tui.errors import WorkshopError
-from workshop_tui.export_decidim import workshop_language
 from workshop_tui.exports import EXPORTERS, Exporter, ExportOptions, export_files, write_files
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
@@ -36,7 +35,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.service = service
         self.code = service.state(code).code
         self.directory = directory or service.data_dir / "exports"
-        self.language = workshop_language(service.state(code).workshop)
+        self.language = service.state(code).workshop.language  # Decidim's default locale
         self._last_default = ""
 
     def compose(self) -> ComposeResult:

@@ -50,6 +50,7 @@ BACKLOG_COLUMNS = [
     "flags",
     "created_at",
     "updated_at",
+    "decidim_id",
 ]
 
 
@@ -180,6 +181,7 @@ def backlog_table(doc: ExportDocument, *, now: dt.datetime | None = None) -> str
                 "; ".join(needs_attention(item, when)),
                 _stamp(item.created_at),
                 _stamp(item.updated_at),
+                item.decidim_id,
             ]
         )
     return to_csv(BACKLOG_COLUMNS, rows)

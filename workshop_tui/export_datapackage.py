@@ -7,7 +7,8 @@ keys between the tables), a title and a description; for the package a name, tit
 creation time, keywords and a licence.
 
 Open data is published, so the package is always anonymised (docs/export-format.md, "Anonymisation"):
-participants appear under pseudonyms, notes have no author, only consenting backlog owners are named.
+participants appear under pseudonyms, notes have no author, only consenting backlog owners are named;
+and it has only what the room saw on the wall: no note still private (private writing, not revealed).
 The licence is CC BY 4.0, what most city portals use; a city with another edits ``licenses``.
 """
 
@@ -166,6 +167,12 @@ TABLES: dict[str, Table] = {
             _f("flags", "string", f"follow-up warnings at the time of the export (overdue, stale), {_LIST}"),
             _stamp("created_at", "when it entered the backlog"),
             _stamp("updated_at", "when it last changed"),
+            _f(
+                "decidim_id",
+                "integer",
+                "the Decidim accountability result it is published as",
+                constraints={"minimum": 1},
+            ),
         ],
         ["id"],
         [("team_id", "teams", "id")],
@@ -218,7 +225,7 @@ def descriptor(doc: ExportDocument) -> dict[str, Any]:
                 "schema": schema,
             }
         )
-    return {
+    package: dict[str, Any] = {
         "profile": "tabular-data-package",
         "name": package_name(w.code),
         "title": w.title,
@@ -226,13 +233,38 @@ def descriptor(doc: ExportDocument) -> dict[str, Any]:
         "created": doc.exported_at.isoformat(),
         "keywords": ["co-design", "civic participation", "workshop", "prototypes", "follow-up"],
         "licenses": [LICENSE],
-        "resources": resources,
     }
+    if w.follow_url:  # the public follow-up page: a portal's landing page for the dataset
+        package["homepage"] = w.follow_url
+    return {**package, "resources": resources}
+
+
+def on_the_wall(doc: ExportDocument) -> ExportDocument:
+    """Without the notes still private (private writing, not revealed: only their author sees them), the
+    notes merged into those, the dots on them and a team around one."""
+    gone = {i.id for i in doc.ideas if i.private}
+    while more := {i.id for i in doc.ideas if i.merged_into in gone and i.id not in gone}:
+        gone |= more
+    if not gone:
+        return doc
+    teams = [t for t in doc.teams if t.idea_id not in gone]
+    kept = {t.id for t in teams}
+    return doc.model_copy(
+        update={
+            "ideas": [i for i in doc.ideas if i.id not in gone],
+            "votes": [v for v in doc.votes if v.idea_id not in gone],
+            "teams": teams,
+            "backlog": [
+                b if b.team_id in kept or b.team_id is None else b.model_copy(update={"team_id": None})
+                for b in doc.backlog
+            ],
+        }
+    )
 
 
 def render_datapackage(doc: ExportDocument) -> dict[str, bytes]:
     """File name -> bytes: the six tables of the (always anonymised) document and the descriptor."""
-    public = anonymize(doc)
+    public = anonymize(on_the_wall(doc))
     files = {name: text.encode() for name, text in csv_tables(public, anonymized=True).items()}
     files[DESCRIPTOR] = orjson.dumps(descriptor(public), option=orjson.OPT_INDENT_2) + b"\n"
     return files

@@ -51,7 +51,7 @@ from workshop_tui.export_csv import Cell, to_csv
 from workshop_tui.export_json import ExportDocument, item_budget, money
 from workshop_tui.export_markdown import backlog_in_order
 from workshop_tui.locales import parse_locales, same_language
-from workshop_tui.models import Ask, BacklogItem, BacklogStatus, BudgetStatus, Workshop
+from workshop_tui.models import Ask, BacklogItem, BacklogStatus, BudgetStatus
 
 S = BacklogStatus
 PROGRESS: dict[BacklogStatus, int] = {S.PROPOSED: 0, S.APPROVED: 20, S.PROTOTYPING: 50, S.TESTING: 75, S.ADOPTED: 100}
@@ -59,15 +59,10 @@ PROGRESS: dict[BacklogStatus, int] = {S.PROPOSED: 0, S.APPROVED: 20, S.PROTOTYPI
 SEPARATOR = ";"
 
 
-def workshop_language(workshop: Workshop) -> str:
-    """The language the workshop's text is in: the default locale of a Decidim export."""
-    return workshop.language
-
-
 def export_locales(doc: ExportDocument, locale: str | None) -> tuple[str, ...]:
     """The locales of a Decidim file, default first: ``locale`` (``"en,fi"``) or the workshop's language.
     Raises ``Invalid`` when the list does not start with the workshop's language (see the module doc)."""
-    language = workshop_language(doc.workshop)
+    language = doc.workshop.language
     if locale is None:
         return (language,)
     try:

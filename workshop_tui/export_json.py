@@ -164,13 +164,15 @@ def idea_dots(doc: ExportDocument) -> Counter[str]:
     return dots
 
 
-def idea_status(idea: Idea) -> Literal["visible", "hidden", "deleted", "merged"]:
+def idea_status(idea: Idea) -> Literal["visible", "hidden", "deleted", "merged", "private"]:
     if idea.deleted:
         return "deleted"
     if idea.merged_into:
         return "merged"
     if idea.hidden:
         return "hidden"
+    if idea.private:  # private writing, not revealed: off the wall, so off the report, the site and the top ideas
+        return "private"
     return "visible"
 
 

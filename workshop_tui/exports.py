@@ -186,7 +186,7 @@ _EXPORTERS = [
         media_type="application/json",
         destination=lambda code, _: f"{code}-datapackage",
         render=_datapackage,
-        options=frozenset(),
+        options=frozenset({"anonymize"}),  # it always is: asking for it is fine
         main_file="datapackage.json",
         help="the CSV tables with a datapackage.json for CKAN and DCAT portals, always anonymised (stdout: the "
         "descriptor)",

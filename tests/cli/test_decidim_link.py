@@ -4,6 +4,7 @@ Decidim's own results export, `decidim link`, export again: the second import up
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import workshop_in
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import run_cli, run_cli_subprocess
 from tests.helpers.decidim_import import Organization, import_results, results_export, results_export_json
 from tests.helpers.hostile_text import ESCAPES, terminal_problems
 from workshop_tui.models import Source
@@ -98,6 +99,10 @@ def test_the_link_is_durable_and_in_the_json_export(demo_dir: Path, tmp_path: Pa
     assert run_cli(demo_dir, "decidim", "link", "MAKE", str(downloaded)).returncode == 0
     doc = json.loads(run_cli(demo_dir, "export", "MAKE").stdout)
     assert sorted(b["decidim_id"] for b in doc["backlog"]) == sorted(results)
+    tables = tmp_path / "tables"
+    assert run_cli(demo_dir, "export", "MAKE", "--format", "csv", "-o", str(tables)).returncode == 0
+    with (tables / "backlog.csv").open(newline="") as f:
+        assert sorted(int(r["decidim_id"]) for r in csv.DictReader(f)) == sorted(results)  # open data carries it
     before = {i["id"]: (i["updated_at"], len(i["history"])) for i in items(demo_dir).values()}
     assert before == {b["id"]: (b["updated_at"], len(b["history"])) for b in doc["backlog"]}
 
@@ -188,3 +193,12 @@ def test_set_needs_item_equals_result(demo_dir: Path, tmp_path: Path) -> None:
     assert done.returncode == 2 and "write ITEM=RESULT" in done.stderr
     missing = run_cli(demo_dir, "decidim", "link", "MAKE", str(empty), "--set", "nope=3")
     assert missing.returncode == 1 and "no backlog item 'nope'" in missing.stderr
+
+
+def test_a_locale_list_without_the_workshops_language_exits_2(demo_dir: Path) -> None:
+    """In a real process: one line on stderr, exit code 2, nothing on stdout."""
+    done = run_cli_subprocess(demo_dir, "export", "MAKE", "--format", "decidim", "--locale", "fi,sv")
+    assert done.returncode == 2 and done.stdout == b""
+    assert (
+        done.stderr.count(b"\n") == 1 and b"--locale 'fi,sv' must start with the workshop's language, en" in done.stderr
+    )

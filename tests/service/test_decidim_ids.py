@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.api import admin, assert_error, in_process
+from tests.helpers.export_samples import SAMPLES
 from tests.service.test_backlog_rules import backlog_workshop
 from workshop_tui.decidim_link import DecidimResult, normalised_title, plan_links
-from workshop_tui.errors import Conflict, NotFound
+from workshop_tui.errors import Conflict, Invalid, NotFound
+from workshop_tui.importer import check_references, read_export
 from workshop_tui.models import BacklogItem
 from workshop_tui.service import WorkshopService
 
@@ -103,3 +105,13 @@ def test_normalised_titles() -> None:
     assert normalised_title("  Bike\u00a0 RACKS ") == normalised_title("bike racks")
     assert normalised_title("'=1+1") == normalised_title("=1+1") and normalised_title("'quoted") == "'quoted"
     assert normalised_title("ﬁx") == "fix"  # NFKC
+
+
+def test_an_import_with_two_items_on_one_result_is_refused() -> None:
+    doc = read_export(SAMPLES / "MAKE.json")
+    one, two, *rest = doc.backlog
+    linked = [one.model_copy(update={"decidim_id": 5}), two.model_copy(update={"decidim_id": 6}), *rest]
+    check_references(doc.model_copy(update={"backlog": linked}))  # distinct ids: fine
+    linked[1] = two.model_copy(update={"decidim_id": 5})
+    with pytest.raises(Invalid, match="two backlog items are linked to the same Decidim result"):
+        check_references(doc.model_copy(update={"backlog": linked}))

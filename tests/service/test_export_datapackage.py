@@ -16,6 +16,7 @@ from tests.service.test_export_csv_injection import HOSTILE, hostile_workshop
 from workshop_tui.export_datapackage import COLUMNS, DESCRIPTOR, TABLES, render_datapackage
 from workshop_tui.exports import EXPORTERS, export_files, write_files
 from workshop_tui.importer import read_export
+from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
 
@@ -106,7 +107,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
-def test_cli_writes_the_folder_and_refuses_options(demo_dir: Path, tmp_path: Path) -> None:
+def test_cli_writes_the_folder(demo_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "open-data"
     done = run_cli(demo_dir, "export", "MAKE", "--format", "datapackage", "-o", str(out))
     assert done.returncode == 0, done.stderr
@@ -114,5 +115,31 @@ def test_cli_writes_the_folder_and_refuses_options(demo_dir: Path, tmp_path: Pat
     assert errors_of(out) == []
     shown = run_cli(demo_dir, "export", "MAKE", "--format", "datapackage")
     assert json.loads(shown.stdout)["name"] == "workshop-make"
-    refused = run_cli(demo_dir, "export", "MAKE", "--format", "datapackage", "--anonymize")
-    assert refused.returncode == 2 and "--anonymize goes with --format" in refused.stderr
+    again = tmp_path / "anonymized"
+    assert (
+        run_cli(demo_dir, "export", "MAKE", "--format", "datapackage", "--anonymize", "-o", str(again)).returncode == 0
+    )
+    assert (again / "participants.csv").read_bytes() == (out / "participants.csv").read_bytes()  # always anonymised
+    refused = run_cli(demo_dir, "export", "MAKE", "--format", "datapackage", "--locale", "en")
+    assert refused.returncode == 2 and "--locale goes with --format decidim" in refused.stderr
+
+
+async def test_private_notes_stay_out_and_the_follow_up_page_is_the_homepage(
+    service: WorkshopService, tmp_path: Path
+) -> None:
+    w = await service.create_workshop(
+        "Private writing", settings={"private_writing": True}, follow_url="https://city.example/follow"
+    )
+    await service.set_phase(w.code, Phase.IDEATE)
+    ann, _ = await service.join(w.code, "Ann")
+    secret = await service.post_idea(w.code, "Still private SECRET-PRIVATE", author_id=ann.id)
+    assert service.state(w.code).ideas[secret.id].private
+    files = export_files(service.state(w.code), "datapackage")
+    assert not any(b"SECRET-PRIVATE" in data for data in files.values())
+    assert errors_of(write(files, tmp_path / "private")) == []
+    meta = json.loads(files[DESCRIPTOR])
+    assert meta["homepage"] == "https://city.example/follow"
+    for fmt in ("decidim-proposals", "md"):  # nor in the other public outputs
+        assert not any(b"SECRET-PRIVATE" in data for data in export_files(service.state(w.code), fmt).values()), fmt
+    (ideas,) = [r for r in export_files(service.state(w.code), "csv")["ideas.csv"].decode().splitlines()[1:]]
+    assert '"private"' in ideas  # the tables say what it is

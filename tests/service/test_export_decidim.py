@@ -11,7 +11,6 @@ import pytest
 from tests.helpers.decidim_import import Organization, import_results, ruby_csv, ruby_date_parse
 from tests.helpers.export_samples import SAMPLES
 from tests.helpers.hostile_text import ESCAPES
-from workshop_tui import export_decidim
 from workshop_tui.errors import Invalid
 from workshop_tui.export_decidim import PROGRESS, columns, progress, render_decidim
 from workshop_tui.export_json import ExportDocument
@@ -59,10 +58,10 @@ def test_other_locales_are_left_to_decidim_to_fill_from_the_default() -> None:
         assert result["title"]["fi"] == result["title"]["sv"] == result["title"]["en"]
 
 
-def test_a_hyphenated_default_locale_reaches_the_form(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(export_decidim, "workshop_language", lambda _: "pt-BR")
+def test_a_hyphenated_default_locale_reaches_the_form() -> None:
     doc = sample()
-    text = render_decidim(doc, locale="pt-BR,en")
+    pt = doc.model_copy(update={"workshop": doc.workshop.model_copy(update={"language": "pt-BR"})})  # not shipped yet
+    text = render_decidim(pt, locale="pt-BR,en")
     header = text.split("\r\n")[0].split(";")
     assert header[1:5] == ["title/pt-BR", "title/en", "description/pt-BR", "description/en"]
     assert header[5:7] == ["title_pt__BR", "description_pt__BR"]
