@@ -80,7 +80,7 @@ AMOUNT_PATTERN = rf"^(0*[1-9][0-9]{{0,{MONEY_DIGITS - 1}}}(\.[0-9]{{0,2}})?|0*\.
 MONEY_PATTERN = rf"^(0*[0-9]{{1,{MONEY_DIGITS}}}(\.[0-9]{{0,2}})?|\.[0-9]{{1,2}})$"
 #: What may reach Decimal(): plain ASCII digits (the checks after it explain sign and places), or a word
 #: (its parse error or "finite" explains it). Exponents, "+", spaces and other scripts' digits may not.
-_MONEY_SHAPES = re.compile(r"-?[0-9]*\.?[0-9]*|[A-Za-z]+")
+_MONEY_SHAPES = re.compile(r"[0-9]*\.?[0-9]*|[A-Za-z]+")
 
 
 def _reject_float(value: Any) -> Any:
@@ -89,6 +89,9 @@ def _reject_float(value: Any) -> Any:
         raise ValueError('money must be a string such as "120.50", not a float')
     if isinstance(value, int) and not isinstance(value, bool):
         raise ValueError('money must be a string such as "120.50", not a number')
+    if isinstance(value, str) and value.startswith("-"):
+        # Also "-0", which equals 0 and would pass ge=0, but the published patterns refuse it.
+        raise ValueError(f"money cannot be negative, not {value!r}")
     if isinstance(value, str) and not (value.isascii() and _MONEY_SHAPES.fullmatch(value)):
         raise ValueError(f'money is written with digits and at most one point, such as "120.50", not {value!r}')
     return value

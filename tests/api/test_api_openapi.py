@@ -113,9 +113,17 @@ def test_money_patterns_say_exactly_what_is_accepted(text: str) -> None:
     assert _accepted("pool", text) == (re.fullmatch(MONEY_PATTERN, text) is not None), text
 
 
-@pytest.mark.parametrize("text", ["0", "0.00", "00", "-1", "1e3", "1E+20000000", "+5", " 5", "5 ", "1.005", "\u0661"])
+@pytest.mark.parametrize(
+    "text", ["0", "0.00", "00", "-1", "-0", "-0.00", "1e3", "1E+20000000", "+5", " 5", "5 ", "1.005", "\u0661"]
+)
 def test_amounts_the_pattern_refuses_are_refused(text: str) -> None:
     assert re.fullmatch(AMOUNT_PATTERN, text) is None and not _accepted("amount", text)
+
+
+@pytest.mark.parametrize("text", ["-0", "-0.00", "-.0", "-1"])
+def test_negative_zero_is_no_budget_pool(text: str) -> None:
+    """Decimal("-0") == 0 passed ge=0 although the published pattern refuses it (Hypothesis found it)."""
+    assert re.fullmatch(MONEY_PATTERN, text) is None and not _accepted("pool", text)
 
 
 @pytest.mark.parametrize("text", ["1", "0.5", ".5", "5.", "120.50", "007"])
