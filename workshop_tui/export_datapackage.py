@@ -7,8 +7,7 @@ keys between the tables), a title and a description; for the package a name, tit
 creation time, keywords and a licence.
 
 Open data is published, so the package is always anonymised (docs/export-format.md, "Anonymisation"):
-participants appear under pseudonyms, notes have no author, only consenting backlog owners are named;
-and it has only what the room saw on the wall: no note still private (private writing, not revealed).
+participants appear under pseudonyms, notes have no author, only consenting backlog owners are named.
 The licence is CC BY 4.0, what most city portals use; a city with another edits ``licenses``.
 """
 
@@ -239,32 +238,9 @@ def descriptor(doc: ExportDocument) -> dict[str, Any]:
     return {**package, "resources": resources}
 
 
-def on_the_wall(doc: ExportDocument) -> ExportDocument:
-    """Without the notes still private (private writing, not revealed: only their author sees them), the
-    notes merged into those, the dots on them and a team around one."""
-    gone = {i.id for i in doc.ideas if i.private}
-    while more := {i.id for i in doc.ideas if i.merged_into in gone and i.id not in gone}:
-        gone |= more
-    if not gone:
-        return doc
-    teams = [t for t in doc.teams if t.idea_id not in gone]
-    kept = {t.id for t in teams}
-    return doc.model_copy(
-        update={
-            "ideas": [i for i in doc.ideas if i.id not in gone],
-            "votes": [v for v in doc.votes if v.idea_id not in gone],
-            "teams": teams,
-            "backlog": [
-                b if b.team_id in kept or b.team_id is None else b.model_copy(update={"team_id": None})
-                for b in doc.backlog
-            ],
-        }
-    )
-
-
 def render_datapackage(doc: ExportDocument) -> dict[str, bytes]:
     """File name -> bytes: the six tables of the (always anonymised) document and the descriptor."""
-    public = anonymize(on_the_wall(doc))
+    public = anonymize(doc)
     files = {name: text.encode() for name, text in csv_tables(public, anonymized=True).items()}
     files[DESCRIPTOR] = orjson.dumps(descriptor(public), option=orjson.OPT_INDENT_2) + b"\n"
     return files
