@@ -12,7 +12,7 @@ from textual.app import App
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
 from screens.backlog import COLUMNS, BacklogScreen, PoolBars
-from screens.backlog_editor import BacklogEditor
+from screens.backlog_editor import BacklogEditor, friendly
 from screens.backlog_form import AskRow, BudgetRow, DateInput
 from screens.widgets.safe_input import SafeInput
 from workshop_tui.demo import build_demo
@@ -424,3 +424,7 @@ async def test_overdue_asks_are_flagged_and_counted_per_department(service: Work
         assert "Mobility asked 1 · answered 1 · median 0 d to answer" in ledger
         timeline = str(screen.query_one("#timeline-body", Static).render())
         assert "ask to Economic Affairs was due" in timeline
+
+
+def test_service_messages_name_the_forms_rows() -> None:
+    assert friendly("asks.1.answered_at: bad; budget_requests.0: x") == "ask 2 (answered at): bad; budget request 1: x"
