@@ -512,7 +512,7 @@ async def test_the_end_screen_says_what_happens_next_and_how_to_come_back(
 
 @pytest.mark.parametrize("size", PHONES)
 async def test_after_the_session_the_phone_says_where_to_follow_and_when_my_prototypes_are_reviewed(
-    service: WorkshopService, size: tuple[int, int]
+    browser: Browser, service: WorkshopService, size: tuple[int, int]
 ) -> None:
     from playwright.async_api import expect
 
@@ -521,7 +521,7 @@ async def test_after_the_session_the_phone_says_where_to_follow_and_when_my_prot
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
     await service.set_voting(code, voting_open=True)
-    async with running(service) as server, phone_page(server, code, size) as page:
+    async with running(service) as server, phone_page(browser, server, code, size) as page:
         await join_as(page, "Ann")
         card = page.locator("#vote-list li", has=page.locator(".note-text", has_text="Shade trees"))
         await card.locator(".add-dot").click()
