@@ -85,9 +85,6 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "private_notes": 0,
             "ready": {"task": "writing", "people": 0, "done": 0, "waiting": 0},
             "follow_url": None,
-            "private_writing": False,
-            "private_notes": 0,
-            "ready": {"done": 0, "people": 0, "task": "writing", "waiting": 0},
         }
 
 
