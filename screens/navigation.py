@@ -71,6 +71,7 @@ OTHER_SCREENS: list[LazyScreen] = [
     LazyScreen("screens.backlog", "BacklogScreen", takes_code=False),
     LazyScreen("screens.backlog_review", "ReviewScreen", takes_code=False),
     LazyScreen("screens.backlog_editor", "BacklogEditor", takes_code=False),
+    LazyScreen("screens.follow", "FollowScreen"),
 ]
 
 

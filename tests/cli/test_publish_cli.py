@@ -31,13 +31,13 @@ def test_publish_writes_the_site_and_a_second_run_gives_the_same_bytes(demo_dir:
     assert done.returncode == 0, done.stderr
     line = json.loads(done.stdout)
     second = (demo_dir / "second.code").read_text()
-    assert line["workshops"] == sorted(["MAKE", second]) and line["removed"] == []
+    assert {"MAKE", second} <= set(line["workshops"]) and line["removed"] == []
     first = tree(out)
     assert {"index.html", "style.css", "reviews.ics", "w/MAKE/index.html", "w/MAKE/feed.atom", MANIFEST} <= set(first)
     again = run_cli_subprocess(demo_dir, "publish", str(out), "--as-of", "2026-12-01")  # a real process too
     assert again.returncode == 0, again.stderr
     assert tree(out) == first
-    assert b"Published 2 workshop(s)" in again.stdout
+    assert f"Published {len(line['workshops'])} workshop(s)".encode() in again.stdout
 
 
 def test_publish_one_workshop_with_a_base_url(demo_dir: Path, tmp_path: Path) -> None:
@@ -85,6 +85,9 @@ def test_follow_url_is_shown_set_and_cleared(demo_dir: Path) -> None:
     assert json.loads(changed.stdout) == {"code": second, "follow_url": "https://city.example/w/2"}
     exported = json.loads(run_cli(demo_dir, "export", second).stdout)
     assert exported["workshop"]["follow_url"] == "https://city.example/w/2"
+    (demo_dir / "second.json").write_text(json.dumps(exported))
+    copy = json.loads(run_cli(demo_dir, "import", str(demo_dir / "second.json"), "--as-new-code", "--json").stdout)
+    assert run_cli(demo_dir, "follow-url", copy["code"]).stdout.strip() == "https://city.example/w/2"  # round trip
     cleared = run_cli(demo_dir, "follow-url", second, "--clear", "--json")
     assert json.loads(cleared.stdout)["follow_url"] is None
     assert "has no follow-up URL" in run_cli(demo_dir, "follow-url", second).stdout

@@ -46,3 +46,10 @@ def test_wheel_install_finds_shipped_data(tmp_path: Path) -> None:
     assert demo.returncode == 0, demo.stderr
     assert (target / "workshop_tui" / "_shipped_data" / "schemas" / "export-v1.schema.json").is_file()
     assert (target / "workshop_tui" / "static" / "phone.js").is_file()
+    # The follow-up site's templates and stylesheet ship in the wheel.
+    site = tmp_path / "site"
+    published = subprocess.run(
+        [python, "-m", "workshop_tui", "publish", str(site)], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert published.returncode == 0, published.stderr
+    assert (site / "w" / "MAKE" / "index.html").is_file() and (site / "style.css").stat().st_size > 1000

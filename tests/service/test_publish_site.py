@@ -142,6 +142,11 @@ async def test_regenerating_gives_the_same_bytes_and_removes_what_is_gone(
     removed = write_site(only_demo, out)
     assert f"w/{followed.code}/index.html" in removed and not (out / "w" / followed.code / "index.html").exists()
     assert (out / "README.txt").read_text() == "the city's own file"
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the site's")
+    (out / MANIFEST).write_text(f"{outside}\n../outside.txt\n")  # a damaged manifest cannot reach outside DIR
+    write_site(only_demo, out)
+    assert outside.read_text() == "not the site's"
 
 
 # ------------------------------------------------------------------------------------------- feeds

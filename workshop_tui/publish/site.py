@@ -127,7 +127,7 @@ def write_site(files: Files, directory: Path) -> list[str]:
     gone = sorted(before - set(files))
     for name in gone:
         path = directory / name
-        if ".." not in Path(name).parts and path.is_file():
+        if not Path(name).is_absolute() and ".." not in Path(name).parts and path.is_file():  # only inside DIR
             path.unlink()
     write_atomic(manifest, "".join(f"{name}\n" for name in files).encode("utf-8"))
     return gone

@@ -31,6 +31,8 @@ from workshop_tui.publish.text import department_slug, file_id
 
 TOP_IDEAS = 10
 AFTER_THE_VOTE = frozenset({Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED})
+#: No review is awaited any more: the next-reviews table leaves them out.
+CLOSED_STATUSES = frozenset({BacklogStatus.ADOPTED.value, BacklogStatus.DROPPED.value})
 
 
 @dataclass(frozen=True)
@@ -293,9 +295,6 @@ def workshop_page(doc: ExportDocument, now: dt.datetime) -> WorkshopPage:
             key=lambda p: (p.next_review or dt.date.max, p.title, p.anchor),
         ),
     )
-
-
-CLOSED_STATUSES = frozenset({BacklogStatus.ADOPTED.value, BacklogStatus.DROPPED.value})
 
 
 def _ledger_bars(ledger: PromiseLedger) -> list[Bar]:
