@@ -28,6 +28,15 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str
     await wait_until(condition, TIMEOUT, what, pause=pilot.pause)
 
 
+async def events_shown(pilot: Pilot[Any], app: WorkshopApp) -> None:
+    """Until the service's events so far have reached the screens and been drawn: the app's bridge
+    posts them in batches (every 0.1 s), the app forwards each batch to its screens, they repaint."""
+    bridge = app.bridge
+    await wait_for(pilot, lambda: not bridge._pending and bridge._handle is None, "the events posted")
+    await pilot.pause()  # the app handles the batch and forwards it
+    await pilot.wait_for_scheduled_animations()  # the screens handle it, animate and repaint
+
+
 async def search_palette(app: WorkshopApp, pilot: Pilot[Any], typed: str, first: str) -> None:
     """Open the command palette, type ``typed`` and wait until its search has put ``first`` on top."""
     from textual.command import CommandList, CommandPalette
