@@ -11,11 +11,9 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from screens.app import WorkshopApp
-from tests.helpers.waiting import wait_until
+from tests.helpers.waiting import TIMEOUT, wait_until
 from workshop_tui.server.runner import ParticipantServer
 from workshop_tui.service import WorkshopService
-
-TIMEOUT = 10.0
 
 
 def on_screen(app: WorkshopApp, screen_type: type[object]) -> bool:
