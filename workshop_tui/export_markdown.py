@@ -22,7 +22,14 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from workshop_tui.backlog import DepartmentAsks, asks_by_department, needs_attention, promise_ledger, review_overdue
+from workshop_tui.backlog import (
+    DepartmentAsks,
+    ask_progress,
+    asks_by_department,
+    needs_attention,
+    promise_ledger,
+    review_overdue,
+)
 from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, money, top_ideas
 from workshop_tui.models import Ask, BacklogItem, BudgetStatus, Team
 
@@ -188,7 +195,7 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str) -> l
             for ask in item.asks:
                 detail = f": {md_text(ask.detail)}" if ask.detail else ""
                 out.append(
-                    f"  - {ask.kind.value} from {md_text(ask.department)}{detail} ({_ask_progress(ask, when.date())})"
+                    f"  - {ask.kind.value} from {md_text(ask.department)}{detail} ({ask_progress(ask, when.date())})"
                 )
                 if ask.answer.strip():
                     out.append(f"    - Answer: {md_text(ask.answer)}")
@@ -225,16 +232,6 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str) -> l
             out.append(f"| {item.next_review.isoformat()} | {md_text(item.title)} | {item.status.value} | {late} |")
         out.append("")
     return out
-
-
-def _ask_progress(ask: Ask, today: dt.date) -> str:
-    """The ask's status with its promise: ``open; due 2026-03-01, overdue`` or ``granted; answered 2026-03-02``."""
-    parts = [ask.status.value]
-    if ask.answered_at is not None:
-        parts.append(f"answered {ask.answered_at.isoformat()}")
-    elif ask.due is not None:
-        parts.append(f"due {ask.due.isoformat()}" + (", overdue" if ask.overdue(today) else ""))
-    return "; ".join(parts)
 
 
 def _median(dept: DepartmentAsks) -> str:

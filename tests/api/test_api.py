@@ -81,6 +81,7 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "allowed_actions": ["join", "post_idea", "edit_own_idea", "delete_own_idea"],
             "timer": None,
             "prototypes": 0,
+            "follow_url": None,
         }
 
 
