@@ -28,7 +28,7 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str
 
 async def events_shown(pilot: Pilot[Any], app: WorkshopApp) -> None:
     """Until the service's events so far have reached the screens and been drawn: the app's bridge
-    posts them in batches (every 0.1 s), the app forwards each batch to its screens, they repaint."""
+    posts them in batches (at most one a frame), the app forwards each batch to its screens, they repaint."""
     bridge = app.bridge
     await wait_for(pilot, lambda: not bridge._pending and bridge._handle is None, "the events posted")
     await pilot.pause()  # the app handles the batch and forwards it
