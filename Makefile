@@ -35,15 +35,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# One pytest worker per core (pytest-xdist): every test has its own tmp dir, free port and tmux session.
+# PYTEST_WORKERS=0 runs the suite in one process.
+PYTEST_WORKERS ?= auto
+
 pytest: $(STAMP)
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
-# Line and branch coverage of the whole suite, child processes included.
+# Line and branch coverage of the whole suite, child processes (the xdist workers too) included.
 coverage: $(STAMP)
 	$(BIN)/coverage erase
-	$(BIN)/coverage run -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/coverage run -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	$(BIN)/coverage combine -q
 	$(BIN)/coverage report
 

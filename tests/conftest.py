@@ -51,3 +51,11 @@ async def workshop_in(service: WorkshopService, phase: Phase, **settings: object
     if phase == Phase.VOTE:
         await service.set_voting(w.code, voting_open=True)
     return w.code
+
+
+async def open_vote(service: WorkshopService, code: str) -> None:
+    """From ideation to an open ballot, as the facilitator walks it: group, vote, then ``o`` once the
+    rules are explained."""
+    for phase in (Phase.GROUP, Phase.VOTE):
+        await service.set_phase(code, phase)
+    await service.set_voting(code, voting_open=True)

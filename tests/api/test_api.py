@@ -8,7 +8,7 @@ import asyncio
 import httpx
 import pytest
 
-from tests.conftest import workshop_in
+from tests.conftest import open_vote, workshop_in
 from tests.helpers.api import assert_error, client, in_process, join, running, url
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -220,9 +220,7 @@ async def test_votes_and_reveal(service: WorkshopService) -> None:
         _, ann = await join(server, code)
         async with client(server, ann) as a:
             assert_error(await a.post(f"/api/v1/w/{code}/votes", json={"idea_id": first.id}), 409)  # not yet
-            await service.set_phase(code, Phase.GROUP)
-            await service.set_phase(code, Phase.VOTE)
-            await service.set_voting(code, voting_open=True)
+            await open_vote(service, code)
             r = await a.post(f"/api/v1/w/{code}/votes", json={"idea_id": first.id})
             assert r.status_code == 201 and r.json() == {"remaining_dots": 2}
             assert (await a.post(f"/api/v1/w/{code}/votes", json={"idea_id": first.id})).json()["remaining_dots"] == 1
@@ -265,9 +263,7 @@ async def test_preferences_and_my_team(service: WorkshopService) -> None:
     async with in_process(service) as server:
         _, ann = await join(server, code, "Ann")
         async with client(server, ann) as a:
-            await service.set_phase(code, Phase.GROUP)
-            await service.set_phase(code, Phase.VOTE)
-            await service.set_voting(code, voting_open=True)
+            await open_vote(service, code)
             assert_error(await a.put(f"/api/v1/w/{code}/preferences", json={"idea_ids": [ideas[1].id]}), 409)
             await service.set_phase(code, Phase.TEAMS)
             await service.set_team_candidates(code, idea_ids=[i.id for i in ideas])
@@ -309,8 +305,11 @@ async def test_participant_rate_limit(service: WorkshopService) -> None:
 
 async def test_join_flood_from_one_address(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.LOBBY)
-    async with in_process(service) as server, client(server) as c:
-        burst = int(Limits().join_burst)
+    # The default burst, refilled too slowly to matter however long the 140 joins take on a busy machine
+    # (at the default 5 a second, 40 slow joins could refill as fast as they drain it).
+    limits = Limits(join_rate=0.01)
+    async with in_process(service, limits=limits) as server, client(server) as c:
+        burst = int(limits.join_burst)
         statuses = [(await c.post(f"/api/v1/w/{code}/join", json={})).status_code for _ in range(burst + 40)]
         assert statuses[:burst] == [201] * burst
         assert 429 in statuses
@@ -359,9 +358,7 @@ async def test_hundred_phones_vote_at_once(service: WorkshopService) -> None:
     """120 phones on their own connections vote concurrently: acknowledged dots == stored dots, no one over."""
     code = await workshop_in(service, Phase.IDEATE, dots_per_participant=5, max_dots_per_idea=3)
     ideas = [await service.post_idea(code, f"idea {k}", source=Source.FACILITATOR) for k in range(4)]
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
+    await open_vote(service, code)
     people = [await service.join(code, f"p{k}") for k in range(120)]
     async with in_process(service) as server:
         phones = [client(server, token) for _, token in people]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import workshop_in
+from tests.conftest import open_vote, workshop_in
 from tests.helpers.api import admin, assert_error, client, in_process, join
 from workshop_tui.errors import Invalid
 from workshop_tui.models import Source
@@ -21,9 +21,7 @@ async def test_every_write_with_a_body_needs_json(service: WorkshopService) -> N
     and no preflight: every route that takes a body refuses anything but JSON, the fast path too."""
     code = await workshop_in(service, Phase.IDEATE)
     idea = await service.post_idea(code, "Shade", source=Source.FACILITATOR)
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
+    await open_vote(service, code)
     async with in_process(service) as server:
         _, token = await join(server, code)
         spec = server.app.openapi()

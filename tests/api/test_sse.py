@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import workshop_in
+from tests.conftest import open_vote, workshop_in
 from tests.helpers.api import assert_error, client, join, running
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -182,9 +182,7 @@ async def test_client_disconnect_unsubscribes(service: WorkshopService) -> None:
 async def test_once_revealed_changed_totals_reach_the_phones_coalesced(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE)
     idea = await service.post_idea(code, "Trees", source=Source.FACILITATOR)
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
+    await open_vote(service, code)
     pid = (await service.join(code, "Ann"))[0].id
     broker = Broker(service)
     try:

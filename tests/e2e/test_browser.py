@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 import pytest_asyncio
 
-from tests.conftest import workshop_in
+from tests.conftest import open_vote, workshop_in
 from tests.helpers.api import running, url
 from tests.helpers.paths import ARTIFACTS
 from workshop_tui.models import Source
@@ -198,9 +198,7 @@ async def test_rank_the_candidate_ideas_and_see_my_team_arrive_live(browser: Bro
 
     code = await workshop_in(service, Phase.IDEATE, team_min_size=1, team_max_size=3)
     ideas = [(await service.post_idea(code, text, source=Source.PAPER)).id for text in ["Bike parking", "Repair café"]]
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
+    await open_vote(service, code)
     await service.set_phase(code, Phase.TEAMS)
     await service.set_team_candidates(code, idea_ids=ideas)
     other, _ = await service.join(code, "Cy")
@@ -341,9 +339,7 @@ async def test_a_refused_dot_says_why_in_plain_words(
 
     code = await workshop_in(service, Phase.IDEATE, dots_per_participant=2, max_dots_per_idea=2)
     await paper_notes(service, code, "Shade trees")
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)  # the facilitator opens the ballot (o)
+    await open_vote(service, code)
     async with running(service) as server, phone_page(browser, server, code, size) as page:
         await join_as(page, "Ann")
         await page.route("**/events", lambda route: route.abort())
@@ -365,9 +361,7 @@ async def test_after_the_reveal_the_list_shows_results_ranked_with_ties_and_my_d
     _, tree, bench, bike = await paper_notes(
         service, code, "A quiet room in the library", "Shade trees", "Benches at bus stops", "Bike lanes"
     )
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)  # the facilitator opens the ballot (o)
+    await open_vote(service, code)
     others = [(await service.join(code, name))[0].id for name in ("Bo", "Cy")]
     for pid, idea in [(others[0], tree), (others[0], tree), (others[1], tree), (others[1], bench), (others[1], bike)]:
         await service.cast_dot(code, pid, idea)

@@ -2,7 +2,7 @@
 
 On a shared machine wall-clock durations mostly measure the neighbours; CPU seconds (this process's
 threads plus the children it waited for) say what a test itself costs. Also prints the total per
-test module, to see where a suite's time goes.
+test module, to see where a suite's time goes. Works under xdist (``-n``): each report carries its cost.
 """
 
 from __future__ import annotations
@@ -23,13 +23,23 @@ def _cpu() -> float:
     return time.process_time() + t.children_user + t.children_system
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
+def _measured(item: pytest.Item) -> Generator[None, object, object]:
+    """One phase's CPU, kept on the item: its report carries it, from an xdist worker too."""
     start = _cpu()
     try:
         return (yield)
     finally:
-        _costs[item.nodeid] = _cpu() - start
+        item.user_properties.append(("cpu_seconds", _cpu() - start))
+
+
+pytest_runtest_setup = pytest.hookimpl(wrapper=True)(_measured)
+pytest_runtest_call = pytest.hookimpl(wrapper=True)(_measured)
+pytest_runtest_teardown = pytest.hookimpl(wrapper=True)(_measured)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "teardown":
+        _costs[report.nodeid] = sum(v for k, v in report.user_properties if k == "cpu_seconds" and isinstance(v, float))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

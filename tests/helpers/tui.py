@@ -11,11 +11,9 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from screens.app import WorkshopApp
-from tests.helpers.waiting import wait_until
+from tests.helpers.waiting import TIMEOUT, wait_until
 from workshop_tui.server.runner import ParticipantServer
 from workshop_tui.service import WorkshopService
-
-TIMEOUT = 10.0
 
 
 def on_screen(app: WorkshopApp, screen_type: type[object]) -> bool:
@@ -26,6 +24,15 @@ def on_screen(app: WorkshopApp, screen_type: type[object]) -> bool:
 async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str = "condition") -> None:
     """``wait_until`` polling through Pilot (events processed, layout refreshed): bounded, not timed."""
     await wait_until(condition, TIMEOUT, what, pause=pilot.pause)
+
+
+async def events_shown(pilot: Pilot[Any], app: WorkshopApp) -> None:
+    """Until the service's events so far have reached the screens and been drawn: the app's bridge
+    posts them in batches (at most one a frame), the app forwards each batch to its screens, they repaint."""
+    bridge = app.bridge
+    await wait_for(pilot, lambda: not bridge._pending and bridge._handle is None, "the events posted")
+    await pilot.pause()  # the app handles the batch and forwards it
+    await pilot.wait_for_scheduled_animations()  # the screens handle it, animate and repaint
 
 
 async def search_palette(app: WorkshopApp, pilot: Pilot[Any], typed: str, first: str) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-TIMEOUT = 10.0
+TIMEOUT = 30.0  # generous: a passing test never waits it out, and a loaded CI machine (xdist, 2 cores) is slow
 INTERVAL = 0.02
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.helpers.cli import run_cli
 from workshop_tui.anonymize import NOT_PUBLIC, anonymize
 from workshop_tui.demo import build_demo
 from workshop_tui.export_json import build_export, dump_json
@@ -34,13 +33,8 @@ async def test_no_real_name_survives_in_any_format(service: WorkshopService, tmp
     data_dir = service.data_dir
     await service.close()
 
-    def run(*args: str) -> str:
-        out = subprocess.run(
-            [sys.executable, "-m", "workshop_tui", "--data-dir", str(data_dir), "export", "MAKE", *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    def run(*args: str) -> str:  # the command in-process: its process contract is tests/cli's
+        out = run_cli(data_dir, "export", "MAKE", *args)
         assert out.returncode == 0, out.stderr
         return out.stdout
 

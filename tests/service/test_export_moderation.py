@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 
-from tests.conftest import workshop_in
+from tests.conftest import open_vote, workshop_in
 from tests.helpers.api import admin, in_process
 from workshop_tui.export_json import build_export, dump_json
 from workshop_tui.exports import EXPORTERS, ExportOptions, export_files
@@ -41,9 +41,7 @@ async def moderated_workshop(service: WorkshopService) -> tuple[str, dict[str, s
     await service.merge_ideas(code, ids["kept"], ids["hidden_merged"])  # a hidden note merged into a kept one
     await service.merge_ideas(code, ids["survivor"], ids["under"])
     await service.delete_idea(code, ids["survivor"])  # takes the note merged into it along
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
+    await open_vote(service, code)
     await service.cast_dot(code, mallory.id, ids["hidden"])
     await service.cast_dot(code, ana.id, ids["kept"])
     await service.hide_idea(code, ids["hidden"])  # hidden after it got a dot

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from tests.conftest import workshop_in
+from tests.conftest import open_vote, workshop_in
 from workshop_tui import events as ev
 from workshop_tui.errors import Conflict, DataDirBusy, Invalid, NotFound, PhaseError, Unauthorized
 from workshop_tui.models import Source
@@ -107,9 +107,7 @@ async def test_dot_budget_and_per_idea_limit(service: WorkshopService) -> None:
     i2 = await service.post_idea(code, "two", author_id=p.id)
     with pytest.raises(PhaseError):
         await service.cast_dot(code, p.id, i1.id)
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
+    await open_vote(service, code)
     assert await service.cast_dot(code, p.id, i1.id) == 2
     assert await service.cast_dot(code, p.id, i1.id) == 1
     with pytest.raises(Conflict, match="at most 2 of your dots"):
@@ -128,9 +126,7 @@ async def test_dot_budget_and_per_idea_limit(service: WorkshopService) -> None:
 async def test_paper_dots_count_in_the_same_tally(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE)
     idea = await service.post_idea(code, "paper", source=Source.PAPER)
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
+    await open_vote(service, code)
     p, _ = await service.join(code)
     await service.cast_dot(code, p.id, idea.id)
     assert await service.add_paper_dots(code, idea.id, 4) == 5
@@ -145,9 +141,7 @@ async def test_merge_moves_dots_and_history_and_respects_the_limit(service: Work
     q, _ = await service.join(code)
     keep = await service.post_idea(code, "bike parking map", author_id=p.id)
     dup = await service.post_idea(code, "map of bike parking", author_id=q.id)
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
+    await open_vote(service, code)
     for _ in range(2):
         await service.cast_dot(code, p.id, keep.id)
         await service.cast_dot(code, p.id, dup.id)
@@ -187,9 +181,7 @@ async def test_a_note_with_dots_cannot_be_deleted(service: WorkshopService) -> N
     code = await workshop_in(service, Phase.IDEATE)
     p, _ = await service.join(code)
     idea = await service.post_idea(code, "x", author_id=p.id)
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
+    await open_vote(service, code)
     await service.cast_dot(code, p.id, idea.id)
     with pytest.raises(Conflict, match="merge it"):
         await service.delete_idea(code, idea.id)
@@ -258,9 +250,7 @@ async def test_concurrent_dots_never_exceed_budget_or_limit(service: WorkshopSer
     code = await workshop_in(service, Phase.IDEATE, dots_per_participant=5, max_dots_per_idea=2)
     people = [(await service.join(code))[0] for _ in range(20)]
     ideas = [await service.post_idea(code, f"idea {i}", source=Source.PAPER) for i in range(4)]
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
+    await open_vote(service, code)
 
     async def attempt(pid: str, iid: str) -> bool:
         try:

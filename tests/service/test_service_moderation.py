@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import workshop_in
+from tests.conftest import open_vote, workshop_in
 from workshop_tui.errors import Blocked, Conflict
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -20,9 +20,7 @@ async def test_unmerge_puts_the_note_and_its_dots_back(data_dir: Path) -> None:
     q, _ = await service.join(code)
     keep = await service.post_idea(code, "bike parking map", author_id=p.id)
     dup = await service.post_idea(code, "map of bike parking", author_id=q.id)
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)  # the ballot never opens by itself
+    await open_vote(service, code)
     for _ in range(2):
         await service.cast_dot(code, p.id, keep.id)
         await service.cast_dot(code, p.id, dup.id)
@@ -54,9 +52,7 @@ async def test_unmerge_never_gives_more_dots_than_the_budget(service: WorkshopSe
     keep = await service.post_idea(code, "a", author_id=p.id)
     dup = await service.post_idea(code, "b", author_id=p.id)
     other = await service.post_idea(code, "c", author_id=p.id)
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)  # the ballot never opens by itself
+    await open_vote(service, code)
     for idea in (keep, keep, dup, dup):
         await service.cast_dot(code, p.id, idea.id)
     await service.merge_ideas(code, keep.id, dup.id)  # 2 over the limit go back to p...
@@ -96,9 +92,7 @@ async def test_bulk_delete_keeps_notes_with_dots(service: WorkshopService) -> No
     code = await workshop_in(service, Phase.IDEATE)
     a = await service.post_idea(code, "a", source=Source.PAPER)
     b = await service.post_idea(code, "b", source=Source.PAPER)
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)  # the ballot never opens by itself
+    await open_vote(service, code)
     await service.add_paper_dots(code, a.id, 1)
     deleted, kept = await service.delete_ideas(code, [a.id, b.id])
     assert [i.id for i in deleted] == [b.id] and [i.id for i in kept] == [a.id]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import workshop_in
+from tests.conftest import open_vote, workshop_in
 from workshop_tui.errors import Invalid, NotFound, PhaseError
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -15,9 +15,7 @@ async def room(service: WorkshopService, people: int = 6, ideas: int = 4) -> tup
     code = await workshop_in(service, Phase.IDEATE, team_min_size=2, team_max_size=3)
     pids = [(await service.join(code, f"P{n}", ["maker" if n % 2 else "civil servant"]))[0].id for n in range(people)]
     iids = [(await service.post_idea(code, f"idea {k}", source=Source.PAPER)).id for k in range(ideas)]
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
+    await open_vote(service, code)
     for k, iid in enumerate(iids):  # idea 0 gets the most dots
         for pid in pids[: ideas - k]:
             await service.cast_dot(code, pid, iid)

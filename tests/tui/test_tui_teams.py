@@ -10,7 +10,7 @@ from screens.candidates import CandidatesScreen
 from screens.confirm import ConfirmScreen
 from screens.team_picker import TeamPickerScreen
 from screens.teams import TeamsScreen
-from tests.conftest import workshop_in
+from tests.conftest import open_vote, workshop_in
 from tests.helpers.tui import wait_for
 from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Participant
@@ -27,9 +27,7 @@ async def room(service: WorkshopService, **settings: object) -> tuple[str, list[
         await service.post_idea(code, text, author_id=people[0].id)
         for text in ["Repair café finder", "Safe school routes", "Car-free Sunday", "Reusable cups"]
     ]
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
+    await open_vote(service, code)
     for n, person in enumerate(people):
         await service.cast_dot(code, person.id, ideas[n % 2].id)
     await service.cast_dot(code, people[0].id, ideas[2].id)

@@ -30,7 +30,7 @@ from screens.theme_picker import ThemePickerScreen
 from screens.voting import VotingScreen
 from screens.wall import WallScreen
 from tests.helpers.hostile_text import ESCAPES, WORDS, terminal_problems
-from tests.helpers.tui import on_screen, running_app, wait_for
+from tests.helpers.tui import events_shown, on_screen, running_app, wait_for
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
@@ -67,7 +67,7 @@ async def seed(data_dir: Path) -> None:
 async def press_and_wait(app: WorkshopApp, pilot: Pilot[Any], key: str, screen: type[Any]) -> None:
     await pilot.press(key)
     await wait_for(pilot, lambda: on_screen(app, screen), screen.__name__)
-    await pilot.pause(0.1)
+    await pilot.pause()  # and drawn: a pause ends by painting what is pending
 
 
 def drawn(terminal: list[str]) -> str:
@@ -106,7 +106,7 @@ async def test_no_escape_reaches_the_terminal(data_dir: Path, terminal: list[str
         await pilot.press("escape")
         await press_and_wait(app, pilot, "n", TextPromptScreen)
         app.screen.query_one("Input").value = f"Pasted {ESCAPES['c1']}"  # type: ignore[attr-defined]
-        await pilot.pause(0.1)
+        await pilot.pause()
         await pilot.press("enter")
         await wait_for(pilot, lambda: on_screen(app, WallScreen), "the prompt closed")
 
@@ -116,11 +116,11 @@ async def test_no_escape_reaches_the_terminal(data_dir: Path, terminal: list[str
         await wait_for(pilot, lambda: on_screen(app, VotingScreen), "voting")
         await service.add_paper_dots("EVIL", ids[0], 2)
         await service.set_voting("EVIL", results_revealed=True)
-        await pilot.pause(0.3)
+        await events_shown(pilot, app)
         await service.set_phase("EVIL", Phase.TEAMS)
         await wait_for(pilot, lambda: on_screen(app, TeamsScreen), "teams")
         await service.form_teams("EVIL", idea_ids=ids[:3], min_size=1)
-        await pilot.pause(0.3)
+        await events_shown(pilot, app)
         await service.set_phase("EVIL", Phase.BACKLOG)
         await wait_for(pilot, lambda: on_screen(app, BacklogScreen), "the backlog")
         items = await service.convert_to_backlog("EVIL")
@@ -138,23 +138,23 @@ async def test_no_escape_reaches_the_terminal(data_dir: Path, terminal: list[str
                 ],
             },
         )
-        await pilot.pause(0.3)
+        await events_shown(pilot, app)
         # The edit form's rows and the review meeting quote the item, the ask and its answer.
         await press_and_wait(app, pilot, "e", BacklogEditor)
         await pilot.press("escape")
         await wait_for(pilot, lambda: on_screen(app, BacklogScreen), "the form closed")
         await press_and_wait(app, pilot, "m", ReviewScreen)
-        await pilot.pause(0.2)
+        await pilot.pause()
         await pilot.press("escape")
-        await pilot.pause(0.2)
+        await pilot.pause()
         await pilot.press("escape")
         await wait_for(pilot, lambda: on_screen(app, BacklogScreen), "the meeting closed")
         await press_and_wait(app, pilot, "f2", InfoScreen)
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await pilot.pause()
         app.action_home()
         await wait_for(pilot, lambda: on_screen(app, HomeScreen), "the workshop list")
-        await pilot.pause(0.2)
+        await pilot.pause()
 
     output = drawn(terminal)
     assert "PWNED-TITLE" in output and "EVIL-PAINT" in output and "C1-TITLE" in output

@@ -9,7 +9,7 @@ from screens.confirm import ConfirmScreen
 from screens.text_prompt import TextPromptScreen
 from screens.voting import VotingScreen
 from screens.widgets.bar_chart import BarChart
-from tests.conftest import workshop_in
+from tests.conftest import open_vote, workshop_in
 from tests.helpers.tui import wait_for
 from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Participant, Source
@@ -24,9 +24,7 @@ async def room(service: WorkshopService) -> tuple[str, list[Participant], list[I
         await service.post_idea(code, text, author_id=people[0].id)
         for text in ["Shade trees", "[@click=app.quit]Water fountains", "Bike racks"]
     ]
-    await service.set_phase(code, Phase.GROUP)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
+    await open_vote(service, code)
     return code, people, ideas
 
 
