@@ -31,7 +31,7 @@ class ExportDialog(ModalScreen[Path | None]):
     def __init__(self, service: WorkshopService, code: str, *, directory: Path | None = None) -> None:
         super().__init__()
         self.service = service
-        self.code = service.state(code).code
+        self.code = service.view(code).code
         self.directory = directory or service.data_dir / "exports"
         self._last_default = ""
 

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from screens.events import DomainEvents
 from workshop_tui.service import WorkshopService
-from workshop_tui.state import WorkshopState
+from workshop_tui.service.view import WorkshopView
 from workshop_tui.text_safety import terminal_safe
 
 COLUMNS = [("Code", "code"), ("Title", "title"), ("Phase", "phase"), ("People", "people")]
@@ -71,8 +71,8 @@ class HomeScreen(Screen[None]):
         self.reload()
         table.focus()
 
-    def rows(self) -> list[WorkshopState]:
-        return sorted(self.service.states(), key=lambda s: s.last_activity(), reverse=True)
+    def rows(self) -> list[WorkshopView]:
+        return sorted(self.service.views(), key=lambda s: s.last_activity(), reverse=True)
 
     def reload(self) -> None:
         table = self.query_one("#workshops", DataTable)
@@ -81,13 +81,12 @@ class HomeScreen(Screen[None]):
         states = self.rows()
         for state in states:
             w = state.workshop
-            notes = sum(1 for i in state.ideas.values() if i.visible)
             table.add_row(
                 Text(w.code, style="bold"),
                 Text(terminal_safe(w.title)),  # untrusted text: a Text cell, never markup
                 Text(w.phase.value),
                 Text(str(len(state.participants)), justify="right"),
-                Text(str(notes), justify="right"),
+                Text(str(state.notes_on_wall()), justify="right"),
                 Text(str(state.dots_cast()), justify="right"),
                 Text(ago(state.last_activity(), self.now)),
                 key=w.code,
