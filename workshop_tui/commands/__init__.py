@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "backlog": "backlog",
     "serve": "serve",
     "run": "tui",
+    "present": "present",
 }
 COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))  # in the order `--help` lists them
 
