@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
 SOURCES := pyproject.toml
 
-.PHONY: run test bench lint typecheck pytest coverage clean
+.PHONY: run test bench lint typecheck pytest coverage clean i18n i18n-extract i18n-update i18n-compile i18n-init
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -48,7 +48,28 @@ coverage: $(STAMP)
 	$(BIN)/coverage report
 
 bench: $(STAMP)
-	$(BIN)/python -m bench $(ARGS)
+	$(BIN)/python -m bench --results bench/RESULTS.md $(ARGS)
+
+# Translations (Babel): extract the marked messages into the template, merge it into every language's
+# .po, compile the .mo files the package ships (committed, so a clean clone and its wheel need no step).
+LOCALE := workshop_tui/locale
+POT := $(LOCALE)/messages.pot
+KEYWORDS := --no-default-keywords -k N_ -k NP_:1,2 -k gettext -k ngettext:1,2
+
+i18n: i18n-extract i18n-update i18n-compile
+
+i18n-extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) --no-location --sort-output --omit-header -o $(POT) workshop_tui screens
+
+i18n-update: $(STAMP)
+	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete --omit-header
+
+i18n-compile: $(STAMP)
+	$(BIN)/pybabel compile -d $(LOCALE) --statistics
+
+# A new language: `make i18n-init LANG_CODE=de`, then translate $(LOCALE)/de/LC_MESSAGES/messages.po.
+i18n-init: $(STAMP)
+	$(BIN)/pybabel init -i $(POT) -d $(LOCALE) -l $(LANG_CODE)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage .coverage.*

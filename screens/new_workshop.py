@@ -1,4 +1,5 @@
-"""A form for a new workshop: title, template, the prompt phones see, the dot rules and who is named.
+"""A form for a new workshop: title, template, the prompt phones see, the follow-up URL, the dot rules
+and who is named.
 
 It opens on the first template with that template's prompt in the editor (the prompt is what every
 phone shows, so it is always visible and editable here); choosing another template replaces the
@@ -67,6 +68,10 @@ class NewWorkshopScreen(ModalScreen[str | None]):
                 yield Select(options, value=self.first, allow_blank=False, id="template", compact=True)
                 yield Label("Prompt", classes="tall")
                 yield TextArea(template_prompt(self.first), id="prompt", soft_wrap=True, compact=True)
+                yield Label("Follow-up")
+                yield Input(
+                    placeholder="https://… where the city reports progress (optional)", id="follow-url", compact=True
+                )
                 yield Label("Dots")
                 with Horizontal(id="dots"):
                     yield Input(
@@ -155,6 +160,7 @@ class NewWorkshopScreen(ModalScreen[str | None]):
                 template=None if template == BLANK else template,
                 prompt=prompt,  # what the facilitator sees is what phones get (an emptied prompt stays empty)
                 settings=settings,
+                follow_url=self.query_one("#follow-url", Input).value.strip() or None,
             )
         except WorkshopError as exc:
             self.show_error(exc.message)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from workshop_tui.errors import PhaseError
+from workshop_tui.locales import N_
 from workshop_tui.phases import ORDER, Phase
 
 
@@ -64,6 +65,7 @@ class ActionSpec:
     role: Role
     phases: frozenset[Phase]
     label: str  # imperative, short: the footer and palette show it, refusals quote it ("cannot post a note ...")
+    refusal: str = ""  # a participant's action: what their phone says while it waits (translated, a message id)
 
 
 _ALWAYS = frozenset(Phase)
@@ -112,8 +114,22 @@ _ROWS: tuple[tuple[Action, Role, frozenset[Phase], str], ...] = (
     (Action.TIMER, _F, _OPEN, "Run the phase timer"),
 )
 
+# What a phone says while a participant's action waits for its phase (the phone page's catalog).
+_REFUSALS: dict[Action, str] = {
+    Action.JOIN: N_("Joining is closed"),
+    Action.POST_IDEA: N_("Posting is closed for now"),
+    Action.EDIT_OWN_IDEA: N_("Notes cannot be changed now"),
+    Action.DELETE_OWN_IDEA: N_("Notes cannot be deleted now"),
+    Action.CAST_DOT: N_("Voting is not open"),
+    Action.WITHDRAW_DOT: N_("Voting is not open"),
+    Action.RANK_IDEAS: N_("Ranking is closed"),
+}
+
 ACTIONS: Mapping[Action, ActionSpec] = MappingProxyType(
-    {action: ActionSpec(action, role, phases, label) for action, role, phases, label in _ROWS}
+    {
+        action: ActionSpec(action, role, phases, label, _REFUSALS.get(action, ""))
+        for action, role, phases, label in _ROWS
+    }
 )
 
 

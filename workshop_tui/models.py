@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from workshop_tui.currencies import ISO_4217
+from workshop_tui.locales import DEFAULT, SHIPPED
 from workshop_tui.phases import Phase
 
 
@@ -158,6 +159,44 @@ class Settings(_Strict):
 
 
 JoinCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{3,12}$")]
+Language = Annotated[
+    str, Field(json_schema_extra={"enum": list(SHIPPED)}, description="BCP 47 code of a shipped language")
+]
+
+
+def _check_language(value: str) -> str:
+    if value not in SHIPPED:
+        raise ValueError(f"language must be one of {', '.join(SHIPPED)}")
+    return value
+
+
+ShippedLanguage = Annotated[Language, AfterValidator(_check_language)]
+
+#: Printable ASCII without spaces, quotes or angle brackets: a URL that phones, QR codes and pages can carry as is.
+_URL_CHARS = re.compile(r"[!#-;=?-~]+")
+
+
+def _check_follow_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    if not _URL_CHARS.fullmatch(value):
+        raise ValueError("a follow-up URL is plain ASCII without spaces, quotes or angle brackets")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError as exc:
+        raise ValueError(f"not a URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("a follow-up URL starts with http:// or https:// and names a host")
+    return value
+
+
+FollowUrl = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_check_follow_url),
+    Field(json_schema_extra={"format": "uri", "pattern": r"^https?://"}),
+]
 
 
 class Workshop(_Strict):
@@ -166,6 +205,12 @@ class Workshop(_Strict):
     title: Title
     prompt: LongText = ""
     template: str | None = None
+    language: ShippedLanguage = Field(DEFAULT, description="the room's language: phones, projected text, reports")
+    languages: list[ShippedLanguage] = Field(
+        default_factory=list,
+        max_length=len(SHIPPED),
+        description="other languages a phone may switch to (Accept-Language picks among them and language)",
+    )
     phase: Phase = Phase.LOBBY
     voting_open: bool = False
     results_revealed: bool = False
@@ -176,8 +221,16 @@ class Workshop(_Strict):
         False, description="phones see their team (until then the teams are a draft and ranking stays open)"
     )
     settings: Settings = Field(default_factory=Settings)
+    follow_url: FollowUrl | None = Field(
+        None, description="the public follow-up page (http or https): phones and the closing screen show it"
+    )
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+    @property
+    def phone_languages(self) -> list[str]:
+        """What a phone may show: the room's language first, then the others allowed."""
+        return [self.language, *(lang for lang in self.languages if lang != self.language)]
 
     @property
     def teams_public(self) -> bool:
@@ -301,10 +354,23 @@ class AskStatus(StrEnum):
 
 
 class Ask(_Strict):
+    """An ask to a city department, followed as a commitment: when it is due and how it was answered."""
+
     kind: AskKind
     department: ShortText
     detail: LongText = ""
     status: AskStatus = AskStatus.OPEN
+    due: dt.date | None = Field(None, description="the day the department is to answer by")
+    answer: LongText = Field("", description="what the department answered")
+    answered_at: dt.date | None = Field(None, description="the day the department answered (none: not yet)")
+
+    @property
+    def answered(self) -> bool:
+        """Answered once its answer is dated, or once granted or declined (older data has no date)."""
+        return self.answered_at is not None or self.status in (AskStatus.GRANTED, AskStatus.DECLINED)
+
+    def overdue(self, today: dt.date) -> bool:
+        return not self.answered and self.due is not None and self.due < today
 
 
 class Owner(_Strict):
@@ -335,6 +401,10 @@ class StatusChange(_Strict):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
 
+#: Decidim's ids are PostgreSQL bigints.
+DECIDIM_ID_MAX = 2**63 - 1
+
+
 class BacklogItem(_Strict):
     id: str
     workshop: str = Field(description="the workshop's id")
@@ -349,6 +419,13 @@ class BacklogItem(_Strict):
     history: list[StatusChange] = Field(default_factory=list)
     next_review: dt.date | None = None
     dots: int = Field(0, ge=0)
+    decidim_id: int | None = Field(
+        None,
+        ge=1,
+        le=DECIDIM_ID_MAX,
+        description="the Decidim accountability result this item is published as (`decidim link`): Decidim "
+        "exports fill its `id`, so a new import updates that result instead of creating another",
+    )
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
 

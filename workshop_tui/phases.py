@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+from workshop_tui.locales import N_
+
 
 class Phase(StrEnum):
     LOBBY = "lobby"
@@ -32,19 +34,46 @@ class PhaseSpec:
     title: str  # what the projector and the palette call it
     screen: str  # the TUI screen's key ("wall", "voting", ...); screens/navigation.py maps keys to classes
     phone_view: str  # the phone page's view (a section ``{view}-view`` of phone.html)
+    audience_title: str  # what phones and the room's screen call it, translated (a message id)
+    refusal_reason: str  # why a participant's action waits in this phase ("Voting is not open — {reason}.")
 
 
 PHASE_SPECS: Mapping[Phase, PhaseSpec] = MappingProxyType(
     {
         spec.phase: spec
         for spec in (
-            PhaseSpec(Phase.LOBBY, "lobby (QR code)", "lobby", "lobby"),
-            PhaseSpec(Phase.IDEATE, "ideation wall", "wall", "ideate"),
-            PhaseSpec(Phase.GROUP, "grouping wall", "wall", "group"),
-            PhaseSpec(Phase.VOTE, "voting", "voting", "vote"),
-            PhaseSpec(Phase.TEAMS, "teams", "teams", "teams"),
-            PhaseSpec(Phase.BACKLOG, "backlog", "backlog", "end"),
-            PhaseSpec(Phase.CLOSED, "closed workshop", "backlog", "end"),
+            PhaseSpec(
+                Phase.LOBBY, "lobby (QR code)", "lobby", "lobby", N_("Welcome"), N_("the session has not started yet")
+            ),
+            PhaseSpec(
+                Phase.IDEATE,
+                "ideation wall",
+                "wall",
+                "ideate",
+                N_("Share ideas"),
+                N_("everyone is still sharing ideas"),
+            ),
+            PhaseSpec(
+                Phase.GROUP,
+                "grouping wall",
+                "wall",
+                "group",
+                N_("Sorting ideas"),
+                N_("the facilitator is grouping the notes"),
+            ),
+            PhaseSpec(Phase.VOTE, "voting", "voting", "vote", N_("Vote"), N_("voting has started")),
+            PhaseSpec(Phase.TEAMS, "teams", "teams", "teams", N_("Teams"), N_("teams are being formed")),
+            PhaseSpec(
+                Phase.BACKLOG,
+                "backlog",
+                "backlog",
+                "end",
+                N_("What happens next"),
+                N_("the workshop has moved on to next steps"),
+            ),
+            PhaseSpec(
+                Phase.CLOSED, "closed workshop", "backlog", "end", N_("Finished"), N_("the workshop has finished")
+            ),
         )
     }
 )

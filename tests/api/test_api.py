@@ -69,6 +69,8 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "code": code,
             "title": "Test workshop",
             "prompt": "",
+            "language": "en",
+            "languages": ["en"],
             "phase": "ideate",
             "dots_per_participant": 7,
             "max_dots_per_idea": 2,
@@ -79,6 +81,7 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "allowed_actions": ["join", "post_idea", "edit_own_idea", "delete_own_idea"],
             "timer": None,
             "prototypes": 0,
+            "follow_url": None,
         }
 
 

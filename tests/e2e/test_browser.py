@@ -493,6 +493,44 @@ async def test_the_end_screen_says_what_happens_next_and_how_to_come_back(
 
 
 @pytest.mark.parametrize("size", PHONES)
+async def test_after_the_session_the_phone_says_where_to_follow_and_when_my_prototypes_are_reviewed(
+    service: WorkshopService, size: tuple[int, int]
+) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE)
+    ideas = await paper_notes(service, code, "Shade trees", "Bike parking", "Repair café")
+    await service.set_phase(code, Phase.GROUP)
+    await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
+    async with running(service) as server, phone_page(server, code, size) as page:
+        await join_as(page, "Ann")
+        card = page.locator("#vote-list li", has=page.locator(".note-text", has_text="Shade trees"))
+        await card.locator(".add-dot").click()
+        await expect(page.locator("#dots-left")).to_have_text("4 dots left")
+        await service.set_voting(code, voting_open=False, results_revealed=True)
+        await service.set_phase(code, Phase.TEAMS)
+        await service.set_phase(code, Phase.BACKLOG)
+        items = await service.convert_to_backlog(code, ideas)
+        mine = next(i for i in items if i.idea_ids == [ideas[0]])
+        review = mine.next_review
+        assert review is not None
+        await service.update_workshop(code, follow_url="https://city.example/follow/")
+        follow = page.locator("#follow")
+        await expect(follow).to_be_visible()
+        await expect(follow.locator("h3")).to_have_text("Follow what happens next")
+        await expect(page.locator("#follow-link")).to_have_attribute("href", "https://city.example/follow/")
+        # Only the prototype of the note this phone put a dot on, with its review date in words.
+        await expect(page.locator("#followed li")).to_have_count(1)
+        in_words = f"{review:%B} {review.day}, {review.year}"  # the page's language, en
+        await expect(page.locator("#followed li")).to_have_text(f"Shade trees: next review {in_words}")
+        await shot(page, "end-follow", size)
+        await service.update_workshop(code, follow_url="")
+        await expect(page.locator("#follow-line")).to_be_hidden()
+        await expect(page.locator("#followed li")).to_have_count(1)
+
+
+@pytest.mark.parametrize("size", PHONES)
 async def test_the_phase_timer_shows_the_time_left_from_the_server_and_ends_gently(
     service: WorkshopService, size: tuple[int, int]
 ) -> None:

@@ -73,6 +73,8 @@ def assert_error(response: httpx.Response, status: int) -> dict[str, Any]:
     assert response.status_code == status, (response.status_code, response.text)
     assert response.headers["content-type"].startswith("application/json")
     body: dict[str, Any] = response.json()
-    assert set(body) == {"error", "detail"}, body
+    assert set(body) == {"error", "code", "message", "detail"}, body
     assert isinstance(body["error"], str) and body["error"]
+    assert isinstance(body["code"], str) and body["code"].isidentifier(), body  # stable, for tools
+    assert isinstance(body["message"], str) and body["message"], body  # for a person, translated
     return body

@@ -1,4 +1,4 @@
-"""new, list, templates, demo."""
+"""new, list, templates, demo, follow-url."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from workshop_tui.commands import emit_json, plain
+from workshop_tui.commands import UsageError, emit_json, plain
 from workshop_tui.errors import WorkshopError
-from workshop_tui.service import WorkshopService
-from workshop_tui.service.view import WorkshopView
+from workshop_tui.locales import SHIPPED
+from workshop_tui.service import WorkshopService, WorkshopSummary
 
 
 def register(sub: Any) -> None:
@@ -18,8 +18,28 @@ def register(sub: Any) -> None:
     p.add_argument("title")
     p.add_argument("--template", help="template id (see `workshop-tui templates`)")
     p.add_argument("--prompt", help="the challenge prompt (default: the template's)")
+    p.add_argument("--follow-url", metavar="URL", help="the public follow-up page (http/https) phones link to")
+    p.add_argument(
+        "--language",
+        choices=SHIPPED,
+        help="the room's language for phones, the projected screens and reports (default: from LANG, else en)",
+    )
+    p.add_argument(
+        "--languages",
+        type=language_list,
+        default=None,
+        metavar="LANG,..",
+        help="other languages a phone may switch to (its browser's language picks among them)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON line")
     p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser("follow-url", help="show, set or remove a workshop's public follow-up URL")
+    p.add_argument("code")
+    p.add_argument("url", nargs="?", help="the new URL (http/https); without it, print the current one")
+    p.add_argument("--clear", action="store_true", help="remove the follow-up URL")
+    p.add_argument("--json", action="store_true", help="print one JSON line")
+    p.set_defaults(handler=cmd_follow_url)
 
     p = sub.add_parser("list", help="list workshops")
     p.add_argument("--json", action="store_true", help="print one JSON line per workshop")
@@ -37,7 +57,14 @@ def register(sub: Any) -> None:
 async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
     async with WorkshopService(data_dir) as service:
         report_messages(service)
-        workshop = await service.create_workshop(args.title, template=args.template, prompt=args.prompt)
+        workshop = await service.create_workshop(
+            args.title,
+            template=args.template,
+            prompt=args.prompt,
+            language=args.language,
+            languages=args.languages,
+            follow_url=args.follow_url,
+        )
     if args.json:
         emit_json(
             {
@@ -45,12 +72,22 @@ async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
                 "id": workshop.id,
                 "title": workshop.title,
                 "template": workshop.template,
+                "language": workshop.language,
                 "phase": workshop.phase.value,
+                "follow_url": workshop.follow_url,
             }
         )
     else:
         print(f"Created {plain(workshop.title)!r}: join code {workshop.code}")
     return 0
+
+
+def language_list(value: str) -> list[str]:
+    langs = [part.strip() for part in value.split(",") if part.strip()]
+    unknown = [lang for lang in langs if lang not in SHIPPED]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown language {unknown[0]!r}; shipped: {', '.join(SHIPPED)}")
+    return langs
 
 
 def report_messages(service: WorkshopService) -> None:
@@ -59,24 +96,44 @@ def report_messages(service: WorkshopService) -> None:
         print(f"workshop-tui: {plain(message)}", file=sys.stderr)
 
 
-def summary(view: WorkshopView) -> dict[str, Any]:
-    w = view.workshop
+def summary_row(summary: WorkshopSummary) -> dict[str, Any]:
+    w = summary.workshop
     return {
         "code": w.code,
         "id": w.id,
         "title": w.title,
         "phase": w.phase.value,
-        "participants": len(view.participants),
-        "ideas": view.notes_on_wall(),
-        "dots": view.dots_cast(),
-        "last_activity": view.last_activity().isoformat(),
+        "participants": summary.participants,
+        "ideas": summary.ideas,
+        "dots": summary.dots,
+        "last_activity": summary.last_activity.isoformat(),
     }
 
 
+async def cmd_follow_url(args: argparse.Namespace, data_dir: Path) -> int:
+    if args.clear and args.url:
+        raise UsageError("follow-url: give a URL or --clear, not both")
+    if args.url is None and not args.clear:
+        service = WorkshopService(data_dir, read_only=True).open()
+        report_messages(service)
+        workshop = service.view(args.code).workshop
+    else:
+        async with WorkshopService(data_dir) as writer:
+            report_messages(writer)
+            workshop = await writer.update_workshop(args.code, follow_url="" if args.clear else args.url)
+    if args.json:
+        emit_json({"code": workshop.code, "follow_url": workshop.follow_url})
+    elif workshop.follow_url:
+        print(workshop.follow_url)
+    else:
+        print(f"{workshop.code} has no follow-up URL (set one with `workshop-tui follow-url {workshop.code} URL`)")
+    return 0
+
+
 async def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
-    service = WorkshopService(data_dir, read_only=True).open()
+    service = WorkshopService(data_dir, read_only=True).open()  # summaries: no workshop is loaded
     report_messages(service)
-    rows = [summary(v) for v in service.views()]
+    rows = [summary_row(s) for s in service.summaries()]
     if args.json:
         for row in rows:
             emit_json(row)

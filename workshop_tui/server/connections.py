@@ -16,6 +16,8 @@ from typing import Any, ClassVar
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from workshop_tui.locales import DEFAULT
+from workshop_tui.server import messages
 from workshop_tui.server.http import error_body
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,11 @@ def raise_fd_limit() -> int:
 
 
 def _full_response() -> bytes:
-    body = error_body("the server is full: try again in a few seconds", {"retry_after": 5})
+    # Before any request is read: the envelope in English (no Accept-Language to go by).
+    human = messages.human("server_full", None, DEFAULT)
+    body = error_body(
+        "the server is full: try again in a few seconds", {"retry_after": 5}, code="server_full", human=human
+    )
     head = (
         b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 5\r\n"
         b"connection: close\r\ncontent-length: " + str(len(body)).encode() + b"\r\n\r\n"

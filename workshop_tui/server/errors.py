@@ -4,6 +4,7 @@ method of the path), a failed store 503, and never a traceback."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -14,6 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from workshop_tui.errors import WorkshopError
+from workshop_tui.locales import DEFAULT
+from workshop_tui.server import messages
 from workshop_tui.server.http import JSON, error_body
 from workshop_tui.server.schemas import ErrorOut
 
@@ -31,8 +34,30 @@ DESCRIBED: dict[int, str] = {
 }
 
 
-def error_response(status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None) -> Response:
-    return Response(error_body(message, detail), status_code=status, media_type=JSON, headers=headers)
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    detail: Any = None,
+    headers: dict[str, str] | None = None,
+    *,
+    code: str | None = None,
+) -> Response:
+    code = code or messages.STATUS_CODES.get(status, "error")
+    human = messages.human(code, detail, reader_language(request))
+    body = error_body(message, detail, code=code, human=human)
+    return Response(body, status_code=status, media_type=JSON, headers=headers)
+
+
+def reader_language(request: Request) -> str:
+    """``Accept-Language``, else the language of the path's workshop, else English."""
+    default = DEFAULT
+    code = request.path_params.get("code")
+    context = getattr(request.app.state, "context", None)
+    if isinstance(code, str) and context is not None:
+        with contextlib.suppress(WorkshopError):
+            default = context.service.state(code).workshop.language
+    return messages.language(request.headers.raw, default)
 
 
 def domain_status(exc: WorkshopError) -> int:
@@ -78,7 +103,7 @@ def install(app: FastAPI) -> None:
     async def on_domain_error(request: Request, exc: WorkshopError) -> Response:
         retry_after = getattr(exc, "retry_after", None)  # RateLimited, ServerFull
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-        return error_response(domain_status(exc), exc.message, exc.detail, headers)
+        return error_response(request, domain_status(exc), exc.message, exc.detail, headers, code=messages.code_of(exc))
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -86,21 +111,21 @@ def install(app: FastAPI) -> None:
             {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
             for e in exc.errors()
         ]
-        return error_response(422, request_error_message(errors), errors)
+        return error_response(request, 422, request_error_message(errors), errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code
         if status == 400:  # FastAPI could not read the body at all (bytes that are not JSON text)
-            return error_response(422, "invalid request: the body is not valid JSON", str(exc.detail))
+            return error_response(request, 422, "invalid request: the body is not valid JSON", str(exc.detail))
         if status == 404:
-            return error_response(404, f"no such route: {request.method} {request.url.path}")
+            return error_response(request, 404, f"no such route: {request.method} {request.url.path}")
         if status == 405:
             allow = allowed_methods(app, request)
-            return error_response(405, f"method not allowed; this path takes {allow}", None, {"Allow": allow})
-        return error_response(status, str(exc.detail), None, dict(exc.headers or {}))
+            return error_response(request, 405, f"method not allowed; this path takes {allow}", None, {"Allow": allow})
+        return error_response(request, status, str(exc.detail), None, dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception) -> Response:  # pragma: no cover - a bug if reached
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_response(500, "internal error: the facilitator's log has the details")
+        return error_response(request, 500, "internal error: the facilitator's log has the details")

@@ -17,6 +17,8 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from workshop_tui.errors import RateLimited, WorkshopError
+from workshop_tui.locales import DEFAULT
+from workshop_tui.server import messages
 from workshop_tui.server.errors import domain_status
 from workshop_tui.server.http import error_body, request_token, send_json
 from workshop_tui.server.ratelimit import RateLimiter
@@ -53,6 +55,7 @@ class VoteFastPath:
             await app(scope, receive, send)
             return
         headers: list[tuple[bytes, bytes]] = []
+        state = None
         try:
             state = self.service.state(code)
             person = self.service.authenticate(state.code, request_token(scope["headers"], state.code))
@@ -63,7 +66,10 @@ class VoteFastPath:
                 status, data = 200, await self.service.withdraw_dot(state.code, person.id, idea_id)
             payload = orjson.dumps({"remaining_dots": data})
         except WorkshopError as exc:
-            status, payload = domain_status(exc), error_body(exc.message, exc.detail)
+            lang = messages.language(scope["headers"], state.workshop.language if state else DEFAULT)
+            code = messages.code_of(exc)
+            human = messages.human(code, exc.detail, lang)
+            status, payload = domain_status(exc), error_body(exc.message, exc.detail, code=code, human=human)
             if isinstance(exc, RateLimited):
                 headers.append((b"retry-after", str(exc.retry_after).encode()))
         self.served += 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from workshop_tui.server import messages
 from workshop_tui.server.fastpath import VoteFastPath, replay
 from workshop_tui.server.http import COMMON_HEADERS, DRAIN_LIMIT, NO_STORE, error_body, send_json, unsupported_body
 
@@ -33,7 +34,7 @@ class Guard:
 
         refused = unsupported_body(scope["method"], scope["headers"])
         if refused is not None:
-            await self._refuse(415, refused, receive, send_with_headers)
+            await self._refuse(415, refused, scope, receive, send_with_headers)
             return
         length = None
         chunked = False
@@ -48,7 +49,7 @@ class Guard:
             except ValueError:
                 too_big = True
             if too_big:
-                await self._refuse(413, self._too_large, receive, send_with_headers)
+                await self._refuse(413, self._too_large, scope, receive, send_with_headers)
                 return
         elif chunked:
             body = bytearray()
@@ -60,7 +61,7 @@ class Guard:
                 body += message.get("body", b"")
                 more = message.get("more_body", False)
                 if len(body) > self.max_body:
-                    await self._refuse(413, self._too_large, receive if more else None, send_with_headers)
+                    await self._refuse(413, self._too_large, scope, receive if more else None, send_with_headers)
                     return
             receive = replay(bytes(body), receive)
         if self.fast is not None and self.fast.matches(scope):
@@ -72,7 +73,7 @@ class Guard:
     def _too_large(self) -> str:
         return f"the request body is larger than {self.max_body} bytes"
 
-    async def _refuse(self, status: int, message: str, receive: Receive | None, send: Send) -> None:
+    async def _refuse(self, status: int, message: str, scope: Scope, receive: Receive | None, send: Send) -> None:
         """An error before the route. A modest body is read and dropped first: closing on unread bytes
         makes TCP reset the connection, and the client would see a connection error, not this answer."""
         if receive is not None:
@@ -84,4 +85,6 @@ class Guard:
                 drained += len(chunk.get("body", b""))
                 if not chunk.get("more_body", False):
                     break
-        await send_json(send, status, error_body(message), close=True)
+        code = messages.STATUS_CODES.get(status, "error")
+        human = messages.human(code, None, messages.language(scope["headers"]))
+        await send_json(send, status, error_body(message, code=code, human=human), close=True)

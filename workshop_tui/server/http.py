@@ -1,5 +1,5 @@
 """What the ASGI layer (guard, vote fast path) and the FastAPI routes share: headers, the token, the
-JSON content-type rule and the error envelope ``{"error", "detail"}`` (docs/http.md).
+JSON content-type rule and the error envelope ``{"error", "code", "message", "detail"}`` (docs/http.md).
 
 Everything here works on raw ASGI headers so the fast path needs no Request object, and the routes
 call the same functions: one rule, one place.
@@ -87,8 +87,9 @@ def unsupported_body(method: str, headers: Headers) -> str | None:
     return f"a request body must be JSON (Content-Type: application/json), not {shown}"
 
 
-def error_body(message: str, detail: Any = None) -> bytes:
-    return orjson.dumps({"error": message, "detail": detail})
+def error_body(message: str, detail: Any = None, *, code: str, human: str) -> bytes:
+    """``error``: the developer's English; ``code``: stable, for tools; ``message``: for a person, translated."""
+    return orjson.dumps({"error": message, "code": code, "message": human, "detail": detail})
 
 
 async def send_json(

@@ -14,12 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from workshop_tui.actions import Action
 from workshop_tui.errors import Invalid
+from workshop_tui.models import BacklogStatus
+from workshop_tui.models import ShippedLanguage as Language
 from workshop_tui.phases import Phase
 from workshop_tui.service.timer import TimerCommand
 from workshop_tui.team_plan import PlanStats
 from workshop_tui.templates import templates
 
 IdText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+#: Checked by the Workshop model (http or https, a host): a bad one is a 422 naming the rule.
+FollowUrlIn = Annotated[str, StringConstraints(max_length=500)]
 
 
 UNSTORABLE = "the text contains characters that are not valid Unicode"
@@ -58,9 +62,11 @@ class _Out(BaseModel):
 
 
 class ErrorOut(_Out):
-    """Every error: a readable message and optional structured detail."""
+    """Every error: the developer's description, a stable code, a sentence for a person, structured detail."""
 
-    error: str
+    error: str = Field(description="what went wrong, in English, for developers and logs")
+    code: str = Field(description="stable and machine-readable (wrong_phase, not_found, invalid, ...): branch on this")
+    message: str = Field(description="a plain sentence for a person, in the Accept-Language (else the workshop's)")
     detail: Any = None
 
 
@@ -89,6 +95,8 @@ class WorkshopOut(_Out):
     code: str
     title: str
     prompt: str
+    language: str = Field(description="the room's language (BCP 47): the phone page's default")
+    languages: list[str] = Field(description="what a phone may show: the room's language first, then others allowed")
     phase: Phase
     dots_per_participant: int
     max_dots_per_idea: int
@@ -99,6 +107,7 @@ class WorkshopOut(_Out):
     allowed_actions: list[Action] = Field(description="what a participant may do now (the phase and the ballot)")
     timer: TimerOut | None = Field(description="the phase timer, if the facilitator runs one")
     prototypes: int = Field(description="ideas that go on as prototypes: the backlog items, else the teams formed")
+    follow_url: str | None = Field(description="the public follow-up page, if the organisers set one")
 
 
 class IdeaIn(_In):
@@ -153,6 +162,15 @@ class MyTeamOut(_Out):
     champion_name: str | None
 
 
+class FollowedOut(_Out):
+    """A prototype a participant has a stake in, and when it is next reviewed."""
+
+    id: str
+    title: str
+    status: BacklogStatus
+    next_review: dt.date | None
+
+
 class MeOut(_Out):
     participant_id: str
     name: str
@@ -161,6 +179,9 @@ class MeOut(_Out):
     remaining_dots: int
     preferences: list[str]
     team: MyTeamOut | None
+    follow: list[FollowedOut] = Field(
+        description="in the backlog and closed phases: the prototypes this person voted for, wrote or joined"
+    )
 
 
 class HealthOut(_Out):
@@ -178,6 +199,9 @@ class WorkshopCreateIn(_In):
     max_dots_per_idea: int | None = Field(None, ge=1, le=50)
     idea_max_length: int | None = Field(None, ge=20, le=2000)
     anonymous: bool | None = None
+    follow_url: FollowUrlIn | None = None
+    language: Language | None = Field(None, description="the room's language (default: the facilitator's locale)")
+    languages: list[Language] | None = Field(None, max_length=8, description="other languages phones may pick")
 
 
 class WorkshopSummaryOut(_Out):
@@ -185,6 +209,7 @@ class WorkshopSummaryOut(_Out):
     id: str
     title: str
     template: str | None
+    language: str
     phase: Phase
     participants: int
     ideas: int
@@ -288,6 +313,9 @@ class WorkshopPatchIn(_In):
     settings: dict[str, Any] | None = Field(
         None, description="any of the workshop's settings (see Settings); each is validated as on creation"
     )
+    follow_url: FollowUrlIn | None = Field(None, description='the public follow-up page (http/https); "" removes it')
+    language: Language | None = None
+    languages: list[Language] | None = Field(None, max_length=8)
 
 
 class TimerIn(_In):

@@ -15,6 +15,7 @@ from workshop_tui.actions import Action, Role, allowed_actions
 from workshop_tui.models import Idea, Participant, PhaseTimer, Team, utcnow
 from workshop_tui.phases import Phase
 from workshop_tui.server.schemas import (
+    FollowedOut,
     IdeaOut,
     MeOut,
     MyTeamOut,
@@ -24,7 +25,7 @@ from workshop_tui.server.schemas import (
     WorkshopOut,
     WorkshopSummaryOut,
 )
-from workshop_tui.service import WorkshopService
+from workshop_tui.service import WorkshopService, WorkshopSummary
 from workshop_tui.state import WorkshopState
 
 
@@ -107,6 +108,8 @@ def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut
         code=w.code,
         title=w.title,
         prompt=w.prompt,
+        language=w.language,
+        languages=w.phone_languages,
         phase=w.phase,
         dots_per_participant=s.dots_per_participant,
         max_dots_per_idea=s.max_dots_per_idea,
@@ -117,20 +120,22 @@ def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut
         allowed_actions=participant_actions(state),
         timer=timer_view(service.timer(state.code)),
         prototypes=len(state.backlog) or len(state.teams),
+        follow_url=w.follow_url,
     )
 
 
-def summary_view(state: WorkshopState, join_url: str) -> WorkshopSummaryOut:
-    w = state.workshop
+def summary_view(summary: WorkshopSummary, join_url: str) -> WorkshopSummaryOut:
+    w = summary.workshop
     return WorkshopSummaryOut(
         code=w.code,
         id=w.id,
         title=w.title,
         template=w.template,
+        language=w.language,
         phase=w.phase,
-        participants=len(state.participants),
-        ideas=sum(1 for i in state.ideas.values() if i.visible),
-        dots=state.dots_cast(),
+        participants=summary.participants,
+        ideas=summary.ideas,
+        dots=summary.dots,
         join_url=join_url,
     )
 
@@ -165,7 +170,21 @@ def me_view(service: WorkshopService, state: WorkshopState, p: Participant) -> M
         remaining_dots=service.remaining_dots(state, p.id),
         preferences=list(pref.idea_ids) if pref else [],
         team=my_team_view(state, team) if team is not None else None,
+        follow=followed_view(state, p.id),
     )
+
+
+def followed_view(state: WorkshopState, participant_id: str) -> list[FollowedOut]:
+    """After the session (backlog, closed): the prototypes built on a note this person voted for or wrote,
+    or whose team they joined; the soonest review first."""
+    if state.workshop.phase not in (Phase.BACKLOG, Phase.CLOSED):
+        return []
+    ideas = {i for i, idea in state.ideas.items() if idea.author_id == participant_id}
+    ideas |= {v.idea_id for v in state.votes.values() if v.participant_id == participant_id}
+    teams = {t.id for t in state.teams.values() if participant_id in t.member_ids}
+    mine = [b for b in state.backlog.values() if ideas.intersection(b.idea_ids) or b.team_id in teams]
+    mine.sort(key=lambda b: (b.next_review is None, b.next_review or dt.date.min, b.title, b.id))
+    return [FollowedOut(id=b.id, title=b.title, status=b.status, next_review=b.next_review) for b in mine]
 
 
 def team_view(team: Team) -> TeamOut:

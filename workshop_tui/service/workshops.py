@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
 from workshop_tui.errors import Conflict, Invalid, Unauthorized
+from workshop_tui.i18n import facilitator_language
 from workshop_tui.ids import new_id, new_join_code, new_token
 from workshop_tui.models import Participant, Settings, Workshop, is_blank, utcnow
 from workshop_tui.phases import Phase, allowed_targets, can_move
@@ -31,6 +32,9 @@ class WorkshopOps(Concern):
         template: str | None = None,
         settings: dict[str, Any] | None = None,
         code: str | None = None,
+        language: str | None = None,
+        languages: list[str] | None = None,
+        follow_url: str | None = None,
     ) -> Workshop:
         chosen = get_template(template) if template else None
         base = chosen.settings.model_dump() if chosen else {}
@@ -43,7 +47,10 @@ class WorkshopOps(Concern):
                 "title": title,
                 "prompt": prompt if prompt is not None else (chosen.prompt if chosen else ""),
                 "template": chosen.id if chosen else None,
+                "language": language or facilitator_language(),
+                "languages": languages or [],
                 "settings": merged,
+                "follow_url": follow_url or None,
             },
         )
         if self.workshops.by_code(workshop.code) is not None:
@@ -62,7 +69,11 @@ class WorkshopOps(Concern):
         title: str | None = None,
         prompt: str | None = None,
         settings: dict[str, Any] | None = None,
+        language: str | None = None,
+        languages: list[str] | None = None,
+        follow_url: str | None = None,
     ) -> Workshop:
+        """Change what is given; ``follow_url=""`` removes the follow-up URL."""
         state = self.state(code)
         require(Action.EDIT_SETTINGS, state.workshop.phase)
         w = state.workshop
@@ -74,7 +85,10 @@ class WorkshopOps(Concern):
                     **updated.model_dump(),
                     "title": title if title is not None else w.title,
                     "prompt": prompt if prompt is not None else w.prompt,
+                    "language": language if language is not None else w.language,
+                    "languages": languages if languages is not None else w.languages,
                     "settings": new_settings,
+                    "follow_url": (follow_url or None) if follow_url is not None else w.follow_url,
                 }
             )
         except ValidationError as exc:

@@ -17,103 +17,72 @@
  */
 'use strict';
 
-const S = {
-  phases: { lobby: 'Welcome', ideate: 'Share ideas', group: 'Sorting ideas', vote: 'Vote', teams: 'Teams',
-    backlog: 'What happens next', closed: 'Finished' },
-  pageTitle: 'Workshop',
-  joinHeading: 'Join the workshop',
-  nameLabel: 'Your name (optional)',
-  skillsLabel: 'Skills or role (optional, separated by commas)',
-  joinButton: 'Join',
-  welcome: (name) => (name ? `Welcome, ${name}!` : 'Welcome!'),
-  waiting: 'Waiting for the facilitator to start…',
-  ideaLabel: 'Your idea (one per note)',
-  postButton: 'Post idea',
-  discard: 'Discard',
-  posted: 'Posted!',
-  draftKept: 'Your text is kept here.',
-  counter: (n, max) => `${n} / ${max}`,
-  tooLong: (n, max) => `${n} / ${max}: too long`,
-  myNotes: 'My notes',
-  noNotes: 'No notes yet.',
-  edit: 'Edit', save: 'Save', cancel: 'Cancel', del: 'Delete', reallyDelete: 'Really delete?',
-  editLabel: (t) => `Edit note: ${t}`,
-  deleteLabel: (t) => `Delete note: ${t}`,
-  saved: 'Saved.',
-  deleted: 'Deleted.',
-  groupHint: 'The facilitator is grouping the notes.',
-  ungrouped: 'Not grouped yet',
-  noIdeas: 'No notes on the wall yet.',
-  dotsLeft: (n) => (n === 0 ? 'No dots left' : n === 1 ? '1 dot left' : `${n} dots left`),
-  voteHeading: 'Place your dots',
-  voteHint: (max) => `Tap + to add a dot, − to take it back.${max ? ` At most ${max} on one note.` : ''}`,
-  votingClosed: 'Voting is not open right now.',
-  votingSoon: 'Voting opens soon: the facilitator explains the rules first.',
-  results: 'Results',
-  resultsHint: 'Ideas with the most dots first.',
-  resultsHintOpen: 'Ideas with the most dots first. Voting is still open.',
-  rank: (n) => `#${n}`,
-  tie: 'tie',
-  rankLabel: (n, tied) => (tied ? `Tied for place ${n}` : `Place ${n}`),
-  themeCount: (notes, dots) => `${notes} ${notes === 1 ? 'note' : 'notes'}${dots ? ` · ${dots === 1 ? '1 of your dots' : `${dots} of your dots`}` : ''}`,
-  addDot: (t) => `Add a dot to: ${t}`,
-  removeDot: (t) => `Remove a dot from: ${t}`,
-  myDots: (n) => `Your dots: ${n}`,
-  totalDots: (n) => (n === 1 ? '1 dot in total' : `${n} dots in total`),
-  dots: (n) => (n === 1 ? '1 dot' : `${n} dots`),
-  rankHeading: 'Which idea would you like to work on?',
-  rankHint: 'Put your favourite first. Use the arrows, then save.',
-  moveUp: (t) => `Move up: ${t}`,
-  moveDown: (t) => `Move down: ${t}`,
-  savePrefs: 'Save my ranking',
-  prefsSaved: 'Ranking saved.',
-  unsaved: 'Unsaved changes: tap “Save my ranking” to keep this order.',
-  noCandidates: 'The facilitator is choosing the ideas for teams…',
-  yourTeam: 'Your team',
-  champion: (n) => `Champion: ${n}`,
-  members: 'Members',
-  anonymous: 'Anonymous',
-  thanks: 'Thank you for taking part!',
-  summary: (ideas, dots) => `You posted ${ideas} ${ideas === 1 ? 'note' : 'notes'} and placed ${dots} ${dots === 1 ? 'dot' : 'dots'}.`,
-  nextHeading: 'What happens next',
-  nextNow: { backlog: 'The facilitator is turning the chosen ideas into next steps, each with an owner.',
-    closed: 'The workshop is over. The organisers follow up on the chosen ideas.' },
-  prototypes: (n) => (n === 1 ? 'One idea goes on to become a prototype.' : `${n} ideas go on to become prototypes.`),
-  followLead: 'Follow the progress here:',
-  comeBackHeading: 'Coming back',
-  comeBack: (code) => `This page stays open for updates: bookmark it, or scan the QR code again (workshop code ${code}). Your notes and dots are kept.`,
-  topIdeas: 'Top ideas',
-  closedNoJoin: 'This workshop is closed.',
-  timeLeft: (t) => `${t} left`,
-  timePaused: (t) => `${t} left (paused)`,
-  timeUp: 'Time is up',
-  timeUpNote: 'Time is up. The facilitator will tell you what comes next.',
-  reconnecting: 'reconnecting…',
-  offline: 'No connection. Check your Wi-Fi.',
-  tooFast: (n) => `Too fast, try again in ${n} s`,
-  notFound: 'Workshop not found. Check the code and scan the QR code again.',
-  badCode: 'This link has no valid workshop code.',
-  rejoin: 'Your session has expired. Please join again.',
-  // Refusals, mapped from the error's machine-readable detail (never from its English message).
-  refused: { post_idea: 'Posting is closed for now', edit_own_idea: 'Notes cannot be changed now',
-    delete_own_idea: 'Notes cannot be deleted now', cast_dot: 'Voting is not open', withdraw_dot: 'Voting is not open',
-    rank_ideas: 'Ranking is closed', join: 'Joining is closed' },
-  because: { lobby: 'the session has not started yet', ideate: 'everyone is still sharing ideas',
-    group: 'the facilitator is grouping the notes', vote: 'voting has started', teams: 'teams are being formed',
-    backlog: 'the workshop has moved on to next steps', closed: 'the workshop has finished' },
-  reasons: {
-    voting_closed: 'Voting is paused. Wait for the facilitator to open it.',
-    no_dots_left: 'You have used all your dots. Take one back to move it.',
-    idea_cap: (d) => `At most ${d.max_dots_per_idea} of your dots can go on one note.`,
-    no_dot_here: 'You have no dot on this note.',
-    note_gone: 'This note was merged or removed by the facilitator.',
-  },
-  noteGone: 'This note is no longer on the wall.',
-  badNote: (max) => `Your note is empty or too long (at most ${max} characters).`,
-  badInput: 'That could not be sent. Please check what you typed.',
-  serverTrouble: 'The facilitator’s computer could not save that. Please try again in a moment.',
-  failed: 'That did not work. Please try again.',
-};
+/* Every word comes from the server's catalog for the page's language (GET /api/v1/i18n/LANG, built from
+ * the gettext catalogs in workshop_tui/locale by workshop_tui/phone_catalog.py): `t(key, vars)`, and
+ * `tn(key, count, vars)` for a plural, whose form Intl.PluralRules picks (CLDR, like the server). */
+const SERVER_LANG = document.documentElement.lang || 'en'; // chosen by the server from Accept-Language
+const I18N = { lang: SERVER_LANG, messages: {}, languages: {}, plural: null, number: null };
+const LANG_KEY = 'wt.lang';
+
+function fill(text, vars) {
+  return String(text).replace(/\{(\w+)\}/g, (m, name) => {
+    if (!vars || !(name in vars)) return m;
+    const v = vars[name];
+    return typeof v === 'number' ? I18N.number.format(v) : String(v);
+  });
+}
+
+function t(key, vars) {
+  const m = I18N.messages[key];
+  return typeof m === 'string' ? fill(m, vars) : key; // a missing key shows itself: the catalog test catches it
+}
+
+function tn(key, count, vars) {
+  const forms = I18N.messages[key];
+  if (!forms || typeof forms !== 'object') return key;
+  const form = forms[I18N.plural.select(count)] ?? forms.other;
+  return fill(form, { count, ...vars });
+}
+
+async function loadMessages(lang) {
+  const res = await fetch(`/api/v1/i18n/${encodeURIComponent(lang)}`, { headers: { Accept: 'application/json' } });
+  if (!res.ok) throw new Error(`no catalog for ${lang}`);
+  const data = await res.json();
+  I18N.lang = data.language;
+  I18N.messages = data.messages;
+  I18N.languages = data.languages;
+  I18N.plural = new Intl.PluralRules(I18N.lang);
+  I18N.number = new Intl.NumberFormat(I18N.lang);
+  document.documentElement.lang = I18N.lang;
+  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
+  $('lang-picker').setAttribute('aria-label', t('language'));
+}
+
+/* The page's language: the phone's own choice (the picker, kept in localStorage) when the workshop
+ * allows it, else what the server chose from Accept-Language among the workshop's languages. */
+async function useLanguage(lang) {
+  if (lang === I18N.lang && I18N.plural) return;
+  try { await loadMessages(lang); } catch (e) { if (!I18N.plural) await loadMessages('en'); }
+}
+
+function renderPicker() {
+  const allowed = (state.workshop && state.workshop.languages) || [];
+  const picker = $('lang-picker');
+  picker.hidden = allowed.length < 2;
+  if (picker.hidden) return;
+  if ([...picker.options].map((o) => o.value).join() !== allowed.join()) {
+    picker.replaceChildren(...allowed.map((code) => el('option', { value: code, lang: code,
+      text: I18N.languages[code] || code })));
+  }
+  picker.value = I18N.lang;
+}
+
+async function pickLanguage() {
+  const lang = $('lang-picker').value;
+  store('set', LANG_KEY, lang);
+  await useLanguage(lang);
+  render();
+}
 
 const $ = (id) => document.getElementById(id);
 const CODE = (() => {
@@ -159,7 +128,7 @@ function el(tag, attrs = {}, ...kids) {
 const chars = (s) => [...s].length; // code points, like Python's len()
 const maxLen = () => { const w = state.workshop || {}; return w.idea_max_length || (w.settings || {}).idea_max_length || 280; };
 const cooling = () => Date.now() < state.coolUntil;
-const personName = (n) => (n && String(n).trim()) || S.anonymous;
+const personName = (n) => (n && String(n).trim()) || t('anonymous');
 const phaseNow = () => (state.workshop && state.workshop.phase) || '';
 
 /** The server says what a participant may do now (workshop_tui/actions.py): no phase rules of our own. */
@@ -176,7 +145,7 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', 'Accept-Language': I18N.lang };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (state.token) headers.Authorization = `Bearer ${state.token}`;
   let res;
@@ -184,12 +153,12 @@ async function api(method, path, body) {
     res = await fetch(BASE + path, { method, headers, credentials: 'same-origin', cache: 'no-store',
       body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
-    throw new ApiError(0, S.offline);
+    throw new ApiError(0, t('offline'));
   }
   let data = null;
   try { data = await res.json(); } catch (e) { /* empty or non-JSON body */ }
   if (!res.ok) {
-    const message = (data && typeof data.error === 'string' && data.error) || `${res.status} ${res.statusText}`;
+    const message = (data && typeof data.message === 'string' && data.message) || ''; // in the page's language; `code` is for tools
     throw new ApiError(res.status, message, retryAfterSeconds(res.headers.get('Retry-After')), data && data.detail);
   }
   return data;
@@ -199,30 +168,29 @@ function retryAfterSeconds(h) {
   if (!h) return 5;
   const n = Number(h);
   if (Number.isFinite(n)) return Math.max(1, Math.ceil(n));
-  const t = Date.parse(h);
-  return Number.isFinite(t) ? Math.max(1, Math.ceil((t - Date.now()) / 1000)) : 5;
+  const tm = Date.parse(h);
+  return Number.isFinite(tm) ? Math.max(1, Math.ceil((tm - Date.now()) / 1000)) : 5;
 }
 
 function notNow(action, phase) {
-  const what = S.refused[action] || S.failed.replace(/\.$/, '');
-  const why = S.because[phase];
-  return why ? `${what} — ${why}.` : `${what}.`;
+  const what = I18N.messages[`refused.${action}`] ? t(`refused.${action}`) : t('failed').replace(/\.$/, '');
+  return phase ? t('refusal', { what, why: t(`because.${phase}`) }) : t('refusalShort', { what });
 }
 
 /* A refusal in plain words, from the status and the error's detail (`action`/`phase` of a phase
  * refusal, `reason` of a dot or note conflict); the server's English message is for developers. */
 function humanError(e, doing) {
   const d = e.detail && typeof e.detail === 'object' && !Array.isArray(e.detail) ? e.detail : {};
-  const reason = typeof d.reason === 'string' ? S.reasons[d.reason] : null;
-  if (e.status === 0) return S.offline;
-  if (reason) return typeof reason === 'function' ? reason(d) : reason;
+  const reason = typeof d.reason === 'string' && I18N.messages[`reason.${d.reason}`] ? `reason.${d.reason}` : null;
+  if (e.status === 0) return t('offline');
+  if (reason) return t(reason, d);
   if (e.status === 409 && typeof d.action === 'string') return notNow(d.action, d.phase);
-  if (e.status === 409 && doing === 'join') return S.closedNoJoin;
-  if (e.status === 404) return doing === 'join' ? S.notFound : S.noteGone;
-  if ((e.status === 413 || e.status === 422) && (doing === 'post_idea' || doing === 'edit_own_idea')) return S.badNote(maxLen());
-  if (e.status === 413 || e.status === 422) return S.badInput;
-  if (e.status >= 500) return S.serverTrouble;
-  return S.failed;
+  if (e.status === 409 && doing === 'join') return t('closedNoJoin');
+  if (e.status === 404) return doing === 'join' ? t('notFound') : t('noteGone');
+  if ((e.status === 413 || e.status === 422) && (doing === 'post_idea' || doing === 'edit_own_idea')) return t('badNote', { max: maxLen() });
+  if (e.status === 413 || e.status === 422) return t('badInput');
+  if (e.status >= 500) return t('serverTrouble');
+  return e.message || t('failed'); // the server's own words, in the page's language (Accept-Language)
 }
 
 /* ---------- status region ---------- */
@@ -240,7 +208,7 @@ function startCooldown(seconds) {
   state.coolUntil = Date.now() + seconds * 1000;
   const tick = () => {
     const left = Math.ceil((state.coolUntil - Date.now()) / 1000);
-    if (left > 0) { showStatus(S.tooFast(left), 'error', 0); setTimeout(tick, 1000); }
+    if (left > 0) { showStatus(t('tooFast', { seconds: left }), 'error', 0); setTimeout(tick, 1000); }
     else { showStatus(''); render(); }
   };
   render();
@@ -264,7 +232,7 @@ async function act(doing, fn, { ok = '', report = (text, kind) => showStatus(tex
     scheduleRefresh(0);
     return true;
   } catch (e) {
-    if (e.status === 401) { forgetToken(); showStatus(S.rejoin, 'error', 0); render(); }
+    if (e.status === 401) { forgetToken(); showStatus(t('rejoin'), 'error', 0); render(); }
     else if (e.status === 429) startCooldown(e.retryAfter);
     else { report(humanError(e, doing), 'error'); scheduleRefresh(0); }
     return false;
@@ -292,17 +260,19 @@ async function refresh() {
     ]);
     if (state.workshop && state.workshop.phase !== w.phase) { state.composeNote = ''; state.rankNote = ''; }
     state.workshop = w;
+    const allowed = Array.isArray(w.languages) ? w.languages : [];
+    if (allowed.length && !allowed.includes(I18N.lang)) await useLanguage(allowed.includes(SERVER_LANG) ? SERVER_LANG : w.language);
     syncTimer(w.timer, w.phase);
     if (gen !== state.authGen) refreshAgain = true; // joined meanwhile: this /me answer is stale
     else if (wantMe) {
-      if (!me && state.me) showStatus(S.rejoin, 'error', 0);
+      if (!me && state.me) showStatus(t('rejoin'), 'error', 0);
       if (!me && state.token) forgetToken();
       state.me = me;
     }
     state.ideas = Array.isArray(ideas) ? ideas : [];
     state.fatal = '';
   } catch (e) {
-    if (e.status === 404) { state.fatal = S.notFound; stopEvents(); }
+    if (e.status === 404) { state.fatal = t('notFound'); stopEvents(); }
     else showStatus(humanError(e, 'read'), 'error', 6000);
   } finally {
     refreshing = false;
@@ -335,7 +305,7 @@ function connectEvents() {
 }
 
 function setConn(lost) {
-  $('conn').textContent = S.reconnecting;
+  $('conn').textContent = t('reconnecting');
   $('conn').hidden = !lost;
 }
 
@@ -347,19 +317,19 @@ function setConn(lost) {
  * news), only for the current phase (a clock for another phase is stale). */
 let timerTick = 0;
 function syncTimer(timer, phase) {
-  const t = timer && typeof timer === 'object' && typeof timer.seconds_left === 'number' && timer.phase === phase
+  const tm = timer && typeof timer === 'object' && typeof timer.seconds_left === 'number' && timer.phase === phase
     && (timer.running || timer.seconds_left < timer.seconds) ? timer : null;
-  const left = t ? Math.max(0, t.seconds_left) : 0;
+  const left = tm ? Math.max(0, tm.seconds_left) : 0;
   const wasUp = Boolean(state.timer && timeLeft() === 0);
-  state.timer = t && { running: Boolean(t.running), remaining: left, endsAt: performance.now() + left * 1000,
+  state.timer = tm && { running: Boolean(tm.running), remaining: left, endsAt: performance.now() + left * 1000,
     announced: wasUp && left === 0 };
   clearInterval(timerTick);
   if (state.timer && state.timer.running) timerTick = setInterval(renderTimer, 1000);
 }
 
 function timeLeft() {
-  const t = state.timer;
-  return Math.ceil(t.running ? Math.max(0, t.endsAt - performance.now()) / 1000 : t.remaining);
+  const tm = state.timer;
+  return Math.ceil(tm.running ? Math.max(0, tm.endsAt - performance.now()) / 1000 : tm.remaining);
 }
 
 const two = (n) => String(n).padStart(2, '0');
@@ -368,16 +338,16 @@ const clock = (s) => (s >= 3600 ? `${Math.floor(s / 3600)}:${two(Math.floor(s / 
 
 function renderTimer() {
   const box = $('timer');
-  const t = state.timer;
-  box.hidden = !t;
-  if (!t) return;
+  const tm = state.timer;
+  box.hidden = !tm;
+  if (!tm) return;
   const left = timeLeft();
-  box.textContent = left === 0 ? S.timeUp : t.running ? S.timeLeft(clock(left)) : S.timePaused(clock(left));
+  box.textContent = left === 0 ? t('timeUp') : tm.running ? t('timeLeft', { time: clock(left) }) : t('timePaused', { time: clock(left) });
   box.classList.toggle('soon', left > 0 && left <= 60);
   box.classList.toggle('ended', left === 0);
-  if (left === 0 && t.running) {
+  if (left === 0 && tm.running) {
     clearInterval(timerTick);
-    if (!t.announced) { t.announced = true; showStatus(S.timeUpNote, 'info', 6000); } // once, quietly: no sound
+    if (!tm.announced) { tm.announced = true; showStatus(t('timeUpNote'), 'info', 6000); } // once, quietly: no sound
   }
 }
 
@@ -441,10 +411,10 @@ function render() {
   const w = state.workshop;
   const phase = phaseNow();
   document.body.dataset.phase = phase;
-  document.title = (w && w.title) || S.pageTitle;
+  document.title = (w && w.title) || t('pageTitle');
   $('title').textContent = (w && w.title) || '';
   $('prompt').textContent = (w && w.prompt) || '';
-  $('phase-label').textContent = S.phases[phase] || phase;
+  $('phase-label').textContent = (phase ? t(`phase.${phase}`) : '');
   $('phase-label').dataset.phase = phase;
 
   const joined = Boolean(state.me);
@@ -463,10 +433,10 @@ function render() {
 
   const dotsLeft = $('dots-left');
   dotsLeft.hidden = view !== 'vote' || !voteOpen();
-  if (view === 'vote') dotsLeft.textContent = S.dotsLeft(state.me.remaining_dots ?? 0);
+  if (view === 'vote') dotsLeft.textContent = ((state.me.remaining_dots ?? 0) ? tn('dotsLeft', state.me.remaining_dots) : t('noDotsLeft'));
 
   renderCompose(view, joined);
-  if (view === 'lobby') $('welcome').textContent = S.welcome(state.me.name);
+  if (view === 'lobby') $('welcome').textContent = (state.me.name ? t('welcomeName', { name: state.me.name }) : t('welcome'));
   if (view === 'ideate' || editing) renderIdeate();
   if (view === 'group') renderGroup();
   if (view === 'vote') renderVote();
@@ -475,6 +445,7 @@ function render() {
   if (showTeam) renderTeam(state.me.team);
   $('join-button').disabled = cooling();
   renderTimer();
+  renderPicker();
 
   if (focusKey) refocus(focusKey); // keep keyboard/screen-reader focus across redraws
 }
@@ -494,7 +465,7 @@ function renderCompose(view, joined) {
   const open = can('post_idea');
   const draft = $('idea-text').value.trim() !== '';
   $('compose-view').hidden = !(view === 'ideate' || (joined && draft && view && view !== 'join'));
-  const note = open ? state.composeNote : `${notNow('post_idea', phaseNow())} ${S.draftKept}`;
+  const note = open ? state.composeNote : `${notNow('post_idea', phaseNow())} ${t('draftKept')}`;
   $('compose-note').textContent = note;
   $('compose-note').hidden = !note;
   $('compose-note').classList.toggle('error', Boolean(note));
@@ -506,7 +477,7 @@ function updateCounter() {
   const n = chars($('idea-text').value.trim());
   const max = maxLen();
   const counter = $('idea-counter');
-  counter.textContent = n > max ? S.tooLong(n, max) : S.counter(n, max);
+  counter.textContent = n > max ? t('tooLong', { count: n, max }) : t('counter', { count: n, max });
   counter.classList.toggle('over', n > max);
   counter.classList.toggle('near', n <= max && n > max * 0.9);
   $('post-idea').disabled = n === 0 || n > max || cooling() || !can('post_idea');
@@ -517,7 +488,7 @@ function renderIdeate(force = false) {
   if (state.editingId && !mine.some((i) => i.id === state.editingId)) { state.editingId = null; state.editRefs = null; }
   if (state.editingId && !force) { updateEditCard(); return; } // a live update must not wipe a note being edited
   $('my-ideas').replaceChildren(...mine.map(myIdeaCard));
-  if (!mine.length) $('my-ideas').append(el('li', { class: 'empty', text: S.noNotes }));
+  if (!mine.length) $('my-ideas').append(el('li', { class: 'empty', text: t('noNotes') }));
 }
 
 function myIdeaCard(idea) {
@@ -527,27 +498,27 @@ function myIdeaCard(idea) {
     noteText(idea),
     el('div', { class: 'actions' },
       el('button', { type: 'button', class: 'btn edit-idea', 'data-key': `edit:${idea.id}`,
-        'aria-label': S.editLabel(idea.text), disabled: cooling() || !can('edit_own_idea'), text: S.edit,
+        'aria-label': t('editLabel', { text: idea.text }), disabled: cooling() || !can('edit_own_idea'), text: t('edit'),
         onclick: () => { state.editingId = idea.id; state.confirmDeleteId = null; renderIdeate(true); } }),
       el('button', { type: 'button', class: `btn delete-idea${confirming ? ' danger' : ''}`,
-        'data-key': `del:${idea.id}`, 'aria-label': confirming ? S.reallyDelete : S.deleteLabel(idea.text),
-        disabled: cooling() || !can('delete_own_idea'), text: confirming ? S.reallyDelete : S.del,
+        'data-key': `del:${idea.id}`, 'aria-label': confirming ? t('reallyDelete') : t('deleteLabel', { text: idea.text }),
+        disabled: cooling() || !can('delete_own_idea'), text: confirming ? t('reallyDelete') : t('del'),
         onclick: () => deleteIdea(idea) })));
 }
 
 function editCard(idea) {
-  const area = el('textarea', { class: 'edit-text', rows: 4, 'aria-label': S.editLabel(idea.text) });
+  const area = el('textarea', { class: 'edit-text', rows: 4, 'aria-label': t('editLabel', { text: idea.text }) });
   area.value = idea.text;
-  const save = el('button', { type: 'submit', class: 'btn primary save-edit', text: S.save });
+  const save = el('button', { type: 'submit', class: 'btn primary save-edit', text: t('save') });
   const note = el('p', { class: 'compose-note error edit-note', role: 'status', 'aria-live': 'polite', hidden: true });
   const form = el('form', { class: 'edit-form', onsubmit: async (ev) => {
     ev.preventDefault();
     const text = area.value.trim();
-    if (chars(text) > maxLen()) { showEditNote(S.tooLong(chars(text), maxLen())); return; }
+    if (chars(text) > maxLen()) { showEditNote(t('tooLong', { count: chars(text), max: maxLen() })); return; }
     if (!text) return;
     save.disabled = true;
     const ok = await act('edit_own_idea', () => api('PATCH', `/ideas/${encodeURIComponent(idea.id)}`, { text }), {
-      ok: S.saved, report: (msg, kind) => (kind === 'ok' ? showStatus(msg, kind) : showEditNote(msg)) });
+      ok: t('saved'), report: (msg, kind) => (kind === 'ok' ? showStatus(msg, kind) : showEditNote(msg)) });
     save.disabled = false;
     if (ok) stopEditing(idea.id);
     else updateEditCard();
@@ -555,7 +526,7 @@ function editCard(idea) {
   area,
   note,
   el('div', { class: 'actions' },
-    el('button', { type: 'button', class: 'btn cancel-edit', text: S.cancel,
+    el('button', { type: 'button', class: 'btn cancel-edit', text: t('cancel'),
       onclick: () => stopEditing(idea.id) }),
     save));
   state.editRefs = { note, save, message: '' };
@@ -574,7 +545,7 @@ function updateEditCard() {
   const refs = state.editRefs;
   if (!refs) return;
   const open = can('edit_own_idea');
-  const text = open ? refs.message : `${notNow('edit_own_idea', phaseNow())} ${S.draftKept}`;
+  const text = open ? refs.message : `${notNow('edit_own_idea', phaseNow())} ${t('draftKept')}`;
   refs.note.textContent = text;
   refs.note.hidden = !text;
   refs.save.disabled = cooling() || !open;
@@ -596,7 +567,7 @@ async function deleteIdea(idea) {
     return;
   }
   state.confirmDeleteId = null;
-  await act('delete_own_idea', () => api('DELETE', `/ideas/${encodeURIComponent(idea.id)}`), { ok: S.deleted });
+  await act('delete_own_idea', () => api('DELETE', `/ideas/${encodeURIComponent(idea.id)}`), { ok: t('deleted') });
 }
 
 async function postIdea(ev) {
@@ -609,7 +580,7 @@ async function postIdea(ev) {
   const ok = await act('post_idea', async () => {
     const idea = await api('POST', '/ideas', { text });
     if (state.me && idea && Array.isArray(state.me.ideas)) state.me.ideas = [...state.me.ideas, idea];
-  }, { ok: S.posted, report: (msg, kind) => {
+  }, { ok: t('posted'), report: (msg, kind) => {
     if (kind === 'ok') showStatus(msg, kind);
     else state.composeNote = msg; // next to the text it is about, which stays in the box
   } });
@@ -627,9 +598,9 @@ function discardDraft() {
 function renderGroup() {
   const groups = byTheme(state.ideas);
   $('themes').replaceChildren(...groups.map(([name, ideas]) => el('section', { class: 'theme' },
-    el('h2', { class: 'theme-name', text: name || S.ungrouped }),
+    el('h2', { class: 'theme-name', text: name || t('ungrouped') }),
     el('ul', { class: 'notes' }, ideas.map((i) => el('li', { class: `note${i.mine ? ' mine' : ''}` }, noteText(i)))))));
-  if (!groups.length) $('themes').append(el('p', { class: 'empty', text: S.noIdeas }));
+  if (!groups.length) $('themes').append(el('p', { class: 'empty', text: t('noIdeas') }));
 }
 
 /* Before the ballot first opens (nobody could have voted): the facilitator is explaining the rules. */
@@ -641,14 +612,14 @@ function renderVote() {
   const w = state.workshop;
   const open = voteOpen();
   const results = revealed();
-  $('vote-heading').textContent = results ? S.results : S.voteHeading;
-  $('vote-hint').textContent = results ? (open ? S.resultsHintOpen : S.resultsHint)
-    : open ? S.voteHint(w.max_dots_per_idea) : notVotedYet() ? S.votingSoon : S.votingClosed;
+  $('vote-heading').textContent = results ? t('results') : t('voteHeading');
+  $('vote-hint').textContent = results ? (open ? t('resultsHintOpen') : t('resultsHint'))
+    : open ? (w.max_dots_per_idea ? `${t('voteHint')} ${t('voteCap', { max: w.max_dots_per_idea })}` : t('voteHint')) : notVotedYet() ? t('votingSoon') : t('votingClosed');
   const list = $('vote-list');
-  if (!state.ideas.length) { list.replaceChildren(el('p', { class: 'empty', text: S.noIdeas })); return; }
+  if (!state.ideas.length) { list.replaceChildren(el('p', { class: 'empty', text: t('noIdeas') })); return; }
   if (results) {
     const most = mostDots();
-    list.replaceChildren(el('ol', { class: 'notes ranked', 'aria-label': S.results },
+    list.replaceChildren(el('ol', { class: 'notes ranked', 'aria-label': t('results') },
       ranked(state.ideas).map((r) => resultCard(r, open, most))));
     return;
   }
@@ -659,8 +630,8 @@ function renderVote() {
     const box = el('details', { class: 'theme-group', 'data-theme': name, open: state.openThemes.get(name) === true,
       ontoggle: () => state.openThemes.set(name, box.open) },
     el('summary', { 'data-key': `theme:${name}` },
-      el('span', { class: 'theme-title', text: name || S.ungrouped }),
-      el('span', { class: 'theme-count', text: S.themeCount(ideas.length, mine) })),
+      el('span', { class: 'theme-title', text: name || t('ungrouped') }),
+      el('span', { class: 'theme-count', text: (mine ? `${tn('noteCount', ideas.length)} · ${tn('yourDotsCount', mine)}` : tn('noteCount', ideas.length)) })),
     el('ul', { class: 'notes' }, ideas.map((i) => voteCard(i, open))));
     return box;
   }));
@@ -674,11 +645,11 @@ function dotButtons(idea, open, info) {
   const busy = cooling(); // in-flight taps are ignored in vote(), not disabled: keeps focus
   return el('div', { class: 'vote-row' },
     el('button', { type: 'button', class: 'btn dot-btn remove-dot', 'data-key': `rm:${idea.id}`,
-      'aria-label': S.removeDot(idea.text), disabled: busy || mine === 0, text: '−',
+      'aria-label': t('removeDot', { text: idea.text }), disabled: busy || mine === 0, text: '−',
       onclick: () => vote(idea.id, -1) }),
     info,
     el('button', { type: 'button', class: 'btn dot-btn add-dot', 'data-key': `add:${idea.id}`,
-      'aria-label': S.addDot(idea.text), disabled: busy || left <= 0 || mine >= maxPer, text: '+',
+      'aria-label': t('addDot', { text: idea.text }), disabled: busy || left <= 0 || mine >= maxPer, text: '+',
       onclick: () => vote(idea.id, +1) }));
 }
 
@@ -687,7 +658,7 @@ function myDotsInfo(idea) {
   if (!mine && typeof idea.dots === 'number' && !voteOpen()) return []; // results: only dots I placed
   return [
     el('span', { class: 'pips', 'aria-hidden': 'true' }, Array.from({ length: mine }, () => el('span', { class: 'pip' }))),
-    el('span', { class: 'my-dots', text: S.myDots(mine) }),
+    el('span', { class: 'my-dots', text: t('myDots', { count: mine }) }),
   ];
 }
 
@@ -707,11 +678,11 @@ function resultCard({ idea, rank, tied }, open, top) {
   return el('li', { class: `note result-card${myDotsOn(idea.id) ? ' voted' : ''}${tied ? ' tied' : ''}`,
     'data-idea-id': idea.id, 'data-rank': rank, 'aria-busy': state.busy.has(idea.id) ? 'true' : null },
   el('div', { class: 'result-head' },
-    el('span', { class: 'rank-badge', 'aria-label': S.rankLabel(rank, tied) },
-      el('span', { class: 'rank-number', 'aria-hidden': 'true', text: S.rank(rank) }),
-      tied ? el('span', { class: 'tie', 'aria-hidden': 'true', text: S.tie }) : null),
+    el('span', { class: 'rank-badge', 'aria-label': t(tied ? 'rankLabelTied' : 'rankLabel', { place: rank }) },
+      el('span', { class: 'rank-number', 'aria-hidden': 'true', text: t('rank', { place: rank }) }),
+      tied ? el('span', { class: 'tie', 'aria-hidden': 'true', text: t('tie') }) : null),
     noteText(idea),
-    el('span', { class: 'total-dots', text: S.dots(idea.dots) })),
+    el('span', { class: 'total-dots', text: tn('dots', idea.dots) })),
   el('div', { class: 'bar', 'aria-hidden': 'true' }, bar),
   dotButtons(idea, open, el('div', { class: 'dot-info' }, myDotsInfo(idea))));
 }
@@ -748,22 +719,22 @@ function renderTeams() {
     return el('li', { class: 'note rank-item', 'data-idea-id': id },
       el('span', { class: 'rank-pos', 'aria-hidden': 'true', text: String(pos + 1) }),
       el('div', { class: 'rank-text' }, noteText(idea),
-        typeof idea.dots === 'number' ? el('span', { class: 'total-dots', text: S.totalDots(idea.dots) }) : null),
+        typeof idea.dots === 'number' ? el('span', { class: 'total-dots', text: tn('totalDots', idea.dots) }) : null),
       el('div', { class: 'rank-buttons' },
         el('button', { type: 'button', class: 'btn move-up', 'data-key': `up:${id}`, text: '↑',
-          'aria-label': S.moveUp(idea.text), disabled: pos === 0, onclick: () => moveRank(pos, -1) }),
+          'aria-label': t('moveUp', { text: idea.text }), disabled: pos === 0, onclick: () => moveRank(pos, -1) }),
         el('button', { type: 'button', class: 'btn move-down', 'data-key': `down:${id}`, text: '↓',
-          'aria-label': S.moveDown(idea.text), disabled: pos === n - 1, onclick: () => moveRank(pos, +1) })));
+          'aria-label': t('moveDown', { text: idea.text }), disabled: pos === n - 1, onclick: () => moveRank(pos, +1) })));
   }));
-  if (!n) $('rank-list').append(el('li', { class: 'empty', text: S.noCandidates }));
+  if (!n) $('rank-list').append(el('li', { class: 'empty', text: t('noCandidates') }));
   // The ranking's own messages sit in the flow above its button: nothing floats over the cards.
-  const note = state.rankDirty ? S.unsaved : state.rankNote;
+  const note = state.rankDirty ? t('unsaved', { button: t('savePrefs') }) : state.rankNote;
   $('rank-note').textContent = note;
   $('rank-note').hidden = !n || !note;
   $('rank-note').classList.toggle('dirty', state.rankDirty);
   $('save-prefs').hidden = !n;
   $('save-prefs').disabled = cooling() || !can('rank_ideas');
-  $('save-prefs').textContent = S.savePrefs + (state.rankDirty ? ' •' : '');
+  $('save-prefs').textContent = t('savePrefs') + (state.rankDirty ? ' •' : '');
 }
 
 function moveRank(pos, delta) {
@@ -777,7 +748,7 @@ async function savePrefs() {
   const ids = [...state.rankOrder];
   $('save-prefs').disabled = true;
   const ok = await act('rank_ideas', () => api('PUT', '/preferences', { idea_ids: ids }), {
-    ok: S.prefsSaved, report: (msg) => { state.rankNote = msg; } });
+    ok: t('prefsSaved'), report: (msg) => { state.rankNote = msg; } });
   if (ok) { state.rankDirty = false; if (state.me) state.me.preferences = ids; }
   render();
 }
@@ -786,8 +757,8 @@ function renderTeam(team) {
   const members = (team.member_names || []).map((m) => el('li', { text: personName(m) }));
   $('team-body').replaceChildren(
     el('div', { class: 'note' }, el('p', { class: 'note-text', text: team.idea_text || '' })),
-    team.champion_name != null ? el('p', { class: 'champion', text: S.champion(personName(team.champion_name)) }) : null,
-    members.length ? el('h3', { text: S.members }) : null,
+    team.champion_name != null ? el('p', { class: 'champion', text: t('champion', { name: personName(team.champion_name) }) }) : null,
+    members.length ? el('h3', { text: t('members') }) : null,
     members.length ? el('ul', { class: 'members' }, members) : null);
 }
 
@@ -800,27 +771,46 @@ function webUrl(value) {
   } catch (e) { return null; }
 }
 
+/* ---------- follow what happens next (issue 14): the follow-up link and the reviews of my prototypes ---------- */
+
+function reviewDate(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
+  if (!m) return iso;
+  const day = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return day.toLocaleDateString(I18N.lang || undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+function renderFollow(w) {
+  const url = webUrl(w.follow_url);
+  const mine = Array.isArray(state.me && state.me.follow) ? state.me.follow : [];
+  $('follow').hidden = !url && !mine.length;
+  $('follow-line').hidden = !url;
+  $('follow-link').textContent = url || '';
+  if (url) $('follow-link').href = url;
+  $('followed').hidden = !mine.length;
+  $('followed').replaceChildren(...mine.map((p) => el('li', { class: 'followed-item' },
+    p.next_review ? t('followReview', { title: p.title, date: reviewDate(p.next_review) })
+      : t('followNoReview', { title: p.title }))));
+}
+
 function renderEnd(joined) {
   const w = state.workshop;
   const prototypes = typeof w.prototypes === 'number' && w.prototypes > 0 ? w.prototypes : 0;
   $('next-prototypes').hidden = !prototypes;
-  $('next-prototypes').textContent = prototypes ? S.prototypes(prototypes) : '';
-  const follow = webUrl(w.follow_url);
-  $('follow').hidden = !follow;
-  $('follow-link').textContent = follow || '';
-  if (follow) $('follow-link').href = follow;
-  $('next-now').textContent = S.nextNow[phaseNow()] || S.nextNow.closed;
-  $('come-back').textContent = S.comeBack(CODE);
+  $('next-prototypes').textContent = prototypes ? tn('prototypes', prototypes) : '';
+  renderFollow(w);
+  $('next-now').textContent = (phaseNow() === 'backlog' ? t('nextNowBacklog') : t('nextNowClosed'));
+  $('come-back').textContent = t('comeBack', { code: CODE });
   $('come-back-link').textContent = location.href;
   $('come-back-link').href = location.href;
   const top = ranked(state.ideas).filter((r) => r.rank <= 3 && r.idea.dots > 0);
   $('end-results').hidden = !top.length;
   const most = mostDots();
   $('end-results-list').replaceChildren(...top.map((r) => resultCard(r, false, most)));
-  if (!joined) { $('summary').textContent = S.closedNoJoin; return; }
+  if (!joined) { $('summary').textContent = t('closedNoJoin'); return; }
   const mine = myIdeas();
   const dots = (state.me.votes || []).reduce((sum, v) => sum + (v.dots || 0), 0);
-  $('summary').textContent = mine.length || dots ? S.summary(mine.length, dots) : '';
+  $('summary').textContent = mine.length || dots ? `${tn('summaryNotes', mine.length)} ${tn('summaryDots', dots)}` : '';
   $('end-ideas').replaceChildren(...mine.map((i) => el('li', { class: 'note mine' }, noteText(i))));
 }
 
@@ -848,9 +838,10 @@ async function join(ev) {
 
 /* ---------- start ---------- */
 
-function init() {
-  for (const node of document.querySelectorAll('[data-t]')) node.textContent = S[node.dataset.t];
-  $('conn').textContent = S.reconnecting;
+async function init() {
+  await useLanguage(store('get', LANG_KEY) || SERVER_LANG);
+  $('lang-picker').addEventListener('change', pickLanguage);
+  $('conn').textContent = t('reconnecting');
   $('join-form').addEventListener('submit', join);
   $('idea-form').addEventListener('submit', postIdea);
   $('discard-draft').addEventListener('click', discardDraft);
@@ -859,7 +850,7 @@ function init() {
   area.value = store('get', DRAFT_KEY) || '';
   area.addEventListener('input', () => { updateCounter(); store('set', DRAFT_KEY, area.value); });
   updateCounter();
-  if (!/^[A-Z0-9]{3,12}$/.test(CODE)) { showStatus(S.badCode, 'error', 0); return; }
+  if (!/^[A-Z0-9]{3,12}$/.test(CODE)) { showStatus(t('badCode'), 'error', 0); return; }
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') scheduleRefresh(0); });
   window.addEventListener('online', () => { scheduleRefresh(0); if (source && source.readyState === EventSource.CLOSED) connectEvents(); });
   refresh().then(connectEvents);

@@ -7,15 +7,20 @@ The phone page is served only for an existing workshop; an unknown code gets a s
 
 from __future__ import annotations
 
-from typing import Any, Final
+import html
+from typing import Annotated, Any, Final
 
 import orjson
-from fastapi import APIRouter
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import RedirectResponse, Response
 
-from workshop_tui.errors import WorkshopError
-from workshop_tui.server.deps import Service
+from workshop_tui import i18n, phone_catalog
+from workshop_tui.errors import NotFound, WorkshopError
+from workshop_tui.locales import SHIPPED
+from workshop_tui.server.deps import Context, Service
+from workshop_tui.server.errors import documented
 from workshop_tui.server.http import HTML, JSON, PAGE_HEADERS, read_static
+from workshop_tui.server.join_pass import PASS_COOKIE
 from workshop_tui.server.schemas import HealthOut
 
 NOT_FOUND_PAGE: Final = (
@@ -25,6 +30,7 @@ NOT_FOUND_PAGE: Final = (
     b'<p>Check the code and scan the QR code again, or <a href="/">type the code</a>.</p></body></html>'
 )
 HEALTHY: Final = orjson.dumps(HealthOut(status="ok").model_dump())
+AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
 STATIC: Final = {"phone.css": "text/css; charset=utf-8", "phone.js": "text/javascript; charset=utf-8"}
 
 
@@ -69,12 +75,31 @@ def build() -> APIRouter:
         # A constant, encoded once: the server bench measures every route against this one.
         return Response(HEALTHY, media_type=JSON)
 
-    async def phone_page(code: str, service: Service) -> Response:
+    pages = {lang: _localized(phone_html, lang) for lang in SHIPPED}
+
+    async def phone_page(
+        code: str, service: Service, ctx: Context, request: Request, accept_language: AcceptLanguage = None
+    ) -> Response:
         try:
-            service.state(code)
+            w = service.state(code).workshop
         except WorkshopError:
             return _not_found()
-        return Response(phone_html, media_type=HTML, headers=PAGE_HEADERS)
+        lang = i18n.negotiate(accept_language, w.phone_languages, w.language)
+        response = Response(pages[lang], media_type=HTML, headers={**PAGE_HEADERS, "Vary": "Accept-Language"})
+        passes = ctx.joins
+        if passes.valid(request.cookies.get(PASS_COOKIE)) is None and request.client is not None:
+            issued = passes.issue(request.client.host, request.client.port)
+            if issued is not None:  # the join from this page gets its own bucket (server/join_pass.py)
+                response.set_cookie(
+                    PASS_COOKIE,
+                    issued,
+                    max_age=passes.max_age,
+                    path="/",
+                    httponly=True,
+                    samesite="strict",
+                    secure=ctx.secure_cookie,
+                )
+        return response
 
     for prefix in ("/j", "/J"):
         router.add_api_route(
@@ -98,11 +123,39 @@ def build() -> APIRouter:
             name="static_" + name.replace(".", "_"),
         )
 
+    catalogs = {lang: orjson.dumps(phone_catalog.catalog(lang)) for lang in SHIPPED}
+
+    @router.get(
+        "/api/v1/i18n/{lang}",
+        response_class=Response,
+        responses={200: _json("the phone page's messages in one language"), **documented(404)},
+        summary="The phone page's words in one language (phone.js reads every string from here)",
+        tags=["phone page"],
+    )
+    async def phone_messages(lang: str) -> Response:
+        if lang not in catalogs:
+            raise NotFound(f"no catalog for language {lang!r}; shipped: {', '.join(SHIPPED)}")
+        return Response(catalogs[lang], media_type=JSON, headers={"Cache-Control": "no-cache"})
+
     @router.get("/favicon.ico", status_code=204, response_class=Response)
     async def favicon() -> Response:
         return Response(status_code=204, headers={"Cache-Control": "max-age=86400"})
 
     return router
+
+
+def _json(description: str) -> dict[str, Any]:
+    return {"content": {JSON: {"schema": {"type": "object"}}}, "description": description}
+
+
+def _localized(page: bytes, lang: str) -> bytes:
+    """The phone page with its ``lang`` and the words it shows before (or without) its script."""
+    messages = phone_catalog.catalog(lang)["messages"]
+    return (
+        page.replace(b'<html lang="en">', f'<html lang="{lang}">'.encode())
+        .replace(b"<title>Workshop</title>", f"<title>{html.escape(messages['pageTitle'])}</title>".encode())
+        .replace(b"This page needs JavaScript.", html.escape(messages["noscript"]).encode())
+    )
 
 
 def _not_found() -> Response:

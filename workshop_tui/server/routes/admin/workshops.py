@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
@@ -12,7 +13,7 @@ from workshop_tui.actions import Action
 from workshop_tui.errors import Invalid
 from workshop_tui.export_json import ExportDocument
 from workshop_tui.exports import EXPORTERS, ExportOptions, bundle, export_files, exporter, prepare
-from workshop_tui.locales import LOCALE_RE
+from workshop_tui.locales import LOCALE_LIST_RE
 from workshop_tui.server.deps import Context, Service, Workshop
 from workshop_tui.server.errors import documented
 from workshop_tui.server.routes.admin.actions import performs
@@ -28,6 +29,8 @@ from workshop_tui.server.schemas import (
     WorkshopSummaryOut,
 )
 from workshop_tui.server.views import summary_view, timer_view
+from workshop_tui.service.summaries import summarize
+from workshop_tui.store.snapshot_file import gc_paused
 
 router = APIRouter()
 
@@ -36,7 +39,7 @@ WRITE = (401, 413, 415, 422, 503)
 
 @router.get("/workshops", responses=documented(401))
 async def list_workshops(ctx: Context) -> list[WorkshopSummaryOut]:
-    return [summary_view(s, ctx.join_url(s.code)) for s in ctx.service.states()]
+    return [summary_view(s, ctx.join_url(s.code)) for s in ctx.service.summaries()]  # opens none
 
 
 @router.post("/workshops", status_code=201, responses=documented(*WRITE))
@@ -44,8 +47,16 @@ async def create_workshop(body: WorkshopCreateIn, ctx: Context) -> WorkshopSumma
     settings = body.model_dump(
         include={"dots_per_participant", "max_dots_per_idea", "idea_max_length", "anonymous"}, exclude_none=True
     )
-    w = await ctx.service.create_workshop(body.title, prompt=body.prompt, template=body.template, settings=settings)
-    return summary_view(ctx.service.state(w.code), ctx.join_url(w.code))
+    w = await ctx.service.create_workshop(
+        body.title,
+        prompt=body.prompt,
+        template=body.template,
+        settings=settings,
+        language=body.language,
+        languages=body.languages,
+        follow_url=body.follow_url,
+    )
+    return summary_view(summarize(ctx.service.state(w.code)), ctx.join_url(w.code))
 
 
 @router.patch(
@@ -55,7 +66,17 @@ async def create_workshop(body: WorkshopCreateIn, ctx: Context) -> WorkshopSumma
     **performs(Action.EDIT_SETTINGS),
 )
 async def edit_settings(state: Workshop, body: WorkshopPatchIn, service: Service) -> models.Workshop:
-    return await service.update_workshop(state.code, title=body.title, prompt=body.prompt, settings=body.settings)
+    # A null follow_url removes it as "" does; left out, it stays.
+    follow_url = (body.follow_url or "") if "follow_url" in body.model_fields_set else None
+    return await service.update_workshop(
+        state.code,
+        title=body.title,
+        prompt=body.prompt,
+        settings=body.settings,
+        language=body.language,
+        languages=body.languages,
+        follow_url=follow_url,
+    )
 
 
 @router.post("/w/{code}/phase", responses=documented(404, 409, *WRITE), **performs(Action.SET_PHASE))
@@ -106,15 +127,31 @@ async def export(
     format: Annotated[str, Query(json_schema_extra={"enum": list(EXPORTERS)}, description="default json")] = "json",
     anonymize: bool = False,
     by_department: bool = False,
-    locale: Annotated[str | None, Query(pattern=LOCALE_RE.pattern, max_length=12)] = None,
+    locale: Annotated[
+        str | None,
+        Query(
+            pattern=LOCALE_LIST_RE.pattern,
+            max_length=200,
+            description="the Decidim organisation's locales, its default (the workshop's language) first: en,fi,sv",
+        ),
+    ] = None,
+    separator: Annotated[
+        str | None, Query(pattern=r"^[;,|\t]$", description="the column separator of a Decidim file (default ;)")
+    ] = None,
 ) -> Any:
     try:
         chosen = exporter(format)
-        options = ExportOptions(anonymize=anonymize, by_department=by_department, locale=locale)
+        options = ExportOptions(anonymize=anonymize, by_department=by_department, locale=locale, separator=separator)
         chosen.check(options, cli=False)
     except ValueError as exc:
         raise Invalid(str(exc)) from None
     if chosen.name == "json":
-        return prepare(state, anonymized=anonymize)  # validated against the response model
+        # The document is built and validated by the export itself: serialised here, with the
+        # collector paused, rather than validated and serialised again by FastAPI (it made the
+        # time grow faster than the workshop).
+        with gc_paused():
+            doc = prepare(state, anonymized=anonymize)
+            data = orjson.dumps(doc.model_dump(mode="json", by_alias=True))
+        return Response(data, media_type="application/json")
     data, media_type, name = bundle(export_files(state, chosen.name, options), chosen, state.code, options)
     return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
