@@ -103,6 +103,7 @@ class PresenterApp(App[None]):
                 yield BarChart(id="p-results")
 
     def on_mount(self) -> None:
+        self.query_one("#p-results", BarChart).can_focus = False  # nothing is chosen here: no cursor, no frame
         self.query_one("#p-title", Static).update(Text(f"Workshop {self.code}"))
         self._show_offline("Connecting to the workshop…")
         self.set_interval(0.25, self._tick)

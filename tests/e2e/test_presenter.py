@@ -20,7 +20,7 @@ import pytest
 from screens.presenter import PresenterApp
 from tests.helpers.cli import run_cli
 from tests.helpers.serve import Served, start_serve
-from tests.helpers.tui import screen_lines, wait_for
+from tests.helpers.tui import running_app, screen_lines, wait_for
 from workshop_tui.phases import Phase
 from workshop_tui.server.runtime_file import RUNTIME_FILE, read_runtime
 from workshop_tui.service import WorkshopService
@@ -156,3 +156,15 @@ async def test_the_presenter_says_the_owner_is_not_running_and_reconnects(data_d
 def test_present_refuses_what_is_not_a_join_code(data_dir: Path) -> None:
     done = run_cli(data_dir, "present", "no/such code")
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not a join code" in done.stderr
+
+
+async def test_the_tui_announces_its_server_too_and_the_presenter_follows_it(data_dir: Path) -> None:
+    async with running_app(data_dir) as (owner_app, _owner_pilot):
+        await owner_app.service.create_workshop("From the TUI", code=CODE)
+        found = read_runtime(data_dir).runtime
+        assert owner_app.server is not None and found is not None
+        assert found.local_url == f"http://127.0.0.1:{owner_app.server.port}" and found.pid == os.getpid()
+        presenter = PresenterApp(data_dir, CODE)
+        async with presenter.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: "From the TUI" in text_of(presenter), "the TUI's workshop")
+    assert not (data_dir / RUNTIME_FILE).exists()
