@@ -36,6 +36,7 @@ from workshop_tui.text_safety import terminal_safe
 REFRESH_SECONDS = 1.0  # the wall's revalidation while connected (a 304 when nothing changed)
 RETRY_SECONDS = 1.0  # how soon to look for the owner again
 WALL_NOTES = 60  # newest notes drawn; the room cannot read more at once
+SPACED_FROM_ROWS = 40  # from this height on the wall leaves a blank line between notes
 
 _CSS = """
 Screen { layout: vertical; }
@@ -191,7 +192,7 @@ class PresenterApp(App[None]):
         else:
             count = len(snap.notes)
             heading.update(Text(f"The wall · {count} {'note' if count == 1 else 'notes'}"))
-            wall.update(_wall_text(snap))
+            wall.update(_wall_text(snap, spaced=self.size.height >= SPACED_FROM_ROWS))
             results.display, wall.display = False, True
         self._tick()
 
@@ -229,14 +230,14 @@ class PresenterApp(App[None]):
         label.update(Text("TIME IS UP" if left <= 0 else f"{format_clock(left)}{'' if timer.running else ' paused'}"))
 
 
-def _wall_text(snap: AudienceSnapshot) -> Text:
+def _wall_text(snap: AudienceSnapshot, *, spaced: bool) -> Text:
     """Newest first, so a note posted now is seen now; participant text is plain text, never markup."""
     if not snap.notes:
         return Text("No notes yet.", style="italic")
     out = Text()
     for n, note in enumerate(reversed(snap.notes[-WALL_NOTES:])):
         if n:
-            out.append("\n")
+            out.append("\n\n" if spaced else "\n")  # a big screen: a blank line between notes, read from afar
         out.append("■ ", style="bold")
         if note.theme:
             out.append(f"{terminal_safe(note.theme)}: ", style="italic")
