@@ -130,6 +130,11 @@ class Settings(_Strict):
     max_dots_per_idea: int = Field(3, ge=1, le=50, description="most dots ONE person may put on ONE idea")
     idea_max_length: int = Field(280, ge=20, le=2000)
     anonymous: bool = Field(False, description="hide authors' names on the wall and in exports")
+    private_writing: bool = Field(
+        False,
+        description="notes written in ideate stay off the wall (each phone sees its own) until the facilitator "
+        "reveals them all at once",
+    )
     show_authors: bool = Field(
         False, description="project authors' names on the wall (off: names stay off the room's screen)"
     )
@@ -261,6 +266,9 @@ class Participant(_Strict):
     token_hash: str = Field("", description="sha256 of the participant's token; the token is never stored")
     joined_at: dt.datetime = Field(default_factory=utcnow)
     blocked: bool = Field(False, description="the facilitator refuses their further notes")
+    done_in: list[Phase] = Field(
+        default_factory=list, max_length=len(Phase), description="the phases in which they said they are done"
+    )
 
 
 class IdeaChange(_Strict):
@@ -280,6 +288,9 @@ class Idea(_Strict):
     hidden: bool = False
     deleted: bool = False
     merged_into: str | None = None
+    private: bool = Field(
+        False, description="written during private writing: off the wall (only its author sees it) until revealed"
+    )
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
     history: list[IdeaChange] = Field(default_factory=list)
@@ -287,7 +298,7 @@ class Idea(_Strict):
     @property
     def visible(self) -> bool:
         """Shown on the wall and open to votes."""
-        return not (self.deleted or self.hidden or self.merged_into)
+        return not (self.deleted or self.hidden or self.merged_into or self.private)
 
 
 class Theme(_Strict):

@@ -91,6 +91,26 @@ class TimerOut(_Out):
     ends_at: dt.datetime | None = Field(description="when it reaches zero if it keeps running")
 
 
+class ReadyOut(_Out):
+    """How many are done with the phase's task (counts, never names)."""
+
+    task: str = Field(description='what those not done are doing: "writing", "voting" or "ranking"')
+    people: int = Field(description="participants (blocked ones aside)")
+    done: int = Field(
+        description="said they are done (ideate); said so or placed every dot (vote); saved a ranking (teams)"
+    )
+    waiting: int = Field(description="people - done: still writing, voting or ranking")
+
+
+class DoneIn(_In):
+    done: bool = True
+
+
+class DoneOut(_Out):
+    done: bool = Field(description="the participant is done in the current phase")
+    ready: ReadyOut | None
+
+
 class WorkshopOut(_Out):
     code: str
     title: str
@@ -108,6 +128,11 @@ class WorkshopOut(_Out):
     timer: TimerOut | None = Field(description="the phase timer, if the facilitator runs one")
     prototypes: int = Field(description="ideas that go on as prototypes: the backlog items, else the teams formed")
     follow_url: str | None = Field(description="the public follow-up page, if the organisers set one")
+    private_writing: bool = Field(False, description="notes written now stay off the wall until revealed")
+    private_notes: int = Field(0, description="notes written in private, hidden until the facilitator reveals them")
+    ready: ReadyOut | None = Field(
+        None, description="how many are done with the phase's task (ideate, vote, teams), else null"
+    )
 
 
 class IdeaIn(_In):
@@ -125,6 +150,11 @@ class IdeaOut(_Out):
     my_dots: int = Field(description="the requester's dots on this idea")
     dots: int | None = Field(
         None, exclude_if=lambda v: v is None, description="all dots on the idea; present only once results are revealed"
+    )
+    private: bool = Field(
+        False,
+        exclude_if=lambda v: not v,
+        description="written in private: only its author sees it until revealed; present only when true",
     )
 
 
@@ -182,6 +212,7 @@ class MeOut(_Out):
     follow: list[FollowedOut] = Field(
         description="in the backlog and closed phases: the prototypes this person voted for, wrote or joined"
     )
+    done: bool = Field(False, description="said they are done in the current phase (ideate, vote)")
 
 
 class HealthOut(_Out):
@@ -280,6 +311,10 @@ class PaperDotsIn(_In):
 class PaperDotsOut(_Out):
     idea_id: str
     paper_dots: int
+
+
+class RevealNotesOut(_Out):
+    revealed: int = Field(description="notes written in private that are now on the wall")
 
 
 class ThemeIn(_In):

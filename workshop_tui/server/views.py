@@ -20,12 +20,13 @@ from workshop_tui.server.schemas import (
     MeOut,
     MyTeamOut,
     MyVoteOut,
+    ReadyOut,
     TeamOut,
     TimerOut,
     WorkshopOut,
     WorkshopSummaryOut,
 )
-from workshop_tui.service import WorkshopService, WorkshopSummary
+from workshop_tui.service import WorkshopService, WorkshopSummary, queries
 from workshop_tui.state import WorkshopState
 
 
@@ -40,6 +41,7 @@ def idea_view(state: WorkshopState, idea: Idea, pid: str | None) -> IdeaOut:
         mine=pid is not None and idea.author_id == pid,
         my_dots=vote.dots if vote else 0,
         dots=state.idea_dots[idea.id] if state.workshop.results_revealed else None,
+        private=idea.private,
     )
 
 
@@ -121,7 +123,17 @@ def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut
         timer=timer_view(service.timer(state.code)),
         prototypes=len(state.backlog) or len(state.teams),
         follow_url=w.follow_url,
+        private_writing=s.private_writing and w.phase == Phase.IDEATE,
+        private_notes=state.private_notes,
+        ready=ready_view(state),
     )
+
+
+def ready_view(state: WorkshopState) -> ReadyOut | None:
+    ready = queries.readiness(state)
+    if ready is None:
+        return None
+    return ReadyOut(task=ready.task, people=ready.people, done=ready.done, waiting=ready.waiting)
 
 
 def summary_view(summary: WorkshopSummary, join_url: str) -> WorkshopSummaryOut:
@@ -171,6 +183,7 @@ def me_view(service: WorkshopService, state: WorkshopState, p: Participant) -> M
         preferences=list(pref.idea_ids) if pref else [],
         team=my_team_view(state, team) if team is not None else None,
         follow=followed_view(state, p.id),
+        done=state.workshop.phase in p.done_in,
     )
 
 
