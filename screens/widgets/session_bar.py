@@ -2,7 +2,8 @@
 
 The join code, the phase and the timer always show whole; the title takes what is left and ends
 in an ellipsis, and when even a short title would not fit the counts drop their least useful parts
-first (dots, then notes). The screen it sits on refreshes it when domain events arrive
+first (dots, then notes). In ideate, vote and teams it says how many are still writing, voting or
+ranking (counts, never names). The screen it sits on refreshes it when domain events arrive
 (``SessionScreen``).
 """
 
@@ -61,6 +62,11 @@ class SessionBar(Horizontal):
             f"{people} people",
             "",
         ]
+        ready = view.readiness()
+        if ready is not None and ready.people:  # the room's progress comes before notes and dots
+            still = f"all {ready.people} done" if not ready.waiting else f"{ready.waiting} still {ready.task}"
+            full = f"{people} people · {still} · {notes} notes · {dots} dots"
+            counts = [full, f"{people} people · {still}", still, ""]
         timer = self.query_one(PhaseTimer)
         room = self.size.width - TITLE_ROOM - (timer.outer_size.width if timer.display else 0) - 2
         fitting = next((c for c in counts if cell_len(head.plain) + cell_len(c) <= room), "")
