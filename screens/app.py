@@ -1,23 +1,22 @@
-"""The facilitator's App: one ``WorkshopService``, one ``ParticipantServer``, screens per phase.
+"""The facilitator's App: it composes the pieces and owns the screen stack; each piece is its own module.
 
-- The service is opened by the launcher (``workshop_tui.commands.tui``, via ``screens.launcher``) and handed
-  over; the app closes it on the way out (final snapshot). The server starts in ``on_mount`` in the app's own loop;
-  a busy port opens ``PortBusyScreen`` (another port, any free port, or no phones), never a crash.
+- The launcher (``workshop_tui.commands.tui`` via ``screens.launcher``) opens the service and builds the
+  participant server; the app starts it (``screens.phone_server``: a busy port is a dialog) and closes
+  both on the way out (final snapshot).
 - Events: the ``EventBridge`` posts coalesced ``DomainEvents`` batches to the app; the app forwards a
-  fresh copy to every screen in the stack (see ``screens.navigation``), and switches to the phase's
-  screen on ``PhaseChanged``.
-- Phase control, timer, help, info and quit are app actions: in the Footer, in the palette, and hidden
-  by ``check_action`` when the phase (or the screen) does not allow them.
-- Quit: ctrl+q asks while a session is live (``y`` confirms, escape/``n`` cancels); SIGTERM shuts down
-  the same way without asking. Both stop the server gracefully and close the service before exiting.
+  fresh copy to every screen in the stack (``screens.navigation``) and shows the phase's screen on
+  ``PhaseChanged``.
+- Phase control (``screens.phase_control``), the timer keys (``screens.timer_keys``), help, info and quit
+  (``screens.quitting``) are app actions: in the Footer, in the palette (``screens.palette``), hidden by
+  ``check_action`` when the phase or the screen does not allow them (``screens.allowed_now``).
+- ctrl+q asks while a session is live; SIGTERM (``screens.sigterm``) shuts down the same way without asking.
+- Screens reach the app only through messages (``HomeScreen.OpenWorkshop``) and the ``SessionHost``
+  protocol (``screens.host``), never by importing this module.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import signal
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -25,49 +24,32 @@ from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 
 from screens import timer_keys
-from screens.admin_token import remove_token_file, write_token_file
+from screens.allowed_now import action_allowed
 from screens.app_logging import LogPanelHandler, TuiLogging
-from screens.confirm import ConfirmScreen
 from screens.events import DomainEvents, EventBridge
 from screens.home import HomeScreen
 from screens.info import InfoScreen
-from screens.navigation import (
-    BACKLOG_SCREEN,
-    EXPORT_SCREEN,
-    PHASE_SCREENS,
-    ServerStatus,
-    forward_events,
-    screen_for,
-)
-from screens.palette import PaletteCommand, WorkshopCommands
-from screens.port_busy import Choice, PortBusyScreen
-from screens.session import SessionScreen
+from screens.navigation import BACKLOG_SCREEN, EXPORT_SCREEN, ServerStatus, forward_events, screen_for
+from screens.palette import PaletteCommand, WorkshopCommands, palette_commands
+from screens.phase_control import advance_target, phase_question, step_back_target
+from screens.phone_server import PhoneServer
+from screens.quitting import live_workshops, quit_question
+from screens.sigterm import SigtermHandler
 from screens.theme import PROJECTOR, PROJECTOR_NAME
-from workshop_tui.actions import Action, allowed
 from workshop_tui.errors import StoreFailed, WorkshopError
 from workshop_tui.events import PhaseChanged, VotingChanged
-from workshop_tui.phases import ORDER, PHASE_SPECS, Phase, allowed_targets, next_phase
-from workshop_tui.server.runner import ParticipantServer, PortInUse, ServerError
+from workshop_tui.phases import Phase
+from workshop_tui.server.runner import ParticipantServer
 from workshop_tui.service import WorkshopService
+from workshop_tui.service.view import WorkshopView
 from workshop_tui.text_safety import terminal_safe
 
 log = logging.getLogger(__name__)
 
-PHASE_TITLES = {phase: spec.title for phase, spec in PHASE_SPECS.items()}
-SESSION_ACTIONS = frozenset(
-    {"advance_phase", "step_back_phase", "reveal_results", "export", "home", "show_phase", "toggle_authors"}
-)
-TIMER_ACTIONS = frozenset({"timer_toggle", "timer_add_minute", "timer_reset"})
 STORE_FAILED_BANNER_SECONDS = 7 * 24 * 3600.0  # stays up: the failure does not go away by itself
-
-
-def step_back_target(phase: Phase) -> Phase | None:
-    """The nearest earlier phase the machine allows (vote steps back to group, not straight to ideate)."""
-    back = [p for p in allowed_targets(phase) if ORDER.index(p) < ORDER.index(phase)]
-    return max(back, key=ORDER.index) if back else None
 
 
 class WorkshopApp(App[None]):
@@ -102,17 +84,26 @@ class WorkshopApp(App[None]):
         """``server`` is built by the launcher (not started); None runs without phones."""
         super().__init__()
         self.service = service
-        self.server = server
+        self.phones = PhoneServer(server, service.data_dir, self, self._server_changed)
         self.code: str | None = None  # the open workshop
         self._initial_code = code
         self.bridge = EventBridge()
         self.logs = TuiLogging(service.data_dir)
-        self.token_file: Path | None = None
+        self.sigterm = SigtermHandler(self._on_sigterm)
         self._quit_asked = False
         self._closed = False
-        self._sigterm_installed = False
         self.register_theme(PROJECTOR)
         self.theme = PROJECTOR_NAME
+
+    # ------------------------------------------------------------------ what screens read (SessionHost)
+
+    @property
+    def server(self) -> ParticipantServer | None:
+        return self.phones.server
+
+    @property
+    def token_file(self) -> Path | None:
+        return self.phones.token_file
 
     @property
     def log_panel(self) -> LogPanelHandler | None:
@@ -121,6 +112,22 @@ class WorkshopApp(App[None]):
     @property
     def log_file(self) -> Path | None:
         return self.logs.file
+
+    @property
+    def server_running(self) -> bool:
+        return self.phones.running
+
+    def join_url(self, code: str) -> str | None:
+        return self.phones.join_url(code)
+
+    @property
+    def open_view(self) -> WorkshopView | None:
+        return self.service.view(self.code) if self.code is not None else None
+
+    @property
+    def phase(self) -> Phase | None:
+        view = self.open_view
+        return view.phase if view is not None else None
 
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen(self.service)
@@ -131,25 +138,18 @@ class WorkshopApp(App[None]):
         self.logs.install()
         if self.logs.problem:
             self.notify(self.logs.problem, severity="warning", markup=False)
-        self._install_sigterm()
+        self.sigterm.install()
         self.bridge.start(self.service.bus.subscribe, self.post_message)
         self.service.on_store_failure.append(self._store_failed)
         for message in self.service.messages:
             log.warning("recovery: %s", message)
-        await self.start_server()
+        await self.phones.start()
         if self._initial_code is not None:
             self.open_workshop(self._initial_code)
 
     async def on_unmount(self) -> None:
         await self.shutdown_session()
         self.logs.remove()
-
-    def _install_sigterm(self) -> None:
-        try:
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self._on_sigterm)
-        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals here
-            return
-        self._sigterm_installed = True
 
     def _on_sigterm(self) -> None:
         log.info("SIGTERM: shutting down")
@@ -161,17 +161,8 @@ class WorkshopApp(App[None]):
             return
         self._closed = True
         self.bridge.stop()
-        if self._sigterm_installed:
-            with contextlib.suppress(Exception):
-                asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
-            self._sigterm_installed = False
-        if self.server is not None and self.server.running:
-            try:
-                await self.server.stop()
-            except Exception:
-                log.exception("the participant server did not stop cleanly")
-        if self.token_file is not None:
-            remove_token_file(self.token_file)
+        self.sigterm.remove()
+        await self.phones.stop()
         try:
             await self.service.close()
         except StoreFailed as exc:  # the CLI exits non-zero once the terminal is back
@@ -193,52 +184,6 @@ class WorkshopApp(App[None]):
         await self.shutdown_session()
         self.exit(return_code=0)
 
-    # ------------------------------------------------------------------ the participant server
-
-    @property
-    def server_running(self) -> bool:
-        return self.server is not None and self.server.running
-
-    def join_url(self, code: str) -> str | None:
-        """The URL phones open for ``code``, or None while no server is listening."""
-        return self.server.join_url(code) if self.server is not None and self.server.running else None
-
-    async def start_server(self) -> None:
-        server = self.server
-        if server is None:
-            return
-        try:
-            await server.start()
-        except PortInUse as exc:
-            log.warning("%s", exc.message)
-            self.push_screen(PortBusyScreen(server.host, server.port, exc.message), self._port_choice)
-            return
-        except ServerError as exc:
-            log.error("%s", exc.message)
-            self.notify(exc.message, title="Phones cannot join", severity="error", markup=False, timeout=15)
-            return
-        try:
-            self.token_file = write_token_file(self.service.data_dir, server.admin_token)
-        except OSError as exc:
-            log.warning("cannot write the admin token file: %s", exc)
-        log.info("participant server at %s (admin token in %s)", server.base_url, self.token_file)
-        self._server_changed()
-
-    async def _port_choice(self, choice: Choice | None) -> None:
-        server = self.server
-        if server is None:
-            return
-        if choice == "next":
-            server.port += 1
-        elif choice == "free":
-            server.port = 0
-        else:
-            log.warning("continuing without the participant server: phones cannot join")
-            self.notify("No participant server: phones cannot join.", severity="warning")
-            self._server_changed()
-            return
-        await self.start_server()
-
     def _server_changed(self) -> None:
         for screen in self.screen_stack:
             if screen.is_mounted:
@@ -251,10 +196,10 @@ class WorkshopApp(App[None]):
         for screen in self.screen_stack:
             if screen.is_mounted:
                 forward_events(screen, message.events)
-        if self.code is None:
+        view = self.open_view
+        if view is None:
             return
-        state = self.service.state(self.code)
-        mine = message.for_workshop(state.id)
+        mine = message.for_workshop(view.id)
         changes = [e for e in mine if isinstance(e, PhaseChanged)]
         if changes:
             self._show_phase(changes[-1].phase)
@@ -263,15 +208,8 @@ class WorkshopApp(App[None]):
 
     # ------------------------------------------------------------------ navigation
 
-    @property
-    def phase(self) -> Phase | None:
-        return self.service.state(self.code).workshop.phase if self.code is not None else None
-
     def live_workshops(self) -> list[str]:
-        """Codes of the workshops phones can reach now: the server listens and they are not closed."""
-        if not self.server_running:
-            return []
-        return [w.code for w in self.service.workshops() if w.phase != Phase.CLOSED]
+        return live_workshops(self.service, self.server_running)
 
     @property
     def is_live(self) -> bool:
@@ -284,13 +222,13 @@ class WorkshopApp(App[None]):
 
     def open_workshop(self, code: str) -> None:
         try:
-            state = self.service.state(code)
-            screen = screen_for(state.workshop.phase, self.service, state.code)
+            view = self.service.view(code)
+            screen = screen_for(view.phase, self.service, view.code)
         except WorkshopError as exc:
             self.notify(terminal_safe(exc.message), title="Cannot open the workshop", severity="error", markup=False)
             return
-        self.code = state.code
-        log.info("opened workshop %s in the %s phase", state.code, state.workshop.phase.value)
+        self.code = view.code
+        log.info("opened workshop %s in the %s phase", view.code, view.phase.value)
         self._pop_to(1)
         self.push_screen(screen)
 
@@ -319,7 +257,7 @@ class WorkshopApp(App[None]):
     # ------------------------------------------------------------------ phase control
 
     def advance_target(self) -> Phase | None:
-        return next_phase(self.phase) if self.phase is not None else None
+        return advance_target(self.phase) if self.phase is not None else None
 
     def step_back_target(self) -> Phase | None:
         return step_back_target(self.phase) if self.phase is not None else None
@@ -331,12 +269,9 @@ class WorkshopApp(App[None]):
         self._ask_phase(self.step_back_target(), "Step back")
 
     def _ask_phase(self, target: Phase | None, verb: str) -> None:
-        if target is None or self.code is None:
-            return
-        current = self.service.state(self.code).workshop
-        question = f"{verb}: move {current.code} from {current.phase.value} to {target.value}?"
-        detail = f"Phones follow at once. The screen becomes the {PHASE_TITLES[target]}."
-        self.push_screen(ConfirmScreen(question, detail), partial(self._move_phase, target))
+        view = self.open_view
+        if target is not None and view is not None:
+            self.push_screen(phase_question(view, target, verb), partial(self._move_phase, target))
 
     async def _move_phase(self, target: Phase, confirmed: bool | None) -> None:
         if not confirmed or self.code is None:
@@ -347,11 +282,12 @@ class WorkshopApp(App[None]):
             self.notify(terminal_safe(exc.message), title="Phase not changed", severity="error", markup=False)
 
     async def action_toggle_authors(self) -> None:
-        if self.code is None:
+        view = self.open_view
+        if view is None:
             return
-        shown = self.service.state(self.code).workshop.settings.show_authors
+        shown = view.settings.show_authors
         try:
-            await self.service.update_workshop(self.code, settings={"show_authors": not shown})
+            await self.service.update_workshop(view.code, settings={"show_authors": not shown})
         except WorkshopError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return
@@ -380,7 +316,7 @@ class WorkshopApp(App[None]):
         from workshop_tui.demo import DEMO_CODE, build_demo
 
         try:
-            self.service.state(DEMO_CODE)
+            self.service.view(DEMO_CODE)
         except WorkshopError:
             self.notify("Adding the demo workshop…")
             try:
@@ -410,6 +346,10 @@ class WorkshopApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_info(self) -> None:
+        if not isinstance(self.screen, InfoScreen):
+            self.push_screen(InfoScreen())
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's Quit and Keys duplicate ours (ctrl+q asks first; f1 is the app's help).
         for command in super().get_system_commands(screen):
@@ -437,10 +377,6 @@ class WorkshopApp(App[None]):
         log.info("screenshot saved to %s", saved)
         self.notify(f"Screenshot saved to {saved}", markup=False)
 
-    def action_info(self) -> None:
-        if not isinstance(self.screen, InfoScreen):
-            self.push_screen(InfoScreen())
-
     # ------------------------------------------------------------------ timer
 
     async def action_timer_toggle(self) -> None:
@@ -465,15 +401,12 @@ class WorkshopApp(App[None]):
     async def action_quit(self) -> None:
         if self._quit_asked:
             return
-        if not self.is_live:
+        live = self.live_workshops()
+        if not live:
             await self.shutdown_and_exit()
             return
         self._quit_asked = True
-        question = "Quit workshop-tui?"
-        live = self.live_workshops()
-        which = self.code if self.code in live else ", ".join(live[:3]) + ("…" if len(live) > 3 else "")
-        detail = f"Phones in {which} lose the connection: the server stops. Everything is saved."
-        self.push_screen(ConfirmScreen(question, detail, yes="Quit (y)", no="Stay (n)"), self._quit_answer)
+        self.push_screen(quit_question(live, self.code), self._quit_answer)
 
     async def _quit_answer(self, confirmed: bool | None) -> None:
         self._quit_asked = False
@@ -486,53 +419,7 @@ class WorkshopApp(App[None]):
         return self.action_allowed(action, parameters, self.screen)
 
     def action_allowed(self, action: str, parameters: tuple[object, ...], screen: Screen[Any]) -> bool:
-        """Whether ``action`` makes sense on ``screen`` now (the palette asks about the screen beneath it)."""
-        modal = isinstance(screen, ModalScreen)
-        if (action in SESSION_ACTIONS or action in TIMER_ACTIONS) and (modal or self.code is None):
-            return False
-        if action == "advance_phase":
-            return self.advance_target() is not None
-        if action == "step_back_phase":
-            return self.step_back_target() is not None
-        if action == "show_phase":
-            return bool(parameters) and Phase(str(parameters[0])) in PHASE_SCREENS
-        if action == "reveal_results":
-            w = self.service.state(self.code).workshop if self.code else None
-            return w is not None and allowed(Action.REVEAL_RESULTS, w.phase) and not w.results_revealed
-        if action in TIMER_ACTIONS:
-            phase = self.phase
-            return isinstance(screen, SessionScreen) and phase is not None and allowed(Action.TIMER, phase)
-        return not (modal and action in ("new_workshop", "open_demo", "backlog"))
+        return action_allowed(action, parameters, screen, self.open_view)
 
     def palette_commands(self) -> list[PaletteCommand]:
-        advance, back = self.advance_target(), self.step_back_target()
-        commands = [
-            PaletteCommand(
-                f"Next phase: {advance.value if advance else '-'}", "Advance the open workshop", "advance_phase"
-            ),
-            PaletteCommand(f"Step back: {back.value if back else '-'}", "Reopen the previous phase", "step_back_phase"),
-        ]
-        for phase in PHASE_SCREENS:
-            commands.append(
-                PaletteCommand(
-                    f"Show the {PHASE_TITLES[phase]}", "Without changing the phase", f"show_phase('{phase}')"
-                )
-            )
-        commands += [
-            PaletteCommand("Timer: start or pause", "The phase timer, on the phones too (space)", "timer_toggle"),
-            PaletteCommand("Timer: add a minute", "(+)", "timer_add_minute"),
-            PaletteCommand("Timer: stop", "Back to the phase's timebox (ctrl+r)", "timer_reset"),
-            PaletteCommand("Reveal the vote results", "Show the ranking to the room", "reveal_results"),
-            PaletteCommand(
-                "Authors' names on the projector: show or hide", "Off unless you turn it on", "toggle_authors"
-            ),
-            PaletteCommand("Export this workshop", "JSON, CSV or Markdown", "export"),
-            PaletteCommand("Backlog of prototypes", "Every workshop's backlog", "backlog"),
-            PaletteCommand("New workshop", "From a template", "new_workshop"),
-            PaletteCommand("Open the demo workshop", "Adds it first if needed", "open_demo"),
-            PaletteCommand("Workshops", "Back to the list (escape)", "home"),
-            PaletteCommand("Help: every key", "(f1)", "help"),
-            PaletteCommand("Session info", "Server address, admin token, data directory, log (f2)", "info"),
-            PaletteCommand("Quit", "Stops the server, saves everything (ctrl+q)", "quit"),
-        ]
-        return commands
+        return palette_commands(self.phase)

@@ -398,7 +398,7 @@ class BacklogScreen(Screen[None]):
         self.reload()
         self.query_one(DataTable).focus()
         if self.code is not None:
-            workshop = self.service.state(self.code).workshop
+            workshop = self.service.view(self.code).workshop
             if workshop.phase == Phase.CLOSED and workshop.follow_url:  # the closing screen: the room scans it
                 self.call_after_refresh(self.action_follow)
 
@@ -417,7 +417,7 @@ class BacklogScreen(Screen[None]):
         """Read the items again from the service, then redraw everything."""
         now = self.now()
         rows = []
-        states = [self.service.state(self.code)] if self.code is not None else self.service.states()
+        states = [self.service.view(self.code)] if self.code is not None else self.service.views()
         for state in states:
             settings = state.workshop.settings
             for item in state.backlog.values():
@@ -478,14 +478,14 @@ class BacklogScreen(Screen[None]):
         self.query_one("#timeline-body", Static).update(timeline_text(row.item if row else None, now))
         ledger = None
         if row is not None:
-            state = self.service.state(row.item.workshop)
+            state = self.service.view(row.item.workshop)
             ledger = promise_ledger(state.workshop, state.backlog.values(), now)
         self.query_one("#ledger-body", Static).update(ledger_text(ledger))
         self.query_one("#ledger").border_title = f"Promise ledger · {row.code}" if row else "Promise ledger"
 
     def refresh_pools(self) -> None:
         pools = []
-        for state in self.service.states():
+        for state in self.service.views():
             if not state.backlog:
                 continue
             s = state.workshop.settings
@@ -620,7 +620,7 @@ class BacklogScreen(Screen[None]):
         if code is None:
             self.notify("Select an item first: the pool belongs to its workshop.", severity="warning")
             return
-        settings = self.service.state(code).workshop.settings
+        settings = self.service.view(code).settings
 
         async def save(text: str) -> None:
             problem = money_problem(text, what="a pool")

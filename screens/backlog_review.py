@@ -176,7 +176,7 @@ class ReviewScreen(Screen[MeetingLedger | None]):
         self.ended = False
 
     def _items(self) -> list[BacklogItem]:
-        states = [self.service.state(c) for c in self.codes] if self.codes is not None else self.service.states()
+        states = [self.service.view(c) for c in self.codes] if self.codes is not None else self.service.views()
         return [item for state in states for item in state.backlog.values()]
 
     def _proposed_review(self) -> dt.date:
@@ -210,7 +210,7 @@ class ReviewScreen(Screen[MeetingLedger | None]):
         return self.service.find_backlog_item(self.queue[self.position].id)[1]
 
     def code_of(self, item: BacklogItem) -> str:
-        return self.service.state(item.workshop).code
+        return self.service.view(item.workshop).code
 
     def show_item(self) -> None:
         item = self.current()

@@ -30,10 +30,10 @@ class CandidatesScreen(ModalScreen[list[str] | None]):
         self.service = service
         self.code = code
         self.ranking = service.ranking(code)
-        self.chosen = set(service.state(code).workshop.team_candidates)
+        self.chosen = set(service.view(code).workshop.team_candidates)
 
     def compose(self) -> ComposeResult:
-        revealed = self.service.state(self.code).workshop.results_revealed
+        revealed = self.service.view(self.code).workshop.results_revealed
         selections = []
         for idea, dots in self.ranking:
             prompt = Text()

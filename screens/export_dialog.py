@@ -33,9 +33,9 @@ class ExportDialog(ModalScreen[Path | None]):
     def __init__(self, service: WorkshopService, code: str, *, directory: Path | None = None) -> None:
         super().__init__()
         self.service = service
-        self.code = service.state(code).code
+        self.code = service.view(code).code
         self.directory = directory or service.data_dir / "exports"
-        self.language = service.state(code).workshop.language  # Decidim's default locale
+        self.language = service.view(code).workshop.language  # Decidim's default locale
         self._last_default = ""
 
     def compose(self) -> ComposeResult:

@@ -38,7 +38,7 @@ class FollowScreen(ModalScreen[None]):
 
     @property
     def url(self) -> str:
-        return self.service.state(self.code).workshop.follow_url or ""
+        return self.service.view(self.code).workshop.follow_url or ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="follow-dialog"):
@@ -72,7 +72,7 @@ class FollowScreen(ModalScreen[None]):
         qr = self.query_one("#follow-qr", QRCode)
         qr.data = url
         qr.display = bool(url)
-        workshop = self.service.state(self.code).workshop
+        workshop = self.service.view(self.code).workshop
         text = Text(terminal_safe(url), style="bold") if url else Text(NO_URL)
         text.append(f"\nWorkshop {workshop.code}: ")
         text.append(terminal_safe(workshop.title))

@@ -19,9 +19,13 @@ from workshop_tui.service import WorkshopService
 @runtime_checkable
 class SessionHost(Protocol):
     service: WorkshopService
-    server: ParticipantServer | None
-    code: str | None
-    token_file: Path | None
+    code: str | None  # the open workshop
+
+    @property
+    def server(self) -> ParticipantServer | None: ...
+
+    @property
+    def token_file(self) -> Path | None: ...
 
     @property
     def log_panel(self) -> LogPanelHandler | None: ...

@@ -79,7 +79,7 @@ class LobbyScreen(SessionScreen):
         self.fit_to_size()
 
     def refresh_people(self) -> None:
-        state = self.service.state(self.code)
+        state = self.service.view(self.code)
         people = sorted(state.participants.values(), key=lambda p: p.joined_at, reverse=True)
         self.query_one("#count", Digits).update(str(len(people)))
         self.query_one("#count-label", Static).update(Text("person joined" if len(people) == 1 else "people joined"))

@@ -46,7 +46,7 @@ class MergeScreen(OptionPicker):
         super().__init__()
         self.service = service
         self.code = code
-        state = service.state(code)
+        state = service.view(code)
         self.survivor = state.ideas[survivor_id]
         others = [i for i in state.ideas.values() if i.visible and i.id != survivor_id]
         scored = [(similarity(self.survivor.text, i.text), i) for i in others]
@@ -55,7 +55,7 @@ class MergeScreen(OptionPicker):
         self.shown: list[Idea] = []
 
     def compose(self) -> ComposeResult:
-        dots = self.service.state(self.code).idea_dots[self.survivor.id]
+        dots = self.service.view(self.code).dots_on(self.survivor.id)
         with Vertical(id="dialog"):
             yield Static(Text("Merge a duplicate into this note (its dots move here):", style="bold"), markup=False)
             yield Static(self._note(self.survivor, dots, "Keep"), id="merge-survivor", markup=False)
@@ -94,7 +94,7 @@ class MergeScreen(OptionPicker):
         if idea is None:
             preview.update(Text("No other note matches.", style="italic"))
         else:
-            preview.update(self._note(idea, self.service.state(self.code).idea_dots[idea.id], "Fold in"))
+            preview.update(self._note(idea, self.service.view(self.code).dots_on(idea.id), "Fold in"))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
@@ -121,11 +121,11 @@ class MergeScreen(OptionPicker):
         duplicate = self.highlighted()
         if duplicate is None:
             return
-        dots = self.service.state(self.code).idea_dots
+        view = self.service.view(self.code)
         question = "Merge these two notes?"
         detail = (
-            f"Keep:    {self.survivor.text}  ({_dots(dots[self.survivor.id])})\n"
-            f"Fold in: {duplicate.text}  ({_dots(dots[duplicate.id])})\n\n"
+            f"Keep:    {self.survivor.text}  ({_dots(view.dots_on(self.survivor.id))})\n"
+            f"Fold in: {duplicate.text}  ({_dots(view.dots_on(duplicate.id))})\n\n"
             "The second leaves the wall and its dots move to the first. u on the wall undoes it."
         )
 
@@ -143,7 +143,7 @@ class UnmergeScreen(OptionPicker):
 
     def __init__(self, service: WorkshopService, code: str, survivor_id: str) -> None:
         super().__init__()
-        state = service.state(code)
+        state = service.view(code)
         self.survivor = state.ideas[survivor_id]
         self.merged = sorted(
             (i for i in state.ideas.values() if i.merged_into == survivor_id and not i.deleted),

@@ -20,7 +20,7 @@ class SessionScreen(Screen[None]):
         super().__init__()
         self.service = service
         self.code = code
-        self.workshop_id = service.state(code).id
+        self.workshop_id = service.view(code).id
 
     def on_domain_events(self, message: DomainEvents) -> None:
         # Textual calls this as well as a subclass's own handler (handlers run along the MRO).

@@ -47,7 +47,7 @@ class SuggestionsScreen(ModalScreen[list[tuple[str, str]]]):
             yield Static(Text("Enter merge   x skip   Esc close"), id="sugg-keys", markup=False)
 
     def _prompt(self, pair: DuplicatePair) -> Text:
-        ideas = self.service.state(self.code).ideas
+        ideas = self.service.view(self.code).ideas
         text = Text()
         text.append(f"{pair.score:.0%} ", style="bold")
         text.append(terminal_safe(ideas[pair.first].text) if pair.first in ideas else "?")
@@ -70,9 +70,9 @@ class SuggestionsScreen(ModalScreen[list[tuple[str, str]]]):
         if key is None or key not in self.pairs:
             return
         pair = self.pairs[key]
-        state = self.service.state(self.code)
+        state = self.service.view(self.code)
         first, second = pair.first, pair.second
-        if state.idea_dots[second] > state.idea_dots[first]:
+        if state.dots_on(second) > state.dots_on(first):
             first, second = second, first
         try:
             await self.service.merge_ideas(self.code, first, second)

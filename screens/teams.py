@@ -29,10 +29,11 @@ from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Participant, Team
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
-from workshop_tui.state import WorkshopState
+from workshop_tui.service.view import WorkshopView
 from workshop_tui.text_safety import terminal_safe
 
 CANDIDATE_LINES = (5, 7)  # ideas listed in the header: narrow screen, wide screen
+NARROW_BELOW = 120  # columns: the screen's -narrow breakpoint (SessionScreen)
 BIG_COUNT_SIZE = (160, 45)  # from this size on, the ranked count is drawn in the join code's big letters
 
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
@@ -109,12 +110,12 @@ class TeamsScreen(SessionScreen):
     # ------------------------------------------------------------------ data
 
     def _teams_in_order(self) -> list[Team]:
-        state = self.service.state(self.code)
+        state = self.service.view(self.code)
         order = {idea_id: n for n, idea_id in enumerate(state.workshop.team_candidates)}
         return sorted(state.teams.values(), key=lambda t: (order.get(t.idea_id, len(order)), t.name, t.id))
 
     def refresh_all(self) -> None:
-        state = self.service.state(self.code)
+        state = self.service.view(self.code)
         w = state.workshop
         self.query_one("#candidates", Static).update(self._candidate_lines(w.team_candidates))
         people = len(state.participants)
@@ -140,7 +141,7 @@ class TeamsScreen(SessionScreen):
         if not idea_ids:
             return Text("none chosen yet: press c", style="italic")
         ideas = self.service.view(self.code).ideas
-        room = CANDIDATE_LINES[0] if self.has_class("-narrow") else CANDIDATE_LINES[1]
+        room = CANDIDATE_LINES[0] if self.size.width < NARROW_BELOW else CANDIDATE_LINES[1]
         shown = idea_ids if len(idea_ids) <= room else idea_ids[: room - 1]
         lines = []
         for n, idea_id in enumerate(shown, 1):
@@ -153,7 +154,7 @@ class TeamsScreen(SessionScreen):
         return Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
 
     def _refresh_table(self) -> None:
-        state = self.service.state(self.code)
+        state = self.service.view(self.code)
         table: DataTable[Text] = self.query_one("#teams-table", DataTable)
         keep = self.selected()
         old_row = table.cursor_row
@@ -230,7 +231,7 @@ class TeamsScreen(SessionScreen):
         allowed = ACTION_PHASES.get(action)
         if allowed is None:
             return True
-        if self.service.state(self.code).workshop.phase not in allowed:
+        if self.service.view(self.code).workshop.phase not in allowed:
             return False
         if action in ("move_member", "make_champion"):
             seat = self.selected()
@@ -239,8 +240,8 @@ class TeamsScreen(SessionScreen):
             if action == "make_champion" and seat.team_id is None:
                 return None
         if action == "publish_teams":
-            w = self.service.state(self.code).workshop
-            return None if w.teams_published or not self.service.state(self.code).teams else True
+            w = self.service.view(self.code).workshop
+            return None if w.teams_published or not self.service.view(self.code).teams else True
         return True
 
     def _fail(self, exc: WorkshopError) -> None:
@@ -258,7 +259,7 @@ class TeamsScreen(SessionScreen):
         self.app.push_screen(CandidatesScreen(self.service, self.code), chosen)
 
     def action_form_teams(self) -> None:
-        state = self.service.state(self.code)
+        state = self.service.view(self.code)
         people = len(state.participants)
         ranked = sum(1 for pid in state.preferences if pid in state.participants)
         questions = []
@@ -293,7 +294,7 @@ class TeamsScreen(SessionScreen):
             if yes:
                 self.run_worker(self._publish(), exclusive=True, group="publish")
 
-        teams = len(self.service.state(self.code).teams)
+        teams = len(self.service.view(self.code).teams)
         question = f"Publish the {teams} teams to the phones?"
         self.app.push_screen(ConfirmScreen(question, "Everyone sees their team; ranking closes."), answered)
 
@@ -308,7 +309,7 @@ class TeamsScreen(SessionScreen):
         if seat is None or seat.participant_id is None:
             return
         pid = seat.participant_id
-        state = self.service.state(self.code)
+        state = self.service.view(self.code)
         person = state.participants.get(pid)
 
         async def chosen(team_id: str | None) -> None:
@@ -336,7 +337,7 @@ def _name(person: Participant | None) -> str:
     return person.name if person else "?"
 
 
-def team_stats(state: WorkshopState) -> Text:
+def team_stats(state: WorkshopView) -> Text:
     """The teams as they are now (after any moves): sizes against the bounds, choices met, who is left out."""
     s = state.workshop.settings
     teams = list(state.teams.values())
@@ -367,7 +368,7 @@ def team_stats(state: WorkshopState) -> Text:
     return out
 
 
-def _choice(state: WorkshopState, participant_id: str, idea_id: str) -> int | None:
+def _choice(state: WorkshopView, participant_id: str, idea_id: str) -> int | None:
     """1 for a person's first choice, 2 for the second...; None when they did not rank the idea."""
     pref = state.preferences.get(participant_id)
     if pref is None or idea_id not in pref.idea_ids:

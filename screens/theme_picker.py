@@ -38,7 +38,7 @@ class ThemePickerScreen(ModalScreen[ThemeChoice | None]):
         self.note = note
 
     def compose(self) -> ComposeResult:
-        state = self.service.state(self.code)
+        state = self.service.view(self.code)
         counts: dict[str | None, int] = {}
         for idea in state.ideas.values():
             if idea.visible:

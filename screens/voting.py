@@ -72,16 +72,13 @@ class VotingScreen(SessionScreen):
 
     def tally(self) -> tuple[int, int, int, int]:
         """(phone dots cast, dots available, paper dots, participants who have not voted)."""
-        state = self.service.state(self.code)
-        per = state.workshop.settings.dots_per_participant
-        phone = sum(state.dots_used.values())
-        available = len(state.participants) * per
-        not_voted = sum(1 for pid in state.participants if state.dots_used[pid] <= 0)
-        paper = state.dots_cast() - phone
-        return phone, available, paper, not_voted
+        view = self.service.view(self.code)
+        phone = view.phone_dots()
+        available = len(view.participants) * view.settings.dots_per_participant
+        return phone, available, view.dots_cast() - phone, view.people_without_dots()
 
     def refresh_all(self) -> None:
-        state = self.service.state(self.code)
+        state = self.service.view(self.code)
         w = state.workshop
         phone, available, paper, not_voted = self.tally()
         people = len(state.participants)
@@ -110,7 +107,7 @@ class VotingScreen(SessionScreen):
             rows = [ChartRow(i.id, i.text, d) for i, d in ranking]
             self.query_one("#chart-title", Static).update(Text("Results: most dots first", style="bold"))
         else:
-            ideas = sorted((i for i in state.ideas.values() if i.visible), key=lambda i: (i.created_at, i.id))
+            ideas = list(state.visible_ideas())
             rows = [ChartRow(i.id, i.text, 0) for i in ideas]
             self.query_one("#chart-title", Static).update(
                 Text("Results hidden until revealed (r). Ideas on the wall:", style="bold")
@@ -131,7 +128,7 @@ class VotingScreen(SessionScreen):
         allowed = ACTION_PHASES.get(action)
         if allowed is None:
             return True
-        w = self.service.state(self.code).workshop
+        w = self.service.view(self.code).workshop
         if w.phase not in allowed:
             return False
         if action == "paper_dots" and self.query_one(BarChart).selected_id() is None:
@@ -156,7 +153,7 @@ class VotingScreen(SessionScreen):
             self._fail(exc)
 
     def action_toggle_results(self) -> None:
-        w = self.service.state(self.code).workshop
+        w = self.service.view(self.code).workshop
         if w.results_revealed:
             self.run_worker(self._set_revealed(False), exclusive=True)
             return
@@ -180,7 +177,7 @@ class VotingScreen(SessionScreen):
         idea_id = self.query_one(BarChart).selected_id()
         if idea_id is None:
             return
-        idea = self.service.state(self.code).ideas[idea_id]
+        idea = self.service.view(self.code).ideas[idea_id]
 
         async def submit(value: str) -> None:
             try:

@@ -165,21 +165,21 @@ class WallScreen(SessionScreen):
     def _visible_notes(self) -> list[Idea]:
         """The notes on the wall for the current filter (the wall orders them: newest first, grouped by
         theme in the group phase, unthemed first)."""
-        return [i for i in self.service.state(self.code).ideas.values() if self._on_wall(i)]
+        return [i for i in self.service.view(self.code).ideas.values() if self._on_wall(i)]
 
     def _grouped(self) -> bool:
-        return self.filter == ALL and self.service.state(self.code).workshop.phase == Phase.GROUP
+        return self.filter == ALL and self.service.view(self.code).workshop.phase == Phase.GROUP
 
     def _refresh_themes(self) -> None:
-        state = self.service.state(self.code)
+        state = self.service.view(self.code)
         counts = state.theme_notes  # the same count as the session bar's, kept by the state
         total = state.notes_on_wall()
         options = [
             Option(_count_line("All notes", total, "bold"), id=ALL),
-            Option(_count_line("No theme", counts.get(None, 0), "italic"), id=NO_THEME),
+            Option(_count_line("No theme", counts(None), "italic"), id=NO_THEME),
         ]
         for theme in sorted(state.themes.values(), key=lambda t: t.name.casefold()):
-            options.append(Option(_count_line(theme.name, counts.get(theme.id, 0)), id=theme.id))
+            options.append(Option(_count_line(theme.name, counts(theme.id)), id=theme.id))
         ids = [o.id for o in options]
         if self.filter not in ids:
             self.filter = ALL
@@ -197,14 +197,14 @@ class WallScreen(SessionScreen):
 
     def _refresh_notes(self) -> None:
         wall = self.query_one(NoteWall)
-        state = self.service.state(self.code)
+        state = self.service.view(self.code)
         wall.dots = state.workshop.results_revealed
         wall.grouped = self._grouped()
         wall.show(state, self._visible_notes())
         self._refresh_header()
 
     def _refresh_header(self) -> None:
-        state = self.service.state(self.code)
+        state = self.service.view(self.code)
         wall = self.query_one(NoteWall)
         if self.filter == ALL:
             title = Text("All notes", style="bold")
@@ -241,19 +241,19 @@ class WallScreen(SessionScreen):
             return
         # Notes and dots one by one, each in its place: the cost does not grow with the wall.
         wall = self.query_one(NoteWall)
-        state = self.service.state(self.code)
+        state = self.service.view(self.code)
         notes = False
         selected = wall.selected_id()
         for event in mine:
             if isinstance(event, ev.IdeaPosted | ev.IdeaChanged):
                 idea = state.ideas.get(event.idea.id, event.idea)  # the note as it is now
                 if self._on_wall(idea):
-                    wall.put(idea, state.idea_dots[idea.id])
+                    wall.put(idea, state.dots_on(idea.id))
                 else:
                     wall.discard(idea.id)
                 notes = True
             elif isinstance(event, ev.VoteChanged):
-                wall.set_dots(event.idea_id, state.idea_dots[event.idea_id])
+                wall.set_dots(event.idea_id, state.dots_on(event.idea_id))
             elif isinstance(event, ev.ParticipantJoined):
                 wall.set_author(event.participant.id, event.participant.name)
         if notes:
@@ -276,7 +276,7 @@ class WallScreen(SessionScreen):
     # ------------------------------------------------------------------ actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        phase = self.service.state(self.code).workshop.phase
+        phase = self.service.view(self.code).workshop.phase
         if action == "undo":
             if not self.undo_stack:
                 return None
@@ -292,7 +292,7 @@ class WallScreen(SessionScreen):
             return None
         if action == "toggle_private" and phase != Phase.IDEATE:
             return False  # the setting only acts in ideate
-        if action == "reveal_notes" and not self.service.state(self.code).private_notes:
+        if action == "reveal_notes" and not self.service.view(self.code).private_notes:
             return None
         if action == "clear_marks" and not self.marked:
             return False  # escape then goes back to the workshop list, as everywhere
@@ -306,14 +306,14 @@ class WallScreen(SessionScreen):
         """The participant who posted ``idea`` (paper and facilitator notes have none)."""
         if idea is None or idea.author_id is None:
             return None
-        return idea.author_id if idea.author_id in self.service.state(self.code).participants else None
+        return idea.author_id if idea.author_id in self.service.view(self.code).participants else None
 
     def _blocked(self, participant_id: str) -> bool:
-        person = self.service.state(self.code).participants.get(participant_id)
+        person = self.service.view(self.code).participants.get(participant_id)
         return person is not None and person.blocked
 
     def _merged_into(self, idea_id: str) -> list[Idea]:
-        return [i for i in self.service.state(self.code).ideas.values() if i.merged_into == idea_id and not i.deleted]
+        return [i for i in self.service.view(self.code).ideas.values() if i.merged_into == idea_id and not i.deleted]
 
     def _push_undo(self, verb: str, run: Callable[[], Awaitable[object]], count: int = 1) -> None:
         """Push what reverts the change just made; a delete or hide right after the last one joins it."""
@@ -358,11 +358,11 @@ class WallScreen(SessionScreen):
 
     def _selected(self) -> Idea | None:
         idea_id = self.query_one(NoteWall).selected_id()
-        return self.service.state(self.code).ideas.get(idea_id) if idea_id else None
+        return self.service.view(self.code).ideas.get(idea_id) if idea_id else None
 
     def _targets(self) -> list[Idea]:
         """The marked notes still on the wall, else the highlighted one."""
-        ideas = self.service.state(self.code).ideas
+        ideas = self.service.view(self.code).ideas
         marked = [ideas[i] for i in self.marked if i in ideas and not ideas[i].deleted and not ideas[i].merged_into]
         if marked:
             return marked
@@ -384,7 +384,7 @@ class WallScreen(SessionScreen):
         async def submit(text: str) -> None:
             await self.service.post_idea(self.code, text, source=Source.PAPER, theme_id=theme)
 
-        limit = self.service.state(self.code).workshop.settings.idea_max_length
+        limit = self.service.view(self.code).workshop.settings.idea_max_length
         self.app.push_screen(
             TextPromptScreen("Add a note from paper", placeholder="what the note says", submit=submit, max_length=limit)
         )
@@ -398,13 +398,13 @@ class WallScreen(SessionScreen):
         async def submit(text: str) -> None:
             await self.service.edit_idea(self.code, idea_id, text)
 
-        limit = self.service.state(self.code).workshop.settings.idea_max_length
+        limit = self.service.view(self.code).workshop.settings.idea_max_length
         self.app.push_screen(
             TextPromptScreen("Edit the note", value=terminal_safe(idea.text), submit=submit, max_length=limit)
         )
 
     async def action_toggle_private(self) -> None:
-        private = not self.service.state(self.code).workshop.settings.private_writing
+        private = not self.service.view(self.code).settings.private_writing
         try:
             await self.service.update_workshop(self.code, settings={"private_writing": private})
         except WorkshopError as exc:
@@ -536,10 +536,10 @@ class WallScreen(SessionScreen):
         self.refresh_bindings()
 
     def _notes_of(self, participant_id: str) -> list[Idea]:
-        return [i for i in self.service.state(self.code).ideas.values() if i.author_id == participant_id and i.visible]
+        return [i for i in self.service.view(self.code).ideas.values() if i.author_id == participant_id and i.visible]
 
     def _person(self, participant_id: str) -> str:
-        person = self.service.state(self.code).participants[participant_id]
+        person = self.service.view(self.code).participants[participant_id]
         return terminal_safe(person.name) or "this person"
 
     def action_hide_author(self) -> None:
@@ -647,8 +647,8 @@ class WallScreen(SessionScreen):
         self.app.push_screen(UnmergeScreen(self.service, code, survivor_id), chosen)
 
     def action_suggest(self) -> None:
-        state = self.service.state(self.code)
-        notes = {i.id: i.text for i in sorted(state.ideas.values(), key=lambda i: i.created_at) if i.visible}
+        state = self.service.view(self.code)
+        notes = {i.id: i.text for i in state.visible_ideas()}
         pairs = suggest_duplicates(notes, limit=200)
         if not pairs:
             self.notify("No likely duplicates found", markup=False)

@@ -29,7 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from workshop_tui.models import Idea
-from workshop_tui.state import WorkshopState
+from workshop_tui.service.view import WorkshopView
 from workshop_tui.text_safety import terminal_safe
 
 #: Sticky-note colours (dark text on light paper), one per theme in name order; notes without a
@@ -178,13 +178,13 @@ class NoteWall(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ data
 
-    def show(self, state: WorkshopState, ideas: Sequence[Idea]) -> None:
+    def show(self, state: WorkshopView, ideas: Sequence[Idea]) -> None:
         """Show ``ideas``, newest first (section by section when grouped): the one full rebuild, for a
         new filter, phase or theme; single notes come and go with ``put`` and ``discard``."""
         keep = self.selected_id()
         was_at_top = self.scroll_y <= 0
         self._ideas = {i.id: i for i in ideas}
-        self._dots = {i.id: state.idea_dots[i.id] for i in ideas} if self.dots else {}
+        self._dots = {i.id: state.dots_on(i.id) for i in ideas} if self.dots else {}
         themes = sorted(state.themes.values(), key=lambda t: t.name.casefold())
         self._colours = {t.id: PAPER[n % len(PAPER)] for n, t in enumerate(themes)}
         self._colours[None] = NO_THEME_PAPER

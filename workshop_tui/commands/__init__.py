@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "decidim": "decidim",
     "serve": "serve",
     "run": "tui",
+    "present": "present",
 }
 COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))  # in the order `--help` lists them
 

@@ -42,7 +42,7 @@ async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
             await service.close()
             raise
     try:
-        run_tui = _ui()
+        run_tui = ui_entry("tui")
     except WorkshopError:
         await service.close()
         raise
@@ -59,12 +59,12 @@ async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
     return code_back
 
 
-def _ui() -> Callable[[Any, Any, str | None], Awaitable[int]]:
-    """The installed TUI's entry point, or a clear error when no TUI is installed."""
+def ui_entry(name: str) -> Callable[..., Awaitable[int]]:
+    """The installed TUI's entry point ``name``, or a clear error when no TUI is installed."""
     from importlib.metadata import entry_points
 
-    found = entry_points(group=UI_GROUP, name="tui")
+    found = entry_points(group=UI_GROUP, name=name)
     if not found:
-        raise WorkshopError(f"no TUI is installed (entry point {UI_GROUP}:tui); reinstall workshop-tui")
-    ui: Callable[[Any, Any, str | None], Awaitable[int]] = next(iter(found)).load()
+        raise WorkshopError(f"no TUI is installed (entry point {UI_GROUP}:{name}); reinstall workshop-tui")
+    ui: Callable[..., Awaitable[int]] = next(iter(found)).load()
     return ui

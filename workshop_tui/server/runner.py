@@ -22,9 +22,11 @@ import uvicorn
 
 from workshop_tui.errors import WorkshopError
 from workshop_tui.ids import new_token
+from workshop_tui.models import utcnow
 from workshop_tui.netaddr import choose_host, join_url
 from workshop_tui.server.connections import FD_RESERVE, GuardedHttpTools, protocol_for, raise_fd_limit
 from workshop_tui.server.limits import Limits
+from workshop_tui.server.runtime_file import RUNTIME_FILE, ServerRuntime, local_url, remove_runtime, write_runtime
 from workshop_tui.service import WorkshopService
 
 log = logging.getLogger(__name__)
@@ -165,6 +167,21 @@ class ParticipantServer:
                 raise ServerError(f"the participant server did not start: {exc}")
             await asyncio.sleep(0.01)
         log.info("participant server listening on %s:%s", self.host, self.port)
+        self._write_runtime()
+
+    def _write_runtime(self) -> None:
+        """Tell local clients (``workshop-tui present``) where we serve: ``<data dir>/server.json``."""
+        runtime = ServerRuntime(
+            local_url=local_url(self.host, self.port),
+            public_url=self.base_url,
+            admin_token=self.admin_token,
+            pid=os.getpid(),
+            started_at=utcnow(),
+        )
+        try:
+            write_runtime(self.service.data_dir, runtime)
+        except OSError as exc:  # the server still serves phones; only a presenter cannot find it
+            log.warning("cannot write %s in %s: %s", RUNTIME_FILE, self.service.data_dir, exc)
 
     async def stop(self) -> None:
         if self._server is None or self._task is None:
@@ -181,3 +198,5 @@ class ParticipantServer:
                 await asyncio.wait_for(self._task, timeout=2)
         self._server = None
         self._task = None
+        with contextlib.suppress(OSError):
+            remove_runtime(self.service.data_dir, os.getpid())

@@ -90,6 +90,15 @@ class WorkshopView:
         """The notes on the wall (not deleted, hidden or merged), in the order they were posted."""
         return tuple(sorted(queries.visible_ideas(self._state), key=lambda i: (i.created_at, i.id)))
 
+    def theme_notes(self, theme_id: str | None) -> int:
+        """Notes on the wall in one theme (None: no theme), the tally the session bar's count sums."""
+        return self._state.theme_notes[theme_id]
+
+    @property
+    def private_notes(self) -> int:
+        """Notes written in private, off the wall until revealed."""
+        return self._state.private_notes
+
     def notes_on_wall(self) -> int:
         return self._state.notes_on_wall()  # a tally: the session bar asks on every event
 

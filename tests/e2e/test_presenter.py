@@ -1,0 +1,170 @@
+"""The presenter view (``workshop-tui present CODE``) against a real owner: ``workshop-tui serve`` in a
+subprocess (real uvicorn on loopback, real store on disk) and the presenter app under Pilot here.
+
+It follows the owner through ``<data dir>/server.json``, the public event stream and read routes:
+a phone's note appears, a phase change follows, nothing secret or facilitator-only is drawn, and it
+says so when the owner is not running and reconnects when it restarts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from screens.presenter import PresenterApp
+from tests.helpers.cli import run_cli
+from tests.helpers.serve import Served, start_serve
+from tests.helpers.tui import running_app, screen_lines, wait_for
+from workshop_tui.phases import Phase
+from workshop_tui.server.runtime_file import RUNTIME_FILE, read_runtime
+from workshop_tui.service import WorkshopService
+
+CODE = "ROOM"
+
+
+def text_of(app: PresenterApp) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def flat_text(app: PresenterApp) -> str:
+    """The screen's words in one line: a message wrapped inside its border reads as one sentence."""
+    return " ".join(word for line in screen_lines(app) for word in line.split() if word not in "┃│")
+
+
+def stop(served: Served) -> None:
+    served.process.send_signal(signal.SIGTERM)
+    assert served.process.wait(timeout=20) == 0
+
+
+async def workshop_on_disk(data_dir: Path, title: str) -> None:
+    """Written before the owner starts (the owner holds the data directory's lock while it runs)."""
+    service = WorkshopService(data_dir).open()
+    try:
+        await service.create_workshop(title, code=CODE)
+        await service.set_phase(CODE, Phase.IDEATE)
+    finally:
+        await service.close()
+
+
+@pytest.fixture
+async def owner(data_dir: Path) -> AsyncIterator[Served]:
+    await workshop_on_disk(data_dir, "Bike lanes for the north")
+    served = start_serve(data_dir, "--port", "0")
+    try:
+        yield served
+    finally:
+        if served.process.poll() is None:
+            stop(served)
+
+
+def phone_posts(served: Served, text: str) -> None:
+    with httpx.Client(base_url=served.url, timeout=10) as phone:
+        joined = phone.post(f"/api/v1/w/{CODE}/join", json={"name": "Secret Sam"})
+        assert joined.status_code == 201, joined.text
+        token = joined.json()["token"]
+        posted = phone.post(
+            f"/api/v1/w/{CODE}/ideas", json={"text": text}, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert posted.status_code == 201, posted.text
+
+
+def admin(served: Served, method: str, path: str, body: dict[str, object]) -> None:
+    headers = {"Authorization": f"Bearer {served.admin_token}"}
+    with httpx.Client(base_url=served.url, headers=headers, timeout=10) as client:
+        response = client.request(method, f"/api/v1/admin/w/{CODE}{path}", json=body)
+        assert response.status_code < 300, response.text
+
+
+def test_the_owner_writes_its_server_file_owner_only_and_removes_it_on_a_clean_stop(
+    owner: Served, data_dir: Path
+) -> None:
+    path = data_dir / RUNTIME_FILE
+    found = read_runtime(data_dir).runtime
+    assert found is not None and found.local_url == owner.url and found.admin_token == owner.admin_token
+    assert found.pid == owner.process.pid and path.stat().st_mode & 0o777 == 0o600
+    stop(owner)
+    assert not path.exists()
+
+
+def test_a_file_left_by_a_dead_owner_is_reported_stale(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    dead = os.getpid() + 4_000_000  # beyond any pid the kernel hands out
+    (data_dir / RUNTIME_FILE).write_text(
+        json.dumps(
+            {
+                "local_url": "http://127.0.0.1:9",
+                "public_url": "http://127.0.0.1:9",
+                "admin_token": "t",
+                "pid": dead,
+                "started_at": "2026-01-01T00:00:00Z",
+            }
+        )
+    )
+    found = read_runtime(data_dir)
+    assert found.runtime is None and found.problem is not None and str(dead) in found.problem
+
+
+async def test_the_presenter_follows_the_room_and_draws_no_secret(owner: Served, data_dir: Path) -> None:
+    app = PresenterApp(data_dir, CODE.lower())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "Bike lanes for the north" in text_of(app), "the workshop")
+        assert f"/J/{CODE}" in text_of(app) or f"/j/{CODE}" in text_of(app).lower()  # the join URL
+        phone_posts(owner, "Protected lanes on the ring road")
+        await wait_for(pilot, lambda: "Protected lanes on the ring road" in text_of(app), "the phone's note")
+        assert "1 person joined" in text_of(app)
+        admin(owner, "POST", "/phase", {"phase": "group"})
+        await wait_for(pilot, lambda: "Grouping" in text_of(app) or "group" in text_of(app).lower(), "the phase")
+        admin(owner, "PUT", "/timer", {"command": "start", "minutes": 3})
+        await wait_for(pilot, lambda: "02:5" in text_of(app) or "03:00" in text_of(app), "the timer")
+        admin(owner, "POST", "/phase", {"phase": "vote"})
+        admin(owner, "POST", "/voting", {"results_revealed": True})
+        await wait_for(pilot, lambda: "Results: most dots first" in text_of(app), "the results")
+        shown = text_of(app) + app.export_screenshot()
+        assert owner.admin_token not in shown and "Secret Sam" not in shown  # no token, no author's name
+        assert not any(word in shown for word in ("Next phase", "Step back", "Info", "palette"))
+
+
+async def test_the_presenter_says_the_owner_is_not_running_and_reconnects(data_dir: Path) -> None:
+    app = PresenterApp(data_dir, CODE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "no workshop-tui serves" in text_of(app), "the message")
+        await workshop_on_disk(data_dir, "Back again")
+        served = start_serve(data_dir, "--port", "0")
+        try:
+            await wait_for(pilot, lambda: "Back again" in text_of(app), "connected")
+            stop(served)
+            await wait_for(pilot, lambda: "no workshop-tui serves" in text_of(app), "gone again")
+            served = start_serve(data_dir, "--port", "0")  # another port: found through server.json again
+            await wait_for(pilot, lambda: "Back again" in text_of(app) and app.offline is None, "reconnected")
+            served.process.kill()  # a crash leaves server.json behind: it is stale, and said so
+            served.process.wait(timeout=10)
+            await wait_for(pilot, lambda: "no longer running" in (app.offline or ""), "the stale file")
+            assert "server.json is left from process" in flat_text(app)
+            served = start_serve(data_dir, "--port", "0")
+            await wait_for(pilot, lambda: app.offline is None and "Back again" in text_of(app), "back after a crash")
+        finally:
+            if served.process.poll() is None:
+                stop(served)
+
+
+def test_present_refuses_what_is_not_a_join_code(data_dir: Path) -> None:
+    done = run_cli(data_dir, "present", "no/such code")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not a join code" in done.stderr
+
+
+async def test_the_tui_announces_its_server_too_and_the_presenter_follows_it(data_dir: Path) -> None:
+    async with running_app(data_dir) as (owner_app, _owner_pilot):
+        await owner_app.service.create_workshop("From the TUI", code=CODE)
+        found = read_runtime(data_dir).runtime
+        assert owner_app.server is not None and found is not None
+        assert found.local_url == f"http://127.0.0.1:{owner_app.server.port}" and found.pid == os.getpid()
+        presenter = PresenterApp(data_dir, CODE)
+        async with presenter.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: "From the TUI" in text_of(presenter), "the TUI's workshop")
+    assert not (data_dir / RUNTIME_FILE).exists()

@@ -1,0 +1,96 @@
+"""``<data dir>/server.json``: where the process that owns the data directory serves, for local clients.
+
+The owner (the TUI or ``workshop-tui serve``) writes it once its server listens and removes it on a
+clean stop; a second terminal's ``workshop-tui present`` reads it to find the server. It holds the
+admin token, so it is written owner-only (0600) and never through a planted symlink. A crash leaves it
+behind: ``read_runtime`` reports such a file as stale when its process is gone, and a reader that
+cannot connect treats the owner as not running either way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+RUNTIME_FILE = "server.json"
+
+
+class ServerRuntime(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    local_url: str = Field(description="the server as this machine reaches it (loopback when it listens everywhere)")
+    public_url: str = Field(description="the base URL phones use (what the QR code encodes)")
+    admin_token: str
+    pid: int
+    started_at: dt.datetime
+
+
+class RuntimeState(BaseModel):
+    """What ``read_runtime`` found: the file (None: no owner), and why it does not count (stale)."""
+
+    runtime: ServerRuntime | None = None
+    problem: str | None = None
+
+
+def local_url(host: str, port: int) -> str:
+    """How a client on this machine reaches a server listening on ``host``."""
+    if host in ("", "0.0.0.0"):
+        return f"http://127.0.0.1:{port}"
+    if host in ("::", "[::]"):
+        return f"http://[::1]:{port}"
+    return f"http://[{host.strip('[]')}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def write_runtime(data_dir: Path, runtime: ServerRuntime) -> Path:
+    path = data_dir / RUNTIME_FILE
+    tmp = data_dir / f".{RUNTIME_FILE}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, runtime.model_dump_json(indent=2).encode() + b"\n")
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)  # a reader never sees half a file
+    return path
+
+
+def remove_runtime(data_dir: Path, pid: int | None = None) -> None:
+    """Remove the file if it is ours (``pid``): a newer owner's file stays."""
+    path = data_dir / RUNTIME_FILE
+    if pid is not None:
+        found = read_runtime(data_dir).runtime
+        if found is not None and found.pid != pid:
+            return
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    return True
+
+
+def read_runtime(data_dir: Path) -> RuntimeState:
+    path = data_dir / RUNTIME_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return RuntimeState()
+    except OSError as exc:
+        return RuntimeState(problem=f"cannot read {path}: {exc.strerror or exc}")
+    try:
+        runtime = ServerRuntime.model_validate_json(raw)
+    except ValidationError:
+        return RuntimeState(problem=f"{path} is not a server file workshop-tui wrote; it is ignored")
+    if not _alive(runtime.pid):
+        return RuntimeState(problem=f"{path} is left from process {runtime.pid}, which is no longer running")
+    return RuntimeState(runtime=runtime)
