@@ -48,7 +48,7 @@ def po(lang: str) -> Catalog:
         return read_po(f, locale=lang)
 
 
-def key(message_id: str | tuple[str, ...]) -> str | tuple[str, str]:
+def key(message_id: str | tuple[str, ...] | list[str]) -> str | tuple[str, str]:
     return message_id if isinstance(message_id, str) else (message_id[0], message_id[1])
 
 
@@ -85,7 +85,7 @@ def test_each_message_is_translated_with_its_placeholders(lang: str) -> None:
             continue
         assert not m.fuzzy, (lang, m.id)
         ids = [m.id] if isinstance(m.id, str) else list(m.id)
-        strings = [m.string] if isinstance(m.string, str) else list(m.string)
+        strings = [m.string] if isinstance(m.string, str) else list(m.string or ())
         assert all(strings), f"{lang}: untranslated {m.id!r}"
         wanted = set().union(*(fields(i) for i in ids))
         for text in strings:
