@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from screens.audience import phase_title, room_texts
 from screens.widgets.timer import PhaseTimer
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
@@ -43,7 +44,14 @@ class SessionBar(Horizontal):
         notes = sum(1 for i in state.ideas.values() if i.visible)
         self._title.update(Text(terminal_safe(w.title)))
         status = Text()
+        tr = room_texts(self.service, self.code)
         status.append(f" {w.code} ", style="bold reverse")
-        status.append(f"  {w.phase.value.upper()}  ", style="bold")
-        status.append(f"{len(state.participants)} people · {notes} notes · {state.dots_cast()} dots")
+        status.append(f"  {phase_title(self.service, self.code).upper()}  ", style="bold")
+        people, dots = len(state.participants), state.dots_cast()
+        counts = (
+            tr.ngettext("{count} person", "{count} people", people).format(count=people),
+            tr.ngettext("{count} note", "{count} notes", notes).format(count=notes),
+            tr.ngettext("{count} dot", "{count} dots", dots).format(count=dots),
+        )
+        status.append(" · ".join(counts))
         self._status.update(status)
