@@ -2,7 +2,8 @@
 
 It opens on the first template with that template's prompt in the editor (the prompt is what every
 phone shows, so it is always visible and editable here); choosing another template replaces the
-prompt unless it was edited. "Anonymous" hides authors everywhere (wall, exports); "Show authors on
+prompt unless it was edited. The room's language (beside the template; the facilitator's locale by
+default) is what phones, the projected screens and the report speak. "Anonymous" hides authors everywhere (wall, exports); "Show authors on
 the projector" is off by default so names stay off the room's screen. The service validates (pydantic
 models); its ``Invalid`` message is shown inline under the form. Dismisses with the new workshop's
 code, or None when cancelled.
@@ -19,7 +20,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch, TextArea
 
+from workshop_tui import i18n
 from workshop_tui.errors import WorkshopError
+from workshop_tui.locales import SHIPPED
 from workshop_tui.models import Settings
 from workshop_tui.service import WorkshopService
 from workshop_tui.templates import templates
@@ -58,8 +61,11 @@ class NewWorkshopScreen(ModalScreen[str | None]):
             yield Static(Text("New workshop", style="bold"), id="form-title")
             yield Label("Title")
             yield Input(placeholder="e.g. Bike lanes for the north district", id="title")
-            yield Label("Template")
-            yield Select(options, value=self.first, allow_blank=False, id="template")
+            yield Label("Template, and the room's language (phones, projected screens, report)")
+            with Horizontal(id="template-row"):
+                yield Select(options, value=self.first, allow_blank=False, id="template")
+                languages = [(i18n.native_name(lang), lang) for lang in SHIPPED]
+                yield Select(languages, value=i18n.facilitator_language(), allow_blank=False, id="language")
             yield Label("Prompt: what every phone shows (edit it for your challenge)")
             yield TextArea(template_prompt(self.first), id="prompt", soft_wrap=True)
             with Horizontal(id="dots"):
@@ -84,6 +90,8 @@ class NewWorkshopScreen(ModalScreen[str | None]):
         self._template = self.first
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "template":
+            return
         new = str(event.value)
         if new == self._template:
             return
@@ -116,6 +124,7 @@ class NewWorkshopScreen(ModalScreen[str | None]):
     async def action_create(self) -> None:
         title = self.query_one("#title", Input).value
         template = str(self.query_one("#template", Select).value)
+        language = str(self.query_one("#language", Select).value)
         prompt = self.query_one("#prompt", TextArea).text.strip()
         settings: dict[str, object] = {
             "anonymous": self.query_one("#anonymous", Switch).value,
@@ -138,6 +147,7 @@ class NewWorkshopScreen(ModalScreen[str | None]):
                 template=None if template == BLANK else template,
                 prompt=prompt,  # what the facilitator sees is what phones get (an emptied prompt stays empty)
                 settings=settings,
+                language=language,
             )
         except WorkshopError as exc:
             self.show_error(exc.message)
