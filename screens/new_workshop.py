@@ -3,8 +3,9 @@
 It opens on the first template with that template's prompt in the editor (the prompt is what every
 phone shows, so it is always visible and editable here); choosing another template replaces the
 prompt unless it was edited. The room's language (beside the template; the facilitator's locale by
-default) is what phones, the projected screens and the report speak. "Anonymous" hides authors everywhere (wall, exports); "Show authors on
-the projector" is off by default so names stay off the room's screen. The service validates (pydantic
+default) is what phones, the projected screens and the report speak. "Anonymous" hides authors
+everywhere (wall, exports); "Show authors on the projector" is off by default so names stay off the
+room's screen. The service validates (pydantic
 models); its ``Invalid`` message is shown inline under the form. Dismisses with the new workshop's
 code, or None when cancelled.
 """
