@@ -48,7 +48,7 @@ coverage: $(STAMP)
 	$(BIN)/coverage report
 
 bench: $(STAMP)
-	$(BIN)/python -m bench $(ARGS)
+	$(BIN)/python -m bench --results bench/RESULTS.md $(ARGS)
 
 # Translations (Babel): extract the marked messages into the template, merge it into every language's
 # .po, compile the .mo files the package ships (committed, so a clean clone and its wheel need no step).

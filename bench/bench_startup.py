@@ -1,9 +1,15 @@
-"""How long the command line takes to start, as a ratio to a bare ``python -c pass`` in the same run.
+"""How long the command line and the TUI take to start, as ratios to baselines in the same run.
 
 Run: ``python -m bench.bench_startup``. Each command is a fresh interpreter (what a user pays), run
 interleaved with the baseline so machine noise hits both alike; the median of the repeats is
 reported. ``list`` runs on a data directory with a few small workshops. Goal (issue 13): ``--version``
 under 0.3 s. Also prints which heavy packages each command imported (``-X importtime``).
+
+Past workshops (issue 13): the TUI launched headless (``run``: until the home list shows every
+workshop; ``run CODE``: until the lobby with its QR code is up and the server listens) and ``list``,
+on a data directory holding one live workshop, with and without 50 closed past workshops (100
+people, 500 notes, 2,000 dots each; ``bench/big_workshop.py``). Baseline: the smallest Textual app.
+Goal: past workshops cost < 10%.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPEATS = 7
@@ -54,7 +61,123 @@ def _heavy_imports(argv: list[str]) -> list[str]:
     return [h for h in HEAVY if h in names]
 
 
+TUI_LAUNCH = r"""
+import asyncio, sys
+from pathlib import Path
+async def main():
+    from workshop_tui.server.runner import ParticipantServer
+    from workshop_tui.service import WorkshopService
+    from screens.app import WorkshopApp
+    from screens.home import HomeScreen
+    from screens.lobby import LobbyScreen
+    service = WorkshopService(Path(sys.argv[1])).open()
+    code = service.view(sys.argv[2]).code if sys.argv[2] else None  # what `run CODE` does first
+    app = WorkshopApp(service, ParticipantServer(service, host="127.0.0.1", port=0), code=code)
+    async with app.run_test(size=(120, 40)) as pilot:
+        def shown():
+            screen = app.screen
+            if code is not None:
+                return isinstance(screen, LobbyScreen) and screen.is_mounted and app.server_running
+            return isinstance(screen, HomeScreen) and screen.query_one("#workshops").row_count == int(sys.argv[3])
+        while not shown():
+            await pilot.pause(0.005)
+        print("shown", flush=True)
+    await app.shutdown_session()
+asyncio.run(main())
+"""
+
+SMALLEST_TEXTUAL = r"""
+import asyncio
+from textual.app import App
+from textual.widgets import Static
+class Smallest(App):
+    def compose(self):
+        yield Static("hello")
+async def main():
+    app = Smallest()
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not app.screen.query(Static):
+            await pilot.pause(0.005)
+        print("shown", flush=True)
+asyncio.run(main())
+"""
+
+PAST = 50
+
+
+def _until_shown(argv: list[str]) -> float:
+    """Seconds from starting ``argv`` until it prints ``shown`` (then it is left to finish)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    seconds = time.perf_counter() - start
+    proc.communicate(timeout=60)
+    if line.strip() != "shown":
+        raise RuntimeError(f"{argv[:3]} did not get to the screen")
+    return seconds
+
+
+def _past_dirs() -> tuple[Path, Path]:
+    """(one live workshop, the same plus PAST closed past workshops)."""
+    from bench.big_workshop import cached_past
+    from workshop_tui.service import WorkshopService
+
+    none = Path(tempfile.mkdtemp(prefix="bench-startup-live-"))
+    past = Path(tempfile.mkdtemp(prefix="bench-startup-past-"))
+    shutil.copytree(cached_past(PAST), past, dirs_exist_ok=True)
+    (past / "READY").unlink()
+
+    async def live(root: Path) -> None:
+        async with WorkshopService(root) as service:
+            await service.create_workshop("Live", code="LIVE")
+
+    for root in (none, past):
+        asyncio.run(live(root))
+    return none, past
+
+
+def past_workshops() -> None:
+    python = sys.executable
+    none, past = _past_dirs()
+    try:
+        script = Path(python).with_name("workshop-tui")
+        cli = [python, str(script)] if script.exists() else [python, "-m", "workshop_tui"]
+        cases: dict[str, Callable[[Path, int], float]] = {
+            "`run` -> home list": lambda d, n: _until_shown([python, "-c", TUI_LAUNCH, str(d), "", str(n)]),
+            "`run LIVE` -> lobby and QR": lambda d, n: _until_shown([python, "-c", TUI_LAUNCH, str(d), "LIVE", "0"]),
+            "`list`": lambda d, n: _run([*cli, "--data-dir", str(d), "list"]),
+        }
+        smallest: list[float] = []
+        times: dict[tuple[str, str], list[float]] = {}
+        for _ in range(REPEATS):
+            smallest.append(_until_shown([python, "-c", SMALLEST_TEXTUAL]))
+            for name, measure in cases.items():
+                for kind, data, count in (("none", none, 1), ("past", past, PAST + 1)):
+                    times.setdefault((name, kind), []).append(measure(data, count))
+        base = statistics.median(smallest)
+        print(f"\nsmallest Textual app on screen: {base * 1000:.0f} ms (median of {REPEATS})")
+        print(f"| command | 1 live workshop | + {PAST} past workshops | past cost | x smallest Textual app |")
+        print("|---|---|---|---|---|")
+        for name in cases:
+            alone, with_past = statistics.median(times[(name, "none")]), statistics.median(times[(name, "past")])
+            cost = with_past / alone - 1
+            verdict = "meets" if cost < 0.10 else "over"
+            print(
+                f"| {name} | {alone * 1000:.0f} ms | {with_past * 1000:.0f} ms | {cost:+.0%} ({verdict} < 10%) "
+                f"| x{with_past / base:.1f} |"
+            )
+    finally:
+        shutil.rmtree(none, ignore_errors=True)
+        shutil.rmtree(past, ignore_errors=True)
+
+
 def main() -> None:
+    commands()
+    past_workshops()
+
+
+def commands() -> None:
     data = _data_dir()
     try:
         python = sys.executable

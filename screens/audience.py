@@ -15,12 +15,12 @@ from workshop_tui.service import WorkshopService
 
 
 def room_texts(service: WorkshopService, code: str) -> NullTranslations:
-    return i18n.translator(service.state(code).workshop.language)
+    return i18n.translator(service.view(code).workshop.language)
 
 
 def phase_title(service: WorkshopService, code: str) -> str:
     """The phase as phones and the room call it ("Share ideas", "Äänestys")."""
-    phase = service.state(code).workshop.phase
+    phase = service.view(code).workshop.phase
     return room_texts(service, code).gettext(PHASE_SPECS[phase].audience_title)
 
 

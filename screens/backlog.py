@@ -24,9 +24,12 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
 
 from screens.backlog_editor import BacklogEditor
+from screens.backlog_form import money_problem
+from screens.backlog_review import ReviewScreen
 from screens.events import DomainEvents
 from screens.text_prompt import TextPromptScreen
 from screens.widgets.session_bar import SessionBar
+from screens.widgets.timer import PhaseTimer
 from workshop_tui.backlog import (
     MAIN_LINE,
     BudgetTotals,
@@ -39,7 +42,7 @@ from workshop_tui.backlog import (
     promise_ledger,
     reviews,
 )
-from workshop_tui.errors import WorkshopError
+from workshop_tui.errors import Invalid, WorkshopError
 from workshop_tui.events import BacklogChanged, WorkshopUpdated
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
 from workshop_tui.service import WorkshopService
@@ -71,24 +74,41 @@ class Row:
 class Column:
     key: str
     label: str
-    width: int  # 0: takes what is left (the title)
+    width: int  # for the title: the least it gets (it takes what the others leave)
     sort_key: Callable[[Row], Any]
-    narrow: bool  # shown below the breakpoint too
+    priority: int  # the narrower the table, the fewer columns: lowest priorities are kept
 
 
 COLUMNS = [
-    Column("id", "ID", 8, lambda r: r.item.id, False),
-    Column("code", "Code", 6, lambda r: r.code, True),
-    Column("title", "Title", 0, lambda r: r.item.title.casefold(), True),
-    Column("owner", "Owner", 12, lambda r: r.item.owner.name.casefold() or "\uffff", False),
-    Column("status", "Status", 11, lambda r: STATUS_ORDER[r.item.status], True),
-    Column("budget", "Budget", 14, lambda r: r.budget, False),
-    Column("review", "Next review", 11, lambda r: r.item.next_review or FAR_FUTURE, True),
-    Column("flags", "Flags", 8, lambda r: (not r.flags.overdue, not r.flags.stale), True),
+    Column("id", "ID", 8, lambda r: r.item.id, 7),
+    Column("code", "Code", 6, lambda r: r.code, 6),
+    Column("title", "Title", 16, lambda r: r.item.title.casefold(), 0),
+    Column("owner", "Owner", 12, lambda r: r.item.owner.name.casefold() or "\uffff", 4),
+    Column("status", "Status", 11, lambda r: STATUS_ORDER[r.item.status], 1),
+    Column("budget", "Budget", 14, lambda r: r.budget, 5),
+    Column("review", "Next review", 11, lambda r: r.item.next_review or FAR_FUTURE, 2),
+    Column("flags", "Flags", 8, lambda r: (not r.flags.anything_overdue, not r.flags.stale), 3),
 ]
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+CELL_PADDING = 2  # the DataTable pads each cell by one on either side
 NARROW_WIDTH = 120
 PANELS = ["timeline", "ledger", "pools"]
+
+
+def fit_columns(width: int, *, with_code: bool = True) -> tuple[list[Column], int]:
+    """The columns that fit in ``width`` cells, most important first, in display order, and the title's
+    width (the title takes what the others leave). ``with_code``: several workshops are listed."""
+    chosen: set[str] = set()
+    used = 0
+    for column in sorted(COLUMNS, key=lambda c: c.priority):
+        if column.key == "code" and not with_code:
+            continue
+        if column.key == "title" or used + column.width + CELL_PADDING <= width:
+            chosen.add(column.key)
+            used += column.width + CELL_PADDING
+    columns = [c for c in COLUMNS if c.key in chosen]
+    title = COLUMN_BY_KEY["title"]
+    return columns, title.width + max(0, width - used)
 
 
 def row_cells(row: Row, columns: list[Column]) -> list[Text]:
@@ -105,6 +125,8 @@ def row_cells(row: Row, columns: list[Column]) -> list[Text]:
     }
     if row.flags.overdue:
         cells["flags"].append("OVERDUE", style="bold reverse red")
+    elif row.flags.overdue_asks:
+        cells["flags"].append("ASK LATE", style="bold reverse red")
     elif row.flags.stale:
         cells["flags"].append("STALE", style="bold yellow")
     if row.flags.overdue:
@@ -209,8 +231,8 @@ def timeline_text(item: BacklogItem | None, now: dt.datetime) -> Text:
     if item.next_review:
         out.append("Next review ", style="bold")
         out.append(item.next_review.isoformat(), style="bold red" if flags.overdue else "bold")
-    for reason in flags.reasons:
-        out.append(f"\n⚑ {reason}", style="bold red")
+    for reason in flags.reasons:  # an ask's reason names its department: typed text
+        out.append(f"\n⚑ {terminal_safe(reason)}", style="bold red")
     return out
 
 
@@ -228,6 +250,7 @@ def ledger_text(ledger: PromiseLedger | None) -> Text:
     line("reviews on time", ledger.reviews_on_time)
     line("reviews late", ledger.reviews_late, bad=True)
     line("overdue now", ledger.overdue, bad=True)
+    line("asks overdue", ledger.asks_overdue, bad=True)
     line(f"moved forward ({ledger.stale_days} d)", ledger.moved_forward)
     line("stalled", ledger.stalled, bad=True)
     line("adopted", ledger.adopted)
@@ -237,6 +260,12 @@ def ledger_text(ledger: PromiseLedger | None) -> Text:
         out.append("\nAsks to the city\n", style="bold underline")
     for dept in ledger.asks_by_department:
         out.append(terminal_safe(dept.department), style="bold")
+        out.append("\n ")
+        out.append(f" asked {dept.asked} · answered {dept.answered}")
+        if dept.median_days_to_answer is not None:
+            out.append(f" · median {dept.median_days_to_answer:g} d to answer")
+        if dept.overdue:
+            out.append(f" · {dept.overdue} overdue", style="bold red")
         out.append("\n ")
         counts = [
             (dept.open, "open", "yellow"),
@@ -264,6 +293,7 @@ class BacklogCommands(Provider):
             ("Backlog: next status filter", "cycle_status", "All, proposed, approved, ..."),
             ("Backlog: filter by owner", "focus_owner", "Type part of an owner's name"),
             ("Backlog: next panel", "cycle_panel", "Timeline, ledger, budget pools (narrow screens)"),
+            ("Backlog: review meeting", "review_meeting", "Step through the items due, overdue first"),
         ]
         cmds += [(f"Backlog: sort by {c.label.lower()}", f"sort_by('{c.key}')", "") for c in COLUMNS]
         return cmds
@@ -310,6 +340,7 @@ class BacklogScreen(Screen[None]):
         Binding("v", "cycle_panel", "Panel"),
         Binding("c", "convert", "Convert ideas"),
         Binding("p", "edit_pool", "Budget pool"),
+        Binding("m", "review_meeting", "Review meeting"),
         Binding("escape", "back", "Back", show=False),
     ]
 
@@ -328,7 +359,7 @@ class BacklogScreen(Screen[None]):
         self.rows: list[Row] = []
         self.selected_id: str | None = None
         self.panel = 0
-        self._columns: list[Column] = []
+        self._layout: tuple[list[Column], int] = ([], 0)
         self._syncing = False
 
     # ------------------------------------------------------------------ layout
@@ -365,12 +396,13 @@ class BacklogScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def on_resize(self) -> None:
-        if self._wanted_columns() != self._columns:
+        # Every width needs its own columns and title width, not only the crossing of a breakpoint.
+        if self._wanted_layout() != self._layout:
             self.rebuild_table()
 
-    def _wanted_columns(self) -> list[Column]:
-        narrow = self.size.width < NARROW_WIDTH
-        return [c for c in COLUMNS if c.narrow or not narrow]
+    def _wanted_layout(self) -> tuple[list[Column], int]:
+        scrollbar = 2  # the table's vertical scrollbar, when the rows overflow
+        return fit_columns(self.size.width - scrollbar, with_code=self.code is None)
 
     # ------------------------------------------------------------------ data
 
@@ -394,7 +426,7 @@ class BacklogScreen(Screen[None]):
             for r in self.rows
             if (self.status_filter is None or r.item.status == self.status_filter)
             and (not needle or needle in r.item.owner.name.casefold())
-            and (not self.overdue_only or r.flags.overdue)
+            and (not self.overdue_only or r.flags.anything_overdue)
         ]
         column = COLUMN_BY_KEY[self.sort_key]
         rows.sort(key=lambda r: (r.code, r.item.created_at, r.item.id))
@@ -403,16 +435,14 @@ class BacklogScreen(Screen[None]):
 
     def rebuild_table(self) -> None:
         table = self.query_one(DataTable)
-        columns = self._wanted_columns()
+        self._layout = columns, title_width = self._wanted_layout()
         rows = self.visible_rows()
         keep = self.selected_id
         table.clear(columns=True)
-        self._columns = columns
-        fixed = sum(c.width + 2 for c in columns if c.width)
-        title_width = max(16, self.size.width - fixed - 6)
         for c in columns:
             arrow = (" ▼" if self.sort_reverse else " ▲") if c.key == self.sort_key else ""
-            table.add_column(Text(c.label + arrow, style="bold"), key=c.key, width=c.width or title_width)
+            width = title_width if c.key == "title" else c.width
+            table.add_column(Text(c.label + arrow, style="bold"), key=c.key, width=width)
         for r in rows:
             table.add_row(*row_cells(r, columns), key=r.item.id)
         ids = [r.item.id for r in rows]
@@ -427,7 +457,7 @@ class BacklogScreen(Screen[None]):
         text.append(f"{shown}", style="bold")
         text.append(f" of {len(self.rows)} items · sort: {COLUMN_BY_KEY[self.sort_key].label.lower()}")
         text.append(" ▼" if self.sort_reverse else " ▲")
-        overdue = sum(1 for r in self.rows if r.flags.overdue)
+        overdue = sum(1 for r in self.rows if r.flags.anything_overdue)
         if overdue:
             text.append(f"  {overdue} overdue", style="bold red")
         self.query_one("#summary", Static).update(text)
@@ -507,11 +537,13 @@ class BacklogScreen(Screen[None]):
             self.reload()
         for bar in self.query(SessionBar):
             bar.refresh_counts()
+        for timer in self.query(PhaseTimer):  # a timer started over the admin API shows here too
+            timer.sync()
 
     # ------------------------------------------------------------------ actions
 
     def action_cycle_sort(self) -> None:
-        keys = [c.key for c in self._columns]
+        keys = [c.key for c in self._layout[0]]
         at = keys.index(self.sort_key) if self.sort_key in keys else -1
         self.sort_key, self.sort_reverse = keys[(at + 1) % len(keys)], False
         self.rebuild_table()
@@ -579,6 +611,9 @@ class BacklogScreen(Screen[None]):
         settings = self.service.state(code).workshop.settings
 
         async def save(text: str) -> None:
+            problem = money_problem(text, what="a pool")
+            if problem:  # in words, before the service's field-named message
+                raise Invalid(f"Budget pool: {problem}")
             await self.service.update_workshop(code, settings={"budget_pool": text.strip()})
 
         def saved(value: str | None) -> None:
@@ -601,6 +636,14 @@ class BacklogScreen(Screen[None]):
         elif len(self.app.screen_stack) > 1:
             self.dismiss()
 
+    def action_review_meeting(self) -> None:
+        """Step through the items due (of this workshop, or of every workshop listed), then show the ledger."""
+
+        def done(_: object) -> None:
+            self.reload()
+
+        self.app.push_screen(ReviewScreen(self.service, [self.code] if self.code else None, now=self.now), done)
+
     def action_edit(self) -> None:
         row = self.selected_row()
         if row is None:
@@ -611,4 +654,4 @@ class BacklogScreen(Screen[None]):
             if result is not None:
                 self.reload()
 
-        self.app.push_screen(BacklogEditor(self.service, row.item.id), done)
+        self.app.push_screen(BacklogEditor(self.service, row.item.id, now=self.now), done)

@@ -19,9 +19,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from workshop_tui.errors import WorkshopError
+from workshop_tui.export_decidim import workshop_language
 from workshop_tui.exports import EXPORTERS, Exporter, ExportOptions, export_files, write_files
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
+
+SEPARATOR_CHOICES = [("; (Decidim's default)", ";"), (", comma", ","), ("| bar", "|"), ("tab", "\t")]
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -33,6 +36,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.service = service
         self.code = service.state(code).code
         self.directory = directory or service.data_dir / "exports"
+        self.language = workshop_language(service.state(code).workshop)
         self._last_default = ""
 
     def compose(self) -> ComposeResult:
@@ -48,8 +52,15 @@ class ExportDialog(ModalScreen[Path | None]):
                 yield Switch(value=False, id="by-department")
                 yield Label("Per-department digest")
             with Horizontal(classes="switch-row option", id="locale"):
-                yield Label("Locale")
-                yield Input(placeholder="en", id="locale-code", max_length=12)
+                yield Label("Locales")
+                yield Input(
+                    placeholder=f"{self.language} (Decidim's default first: {self.language},fi,sv)",
+                    id="locale-code",
+                    max_length=200,
+                )
+            with Horizontal(classes="switch-row option", id="separator"):
+                yield Label("Separator")
+                yield Select(SEPARATOR_CHOICES, value=";", allow_blank=False, id="separator-char")
             yield Static("", id="error", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Export", variant="primary", id="export")
@@ -70,10 +81,12 @@ class ExportDialog(ModalScreen[Path | None]):
         """What the form says, for the chosen format (hidden controls do not count). Raises ValueError."""
         accepts = self.exporter.options
         locale = self.query_one("#locale-code", Input).value.strip()
+        separator = self.query_one("#separator-char", Select).value
         return ExportOptions(
             anonymize="anonymize" in accepts and self.query_one("#anonymize", Switch).value,
             by_department="by_department" in accepts and self.query_one("#by-department", Switch).value,
             locale=locale if "locale" in accepts and locale else None,
+            separator=separator if "separator" in accepts and isinstance(separator, str) else None,
         )
 
     def _default_destination(self) -> str:
@@ -94,6 +107,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.query_one("#anonymize-row").display = "anonymize" in accepts
         self.query_one("#by_department").display = "by_department" in accepts
         self.query_one("#locale").display = "locale" in accepts
+        self.query_one("#separator").display = "separator" in accepts
 
     @on(Select.Changed, "#format")
     @on(Switch.Changed, "#by-department")

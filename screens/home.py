@@ -13,8 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from screens.events import DomainEvents
-from workshop_tui.service import WorkshopService
-from workshop_tui.state import WorkshopState
+from workshop_tui.service import WorkshopService, WorkshopSummary
 from workshop_tui.text_safety import terminal_safe
 
 COLUMNS = [("Code", "code"), ("Title", "title"), ("Phase", "phase"), ("People", "people")]
@@ -71,25 +70,25 @@ class HomeScreen(Screen[None]):
         self.reload()
         table.focus()
 
-    def rows(self) -> list[WorkshopState]:
-        return sorted(self.service.states(), key=lambda s: s.last_activity(), reverse=True)
+    def rows(self) -> list[WorkshopSummary]:
+        """Newest activity first, from the summaries: listing past workshops opens none of them."""
+        return sorted(self.service.summaries(), key=lambda s: s.last_activity, reverse=True)
 
     def reload(self) -> None:
         table = self.query_one("#workshops", DataTable)
         selected = self.selected_code
         table.clear()
         states = self.rows()
-        for state in states:
-            w = state.workshop
-            notes = sum(1 for i in state.ideas.values() if i.visible)
+        for summary in states:
+            w = summary.workshop
             table.add_row(
                 Text(w.code, style="bold"),
                 Text(terminal_safe(w.title)),  # untrusted text: a Text cell, never markup
                 Text(w.phase.value),
-                Text(str(len(state.participants)), justify="right"),
-                Text(str(notes), justify="right"),
-                Text(str(state.dots_cast()), justify="right"),
-                Text(ago(state.last_activity(), self.now)),
+                Text(str(summary.participants), justify="right"),
+                Text(str(summary.ideas), justify="right"),
+                Text(str(summary.dots), justify="right"),
+                Text(ago(summary.last_activity, self.now)),
                 key=w.code,
             )
         if selected is not None and selected in {s.code for s in states}:

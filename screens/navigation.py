@@ -69,6 +69,8 @@ OTHER_SCREENS: list[LazyScreen] = [
     LazyScreen("screens.info", "InfoScreen"),
     LazyScreen("screens.confirm", "ConfirmScreen"),
     LazyScreen("screens.backlog", "BacklogScreen", takes_code=False),
+    LazyScreen("screens.backlog_review", "ReviewScreen", takes_code=False),
+    LazyScreen("screens.backlog_editor", "BacklogEditor", takes_code=False),
 ]
 
 

@@ -2,12 +2,11 @@
 
 It opens on the first template with that template's prompt in the editor (the prompt is what every
 phone shows, so it is always visible and editable here); choosing another template replaces the
-prompt unless it was edited. The room's language (beside the template; the facilitator's locale by
-default) is what phones, the projected screens and the report speak. "Anonymous" hides authors
-everywhere (wall, exports); "Show authors on the projector" is off by default so names stay off the
-room's screen. The service validates (pydantic
-models); its ``Invalid`` message is shown inline under the form. Dismisses with the new workshop's
-code, or None when cancelled.
+prompt unless it was edited. The room's language (the facilitator's locale by default) is what
+phones, the projected screens and the report speak. "Anonymous" hides authors everywhere (wall,
+exports); "Show authors on the projector" is off by default so names stay off the room's screen. The
+service validates (pydantic models); its ``Invalid`` message is shown inline under the form.
+Dismisses with the new workshop's code, or None when cancelled.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch, TextArea
 
@@ -44,6 +43,8 @@ def template_prompt(template_id: str) -> str:
 
 class NewWorkshopScreen(ModalScreen[str | None]):
     CSS_PATH = "new_workshop.tcss"
+    # Under 30 rows (a projector at 80x24) the fields close up: every one stays on screen, Create too.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012 (declared by Screen)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "create", "Create"),
@@ -58,32 +59,49 @@ class NewWorkshopScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         options = [(t.name, t.id) for t in templates().values()] + [("Blank (no template)", BLANK)]
         settings = template_settings(self.first)
-        with VerticalScroll(id="form"):
+        # One row per field, label beside it (compact widgets): the whole form and its buttons fit 80x24
+        # with rows to spare for more settings.
+        with Vertical(id="form"):
             yield Static(Text("New workshop", style="bold"), id="form-title")
-            yield Label("Title")
-            yield Input(placeholder="e.g. Bike lanes for the north district", id="title")
-            yield Label("Template, and the room's language (phones, projected screens, report)")
-            with Horizontal(id="template-row"):
-                yield Select(options, value=self.first, allow_blank=False, id="template")
+            with Grid(id="fields"):
+                yield Label("Title")
+                yield Input(placeholder="e.g. Bike lanes for the north district", id="title", compact=True)
+                yield Label("Template")
+                yield Select(options, value=self.first, allow_blank=False, id="template", compact=True)
+                yield Label("Language")
                 languages = [(i18n.native_name(lang), lang) for lang in SHIPPED]
-                yield Select(languages, value=i18n.facilitator_language(), allow_blank=False, id="language")
-            yield Label("Prompt: what every phone shows (edit it for your challenge)")
-            yield TextArea(template_prompt(self.first), id="prompt", soft_wrap=True)
-            with Horizontal(id="dots"):
-                yield Label("Dots per person")
-                yield Input(placeholder=str(settings.dots_per_participant), type="integer", id="dots-per-participant")
-                yield Label("Max dots on one idea")
-                yield Input(placeholder=str(settings.max_dots_per_idea), type="integer", id="max-dots-per-idea")
-            with Horizontal(classes="switch-row"):
-                yield Switch(settings.anonymous, id="anonymous")
-                yield Label("Anonymous: no author names on the wall or in exports")
-            with Horizontal(classes="switch-row"):
-                yield Switch(settings.show_authors, id="show-authors")
-                yield Label("Show authors' names on the projector")
+                yield Select(
+                    languages, value=i18n.facilitator_language(), allow_blank=False, id="language", compact=True
+                )
+                yield Label("Prompt", classes="tall")
+                yield TextArea(template_prompt(self.first), id="prompt", soft_wrap=True, compact=True)
+                yield Label("Dots")
+                with Horizontal(id="dots"):
+                    yield Input(
+                        placeholder=str(settings.dots_per_participant),
+                        type="integer",
+                        id="dots-per-participant",
+                        compact=True,
+                    )
+                    yield Label("per person, at most", classes="inline")
+                    yield Input(
+                        placeholder=str(settings.max_dots_per_idea),
+                        type="integer",
+                        id="max-dots-per-idea",
+                        compact=True,
+                    )
+                    yield Label("on one idea", classes="inline")
+                yield Label("Names")
+                with Horizontal(id="names"):
+                    yield Switch(settings.anonymous, id="anonymous")
+                    yield Label("anonymous (in exports too)", classes="inline")
+                    yield Switch(settings.show_authors, id="show-authors")
+                    yield Label("shown on the projector", classes="inline")
+            yield Static(Text("The prompt is what every phone shows: edit it for your challenge."), id="form-hint")
             yield Static("", id="form-error", markup=False)
             with Horizontal(id="form-buttons"):
-                yield Button("Create (ctrl+s)", id="create", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()

@@ -21,6 +21,7 @@ from screens.confirm import ConfirmScreen
 from screens.events import DomainEvents
 from screens.session import SessionScreen
 from screens.team_picker import TeamPickerScreen
+from screens.widgets.big_code import BigCode
 from screens.widgets.session_bar import SessionBar
 from workshop_tui import events as ev
 from workshop_tui.actions import ACTIONS, Action
@@ -30,6 +31,9 @@ from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.state import WorkshopState
 from workshop_tui.text_safety import terminal_safe
+
+CANDIDATE_LINES = (5, 7)  # ideas listed in the header: narrow screen, wide screen
+BIG_COUNT_SIZE = (160, 45)  # from this size on, the ranked count is drawn in the join code's big letters
 
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
     "choose_candidates": ACTIONS[Action.CHOOSE_CANDIDATES].phases,
@@ -71,6 +75,7 @@ class TeamsScreen(SessionScreen):
                 yield Static("", id="candidates", markup=False)
             with Vertical(id="prefs-box"):
                 yield Digits("0", id="prefs-count")
+                yield BigCode("0", scale=1, id="prefs-big")  # instead of the digits on a big projector
                 yield Static("", id="prefs-line", markup=False)
         yield Static("", id="explain", markup=False)
         table: DataTable[Text] = DataTable(id="teams-table", cursor_type="row", zebra_stripes=True)
@@ -83,6 +88,9 @@ class TeamsScreen(SessionScreen):
         self.query_one("#teams-table", DataTable).focus()
 
     def on_resize(self) -> None:
+        big = self.size.width >= BIG_COUNT_SIZE[0] and self.size.height >= BIG_COUNT_SIZE[1]
+        self.query_one("#prefs-count", Digits).display = not big
+        self.query_one("#prefs-big", BigCode).display = big
         self.refresh_all()
 
     def _ensure_columns(self, table: DataTable[Text]) -> None:
@@ -108,19 +116,11 @@ class TeamsScreen(SessionScreen):
     def refresh_all(self) -> None:
         state = self.service.state(self.code)
         w = state.workshop
-        candidates = Text()
-        for n, idea_id in enumerate(w.team_candidates, 1):
-            idea = state.ideas.get(idea_id)
-            if n > 1:
-                candidates.append("\n")
-            candidates.append(f"{n:>2}. ", style="bold")
-            candidates.append(" ".join(terminal_safe(idea.text).split()) if idea else "(gone)")
-        if not w.team_candidates:
-            candidates = Text("none chosen yet: press c", style="italic")
-        self.query_one("#candidates", Static).update(candidates)
+        self.query_one("#candidates", Static).update(self._candidate_lines(w.team_candidates))
         people = len(state.participants)
         ranked = sum(1 for pid in state.preferences if pid in state.participants)
         self.query_one("#prefs-count", Digits).update(str(ranked))
+        self.query_one("#prefs-big", BigCode).text = str(ranked)
         line = Text(f"of {people} ranked their choices\n")
         line.append(str(people - ranked), style="bold")
         line.append(" still to rank")
@@ -134,6 +134,23 @@ class TeamsScreen(SessionScreen):
         else:
             explain.update(Text("No teams yet: press f to form them from everyone's preferences."))
         self._refresh_table()
+
+    def _candidate_lines(self, idea_ids: list[str]) -> Text:
+        """One line per idea, cut with an ellipsis; past the lines the header has, a count says how many more."""
+        if not idea_ids:
+            return Text("none chosen yet: press c", style="italic")
+        ideas = self.service.view(self.code).ideas
+        room = CANDIDATE_LINES[0] if self.has_class("-narrow") else CANDIDATE_LINES[1]
+        shown = idea_ids if len(idea_ids) <= room else idea_ids[: room - 1]
+        lines = []
+        for n, idea_id in enumerate(shown, 1):
+            idea = ideas.get(idea_id)
+            line = Text(f"{n:>2}. ", style="bold", no_wrap=True, overflow="ellipsis")
+            line.append(" ".join(terminal_safe(idea.text).split()) if idea else "(gone)")
+            lines.append(line)
+        if len(shown) < len(idea_ids):
+            lines.append(Text(f"    +{len(idea_ids) - len(shown)} more (c lists them all)", style="italic"))
+        return Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
 
     def _refresh_table(self) -> None:
         state = self.service.state(self.code)

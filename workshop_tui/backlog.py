@@ -25,17 +25,37 @@ The promise ledger (per workshop) answers "did we do what we said we would do af
   committed (approved + spent) and what remains of the pool.
 - **Asks per department.** Asks grouped by department (case and spacing ignored), with a count per
   status and the asks themselves.
+- **Asks as commitments.** An ask is *answered* once it has an answer date (``answered_at``), or once
+  it is granted or declined (data from before answer dates). It is *overdue* when it is not answered
+  and its ``due`` date has passed, flagged like an overdue review. Per department: *asked* (every
+  ask), *answered*, *overdue*, and the *median days to answer*: from the day the item was created
+  (the day the room made its asks) to ``answered_at``, over the asks that have an answer date.
+- **A review meeting.** The items *due* for review on a day are the open items whose review date is
+  within ``REVIEW_HORIZON_DAYS`` days, or that have an overdue ask; overdue ones come first, then by
+  review date. The meeting's ledger compares each item before and after the meeting: *reviewed*
+  (a history entry was added), *moved forward* (a forward move, as above), *stalled* (reviewed, still
+  on the open main line and not moved forward), *parked* / *dropped* in the meeting, asks answered.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import statistics
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from workshop_tui.models import AskKind, AskStatus, BacklogItem, BacklogStatus, BudgetStatus, StatusChange, Workshop
+from workshop_tui.models import (
+    Ask,
+    AskKind,
+    AskStatus,
+    BacklogItem,
+    BacklogStatus,
+    BudgetStatus,
+    StatusChange,
+    Workshop,
+)
 
 S = BacklogStatus
 FORWARD: dict[BacklogStatus, BacklogStatus] = {
@@ -46,6 +66,8 @@ FORWARD: dict[BacklogStatus, BacklogStatus] = {
 }
 MAIN_LINE = (S.PROPOSED, S.APPROVED, S.PROTOTYPING, S.TESTING, S.ADOPTED)
 STALE_AFTER_DAYS = 30
+#: A review meeting also takes the items due in the coming week (the next meeting may be that far off).
+REVIEW_HORIZON_DAYS = 7
 
 
 def allowed_transitions(status: BacklogStatus) -> frozenset[BacklogStatus]:
@@ -115,12 +137,27 @@ def stale(item: BacklogItem, now: dt.datetime, days: int = STALE_AFTER_DAYS) -> 
     return not is_closed(item) and now - last_update(item) > dt.timedelta(days=days)
 
 
+def overdue_asks(item: BacklogItem, today: dt.date) -> list[Ask]:
+    """The item's asks whose due date has passed with no answer (a closed item's asks too: the
+    department still owes the answer)."""
+    return [ask for ask in item.asks if ask.overdue(today)]
+
+
+def department_name(ask: Ask) -> str:
+    """The department as shown: spacing collapsed (grouping also ignores case)."""
+    return " ".join(ask.department.split()) or "(no department)"
+
+
 def needs_attention(item: BacklogItem, now: dt.datetime, days: int = STALE_AFTER_DAYS) -> list[str]:
-    """Why an item is flagged, in words ("review due 2026-03-01", "no update for 45 days")."""
+    """Why an item is flagged, in words ("review was due 2026-03-01", "ask to Parks was due 2026-03-01",
+    "no update for 45 days"). Department names are typed text: callers escape them for their medium."""
     flags = []
     if review_overdue(item, now.date()):
         assert item.next_review is not None
         flags.append(f"review was due {item.next_review.isoformat()}")
+    for ask in overdue_asks(item, now.date()):
+        assert ask.due is not None
+        flags.append(f"ask to {department_name(ask)} was due {ask.due.isoformat()}")
     if stale(item, now, days):
         flags.append(f"no update for {(now - last_update(item)).days} days")
     return flags
@@ -133,13 +170,20 @@ class ItemFlags(BaseModel):
 
     overdue: bool
     stale: bool
+    overdue_asks: int = 0
     reasons: list[str]
+
+    @property
+    def anything_overdue(self) -> bool:
+        """The review or an ask is overdue: what "overdue only" filters show."""
+        return self.overdue or self.overdue_asks > 0
 
 
 def item_flags(item: BacklogItem, now: dt.datetime, days: int = STALE_AFTER_DAYS) -> ItemFlags:
     return ItemFlags(
         overdue=review_overdue(item, now.date()),
         stale=stale(item, now, days),
+        overdue_asks=len(overdue_asks(item, now.date())),
         reasons=needs_attention(item, now, days),
     )
 
@@ -235,6 +279,12 @@ class AskLine(BaseModel):
     kind: AskKind
     detail: str
     status: AskStatus
+    due: dt.date | None = None
+    answer: str = ""
+    answered_at: dt.date | None = None
+    answered: bool = False
+    overdue: bool = False
+    days_to_answer: int | None = Field(None, description="from the item's creation day to answered_at")
 
 
 class DepartmentAsks(BaseModel):
@@ -245,22 +295,45 @@ class DepartmentAsks(BaseModel):
     in_progress: int = 0
     granted: int = 0
     declined: int = 0
+    asked: int = 0
+    answered: int = 0
+    overdue: int = 0
+    median_days_to_answer: float | None = Field(None, description="over the asks with an answer date")
     asks: list[AskLine]
 
 
-def asks_by_department(items: Iterable[BacklogItem]) -> list[DepartmentAsks]:
-    """Asks grouped by department (case and spacing ignored; the first spelling is shown), sorted by name."""
+def days_to_answer(item: BacklogItem, ask: Ask) -> int | None:
+    if ask.answered_at is None:
+        return None
+    return max(0, (ask.answered_at - item.created_at.date()).days)
+
+
+def asks_by_department(items: Iterable[BacklogItem], today: dt.date) -> list[DepartmentAsks]:
+    """Asks grouped by department (case and spacing ignored; the first spelling is shown), sorted by name,
+    with the figures of each department as a party to commitments (``today`` decides what is overdue)."""
     groups: dict[str, tuple[str, list[AskLine]]] = {}
     for item in items:
         for ask in item.asks:
-            name = " ".join(ask.department.split()) or "(no department)"
-            key = name.casefold()
-            line = AskLine(item_id=item.id, item_title=item.title, kind=ask.kind, detail=ask.detail, status=ask.status)
-            groups.setdefault(key, (name, []))[1].append(line)
+            name = department_name(ask)
+            line = AskLine(
+                item_id=item.id,
+                item_title=item.title,
+                kind=ask.kind,
+                detail=ask.detail,
+                status=ask.status,
+                due=ask.due,
+                answer=ask.answer,
+                answered_at=ask.answered_at,
+                answered=ask.answered,
+                overdue=ask.overdue(today),
+                days_to_answer=days_to_answer(item, ask),
+            )
+            groups.setdefault(name.casefold(), (name, []))[1].append(line)
     out = []
     for key in sorted(groups):
         name, lines = groups[key]
         counts = {s: sum(1 for a in lines if a.status == s) for s in AskStatus}
+        days = [a.days_to_answer for a in lines if a.days_to_answer is not None]
         out.append(
             DepartmentAsks(
                 department=name,
@@ -268,6 +341,10 @@ def asks_by_department(items: Iterable[BacklogItem]) -> list[DepartmentAsks]:
                 in_progress=counts[AskStatus.IN_PROGRESS],
                 granted=counts[AskStatus.GRANTED],
                 declined=counts[AskStatus.DECLINED],
+                asked=len(lines),
+                answered=sum(1 for a in lines if a.answered),
+                overdue=sum(1 for a in lines if a.overdue),
+                median_days_to_answer=statistics.median(days) if days else None,
                 asks=lines,
             )
         )
@@ -288,6 +365,7 @@ class PromiseLedger(BaseModel):
     reviews_on_time: int
     reviews_late: int
     overdue: int
+    asks_overdue: int = 0
     stale: int
     moved_forward: int
     stalled: int
@@ -319,6 +397,7 @@ def promise_ledger(
         reviews_on_time=sum(1 for r in all_reviews if r.on_time),
         reviews_late=sum(1 for r in all_reviews if not r.on_time),
         overdue=sum(1 for i in mine if review_overdue(i, now.date())),
+        asks_overdue=sum(len(overdue_asks(i, now.date())) for i in mine),
         stale=sum(1 for i in mine if stale(i, now, days)),
         moved_forward=sum(1 for i in mine if moved_forward(i, now, days)),
         stalled=sum(1 for i in mine if stalled(i, now, days)),
@@ -326,8 +405,111 @@ def promise_ledger(
         parked=sum(1 for i in mine if i.status == S.PARKED),
         dropped=sum(1 for i in mine if i.status == S.DROPPED),
         budget=budget_totals(mine, workshop.settings.budget_pool, workshop.settings.currency),
-        asks_by_department=asks_by_department(mine),
+        asks_by_department=asks_by_department(mine, now.date()),
     )
+
+
+# ---------------------------------------------------------------------- review meetings
+
+
+def review_sort_key(item: BacklogItem, today: dt.date) -> tuple[bool, dt.date, dt.datetime, str]:
+    """Overdue first (the review or an ask), then by review date (none last), then oldest first."""
+    overdue = review_overdue(item, today) or bool(overdue_asks(item, today))
+    return (not overdue, item.next_review or dt.date.max, item.created_at, item.id)
+
+
+def due_for_review(
+    items: Iterable[BacklogItem], today: dt.date, horizon_days: int = REVIEW_HORIZON_DAYS
+) -> list[BacklogItem]:
+    """What a review meeting on ``today`` goes through, in the order it goes through it."""
+    until = today + dt.timedelta(days=horizon_days)
+    due = [
+        i
+        for i in items
+        if overdue_asks(i, today) or (not is_closed(i) and i.next_review is not None and i.next_review <= until)
+    ]
+    return sorted(due, key=lambda i: review_sort_key(i, today))
+
+
+class MeetingItem(BaseModel):
+    """What one review meeting did to one item."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item_id: str
+    title: str
+    status_before: BacklogStatus
+    status_after: BacklogStatus
+    moved_forward: bool
+    stalled: bool
+    asks_answered: int
+    next_review: dt.date | None
+
+
+class MeetingLedger(BaseModel):
+    """The ledger of one review meeting (definitions in the module's docstring)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    started_at: dt.datetime
+    items: list[MeetingItem]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reviewed(self) -> int:
+        return len(self.items)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def moved_forward(self) -> int:
+        return sum(1 for i in self.items if i.moved_forward)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def stalled(self) -> int:
+        return sum(1 for i in self.items if i.stalled)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def parked(self) -> int:
+        return sum(1 for i in self.items if i.status_after == S.PARKED and i.status_before != S.PARKED)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def dropped(self) -> int:
+        return sum(1 for i in self.items if i.status_after == S.DROPPED and i.status_before != S.DROPPED)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def asks_answered(self) -> int:
+        return sum(i.asks_answered for i in self.items)
+
+
+def meeting_ledger(
+    before: Iterable[BacklogItem], after: Mapping[str, BacklogItem], started_at: dt.datetime
+) -> MeetingLedger:
+    """Compare the items as they were when the meeting began with ``after`` (their current state);
+    an item counts once a history entry was added to it during the meeting."""
+    out = []
+    for old in before:
+        new = after.get(old.id)
+        if new is None or len(new.history) <= len(old.history):
+            continue
+        forward = len(forward_moves(new)) > len(forward_moves(old))
+        answered = sum(1 for a in new.asks if a.answered) - sum(1 for a in old.asks if a.answered)
+        out.append(
+            MeetingItem(
+                item_id=new.id,
+                title=new.title,
+                status_before=old.status,
+                status_after=new.status,
+                moved_forward=forward,
+                stalled=not forward and new.status in OPEN_MAIN_LINE,
+                asks_answered=max(0, answered),
+                next_review=new.next_review,
+            )
+        )
+    return MeetingLedger(started_at=started_at, items=out)
 
 
 def item_budget(item: BacklogItem) -> Decimal:

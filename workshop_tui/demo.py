@@ -144,8 +144,16 @@ async def build_demo(service: WorkshopService) -> Workshop:
                     "department": "Mobility",
                     "detail": "bike rack locations",
                     "status": "granted",
+                    "due": (today + dt.timedelta(days=7)).isoformat(),
+                    "answer": "Published on the open data portal, updated weekly",
+                    "answered_at": today.isoformat(),
                 },
-                {"kind": "space", "department": "Facilities", "detail": "mounting on station poles"},
+                {
+                    "kind": "space",
+                    "department": "Facilities",
+                    "detail": "mounting on station poles",
+                    "due": (today + dt.timedelta(days=10)).isoformat(),
+                },
             ],
             "next_review": (today + dt.timedelta(days=14)).isoformat(),
         },
@@ -160,6 +168,7 @@ async def build_demo(service: WorkshopService) -> Workshop:
                     "kind": "procedure",
                     "department": "Economic Affairs",
                     "detail": "temporary use permit for empty shops",
+                    "due": (today - dt.timedelta(days=2)).isoformat(),
                 }
             ],
             "next_review": (today - dt.timedelta(days=3)).isoformat(),
@@ -172,6 +181,7 @@ async def build_demo(service: WorkshopService) -> Workshop:
                     "kind": "open-data",
                     "department": "Waste Management",
                     "detail": "pick-up schedule as open data",
+                    "due": (today + dt.timedelta(days=30)).isoformat(),
                 }
             ],
         },

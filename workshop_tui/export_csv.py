@@ -25,7 +25,7 @@ from workshop_tui.models import Ask, BudgetStatus
 
 TABLES = ("ideas", "themes", "participants", "votes", "teams", "backlog")
 
-IDEA_COLUMNS = ["id", "text", "theme", "source", "dots", "author", "status", "merged_into", "created_at"]
+IDEA_COLUMNS = ["id", "text", "theme", "source", "dots", "author", "status", "merged_into", "created_at", "theme_id"]
 THEME_COLUMNS = ["id", "name", "notes", "dots", "created_at"]
 PARTICIPANT_COLUMNS = ["id", "name", "skills", "dots_used", "team_id", "joined_at"]
 VOTE_COLUMNS = ["participant_id", "idea_id", "dots", "source"]
@@ -81,6 +81,8 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]], *, separator: 
     """The one CSV writer of every export. The header is ours (plain names), written unquoted."""
     if any(not name.replace("_", "").replace("/", "").replace("-", "").isalnum() for name in header):
         raise ValueError(f"not a plain column name in {header!r}")
+    if len(separator) != 1 or separator.isalnum() or separator in "\"' \r\n-_/":
+        raise ValueError(f"{separator!r} cannot separate cells")
     lines = [separator.join(header), *(separator.join(csv_cell(v) for v in row) for row in rows)]
     return "".join(line + "\r\n" for line in lines)
 
@@ -110,6 +112,7 @@ def ideas_table(doc: ExportDocument, *, anonymized: bool = False) -> str:
             idea_status(i),
             i.merged_into,
             _stamp(i.created_at),
+            i.theme_id if i.theme_id in themes else None,
         ]
         for i in doc.ideas
     ]

@@ -22,9 +22,9 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from workshop_tui.backlog import needs_attention, promise_ledger, review_overdue
+from workshop_tui.backlog import DepartmentAsks, asks_by_department, needs_attention, promise_ledger, review_overdue
 from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, money, top_ideas
-from workshop_tui.models import Ask, AskStatus, BacklogItem, BudgetStatus, Team
+from workshop_tui.models import Ask, BacklogItem, BudgetStatus, Team
 
 BAR = "█"
 BAR_WIDTH = 20
@@ -145,7 +145,7 @@ def _ledger_section(doc: ExportDocument, when: dt.datetime) -> list[str]:
         "## Promises kept",
         "",
         f"- Reviews held on time: {ledger.reviews_on_time} of {ledger.reviews} ({ledger.reviews_late} late)",
-        f"- Reviews overdue now: {ledger.overdue}",
+        f"- Reviews overdue now: {ledger.overdue}; asks to departments overdue: {ledger.asks_overdue}",
         f"- Prototypes moved forward in the last {ledger.stale_days} days: {ledger.moved_forward}; "
         f"stalled: {ledger.stalled}; parked: {ledger.parked}",
         f"- Adopted by the city: {ledger.adopted}; dropped: {ledger.dropped}",
@@ -187,7 +187,11 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str) -> l
             out.append("- Asks to the city:")
             for ask in item.asks:
                 detail = f": {md_text(ask.detail)}" if ask.detail else ""
-                out.append(f"  - {ask.kind.value} from {md_text(ask.department)}{detail} ({ask.status.value})")
+                out.append(
+                    f"  - {ask.kind.value} from {md_text(ask.department)}{detail} ({_ask_progress(ask, when.date())})"
+                )
+                if ask.answer.strip():
+                    out.append(f"    - Answer: {md_text(ask.answer)}")
         if item.history:
             out.append("- Follow-up:")
             for h in item.history:
@@ -196,13 +200,20 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str) -> l
                 out.append(f"  - {_date(h.at)} {step}{note}")
         out.append("")
 
-    departments = _by_department(doc)
+    departments = asks_by_department(doc.backlog, when.date())
     if departments:
-        out += ["## Asks per department", "", "| Department | Asks | Still open | Kinds |", "|---|---:|---:|---|"]
-        for name, asks in departments.items():
-            still_open = sum(1 for _, a in asks if a.status in (AskStatus.OPEN, AskStatus.IN_PROGRESS))
-            kinds = ", ".join(sorted({a.kind.value for _, a in asks}))
-            out.append(f"| {md_text(name)} | {len(asks)} | {still_open} | {kinds} |")
+        out += [
+            "## Asks per department",
+            "",
+            "| Department | Asked | Answered | Median days to answer | Overdue | Still open | Kinds |",
+            "|---|---:|---:|---:|---:|---:|---|",
+        ]
+        for dept in departments:
+            kinds = ", ".join(sorted({a.kind.value for a in dept.asks}))
+            out.append(
+                f"| {md_text(dept.department)} | {dept.asked} | {dept.answered} | {_median(dept)} | "
+                f"{dept.overdue} | {dept.open + dept.in_progress} | {kinds} |"
+            )
         out.append("")
 
     reviews = sorted((i for i in doc.backlog if i.next_review), key=lambda i: (i.next_review, i.title))
@@ -214,6 +225,21 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str) -> l
             out.append(f"| {item.next_review.isoformat()} | {md_text(item.title)} | {item.status.value} | {late} |")
         out.append("")
     return out
+
+
+def _ask_progress(ask: Ask, today: dt.date) -> str:
+    """The ask's status with its promise: ``open; due 2026-03-01, overdue`` or ``granted; answered 2026-03-02``."""
+    parts = [ask.status.value]
+    if ask.answered_at is not None:
+        parts.append(f"answered {ask.answered_at.isoformat()}")
+    elif ask.due is not None:
+        parts.append(f"due {ask.due.isoformat()}" + (", overdue" if ask.overdue(today) else ""))
+    return "; ".join(parts)
+
+
+def _median(dept: DepartmentAsks) -> str:
+    days = dept.median_days_to_answer
+    return "–" if days is None else f"{days:g}"
 
 
 def _teams_in_order(doc: ExportDocument) -> list[Team]:
@@ -240,15 +266,24 @@ def _by_department(doc: ExportDocument) -> dict[str, list[tuple[BacklogItem, Ask
     return dict(sorted(groups.items(), key=lambda kv: kv[0].casefold()))
 
 
-def render_by_department(doc: ExportDocument) -> str:
-    """What each department is asked for, with the budget the asking prototypes requested."""
+def render_by_department(doc: ExportDocument, *, now: dt.datetime | None = None) -> str:
+    """What each department is asked for, how it answered, with the budget the asking prototypes requested.
+    Overdue asks are those past due as of ``now`` (default: the export time)."""
+    today = (now or doc.exported_at).date()
     currency = doc.workshop.settings.currency
     out = _header(doc, "asks to city departments")
     departments = _by_department(doc)
     if not departments:
         return "\n".join([*out, "*No asks to city departments.*"]) + "\n"
+    figures = {d.department.casefold(): d for d in asks_by_department(doc.backlog, today)}
     for name, pairs in departments.items():
         out += [f"## {md_text(name)}", ""]
+        dept = figures[name.casefold()]
+        out += [
+            f"Asked {dept.asked}, answered {dept.answered}, overdue {dept.overdue}; "
+            f"median days to answer: {_median(dept)}.",
+            "",
+        ]
         items = list({item.id: item for item, _ in pairs}.values())
         requested = sum((item_budget(i)[BudgetStatus.REQUESTED] for i in items), Decimal(0))
         approved = sum((item_budget(i)[BudgetStatus.APPROVED] for i in items), Decimal(0))
@@ -258,13 +293,19 @@ def render_by_department(doc: ExportDocument) -> str:
             f"budget these prototypes requested: {money(requested)} {currency} "
             f"(and {money(approved)} {currency} already approved).",
             "",
-            "| Kind | Detail | Status | Prototype | Prototype status | Owner |",
-            "|---|---|---|---|---|---|",
+            "| Kind | Detail | Status | Due | Answer | Prototype | Prototype status | Owner |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for item, ask in pairs:
             owner = md_text(item.owner.name) if item.owner.public and item.owner.name else "–"
+            due = ask.due.isoformat() if ask.due else "–"
+            if ask.overdue(today):
+                due += " (overdue)"
+            answer = md_text(ask.answer) or "–"
+            if ask.answered_at is not None:
+                answer = f"{ask.answered_at.isoformat()}: {answer}"
             out.append(
-                f"| {ask.kind.value} | {md_text(ask.detail) or '–'} | {ask.status.value} | "
+                f"| {ask.kind.value} | {md_text(ask.detail) or '–'} | {ask.status.value} | {due} | {answer} | "
                 f"{md_text(item.title)} | {item.status.value} | {owner} |"
             )
         out.append("")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from workshop_tui.locales import LOCALE_RE
+from workshop_tui.locales import parse_locales
 
 if TYPE_CHECKING:
     from workshop_tui.export_json import ExportDocument
@@ -21,24 +21,31 @@ if TYPE_CHECKING:
 
 #: The options a format may accept. Each is a CLI flag (``--by-department``), a dialog control and
 #: an API query parameter (``by_department``); a format that does not accept one refuses it.
-OptionName = Literal["anonymize", "by_department", "locale"]
+OptionName = Literal["anonymize", "by_department", "locale", "separator"]
 OPTION_FLAGS: dict[OptionName, str] = {
     "anonymize": "--anonymize",
     "by_department": "--by-department",
     "locale": "--locale",
+    "separator": "--separator",
 }
+#: The column separators a Decidim file may use (``Decidim.default_csv_col_sep``, ``;`` by default).
+SEPARATORS = (";", ",", "\t", "|")
 
 
 @dataclass(frozen=True)
 class ExportOptions:
     anonymize: bool = False
     by_department: bool = False
-    #: None: the format's default (en).
+    #: One locale or a list, the default first (``en,fi,sv``); None: the workshop's language.
     locale: str | None = None
+    #: None: the format's default (``;`` for Decidim).
+    separator: str | None = None
 
     def __post_init__(self) -> None:
-        if self.locale is not None and not LOCALE_RE.match(self.locale):
-            raise ValueError(f"{self.locale!r} is not a locale code such as en, ca or pt-BR")
+        if self.locale is not None:
+            parse_locales(self.locale)  # raises ValueError naming the bad code
+        if self.separator is not None and self.separator not in SEPARATORS:
+            raise ValueError(f"{self.separator!r} is not a separator: use ; , | or a tab")
 
     def given(self) -> set[OptionName]:
         """The options that differ from their defaults (those a format must accept)."""
@@ -53,7 +60,7 @@ Files = dict[str, bytes]
 class Exporter:
     name: str
     label: str
-    #: Of each file (a multi-file format's files all share it).
+    #: Of the file, or of a multi-file format's main file (as one stream, a multi-file export is a zip).
     media_type: str
     #: The file or, for a multi-file format, the folder an export gets when only a folder is chosen.
     destination: Callable[[str, ExportOptions], str]
@@ -108,9 +115,24 @@ def _md(doc: ExportDocument, options: ExportOptions) -> Files:
 
 
 def _decidim(doc: ExportDocument, options: ExportOptions) -> Files:
-    from workshop_tui.export_decidim import render_decidim
+    from workshop_tui.export_decidim import SEPARATOR, render_decidim
 
-    return {f"{doc.workshop.code}-decidim-results.csv": render_decidim(doc, locale=options.locale or "en").encode()}
+    text = render_decidim(doc, locale=options.locale, separator=options.separator or SEPARATOR)
+    return {f"{doc.workshop.code}-decidim-results.csv": text.encode()}
+
+
+def _decidim_proposals(doc: ExportDocument, options: ExportOptions) -> Files:
+    from workshop_tui.export_decidim import SEPARATOR
+    from workshop_tui.export_decidim_proposals import render_proposals
+
+    text = render_proposals(doc, locale=options.locale, separator=options.separator or SEPARATOR)
+    return {f"{doc.workshop.code}-decidim-proposals.csv": text.encode()}
+
+
+def _datapackage(doc: ExportDocument, options: ExportOptions) -> Files:
+    from workshop_tui.export_datapackage import render_datapackage
+
+    return render_datapackage(doc)
 
 
 _EXPORTERS = [
@@ -146,8 +168,28 @@ _EXPORTERS = [
         media_type="text/csv; charset=utf-8",
         destination=lambda code, _: f"{code}-decidim-results.csv",
         render=_decidim,
-        options=frozenset({"anonymize", "locale"}),
-        help="one result per backlog item, for Decidim's admin 'Import results'",
+        options=frozenset({"anonymize", "locale", "separator"}),
+        help="one result per backlog item, for Decidim's admin 'Import results' (linked ones update their result)",
+    ),
+    Exporter(
+        name="decidim-proposals",
+        label="Decidim proposals (CSV, the ideas on the wall)",
+        media_type="text/csv; charset=utf-8",
+        destination=lambda code, _: f"{code}-decidim-proposals.csv",
+        render=_decidim_proposals,
+        options=frozenset({"anonymize", "locale", "separator"}),
+        help="one proposal per idea on the wall, for the proposals component's 'Import proposals from a file'",
+    ),
+    Exporter(
+        name="datapackage",
+        label="Open data (Frictionless Data Package, a folder)",
+        media_type="application/json",
+        destination=lambda code, _: f"{code}-datapackage",
+        render=_datapackage,
+        options=frozenset(),
+        main_file="datapackage.json",
+        help="the CSV tables with a datapackage.json for CKAN and DCAT portals, always anonymised (stdout: the "
+        "descriptor)",
     ),
 ]
 EXPORTERS: dict[str, Exporter] = {e.name: e for e in _EXPORTERS}
@@ -173,10 +215,15 @@ def prepare(state: WorkshopState, *, anonymized: bool = False) -> ExportDocument
 
 def export_files(state: WorkshopState, fmt: str, options: ExportOptions | None = None) -> Files:
     """The files of one export of a workshop: checks the options, anonymizes if asked, renders."""
+    from workshop_tui.store.snapshot_file import gc_paused
+
     chosen = exporter(fmt)
     opts = options or ExportOptions()
     chosen.check(opts)
-    return chosen.render(prepare(state, anonymized=opts.anonymize), opts)
+    # Tens of thousands of short-lived objects: collections in between would scan the whole
+    # workshop again and again (measured: two thirds of a big export), while refcounting frees them.
+    with gc_paused():
+        return chosen.render(prepare(state, anonymized=opts.anonymize), opts)
 
 
 def bundle(files: Files, exp: Exporter, code: str, options: ExportOptions) -> tuple[bytes, str, str]:

@@ -228,6 +228,9 @@ def check_references(doc: ExportDocument, source: str = "the export") -> None:
             problems.append(f"backlog item {shown(b.id)} refers to an unknown team")
     if len({t.id for t in doc.teams}) != len(doc.teams) or len({b.id for b in doc.backlog}) != len(doc.backlog):
         problems.append("duplicate team or backlog item ids")
+    decidim_ids = [b.decidim_id for b in doc.backlog if b.decidim_id is not None]
+    if len(set(decidim_ids)) != len(decidim_ids):
+        problems.append("two backlog items are linked to the same Decidim result")
     if problems:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise Invalid(_one_line(f"{source} is inconsistent: {problems[0]}{more}"))

@@ -325,10 +325,23 @@ class AskStatus(StrEnum):
 
 
 class Ask(_Strict):
+    """An ask to a city department, followed as a commitment: when it is due and how it was answered."""
+
     kind: AskKind
     department: ShortText
     detail: LongText = ""
     status: AskStatus = AskStatus.OPEN
+    due: dt.date | None = Field(None, description="the day the department is to answer by")
+    answer: LongText = Field("", description="what the department answered")
+    answered_at: dt.date | None = Field(None, description="the day the department answered (none: not yet)")
+
+    @property
+    def answered(self) -> bool:
+        """Answered once its answer is dated, or once granted or declined (older data has no date)."""
+        return self.answered_at is not None or self.status in (AskStatus.GRANTED, AskStatus.DECLINED)
+
+    def overdue(self, today: dt.date) -> bool:
+        return not self.answered and self.due is not None and self.due < today
 
 
 class Owner(_Strict):
@@ -373,6 +386,12 @@ class BacklogItem(_Strict):
     history: list[StatusChange] = Field(default_factory=list)
     next_review: dt.date | None = None
     dots: int = Field(0, ge=0)
+    decidim_id: int | None = Field(
+        None,
+        ge=1,
+        description="the Decidim accountability result this item is published as (`decidim link`): Decidim "
+        "exports fill its `id`, so a new import updates that result instead of creating another",
+    )
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
 

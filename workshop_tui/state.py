@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import Counter
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -26,12 +27,15 @@ from workshop_tui.models import (
 )
 from workshop_tui.store import WorkshopStore
 from workshop_tui.store.documents import Op
+from workshop_tui.store.snapshot_file import gc_paused, settle_gc
 
 
 class WorkshopState:
     def __init__(self, store: WorkshopStore) -> None:
         self.store = store
-        self._load()
+        with gc_paused():  # a bulk load: see store/snapshot_file.py
+            self._load()
+        settle_gc(idle=False)
         # After a failed write the store takes the unacknowledged changes out of its tables: so must we.
         store.on_failure.append(lambda _reason: self._load())
 
@@ -39,14 +43,15 @@ class WorkshopState:
         t = self.store.tables
         (workshop_doc,) = t["workshop"].values()
         self.workshop = Workshop.model_validate(workshop_doc)
-        self.participants = {k: Participant.model_validate(v) for k, v in t.get("participants", {}).items()}
-        self.themes = {k: Theme.model_validate(v) for k, v in t.get("themes", {}).items()}
-        self.ideas = {k: Idea.model_validate(v) for k, v in t.get("ideas", {}).items()}
-        self.votes = {k: Vote.model_validate(v) for k, v in t.get("votes", {}).items()}
-        self.preferences = {k: Preference.model_validate(v) for k, v in t.get("preferences", {}).items()}
-        self.teams = {k: Team.model_validate(v) for k, v in t.get("teams", {}).items()}
-        self.backlog = {k: BacklogItem.model_validate(v) for k, v in t.get("backlog", {}).items()}
-        self.timers = {k: PhaseTimer.model_validate(v) for k, v in t.get("timers", {}).items()}
+        self.participants = _documents(Participant, t.get("participants", {}))
+        self.themes = _documents(Theme, t.get("themes", {}))
+        self.ideas = _documents(Idea, t.get("ideas", {}))
+        _share_fields_sets(e for idea in self.ideas.values() for e in idea.history)
+        self.votes = _documents(Vote, t.get("votes", {}))
+        self.preferences = _documents(Preference, t.get("preferences", {}))
+        self.teams = _documents(Team, t.get("teams", {}))
+        self.backlog = _documents(BacklogItem, t.get("backlog", {}))
+        self.timers = _documents(PhaseTimer, t.get("timers", {}))
         self.by_token_hash = {p.token_hash: p.id for p in self.participants.values() if p.token_hash}
         self.dots_used: Counter[str] = Counter()
         self.idea_dots: Counter[str] = Counter()
@@ -79,6 +84,35 @@ class WorkshopState:
         stamps += [i.updated_at for i in self.ideas.values()]
         stamps += [p.joined_at for p in self.participants.values()]
         return max(stamps)
+
+
+M = TypeVar("M", bound=BaseModel)
+_FIELD_SETS = 8  # distinct sets of given fields kept per table (documents written alike share one)
+
+
+def _documents(model: type[M], docs: dict[str, Any]) -> dict[str, M]:
+    out = {k: model.model_validate(v) for k, v in docs.items()}
+    _share_fields_sets(out.values())
+    return out
+
+
+def _share_fields_sets(models: Iterable[BaseModel]) -> None:
+    """Documents loaded together share one set of the fields they were given.
+
+    Pydantic keeps that set per instance (about 700 bytes, a third of a big workshop's memory).
+    Our models are frozen, so nothing adds to an instance's set, and ``model_copy`` copies it
+    before an update: sharing equal sets changes nothing but the memory.
+    """
+    seen: list[set[str]] = []
+    for m in models:
+        given = m.__pydantic_fields_set__
+        for shared in seen:
+            if shared == given:
+                object.__setattr__(m, "__pydantic_fields_set__", shared)
+                break
+        else:
+            if len(seen) < _FIELD_SETS:
+                seen.append(given)
 
 
 def vote_id(participant_id: str | None, idea_id: str) -> str:

@@ -1,10 +1,14 @@
 """The strip across the top of every session screen: title, the phase timer, join code, phase and counts.
 
-The screen it sits on refreshes it when domain events arrive (``SessionScreen``).
+The join code, the phase and the timer always show whole; the title takes what is left and ends
+in an ellipsis, and when even a short title would not fit the counts drop their least useful parts
+first (dots, then notes). The screen it sits on refreshes it when domain events arrive
+(``SessionScreen``).
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -15,11 +19,14 @@ from screens.widgets.timer import PhaseTimer
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
+TITLE_ROOM = 16  # cells the title keeps (with its padding) before the counts give way
+
 
 class SessionBar(Horizontal):
     DEFAULT_CSS = """
     SessionBar { height: 1; background: $panel; color: $foreground; }
-    SessionBar > .title { width: 1fr; text-style: bold; padding: 0 1; }
+    SessionBar > .title { width: 1fr; min-width: 4; text-style: bold; padding: 0 1; text-wrap: nowrap;
+                          text-overflow: ellipsis; }
     SessionBar > .status { width: auto; padding: 0 1; }
     """
 
@@ -38,20 +45,27 @@ class SessionBar(Horizontal):
     def on_mount(self) -> None:
         self.refresh_counts()
 
+    def on_resize(self) -> None:
+        self.refresh_counts()
+
     def refresh_counts(self) -> None:
-        state = self.service.state(self.code)
-        w = state.workshop
-        notes = sum(1 for i in state.ideas.values() if i.visible)
+        view = self.service.view(self.code)
+        w = view.workshop
         self._title.update(Text(terminal_safe(w.title)))
-        status = Text()
         tr = room_texts(self.service, self.code)
-        status.append(f" {w.code} ", style="bold reverse")
-        status.append(f"  {phase_title(self.service, self.code).upper()}  ", style="bold")
-        people, dots = len(state.participants), state.dots_cast()
-        counts = (
+        head = Text()
+        head.append(f" {w.code} ", style="bold reverse")
+        head.append(f"  {phase_title(self.service, self.code).upper()}  ", style="bold")
+        people, notes, dots = len(view.participants), view.notes_on_wall(), view.dots_cast()
+        said = (
             tr.ngettext("{count} person", "{count} people", people).format(count=people),
             tr.ngettext("{count} note", "{count} notes", notes).format(count=notes),
             tr.ngettext("{count} dot", "{count} dots", dots).format(count=dots),
         )
-        status.append(" · ".join(counts))
-        self._status.update(status)
+        counts = [" · ".join(said), " · ".join(said[:2]), said[0], ""]
+        timer = self.query_one(PhaseTimer)
+        room = self.size.width - TITLE_ROOM - (timer.outer_size.width if timer.display else 0) - 2
+        fitting = next((c for c in counts if cell_len(head.plain) + cell_len(c) <= room), "")
+        if not self.size.width:  # not laid out yet: the full form, fitted on the first resize
+            fitting = counts[0]
+        self._status.update(head + Text(fitting))

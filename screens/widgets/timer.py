@@ -3,7 +3,9 @@
 The clock lives in the workshop, so the phones count down the same time: this widget only draws it.
 The app's keys (``screens.timer_keys``) call the service; the widget follows ``TimerChanged``
 through its screen (``sync``) and repaints at 4 Hz while running. With no countdown it shows the
-phase's timebox, paused. A compact one-line form sits in the session bar of every session screen;
+phase's timebox, paused; a phase with no timebox (the backlog, a blank workshop's phases) and the
+closed workshop show no timer at all until the facilitator starts one, so the room never reads a
+meaningless "05:00 paused". A compact one-line form sits in the session bar of every session screen;
 the lobby also shows the big ``Digits`` form. At zero it turns red and flashes a few times: a gentle
 signal, never a bell.
 """
@@ -22,6 +24,7 @@ from textual.widgets import Digits, Static
 from screens.audience import phase_title, room_texts
 from workshop_tui.models import PhaseTimer as Clock
 from workshop_tui.models import utcnow
+from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.service.timer import DEFAULT_MINUTES
 
@@ -30,6 +33,18 @@ MAX_SECONDS = 24 * 3600  # what the service starts for a weeks-long timebox
 
 
 def format_clock(seconds: float) -> str:
+    """At most 8 cells: ``04:59``, ``23:05:00``, and from a day on ``1d 00h`` (seconds do not matter then)."""
+    whole = max(0, math.ceil(seconds))
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours:02}h"
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:02}:{secs:02}"
+
+
+def digits_clock(seconds: float) -> str:
+    """The big form: ``Digits`` draws no letters, so a day is ``24:00:00``."""
     whole = max(0, math.ceil(seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
@@ -73,7 +88,7 @@ class PhaseTimer(Vertical):
 
     def compose(self) -> ComposeResult:
         if not self.compact:
-            yield Digits(format_clock(self.remaining))
+            yield Digits(digits_clock(self.remaining))
         yield Static(self._label(), classes="timer-label", markup=False)
 
     def on_mount(self) -> None:
@@ -87,8 +102,17 @@ class PhaseTimer(Vertical):
 
     @property
     def timebox(self) -> int:
-        w = self.service.state(self.code).workshop
-        return min(MAX_SECONDS, 60 * w.settings.timeboxes.get(w.phase, DEFAULT_MINUTES))
+        """What ``space`` starts: the phase's timebox (capped as the service caps it), else the default."""
+        view = self.service.view(self.code)
+        return min(MAX_SECONDS, 60 * view.settings.timeboxes.get(view.phase, DEFAULT_MINUTES))
+
+    @property
+    def shown(self) -> bool:
+        """A countdown exists, or the phase has a timebox to start (never after the session)."""
+        view = self.service.view(self.code)
+        if view.phase == Phase.CLOSED:
+            return False
+        return self.clock is not None or view.phase in view.settings.timeboxes
 
     @property
     def duration(self) -> int:
@@ -166,10 +190,11 @@ class PhaseTimer(Vertical):
         return Text(f"{phase} · {running} (space)")
 
     def _show(self) -> None:
+        self.display = self.shown
         if not self.is_mounted:
             return
         self.set_class(self.running, "-running")
         self.set_class(self.expired, "-expired")
         if not self.compact:
-            self.query_one(Digits).update(format_clock(self.remaining))
+            self.query_one(Digits).update(digits_clock(self.remaining))
         self.query_one(".timer-label", Static).update(self._label())

@@ -171,6 +171,22 @@ async def test_teams_backlog_and_export(service: WorkshopService) -> None:
         assert_error(await a.patch(path, json={"colour": "red"}), 422)
         assert_error(await a.patch("/api/v1/admin/backlog/nope", json={"status": "approved"}), 404)
 
+        # asks as commitments: a due date, the answer and the day it came (issue 14)
+        ask = {"kind": "space", "department": "Parks", "due": "2031-01-10"}
+        answered = {**ask, "status": "granted", "answer": "the corner is yours", "answered_at": "2031-01-08"}
+        r = await a.patch(path, json={"asks": [answered]})
+        assert r.status_code == 200, r.text
+        saved = r.json()["asks"][0]
+        assert (saved["due"], saved["answer"], saved["answered_at"]) == (
+            "2031-01-10",
+            "the corner is yours",
+            "2031-01-08",
+        )
+        assert "Parks answered (granted)" in r.json()["history"][-1]["note"]
+        for bad in ({**ask, "due": "10/01/2031"}, {**ask, "answered_at": "soon"}, {**ask, "answer": "x" * 5001}):
+            assert_error(await a.patch(path, json={"asks": [bad]}), 422)
+        assert service.find_backlog_item(item["id"])[1].asks[0].answer == "the corner is yours"
+
         r = await a.get(f"/api/v1/admin/w/{code.lower()}/export")
         assert r.status_code == 200
         exported = r.json()

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
+import httpx
+
 from tests.conftest import workshop_in
 from tests.helpers.api import admin, assert_error, client, in_process, join
 from workshop_tui.models import Settings, Source
 from workshop_tui.phases import Phase
+from workshop_tui.server.join_pass import PASS_COOKIE
+from workshop_tui.server.limits import Limits
+from workshop_tui.server.runner import ParticipantServer
 from workshop_tui.service import WorkshopService
 
 
@@ -65,3 +72,66 @@ async def test_the_wall_revalidates_with_an_etag(service: WorkshopService) -> No
             same = await anon.get(f"/api/v1/w/{code}/ideas")
             assert same.content == changed.content  # the anonymous wall is encoded once per change
             assert server.app.state.context.walls.encoded(service.state(code)) is not None
+
+
+# Joins behind one address (item 14): a pass from the phone page gives each phone its own bucket.
+
+ROOM = "203.0.113.7"  # a hotspot's NAT: every phone and the script come from here
+
+
+def _phone(server: ParticipantServer, port: int) -> httpx.AsyncClient:
+    """A browser on its own connection (NAT keeps one source port per connection), keeping cookies."""
+    transport = httpx.ASGITransport(app=server.app, client=(ROOM, port))
+    return httpx.AsyncClient(base_url="http://127.0.0.1:8765", transport=transport, timeout=30)
+
+
+async def test_a_room_behind_one_address_joins_while_a_script_there_floods(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.LOBBY)
+    phones_in = cookieless = session = 0
+    started = time.monotonic()
+    # The script keeps cookies on one keep-alive connection, and also posts without any.
+    async with in_process(service) as server, _phone(server, 1) as script, _phone(server, 2) as bare:
+        for k in range(300):
+            async with _phone(server, 10_000 + k) as phone:
+                assert (await phone.get(f"/j/{code}")).status_code == 200
+                for _ in range(3):  # the script keeps flooding between the phones
+                    await script.get(f"/j/{code}")
+                    session += (await script.post(f"/api/v1/w/{code}/join", json={})).status_code == 201
+                    bare.cookies.clear()
+                    cookieless += (await bare.post(f"/api/v1/w/{code}/join", json={})).status_code == 201
+                r = await phone.post(f"/api/v1/w/{code}/join", json={"name": f"Phone {k}"})
+                phones_in += r.status_code == 201
+    elapsed = time.monotonic() - started
+    assert phones_in == 300
+    limits = Limits()
+    trickle = elapsed * limits.pass_join_rate
+    assert session <= limits.pass_join_burst + trickle + 1  # one pass for its connection
+    assert cookieless <= limits.join_burst + elapsed * limits.join_rate + 1  # the address's bucket, as before
+
+
+async def test_a_pass_is_signed_expires_and_comes_once_per_connection(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.LOBBY)
+    async with in_process(service) as server:
+        async with _phone(server, 1) as phone:
+            first = await phone.get(f"/j/{code}")
+            issued = first.cookies[PASS_COOKIE]
+            assert "httponly" in first.headers["set-cookie"].lower()
+            assert "samesite=strict" in first.headers["set-cookie"].lower()
+            assert PASS_COOKIE not in (await phone.get(f"/j/{code}")).cookies  # it has one: no second
+            phone.cookies.clear()
+            assert PASS_COOKIE not in (await phone.get(f"/j/{code}")).cookies  # same connection: no new one
+        passes = server.app.state.context.joins
+        assert passes.valid(issued) is not None
+        body, _, mac = issued.rpartition(".")
+        assert passes.valid(f"{body}.{'0' * len(mac)}") is None  # forged
+        issued_at, _, rest = body.partition(".")
+        assert passes.valid(f"{int(issued_at) - Limits().pass_max_age - 1}.{rest}.{mac}") is None
+        async with _phone(server, 2) as other:
+            other.cookies.set(PASS_COOKIE, f"{body}.{'0' * len(mac)}")
+            joined, started = 0, time.monotonic()
+            while (r := await other.post(f"/api/v1/w/{code}/join", json={})).status_code == 201:
+                joined += 1
+            assert_error(r, 429)
+            # a forged pass counts as none: the address's bucket (a pass's own would stop at 3)
+            limits = Limits()
+            assert limits.join_burst <= joined <= limits.join_burst + (time.monotonic() - started) * limits.join_rate

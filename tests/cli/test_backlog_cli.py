@@ -43,12 +43,15 @@ def test_json_lines_carry_items_and_flags(demo_dir: Path) -> None:
     assert len(items) == 4
     for item in items:
         assert item["workshop_code"] == "MAKE"
-        assert set(item["flags"]) == {"overdue", "stale", "reasons"}
+        assert set(item["flags"]) == {"overdue", "overdue_asks", "stale", "reasons"}
+        assert all({"due", "answer", "answered_at"} <= set(a) for a in item["asks"])
         assert all(isinstance(r["amount"], str) for r in item["budget_requests"])
         assert isinstance(item["budget_total"], str)
         assert all("from" in h and "next_review" in h for h in item["history"])
     overdue = [i for i in items if i["flags"]["overdue"]]
     assert len(overdue) == 1 and overdue[0]["flags"]["reasons"][0].startswith("review was due ")
+    assert overdue[0]["flags"]["overdue_asks"] == 1  # the demo's ask to Economic Affairs is past due
+    assert overdue[0]["flags"]["reasons"][1].startswith("ask to Economic Affairs was due ")
     prototyping = next(i for i in items if i["status"] == "prototyping")
     assert prototyping["budget_total"] == "2250.00"
 
@@ -74,7 +77,10 @@ def test_ledger(demo_dir: Path) -> None:
     assert ledger["code"] == "MAKE" and ledger["items"] == 4 and ledger["overdue"] == 1
     assert ledger["budget"]["approved"] == "1800.00" and ledger["budget"]["remaining"] == "13200.00"
     text = run_cli(demo_dir, "backlog", "--ledger").stdout
-    assert "overdue now 1" in text and "asks to Mobility" in text
+    assert "overdue now 1 (asks 1)" in text and "asks to Mobility: asked 1, answered 1, overdue 0" in text
+    assert ledger["asks_overdue"] == 1
+    by_name = {d["department"]: d for d in ledger["asks_by_department"]}
+    assert by_name["Economic Affairs"]["overdue"] == 1 and by_name["Mobility"]["median_days_to_answer"] == 0
 
 
 @pytest.mark.parametrize(
@@ -102,3 +108,11 @@ async def test_read_only_while_the_tui_holds_the_directory_and_text_is_sanitised
         assert "\x1b" not in out.stdout and "Evil ␛[2J title" in out.stdout and "[b]x[/b]" in out.stdout
         data = json_lines(run_cli(tmp_path, "backlog", "--json").stdout)
         assert any(i["title"] == "Evil \x1b[2J title" for i in data)  # JSON keeps the exact text
+
+
+def test_due_lists_what_a_review_meeting_goes_through(demo_dir: Path) -> None:
+    due = json_lines(run_cli(demo_dir, "backlog", "--json", "--due").stdout)
+    # the demo's other reviews are two weeks away: only the overdue item (review and ask) is due
+    assert len(due) == 1 and due[0]["flags"]["overdue"] and due[0]["flags"]["overdue_asks"] == 1
+    table = run_cli(demo_dir, "backlog", "--due").stdout.splitlines()
+    assert len(table) == 2 and "OVERDUE ASK-LATE" in table[1]

@@ -120,3 +120,29 @@ def test_sigterm_quits_cleanly_and_restores_the_terminal(session: tuple[Session,
     poll(lambda: tui.exit_code() is not None, "the exit code")
     assert tui.exit_code() == 0
     assert "▀" not in tui.screen()
+
+
+def test_run_exits_1_after_its_store_failed(session: tuple[Session, int], data_dir: Path) -> None:
+    """A workshop that stopped being saved while `run` was open must not end in exit code 0."""
+    import httpx
+
+    tui, port = session
+    poll(lambda: f"HTTP://127.0.0.1:{port}/J/BIKE" in tui.screen(), "the join URL on screen")
+    join_over_http(port, "Phone")
+    (directory,) = (data_dir / "workshops").iterdir()
+    for _ in range(TRIES):  # retried while a snapshot thread may still add a file to it
+        shutil.rmtree(directory, ignore_errors=True)
+        if not directory.exists():
+            break
+        time.sleep(0.01)
+    refused = httpx.post(f"http://127.0.0.1:{port}/api/v1/w/BIKE/join", json={"name": "Late"}, timeout=5)
+    assert refused.status_code == 503, refused.text
+    poll(lambda: "NOT SAVING" in tui.screen(), "the banner")
+    tui.keys("C-q")
+    poll(lambda: "Quit workshop-tui?" in tui.screen(), "the quit question")
+    tui.keys("y")
+    poll(lambda: tui.exit_code() is not None, "the exit code")
+    assert tui.exit_code() == 1
+    screen = tui.screen()
+    assert "stopped being saved" in screen and "Traceback" not in screen
+    assert "▀" not in screen

@@ -93,6 +93,7 @@ def sample_files(doc: ExportDocument) -> dict[str, bytes]:
         ("md", anonymous, ExportOptions(anonymize=True), "-anonymized"),
         ("md", doc, ExportOptions(by_department=True), ""),
         ("decidim", doc, ExportOptions(), ""),
+        ("decidim-proposals", doc, ExportOptions(), ""),
     ]
     for fmt, source, options, suffix in plan:
         for name, data in EXPORTERS[fmt].render(source, options).items():
@@ -100,6 +101,8 @@ def sample_files(doc: ExportDocument) -> dict[str, bytes]:
             files[f"{stem}{suffix}{dot}{ext}"] = data
     for name, data in EXPORTERS["csv"].render(doc, ExportOptions()).items():
         files[f"MAKE-csv/{name}"] = data
+    for name, data in EXPORTERS["datapackage"].render(doc, ExportOptions()).items():
+        files[f"MAKE-datapackage/{name}"] = data
     return files
 
 

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
 
 from screens.app import WorkshopApp
@@ -57,3 +58,15 @@ def static_text(app: WorkshopApp, selector: str) -> str:
 
     widget = app.screen.query_one(selector, Static)
     return str(widget.visual) if not hasattr(widget.content, "plain") else widget.content.plain
+
+
+def screen_lines(app: App[Any]) -> list[str]:
+    """The screen as the room sees it, one string per row (what ``export_screenshot`` draws, as text)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text().splitlines()

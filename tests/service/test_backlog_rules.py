@@ -15,8 +15,10 @@ from workshop_tui.backlog import (
     allowed_transitions,
     asks_by_department,
     budget_totals,
+    due_for_review,
     forward_moves,
     item_flags,
+    meeting_ledger,
     needs_attention,
     promise_ledger,
     review_overdue,
@@ -25,7 +27,7 @@ from workshop_tui.backlog import (
     stalled,
 )
 from workshop_tui.errors import Conflict, Invalid
-from workshop_tui.models import BacklogItem, BacklogStatus, BudgetRequest, Settings, Source, StatusChange, Workshop
+from workshop_tui.models import Ask, BacklogItem, BacklogStatus, BudgetRequest, Settings, Source, StatusChange, Workshop
 from workshop_tui.models import BacklogStatus as S
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -453,8 +455,137 @@ def test_ledger_on_a_constructed_history() -> None:
 
 
 def test_asks_are_grouped_ignoring_case_and_spacing() -> None:
-    groups = asks_by_department(ledger_items())
+    groups = asks_by_department(ledger_items(), dt.date(2030, 3, 10))
     assert [g.department for g in groups] == ["Mobility", "Parks"]
+
+
+# ---------------------------------------------------------------------- asks as commitments
+
+
+def commitments() -> list[BacklogItem]:
+    created = "2030-01-01T09:00:00Z"
+    history = [_h(created, S.PROPOSED, "2030-03-01")]
+    a = _item(
+        id="A",
+        created_at=created,
+        updated_at=created,
+        history=history,
+        next_review="2030-03-01",
+        asks=[
+            {"kind": "open-data", "department": "Mobility", "due": "2030-01-20", "answered_at": "2030-01-11"},
+            {"kind": "space", "department": "mobility", "due": "2030-01-20", "answered_at": "2030-01-21"},
+            {"kind": "procedure", "department": "Mobility ", "due": "2030-01-31", "answer": "soon"},  # overdue
+            {"kind": "other", "department": "Mobility", "status": "granted"},  # answered, no date (old data)
+        ],
+    )
+    b = _item(
+        id="B",
+        created_at=created,
+        updated_at=created,
+        history=history,
+        status=S.DROPPED,
+        asks=[
+            {"kind": "space", "department": "Parks", "due": "2030-02-09"},  # overdue, though the item is closed
+            {"kind": "space", "department": "Parks", "due": "2030-02-10"},  # due today: not late yet
+            {"kind": "other", "department": "Culture"},  # no due date: never overdue
+        ],
+    )
+    return [a, b]
+
+
+def test_overdue_asks_are_flagged_like_overdue_reviews() -> None:
+    a, b = commitments()
+    now = dt.datetime(2030, 2, 10, 12, tzinfo=UTC)
+    flags = item_flags(a, now)
+    assert not flags.overdue and flags.overdue_asks == 1 and flags.anything_overdue
+    assert flags.reasons == ["ask to Mobility was due 2030-01-31", "no update for 40 days"]
+    assert needs_attention(b, now) == ["ask to Parks was due 2030-02-09"]  # dropped: never stale
+    assert item_flags(b, dt.datetime(2030, 2, 9, 23, tzinfo=UTC)).overdue_asks == 0  # due today is not late
+
+
+def test_per_department_figures() -> None:
+    figures = {d.department: d for d in asks_by_department(commitments(), dt.date(2030, 2, 10))}
+    assert list(figures) == ["Culture", "Mobility", "Parks"]
+    mob = figures["Mobility"]
+    assert (mob.asked, mob.answered, mob.overdue) == (4, 3, 1)
+    assert mob.median_days_to_answer == 15  # 10 and 20 days from the item's creation; the undated one is left out
+    assert [a.days_to_answer for a in mob.asks] == [10, 20, None, None]
+    parks = figures["Parks"]
+    assert (parks.asked, parks.answered, parks.overdue, parks.median_days_to_answer) == (2, 0, 1, None)
+    assert figures["Culture"].overdue == 0
+    ledger = promise_ledger(
+        Workshop(id="w1", code="ABC", title="T"), commitments(), dt.datetime(2030, 2, 10, 12, tzinfo=UTC)
+    )
+    assert ledger.asks_overdue == 2 and ledger.model_dump(mode="json")["asks_by_department"][1]["asked"] == 4
+
+
+def test_old_asks_without_the_commitment_fields_still_load() -> None:
+    ask = Ask.model_validate({"kind": "space", "department": "Parks", "detail": "a corner", "status": "open"})
+    assert (ask.due, ask.answer, ask.answered_at, ask.answered) == (None, "", None, False)
+    with pytest.raises(ValidationError):
+        Ask.model_validate({"kind": "space", "department": "Parks", "due": "next week"})
+
+
+async def test_answering_an_ask_through_the_service_is_in_the_history(service: WorkshopService) -> None:
+    _, ids = await backlog_workshop(service, ideas=1)
+    ask = {"kind": "open-data", "department": "Mobility", "detail": "racks", "due": "2030-03-01"}
+    await service.update_backlog_item(ids[0], {"asks": [ask]})
+    answered = {**ask, "status": "granted", "answer": "published", "answered_at": "2030-02-20"}
+    item = await service.update_backlog_item(ids[0], {"asks": [answered]})
+    assert item.asks[0].answered_at == dt.date(2030, 2, 20) and item.asks[0].answer == "published"
+    assert "Mobility answered (granted)" in item.history[-1].note
+    assert "answered" not in item.history[-2].note
+    reopened = service.find_backlog_item(ids[0])[1]
+    assert reopened == item
+
+
+# ---------------------------------------------------------------------- review meetings
+
+
+def test_the_review_queue_takes_overdue_first_then_by_review_date() -> None:
+    created = "2030-01-01T09:00:00Z"
+
+    def item(id_: str, review: str | None, **fields: Any) -> BacklogItem:
+        return _item(id=id_, created_at=created, updated_at=created, next_review=review, **fields)
+
+    items = [
+        item("later", "2030-02-14"),  # within the week ahead
+        item("far", "2030-03-01"),  # not due
+        item("soon", "2030-02-10"),  # due today
+        item("late", "2030-02-05"),
+        item("later-but-ask", "2030-02-20", asks=[{"kind": "space", "department": "P", "due": "2030-02-01"}]),
+        item("closed", "2030-01-01", status=S.ADOPTED),
+        item("none", None),
+    ]
+    queue = [i.id for i in due_for_review(items, dt.date(2030, 2, 10))]
+    assert queue == ["late", "later-but-ask", "soon", "later"]
+
+
+def test_the_ledger_of_one_meeting() -> None:
+    at = dt.datetime(2030, 2, 10, 10, tzinfo=UTC)
+    start = [_h("2030-01-01T09:00:00Z", S.PROPOSED, "2030-02-01")]
+    before = [
+        _item(id=n, created_at=start[0].at, updated_at=start[0].at, history=start, asks=asks)
+        for n, asks in (("A", []), ("B", [{"kind": "space", "department": "P"}]), ("C", []), ("D", []))
+    ]
+    entry = _h(at.isoformat(), S.APPROVED, "2030-03-01", S.PROPOSED)
+    kept = _h(at.isoformat(), S.PROPOSED, "2030-03-01", S.PROPOSED)
+    parked = _h(at.isoformat(), S.PARKED, None, S.PROPOSED)
+    after = {
+        "A": before[0].model_copy(update={"status": S.APPROVED, "history": [*start, entry]}),
+        "B": before[1].model_copy(
+            update={
+                "history": [*start, kept],
+                "asks": [before[1].asks[0].model_copy(update={"answered_at": dt.date(2030, 2, 10)})],
+            }
+        ),
+        "C": before[2].model_copy(update={"status": S.PARKED, "history": [*start, parked]}),
+        # D was not reviewed
+    }
+    ledger = meeting_ledger(before, after, at)
+    assert [i.item_id for i in ledger.items] == ["A", "B", "C"]
+    assert (ledger.reviewed, ledger.moved_forward, ledger.stalled, ledger.parked) == (3, 1, 1, 1)
+    assert ledger.asks_answered == 1 and ledger.model_dump(mode="json")["reviewed"] == 3
 
 
 async def test_ledger_through_the_service_with_a_frozen_clock(service: WorkshopService) -> None:

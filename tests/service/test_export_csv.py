@@ -97,7 +97,7 @@ def test_cli_csv_to_stdout_and_to_a_directory(tmp_path: Path) -> None:
     assert run_cli_bytes(data, "demo").returncode == 0
     out = run_cli_bytes(data, "export", "MAKE", "--format", "csv")
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith(b"id,text,theme,source,dots,author,status,merged_into,created_at\r\n")
+    assert out.stdout.startswith(b"id,text,theme,source,dots,author,status,merged_into,created_at,theme_id\r\n")
     target = tmp_path / "tables"
     out = run_cli_bytes(data, "export", "MAKE", "--format", "csv", "--anonymize", "-o", str(target))
     assert out.returncode == 0, out.stderr

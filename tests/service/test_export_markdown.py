@@ -123,3 +123,38 @@ def test_department_digest_lists_what_each_department_is_asked() -> None:
     for item in doc.backlog:
         if item.owner.name and not item.owner.public:
             assert item.owner.name not in digest
+
+
+def test_asks_as_commitments_in_the_report_and_the_digest() -> None:
+    doc = read_export(SAMPLES / "MAKE.json")
+    report = render_markdown(doc)
+    table = report.split("## Asks per department")[1].split("## ")[0]
+    assert "| Department | Asked | Answered | Median days to answer | Overdue | Still open | Kinds |" in table
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in table.splitlines() if line.startswith("| ")}
+    assert rows["Mobility"].startswith("| Mobility | 1 | 1 | 0 | 0 | 0 |")
+    assert rows["Economic Affairs"].startswith("| Economic Affairs | 1 | 0 | – | 1 | 1 |")
+    assert "(open; due 2026-03-12, overdue)" in report and "⚠ ask to Economic Affairs was due 2026-03-12" in report
+    assert "- Answer: Published on the open data portal, updated weekly" in report
+    assert "asks to departments overdue: 1" in report
+    digest = render_by_department(doc)
+    assert "Asked 1, answered 0, overdue 1; median days to answer: –." in digest
+    assert "| 2026-03-12 (overdue) |" in digest and "| 2026-03-14: Published on the open data portal" in digest
+
+
+async def test_a_hostile_answer_stays_inert(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    idea = await service.post_idea(code, "Benches", source=Source.FACILITATOR)
+    for phase in (Phase.GROUP, Phase.VOTE, Phase.TEAMS):
+        await service.set_phase(code, phase)
+    [item] = await service.convert_to_backlog(code, [idea.id])
+    evil = "[ok](http://evil.example) <img src=x> | x | see www.evil.example\n# heading"
+    ask = {"kind": "space", "department": "Parks | <b>", "answer": evil, "answered_at": "2030-01-02"}
+    await service.update_backlog_item(item.id, {"asks": [ask]})
+    doc = build_export(service.state(code))
+    report, digest = render_markdown(doc), render_by_department(doc)
+    for text in (report, digest):
+        html = MarkdownIt("commonmark").enable("table").enable("linkify").render(text)
+        assert "<a " not in html and "<img" not in html and "<b>" not in html and "<h1>heading" not in html
+        assert "evil" in html
+    row = next(line for line in digest.splitlines() if "evil" in line)
+    assert len(re.findall(r"(?<!\\)\|", row)) == 9  # 8 cells: the answer's pipes add none

@@ -54,7 +54,7 @@ async def moderated_workshop(service: WorkshopService) -> tuple[str, dict[str, s
 def _everything(service: WorkshopService, code: str) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for exp in EXPORTERS.values():
-        for anonymize in (False, True):
+        for anonymize in (False, True) if "anonymize" in exp.options else (False,):
             for by_department in (False, True) if "by_department" in exp.options else (False,):
                 options = ExportOptions(anonymize=anonymize, by_department=by_department)
                 for name, data in export_files(service.state(code), exp.name, options).items():
@@ -109,7 +109,7 @@ async def test_an_anonymous_workshop_exports_no_authorship(service: WorkshopServ
     idea = await service.post_idea(code, "Shade trees on the square", author_id=ana.id)
     await service.edit_idea(code, idea.id, "Shade trees on the main square", by=ana.id)
     for name, data in _everything(service, code).items():
-        if name.endswith(".json"):
+        if name.endswith(".json") and not name.endswith("datapackage.json"):  # the descriptor has no data
             assert ana.id not in json.dumps(json.loads(data)["ideas"]), name  # nothing ties the note to Ana
         elif name.endswith("ideas.csv"):
             assert ana.id not in data.decode() and "Ana" not in data.decode(), name

@@ -55,6 +55,23 @@ async def test_import_then_export_reproduces_the_export(tmp_path: Path) -> None:
             reopened.authenticate("MAKE", "any-token")
 
 
+def test_an_export_from_before_ask_commitments_imports(tmp_path: Path) -> None:
+    """Files written before asks had ``due``, ``answer`` and ``answered_at`` still import, with defaults."""
+    data = json.loads((SAMPLES / "MAKE.json").read_text())
+    for item in data["backlog"]:
+        for ask in item["asks"]:
+            for field in ("due", "answer", "answered_at"):
+                ask.pop(field)
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data))
+    out = run_cli(tmp_path / "data", "import", str(old))
+    assert out.returncode == 0, out.stderr
+    listed = run_cli(tmp_path / "data", "backlog", "--json")
+    asks = [a for line in listed.stdout.splitlines() for a in json.loads(line)["asks"]]
+    assert len(asks) == 4 and all(a["due"] is None and a["answer"] == "" for a in asks)
+    assert all(a["answered_at"] is None for a in asks)
+
+
 def test_cli_round_trip_and_clashes(tmp_path: Path) -> None:
     source, target = tmp_path / "source", tmp_path / "target"
     assert run_cli(source, "demo").returncode == 0

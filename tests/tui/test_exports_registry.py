@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -55,11 +56,17 @@ async def test_every_format_renders_and_writes(service: WorkshopService, tmp_pat
         (["--format", "csv", "--locale", "fi"], "--locale goes with --format decidim"),
         (["--format", "md", "--locale", "en"], "--locale goes with --format decidim"),
         (["--format", "decidim", "--locale", "no good"], "--locale 'no good' is not a locale code"),
+        (["--format", "decidim", "--locale", "en_GB"], "(Decidim writes en-GB)"),
+        (["--format", "decidim", "--locale", "fi,en"], "--locale 'fi,en' must start with the workshop's language, en"),
+        (["--format", "decidim", "--separator", "x"], "'x' is not a separator"),
+        (["--format", "csv", "--separator", ","], "--separator goes with --format decidim"),
     ],
 )
 def test_flag_rules_come_from_the_registry(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
+    if "fi,en" in args:  # refused only once the workshop's language is known
+        asyncio.run(_demo(tmp_path))
     assert main(["--data-dir", str(tmp_path), "export", "MAKE", *args]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
@@ -137,26 +144,39 @@ async def test_the_dialog_shows_the_options_of_the_chosen_format(service: Worksh
         assert dialog.export() is None
         assert "not a locale code" in str(dialog.query_one("#error", Static).render())
         dialog.query_one("#locale-code", Input).value = "fi"
+        assert dialog.export() is None  # the workshop is in English: English is Decidim's default here
+        assert "must start with the workshop's language, en" in str(dialog.query_one("#error", Static).render())
+        assert dialog.query_one("#separator").display
+        dialog.query_one("#locale-code", Input).value = "en,fi"
+        dialog.query_one("#separator-char", Select).value = ","
         written = dialog.export()  # the by-department switch, hidden now, does not count
         assert written == tmp_path / "MAKE-decidim-results.csv"
-        assert written.read_text().startswith("id;title/fi;description/fi;")
+        assert written.read_text().startswith("id,title/en,title/fi,description/en,description/fi,")
 
 
 @pytest.mark.parametrize("exp", EXPORTERS.values(), ids=lambda e: e.name)
 async def test_the_admin_api_serves_every_format(service: WorkshopService, exp: Exporter) -> None:
     await build_demo(service)
-    files = export_files(service.state("MAKE"), exp.name, ExportOptions(anonymize=True))
+    anonymize = "anonymize" in exp.options  # the open-data package is always anonymised
+    files = export_files(service.state("MAKE"), exp.name, ExportOptions(anonymize=anonymize))
     async with in_process(service) as server, admin(server) as a:
-        r = await a.get("/api/v1/admin/w/make/export", params={"format": exp.name, "anonymize": "true"})
+        params = {"format": exp.name, **({"anonymize": "true"} if anonymize else {})}
+        r = await a.get("/api/v1/admin/w/make/export", params=params)
         assert r.status_code == 200, r.text
         if exp.name == "json":
             body = r.json()
             assert body["format"] == "workshop-tui.export" and "Amina" not in r.text  # anonymised
         elif exp.multi_file:
             assert r.headers["content-type"] == "application/zip"
-            assert 'filename="MAKE-csv.zip"' in r.headers["content-disposition"]
+            assert f'filename="{exp.destination("MAKE", ExportOptions())}.zip"' in r.headers["content-disposition"]
             with zipfile.ZipFile(io.BytesIO(r.content)) as archive:
-                assert {n: archive.read(n) for n in archive.namelist()} == files
+                served = {n: archive.read(n) for n in archive.namelist()}
+            if "datapackage.json" in files:  # stamped with the time of each export
+                served["datapackage.json"], files["datapackage.json"] = (
+                    re.sub(rb'"created": "[^"]+"', b"", d)
+                    for d in (served["datapackage.json"], files["datapackage.json"])
+                )
+            assert served == files
         else:
             assert r.headers["content-type"] == exp.media_type
             assert r.content == next(iter(files.values()))
@@ -172,8 +192,15 @@ async def test_the_admin_api_applies_the_registry_option_rules(service: Workshop
         assert "locale goes with format decidim" in body["error"]
         assert_error(await a.get("/api/v1/admin/w/MAKE/export", params={"format": "xml"}), 422)
         assert_error(await a.get("/api/v1/admin/w/MAKE/export", params={"format": "decidim", "locale": "no good"}), 422)
-        fi = await a.get("/api/v1/admin/w/MAKE/export", params={"format": "decidim", "locale": "fi"})
-        assert fi.status_code == 200 and fi.text.startswith("id;title/fi;")
+        body = assert_error(
+            await a.get("/api/v1/admin/w/MAKE/export", params={"format": "decidim", "locale": "fi"}), 422
+        )
+        assert "must start with the workshop's language, en" in body["error"]
+        fi = await a.get("/api/v1/admin/w/MAKE/export", params={"format": "decidim", "locale": "en,fi"})
+        assert fi.status_code == 200 and fi.text.startswith("id;title/en;title/fi;description/en;")
+        tab = await a.get("/api/v1/admin/w/MAKE/export", params={"format": "decidim", "separator": "\t"})
+        assert tab.status_code == 200 and tab.text.startswith("id\ttitle/en\tdescription/en\t")
+        assert_error(await a.get("/api/v1/admin/w/MAKE/export", params={"format": "md", "separator": ";"}), 422)
         digest = await a.get("/api/v1/admin/w/MAKE/export", params={"format": "md", "by_department": "true"})
         assert 'filename="MAKE-departments.md"' in digest.headers["content-disposition"]
         spec = (await a.get("/openapi.json")).json()

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from decimal import Decimal
 
 from rich.text import Text
 from textual.app import App
-from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
-from screens.backlog import BacklogScreen, PoolBars
+from screens.backlog import COLUMNS, BacklogScreen, PoolBars
 from screens.backlog_editor import BacklogEditor
+from screens.backlog_form import AskRow, BudgetRow, DateInput
+from screens.widgets.safe_input import SafeInput
 from workshop_tui.demo import build_demo
 from workshop_tui.models import BacklogStatus
 from workshop_tui.service import WorkshopService
@@ -140,54 +144,205 @@ async def test_change_status_with_a_note_grows_the_history(service: WorkshopServ
         assert pilot.app.is_running
 
 
-async def test_invalid_amount_is_shown_inline_and_nothing_is_saved(service: WorkshopService) -> None:
+def error_text(editor: BacklogEditor) -> str:
+    error = editor.query_one("#error", Static)
+    return str(error.render()) if error.has_class("-shown") else ""
+
+
+def screen_text(app: App[None]) -> str:
+    """What the terminal shows, as plain text (the SVG screenshot without its markup)."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+async def test_budget_requests_are_rows_added_checked_and_removed(service: WorkshopService) -> None:
     await build_demo(service)
-    item = service.backlog_items()[0]
+    item = next(i for i in service.backlog_items() if len(i.budget_requests) == 2)
     async with Harness(service).run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         editor = await _open_editor_on(pilot, pilot.app, item.title)
+        rows = list(editor.query(BudgetRow))
+        assert [r.values()["amount"] for r in rows] == [format(r.amount, "f") for r in item.budget_requests]
+        editor.query_one("#add-budget", Button).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        new = list(editor.query(BudgetRow))[-1]
+        amount = new.query_one(".amount", SafeInput)
+        assert editor.focused is amount
+        await pilot.press(*"12a.345")  # letters cannot be typed into an amount
+        assert amount.value == "12.345"
         for bad, message in [
-            ("12.345 | tape", "budget line 1 (amount): amount has at most 2 decimals"),
-            ("-5 | tape", "greater than 0"),
-            ("abc | tape", "budget line 1 (amount)"),
-            ("| tape", "budget line 1: start with an amount"),
+            ("12.345", "Budget request 3, amount: 12.345 has more than 2 decimals"),
+            ("0", "Budget request 3, amount: an amount is more than 0"),
+            ("", "Budget request 3, amount: write an amount, such as 120.50"),
+            ("1.2.3", "Budget request 3, amount: '1.2.3' is not an amount"),
         ]:
-            editor.query_one("#budget", TextArea).text = bad
+            amount.value = bad
             await pilot.press("ctrl+s")
             await pilot.pause()
-            assert pilot.app.screen is editor
-            error = editor.query_one("#error", Static)
-            assert error.has_class("-shown") and message in str(error.render()), (bad, str(error.render()))
+            assert pilot.app.screen is editor and message in error_text(editor), (bad, error_text(editor))
+            assert editor.focused is amount and "Input should" not in error_text(editor)
         assert service.find_backlog_item(item.id)[1] == item
-        await pilot.press("escape")
+        amount.value = "120.50"
+        new.query_one(".purpose", SafeInput).value = "tape [/] [@click=app.quit]x"
+        new.query_one(".status", Select).value = "rejected"
+        assert [v for _, v in new.query_one(".currency", Select)._options] == ["EUR"]  # what the pool is in
+        # the first row goes: its remove button takes it away
+        rows[0].query_one(".remove", Button).press()
         await pilot.pause()
-        assert isinstance(pilot.app.screen, BacklogScreen)
-        assert service.find_backlog_item(item.id)[1] == item
+        assert len(editor.query(BudgetRow)) == 2
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, BacklogScreen), error_text(editor)
+        saved = service.find_backlog_item(item.id)[1].budget_requests
+        assert [(format(r.amount, "f"), r.purpose, r.status.value) for r in saved] == [
+            (format(item.budget_requests[1].amount, "f"), item.budget_requests[1].purpose, "requested"),
+            ("120.50", "tape [/] [@click=app.quit]x", "rejected"),
+        ]
+        assert pilot.app.is_running
 
 
 async def test_pool_overflow_is_shown_inline(service: WorkshopService) -> None:
     await build_demo(service)
     # an item with no approved money of its own: the demo's 1,800.00 approved are elsewhere
     item = next(i for i in service.backlog_items() if not any(r.status == "approved" for r in i.budget_requests))
-    pool = service.state("MAKE").workshop.settings.budget_pool
     await service.update_workshop("MAKE", settings={"budget_pool": "2000", "budget_cap_per_request": "5000"})
     async with Harness(service).run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         editor = await _open_editor_on(pilot, pilot.app, item.title)
-        editor.query_one("#budget", TextArea).text = "# a comment\n300.00 EUR | chairs | approved"
+        await editor.add_budget_row()
+        row = list(editor.query(BudgetRow))[-1]
+        row.query_one(".amount", SafeInput).value = "300.00"
+        row.query_one(".status", Select).value = "approved"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert pilot.app.screen is editor
-        shown = str(editor.query_one("#error", Static).render())
-        assert "pool" in shown and "(200.00 left)" in shown, shown
+        assert "pool" in error_text(editor) and "(200.00 left)" in error_text(editor), error_text(editor)
         assert service.find_backlog_item(item.id)[1] == item
-        # asks line errors name the line too
-        editor.query_one("#budget", TextArea).text = ""
-        editor.query_one("#asks", TextArea).text = "open-data | Mobility | racks\nnonsense | Parks"
+
+
+async def test_dates_are_checked_with_a_human_message(service: WorkshopService) -> None:
+    await build_demo(service)
+    item = service.backlog_items()[0]
+    async with Harness(service).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = await _open_editor_on(pilot, pilot.app, item.title)
+        review = editor.query_one("#next-review", DateInput)
+        review.value = ""
+        review.focus()
+        await pilot.press(*"2026-O2-30x")  # letters cannot be typed into a date
+        assert review.value == "2026-2-30"
+        for bad, message in [
+            ("2026-2-30", "Next review: '2026-2-30' is not a date: write it as YYYY-MM-DD, such as 2026-03-15"),
+            ("2026-02-30", "Next review: 2026-02-30 is not a day of the calendar: write it as YYYY-MM-DD"),
+        ]:
+            review.value = bad
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert pilot.app.screen is editor and message in error_text(editor), error_text(editor)
+            assert "Input should be" not in error_text(editor) and editor.focused is review
+        assert service.find_backlog_item(item.id)[1] == item
+        review.value = ""  # empty: no review planned
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "asks line 2 (kind)" in str(editor.query_one("#error", Static).render())
-    assert pool != Decimal("2000")
+        assert service.find_backlog_item(item.id)[1].next_review is None
+
+
+async def test_help_labels_wrap_instead_of_being_cut(service: WorkshopService) -> None:
+    await build_demo(service)
+    item = service.backlog_items()[0]
+    async with Harness(service).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        editor = await _open_editor_on(pilot, pilot.app, item.title)
+        form = editor.query_one("#form")
+        labels = list(form.query("#form > Label"))
+        assert len(labels) >= 6
+        for label in labels:
+            text = str(label.render())
+            assert label.region.right <= form.content_region.right, text
+            assert label.size.width * label.size.height >= len(text), text  # every word has a cell
+
+
+async def test_the_owners_contact_is_masked_on_the_projector(service: WorkshopService) -> None:
+    await build_demo(service)
+    item = service.backlog_items()[0]
+    owner = {"name": "Dana", "contact": "dana@example.org", "public": False}
+    await service.update_backlog_item(item.id, {"owner": owner})
+    async with Harness(service).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        editor = await _open_editor_on(pilot, pilot.app, item.title)
+        contact = editor.query_one("#owner-contact", SafeInput)
+        contact.scroll_visible(animate=False)
+        await pilot.pause()
+        assert "Dana" in screen_text(pilot.app) and "example" not in screen_text(pilot.app)
+        contact.focus()  # the facilitator is typing it: shown
+        await pilot.pause()
+        assert "example" in screen_text(pilot.app)
+        editor.query_one("#owner-name", SafeInput).focus()
+        await pilot.pause()
+        assert "example" not in screen_text(pilot.app)
+        await pilot.press("ctrl+o")  # on request
+        await pilot.pause()
+        assert "example" in screen_text(pilot.app)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "example" not in screen_text(pilot.app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert service.find_backlog_item(item.id)[1].owner.contact == "dana@example.org"  # untouched, kept
+
+
+async def test_asks_are_rows_with_their_commitment(service: WorkshopService) -> None:
+    await build_demo(service)
+    item = next(i for i in service.backlog_items() if not i.asks or len(i.asks) == 1)
+    frozen = dt.datetime(2030, 1, 15, 10, tzinfo=dt.UTC)
+
+    class Frozen(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(BacklogScreen(service, now=lambda: frozen))
+
+    async with Frozen().run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = await _open_editor_on(pilot, pilot.app, item.title)
+        before = len(editor.query(AskRow))
+        await editor.add_ask_row()
+        await pilot.pause()
+        row = list(editor.query(AskRow))[-1]
+        assert editor.focused is row.query_one(".department")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert f"Ask {before + 1}, department: name the department it is asked of" in error_text(editor)
+        row.query_one(".department", SafeInput).value = "Parks [b]"
+        row.query_one(".kind", Select).value = "space"
+        row.query_one(".due", DateInput).value = "2030-13-01"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert f"Ask {before + 1}, due: 2030-13-01 is not a day of the calendar" in error_text(editor)
+        row.query_one(".due", DateInput).value = "2030-01-10"
+        row.query_one(".answer", SafeInput).value = "yes [/] [@click=app.quit]x"
+        row.query_one(".status", Select).value = "granted"
+        await pilot.pause()
+        assert row.query_one(".answered-at", DateInput).value == "2030-01-15"  # a decision dates itself today
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, BacklogScreen), error_text(editor)
+        saved = service.find_backlog_item(item.id)[1]
+        ask = saved.asks[-1]
+        assert (ask.kind.value, ask.department, ask.status.value) == ("space", "Parks [b]", "granted")
+        assert (ask.due, ask.answered_at, ask.answer) == (
+            dt.date(2030, 1, 10),
+            dt.date(2030, 1, 15),
+            "yes [/] [@click=app.quit]x",
+        )
+        assert saved.history[-1].at == frozen and "Parks [b] answered (granted)" in saved.history[-1].note
+        # removing an ask
+        editor = await _open_editor_on(pilot, pilot.app, saved.title)
+        list(editor.query(AskRow))[-1].query_one(".remove", Button).press()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert len(service.find_backlog_item(item.id)[1].asks) == before
+        assert pilot.app.is_running
 
 
 async def test_p_edits_the_budget_pool_with_inline_errors(service: WorkshopService) -> None:
@@ -200,14 +355,69 @@ async def test_p_edits_the_budget_pool_with_inline_errors(service: WorkshopServi
         await pilot.pause()
         assert isinstance(pilot.app.screen, TextPromptScreen)
         field = pilot.app.screen.query_one(Input)
-        field.value = "12.345"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, TextPromptScreen)  # refused, still open, reason shown
-        assert "budget_pool" in str(pilot.app.screen.query_one("#prompt-error", Static).render())
+        for bad, message in [
+            ("12.345", "Budget pool: 12.345 has more than 2 decimals"),
+            ("abc", "Budget pool: 'abc' is not a pool: digits and at most one point"),
+            ("-5", "Budget pool: '-5' is not a pool"),
+        ]:
+            field.value = bad
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, TextPromptScreen)  # refused, still open, reason shown in words
+            shown = str(pilot.app.screen.query_one("#prompt-error", Static).render())
+            assert message in shown and "Input should" not in shown and "budget_pool" not in shown, shown
         assert service.state("MAKE").workshop.settings.budget_pool == Decimal("15000")
         field.value = "30000.50"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, BacklogScreen)
         assert service.state("MAKE").workshop.settings.budget_pool == Decimal("30000.50")
+
+
+def column_layout(app: App[None]) -> tuple[list[str], int]:
+    """The table's column keys and the cells they take (each cell is padded by one on either side)."""
+    table = app.screen.query_one(DataTable)
+    columns = list(table.columns.values())
+    return [str(c.key.value) for c in columns], sum(c.get_render_width(table) for c in columns)
+
+
+async def test_columns_follow_the_width_and_are_recomputed_on_resize(service: WorkshopService) -> None:
+    await build_demo(service)
+    async with Harness(service).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        keys, used = column_layout(pilot.app)
+        assert {"title", "owner", "budget", "status", "review", "flags"} <= set(keys), keys
+        assert used <= 100
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        keys80, used80 = column_layout(pilot.app)
+        assert {"title", "owner", "status", "review", "flags"} <= set(keys80), keys80
+        assert used80 <= 80, (keys80, used80)  # the title shrank with the screen: nothing runs off
+        assert len(keys80) < len(keys)
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        keys200, used200 = column_layout(pilot.app)
+        assert set(keys200) == {c.key for c in COLUMNS} and 180 < used200 <= 200  # the title takes the rest
+
+
+async def test_overdue_asks_are_flagged_and_counted_per_department(service: WorkshopService) -> None:
+    await build_demo(service)
+    late = next(i for i in service.backlog_items() if any(a.department == "Economic Affairs" for a in i.asks))
+    # its review is now planned: only the ask to Economic Affairs is late
+    await service.update_backlog_item(late.id, {"next_review": dt.date.today() + dt.timedelta(days=30)})
+    async with Harness(service).run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        screen = screen_of(pilot.app)
+        table = screen.query_one(DataTable)
+        flags = table.get_cell(late.id, "flags")
+        assert isinstance(flags, Text) and flags.plain == "ASK LATE"
+        await pilot.press("o")  # overdue only: a late ask counts
+        await pilot.pause()
+        assert table_titles(pilot.app) == [late.title]
+        assert "1 overdue" in str(screen.query_one("#summary", Static).render())
+        ledger = " ".join(str(screen.query_one("#ledger-body", Static).render()).split())
+        assert "1 asks overdue" in ledger
+        assert "Economic Affairs asked 1 · answered 0 · 1 overdue" in ledger
+        assert "Mobility asked 1 · answered 1 · median 0 d to answer" in ledger
+        timeline = str(screen.query_one("#timeline-body", Static).render())
+        assert "ask to Economic Affairs was due" in timeline

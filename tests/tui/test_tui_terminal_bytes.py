@@ -19,6 +19,8 @@ from textual.pilot import Pilot
 
 from screens.app import WorkshopApp
 from screens.backlog import BacklogScreen
+from screens.backlog_editor import BacklogEditor
+from screens.backlog_review import ReviewScreen
 from screens.home import HomeScreen
 from screens.info import InfoScreen
 from screens.merge import MergeScreen
@@ -126,10 +128,27 @@ async def test_no_escape_reaches_the_terminal(data_dir: Path, terminal: list[str
             items[0].id,
             {
                 "owner": {"name": f"Owner {ESCAPES['bidi']}", "public": True},
-                "asks": [{"kind": "space", "department": f"Dept {ESCAPES['osc52']}"}],
+                "asks": [
+                    {
+                        "kind": "space",
+                        "department": f"Dept {ESCAPES['osc52']}",
+                        "answer": f"Answer {ESCAPES['csi']}",
+                        "due": "2020-01-01",  # overdue: the review meeting takes the item
+                    }
+                ],
             },
         )
         await pilot.pause(0.3)
+        # The edit form's rows and the review meeting quote the item, the ask and its answer.
+        await press_and_wait(app, pilot, "e", BacklogEditor)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: on_screen(app, BacklogScreen), "the form closed")
+        await press_and_wait(app, pilot, "m", ReviewScreen)
+        await pilot.pause(0.2)
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: on_screen(app, BacklogScreen), "the meeting closed")
         await press_and_wait(app, pilot, "f2", InfoScreen)
         await pilot.press("escape")
         await pilot.pause(0.1)

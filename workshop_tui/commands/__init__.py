@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "import": "export",
     "schema": "export",
     "backlog": "backlog",
+    "decidim": "decidim",
     "serve": "serve",
     "run": "tui",
 }

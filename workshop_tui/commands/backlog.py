@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from workshop_tui.backlog import format_money, item_budget, item_flags
+from workshop_tui.backlog import due_for_review, format_money, item_budget, item_flags
 from workshop_tui.commands import emit_json, plain
 from workshop_tui.commands.workshops import report_messages
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
@@ -22,11 +22,19 @@ def register(sub: Any) -> None:
         "backlog",
         help="list the prototype backlog across workshops, with follow-up flags",
         description="List backlog items across workshops. Flags: OVERDUE (the review date has passed), "
-        "STALE (no update for 30 days). Read-only: safe while the TUI runs.",
+        "ASK-LATE (an ask to a department is past its due date, unanswered), STALE (no update for 30 days). "
+        "Read-only: safe while the TUI runs.",
     )
     p.add_argument("--json", action="store_true", help="one JSON object per line (each item with its flags)")
     p.add_argument("--status", choices=[s.value for s in BacklogStatus], help="only items with this status")
-    p.add_argument("--overdue", action="store_true", help="only items whose review date has passed")
+    p.add_argument(
+        "--overdue", action="store_true", help="only items whose review date has passed or with an overdue ask"
+    )
+    p.add_argument(
+        "--due",
+        action="store_true",
+        help="only what a review meeting goes through today, in its order (overdue first, then by review date)",
+    )
     p.add_argument("--owner", help="only items whose owner's name contains this text")
     p.add_argument("--workshop", metavar="CODE", help="only this workshop")
     p.add_argument("--ledger", action="store_true", help="print the promise ledger of each workshop instead")
@@ -58,10 +66,12 @@ async def cmd_backlog(args: argparse.Namespace, data_dir: Path) -> int:
                 print(ledger_text(ledger.model_dump(mode="json")))
         return 0
     items = service.backlog_items(status=args.status, owner=args.owner, workshop=args.workshop)
+    if args.due:
+        items = due_for_review(items, now.date())
     rows: list[tuple[BacklogItem, str, Any]] = []
     for item in items:
         flags = item_flags(item, now)
-        if args.overdue and not flags.overdue:
+        if args.overdue and not flags.anything_overdue:
             continue
         rows.append((item, service.view(item.workshop).code, flags))
     if args.json:
@@ -82,7 +92,9 @@ async def cmd_backlog(args: argparse.Namespace, data_dir: Path) -> int:
     print(table_row([name for name, _ in cols] + ["FLAGS"], cols))
     for item, code, flags in rows:
         currency = service.view(item.workshop).settings.currency
-        marks = [m for m, on in (("OVERDUE", flags.overdue), ("STALE", flags.stale)) if on]
+        marks = [
+            m for m, on in (("OVERDUE", flags.overdue), ("ASK-LATE", flags.overdue_asks), ("STALE", flags.stale)) if on
+        ]
         print(
             table_row(
                 [
@@ -109,7 +121,7 @@ def ledger_text(ledger: dict[str, Any]) -> str:
         f"  items {ledger['items']}: adopted {ledger['adopted']}, parked {ledger['parked']}, "
         f"dropped {ledger['dropped']}",
         f"  reviews on time {ledger['reviews_on_time']}, late {ledger['reviews_late']}; "
-        f"overdue now {ledger['overdue']}; stale {ledger['stale']}",
+        f"overdue now {ledger['overdue']} (asks {ledger['asks_overdue']}); stale {ledger['stale']}",
         f"  moved forward {ledger['moved_forward']}, stalled {ledger['stalled']} (last {ledger['stale_days']} days)",
         "  budget: "
         + ", ".join(
@@ -118,7 +130,11 @@ def ledger_text(ledger: dict[str, Any]) -> str:
     ]
     for dept in ledger["asks_by_department"]:
         counts = ", ".join(f"{k.replace('_', '-')} {dept[k]}" for k in ("open", "in_progress", "granted", "declined"))
-        lines.append(f"  asks to {plain(dept['department'])}: {counts}")
+        median = dept["median_days_to_answer"]
+        lines.append(
+            f"  asks to {plain(dept['department'])}: asked {dept['asked']}, answered {dept['answered']}, "
+            f"overdue {dept['overdue']}, median days to answer {'-' if median is None else f'{median:g}'}; {counts}"
+        )
     return "\n".join(lines)
 
 

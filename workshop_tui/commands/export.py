@@ -39,7 +39,19 @@ def register(sub: Any) -> None:
         action="store_true",
         help=f"{takers('by_department')}: what each city department is asked for",
     )
-    p.add_argument("--locale", help=f"{takers('locale')}: the locale of the title/description columns (default en)")
+    p.add_argument(
+        "--locale",
+        metavar="L[,L...]",
+        help=f"{takers('locale')}: the Decidim organisation's locales, its default first, which must be the "
+        "workshop's language (e.g. en,fi,sv; default: the workshop's language); the text goes in the default's "
+        "columns, Decidim fills the others from it",
+    )
+    p.add_argument(
+        "--separator",
+        type=separator,
+        help=f"{takers('separator')}: the column separator, as the instance's DECIDIM_DEFAULT_CSV_COL_SEP "
+        "(; , | or tab; default ;)",
+    )
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("import", help="restore a workshop from a JSON export (never overwrites one)")
@@ -52,12 +64,25 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_schema)
 
 
+def separator(text: str) -> str:
+    """``--separator``: one character, or ``tab``."""
+    from workshop_tui.exports import SEPARATORS
+
+    value = "\t" if text.casefold() in ("tab", "\\t") else text
+    if value not in SEPARATORS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a separator: use ; , | or tab")
+    return value
+
+
 async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
+    from workshop_tui.errors import Invalid
     from workshop_tui.exports import ExportOptions, export_files, exporter, write_files
 
     chosen = exporter(args.format)
     try:
-        options = ExportOptions(anonymize=args.anonymize, by_department=args.by_department, locale=args.locale)
+        options = ExportOptions(
+            anonymize=args.anonymize, by_department=args.by_department, locale=args.locale, separator=args.separator
+        )
     except ValueError as exc:
         raise UsageError(f"--locale {exc}") from None
     try:
@@ -66,7 +91,11 @@ async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         raise UsageError(str(exc)) from None
     service = WorkshopService(data_dir, read_only=True).open()
     report_messages(service)
-    files = export_files(service.state(args.code), chosen.name, options)
+    try:
+        files = export_files(service.state(args.code), chosen.name, options)
+    except Invalid as exc:  # an option that does not fit this workshop (a locale list without its language)
+        flag = "--locale " if chosen.options & {"locale"} else ""
+        raise UsageError(f"{flag}{exc.message}") from None
     if args.output is None:
         data = files[chosen.main_file] if chosen.main_file else next(iter(files.values()))
         write_output(for_terminal(data, chosen.name), None)

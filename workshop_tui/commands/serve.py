@@ -34,16 +34,17 @@ async def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
     for sig in signals:  # before the ready line: a signal right after it must stop us cleanly too
         loop.add_signal_handler(sig, stop.set)
     try:
-        service = WorkshopService(data_dir).open()
+        # What phones can reach is loaded now; closed workshops open only if something asks for them.
+        service = WorkshopService(data_dir).open(preload=lambda s: s.phase != Phase.CLOSED)
         try:
             report_messages(service)
             server = ParticipantServer(service, host=args.host, port=args.port, public_url=args.public_url)
             await server.start()
             try:
                 emit_json({"event": "ready", "url": server.base_url, "admin_token": server.admin_token})
-                for view in service.views():
-                    if view.phase != Phase.CLOSED:
-                        print(f"{view.code}  {plain(view.workshop.title)}: {server.join_url(view.code)}", flush=True)
+                for summary in service.summaries():
+                    if summary.phase != Phase.CLOSED:
+                        print(f"{summary.code}  {plain(summary.title)}: {server.join_url(summary.code)}", flush=True)
                 print(f"Admin token (Authorization: Bearer ...): {server.admin_token}", flush=True)
                 print("Serving; stop with Ctrl+C or SIGTERM.", file=sys.stderr, flush=True)
                 await stop.wait()

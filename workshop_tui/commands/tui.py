@@ -53,7 +53,7 @@ async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
         public_url=getattr(args, "public_url", None),
     )
     code_back = await run_tui(service, server, code)
-    failed = [f"{v.code}: {v.save_failure}" for v in service.views() if v.save_failure]
+    failed = [f"{v.code}: {v.save_failure}" for v in service.open_views() if v.save_failure]
     if failed:  # a workshop that stopped being saved must not end in exit code 0
         raise StoreFailed("a workshop stopped being saved while open: " + "; ".join(failed))
     return code_back

@@ -10,8 +10,7 @@ from typing import Any
 from workshop_tui.commands import emit_json, plain
 from workshop_tui.errors import WorkshopError
 from workshop_tui.locales import SHIPPED
-from workshop_tui.service import WorkshopService
-from workshop_tui.service.view import WorkshopView
+from workshop_tui.service import WorkshopService, WorkshopSummary
 
 
 def register(sub: Any) -> None:
@@ -83,24 +82,24 @@ def report_messages(service: WorkshopService) -> None:
         print(f"workshop-tui: {plain(message)}", file=sys.stderr)
 
 
-def summary(view: WorkshopView) -> dict[str, Any]:
-    w = view.workshop
+def summary_row(summary: WorkshopSummary) -> dict[str, Any]:
+    w = summary.workshop
     return {
         "code": w.code,
         "id": w.id,
         "title": w.title,
         "phase": w.phase.value,
-        "participants": len(view.participants),
-        "ideas": view.notes_on_wall(),
-        "dots": view.dots_cast(),
-        "last_activity": view.last_activity().isoformat(),
+        "participants": summary.participants,
+        "ideas": summary.ideas,
+        "dots": summary.dots,
+        "last_activity": summary.last_activity.isoformat(),
     }
 
 
 async def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
-    service = WorkshopService(data_dir, read_only=True).open()
+    service = WorkshopService(data_dir, read_only=True).open()  # summaries: no workshop is loaded
     report_messages(service)
-    rows = [summary(v) for v in service.views()]
+    rows = [summary_row(s) for s in service.summaries()]
     if args.json:
         for row in rows:
             emit_json(row)

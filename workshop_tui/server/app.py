@@ -18,6 +18,7 @@ from workshop_tui.server.context import ServerContext
 from workshop_tui.server.fastpath import VoteFastPath
 from workshop_tui.server.guard import Guard
 from workshop_tui.server.http import CSP
+from workshop_tui.server.join_pass import JoinPasses
 from workshop_tui.server.limits import Limits
 from workshop_tui.server.ratelimit import RateLimiter
 from workshop_tui.server.routes import admin, pages, participant
@@ -38,7 +39,7 @@ def create_app(server: ParticipantServer, *, fast_votes: bool = True) -> FastAPI
         service=server.service,
         limits=limits,
         writes=RateLimiter(burst=limits.write_burst, rate=limits.write_rate, what="writes from this phone"),
-        joins=RateLimiter(burst=limits.join_burst, rate=limits.join_rate, what="joins from this address"),
+        joins=JoinPasses(limits),
         broker=broker,
         admin_token=server.admin_token.encode("utf-8"),
         secure_cookie=(server.public_url or "").lower().startswith("https://"),
@@ -52,6 +53,9 @@ def create_app(server: ParticipantServer, *, fast_votes: bool = True) -> FastAPI
         docs_url=None,
         redoc_url=None,
         generate_unique_id_function=openapi.operation_id,
+        # No OpenTelemetry: with it on, every request (the vote fast path too) first asks the global
+        # providers whether they are configured, which reads os.environ three times.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.context = context
     app.state.broker = broker

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from workshop_tui.server.join_pass import JoinPasses
 from workshop_tui.server.limits import Limits
 from workshop_tui.server.ratelimit import RateLimiter
 from workshop_tui.server.sse import Broker
@@ -17,7 +18,7 @@ class ServerContext:
     service: WorkshopService
     limits: Limits
     writes: RateLimiter
-    joins: RateLimiter
+    joins: JoinPasses
     broker: Broker
     admin_token: bytes
     secure_cookie: bool

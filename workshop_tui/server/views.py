@@ -24,7 +24,7 @@ from workshop_tui.server.schemas import (
     WorkshopOut,
     WorkshopSummaryOut,
 )
-from workshop_tui.service import WorkshopService
+from workshop_tui.service import WorkshopService, WorkshopSummary
 from workshop_tui.state import WorkshopState
 
 
@@ -122,8 +122,8 @@ def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut
     )
 
 
-def summary_view(state: WorkshopState, join_url: str) -> WorkshopSummaryOut:
-    w = state.workshop
+def summary_view(summary: WorkshopSummary, join_url: str) -> WorkshopSummaryOut:
+    w = summary.workshop
     return WorkshopSummaryOut(
         code=w.code,
         id=w.id,
@@ -131,9 +131,9 @@ def summary_view(state: WorkshopState, join_url: str) -> WorkshopSummaryOut:
         template=w.template,
         language=w.language,
         phase=w.phase,
-        participants=len(state.participants),
-        ideas=sum(1 for i in state.ideas.values() if i.visible),
-        dots=state.dots_cast(),
+        participants=summary.participants,
+        ideas=summary.ideas,
+        dots=summary.dots,
         join_url=join_url,
     )
 

@@ -8,6 +8,7 @@ and what they share is a pure query in ``queries``. See docs/architecture.md, "T
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Self
 
@@ -19,6 +20,7 @@ from workshop_tui.service.ideas import IdeaOps
 from workshop_tui.service.importing import ImportOps
 from workshop_tui.service.merging import MergeOps
 from workshop_tui.service.registry import Registry
+from workshop_tui.service.summaries import WorkshopSummary
 from workshop_tui.service.teams import TeamOps
 from workshop_tui.service.themes import ThemeOps
 from workshop_tui.service.timer import TimerCommand, TimerOps
@@ -35,9 +37,11 @@ class WorkshopService:
         self.messages = registry.messages  # recovery notes for the facilitator (files set aside, ...)
         self.on_store_failure = registry.on_store_failure  # (code, reason) listeners: the TUI's banner
 
-        # the open workshops
+        # the workshops: listed from their summaries, each opened the first time it is asked for
         self.state = registry.state
         self.states = registry.states
+        self.open_states = registry.open_states
+        self.summaries = registry.summaries
         self.workshops = registry.workshops
         self.flush = registry.flush
 
@@ -94,6 +98,7 @@ class WorkshopService:
         self.backlog_ledger = backlog.backlog_ledger
         self.convert_to_backlog = backlog.convert_to_backlog
         self.update_backlog_item = backlog.update_backlog_item
+        self.link_decidim = backlog.link_decidim
 
         timers = TimerOps(registry, self.bus)
         self.timer = timers.timer
@@ -108,13 +113,19 @@ class WorkshopService:
         return WorkshopView(self._registry.state(code_or_id))
 
     def views(self) -> list[WorkshopView]:
-        """Every open workshop, oldest first."""
+        """Every workshop, oldest first (this opens them all; ``summaries()`` opens none)."""
         return [WorkshopView(s) for s in self._registry.states()]
+
+    def open_views(self) -> list[WorkshopView]:
+        """The workshops opened so far, oldest first."""
+        return [WorkshopView(s) for s in self._registry.open_states()]
 
     # ------------------------------------------------------------------ lifecycle
 
-    def open(self) -> Self:
-        self._registry.open()
+    def open(self, *, preload: Callable[[WorkshopSummary], bool] | None = None) -> Self:
+        """List the data directory's workshops from their summaries, opening the stores only of those
+        ``preload`` picks (and of any whose summary is missing or stale); the rest open on demand."""
+        self._registry.open(preload=preload)
         return self
 
     async def close(self) -> None:
@@ -135,6 +146,7 @@ __all__ = [
     "BacklogPatch",
     "TimerCommand",
     "WorkshopService",
+    "WorkshopSummary",
     "WorkshopView",
     "hash_token",
     "validation_message",

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
-from workshop_tui.backlog import PromiseLedger, allowed_transitions, budget_totals, promise_ledger
+from workshop_tui.backlog import (
+    PromiseLedger,
+    allowed_transitions,
+    budget_totals,
+    department_name,
+    promise_ledger,
+)
 from workshop_tui.errors import Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
@@ -42,6 +50,7 @@ class BacklogPatch(BaseModel):
     next_review: dt.date | None = None
     budget_requests: list[BudgetRequest] | None = Field(None, max_length=50)
     asks: list[Ask] | None = Field(None, max_length=50)
+    decidim_id: int | None = Field(None, ge=1, strict=True, description="the Decidim result id (null: not linked)")
 
 
 class BacklogOps(Concern):
@@ -132,7 +141,7 @@ class BacklogOps(Concern):
             said.append(f"next review: {p.next_review.isoformat() if p.next_review else 'none'}")
         if p.asks is not None and p.asks != item.asks:
             update["asks"] = p.asks
-            said.append(f"{len(p.asks)} asks to the city")
+            said.append(_asks_said(item.asks, p.asks))
         if p.budget_requests is not None and p.budget_requests != item.budget_requests:
             said.append(_check_budget(state, item, p.budget_requests))
             update["budget_requests"] = p.budget_requests
@@ -143,6 +152,11 @@ class BacklogOps(Concern):
                 raise Conflict(f"cannot go from {item.status.value} to {p.status.value}; from here: {allowed}")
             new_status = p.status
             update["status"] = p.status
+        if "decidim_id" in p.model_fields_set and p.decidim_id != item.decidim_id:
+            if not update and not p.note:  # bookkeeping, not follow-up: no history line, not "updated"
+                return (await self.link_decidim(state.code, {item.id: p.decidim_id}))[0]
+            _check_decidim_ids(state, {item.id: p.decidim_id})
+            update["decidim_id"] = p.decidim_id
         if not update and not p.note:
             return item
         note = "; ".join(x for x in [p.note, *said] if x)
@@ -161,6 +175,66 @@ class BacklogOps(Concern):
         await change.commit()
         self._emit(state, ev.BacklogChanged, item=updated, action="updated")
         return updated
+
+    async def link_decidim(self, code: str, links: Mapping[str, int | None]) -> list[BacklogItem]:
+        """Record the Decidim result id of backlog items (None unlinks), in one durable write.
+
+        A link is bookkeeping, not follow-up: it adds no history line and leaves ``updated_at`` (what
+        the stale flag reads) alone. Two items of a workshop may not share a result (an import would
+        update it twice). Returns the items whose link changed."""
+        state = self.state(code)
+        require(Action.EDIT_BACKLOG, state.workshop.phase)
+        for item_id in links:
+            if item_id not in state.backlog:
+                raise NotFound(f"no backlog item {item_id!r} in workshop {state.code}")
+        _check_decidim_ids(state, links)
+        changed = [
+            validated(BacklogItem, {**state.backlog[item_id].model_dump(), "decidim_id": result_id})
+            for item_id, result_id in links.items()
+            if state.backlog[item_id].decidim_id != result_id
+        ]
+        if not changed:
+            return []
+        change = Change(state)
+        for item in changed:
+            change.put("backlog", item)
+        await change.commit()
+        for item in changed:
+            self._emit(state, ev.BacklogChanged, item=item, action="updated")
+        return changed
+
+
+def _check_decidim_ids(state: WorkshopState, links: Mapping[str, int | None]) -> None:
+    """Refuse a Decidim result id that another item of the workshop would keep or get."""
+    after = {item_id: item.decidim_id for item_id, item in state.backlog.items()} | dict(links)
+    owners: dict[int, str] = {}
+    for item_id, result_id in sorted(after.items()):
+        if result_id is None:
+            continue
+        if result_id in owners:
+            raise Conflict(
+                f"Decidim result {result_id} is already linked to backlog item {owners[result_id]!r}",
+                {"decidim_id": result_id, "item_ids": [owners[result_id], item_id]},
+            )
+        owners[result_id] = item_id
+
+
+def _asks_said(before: list[Ask], after: list[Ask]) -> str:
+    """The history's line about the asks: how many, and which were answered by this edit (the feeds and
+    the meeting ledger tell an answered ask from the history)."""
+
+    def key(ask: Ask) -> tuple[str, str, str]:
+        return (department_name(ask).casefold(), ask.kind.value, ask.detail)
+
+    answered_before = Counter(key(a) for a in before if a.answered)
+    newly = []
+    for ask in after:
+        if ask.answered:
+            if answered_before[key(ask)] > 0:
+                answered_before[key(ask)] -= 1
+            else:
+                newly.append(f"{department_name(ask)} answered ({ask.status.value})")
+    return "; ".join([f"{len(after)} asks to the city", *newly])
 
 
 def _check_budget(state: WorkshopState, item: BacklogItem, requests: list[BudgetRequest]) -> str:

@@ -1,4 +1,4 @@
-"""The open workshops of one data directory, by join code and by id, and the directory's lock."""
+"""The workshops of one data directory, by join code and by id, opened on demand, and the directory's lock."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from workshop_tui.errors import NotFound, StoreFailed, WorkshopError
 from workshop_tui.ids import normalize_code
 from workshop_tui.lock import DataDirLock
 from workshop_tui.models import Workshop
+from workshop_tui.service.summaries import WorkshopSummary, read_summary, summarize, write_summary
 from workshop_tui.state import WorkshopState
 from workshop_tui.store import WorkshopStore
 
@@ -22,12 +23,17 @@ WORKSHOPS_DIR = "workshops"
 
 
 class Registry:
+    """Workshops open lazily: at start only their summaries are read (``summaries.py``); a workshop's
+    store is opened (recovered, loaded) the first time something asks for its state."""
+
     def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
         self.data_dir = data_dir
         self.read_only = read_only
         self.messages: list[str] = []  # recovery notes for the facilitator (files set aside, ...)
         self._by_code: dict[str, WorkshopState] = {}
         self._by_id: dict[str, WorkshopState] = {}
+        self._unopened: dict[str, WorkshopSummary] = {}  # by id: listed from their summary, not loaded
+        self._unopened_codes: dict[str, str] = {}  # code -> id
         self._lock = DataDirLock(data_dir)
         self.opened = False
         #: Called with (code, reason) when a workshop's store fails: the TUI shows a banner.
@@ -35,7 +41,8 @@ class Registry:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def open(self) -> None:
+    def open(self, *, preload: Callable[[WorkshopSummary], bool] | None = None) -> None:
+        """List the workshops; open now those without a valid summary and those ``preload`` picks."""
         if not self.read_only:
             self._lock.acquire()
         root = self.data_dir / WORKSHOPS_DIR
@@ -44,21 +51,42 @@ class Registry:
                 log.warning("removed %s: a workshop whose creation or import was interrupted", name)
         if root.is_dir():
             for directory in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-                try:
-                    store = WorkshopStore.open(directory, read_only=self.read_only)
-                    if "workshop" not in store.tables or not store.tables["workshop"]:
-                        if not self.read_only and store.is_leftover():  # it would block a retried import
-                            shutil.rmtree(directory, ignore_errors=True)
-                            log.warning("removed %s: an empty workshop an interrupted creation left", directory.name)
-                        continue  # created but never written: nothing to show
-                    state = WorkshopState(store)
-                except (WorkshopError, ValidationError, ValueError, OSError) as exc:
-                    self.messages.append(f"workshop {directory.name} could not be opened: {exc}")
-                    log.error("workshop %s could not be opened: %s", directory, exc)
-                    continue
-                self.messages += [f"{directory.name}: {m}" for m in store.report.messages]
-                self.register(state)
+                summary = read_summary(directory)
+                if summary is None or (preload is not None and preload(summary)) or summary.code in self._by_code:
+                    self._load(directory)
+                else:
+                    self._unopened[summary.id] = summary
+                    self._unopened_codes[summary.code] = summary.id
         self.opened = True
+
+    def _load(self, directory: Path) -> WorkshopState | None:
+        """Open (recover) the store in ``directory``; None, with a message, if it cannot be opened."""
+        try:
+            store = WorkshopStore.open(directory, read_only=self.read_only)
+            if "workshop" not in store.tables or not store.tables["workshop"]:
+                if not self.read_only and store.is_leftover():  # it would block a retried import
+                    shutil.rmtree(directory, ignore_errors=True)
+                    log.warning("removed %s: an empty workshop an interrupted creation left", directory.name)
+                return None  # created but never written: nothing to show
+            state = WorkshopState(store)
+        except (WorkshopError, ValidationError, ValueError, OSError) as exc:
+            self.messages.append(f"workshop {directory.name} could not be opened: {exc}")
+            log.error("workshop %s could not be opened: %s", directory, exc)
+            return None
+        self.messages += [f"{directory.name}: {m}" for m in store.report.messages]
+        self.register(state)
+        return state
+
+    def _open_listed(self, workshop_id: str) -> WorkshopState:
+        """Open a workshop known so far by its summary; ``StoreFailed`` (503) if it cannot be."""
+        summary = self._unopened.pop(workshop_id)
+        self._unopened_codes.pop(summary.code, None)
+        known = len(self.messages)
+        state = self._load(self.directory(workshop_id))
+        if state is None:
+            why = "; ".join(self.messages[known:]) or "it holds no workshop"
+            raise StoreFailed(f"workshop {summary.code} could not be opened: {why}")
+        return state
 
     async def close(self) -> None:
         """Close every store; raises ``StoreFailed`` (after closing the rest) if one failed while open."""
@@ -68,6 +96,9 @@ class Registry:
                 await state.store.close()
             except StoreFailed as exc:
                 failures.append(exc)
+            else:
+                if not self.read_only:
+                    write_summary(state)  # closed: its files hold exactly this state
         if not self.read_only:
             self._lock.release()
         if failures:
@@ -90,25 +121,47 @@ class Registry:
         """Where a workshop's store lives (it may not exist yet)."""
         return self.data_dir / WORKSHOPS_DIR / workshop_id
 
-    # ------------------------------------------------------------------ lookups
+    # ------------------------------------------------------------------ lookups (open on demand)
 
     def state(self, code_or_id: str) -> WorkshopState:
-        state = self._by_code.get(normalize_code(code_or_id)) or self._by_id.get(code_or_id)
+        state = self.by_code(code_or_id) or self.by_id(code_or_id)
         if state is None:
             raise NotFound(f"no workshop with code {code_or_id!r}")
         return state
 
     def by_code(self, code: str) -> WorkshopState | None:
-        return self._by_code.get(normalize_code(code))
+        code = normalize_code(code)
+        state = self._by_code.get(code)
+        if state is None and code in self._unopened_codes:
+            state = self._open_listed(self._unopened_codes[code])
+        return state
 
     def by_id(self, workshop_id: str) -> WorkshopState | None:
-        return self._by_id.get(workshop_id)
+        state = self._by_id.get(workshop_id)
+        if state is None and workshop_id in self._unopened:
+            state = self._open_listed(workshop_id)
+        return state
 
     def codes(self) -> set[str]:
-        return set(self._by_code)
+        return set(self._by_code) | set(self._unopened_codes)
 
     def states(self) -> list[WorkshopState]:
+        """Every workshop, oldest first: this opens them all (the backlog across workshops needs it)."""
+        for workshop_id in list(self._unopened):
+            try:
+                self._open_listed(workshop_id)
+            except StoreFailed:
+                continue  # its message is in ``messages``; the others are still listed
+        return self.open_states()
+
+    def open_states(self) -> list[WorkshopState]:
+        """The workshops opened so far, oldest first."""
         return sorted(self._by_id.values(), key=lambda s: s.workshop.created_at)
 
+    def summaries(self) -> list[WorkshopSummary]:
+        """Every workshop's summary, oldest first, opening none: live for the open ones."""
+        found = [summarize(s) for s in self._by_id.values()] + list(self._unopened.values())
+        return sorted(found, key=lambda s: s.workshop.created_at)
+
     def workshops(self) -> list[Workshop]:
-        return [s.workshop for s in self.states()]
+        return [s.workshop for s in self.summaries()]

@@ -232,6 +232,18 @@ class WorkshopStore:
 
     # ----------------------------------------------------------------------------- opening
 
+    @staticmethod
+    def fingerprint(directory: Path) -> str:
+        """Names the durable state of a closed store without reading it: every snapshot and segment
+        with its size and modification time. Records only append to the newest segment, and anything
+        else that changes the state (a snapshot, a rotation, recovery setting a file aside or cutting
+        a tail, a file damaged or replaced by hand) changes one of these."""
+        parts = []
+        for _, path in [*_numbered(directory, SNAPSHOT_RE), *_numbered(directory, SEGMENT_RE)]:
+            st = path.stat()
+            parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+        return "|".join(parts)
+
     @classmethod
     def open(cls, directory: Path, *, read_only: bool = False) -> WorkshopStore:
         """Recover the workshop in ``directory``; read-only opens may run beside a live writer."""

@@ -11,15 +11,16 @@ import html
 from typing import Annotated, Any, Final
 
 import orjson
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import RedirectResponse, Response
 
 from workshop_tui import i18n, phone_catalog
 from workshop_tui.errors import NotFound, WorkshopError
 from workshop_tui.locales import SHIPPED
-from workshop_tui.server.deps import Service
+from workshop_tui.server.deps import Context, Service
 from workshop_tui.server.errors import documented
 from workshop_tui.server.http import HTML, JSON, PAGE_HEADERS, read_static
+from workshop_tui.server.join_pass import PASS_COOKIE
 from workshop_tui.server.schemas import HealthOut
 
 NOT_FOUND_PAGE: Final = (
@@ -76,13 +77,29 @@ def build() -> APIRouter:
 
     pages = {lang: _localized(phone_html, lang) for lang in SHIPPED}
 
-    async def phone_page(code: str, service: Service, accept_language: AcceptLanguage = None) -> Response:
+    async def phone_page(
+        code: str, service: Service, ctx: Context, request: Request, accept_language: AcceptLanguage = None
+    ) -> Response:
         try:
             w = service.state(code).workshop
         except WorkshopError:
             return _not_found()
         lang = i18n.negotiate(accept_language, w.phone_languages, w.language)
-        return Response(pages[lang], media_type=HTML, headers={**PAGE_HEADERS, "Vary": "Accept-Language"})
+        response = Response(pages[lang], media_type=HTML, headers={**PAGE_HEADERS, "Vary": "Accept-Language"})
+        passes = ctx.joins
+        if passes.valid(request.cookies.get(PASS_COOKIE)) is None and request.client is not None:
+            issued = passes.issue(request.client.host, request.client.port)
+            if issued is not None:  # the join from this page gets its own bucket (server/join_pass.py)
+                response.set_cookie(
+                    PASS_COOKIE,
+                    issued,
+                    max_age=passes.max_age,
+                    path="/",
+                    httponly=True,
+                    samesite="strict",
+                    secure=ctx.secure_cookie,
+                )
+        return response
 
     for prefix in ("/j", "/J"):
         router.add_api_route(

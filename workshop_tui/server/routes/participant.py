@@ -15,6 +15,7 @@ from fastapi.responses import StreamingResponse
 from workshop_tui.server.deps import Context, CurrentParticipant, Reader, Service, Workshop, Writer
 from workshop_tui.server.errors import documented
 from workshop_tui.server.http import COOKIE_MAX_AGE, JSON, cookie_name
+from workshop_tui.server.join_pass import PASS_COOKIE
 from workshop_tui.server.schemas import (
     IdeaDeletedOut,
     IdeaIn,
@@ -45,7 +46,7 @@ async def join(
     body: Annotated[JoinIn | None, Body()] = None,
 ) -> JoinOut:
     client = request.client
-    ctx.joins.check(client.host if client else "unknown")
+    ctx.joins.check_join(client.host if client else "unknown", request.cookies.get(PASS_COOKIE))
     body = body or JoinIn()
     person, token = await ctx.service.join(state.code, body.name, body.skills)
     response.set_cookie(

@@ -12,7 +12,7 @@ from workshop_tui.actions import Action
 from workshop_tui.errors import Invalid
 from workshop_tui.export_json import ExportDocument
 from workshop_tui.exports import EXPORTERS, ExportOptions, bundle, export_files, exporter, prepare
-from workshop_tui.locales import LOCALE_RE
+from workshop_tui.locales import LOCALE_LIST_RE
 from workshop_tui.server.deps import Context, Service, Workshop
 from workshop_tui.server.errors import documented
 from workshop_tui.server.routes.admin.actions import performs
@@ -28,6 +28,7 @@ from workshop_tui.server.schemas import (
     WorkshopSummaryOut,
 )
 from workshop_tui.server.views import summary_view, timer_view
+from workshop_tui.service.summaries import summarize
 
 router = APIRouter()
 
@@ -36,7 +37,7 @@ WRITE = (401, 413, 415, 422, 503)
 
 @router.get("/workshops", responses=documented(401))
 async def list_workshops(ctx: Context) -> list[WorkshopSummaryOut]:
-    return [summary_view(s, ctx.join_url(s.code)) for s in ctx.service.states()]
+    return [summary_view(s, ctx.join_url(s.code)) for s in ctx.service.summaries()]  # opens none
 
 
 @router.post("/workshops", status_code=201, responses=documented(*WRITE))
@@ -52,7 +53,7 @@ async def create_workshop(body: WorkshopCreateIn, ctx: Context) -> WorkshopSumma
         language=body.language,
         languages=body.languages,
     )
-    return summary_view(ctx.service.state(w.code), ctx.join_url(w.code))
+    return summary_view(summarize(ctx.service.state(w.code)), ctx.join_url(w.code))
 
 
 @router.patch(
@@ -120,11 +121,21 @@ async def export(
     format: Annotated[str, Query(json_schema_extra={"enum": list(EXPORTERS)}, description="default json")] = "json",
     anonymize: bool = False,
     by_department: bool = False,
-    locale: Annotated[str | None, Query(pattern=LOCALE_RE.pattern, max_length=12)] = None,
+    locale: Annotated[
+        str | None,
+        Query(
+            pattern=LOCALE_LIST_RE.pattern,
+            max_length=200,
+            description="the Decidim organisation's locales, its default (the workshop's language) first: en,fi,sv",
+        ),
+    ] = None,
+    separator: Annotated[
+        str | None, Query(pattern=r"^[;,|\t]$", description="the column separator of a Decidim file (default ;)")
+    ] = None,
 ) -> Any:
     try:
         chosen = exporter(format)
-        options = ExportOptions(anonymize=anonymize, by_department=by_department, locale=locale)
+        options = ExportOptions(anonymize=anonymize, by_department=by_department, locale=locale, separator=separator)
         chosen.check(options, cli=False)
     except ValueError as exc:
         raise Invalid(str(exc)) from None

@@ -1,0 +1,238 @@
+"""The big workshop of issue 13 (1,000 people, 5,000 notes, 20,000 dots): each row against its baseline.
+
+Run: ``python -m bench bench_big`` (``python -m bench.bench_big`` prints the same table). The
+workshop is built through the real service by ``bench/big_workshop.py`` (once, then copied). Every
+row is a ratio to a baseline measured in the same run, the two measured interleaved, the median of
+``REPEATS``:
+
+- ``serve`` start -> ready line, big workshop vs an empty data directory (fresh interpreters), and
+  the serving child's RSS at ready (``VmRSS``) and peak (``VmHWM``) from ``/proc/<pid>/status``;
+- ``export --format json`` on the command line, big vs a tiny workshop (x0.01);
+- ``GET /export`` of the real ``serve``, full vs half size (linear means x2; the goal is <= x2.2);
+- vote p99 at 100 connections (wrk, durable votes) vs a bare FastAPI POST that stores nothing, on
+  the same uvicorn set-up in the same process;
+- bytes on disk vs the export's bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.big_workshop import copy_of
+from bench.serve_child import Serve, cli
+
+REPEATS = 3
+EXPORT_REPEATS = 5
+
+GOALS = {
+    "serve": "< 1.0 s; <= 1.2x empty",
+    "rss": "< +40 MiB over empty",
+    "export_cli": "< 1.0 s",
+    "get_export": "linear: <= x2.2 for 2x data",
+    "vote_p99": "<= 2x the bare app",
+    "disk": "<= 2x the export",
+}
+
+
+def _timed(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def _disk_bytes(data: Path) -> int:
+    return sum(p.stat().st_size for p in (data / "workshops").rglob("*") if p.is_file())
+
+
+def serve_rows(empty: Path, big: Path) -> dict[str, Any]:
+    runs: dict[str, list[Serve]] = {"empty": [], "big": []}
+    for _ in range(REPEATS):
+        for name, data in (("empty", empty), ("big", big)):
+            child = Serve(data)
+            child.stop()
+            runs[name].append(child)
+
+    def med(name: str, attr: str) -> float:
+        return float(statistics.median(getattr(s, attr) for s in runs[name]))
+
+    return {k: {a: med(k, a) for a in ("ready_seconds", "rss_kib", "hwm_kib")} for k in runs}
+
+
+def export_cli_rows(tiny: tuple[Path, str], big: tuple[Path, str], out: Path) -> dict[str, float]:
+    times: dict[str, list[float]] = {"tiny": [], "big": []}
+    for _ in range(REPEATS):
+        for name, (data, code) in (("tiny", tiny), ("big", big)):
+            argv = [*cli(), "--data-dir", str(data), "export", code, "--format", "json", "-o", str(out)]
+            times[name].append(_timed(argv))
+    return {**{k: statistics.median(v) for k, v in times.items()}, "bytes": out.stat().st_size}  # big's, last
+
+
+def get_export_rows(data: Path, half: str, full: str) -> dict[str, float]:
+    import httpx
+
+    child = Serve(data)
+    try:
+        headers = {"Authorization": f"Bearer {child.token}"}
+        times: dict[str, list[float]] = {"half": [], "full": []}
+        with httpx.Client(base_url=child.url, headers=headers, timeout=120) as client:
+            for code in (half, full):  # first requests open the workshops (not part of the row)
+                client.get(f"/api/v1/admin/w/{code}/export").raise_for_status()
+            for _ in range(EXPORT_REPEATS):
+                for name, code in (("half", half), ("full", full)):
+                    start = time.perf_counter()
+                    client.get(f"/api/v1/admin/w/{code}/export").raise_for_status()
+                    times[name].append(time.perf_counter() - start)
+    finally:
+        child.stop()
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+async def _vote_rows(tmp: Path) -> dict[str, list[dict[str, float]]]:
+    from fastapi import FastAPI
+    from pydantic import BaseModel
+
+    from bench.bench_server import LUA, voting_workshop, wrk
+    from workshop_tui.server.runner import ParticipantServer
+    from workshop_tui.service import WorkshopService
+
+    class VoteIn(BaseModel):
+        idea_id: str
+
+    bare = FastAPI()
+
+    @bare.post("/api/v1/w/{code}/votes", status_code=201)
+    async def vote(code: str, body: VoteIn) -> dict[str, int]:
+        return {"remaining_dots": 1}
+
+    script = tmp / "vote.lua"
+    script.write_text(LUA)
+    out: dict[str, list[dict[str, float]]] = {"bare": [], "vote": []}
+    service = WorkshopService(tmp / "votes").open()
+    real = ParticipantServer(service, host="127.0.0.1", port=0)
+    baseline = ParticipantServer(service, host="127.0.0.1", port=0, app_factory=lambda _s: bare)
+    await real.start()
+    await baseline.start()
+    try:
+        for k in range(REPEATS):
+            code, tokens, ideas = await voting_workshop(service, tmp, f"r{k}")
+            args = (str(tokens), str(ideas), f"/api/v1/w/{code}/votes")
+            out["bare"].append(await wrk(f"http://127.0.0.1:{baseline.port}", 100, *args, script=script))
+            out["vote"].append(await wrk(f"http://127.0.0.1:{real.port}", 100, *args, script=script))
+    finally:
+        await real.stop()
+        await baseline.stop()
+        await service.close()
+    return out
+
+
+def _verdict(ratio: float, limit: float | None) -> str:
+    if limit is None:
+        return ""
+    return "meets" if ratio <= limit else "over"
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-big-"))
+    try:
+        empty, big, tiny, both = tmp / "empty", tmp / "big", tmp / "tiny", tmp / "both"
+        empty.mkdir()
+        big_code = copy_of(1.0, big)
+        tiny_code = copy_of(0.01, tiny)
+        copy_of(1.0, both)
+        half_code = copy_of(0.5, both)
+        rows: list[tuple[str, str, str, str, str]] = []
+
+        s = serve_rows(empty, big)
+        ratio = s["big"]["ready_seconds"] / s["empty"]["ready_seconds"]
+        rows.append(
+            (
+                "`serve` start -> ready, big workshop",
+                f"{s['big']['ready_seconds']:.2f} s",
+                f"empty dir {s['empty']['ready_seconds']:.2f} s",
+                f"x{ratio:.2f} ({_verdict(ratio, 1.2)})",
+                GOALS["serve"],
+            )
+        )
+        extra = (s["big"]["rss_kib"] - s["empty"]["rss_kib"]) / 1024
+        peak = (s["big"]["hwm_kib"] - s["empty"]["hwm_kib"]) / 1024
+        rows.append(
+            (
+                "`serve` RSS at ready (peak), big workshop",
+                f"{s['big']['rss_kib'] / 1024:.0f} MiB ({s['big']['hwm_kib'] / 1024:.0f})",
+                f"empty dir {s['empty']['rss_kib'] / 1024:.0f} MiB ({s['empty']['hwm_kib'] / 1024:.0f})",
+                f"{extra:+.0f} MiB ({peak:+.0f} peak; {'meets' if extra < 40 else 'over'})",
+                GOALS["rss"],
+            )
+        )
+
+        e = export_cli_rows((tiny, tiny_code), (big, big_code), tmp / "export.json")
+        rows.append(
+            (
+                "`export --format json` CLI, big workshop",
+                f"{e['big']:.2f} s",
+                f"tiny workshop {e['tiny']:.2f} s",
+                f"x{e['big'] / e['tiny']:.2f} ({'meets' if e['big'] < 1.0 else 'over'} < 1.0 s)",
+                GOALS["export_cli"],
+            )
+        )
+
+        g = get_export_rows(both, half_code, big_code)
+        ratio = g["full"] / g["half"]
+        rows.append(
+            (
+                "`GET /export`, 1/2 -> full size",
+                f"{g['full'] * 1000:.0f} ms",
+                f"half size {g['half'] * 1000:.0f} ms",
+                f"x{ratio:.2f} ({_verdict(ratio, 2.2)})",
+                GOALS["get_export"],
+            )
+        )
+
+        disk = _disk_bytes(big)
+        ratio = disk / e["bytes"]
+        rows.append(
+            (
+                "disk bytes vs export, big workshop",
+                f"{disk / 1e6:.1f} MB",
+                f"`export --format json` {e['bytes'] / 1e6:.1f} MB",
+                f"x{ratio:.2f} ({_verdict(ratio, 2.0)})",
+                GOALS["disk"],
+            )
+        )
+
+        if shutil.which("wrk") is None:
+            rows.append(("vote p99 at 100 connections", "skipped: wrk is not installed", "", "", GOALS["vote_p99"]))
+        else:
+            v = asyncio.run(_vote_rows(tmp))
+            vote = statistics.median(r["p99"] for r in v["vote"])
+            bare = statistics.median(r["p99"] for r in v["bare"])
+            errors = sum(r["non_2xx"] for r in v["vote"])
+            rows.append(
+                (
+                    "vote p99 at 100 connections",
+                    f"{vote:.1f} ms ({errors:.0f} non-2xx)",
+                    f"bare FastAPI POST {bare:.1f} ms",
+                    f"x{vote / bare:.2f} ({_verdict(vote / bare, 2.0)})",
+                    GOALS["vote_p99"],
+                )
+            )
+
+        print(f"{os.cpu_count()} cores; medians of {REPEATS} interleaved repeats ({EXPORT_REPEATS} for GET /export)")
+        print("| measure | now | baseline in the same run | ratio | goal |")
+        print("|---|---|---|---|---|")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""A real ``workshop-tui serve`` child for the benches: time to its ready line, its memory, SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def cli() -> list[str]:
+    script = Path(sys.executable).with_name("workshop-tui")
+    return [sys.executable, str(script)] if script.exists() else [sys.executable, "-m", "workshop_tui"]
+
+
+def _status_kib(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+class Serve:
+    """A real ``workshop-tui serve`` child: time to its ready line, its memory, then SIGTERM."""
+
+    def __init__(self, data: Path) -> None:
+        start = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [*cli(), "--data-dir", str(data), "serve", "--host", "127.0.0.1", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        self.ready_seconds = time.perf_counter() - start
+        ready = json.loads(line)
+        self.url: str = ready["url"]
+        self.token: str = ready["admin_token"]
+        self.rss_kib = _status_kib(self.proc.pid, "VmRSS")
+        self.hwm_kib = _status_kib(self.proc.pid, "VmHWM")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.communicate(timeout=60)

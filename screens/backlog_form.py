@@ -1,0 +1,267 @@
+"""The rows of the backlog editor: one budget request, one ask, and a date field with a human message.
+
+Each row reads and checks its own fields (``values()`` and ``problems()``) so the editor can name the
+field and the row in plain words before anything reaches the service; the service checks again.
+Every value shown is ``terminal_safe`` and typed text never reaches markup (``SafeInput``, ``Text``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Button, Select
+
+from screens.widgets.safe_input import SafeInput
+from workshop_tui.models import MONEY_DIGITS, Ask, AskKind, AskStatus, BudgetRequest, BudgetStatus
+from workshop_tui.text_safety import terminal_safe
+
+_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_AMOUNT_SHAPE = re.compile(r"[0-9]*\.?[0-9]*")
+DATE_HINT = "write it as YYYY-MM-DD, such as 2026-03-15"
+
+
+def date_problem(text: str) -> str | None:
+    """Why ``text`` is not a date the form accepts (empty is accepted: no date), in words."""
+    value = text.strip()
+    if not value:
+        return None
+    if not _DATE_SHAPE.fullmatch(value):
+        return f"{value!r} is not a date: {DATE_HINT}"
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return f"{value} is not a day of the calendar: {DATE_HINT}"
+    return None
+
+
+def money_problem(text: str, *, what: str = "an amount") -> str | None:
+    """Why ``text`` is not a sum of money (zero allowed), in words."""
+    value = text.strip()
+    if not value:
+        return f"write {what}, such as 120.50"
+    wrong = f"{value!r} is not {what}: digits and at most one point, such as 120.50"
+    if not _AMOUNT_SHAPE.fullmatch(value) or value == ".":
+        return wrong
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        return wrong
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        return f"{value} has more than 2 decimals (cents are the smallest unit)"
+    if amount >= Decimal(10) ** MONEY_DIGITS:
+        return f"{what} is below 10^{MONEY_DIGITS}"
+    return None
+
+
+def amount_problem(text: str) -> str | None:
+    """Why ``text`` is not an amount a budget request may ask for, in words."""
+    problem = money_problem(text)
+    if problem is None and Decimal(text.strip()) <= 0:
+        return "an amount is more than 0"
+    return problem
+
+
+class _Check(Validator):
+    """Textual's live check of a field (a red border while it is wrong), with the form's own words."""
+
+    def __init__(self, problem: Any) -> None:
+        super().__init__()
+        self.problem = problem
+
+    def validate(self, value: str) -> ValidationResult:
+        problem = self.problem(value)
+        return self.failure(problem) if problem else self.success()
+
+
+class DateInput(SafeInput):
+    """A date typed as YYYY-MM-DD (only digits and hyphens can be typed); empty means none."""
+
+    def __init__(self, value: dt.date | None, *, placeholder: str = "YYYY-MM-DD", **kwargs: Any) -> None:
+        super().__init__(
+            value.isoformat() if value else "",
+            placeholder=placeholder,
+            restrict=r"[0-9-]*",
+            max_length=10,
+            validators=[_Check(date_problem)],
+            valid_empty=True,
+            **kwargs,
+        )
+
+    @property
+    def date(self) -> dt.date | None:
+        """The date, or ``None`` when empty (check ``date_problem`` first)."""
+        value = self.value.strip()
+        return dt.date.fromisoformat(value) if value else None
+
+
+def _options(values: list[str]) -> list[tuple[str, str]]:
+    return [(v, v) for v in values]
+
+
+class RemovableRow:
+    """What budget and ask rows share: a remove button that takes the row away (and focus to a neighbour)."""
+
+    def remove_button(self) -> Button:
+        return Button("✕", classes="remove", compact=True, tooltip="Remove this row")
+
+
+class BudgetRow(Horizontal, RemovableRow):
+    """One budget request: amount, currency, purpose, status."""
+
+    DEFAULT_CSS = """
+    BudgetRow { height: auto; }
+    BudgetRow > .amount { width: 14; }
+    BudgetRow > .currency { width: 11; }
+    BudgetRow > .purpose { width: 1fr; }
+    BudgetRow > .status { width: 16; }
+    BudgetRow > .remove { width: 3; min-width: 3; margin: 1 0 0 1; }
+    """
+
+    def __init__(self, request: BudgetRequest | None, currencies: list[str], default_currency: str) -> None:
+        super().__init__(classes="budget-row")
+        self.request = request
+        self.currencies = currencies
+        self.default_currency = default_currency
+
+    def compose(self) -> ComposeResult:
+        r = self.request
+        amount = SafeInput(
+            format(r.amount, "f") if r else "",
+            placeholder="amount",
+            restrict=r"[0-9.]*",
+            max_length=MONEY_DIGITS + 3,
+            validators=[_Check(amount_problem)],
+            classes="amount",
+        )
+        amount.border_title = "Amount"
+        yield amount
+        currency = Select(
+            _options(self.currencies),
+            value=r.currency if r else self.default_currency,
+            allow_blank=False,
+            classes="currency",
+        )
+        currency.border_title = "Currency"
+        yield currency
+        purpose = SafeInput(terminal_safe(r.purpose) if r else "", placeholder="what it pays for", classes="purpose")
+        purpose.border_title = "Purpose"
+        yield purpose
+        status = Select(
+            _options([s.value for s in BudgetStatus]),
+            value=r.status.value if r else BudgetStatus.REQUESTED.value,
+            allow_blank=False,
+            classes="status",
+        )
+        status.border_title = "Status"
+        yield status
+        yield self.remove_button()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "amount": self.query_one(".amount", SafeInput).value.strip(),
+            "currency": str(self.query_one(".currency", Select).value),
+            "purpose": self.query_one(".purpose", SafeInput).value,
+            "status": str(self.query_one(".status", Select).value),
+        }
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(field, problem) pairs, in the order the fields are drawn."""
+        problem = amount_problem(self.query_one(".amount", SafeInput).value)
+        return [("amount", problem)] if problem else []
+
+
+class AskRow(Vertical, RemovableRow):
+    """One ask to a department: what, to whom, its status, and the commitment (due, answer, answered)."""
+
+    DEFAULT_CSS = """
+    AskRow { height: auto; border-left: thick $primary-muted; margin-bottom: 1; }
+    AskRow > Horizontal { height: auto; }
+    AskRow .kind { width: 16; }
+    AskRow .department { width: 1fr; }
+    AskRow .status { width: 18; }
+    AskRow .remove { width: 3; min-width: 3; margin: 1 0 0 1; }
+    AskRow .detail, AskRow .answer { width: 1fr; }
+    AskRow .due, AskRow .answered-at { width: 16; }
+    """
+
+    def __init__(self, ask: Ask | None, today: dt.date) -> None:
+        super().__init__(classes="ask-row")
+        self.ask = ask
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        a = self.ask
+        with Horizontal():
+            kind = Select(
+                _options([k.value for k in AskKind]),
+                value=a.kind.value if a else AskKind.OPEN_DATA.value,
+                allow_blank=False,
+                classes="kind",
+            )
+            kind.border_title = "Kind"
+            yield kind
+            department = SafeInput(
+                terminal_safe(a.department) if a else "", placeholder="department", classes="department"
+            )
+            department.border_title = "Department"
+            yield department
+            status = Select(
+                _options([s.value for s in AskStatus]),
+                value=a.status.value if a else AskStatus.OPEN.value,
+                allow_blank=False,
+                classes="status",
+            )
+            status.border_title = "Status"
+            yield status
+            yield self.remove_button()
+        with Horizontal():
+            detail = SafeInput(terminal_safe(a.detail) if a else "", placeholder="what is asked", classes="detail")
+            detail.border_title = "Detail"
+            yield detail
+            due = DateInput(a.due if a else None, classes="due")
+            due.border_title = "Due"
+            yield due
+        with Horizontal():
+            answer = SafeInput(terminal_safe(a.answer) if a else "", placeholder="their answer", classes="answer")
+            answer.border_title = "Answer"
+            yield answer
+            answered = DateInput(a.answered_at if a else None, classes="answered-at")
+            answered.border_title = "Answered"
+            yield answered
+
+    @on(Select.Changed, ".status")
+    def _decided(self, event: Select.Changed) -> None:
+        # A decision is an answer: date it today unless a date is already there.
+        if event.value in (AskStatus.GRANTED.value, AskStatus.DECLINED.value):
+            answered = self.query_one(".answered-at", DateInput)
+            if not answered.value.strip():
+                answered.value = self.today.isoformat()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "kind": str(self.query_one(".kind", Select).value),
+            "department": self.query_one(".department", SafeInput).value,
+            "detail": self.query_one(".detail", SafeInput).value,
+            "status": str(self.query_one(".status", Select).value),
+            "due": self.query_one(".due", DateInput).value.strip() or None,
+            "answer": self.query_one(".answer", SafeInput).value,
+            "answered_at": self.query_one(".answered-at", DateInput).value.strip() or None,
+        }
+
+    def problems(self) -> list[tuple[str, str]]:
+        out = []
+        if not self.query_one(".department", SafeInput).value.strip():
+            out.append(("department", "name the department it is asked of"))
+        for field, css in (("due", ".due"), ("answered on", ".answered-at")):
+            problem = date_problem(self.query_one(css, DateInput).value)
+            if problem:
+                out.append((field, problem))
+        return out

@@ -1,0 +1,152 @@
+"""A review meeting in the backlog screen under Pilot, with a frozen clock, on a real data directory:
+the items due in order (overdue first), outcomes in a few keys through the service, and the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual.app import App
+from textual.widgets import OptionList, Static
+
+from screens.backlog import BacklogScreen
+from screens.backlog_review import ReviewScreen
+from tests.conftest import workshop_in
+from workshop_tui.models import BacklogStatus, Source
+from workshop_tui.phases import Phase
+from workshop_tui.service import WorkshopService
+
+MEETING = dt.datetime(2030, 2, 10, 10, tzinfo=dt.UTC)
+HOSTILE = "[b]Parks[/b] [@click=app.quit]x"
+
+
+class Frozen(App[None]):
+    def __init__(self, service: WorkshopService, code: str) -> None:
+        super().__init__()
+        self.service = service
+        self.code = code
+
+    def on_mount(self) -> None:
+        self.push_screen(BacklogScreen(self.service, self.code, now=lambda: MEETING))
+
+
+async def four_items(service: WorkshopService) -> tuple[str, dict[str, str]]:
+    """Items A (review overdue), B (review due in two days), C (an ask overdue, review later), D (not due)."""
+    code = await workshop_in(service, Phase.IDEATE)
+    ideas = [await service.post_idea(code, text, source=Source.FACILITATOR) for text in "ABCD"]
+    for phase in (Phase.GROUP, Phase.VOTE, Phase.TEAMS, Phase.BACKLOG):
+        await service.set_phase(code, phase)
+    items = await service.convert_to_backlog(code, [i.id for i in ideas])
+    ids = {item.title: item.id for item in items}
+    set_up = dt.datetime(2030, 1, 20, 9, tzinfo=dt.UTC)
+    plans: dict[str, dict[str, Any]] = {
+        "A": {"next_review": "2030-02-05"},
+        "B": {
+            "status": "approved",
+            "next_review": "2030-02-12",
+            "asks": [{"kind": "space", "department": "Facilities", "due": "2030-02-20"}],
+        },
+        "C": {
+            "next_review": "2030-02-20",
+            "asks": [{"kind": "procedure", "department": HOSTILE, "detail": "a permit", "due": "2030-02-01"}],
+        },
+        "D": {"next_review": "2030-03-30"},
+    }
+    for title, plan in plans.items():
+        await service.update_backlog_item(ids[title], plan, now=set_up)
+    return code, ids
+
+
+def review_of(app: App[None]) -> ReviewScreen:
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen
+
+
+def shown(screen: ReviewScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_a_meeting_steps_through_what_is_due_and_ends_with_its_ledger(service: WorkshopService) -> None:
+    code, ids = await four_items(service)
+    async with Frozen(service, code).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        review = review_of(pilot.app)
+        assert [i.title for i in review.queue] == ["A", "C", "B"]  # overdue first (review, then ask), then by date
+        assert "item 1 of 3" in shown(review, "#review-head") and "2 overdue" in shown(review, "#review-head")
+        assert "review was due 2030-02-05" in shown(review, "#review-item-body")
+        assert "Next review 2030-02-24" in shown(review, "#review-date")  # two weeks after the meeting
+        # A: a note, one week later than proposed, moved forward
+        await pilot.press("n", *"landlord agreed", "enter", "plus", "f")
+        await pilot.pause()
+        a = service.find_backlog_item(ids["A"])[1]
+        assert a.status == BacklogStatus.APPROVED and a.next_review == dt.date(2030, 3, 3)
+        assert a.history[-1].at == MEETING and "landlord agreed" in a.history[-1].note
+        assert "moved forward to approved" in a.history[-1].note
+        # C: its overdue ask (hostile department drawn as typed) is granted with an answer; no step forward
+        assert "item 2 of 3" in shown(review, "#review-head")
+        options = review.query_one("#review-asks", OptionList)
+        prompt = options.get_option_at_index(0).prompt
+        assert isinstance(prompt, Text) and HOSTILE in prompt.plain and "OVERDUE" in prompt.plain
+        await pilot.press("n", *"yes, by March", "enter", "g")
+        await pilot.pause()
+        c = service.find_backlog_item(ids["C"])[1]
+        assert (c.asks[0].status.value, c.asks[0].answered_at, c.asks[0].answer) == (
+            "granted",
+            MEETING.date(),
+            "yes, by March",
+        )
+        assert "answered 2030-02-10" in options.get_option_at_index(0).prompt.plain  # type: ignore[union-attr]
+        await pilot.press("minus", "minus", "minus", "k")  # never sooner than tomorrow
+        await pilot.pause()
+        c = service.find_backlog_item(ids["C"])[1]
+        assert c.status == BacklogStatus.PROPOSED and c.next_review == dt.date(2030, 2, 11)
+        assert "reviewed, no step forward" in c.history[-1].note
+        # B: skipped, then the meeting is over
+        b_before = service.find_backlog_item(ids["B"])[1]
+        await pilot.press("s")
+        await pilot.pause()
+        assert service.find_backlog_item(ids["B"])[1] == b_before
+        assert review.ended
+        ledger = review.ledger()
+        assert (ledger.reviewed, ledger.moved_forward, ledger.stalled, ledger.asks_answered) == (2, 1, 1, 1)
+        text = shown(review, "#review-ledger")
+        for line in ("2 items reviewed", "1 moved forward", "1 stalled", "1 asks answered", "1 due but not reviewed"):
+            assert line in " ".join(text.split()), (line, text)
+        await pilot.press("f", "k")  # outcome keys do nothing once the meeting ended
+        await pilot.pause()
+        assert service.find_backlog_item(ids["A"])[1] == a
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, BacklogScreen)
+        assert pilot.app.is_running
+
+
+async def test_escape_ends_early_and_a_meeting_with_nothing_due_says_so(service: WorkshopService) -> None:
+    code, ids = await four_items(service)
+    async with Frozen(service, code).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        review = review_of(pilot.app)
+        await pilot.press("p")  # A parked
+        await pilot.pause()
+        assert service.find_backlog_item(ids["A"])[1].status == BacklogStatus.PARKED
+        await pilot.press("n", *"x", "escape")  # escape leaves the note first, typed keys stay in it
+        await pilot.pause()
+        assert not review.ended
+        await pilot.press("escape")
+        await pilot.pause()
+        assert review.ended and review.ledger().parked == 1 and review.ledger().reviewed == 1
+        assert "2 due but not reviewed" in " ".join(shown(review, "#review-ledger").split())
+        await pilot.press("escape")
+        await pilot.pause()
+        # everything reviewed to a far date: nothing is due any more
+        for item_id in ids.values():
+            await service.update_backlog_item(item_id, {"next_review": "2031-01-01", "asks": []}, now=MEETING)
+        await pilot.press("m")
+        await pilot.pause()
+        review = review_of(pilot.app)
+        assert review.ended and "Nothing is due for review" in shown(review, "#review-ledger")
