@@ -104,9 +104,9 @@ def number(value: int | float | Decimal, lang: str) -> str:
     return format_decimal(value, locale=_locale(lang))
 
 
-def date(value: dt.date, lang: str) -> str:
-    """A date as people of ``lang`` write it in a report (CLDR "long")."""
-    return format_date(value, "long", locale=_locale(lang))
+def date(value: dt.date, lang: str, length: str = "long") -> str:
+    """A date as people of ``lang`` write it (CLDR "long": 14. maaliskuuta 2026; "medium": 14.3.2026)."""
+    return format_date(value, length, locale=_locale(lang))
 
 
 def date_time(value: dt.datetime, lang: str) -> str:

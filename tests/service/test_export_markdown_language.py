@@ -1,0 +1,73 @@
+"""The Markdown report in the workshop's language: headings, labels, money and dates per locale (golden
+values from the committed demo), and no English heading left."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.helpers.export_samples import SAMPLES
+from workshop_tui.export_json import ExportDocument
+from workshop_tui.export_markdown import render_markdown
+from workshop_tui.importer import read_export
+
+NBSP = "\u00a0"
+
+
+def demo_in(lang: str) -> ExportDocument:
+    doc = read_export(SAMPLES / "MAKE.json")
+    return doc.model_copy(update={"workshop": doc.workshop.model_copy(update={"language": lang})})
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        (
+            "fi",
+            [
+                "*Työpaja MAKE, raportti 14. maaliskuuta 2026.*",
+                "## Haaste",
+                "| Osallistujat | Laput | Pisteet | Teemat |",
+                f"Budjetti: 1{NBSP}650,00{NBSP}€ haettu, 1{NBSP}800,00{NBSP}€ hyväksytty, 0,00{NBSP}€ käytetty; "
+                f"määrärahaa 15{NBSP}000,00{NBSP}€ (13{NBSP}200,00{NBSP}€ jäljellä).",
+                "- Tila: **kokeilussa** · Vastuuhenkilö: Bram (via the city's innovation team) · Pisteet: 19",
+                "- Seuraava tarkistus: 28.3.2026",
+                f"  - 1{NBSP}800,00{NBSP}€ kohteeseen 20 parking sensors (hyväksytty)",
+                "## Pidetyt lupaukset",
+            ],
+        ),
+        (
+            "nl",
+            [
+                "*Workshop MAKE, verslag van 14 maart 2026.*",
+                f"Budget: €{NBSP}1.650,00 aangevraagd, €{NBSP}1.800,00 goedgekeurd, €{NBSP}0,00 uitgegeven, "
+                f"van een pot van €{NBSP}15.000,00 (€{NBSP}13.200,00 over).",
+                "- Volgende bespreking: 28 mrt 2026",
+            ],
+        ),
+        ("sv", ["*Workshop MAKE, rapport från 14 mars 2026.*", "## Utmaningen", "- Nästa avstämning: 28 mars 2026"]),
+        ("en", ["*Workshop MAKE, report of March 14, 2026.*", "- Next review: Mar 28, 2026"]),
+    ],
+)
+def test_the_report_speaks_the_workshops_language(lang: str, lines: list[str]) -> None:
+    report = render_markdown(demo_in(lang)).splitlines()
+    for line in lines:
+        assert line in report, line
+
+
+SAME_AS_ENGLISH = {"fi": set(), "sv": set(), "nl": {"## Teams"}}  # reviewed: Dutch says "Teams" too
+
+
+def headings(report: str) -> set[str]:
+    """Section headings and the header rows of tables (the line above ``|---``)."""
+    lines = report.splitlines()
+    rows = {line for line, below in itertools.pairwise(lines) if below.startswith("|-")}
+    return rows | {line for line in lines if line.startswith("## ")}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "nl"])
+def test_no_english_heading_is_left(lang: str) -> None:
+    english = headings(render_markdown(demo_in("en")))
+    assert len(english) > 10
+    assert english & headings(render_markdown(demo_in(lang))) == SAME_AS_ENGLISH[lang]
