@@ -1,4 +1,4 @@
-"""A plain, non-editable `pip install .` ships the data/ directory and the phone page."""
+"""A plain, non-editable `pip install .` ships the data/ directory, the phone page and the compiled catalogs."""
 
 from __future__ import annotations
 
@@ -46,3 +46,10 @@ def test_wheel_install_finds_shipped_data(tmp_path: Path) -> None:
     assert demo.returncode == 0, demo.stderr
     assert (target / "workshop_tui" / "_shipped_data" / "schemas" / "export-v1.schema.json").is_file()
     assert (target / "workshop_tui" / "static" / "phone.js").is_file()
+    for lang in ("en", "fi", "sv", "nl"):  # the compiled catalogs ship in the wheel
+        assert (target / "workshop_tui" / "locale" / lang / "LC_MESSAGES" / "messages.mo").is_file(), lang
+    finnish = subprocess.run(
+        [python, "-c", "from workshop_tui.phone_catalog import catalog; print(catalog('fi')['messages']['joinButton'])"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert finnish.stdout.strip() == "Liity"
