@@ -48,8 +48,9 @@ def test_wheel_install_finds_shipped_data(tmp_path: Path) -> None:
     assert (target / "workshop_tui" / "static" / "phone.js").is_file()
     for lang in ("en", "fi", "sv", "nl"):  # the compiled catalogs ship in the wheel
         assert (target / "workshop_tui" / "locale" / lang / "LC_MESSAGES" / "messages.mo").is_file(), lang
+    speak = "from workshop_tui.phone_catalog import catalog; print(catalog('fi')['messages']['joinButton'])"
     finnish = subprocess.run(
-        [python, "-c", "from workshop_tui.phone_catalog import catalog; print(catalog('fi')['messages']['joinButton'])"],
+        [python, "-c", speak],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert finnish.stdout.strip() == "Liity"
