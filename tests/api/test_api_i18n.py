@@ -114,3 +114,30 @@ async def test_without_accept_language_errors_speak_the_workshops_language(servi
         assert body["code"] == "unsupported_media_type" and body["message"] == "That did not work. Please try again."
         body = assert_error(await c.get("/api/v1/nowhere", headers={"Accept-Language": "nl"}), 404)
         assert body["code"] == "not_found" and body["message"].startswith("Dit is niet gevonden")
+
+
+@pytest.mark.parametrize(
+    ("accept", "lang", "words"),
+    [
+        (None, "en", ["Join a workshop", "Workshop code", ">Join<"]),
+        ("fi-FI,fi;q=0.9", "fi", ["Liity työpajaan", "Työpajan koodi", ">Liity<", "QR-koodin alla"]),
+        ("sv", "sv", ["Gå med i en workshop", "Workshopkod", ">Gå med<"]),
+        ("nl-BE,de;q=0.5", "nl", ["Doe mee aan een workshop", "Workshopcode", ">Meedoen<"]),
+    ],
+)
+async def test_the_start_and_not_found_pages_speak_the_browsers_language(
+    service: WorkshopService, accept: str | None, lang: str, words: list[str]
+) -> None:
+    headers = {"Accept-Language": accept} if accept else {}
+    async with in_process(service) as server, client(server) as c:
+        home = await c.get("/", headers=headers)
+        assert home.status_code == 200 and f'<html lang="{lang}">' in home.text
+        for word in words:
+            assert word in home.text, word
+        if lang != "en":
+            assert "Join a workshop" not in home.text and "Workshop code<" not in home.text
+        missing = await c.get("/j?code=NOPE", headers=headers)
+        assert missing.status_code == 404 and f'<html lang="{lang}">' in missing.text
+        title = phone_catalog.catalog(lang)["messages"]["notFound"].split(".")[0]
+        assert title in missing.text
+        assert (await c.get("/j/NOPE", headers=headers)).text == missing.text
