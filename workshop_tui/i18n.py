@@ -12,7 +12,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Final
 
@@ -60,8 +60,13 @@ def plural_categories(lang: str) -> dict[str, int]:
 def negotiate(accept_language: str | None, allowed: Iterable[str], default: str) -> str:
     """The language a browser prefers among ``allowed`` (``Accept-Language`` with its q-values),
     else ``default``."""
+    return _negotiate(accept_language or "", tuple(allowed), default)
+
+
+@lru_cache(maxsize=512)  # a room's phones send a handful of distinct headers
+def _negotiate(accept_language: str, allowed: tuple[str, ...], default: str) -> str:
     choices = list(allowed)
-    wanted = [tag for tag, _q in _parse_accept(accept_language or "")]
+    wanted = [tag for tag, _q in _parse_accept(accept_language)]
     found = Locale.negotiate(wanted, choices, sep="-") if wanted and choices else None
     if found is None:
         return default
