@@ -25,7 +25,16 @@ from decimal import Decimal
 from babel.support import NullTranslations
 
 from workshop_tui import i18n
-from workshop_tui.backlog import DepartmentAsks, asks_by_department, needs_attention, promise_ledger, review_overdue
+from workshop_tui.backlog import (
+    DepartmentAsks,
+    asks_by_department,
+    department_name,
+    last_update,
+    overdue_asks,
+    promise_ledger,
+    review_overdue,
+    stale,
+)
 from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, money, top_ideas
 from workshop_tui.locales import N_
 from workshop_tui.models import Ask, AskKind, AskStatus, BacklogItem, BacklogStatus, BudgetStatus, Team
@@ -254,8 +263,7 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str, word
         )
         review = words.day(item.next_review) if item.next_review else tr.gettext("not planned")
         out.append("- " + tr.gettext("Next review: {date}").format(date=review))
-        for flag in needs_attention(item, when):
-            out.append(f"- ⚠ {md_text(flag)}")
+        out += [f"- ⚠ {flag}" for flag in _flags(item, when, words)]
         if item.budget_requests:
             out.append("- " + tr.gettext("Budget:"))
             for req in item.budget_requests:
@@ -317,6 +325,24 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str, word
             out.append(f"| {day} | {md_text(item.title)} | {label} | {late} |")
         out.append("")
     return out
+
+
+def _flags(item: BacklogItem, when: dt.datetime, words: _Words) -> list[str]:
+    """``backlog.needs_attention``'s flags (the same rules) in the report's language, escaped."""
+    tr = words.tr
+    flags = []
+    if item.next_review is not None and review_overdue(item, when.date()):
+        flags.append(tr.gettext("review was due {date}").format(date=words.day(item.next_review)))
+    for ask in overdue_asks(item, when.date()):
+        assert ask.due is not None
+        department = md_text(department_name(ask))
+        flags.append(
+            tr.gettext("ask to {department} was due {date}").format(department=department, date=words.day(ask.due))
+        )
+    if stale(item, when):
+        days = (when - last_update(item)).days
+        flags.append(tr.ngettext("no update for {count} day", "no update for {count} days", days).format(count=days))
+    return flags
 
 
 def _ask_progress(ask: Ask, today: dt.date, words: _Words) -> str:

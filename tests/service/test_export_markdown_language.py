@@ -33,6 +33,8 @@ def demo_in(lang: str) -> ExportDocument:
                 f"määrärahaa 15{NBSP}000,00{NBSP}€ (13{NBSP}200,00{NBSP}€ jäljellä).",
                 "- Tila: **kokeilussa** · Vastuuhenkilö: Bram (via the city's innovation team) · Pisteet: 19",
                 "- Seuraava tarkistus: 28.3.2026",
+                "- ⚠ tarkistuksen määräaika oli 11.3.2026",
+                "- ⚠ pyynnön toimialalle Economic Affairs määräaika oli 12.3.2026",
                 f"  - 1{NBSP}800,00{NBSP}€ kohteeseen 20 parking sensors (hyväksytty)",
                 "## Pidetyt lupaukset",
             ],
