@@ -35,7 +35,7 @@ from workshop_tui.backlog import (
     review_overdue,
     stale,
 )
-from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, money, top_ideas
+from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, top_ideas
 from workshop_tui.locales import N_
 from workshop_tui.models import Ask, AskKind, AskStatus, BacklogItem, BacklogStatus, BudgetStatus, Team
 
@@ -396,42 +396,61 @@ def render_by_department(doc: ExportDocument, *, now: dt.datetime | None = None)
     Overdue asks are those past due as of ``now`` (default: the export time)."""
     today = (now or doc.exported_at).date()
     currency = doc.workshop.settings.currency
-    out = _header(doc, _Words(doc.workshop.language), "asks to city departments")  # the digest is English yet
+    words = _Words(doc.workshop.language)
+    tr = words.tr
+    out = _header(doc, words, tr.gettext("asks to city departments"))
     departments = _by_department(doc)
     if not departments:
-        return "\n".join([*out, "*No asks to city departments.*"]) + "\n"
+        return "\n".join([*out, "*" + tr.gettext("No asks to city departments.") + "*"]) + "\n"
     figures = {d.department.casefold(): d for d in asks_by_department(doc.backlog, today)}
+    heads = (
+        N_("Kind"),
+        N_("Detail"),
+        N_("Status"),
+        N_("Due"),
+        N_("Answer"),
+        N_("Prototype"),
+        N_("Prototype status"),
+        N_("Owner"),
+    )
     for name, pairs in departments.items():
         out += [f"## {md_text(name)}", ""]
         dept = figures[name.casefold()]
         out += [
-            f"Asked {dept.asked}, answered {dept.answered}, overdue {dept.overdue}; "
-            f"median days to answer: {_median(dept)}.",
+            tr.gettext(
+                "Asked {asked}, answered {answered}, overdue {overdue}; median days to answer: {median}."
+            ).format(asked=dept.asked, answered=dept.answered, overdue=dept.overdue, median=_median(dept)),
             "",
         ]
         items = list({item.id: item for item, _ in pairs}.values())
         requested = sum((item_budget(i)[BudgetStatus.REQUESTED] for i in items), Decimal(0))
         approved = sum((item_budget(i)[BudgetStatus.APPROVED] for i in items), Decimal(0))
-        n = len(items)
+        asks = tr.ngettext("{count} ask", "{count} asks", len(pairs)).format(count=len(pairs))
+        prototypes = tr.ngettext("from {count} prototype", "from {count} prototypes", len(items))
         out += [
-            f"{len(pairs)} ask{'s' if len(pairs) != 1 else ''} from {n} prototype{'s' if n != 1 else ''}; "
-            f"budget these prototypes requested: {money(requested)} {currency} "
-            f"(and {money(approved)} {currency} already approved).",
+            tr.gettext(
+                "{asks} {prototypes}; budget these prototypes requested: {requested} (and {approved} already approved)."
+            ).format(
+                asks=asks,
+                prototypes=prototypes.format(count=len(items)),
+                requested=words.money(requested, currency),
+                approved=words.money(approved, currency),
+            ),
             "",
-            "| Kind | Detail | Status | Due | Answer | Prototype | Prototype status | Owner |",
+            _row(*(tr.gettext(h) for h in heads)),
             "|---|---|---|---|---|---|---|---|",
         ]
         for item, ask in pairs:
             owner = md_text(item.owner.name) if item.owner.public and item.owner.name else "–"
-            due = ask.due.isoformat() if ask.due else "–"
+            due = words.day(ask.due) if ask.due else "–"
             if ask.overdue(today):
-                due += " (overdue)"
+                due += " (" + tr.gettext("overdue") + ")"
             answer = md_text(ask.answer) or "–"
             if ask.answered_at is not None:
-                answer = f"{ask.answered_at.isoformat()}: {answer}"
+                answer = f"{words.day(ask.answered_at)}: {answer}"
             out.append(
-                f"| {ask.kind.value} | {md_text(ask.detail) or '–'} | {ask.status.value} | {due} | {answer} | "
-                f"{md_text(item.title)} | {item.status.value} | {owner} |"
+                f"| {words.label(ask.kind)} | {md_text(ask.detail) or '–'} | {words.label(ask.status)} | {due} | "
+                f"{answer} | {md_text(item.title)} | {words.label(item.status)} | {owner} |"
             )
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"

@@ -118,7 +118,7 @@ def test_department_digest_lists_what_each_department_is_asked() -> None:
     headings = [line[3:] for line in digest.splitlines() if line.startswith("## ")]
     assert headings == sorted(departments, key=str.casefold)
     section = digest.split("## Facilities")[1].split("## ")[0]
-    assert "mounting on station poles" in section and "450.00 EUR" in section
+    assert "mounting on station poles" in section and "€450.00" in section
     # an owner appears only when they consented to be named
     for item in doc.backlog:
         if item.owner.name and not item.owner.public:
@@ -138,7 +138,7 @@ def test_asks_as_commitments_in_the_report_and_the_digest() -> None:
     assert "asks to departments overdue: 1" in report
     digest = render_by_department(doc)
     assert "Asked 1, answered 0, overdue 1; median days to answer: –." in digest
-    assert "| 2026-03-12 (overdue) |" in digest and "| 2026-03-14: Published on the open data portal" in digest
+    assert "| Mar 12, 2026 (overdue) |" in digest and "| Mar 14, 2026: Published on the open data portal" in digest
 
 
 async def test_a_hostile_answer_stays_inert(service: WorkshopService) -> None:

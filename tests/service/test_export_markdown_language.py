@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers.export_samples import SAMPLES
 from workshop_tui.export_json import ExportDocument
-from workshop_tui.export_markdown import render_markdown
+from workshop_tui.export_markdown import render_by_department, render_markdown
 from workshop_tui.importer import read_export
 
 NBSP = "\u00a0"
@@ -73,3 +73,15 @@ def test_no_english_heading_is_left(lang: str) -> None:
     english = headings(render_markdown(demo_in("en")))
     assert len(english) > 10
     assert english & headings(render_markdown(demo_in(lang))) == SAME_AS_ENGLISH[lang]
+
+
+def test_the_department_digest_in_finnish() -> None:
+    digest = render_by_department(demo_in("fi")).splitlines()
+    assert digest[0] == "# Open City Hackathon (demo): pyynnöt kaupungin toimialoille"
+    assert "Pyydetty 1, vastattu 0, myöhässä 1; vastausajan mediaani päivinä: –." in digest
+    assert (
+        f"1 pyyntö 1 kokeilusta; näiden kokeilujen hakema budjetti: 1{NBSP}200,00{NBSP}€ (ja 0,00{NBSP}€ jo hyväksytty)."
+        in digest
+    )
+    assert "| Laji | Tarkemmin | Tila | Määräaika | Vastaus | Kokeilu | Kokeilun tila | Vastuuhenkilö |" in digest
+    assert any(line.startswith("| menettely |") and "| 12.3.2026 (myöhässä) |" in line for line in digest)
