@@ -80,8 +80,8 @@ def test_the_department_digest_in_finnish() -> None:
     assert digest[0] == "# Open City Hackathon (demo): pyynnöt kaupungin toimialoille"
     assert "Pyydetty 1, vastattu 0, myöhässä 1; vastausajan mediaani päivinä: –." in digest
     assert (
-        f"1 pyyntö 1 kokeilusta; näiden kokeilujen hakema budjetti: 1{NBSP}200,00{NBSP}€ (ja 0,00{NBSP}€ jo hyväksytty)."
-        in digest
+        f"1 pyyntö 1 kokeilusta; näiden kokeilujen hakema budjetti: 1{NBSP}200,00{NBSP}€ "
+        f"(ja 0,00{NBSP}€ jo hyväksytty)." in digest
     )
     assert "| Laji | Tarkemmin | Tila | Määräaika | Vastaus | Kokeilu | Kokeilun tila | Vastuuhenkilö |" in digest
     assert any(line.startswith("| menettely |") and "| 12.3.2026 (myöhässä) |" in line for line in digest)
