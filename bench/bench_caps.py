@@ -9,7 +9,7 @@ Run: ``python -m bench bench_caps``.
   empty data directory; interleaved, medians of ``REPEATS``.
 - Joins behind one address: 300 phones (each its own connection: load the page, then join, and on
   a 429 wait ``Retry-After`` and try again) arrive over ``ARRIVAL_SECONDS`` at a real ``serve``,
-  while two scripts on the same address flood joins (one keeping no cookies and opening a
+  while scripts on the same address flood joins (three loops keeping no cookies and opening a
   connection per join, one keeping cookies on a keep-alive connection and reloading the page
   before each join). Baseline: the same phones with no flood.
 """
@@ -33,6 +33,7 @@ TEXT = "A note as long as phones usually write them, about shade trees on the ma
 PHONES = 300
 ARRIVAL_SECONDS = 20.0
 GIVE_UP_SECONDS = 60.0
+COOKIELESS_FLOODERS = 3  # concurrent loops of the script that keeps no cookies (one more keeps them)
 _TLS = ssl.create_default_context()  # one for all clients: building one per client would stall the loop
 
 
@@ -137,13 +138,18 @@ async def _room(base: str, token: str, flood: bool) -> dict[str, Any]:
         r.raise_for_status()
         code = r.json()["code"]
     stop = asyncio.Event()
-    floods = [asyncio.create_task(_flood(base, code, stop, keep_cookies=kc)) for kc in (False, True)] if flood else []
+    kinds = [False] * COOKIELESS_FLOODERS + [True]
+    floods = [asyncio.create_task(_flood(base, code, stop, keep_cookies=kc)) for kc in kinds] if flood else []
     latencies: list[float] = []
     start = time.monotonic() + 0.2
     joined = await asyncio.gather(*(_phone(base, code, k, start, latencies) for k in range(PHONES)))
     stop.set()
     scripts = await asyncio.gather(*floods)
-    return {"in": sum(joined), "latencies": latencies, "scripts": scripts, "seconds": time.monotonic() - start}
+    merged: list[dict[str, int]] = [{}, scripts[-1]] if scripts else []
+    for counts in scripts[:-1]:
+        for status, n in counts.items():
+            merged[0][status] = merged[0].get(status, 0) + n
+    return {"in": sum(joined), "latencies": latencies, "scripts": merged, "seconds": time.monotonic() - start}
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -165,11 +171,10 @@ def join_rows() -> None:
     print(f"\n{PHONES} phones from 127.0.0.1 arriving over {ARRIVAL_SECONDS:.0f} s (a real `serve`):")
     print("| run | phones in | all in after | join p50 | join p99 | script joins (statuses) |")
     print("|---|---|---|---|---|---|")
-    for name, run in (("no flood (baseline)", quiet), ("two scripts flooding", flooded)):
+    for name, run in (("no flood (baseline)", quiet), ("scripts flooding", flooded)):
         lat = run["latencies"]
-        scripts = "; ".join(
-            f"{kind}: {s}" for kind, s in zip(("no cookies", "cookies, keep-alive"), run["scripts"], strict=False)
-        )
+        kinds = (f"no cookies x{COOKIELESS_FLOODERS}", "cookies, keep-alive")
+        scripts = "; ".join(f"{kind}: {s}" for kind, s in zip(kinds, run["scripts"], strict=False))
         print(
             f"| {name} | {run['in']}/{PHONES} | {run['seconds']:.1f} s | {statistics.median(lat) * 1000:.0f} ms "
             f"| {_pct(lat, 0.99) * 1000:.0f} ms | {scripts or '-'} |"

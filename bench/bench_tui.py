@@ -80,9 +80,9 @@ async def screen_latencies(app: WorkshopApp, client: httpx.AsyncClient | None, c
     return out
 
 
-async def voting_room(service: WorkshopService, stop: asyncio.Event) -> int:
+async def voting_room(service: WorkshopService, stop: asyncio.Event, code: str = "VOTE") -> int:
     """A second workshop in the vote phase where PHONES people cast and withdraw dots; returns writes done."""
-    w = await service.create_workshop("Voting room", code="VOTE", settings={"dots_per_participant": 5})
+    w = await service.create_workshop("Voting room", code=code, settings={"dots_per_participant": 5})
     await service.set_phase(w.code, Phase.IDEATE)
     people = [(await service.join(w.code, f"V{i}"))[0] for i in range(PHONES)]
     ideas = [(await service.post_idea(w.code, f"Idea {j}", source=Source.FACILITATOR)).id for j in range(30)]

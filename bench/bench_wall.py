@@ -1,12 +1,15 @@
 """The sticky-note wall at scale, as ratios to an empty wall measured in the same run (interleaved).
 
-Run: ``python -m bench bench_wall``. For 0 (the baseline), 500 and 2,000 notes, median of ``REPEAT``:
+Run: ``python -m bench bench_wall``. For 0 (the baseline), 1,000, 2,000 and 4,000 notes, median of
+``REPEAT``:
 
 - mount: from starting the app to the wall's first frame on screen (the app, the screen, the event
   bridge and the cards in view; the goal is < 300 ms at 2,000 notes);
+- open: pushing the wall screen onto the running app until its first frame (the wall's own share
+  of the mount);
 - new note: a real service write, then the screen's handling of its event plus drawing every line on
   screen, as the compositor does for the next frame (the goal is < 20 ms, and flat in the size of
-  the wall; the event bridge's coalescing delay comes on top and is not the wall's);
+  the wall; the event bridge's delivery comes on top and is measured by ``bench_wall_latency``);
 - theme filter: switching the wall to one theme and back (a full re-plan and redraw).
 
 And duplicate suggestions for 2,000 notes against one linear pass that only normalises the texts.
@@ -37,7 +40,7 @@ WORDS = (
     "bike lane tree park bench school route repair cafe water tram bus data open map shade square market "
     "library youth elderly noise light safety parking sensor garden compost festival street crossing"
 ).split()
-SIZES = [0, 500, 2000]
+SIZES = [0, 1000, 2000, 4000]
 REPEAT = 5
 SCREEN = (160, 45)
 
@@ -77,7 +80,11 @@ async def measure_once(service: WorkshopService, code: str) -> dict[str, float]:
             draw_visible(wall)
         switch = (time.perf_counter() - t0) / 2
         await pilot.pause()
-    return {"mount": mount, "append": append, "switch": switch}
+        t0 = time.perf_counter()
+        await app.push_screen(WallScreen(service, code))
+        await pilot.pause()
+        opened = time.perf_counter() - t0
+    return {"mount": mount, "open": opened, "append": append, "switch": switch}
 
 
 async def run() -> dict[int, dict[str, float]]:
@@ -87,11 +94,13 @@ async def run() -> dict[int, dict[str, float]]:
         try:
             codes = {}
             for n in SIZES:
-                w = await service.create_workshop(f"Bench {n}", code=f"BN{n}")
+                w = await service.create_workshop(f"Bench {n}", code=f"BN{n}", settings={"max_ideas": 10_000})
                 await service.set_phase(w.code, Phase.IDEATE)
                 rng = random.Random(n)
-                for k in range(n):
-                    await service.post_idea(w.code, note_text(rng, k), source=Source.PAPER)
+                texts = [note_text(rng, k) for k in range(n)]
+                for start in range(0, n, 200):  # posted concurrently: one group commit per chunk
+                    chunk = texts[start : start + 200]
+                    await asyncio.gather(*(service.post_idea(w.code, t, source=Source.PAPER) for t in chunk))
                 codes[n] = w.code
             for _ in range(REPEAT):  # interleaved: each round measures every size once
                 for n in SIZES:
@@ -121,12 +130,14 @@ def main() -> None:
     base = results[0]
     print(
         f"empty wall (baseline, {SCREEN[0]}x{SCREEN[1]}, median of {REPEAT}): mount {base['mount'] * 1000:.0f} ms, "
-        f"new note {base['append'] * 1000:.2f} ms, theme switch {base['switch'] * 1000:.2f} ms"
+        f"open {base['open'] * 1000:.0f} ms, new note {base['append'] * 1000:.2f} ms, "
+        f"theme switch {base['switch'] * 1000:.2f} ms"
     )
     for n in SIZES[1:]:
         r = results[n]
         print(
             f"wall with {n:>5} notes: mount {r['mount'] * 1000:.0f} ms ({r['mount'] / base['mount']:.2f}x empty), "
+            f"open {r['open'] * 1000:.0f} ms ({r['open'] / base['open']:.2f}x), "
             f"new note {r['append'] * 1000:.2f} ms ({r['append'] / base['append']:.1f}x empty), "
             f"theme switch {r['switch'] * 1000:.1f} ms ({r['switch'] / base['switch']:.1f}x empty)"
         )

@@ -27,6 +27,7 @@ from screens.backlog_editor import BacklogEditor
 from screens.backlog_form import money_problem
 from screens.backlog_review import ReviewScreen
 from screens.events import DomainEvents
+from screens.follow import FollowScreen
 from screens.text_prompt import TextPromptScreen
 from screens.widgets.session_bar import SessionBar
 from screens.widgets.timer import PhaseTimer
@@ -45,6 +46,7 @@ from workshop_tui.backlog import (
 from workshop_tui.errors import Invalid, WorkshopError
 from workshop_tui.events import BacklogChanged, WorkshopUpdated
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
+from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
@@ -341,6 +343,7 @@ class BacklogScreen(Screen[None]):
         Binding("c", "convert", "Convert ideas"),
         Binding("p", "edit_pool", "Budget pool"),
         Binding("m", "review_meeting", "Review meeting"),
+        Binding("u", "follow", "Follow URL"),
         Binding("escape", "back", "Back", show=False),
     ]
 
@@ -394,6 +397,10 @@ class BacklogScreen(Screen[None]):
         self.query_one("#pools").border_title = "Budget pools"
         self.reload()
         self.query_one(DataTable).focus()
+        if self.code is not None:
+            workshop = self.service.state(self.code).workshop
+            if workshop.phase == Phase.CLOSED and workshop.follow_url:  # the closing screen: the room scans it
+                self.call_after_refresh(self.action_follow)
 
     def on_resize(self) -> None:
         # Every width needs its own columns and title width, not only the crossing of a breakpoint.
@@ -585,9 +592,14 @@ class BacklogScreen(Screen[None]):
             self.query_one(f"#{name}").set_class(n == self.panel, "-shown")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "convert":
+        if action in ("convert", "follow"):
             return self.code is not None
         return True
+
+    def action_follow(self) -> None:
+        """The follow-up URL as a big QR code, and where to set it."""
+        if self.code is not None:
+            self.app.push_screen(FollowScreen(self.service, self.code))
 
     async def action_convert(self) -> None:
         """The teams' ideas (or, without teams, nothing: choose on the teams screen) become items."""

@@ -34,7 +34,7 @@ from workshop_tui.text_safety import terminal_safe
 BUDGET_HELP = "Budget requests: amount, currency, what it pays for, status. ✕ removes a request."
 ASKS_HELP = (
     "Asks to the city: kind, department, status; what is asked and the day it is due; the department's answer "
-    "and the day it came (granted or declined dates it today). ✕ removes an ask."
+    "and the day it came (an answer or a decision dates it today). ✕ removes an ask."
 )
 _WHERE = re.compile(r"\b(budget_requests|asks)\.(\d+)(?:\.(\w+))?")
 

@@ -245,6 +245,13 @@ class AskRow(Vertical, RemovableRow):
             if not answered.value.strip():
                 answered.value = self.today.isoformat()
 
+    @on(SafeInput.Changed, ".answer")
+    def _answered(self, event: SafeInput.Changed) -> None:
+        # An answer written down came in today, unless its day is already there.
+        answered = self.query_one(".answered-at", DateInput)
+        if event.value.strip() and not answered.value.strip():
+            answered.value = self.today.isoformat()
+
     def values(self) -> dict[str, Any]:
         return {
             "kind": str(self.query_one(".kind", Select).value),

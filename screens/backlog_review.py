@@ -129,15 +129,16 @@ class ReviewScreen(Screen[MeetingLedger | None]):
     DEFAULT_CSS = """
     ReviewScreen { layout: vertical; }
     ReviewScreen > #review-head { height: 1; padding: 0 1; background: $panel; text-style: bold; }
-    ReviewScreen > #review-item { height: 1fr; padding: 0 1; }
-    ReviewScreen > #review-asks { height: auto; max-height: 40%; border: round $primary; }
+    ReviewScreen > #review-item { height: auto; max-height: 60%; padding: 0 1; }
+    ReviewScreen > #review-asks { height: auto; max-height: 40%; margin-top: 1; border: round $primary; }
+    ReviewScreen > #review-spacer { height: 1fr; }
     ReviewScreen > #review-outcome { height: 3; }
     ReviewScreen > #review-outcome > #review-date { width: auto; min-width: 30; padding: 1 1 0 1; }
     ReviewScreen > #review-outcome > #review-note { width: 1fr; }
     ReviewScreen > #review-ledger { display: none; height: 1fr; padding: 1 2; }
     ReviewScreen.-ended > #review-ledger { display: block; }
     ReviewScreen.-ended > #review-item, ReviewScreen.-ended > #review-asks,
-    ReviewScreen.-ended > #review-outcome { display: none; }
+    ReviewScreen.-ended > #review-spacer, ReviewScreen.-ended > #review-outcome { display: none; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -188,6 +189,7 @@ class ReviewScreen(Screen[MeetingLedger | None]):
         with VerticalScroll(id="review-item"):
             yield Static(id="review-item-body")
         yield OptionList(id="review-asks")
+        yield Static(id="review-spacer")
         with Horizontal(id="review-outcome"):
             yield Static(id="review-date")
             yield SafeInput(placeholder="n: a note for the outcome or an ask's answer", id="review-note")
@@ -310,6 +312,8 @@ class ReviewScreen(Screen[MeetingLedger | None]):
         update: dict[str, Any] = {"answered_at": self.now().date()}
         if status:
             update["status"] = AskStatus(status)
+        elif ask.status == AskStatus.OPEN:  # an answer that decides nothing yet: the ask is being dealt with
+            update["status"] = AskStatus.IN_PROGRESS
         if note_input.value.strip():
             update["answer"] = note_input.value.strip()
         asks = [a.model_dump(mode="json") for a in item.asks]

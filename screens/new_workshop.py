@@ -1,4 +1,5 @@
-"""A form for a new workshop: title, template, the prompt phones see, the dot rules and who is named.
+"""A form for a new workshop: title, template, the prompt phones see, the follow-up URL, the dot rules
+and who is named.
 
 It opens on the first template with that template's prompt in the editor (the prompt is what every
 phone shows, so it is always visible and editable here); choosing another template replaces the
@@ -75,6 +76,10 @@ class NewWorkshopScreen(ModalScreen[str | None]):
                 )
                 yield Label("Prompt", classes="tall")
                 yield TextArea(template_prompt(self.first), id="prompt", soft_wrap=True, compact=True)
+                yield Label("Follow-up")
+                yield Input(
+                    placeholder="https://… where the city reports progress (optional)", id="follow-url", compact=True
+                )
                 yield Label("Dots")
                 with Horizontal(id="dots"):
                     yield Input(
@@ -167,6 +172,7 @@ class NewWorkshopScreen(ModalScreen[str | None]):
                 prompt=prompt,  # what the facilitator sees is what phones get (an emptied prompt stays empty)
                 settings=settings,
                 language=language,
+                follow_url=self.query_one("#follow-url", Input).value.strip() or None,
             )
         except WorkshopError as exc:
             self.show_error(exc.message)

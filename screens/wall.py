@@ -59,6 +59,8 @@ WALL_ACTIONS: dict[str, Action] = {
     "hide_author": Action.HIDE_NOTE,
     "block_author": Action.HIDE_NOTE,
 }
+#: Events after which the whole wall is laid out again (the filter, grouping, colours or names change).
+FULL_REFRESH = (ev.ThemeChanged, ev.WorkshopUpdated, ev.VotingChanged, ev.PhaseChanged)
 NEEDS_NOTE = frozenset(
     {"edit_note", "toggle_hidden", "delete_note", "move_to_theme", "merge", "unmerge", "mark", "hide_author"}
 )
@@ -142,34 +144,30 @@ class WallScreen(SessionScreen):
 
     # ------------------------------------------------------------------ data
 
-    def _visible_notes(self) -> list[Idea]:
-        """The notes on the wall for the current filter, newest first (grouped by theme in the group
-        phase, unthemed first). Hidden ones are off the room's screen: they appear (grey, marked) only
-        while the facilitator asks for them (``H``)."""
-        state = self.service.state(self.code)
-        notes = [i for i in state.ideas.values() if i.visible or (self.show_hidden and i.hidden and not i.deleted)]
-        notes = [i for i in notes if not i.merged_into]
+    def _on_wall(self, idea: Idea) -> bool:
+        """Whether ``idea`` belongs on the wall for the current filter. Hidden notes are off the room's
+        screen: they appear (grey, marked) only while the facilitator asks for them (``H``); notes
+        written in private stay off until revealed (the header counts them)."""
+        if idea.deleted or idea.merged_into or idea.private:
+            return False
+        if idea.hidden and not self.show_hidden:
+            return False
         if self.filter == NO_THEME:
-            notes = [i for i in notes if i.theme_id is None]
-        elif self.filter != ALL:
-            notes = [i for i in notes if i.theme_id == self.filter]
-        notes.sort(key=lambda i: (i.created_at, i.id), reverse=True)
-        if self._grouped():
-            names = {t.id: t.name.casefold() for t in state.themes.values()}
-            notes.sort(key=lambda i: (i.theme_id is not None, names.get(i.theme_id or "", "")))  # stable
-        return notes
+            return idea.theme_id is None
+        return self.filter == ALL or idea.theme_id == self.filter
+
+    def _visible_notes(self) -> list[Idea]:
+        """The notes on the wall for the current filter (the wall orders them: newest first, grouped by
+        theme in the group phase, unthemed first)."""
+        return [i for i in self.service.state(self.code).ideas.values() if self._on_wall(i)]
 
     def _grouped(self) -> bool:
         return self.filter == ALL and self.service.state(self.code).workshop.phase == Phase.GROUP
 
     def _refresh_themes(self) -> None:
         state = self.service.state(self.code)
-        counts: dict[str | None, int] = {}
-        total = 0
-        for idea in state.ideas.values():
-            if idea.visible:  # the same count as the session bar's
-                counts[idea.theme_id] = counts.get(idea.theme_id, 0) + 1
-                total += 1
+        counts = state.theme_notes  # the same count as the session bar's, kept by the state
+        total = state.notes_on_wall()
         options = [
             Option(_count_line("All notes", total, "bold"), id=ALL),
             Option(_count_line("No theme", counts.get(None, 0), "italic"), id=NO_THEME),
@@ -184,17 +182,17 @@ class WallScreen(SessionScreen):
             themes.set_options(options)
             themes.highlighted = ids.index(self.filter)
 
-    def _refresh_notes(self, changed: set[str] | None = None) -> None:
+    def _refresh_notes(self) -> None:
         wall = self.query_one(NoteWall)
         state = self.service.state(self.code)
         wall.dots = state.workshop.results_revealed
         wall.grouped = self._grouped()
-        notes = self._visible_notes()
-        wall.show(state, notes, changed)
-        self._refresh_header(len(notes))
+        wall.show(state, self._visible_notes())
+        self._refresh_header()
 
-    def _refresh_header(self, count: int) -> None:
+    def _refresh_header(self) -> None:
         state = self.service.state(self.code)
+        wall = self.query_one(NoteWall)
         if self.filter == ALL:
             title = Text("All notes", style="bold")
         elif self.filter == NO_THEME:
@@ -202,9 +200,15 @@ class WallScreen(SessionScreen):
         else:
             theme = state.themes.get(self.filter)
             title = Text(terminal_safe(theme.name) if theme else "?", style="bold")
-        hidden = sum(1 for i in self._visible_notes() if i.hidden) if self.show_hidden else 0
-        shown = count - hidden
+        hidden = wall.hidden_shown() if self.show_hidden else 0
+        shown = len(wall.shown) - hidden
         title.append(f"  ·  {shown} {'note' if shown == 1 else 'notes'}")
+        if state.private_notes:
+            written = state.private_notes
+            title.append(
+                f"  ·  {written} {'note' if written == 1 else 'notes'} written, hidden until revealed",
+                style="bold",
+            )
         if self.show_hidden:
             title.append(f"  ·  {hidden} hidden shown (H hides them)", style="italic")
         if self.undo_stack:
@@ -215,40 +219,31 @@ class WallScreen(SessionScreen):
         mine = message.for_workshop(self.workshop_id)
         if not mine:
             return
-        if self._only_new_notes(mine):
+        if any(isinstance(e, FULL_REFRESH) for e in mine):
+            if any(isinstance(e, ev.PhaseChanged) for e in mine):
+                self.refresh_bindings()
+            self._shown_now()
             return
-        changed: set[str] = set()
-        full = themes = False
+        # Notes and dots one by one, each in its place: the cost does not grow with the wall.
+        wall = self.query_one(NoteWall)
+        state = self.service.state(self.code)
+        notes = False
         for event in mine:
             if isinstance(event, ev.IdeaPosted | ev.IdeaChanged):
-                changed.add(event.idea.id)
-                themes = True
+                idea = state.ideas.get(event.idea.id, event.idea)  # the note as it is now
+                if self._on_wall(idea):
+                    wall.put(idea, state.idea_dots[idea.id])
+                else:
+                    wall.discard(idea.id)
+                notes = True
             elif isinstance(event, ev.VoteChanged):
-                changed.add(event.idea_id)
-            elif isinstance(event, ev.ThemeChanged | ev.WorkshopUpdated | ev.VotingChanged | ev.ParticipantJoined):
-                full = themes = True
-            elif isinstance(event, ev.PhaseChanged):
-                full = themes = True
-                self.refresh_bindings()
-        if themes:
+                wall.set_dots(event.idea_id, state.idea_dots[event.idea_id])
+            elif isinstance(event, ev.ParticipantJoined):
+                wall.set_author(event.participant.id, event.participant.name)
+        if notes:
             self._refresh_themes()
-        self._refresh_notes(None if full else changed)
-
-    def _only_new_notes(self, events: list[ev.Event]) -> bool:
-        """Notes posted while the wall is ungrouped: each goes on top without redrawing the others (the
-        common case while phones post); False when anything else needs the full refresh."""
-        wall = self.query_one(NoteWall)
-        if wall.grouped or not all(isinstance(e, ev.IdeaPosted) for e in events):
-            return False
-        posted = [e.idea for e in events if isinstance(e, ev.IdeaPosted)]
-        if any(i.id in wall.shown for i in posted):
-            return False
-        for idea in posted:
-            if self.filter == ALL or idea.theme_id == (None if self.filter == NO_THEME else self.filter):
-                wall.add(idea)
-        self._refresh_themes()
-        self._refresh_header(len(wall.shown))
-        return True
+            self._refresh_header()
+            self.refresh_bindings()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id != "themes" or event.option.id is None:
@@ -478,7 +473,7 @@ class WallScreen(SessionScreen):
             self.marked[idea.id] = None
         wall = self.query_one(NoteWall)
         wall.marked = set(self.marked)
-        self._refresh_notes({idea.id})
+        wall.refresh()
         wall.move_cursor(wall.cursor + 1)  # space, space, space marks a run of notes
         self.refresh_bindings()
 
@@ -489,8 +484,9 @@ class WallScreen(SessionScreen):
         gone = [i for i in ids if i in self.marked]
         for idea_id in gone:
             del self.marked[idea_id]
-        self.query_one(NoteWall).marked = set(self.marked)
-        self._refresh_notes(set(gone))
+        wall = self.query_one(NoteWall)
+        wall.marked = set(self.marked)
+        wall.refresh()
         self.refresh_bindings()
 
     def _notes_of(self, participant_id: str) -> list[Idea]:

@@ -32,6 +32,7 @@ class Action(StrEnum):
     CAST_DOT = "cast_dot"
     WITHDRAW_DOT = "withdraw_dot"
     RANK_IDEAS = "rank_ideas"
+    SAY_DONE = "say_done"
     # the facilitator, from the TUI, the CLI or the admin API
     ADD_NOTE = "add_note"
     EDIT_NOTE = "edit_note"
@@ -42,6 +43,7 @@ class Action(StrEnum):
     CREATE_THEME = "create_theme"
     RENAME_THEME = "rename_theme"
     DELETE_THEME = "delete_theme"
+    REVEAL_NOTES = "reveal_notes"
     MERGE_NOTES = "merge_notes"
     UNMERGE_NOTE = "unmerge_note"
     TOGGLE_VOTING = "toggle_voting"
@@ -74,6 +76,7 @@ _NOTES = frozenset({Phase.LOBBY, Phase.IDEATE, Phase.GROUP, Phase.VOTE})  # the 
 _MERGE = frozenset({Phase.IDEATE, Phase.GROUP, Phase.VOTE})
 _IDEATE = frozenset({Phase.IDEATE})
 _VOTE = frozenset({Phase.VOTE})
+_READY = frozenset({Phase.IDEATE, Phase.VOTE})  # "I'm done": writing, or voting with dots to spare
 _REVEAL = frozenset({Phase.VOTE, Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED})  # results stay visible after the vote
 _TEAMS = frozenset({Phase.TEAMS})
 _ADJUST = frozenset({Phase.TEAMS, Phase.BACKLOG})
@@ -88,6 +91,7 @@ _ROWS: tuple[tuple[Action, Role, frozenset[Phase], str], ...] = (
     (Action.CAST_DOT, _P, _VOTE, "Place a dot"),
     (Action.WITHDRAW_DOT, _P, _VOTE, "Take a dot back"),
     (Action.RANK_IDEAS, _P, _TEAMS, "Rank ideas for teams"),
+    (Action.SAY_DONE, _P, _READY, "Say you are done"),
     (Action.ADD_NOTE, _F, _NOTES, "Add a paper note"),
     (Action.EDIT_NOTE, _F, _NOTES, "Edit a note"),
     (Action.HIDE_NOTE, _F, _OPEN, "Hide or show a note"),
@@ -97,6 +101,7 @@ _ROWS: tuple[tuple[Action, Role, frozenset[Phase], str], ...] = (
     (Action.CREATE_THEME, _F, _OPEN, "Create a theme"),
     (Action.RENAME_THEME, _F, _OPEN, "Rename a theme"),
     (Action.DELETE_THEME, _F, _OPEN, "Delete a theme"),
+    (Action.REVEAL_NOTES, _F, _IDEATE, "Reveal the notes written in private"),
     (Action.MERGE_NOTES, _F, _MERGE, "Merge duplicate notes"),
     (Action.UNMERGE_NOTE, _F, _MERGE, "Undo a merge"),
     (Action.TOGGLE_VOTING, _F, _VOTE, "Open or close voting"),

@@ -143,6 +143,17 @@ def overdue_asks(item: BacklogItem, today: dt.date) -> list[Ask]:
     return [ask for ask in item.asks if ask.overdue(today)]
 
 
+def ask_progress(ask: Ask, today: dt.date) -> str:
+    """The ask's status with its promise: ``open, due 2026-03-01, overdue`` or ``granted, answered 2026-03-02``
+    (commas: lists of asks are joined with semicolons)."""
+    parts = [ask.status.value]
+    if ask.answered_at is not None:
+        parts.append(f"answered {ask.answered_at.isoformat()}")
+    elif ask.due is not None:
+        parts.append(f"due {ask.due.isoformat()}" + (", overdue" if ask.overdue(today) else ""))
+    return ", ".join(parts)
+
+
 def department_name(ask: Ask) -> str:
     """The department as shown: spacing collapsed (grouping also ignores case)."""
     return " ".join(ask.department.split()) or "(no department)"

@@ -5,7 +5,7 @@ Decidim's admin export of results (``ResultSerializer``, flattened by ``Exporter
 has ``id``, ``title/<locale>`` per locale, ``description/<locale>``, ``status/...``, ``progress``,
 ``url``, ``proposal_urls`` and, in versions that keep it, ``external_id``; cells are separated by
 ``Decidim.default_csv_col_sep`` and a cell starting with ``= + - @`` gets a leading ``'``
-(``custom_sanitize``), as ours do.
+(``custom_sanitize``), as ours do. Its JSON export has the same hashes unflattened; both are read.
 
 Matching, per backlog item: the result whose ``external_id`` is the item's id (our export writes
 it); else the one result whose title, in any locale, equals the item's title once normalised
@@ -22,11 +22,12 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
+import orjson
 from pydantic import BaseModel, Field
 
 from workshop_tui.errors import Invalid
 from workshop_tui.export_csv import FORMULA_START
-from workshop_tui.models import BacklogItem
+from workshop_tui.models import DECIDIM_ID_MAX, BacklogItem
 
 #: The separators tried, in order, when the file's is not given.
 SEPARATORS = (";", ",", "\t", "|")
@@ -35,7 +36,7 @@ MAX_BYTES = 64 * 1024 * 1024
 
 
 class DecidimResult(BaseModel):
-    id: int = Field(ge=1)
+    id: int = Field(ge=1, le=DECIDIM_ID_MAX)
     titles: list[str] = Field(description="the title in each locale the export has")
     external_id: str = ""
 
@@ -72,13 +73,16 @@ def normalised_title(text: str) -> str:
 
 
 def read_results(data: bytes, separator: str | None = None) -> list[DecidimResult]:
-    """The results of Decidim's results export (CSV). Raises ``Invalid`` naming what is wrong."""
+    """The results of Decidim's results export (CSV, or its JSON export). Raises ``Invalid`` naming
+    what is wrong."""
     if len(data) > MAX_BYTES:
         raise Invalid(f"the file has more than {MAX_BYTES // 2**20} MB: not a results export")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Invalid("the file is not UTF-8 text: give Decidim's results export (CSV)") from None
+    if text.lstrip().startswith("["):
+        return _unique(_json_results(text))
     first = text.split("\n", 1)[0].rstrip("\r")
     tried = [separator] if separator else [s for s in SEPARATORS if "id" in first.split(s)]
     if not tried or "id" not in first.split(tried[0]):
@@ -95,11 +99,36 @@ def read_results(data: bytes, separator: str | None = None) -> list[DecidimResul
     results = []
     for line, row in enumerate(rows, start=2):
         raw = (row.get("id") or "").strip()
-        if not raw.isdigit() or int(raw) < 1:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= DECIDIM_ID_MAX:
             raise Invalid(f"line {line}: the id {raw[:20]!r} is not a Decidim result id")
         titles = [t for name in title_columns if (t := row.get(name) or "").strip()]
         external = (row.get("external_id") or "").strip()
         results.append(DecidimResult(id=int(raw), titles=titles, external_id=external))
+    return _unique(results)
+
+
+def _json_results(text: str) -> list[DecidimResult]:
+    """Decidim's JSON export: the serializer's hashes unflattened (``"title": {"en": ...}``)."""
+    try:
+        rows = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise Invalid(f"the file is not valid JSON: {exc}") from None
+    results = []
+    for n, row in enumerate(rows if isinstance(rows, list) else [None], start=1):
+        if not isinstance(row, dict) or type(row.get("id")) is not int or not 1 <= row["id"] <= DECIDIM_ID_MAX:
+            raise Invalid(f"record {n}: no Decidim result id: give Decidim's results export")
+        title = row.get("title")
+        titles = [t for t in title.values() if isinstance(t, str) and t.strip()] if isinstance(title, dict) else []
+        external = row.get("external_id")
+        results.append(
+            DecidimResult(
+                id=row["id"], titles=titles, external_id=external.strip() if isinstance(external, str) else ""
+            )
+        )
+    return results
+
+
+def _unique(results: list[DecidimResult]) -> list[DecidimResult]:
     ids = [r.id for r in results]
     if len(set(ids)) != len(ids):
         raise Invalid("the file lists a result id twice: not one component's results export")

@@ -61,6 +61,14 @@ class ParticipantJoined(Event):
     participant: Participant
 
 
+class ReadyChanged(Event):
+    """A participant said they are done (or not done after all) in the current phase."""
+
+    type: Literal["ready_changed"] = "ready_changed"
+    participant_id: str
+    done: bool
+
+
 class IdeaPosted(Event):
     type: Literal["idea_posted"] = "idea_posted"
     idea: Idea

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from workshop_tui.backlog import needs_attention
+from workshop_tui.backlog import ask_progress, needs_attention
 from workshop_tui.export_json import ExportDocument, cents, idea_dots, idea_status, item_budget
 from workshop_tui.models import Ask, BudgetStatus
 
@@ -91,9 +91,9 @@ def _stamp(value: dt.datetime) -> str:
     return value.isoformat()
 
 
-def ask_summary(ask: Ask) -> str:
+def ask_summary(ask: Ask, today: dt.date) -> str:
     detail = f": {ask.detail}" if ask.detail else ""
-    return f"{ask.kind.value} from {ask.department}{detail} ({ask.status.value})"
+    return f"{ask.kind.value} from {ask.department}{detail} ({ask_progress(ask, today)})"
 
 
 def ideas_table(doc: ExportDocument, *, anonymized: bool = False) -> str:
@@ -175,7 +175,7 @@ def backlog_table(doc: ExportDocument, *, now: dt.datetime | None = None) -> str
                 cents(budget[BudgetStatus.REJECTED]),
                 cents(budget[BudgetStatus.SPENT]),
                 len(item.asks),
-                "; ".join(ask_summary(a) for a in item.asks),
+                "; ".join(ask_summary(a, when.date()) for a in item.asks),
                 item.next_review.isoformat() if item.next_review else "",
                 "; ".join(needs_attention(item, when)),
                 _stamp(item.created_at),

@@ -51,7 +51,7 @@ from workshop_tui.export_csv import Cell, to_csv
 from workshop_tui.export_json import ExportDocument, item_budget, money
 from workshop_tui.export_markdown import backlog_in_order
 from workshop_tui.locales import parse_locales, same_language
-from workshop_tui.models import BacklogItem, BacklogStatus, BudgetStatus, Workshop
+from workshop_tui.models import Ask, BacklogItem, BacklogStatus, BudgetStatus, Workshop
 
 S = BacklogStatus
 PROGRESS: dict[BacklogStatus, int] = {S.PROPOSED: 0, S.APPROVED: 20, S.PROTOTYPING: 50, S.TESTING: 75, S.ADOPTED: 100}
@@ -133,7 +133,9 @@ def description(item: BacklogItem, currency: str) -> str:
         asks = "".join(
             f"<li>{html.escape(a.kind.value)} from {html.escape(a.department)}"
             + (f": {html.escape(a.detail)}" if a.detail else "")
-            + f" ({html.escape(a.status.value)})</li>"
+            + f" ({_ask_state(a)})"
+            + (f"<br>Answer: {html.escape(' '.join(a.answer.split()))}" if a.answer.strip() else "")
+            + "</li>"
             for a in item.asks
         )
         parts.append(f"<p>Asks to the city:</p><ul>{asks}</ul>")
@@ -145,6 +147,16 @@ def description(item: BacklogItem, currency: str) -> str:
         )
     parts.append(f"<p>Status: {html.escape(item.status.value)}.</p>")
     return "".join(parts)
+
+
+def _ask_state(ask: Ask) -> str:
+    """``open; due 2026-03-01`` or ``granted; answered 2026-03-02``: the promise, not whether it is late
+    (an imported result keeps this text long after the export)."""
+    if ask.answered_at is not None:
+        return f"{ask.status.value}; answered {ask.answered_at.isoformat()}"
+    if ask.due is not None:
+        return f"{ask.status.value}; due {ask.due.isoformat()}"
+    return ask.status.value
 
 
 def render_decidim(doc: ExportDocument, *, locale: str | None = None, separator: str = SEPARATOR) -> str:

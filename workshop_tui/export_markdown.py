@@ -346,7 +346,7 @@ def _flags(item: BacklogItem, when: dt.datetime, words: _Words) -> list[str]:
 
 
 def _ask_progress(ask: Ask, today: dt.date, words: _Words) -> str:
-    """The ask's status with its promise: ``open; due Mar 1, 2026, overdue`` or ``granted; answered Mar 2, 2026``."""
+    """``backlog.ask_progress`` in the report's words: ``open, due Mar 1, 2026, overdue``."""
     tr = words.tr
     parts = [words.label(ask.status)]
     if ask.answered_at is not None:
@@ -354,7 +354,7 @@ def _ask_progress(ask: Ask, today: dt.date, words: _Words) -> str:
     elif ask.due is not None:
         due = tr.gettext("due {date}").format(date=words.day(ask.due))
         parts.append(due + (", " + tr.gettext("overdue") if ask.overdue(today) else ""))
-    return "; ".join(parts)
+    return ", ".join(parts)  # as backlog.ask_progress: lists of asks are joined with semicolons
 
 
 def _row(*cells: str) -> str:

@@ -130,6 +130,11 @@ class Settings(_Strict):
     max_dots_per_idea: int = Field(3, ge=1, le=50, description="most dots ONE person may put on ONE idea")
     idea_max_length: int = Field(280, ge=20, le=2000)
     anonymous: bool = Field(False, description="hide authors' names on the wall and in exports")
+    private_writing: bool = Field(
+        False,
+        description="notes written in ideate stay off the wall (each phone sees its own) until the facilitator "
+        "reveals them all at once",
+    )
     show_authors: bool = Field(
         False, description="project authors' names on the wall (off: names stay off the room's screen)"
     )
@@ -172,6 +177,32 @@ def _check_language(value: str) -> str:
 
 ShippedLanguage = Annotated[Language, AfterValidator(_check_language)]
 
+#: Printable ASCII without spaces, quotes or angle brackets: a URL that phones, QR codes and pages can carry as is.
+_URL_CHARS = re.compile(r"[!#-;=?-~]+")
+
+
+def _check_follow_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    if not _URL_CHARS.fullmatch(value):
+        raise ValueError("a follow-up URL is plain ASCII without spaces, quotes or angle brackets")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError as exc:
+        raise ValueError(f"not a URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("a follow-up URL starts with http:// or https:// and names a host")
+    return value
+
+
+FollowUrl = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_check_follow_url),
+    Field(json_schema_extra={"format": "uri", "pattern": r"^https?://"}),
+]
+
 
 class Workshop(_Strict):
     id: str
@@ -195,6 +226,9 @@ class Workshop(_Strict):
         False, description="phones see their team (until then the teams are a draft and ranking stays open)"
     )
     settings: Settings = Field(default_factory=Settings)
+    follow_url: FollowUrl | None = Field(
+        None, description="the public follow-up page (http or https): phones and the closing screen show it"
+    )
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
@@ -232,6 +266,9 @@ class Participant(_Strict):
     token_hash: str = Field("", description="sha256 of the participant's token; the token is never stored")
     joined_at: dt.datetime = Field(default_factory=utcnow)
     blocked: bool = Field(False, description="the facilitator refuses their further notes")
+    done_in: list[Phase] = Field(
+        default_factory=list, max_length=len(Phase), description="the phases in which they said they are done"
+    )
 
 
 class IdeaChange(_Strict):
@@ -251,6 +288,9 @@ class Idea(_Strict):
     hidden: bool = False
     deleted: bool = False
     merged_into: str | None = None
+    private: bool = Field(
+        False, description="written during private writing: off the wall (only its author sees it) until revealed"
+    )
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
     history: list[IdeaChange] = Field(default_factory=list)
@@ -258,7 +298,7 @@ class Idea(_Strict):
     @property
     def visible(self) -> bool:
         """Shown on the wall and open to votes."""
-        return not (self.deleted or self.hidden or self.merged_into)
+        return not (self.deleted or self.hidden or self.merged_into or self.private)
 
 
 class Theme(_Strict):
@@ -372,6 +412,10 @@ class StatusChange(_Strict):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
 
+#: Decidim's ids are PostgreSQL bigints.
+DECIDIM_ID_MAX = 2**63 - 1
+
+
 class BacklogItem(_Strict):
     id: str
     workshop: str = Field(description="the workshop's id")
@@ -389,6 +433,7 @@ class BacklogItem(_Strict):
     decidim_id: int | None = Field(
         None,
         ge=1,
+        le=DECIDIM_ID_MAX,
         description="the Decidim accountability result this item is published as (`decidim link`): Decidim "
         "exports fill its `id`, so a new import updates that result instead of creating another",
     )

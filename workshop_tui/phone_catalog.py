@@ -88,7 +88,9 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "nextNowBacklog": N_("The facilitator is turning the chosen ideas into next steps, each with an owner."),
     "nextNowClosed": N_("The workshop is over. The organisers follow up on the chosen ideas."),
     "prototypes": NP_("{count} idea goes on to become a prototype.", "{count} ideas go on to become prototypes."),
-    "followLead": N_("Follow the progress here:"),
+    "followLead": N_("Follow what happens next"),
+    "followReview": N_("{title}: next review {date}"),
+    "followNoReview": N_("{title}: no review date yet"),
     "comeBackHeading": N_("Coming back"),
     "comeBack": N_(
         "This page stays open for updates: bookmark it, or scan the QR code again (workshop code {code}). "

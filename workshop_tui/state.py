@@ -1,7 +1,8 @@
 """One workshop in memory: typed documents plus the tallies the rules need, kept in step with its store.
 
-Tallies (dots used per person, dots per idea) are maintained incrementally: recomputing them for
-every request would make a voting storm quadratic.
+Tallies (dots used per person, dots per idea, notes per theme and per author) are maintained
+incrementally: recomputing them for every request would make a voting storm quadratic, and a note
+from a phone cost more the fuller the wall.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class WorkshopState:
     def __init__(self, store: WorkshopStore) -> None:
         self.store = store
         with gc_paused():  # a bulk load: see store/snapshot_file.py
+            _share_strings(store.tables)
             self._load()
         settle_gc(idle=False)
         # After a failed write the store takes the unacknowledged changes out of its tables: so must we.
@@ -58,6 +60,11 @@ class WorkshopState:
         self._dots_cast = 0  # kept with the tallies: summing them per vote is O(ideas) on the hot path
         for vote in self.votes.values():
             self._count(vote, +1)
+        self.theme_notes: Counter[str | None] = Counter()  # notes on the wall per theme (None: no theme)
+        self.private_notes = 0  # notes written in private, off the wall until revealed
+        self.notes_by: Counter[str] = Counter()  # notes (deleted ones too) per author: the per-phone cap
+        for idea in self.ideas.values():
+            self._count_idea(idea, +1)
 
     @property
     def id(self) -> str:
@@ -73,8 +80,20 @@ class WorkshopState:
         self.idea_dots[vote.idea_id] += sign * vote.dots
         self._dots_cast += sign * vote.dots
 
+    def _count_idea(self, idea: Idea, sign: int) -> None:
+        if idea.visible:
+            self.theme_notes[idea.theme_id] += sign
+        elif idea.private and not (idea.deleted or idea.merged_into):
+            self.private_notes += sign
+        if idea.author_id is not None:
+            self.notes_by[idea.author_id] += sign
+
     def dots_cast(self) -> int:
         return self._dots_cast
+
+    def notes_on_wall(self) -> int:
+        """How many notes are on the wall (what every count of "notes" shows)."""
+        return self.theme_notes.total()
 
     def vote_of(self, participant_id: str | None, idea_id: str) -> Vote | None:
         return self.votes.get(vote_id(participant_id, idea_id))
@@ -84,6 +103,36 @@ class WorkshopState:
         stamps += [i.updated_at for i in self.ideas.values()]
         stamps += [p.joined_at for p in self.participants.values()]
         return max(stamps)
+
+
+#: Fields that repeat the same few strings across a table (ids of the workshop, people, notes).
+_REPEATED: dict[str, tuple[str, ...]] = {
+    "participants": ("workshop_id",),
+    "themes": ("workshop_id",),
+    "ideas": ("workshop_id", "author_id", "theme_id", "source"),
+    "votes": ("workshop_id", "participant_id", "idea_id", "source"),
+    "preferences": ("workshop_id", "participant_id"),
+}
+
+
+def _share_strings(tables: dict[str, dict[str, Any]]) -> None:
+    """One string object for each repeated id: the parser makes one per occurrence (a big workshop
+    holds its own id 27,000 times) and the models keep the strings they were given. Replacing a
+    value by an equal string changes no document, so the store's images stay what they were."""
+    seen: dict[str, str] = {}
+    for table, fields in _REPEATED.items():
+        for doc in tables.get(table, {}).values():
+            for name in fields:
+                value = doc.get(name)
+                if type(value) is str:
+                    doc[name] = seen.setdefault(value, value)
+        if table == "ideas":
+            for doc in tables.get(table, {}).values():
+                for change in doc.get("history", ()):
+                    for name in ("action", "by"):
+                        value = change.get(name)
+                        if type(value) is str:
+                            change[name] = seen.setdefault(value, value)
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -157,6 +206,13 @@ class Change:
                 if model is not None:
                     assert isinstance(model, Vote)
                     s._count(model, +1)
+            if table == "ideas":
+                old_idea = docs.get(doc_id)
+                if old_idea is not None:
+                    s._count_idea(old_idea, -1)
+                if model is not None:
+                    assert isinstance(model, Idea)
+                    s._count_idea(model, +1)
             if table == "participants" and isinstance(model, Participant) and model.token_hash:
                 s.by_token_hash[model.token_hash] = model.id
             if model is None:

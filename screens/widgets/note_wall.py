@@ -2,20 +2,21 @@
 
 A Line API widget (``ScrollView`` + ``render_line``, as toolong draws its log): only the lines on
 screen are drawn, each from cards rendered once and cached, so 2,000 notes cost what the visible
-ones cost. Ungrouped, the layout is arithmetic (row = line // row height) and a note arriving from
-a phone is ``add``-ed at the top without touching the others: its cost does not grow with the wall.
-Grouped by theme (the group phase, where only the facilitator adds notes), the layout is a list of
-bands (a theme heading, or a row of cards), planned in one pass over the rows.
+ones cost. The wall is a few sections (one, or one per theme when grouped), each a list of note ids
+kept oldest first, so a note from a phone is appended; the layout is arithmetic within a section
+(row = line // row height) and a list of section tops across them. A note arriving, changing or
+leaving therefore costs O(sections) plus a bisect, whatever the number of notes, and nothing off
+screen is rendered.
 
 Participant text enters as ``rich.text.Text`` after ``terminal_safe``: never markup, never an escape.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import ClassVar
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar, overload
 
 from rich.segment import Segment
 from rich.style import Style
@@ -39,16 +40,59 @@ HIDDEN_PAPER = "#5c5c5c"
 INK = "#111111"
 MIN_CARD = 26  # cells: a short sentence per line, readable from the back of a room
 GAP = 2
+HEADING = 2  # lines of a theme's heading: its name, then a blank line
 
 
-@dataclass(frozen=True)
-class Band:
-    """One horizontal slice of the wall: a theme heading, or a row of cards (indexes into ``shown``)."""
+def _order(idea: Idea) -> tuple[object, ...]:
+    return (idea.created_at, idea.id)
 
-    top: int
-    height: int
-    heading: Text | None = None
-    cards: tuple[int, ...] = ()
+
+@dataclass
+class Section:
+    """The notes of one theme (grouped), or of the whole wall: ids oldest first, shown newest first."""
+
+    theme_id: str | None
+    ids: list[str] = field(default_factory=list)
+    top: int = 0  # its first line
+    start: int = 0  # the display index of its first (newest) card
+
+
+class Shown(Sequence[str]):
+    """The ids on the wall in display order (newest first, section by section), read from the sections
+    without copying them: ``len``, indexing and ``in`` cost O(log sections)."""
+
+    def __init__(self, wall: NoteWall) -> None:
+        self._wall = wall
+
+    def __len__(self) -> int:
+        return self._wall._count
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        section, k = self._wall._locate(index)
+        return section.ids[len(section.ids) - 1 - k]
+
+    def __iter__(self) -> Iterator[str]:
+        for section in self._wall._sections:
+            yield from reversed(section.ids)
+
+    def __contains__(self, idea_id: object) -> bool:
+        return idea_id in self._wall._ideas
+
+    def index(self, idea_id: object, start: int = 0, stop: int | None = None) -> int:
+        found = self._wall.index_of(str(idea_id))
+        if found is None or found < start or (stop is not None and found >= stop):
+            raise ValueError(f"{idea_id!r} is not on the wall")
+        return found
 
 
 class NoteWall(ScrollView, can_focus=True):
@@ -69,20 +113,23 @@ class NoteWall(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.shown: list[str] = []
+        self.shown = Shown(self)
         self.cursor = 0
         self.marked: set[str] = set()
         self.grouped = False
         self.dots = False
-        self._ideas: dict[str, Idea] = {}
+        self._ideas: dict[str, Idea] = {}  # the notes on the wall
+        self._sections: list[Section] = []
+        self._by_theme: dict[str | None, Section] = {}  # grouped: the section of each theme
+        self._tops: list[int] = []
+        self._starts: list[int] = []
+        self._count = 0
         self._dots: dict[str, int] = {}
         self._colours: dict[str | None, str] = {}
         self._theme_names: dict[str | None, str] = {}
+        self._theme_keys: dict[str | None, tuple[bool, str]] = {None: (False, "")}  # sections' order
         self._authors: dict[str, str] = {}  # participant id -> name, only while the facilitator projects names
         self._newest: str | None = None
-        self._bands: list[Band] = []
-        self._tops: list[int] = []
-        self._where: dict[int, tuple[int, int]] = {}  # card index -> (band index, column)
         self._cards: dict[tuple[object, ...], list[Strip]] = {}  # rendered cards, by what they show
         self._columns = 1
         self._card_width = MIN_CARD
@@ -95,8 +142,12 @@ class NoteWall(ScrollView, can_focus=True):
     def card_height(self) -> int:
         return self._text_lines + 2  # a line for marks, the text, a line for dots
 
+    @property
+    def row_height(self) -> int:
+        return self.card_height + 1
+
     def on_resize(self, event: events.Resize) -> None:
-        self._plan()
+        self._layout()
 
     def _geometry(self) -> None:
         width = max(MIN_CARD, self.scrollable_content_region.width or self.size.width or 80)
@@ -104,89 +155,157 @@ class NoteWall(ScrollView, can_focus=True):
         self._card_width = (width - GAP * (self._columns - 1)) // self._columns
         self._text_lines = 4 if (self.size.height or 20) >= 36 else 3
 
+    def _layout(self) -> None:
+        """Each section's first line and first display index: O(sections), nothing is rendered here."""
+        self._geometry()
+        top = start = 0
+        heading = HEADING if self.grouped else 0
+        for section in self._sections:
+            section.top, section.start = top, start
+            top += heading + -(-len(section.ids) // self._columns) * self.row_height
+            start += len(section.ids)
+        self._tops = [s.top for s in self._sections]
+        self._starts = [s.start for s in self._sections]
+        self._count = start
+        self.virtual_size = Size(self.scrollable_content_region.width or self.size.width, top)
+        self.refresh()
+
+    def _locate(self, index: int) -> tuple[Section, int]:
+        """The section holding display index ``index`` and the card's place in it (0: its newest)."""
+        at = bisect_right(self._starts, index) - 1
+        section = self._sections[at]
+        return section, index - section.start
+
     # ------------------------------------------------------------------ data
 
-    def show(self, state: WorkshopState, ideas: Sequence[Idea], changed: set[str] | None = None) -> None:
-        """Show ``ideas`` in this order (``changed`` is a hint only: cards are cached by content)."""
+    def show(self, state: WorkshopState, ideas: Sequence[Idea]) -> None:
+        """Show ``ideas``, newest first (section by section when grouped): the one full rebuild, for a
+        new filter, phase or theme; single notes come and go with ``put`` and ``discard``."""
         keep = self.selected_id()
         was_at_top = self.scroll_y <= 0
         self._ideas = {i.id: i for i in ideas}
-        self.shown = [i.id for i in ideas]
         self._dots = {i.id: state.idea_dots[i.id] for i in ideas} if self.dots else {}
         themes = sorted(state.themes.values(), key=lambda t: t.name.casefold())
         self._colours = {t.id: PAPER[n % len(PAPER)] for n, t in enumerate(themes)}
         self._colours[None] = NO_THEME_PAPER
         self._theme_names = {t.id: terminal_safe(t.name) for t in themes}
+        self._theme_keys = {None: (False, ""), **{t.id: (True, t.name.casefold()) for t in themes}}
         settings = state.workshop.settings
         names = settings.show_authors and not settings.anonymous
         self._authors = {p.id: terminal_safe(p.name) for p in state.participants.values()} if names else {}
-        self._newest = max(ideas, key=lambda i: (i.created_at, i.id)).id if ideas else None
-        if keep in self._ideas:
-            self.cursor = self.shown.index(keep)
+        ordered = sorted(ideas, key=_order)
+        if self.grouped:
+            self._by_theme = {}
+            for idea in ordered:
+                self._section(idea.theme_id).ids.append(idea.id)
         else:
-            self.cursor = min(self.cursor, max(0, len(self.shown) - 1))
-        self._plan()
+            self._by_theme = {}
+            self._sections = [Section(None, [i.id for i in ordered])]
+        self._sections = self._sorted_sections()
+        self._newest = ordered[-1].id if ordered else None
+        self._layout()
+        self._keep_cursor(keep)
         if was_at_top:
             self.scroll_to(y=0, animate=False, immediate=True)  # following: the newest stays in view
 
-    def add(self, idea: Idea, dots: int = 0) -> None:
-        """A new note, on top (newest first, ungrouped): no other card is re-planned or redrawn."""
-        assert not self.grouped
+    def _sorted_sections(self) -> list[Section]:
+        if not self.grouped:
+            return self._sections or [Section(None)]
+        return sorted(self._by_theme.values(), key=lambda s: self._theme_keys.get(s.theme_id, (True, "")))
+
+    def _section(self, theme_id: str | None) -> Section:
+        """The section a note of ``theme_id`` goes to (made when grouped and missing)."""
+        if not self.grouped:
+            if not self._sections:
+                self._sections = [Section(None)]
+            return self._sections[0]
+        section = self._by_theme.get(theme_id)
+        if section is None:
+            section = self._by_theme[theme_id] = Section(theme_id)
+        return section
+
+    def _slot(self, section: Section, idea: Idea) -> int:
+        return bisect_left(section.ids, _order(idea), key=lambda i: _order(self._ideas[i]))
+
+    def put(self, idea: Idea, dots: int = 0) -> None:
+        """Add a note, or update one already on the wall, in its place (a new one on top of its section)."""
         keep = self.selected_id()
-        self._ideas[idea.id] = idea
-        self.shown.insert(0, idea.id)
+        was_at_top = self.scroll_y <= 0
+        old = self._ideas.get(idea.id)
         if self.dots:
             self._dots[idea.id] = dots
-        self._newest = idea.id
-        if keep is not None:
-            self.cursor += 1  # the facilitator's note keeps the cursor
-        self._plan()
-        if self.scroll_y <= 0:
-            self.scroll_to(y=0, animate=False, immediate=True)
-
-    def _plan(self) -> None:
-        """The layout for the current width and order; nothing is rendered here."""
-        self._geometry()
-        if not self.grouped:  # rows of cards, nothing to plan: row = line // row height
-            self._bands, self._tops, self._where = [], [], {}
-            height = -(-len(self.shown) // self._columns) * (self.card_height + 1)
-            self.virtual_size = Size(self.scrollable_content_region.width or self.size.width, height)
+        if old is not None and (old.theme_id == idea.theme_id or not self.grouped):
+            self._ideas[idea.id] = idea  # same place (created_at and id never change): redraw its card only
             self.refresh()
             return
-        bands: list[Band] = []
-        where: dict[int, tuple[int, int]] = {}
-        top = 0
-        row_height = self.card_height + 1
+        if old is not None:
+            self._take(old)
+        self._ideas[idea.id] = idea
+        section = self._section(idea.theme_id)
+        if not section.ids and self.grouped:
+            self._sections = self._sorted_sections()
+        section.ids.insert(self._slot(section, idea), idea.id)
+        newest = self._ideas.get(self._newest or "")
+        if newest is None or _order(idea) > _order(newest):
+            self._newest = idea.id
+        self._layout()
+        self._keep_cursor(keep)
+        if was_at_top:
+            self.scroll_to(y=0, animate=False, immediate=True)
 
-        def rows(indexes: list[int]) -> None:
-            nonlocal top
-            for start in range(0, len(indexes), self._columns):
-                cards = tuple(indexes[start : start + self._columns])
-                for column, index in enumerate(cards):
-                    where[index] = (len(bands), column)
-                bands.append(Band(top, row_height, cards=cards))
-                top += row_height
+    def discard(self, idea_id: str) -> None:
+        """Take a note off the wall (hidden, deleted, merged, or out of the filter)."""
+        idea = self._ideas.get(idea_id)
+        if idea is None:
+            return
+        keep = self.selected_id()
+        self._take(idea)
+        del self._ideas[idea_id]
+        self._dots.pop(idea_id, None)
+        if self._newest == idea_id:
+            lasts = [self._ideas[s.ids[-1]] for s in self._sections if s.ids]
+            self._newest = max(lasts, key=_order).id if lasts else None
+        self._layout()
+        self._keep_cursor(keep if keep != idea_id else None)
 
-        sections: dict[str | None, list[int]] = {}
-        for index, idea_id in enumerate(self.shown):
-            sections.setdefault(self._ideas[idea_id].theme_id, []).append(index)
-        for theme_id, indexes in sections.items():
-            paper = self._colours.get(theme_id, NO_THEME_PAPER)
-            heading = Text(f" {self._theme_names.get(theme_id, 'No theme')} ", style=f"bold {INK} on {paper}")
-            heading.append(f"  {len(indexes)} {'note' if len(indexes) == 1 else 'notes'}", style="bold")
-            bands.append(Band(top, 2, heading=heading))
-            top += 2
-            rows(indexes)
-        self._bands, self._where = bands, where
-        self._tops = [b.top for b in bands]
-        self.virtual_size = Size(self.scrollable_content_region.width or self.size.width, top)
-        self.refresh()
+    def _take(self, idea: Idea) -> None:
+        section = self._section(idea.theme_id)
+        del section.ids[self._slot(section, idea)]
+        if not section.ids and self.grouped:
+            del self._by_theme[section.theme_id]
+            self._sections = self._sorted_sections()
+
+    def set_dots(self, idea_id: str, dots: int) -> None:
+        if self.dots and idea_id in self._ideas:
+            self._dots[idea_id] = dots
+            self.refresh()
+
+    def set_author(self, participant_id: str, name: str) -> None:
+        """A new participant's name, while names are projected (their notes arrive after they join)."""
+        if self._authors:
+            self._authors[participant_id] = terminal_safe(name)
+
+    def _keep_cursor(self, keep: str | None) -> None:
+        found = self.index_of(keep) if keep is not None else None
+        self.cursor = found if found is not None else min(self.cursor, max(0, self._count - 1))
+
+    def index_of(self, idea_id: str) -> int | None:
+        """The display index of a note on the wall: a bisect in its section."""
+        idea = self._ideas.get(idea_id)
+        if idea is None:
+            return None
+        section = self._section(idea.theme_id)
+        return section.start + len(section.ids) - 1 - self._slot(section, idea)
 
     def selected_id(self) -> str | None:
-        return self.shown[self.cursor] if self.shown and self.cursor < len(self.shown) else None
+        return self.shown[self.cursor] if 0 <= self.cursor < self._count else None
 
     def note(self, idea_id: str) -> Idea:
         return self._ideas[idea_id]
+
+    def hidden_shown(self) -> int:
+        """How many hidden notes are on the wall (only while the facilitator shows them)."""
+        return sum(1 for i in self._ideas.values() if i.hidden)
 
     def card_text(self, idea_id: str) -> str:
         """The note's text as its card shows it, with the card's marks ("✔ ", "(hidden) ")."""
@@ -196,24 +315,32 @@ class NoteWall(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ drawing
 
-    def _band_at(self, line: int) -> Band | None:
-        if not self.grouped:
-            height = self.card_height + 1
-            first = (line // height) * self._columns
-            if line < 0 or first >= len(self.shown):
-                return None
-            return Band(
-                line - line % height, height, cards=tuple(range(first, min(first + self._columns, len(self.shown))))
-            )
+    def _cards_at(self, line: int) -> tuple[Section | None, int, range]:
+        """What line ``line`` of the wall shows: (section, line within the band, display indexes of its
+        cards); an empty range is a blank line, offset -1 in a grouped section is its heading."""
         at = bisect_right(self._tops, line) - 1
-        return self._bands[at] if 0 <= at < len(self._bands) else None
+        if line < 0 or at < 0:
+            return None, 0, range(0)
+        section = self._sections[at]
+        offset = line - section.top
+        if self.grouped:
+            if offset < HEADING:
+                return section, -1 if offset == 0 else 0, range(0)
+            offset -= HEADING
+        row, within = divmod(offset, self.row_height)
+        first = row * self._columns
+        if first >= len(section.ids):
+            return None, 0, range(0)
+        last = min(first + self._columns, len(section.ids))
+        return section, within, range(section.start + first, section.start + last)
 
     def _position(self, index: int) -> tuple[int, int]:
         """The first line and the column of card ``index``."""
-        if not self.grouped:
-            return (index // self._columns) * (self.card_height + 1), index % self._columns
-        band, column = self._where.get(index, (0, 0))
-        return (self._bands[band].top if self._bands else 0), column
+        if not self._sections or index >= self._count:
+            return 0, 0
+        section, k = self._locate(index)
+        row, column = divmod(k, self._columns)
+        return section.top + (HEADING if self.grouped else 0) + row * self.row_height, column
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Once per frame, not once per line: both walk the DOM (a third of a frame's cost otherwise).
@@ -222,24 +349,27 @@ class NoteWall(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width, background = self._frame
-        line = y + int(self.scroll_offset.y)
-        band = self._band_at(line)
-        if band is None:
-            return Strip.blank(width, background)
-        offset = line - band.top
-        if band.heading is not None:
-            if offset:
-                return Strip.blank(width, background)
-            return Strip(band.heading.render(self.app.console), band.heading.cell_len).extend_cell_length(width)
-        if offset >= self.card_height:
+        section, offset, cards = self._cards_at(y + int(self.scroll_offset.y))
+        if section is not None and offset == -1:
+            heading = self._heading(section)
+            return Strip(heading.render(self.app.console), heading.cell_len).extend_cell_length(width)
+        if not cards or offset >= self.card_height:
             return Strip.blank(width, background)
         pieces: list[Strip] = []
         gap = Strip.blank(GAP, background)
-        for column, index in enumerate(band.cards):
+        for column, index in enumerate(cards):
             if column:
                 pieces.append(gap)
             pieces.append(self._card(index)[offset])
         return Strip.join(pieces).extend_cell_length(width, background)
+
+    def _heading(self, section: Section) -> Text:
+        paper = self._colours.get(section.theme_id, NO_THEME_PAPER)
+        name = self._theme_names.get(section.theme_id, "No theme")
+        heading = Text(f" {name} ", style=f"bold {INK} on {paper}")
+        count = len(section.ids)
+        heading.append(f"  {count} {'note' if count == 1 else 'notes'}", style="bold")
+        return heading
 
     def _card(self, index: int) -> list[Strip]:
         idea = self._ideas[self.shown[index]]
@@ -308,9 +438,9 @@ class NoteWall(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ moving
 
     def move_cursor(self, index: int) -> None:
-        if not self.shown:
+        if not self._count:
             return
-        self.cursor = max(0, min(len(self.shown) - 1, index))
+        self.cursor = max(0, min(self._count - 1, index))
         self._scroll_to_cursor()
         self.refresh()
         self.post_message(self.Highlighted())
@@ -318,32 +448,29 @@ class NoteWall(ScrollView, can_focus=True):
     def _scroll_to_cursor(self) -> None:
         top, column = self._position(self.cursor)
         x = column * (self._card_width + GAP)
-        region = Region(x, max(0, top - (2 if self.grouped else 0)), self._card_width, self.card_height + 1)
+        region = Region(x, max(0, top - (HEADING if self.grouped else 0)), self._card_width, self.row_height)
         self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
     def action_move(self, dx: int, dy: int) -> None:
-        if not self.shown:
+        if not self._count:
             return
         if dx:
             self.move_cursor(self.cursor + dx)
             return
-        if not self.grouped:
-            target = self.cursor + dy * self._columns
-            if 0 <= target < len(self.shown):
-                self.move_cursor(target)
-            elif dy > 0 and self.cursor // self._columns < (len(self.shown) - 1) // self._columns:
-                self.move_cursor(len(self.shown) - 1)  # the last, shorter row
+        section, k = self._locate(self.cursor)
+        row, column = divmod(k, self._columns)
+        rows = -(-len(section.ids) // self._columns)
+        if 0 <= row + dy < rows:  # within the section (the last row may be shorter)
+            self.move_cursor(section.start + min((row + dy) * self._columns + column, len(section.ids) - 1))
             return
-        band, column = self._where.get(self.cursor, (0, 0))
-        step = band + dy
-        while 0 <= step < len(self._bands) and not self._bands[step].cards:
-            step += dy  # over a theme heading
-        if 0 <= step < len(self._bands):
-            cards = self._bands[step].cards
-            self.move_cursor(cards[min(column, len(cards) - 1)])
+        at = self._sections.index(section) + dy  # over a theme heading, to the next section
+        if 0 <= at < len(self._sections) and self._sections[at].ids:
+            target = self._sections[at]
+            row = 0 if dy > 0 else (len(target.ids) - 1) // self._columns
+            self.move_cursor(target.start + min(row * self._columns + column, len(target.ids) - 1))
 
     def action_page(self, direction: int) -> None:
-        rows = max(1, self.size.height // (self.card_height + 1))
+        rows = max(1, self.size.height // self.row_height)
         for _ in range(rows):
             self.action_move(0, direction)
 
@@ -354,8 +481,7 @@ class NoteWall(ScrollView, can_focus=True):
         self.refresh()
 
     def on_click(self, event: events.Click) -> None:
-        band = self._band_at(event.y + int(self.scroll_offset.y))
-        if band is not None and band.cards:
-            column = (event.x + int(self.scroll_offset.x)) // (self._card_width + GAP)
-            if column < len(band.cards):
-                self.move_cursor(band.cards[column])
+        _, _, cards = self._cards_at(event.y + int(self.scroll_offset.y))
+        column = (event.x + int(self.scroll_offset.x)) // (self._card_width + GAP)
+        if column < len(cards):
+            self.move_cursor(cards[column])

@@ -78,9 +78,13 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "voting_open": False,
             "results_revealed": False,
             "candidate_idea_ids": [],
-            "allowed_actions": ["join", "post_idea", "edit_own_idea", "delete_own_idea"],
+            "allowed_actions": ["join", "post_idea", "edit_own_idea", "delete_own_idea", "say_done"],
             "timer": None,
             "prototypes": 0,
+            "follow_url": None,
+            "private_writing": False,
+            "private_notes": 0,
+            "ready": {"task": "writing", "people": 0, "done": 0, "waiting": 0},
         }
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import workshop_in
 from tests.helpers.cli import run_cli
-from tests.helpers.decidim_import import Organization, import_results, results_export
+from tests.helpers.decidim_import import Organization, import_results, results_export, results_export_json
 from tests.helpers.hostile_text import ESCAPES, terminal_problems
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -75,11 +75,25 @@ def test_link_then_export_updates_instead_of_duplicating(
     assert "(0 by our id, 0 by title, 4 already linked); 0 changed" in relinked.stdout
 
 
+def test_decidims_json_export_links_too(demo_dir: Path, tmp_path: Path) -> None:
+    results = into_decidim(export(demo_dir, tmp_path), ORG)
+    downloaded = tmp_path / "decidim-export.json"
+    downloaded.write_text(results_export_json(results, ORG))
+    done = run_cli(demo_dir, "decidim", "link", "MAKE", str(downloaded))
+    assert done.returncode == 0 and "Linked 4 of 4" in done.stdout and "4 by title" in done.stdout
+    downloaded.write_text('[{"id": "12", "title": {"en": "x"}}]')
+    refused = run_cli(demo_dir, "decidim", "link", "MAKE", str(downloaded))
+    assert refused.returncode == 1 and "record 1: no Decidim result id" in refused.stderr
+
+
 def test_the_link_is_durable_and_in_the_json_export(demo_dir: Path, tmp_path: Path) -> None:
     results = into_decidim(export(demo_dir, tmp_path), ORG)
     downloaded = tmp_path / "decidim-export.csv"
     downloaded.write_text(results_export(results, ORG))
-    assert run_cli(demo_dir, "decidim", "link", "MAKE", str(downloaded), "--dry-run").returncode == 0
+    dry = run_cli(demo_dir, "decidim", "link", "MAKE", str(downloaded), "--dry-run", "--json")
+    plan = json.loads(dry.stdout)
+    assert dry.returncode == 0 and plan["changed"] == [] and len(plan["links"]) == 4
+    assert {link["by"] for link in plan["links"]} == {"title"} and plan["ambiguous"] == plan["unmatched"] == []
     assert all(i["decidim_id"] is None for i in items(demo_dir).values())  # a dry run records nothing
     assert run_cli(demo_dir, "decidim", "link", "MAKE", str(downloaded)).returncode == 0
     doc = json.loads(run_cli(demo_dir, "export", "MAKE").stdout)

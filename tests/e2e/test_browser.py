@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+import pytest_asyncio
 
 from tests.conftest import workshop_in
 from tests.helpers.api import running, url
@@ -24,7 +25,7 @@ from workshop_tui.server.runner import ParticipantServer
 from workshop_tui.service import WorkshopService
 
 if TYPE_CHECKING:
-    from playwright.async_api import FloatRect, Page
+    from playwright.async_api import Browser, FloatRect, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -43,7 +44,10 @@ HOSTILE = [
     "[@click=app.quit]x",
 ]
 
-pytestmark = pytest.mark.browser
+# One Chromium for the module (starting one costs more than most tests): each test's phone is a fresh
+# browser context, with its own cookies, storage and cache. The tests share the module's event loop
+# with that browser, so the service they use is opened in it too.
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
 if not CHROMIUM.exists():
     if os.environ.get("WORKSHOP_TUI_REQUIRE_BROWSER") == "1":
@@ -55,27 +59,51 @@ PHONES = [pytest.param((360, 740), id="360x740"), pytest.param((412, 915), id="4
 SHOTS = Path(os.environ.get("WORKSHOP_TUI_PHONE_SHOTS") or ARTIFACTS / "phone")
 
 
-@asynccontextmanager
-async def phone_page(server: ParticipantServer, code: str, size: tuple[int, int]) -> AsyncIterator[Page]:
-    """A fresh phone (own browser, own storage) on the join page, failing the test on any script error."""
-    from playwright.async_api import async_playwright, expect
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        chromium = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            width, height = size
-            context = await browser.new_context(
-                viewport={"width": width, "height": height}, device_scale_factor=2, is_mobile=True, has_touch=True
-            )
-            page = await context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            await page.goto(f"{url(server)}/j/{code}")
-            await expect(page.locator("#join-view, #end-view").first).to_be_visible()
-            yield page
-            assert errors == []
+            yield chromium
         finally:
-            await browser.close()
+            await chromium.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def service(data_dir: Path) -> AsyncIterator[WorkshopService]:
+    async with WorkshopService(data_dir) as svc:
+        yield svc
+
+
+@asynccontextmanager
+async def phone(browser: Browser, size: tuple[int, int] = (390, 844), *, scale: int = 2) -> AsyncIterator[Page]:
+    """A fresh phone: its own context (no cookie, storage or cache from another test), closed after."""
+    width, height = size
+    context = await browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=scale, is_mobile=True, has_touch=True
+    )
+    try:
+        yield await context.new_page()
+    finally:
+        await context.close()
+
+
+@asynccontextmanager
+async def phone_page(
+    browser: Browser, server: ParticipantServer, code: str, size: tuple[int, int]
+) -> AsyncIterator[Page]:
+    """A fresh phone on the join page, failing the test on any script error."""
+    from playwright.async_api import expect
+
+    async with phone(browser, size) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        await page.goto(f"{url(server)}/j/{code}")
+        await expect(page.locator("#join-view, #end-view").first).to_be_visible()
+        yield page
+        assert errors == []
 
 
 async def join_as(page: Page, name: str) -> None:
@@ -106,75 +134,67 @@ def overlaps(a: FloatRect | None, b: FloatRect | None) -> bool:
     )
 
 
-async def test_join_post_vote_and_live_reveal(service: WorkshopService) -> None:
-    from playwright.async_api import async_playwright, expect
+async def test_join_post_vote_and_live_reveal(browser: Browser, service: WorkshopService) -> None:
+    from playwright.async_api import expect
 
     code = await workshop_in(service, Phase.IDEATE, dots_per_participant=5, max_dots_per_idea=3)
     ARTIFACTS.mkdir(exist_ok=True)
-    async with running(service) as server, async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            context = await browser.new_context(
-                viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
-            )
-            page = await context.new_page()
-            dialogs: list[str] = []
-            page.on("dialog", lambda d: dialogs.append(d.message))
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            failed: list[str] = []
-            page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    async with running(service) as server, phone(browser) as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: dialogs.append(d.message))
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
 
-            await page.goto(f"{url(server)}/J/{code}")
-            await expect(page.locator("#join-view")).to_be_visible()
-            await page.fill("#join-name", "Ann")
-            await page.click("#join-button")
-            await expect(page.locator("#ideate-view")).to_be_visible()
+        await page.goto(f"{url(server)}/J/{code}")
+        await expect(page.locator("#join-view")).to_be_visible()
+        await page.fill("#join-name", "Ann")
+        await page.click("#join-button")
+        await expect(page.locator("#ideate-view")).to_be_visible()
 
-            for text in ["Shade trees on Main Street", *HOSTILE]:
-                await page.fill("#idea-text", text)
-                await page.click("#post-idea")
-                await expect(page.locator("#my-ideas .note-text", has_text=text)).to_have_count(1)
-            shown = await page.locator("#my-ideas .note-text").all_text_contents()
-            assert shown == ["Shade trees on Main Street", *HOSTILE]
-            stored = sorted(i.text for i in service.state(code).ideas.values())
-            assert stored == sorted(["Shade trees on Main Street", *HOSTILE])  # verbatim
-            injected = await page.evaluate("document.querySelectorAll('main script, main img, main b').length")
-            assert injected == 0
-            # the cookie is HttpOnly: the page's script cannot read the token from it
-            assert "wt_" not in await page.evaluate("document.cookie")
+        for text in ["Shade trees on Main Street", *HOSTILE]:
+            await page.fill("#idea-text", text)
+            await page.click("#post-idea")
+            await expect(page.locator("#my-ideas .note-text", has_text=text)).to_have_count(1)
+        shown = await page.locator("#my-ideas .note-text").all_text_contents()
+        assert shown == ["Shade trees on Main Street", *HOSTILE]
+        stored = sorted(i.text for i in service.state(code).ideas.values())
+        assert stored == sorted(["Shade trees on Main Street", *HOSTILE])  # verbatim
+        injected = await page.evaluate("document.querySelectorAll('main script, main img, main b').length")
+        assert injected == 0
+        # the cookie is HttpOnly: the page's script cannot read the token from it
+        assert "wt_" not in await page.evaluate("document.cookie")
 
-            await service.set_phase(code, Phase.GROUP)
-            await service.set_phase(code, Phase.VOTE)  # arrives over SSE: the page has no polling
-            await expect(page.locator("#vote-view")).to_be_visible()
-            await expect(page.locator("#vote-hint")).to_contain_text("Voting opens soon")
-            await service.set_voting(code, voting_open=True)  # the facilitator has explained the rules: o
-            await expect(page.locator("#vote-hint")).to_contain_text("Tap + to add a dot")
-            await expect(page.locator("#dots-left")).to_have_text("5 dots left")
-            texts = await page.locator("#vote-list .note-text").all_text_contents()
-            assert texts == ["Shade trees on Main Street", *HOSTILE]
-            card = page.locator("#vote-list li", has=page.locator(".note-text", has_text="Shade trees"))
-            await card.locator(".add-dot").click()
-            await expect(page.locator("#dots-left")).to_have_text("4 dots left")
-            await card.locator(".add-dot").click()
-            await expect(page.locator("#dots-left")).to_have_text("3 dots left")
-            await expect(card.locator(".my-dots")).to_have_text("Your dots: 2")
-            await expect(page.locator(".total-dots")).to_have_count(0)  # hidden until revealed
+        await service.set_phase(code, Phase.GROUP)
+        await service.set_phase(code, Phase.VOTE)  # arrives over SSE: the page has no polling
+        await expect(page.locator("#vote-view")).to_be_visible()
+        await expect(page.locator("#vote-hint")).to_contain_text("Voting opens soon")
+        await service.set_voting(code, voting_open=True)  # the facilitator has explained the rules: o
+        await expect(page.locator("#vote-hint")).to_contain_text("Tap + to add a dot")
+        await expect(page.locator("#dots-left")).to_have_text("5 dots left")
+        texts = await page.locator("#vote-list .note-text").all_text_contents()
+        assert texts == ["Shade trees on Main Street", *HOSTILE]
+        card = page.locator("#vote-list li", has=page.locator(".note-text", has_text="Shade trees"))
+        await card.locator(".add-dot").click()
+        await expect(page.locator("#dots-left")).to_have_text("4 dots left")
+        await card.locator(".add-dot").click()
+        await expect(page.locator("#dots-left")).to_have_text("3 dots left")
+        await expect(card.locator(".my-dots")).to_have_text("Your dots: 2")
+        await expect(page.locator(".total-dots")).to_have_count(0)  # hidden until revealed
 
-            await service.set_voting(code, results_revealed=True)  # live, over SSE
-            await expect(card.locator(".total-dots")).to_have_text("2 dots")
-            await page.screenshot(path=str(ARTIFACTS / "phone-vote-revealed.png"), full_page=True)
+        await service.set_voting(code, results_revealed=True)  # live, over SSE
+        await expect(card.locator(".total-dots")).to_have_text("2 dots")
+        await page.screenshot(path=str(ARTIFACTS / "phone-vote-revealed.png"), full_page=True)
 
-            assert service.state(code).idea_dots[await card.get_attribute("data-idea-id") or ""] == 2
-            assert dialogs == [] and errors == []
-            # the only refusal: the first load asks /me with no token yet (the page tries its cookie)
-            assert failed == [f"401 {url(server)}/api/v1/w/{code}/me"]
-        finally:
-            await browser.close()
+        assert service.state(code).idea_dots[await card.get_attribute("data-idea-id") or ""] == 2
+        assert dialogs == [] and errors == []
+        # the only refusal: the first load asks /me with no token yet (the page tries its cookie)
+        assert failed == [f"401 {url(server)}/api/v1/w/{code}/me"]
 
 
-async def test_rank_the_candidate_ideas_and_see_my_team_arrive_live(service: WorkshopService) -> None:
-    from playwright.async_api import async_playwright, expect
+async def test_rank_the_candidate_ideas_and_see_my_team_arrive_live(browser: Browser, service: WorkshopService) -> None:
+    from playwright.async_api import expect
 
     code = await workshop_in(service, Phase.IDEATE, team_min_size=1, team_max_size=3)
     ideas = [(await service.post_idea(code, text, source=Source.PAPER)).id for text in ["Bike parking", "Repair café"]]
@@ -186,37 +206,29 @@ async def test_rank_the_candidate_ideas_and_see_my_team_arrive_live(service: Wor
     other, _ = await service.join(code, "Cy")
     await service.set_preferences(code, other.id, [ideas[0]])
     ARTIFACTS.mkdir(exist_ok=True)
-    async with running(service) as server, async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            context = await browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-            page = await context.new_page()
-            await page.goto(f"{url(server)}/j/{code}")
-            await page.fill("#join-name", "Bo [b]x")
-            await page.click("#join-button")
-            await expect(page.locator("#teams-view")).to_be_visible()
-            items = page.locator("#rank-list li.rank-item")
-            await expect(items).to_have_count(2)
-            assert await items.nth(0).get_attribute("data-idea-id") == ideas[0]
-            await items.nth(1).locator(".move-up").click()  # Repair café first
-            await page.click("#save-prefs")
-            (participant,) = [p for p in service.state(code).participants.values() if p.id != other.id]
-            for _ in range(100):  # the PUT is durable before the page hears 200
-                if participant.id in service.state(code).preferences:
-                    break
-                await page.wait_for_timeout(50)
-            assert service.state(code).preferences[participant.id].idea_ids == [ideas[1], ideas[0]]
+    async with running(service) as server, phone(browser, scale=1) as page:
+        await page.goto(f"{url(server)}/j/{code}")
+        await page.fill("#join-name", "Bo [b]x")
+        await page.click("#join-button")
+        await expect(page.locator("#teams-view")).to_be_visible()
+        items = page.locator("#rank-list li.rank-item")
+        await expect(items).to_have_count(2)
+        assert await items.nth(0).get_attribute("data-idea-id") == ideas[0]
+        await items.nth(1).locator(".move-up").click()  # Repair café first
+        await page.click("#save-prefs")
+        (participant,) = [p for p in service.state(code).participants.values() if p.id != other.id]
+        await expect(page.get_by_text("Ranking saved.")).to_be_visible()
+        # the PUT is durable before the page hears 200: no waiting for the state
+        assert service.state(code).preferences[participant.id].idea_ids == [ideas[1], ideas[0]]
 
-            await service.form_teams(code)  # the facilitator presses f: a draft, the phone keeps ranking
-            await expect(page.locator("#rank-panel")).to_be_visible()
-            await expect(page.locator("#team-panel")).to_be_hidden()
-            await service.publish_teams(code)  # the facilitator presses p; the phone learns it over SSE
-            await expect(page.locator("#team-panel")).to_be_visible()
-            await expect(page.locator("#team-body .note-text")).to_have_text("Repair café")
-            await expect(page.locator("#team-body .members li")).to_have_text(["Bo [b]x"])
-            await page.screenshot(path=str(ARTIFACTS / "phone-team.png"), full_page=True)
-        finally:
-            await browser.close()
+        await service.form_teams(code)  # the facilitator presses f: a draft, the phone keeps ranking
+        await expect(page.locator("#rank-panel")).to_be_visible()
+        await expect(page.locator("#team-panel")).to_be_hidden()
+        await service.publish_teams(code)  # the facilitator presses p; the phone learns it over SSE
+        await expect(page.locator("#team-panel")).to_be_visible()
+        await expect(page.locator("#team-body .note-text")).to_have_text("Repair café")
+        await expect(page.locator("#team-body .members li")).to_have_text(["Bo [b]x"])
+        await page.screenshot(path=str(ARTIFACTS / "phone-team.png"), full_page=True)
 
 
 async def paper_notes(service: WorkshopService, code: str, *texts: str, theme_id: str | None = None) -> list[str]:
@@ -224,7 +236,9 @@ async def paper_notes(service: WorkshopService, code: str, *texts: str, theme_id
 
 
 @pytest.mark.parametrize("size", PHONES)
-async def test_phase_labels_are_plain_words_in_every_phase(service: WorkshopService, size: tuple[int, int]) -> None:
+async def test_phase_labels_are_plain_words_in_every_phase(
+    browser: Browser, service: WorkshopService, size: tuple[int, int]
+) -> None:
     from playwright.async_api import expect
 
     code = await workshop_in(service, Phase.LOBBY, team_min_size=1)
@@ -237,7 +251,7 @@ async def test_phase_labels_are_plain_words_in_every_phase(service: WorkshopServ
         Phase.BACKLOG: "What happens next",
         Phase.CLOSED: "Finished",
     }
-    async with running(service) as server, phone_page(server, code, size) as page:
+    async with running(service) as server, phone_page(browser, server, code, size) as page:
         await shot(page, "join", size)
         await join_as(page, "Ann")
         for phase, label in labels.items():
@@ -253,12 +267,12 @@ async def test_phase_labels_are_plain_words_in_every_phase(service: WorkshopServ
 
 @pytest.mark.parametrize("size", PHONES)
 async def test_a_refused_post_says_why_in_plain_words_and_keeps_the_text(
-    service: WorkshopService, size: tuple[int, int]
+    browser: Browser, service: WorkshopService, size: tuple[int, int]
 ) -> None:
     from playwright.async_api import expect
 
     code = await workshop_in(service, Phase.IDEATE)
-    async with running(service) as server, phone_page(server, code, size) as page:
+    async with running(service) as server, phone_page(browser, server, code, size) as page:
         await join_as(page, "Ann")
         await page.route("**/events", lambda route: route.abort())  # the live stream drops: the page is stale
         await page.reload()
@@ -293,12 +307,12 @@ async def test_a_refused_post_says_why_in_plain_words_and_keeps_the_text(
 
 @pytest.mark.parametrize("size", PHONES)
 async def test_a_note_being_edited_stays_on_screen_when_the_phase_moves_on(
-    service: WorkshopService, size: tuple[int, int]
+    browser: Browser, service: WorkshopService, size: tuple[int, int]
 ) -> None:
     from playwright.async_api import expect
 
     code = await workshop_in(service, Phase.IDEATE)
-    async with running(service) as server, phone_page(server, code, size) as page:
+    async with running(service) as server, phone_page(browser, server, code, size) as page:
         await join_as(page, "Ann")
         await page.fill("#idea-text", "Benches")
         await page.click("#post-idea")
@@ -320,7 +334,9 @@ async def test_a_note_being_edited_stays_on_screen_when_the_phase_moves_on(
 
 
 @pytest.mark.parametrize("size", PHONES)
-async def test_a_refused_dot_says_why_in_plain_words(service: WorkshopService, size: tuple[int, int]) -> None:
+async def test_a_refused_dot_says_why_in_plain_words(
+    browser: Browser, service: WorkshopService, size: tuple[int, int]
+) -> None:
     from playwright.async_api import expect
 
     code = await workshop_in(service, Phase.IDEATE, dots_per_participant=2, max_dots_per_idea=2)
@@ -328,7 +344,7 @@ async def test_a_refused_dot_says_why_in_plain_words(service: WorkshopService, s
     await service.set_phase(code, Phase.GROUP)
     await service.set_phase(code, Phase.VOTE)
     await service.set_voting(code, voting_open=True)  # the facilitator opens the ballot (o)
-    async with running(service) as server, phone_page(server, code, size) as page:
+    async with running(service) as server, phone_page(browser, server, code, size) as page:
         await join_as(page, "Ann")
         await page.route("**/events", lambda route: route.abort())
         await page.reload()
@@ -341,7 +357,7 @@ async def test_a_refused_dot_says_why_in_plain_words(service: WorkshopService, s
 
 @pytest.mark.parametrize("size", PHONES)
 async def test_after_the_reveal_the_list_shows_results_ranked_with_ties_and_my_dots(
-    service: WorkshopService, size: tuple[int, int]
+    browser: Browser, service: WorkshopService, size: tuple[int, int]
 ) -> None:
     from playwright.async_api import expect
 
@@ -355,7 +371,7 @@ async def test_after_the_reveal_the_list_shows_results_ranked_with_ties_and_my_d
     others = [(await service.join(code, name))[0].id for name in ("Bo", "Cy")]
     for pid, idea in [(others[0], tree), (others[0], tree), (others[1], tree), (others[1], bench), (others[1], bike)]:
         await service.cast_dot(code, pid, idea)
-    async with running(service) as server, phone_page(server, code, size) as page:
+    async with running(service) as server, phone_page(browser, server, code, size) as page:
         await join_as(page, "Ann")
         await expect(page.locator("#vote-heading")).to_have_text("Place your dots")
         card = page.locator("#vote-list li", has=page.locator(".note-text", has_text="Bike lanes"))
@@ -386,7 +402,9 @@ async def test_after_the_reveal_the_list_shows_results_ranked_with_ties_and_my_d
 
 
 @pytest.mark.parametrize("size", PHONES)
-async def test_the_unsaved_ranking_note_covers_no_card(service: WorkshopService, size: tuple[int, int]) -> None:
+async def test_the_unsaved_ranking_note_covers_no_card(
+    browser: Browser, service: WorkshopService, size: tuple[int, int]
+) -> None:
     from playwright.async_api import expect
 
     code = await workshop_in(service, Phase.IDEATE, team_min_size=1, team_max_size=3)
@@ -395,7 +413,7 @@ async def test_the_unsaved_ranking_note_covers_no_card(service: WorkshopService,
     for phase in (Phase.GROUP, Phase.VOTE, Phase.TEAMS):
         await service.set_phase(code, phase)
     await service.set_team_candidates(code, idea_ids=ideas)
-    async with running(service) as server, phone_page(server, code, size) as page:
+    async with running(service) as server, phone_page(browser, server, code, size) as page:
         await join_as(page, "Ann")
         cards = page.locator("#rank-list li.rank-item")
         await expect(cards).to_have_count(5)
@@ -419,7 +437,7 @@ async def test_the_unsaved_ranking_note_covers_no_card(service: WorkshopService,
 
 @pytest.mark.parametrize("size", PHONES)
 async def test_the_vote_list_is_grouped_by_theme_with_my_dots_per_theme(
-    service: WorkshopService, size: tuple[int, int]
+    browser: Browser, service: WorkshopService, size: tuple[int, int]
 ) -> None:
     from playwright.async_api import expect
 
@@ -432,7 +450,7 @@ async def test_the_vote_list_is_grouped_by_theme_with_my_dots_per_theme(
     await paper_notes(service, code, "A repair café")
     await service.set_phase(code, Phase.VOTE)
     await service.set_voting(code, voting_open=True)  # the facilitator opens the ballot (o)
-    async with running(service) as server, phone_page(server, code, size) as page:
+    async with running(service) as server, phone_page(browser, server, code, size) as page:
         await join_as(page, "Ann")
         groups = page.locator("#vote-list details.theme-group")
         await expect(groups.locator("summary .theme-title")).to_have_text(
@@ -458,7 +476,7 @@ async def test_the_vote_list_is_grouped_by_theme_with_my_dots_per_theme(
 
 @pytest.mark.parametrize("size", PHONES)
 async def test_the_end_screen_says_what_happens_next_and_how_to_come_back(
-    service: WorkshopService, size: tuple[int, int]
+    browser: Browser, service: WorkshopService, size: tuple[int, int]
 ) -> None:
     from playwright.async_api import expect
 
@@ -471,7 +489,7 @@ async def test_the_end_screen_says_what_happens_next_and_how_to_come_back(
     await service.set_phase(code, Phase.TEAMS)
     await service.set_team_candidates(code, idea_ids=ideas[:2])
     await service.join(code, "Bo")
-    async with running(service) as server, phone_page(server, code, size) as page:
+    async with running(service) as server, phone_page(browser, server, code, size) as page:
         await join_as(page, "Ann")
         await expect(page.locator("#teams-view")).to_be_visible()
         await service.form_teams(code)
@@ -493,13 +511,51 @@ async def test_the_end_screen_says_what_happens_next_and_how_to_come_back(
 
 
 @pytest.mark.parametrize("size", PHONES)
-async def test_the_phase_timer_shows_the_time_left_from_the_server_and_ends_gently(
-    service: WorkshopService, size: tuple[int, int]
+async def test_after_the_session_the_phone_says_where_to_follow_and_when_my_prototypes_are_reviewed(
+    browser: Browser, service: WorkshopService, size: tuple[int, int]
 ) -> None:
     from playwright.async_api import expect
 
     code = await workshop_in(service, Phase.IDEATE)
-    async with running(service) as server, phone_page(server, code, size) as page:
+    ideas = await paper_notes(service, code, "Shade trees", "Bike parking", "Repair café")
+    await service.set_phase(code, Phase.GROUP)
+    await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
+    async with running(service) as server, phone_page(browser, server, code, size) as page:
+        await join_as(page, "Ann")
+        card = page.locator("#vote-list li", has=page.locator(".note-text", has_text="Shade trees"))
+        await card.locator(".add-dot").click()
+        await expect(page.locator("#dots-left")).to_have_text("4 dots left")
+        await service.set_voting(code, voting_open=False, results_revealed=True)
+        await service.set_phase(code, Phase.TEAMS)
+        await service.set_phase(code, Phase.BACKLOG)
+        items = await service.convert_to_backlog(code, ideas)
+        mine = next(i for i in items if i.idea_ids == [ideas[0]])
+        review = mine.next_review
+        assert review is not None
+        await service.update_workshop(code, follow_url="https://city.example/follow/")
+        follow = page.locator("#follow")
+        await expect(follow).to_be_visible()
+        await expect(follow.locator("h3")).to_have_text("Follow what happens next")
+        await expect(page.locator("#follow-link")).to_have_attribute("href", "https://city.example/follow/")
+        # Only the prototype of the note this phone put a dot on, with its review date in words.
+        await expect(page.locator("#followed li")).to_have_count(1)
+        in_words = f"{review:%B} {review.day}, {review.year}"  # the page's language, en
+        await expect(page.locator("#followed li")).to_have_text(f"Shade trees: next review {in_words}")
+        await shot(page, "end-follow", size)
+        await service.update_workshop(code, follow_url="")
+        await expect(page.locator("#follow-line")).to_be_hidden()
+        await expect(page.locator("#followed li")).to_have_count(1)
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_the_phase_timer_shows_the_time_left_from_the_server_and_ends_gently(
+    browser: Browser, service: WorkshopService, size: tuple[int, int]
+) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE)
+    async with running(service) as server, phone_page(browser, server, code, size) as page:
         await page.clock.install()  # the page's own clock, to move it on without waiting
         await page.reload()
         await join_as(page, "Ann")

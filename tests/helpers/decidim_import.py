@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -299,3 +300,27 @@ def _ruby_cell(value: Any, col_sep: str) -> str:
     if text == "" or any(c in text for c in (col_sep, '"', "\r", "\n")):
         return '"' + text.replace('"', '""') + '"'
     return text
+
+
+def results_export_json(results: dict[int, dict[str, Any]], org: Organization) -> str:
+    """Decidim's JSON export of the same results: ``ResultSerializer#serialize`` as it is (nested)."""
+    rows: list[dict[str, Any]] = [
+        {
+            "id": rid,
+            "category": {"id": None, "name": {}},
+            "scope": {"id": None, "name": {}},
+            "parent": {"id": None},
+            "title": {loc: r["title"].get(loc) for loc in org.available_locales},
+            "description": {loc: r["description"].get(loc) for loc in org.available_locales},
+            "start_date": str(r.get("start_date") or "") or None,
+            "end_date": str(r.get("end_date") or "") or None,
+            "status": {"id": None, "key": None, "name": {}},
+            "progress": r.get("progress"),
+            "created_at": "2026-03-20T10:00:00.000Z",
+            "url": f"https://city.example/processes/p/f/16/results/{rid}",
+            "component": {"id": 16},
+            "proposal_urls": [],
+        }
+        for rid, r in sorted(results.items())
+    ]
+    return json.dumps(rows, indent=2)

@@ -28,6 +28,21 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str
     await wait_until(condition, TIMEOUT, what, pause=pilot.pause)
 
 
+async def search_palette(app: WorkshopApp, pilot: Pilot[Any], typed: str, first: str) -> None:
+    """Open the command palette, type ``typed`` and wait until its search has put ``first`` on top."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: on_screen(app, CommandPalette), "the command palette")
+    await pilot.press(*("space" if c == " " else c for c in typed))
+
+    def listed() -> bool:
+        found = app.screen.query_one(CommandList)
+        return bool(found.option_count) and first in str(found.get_option_at_index(0).prompt)
+
+    await wait_for(pilot, listed, f"{first!r} first in the palette")
+
+
 @asynccontextmanager
 async def running_app(
     data_dir: Path, *, size: tuple[int, int] = (100, 30), serve: bool = True, **kwargs: Any

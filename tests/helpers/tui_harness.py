@@ -12,7 +12,7 @@ from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
 
-from screens.events import DomainEvents, EventBridge
+from screens.events import FRAME, DomainEvents, EventBridge
 from screens.theme import PROJECTOR, PROJECTOR_NAME
 from workshop_tui.service import WorkshopService
 
@@ -27,13 +27,13 @@ class HarnessApp(App[None]):
         make_screen: Callable[[], Screen[None]],
         *,
         theme: str = SNAPSHOT_THEME,
-        interval: float = 0.05,
+        frame: float = FRAME,
     ) -> None:
         super().__init__()
         self.service = service
         self._make_screen = make_screen
         self._theme_name = theme
-        self.bridge = EventBridge(interval=interval)
+        self.bridge = EventBridge(frame=frame)
         self.batches = 0
 
     def on_mount(self) -> None:

@@ -40,6 +40,7 @@ def test_allowed_actions_follow_the_table() -> None:
         Action.POST_IDEA,
         Action.EDIT_OWN_IDEA,
         Action.DELETE_OWN_IDEA,
+        Action.SAY_DONE,
     )
     assert allowed_actions(Phase.CLOSED, Role.PARTICIPANT) == ()
     for phase in Phase:
@@ -88,6 +89,7 @@ CALLS: dict[Action, Call] = {
     Action.CAST_DOT: lambda r: r.service.cast_dot(r.code, r.me, r.b),
     Action.WITHDRAW_DOT: lambda r: r.service.withdraw_dot(r.code, r.me, r.b),
     Action.RANK_IDEAS: lambda r: r.service.set_preferences(r.code, r.me, []),
+    Action.SAY_DONE: lambda r: r.service.say_done(r.code, r.me),
     Action.ADD_NOTE: lambda r: r.service.post_idea(r.code, "from paper", source=Source.PAPER),
     Action.EDIT_NOTE: lambda r: r.service.edit_idea(r.code, r.a, "note a, edited"),
     Action.HIDE_NOTE: lambda r: r.service.hide_idea(r.code, r.a, hidden=False),
@@ -97,6 +99,7 @@ CALLS: dict[Action, Call] = {
     Action.CREATE_THEME: lambda r: r.service.create_theme(r.code, f"Theme in {r.service.state(r.code).workshop.phase}"),
     Action.RENAME_THEME: lambda r: r.service.rename_theme(r.code, r.theme, "Renamed"),
     Action.DELETE_THEME: lambda r: r.service.delete_theme(r.code, "no-theme"),
+    Action.REVEAL_NOTES: lambda r: r.service.reveal_notes(r.code),
     Action.MERGE_NOTES: lambda r: r.service.merge_ideas(r.code, r.a, r.dup),
     Action.UNMERGE_NOTE: lambda r: r.service.unmerge_idea(r.code, r.dup),
     Action.TOGGLE_VOTING: lambda r: r.service.set_voting(r.code, voting_open=True),

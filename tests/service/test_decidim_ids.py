@@ -54,6 +54,7 @@ async def test_the_admin_api_sets_and_clears_a_link(service: WorkshopService) ->
         assert len(service.state(code).backlog[a].history) == history  # bookkeeping: no history line
         assert_error(await c.patch(f"/api/v1/admin/backlog/{a}", json={"decidim_id": 0}), 422)
         assert_error(await c.patch(f"/api/v1/admin/backlog/{a}", json={"decidim_id": "41"}), 422)
+        assert_error(await c.patch(f"/api/v1/admin/backlog/{a}", json={"decidim_id": 2**64}), 422)  # not a bigint
         r = await c.patch(f"/api/v1/admin/backlog/{a}", json={"decidim_id": None})
         assert r.status_code == 200 and r.json()["decidim_id"] is None
         r = await c.patch(f"/api/v1/admin/backlog/{a}", json={"decidim_id": 7, "status": "approved"})

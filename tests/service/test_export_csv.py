@@ -66,7 +66,7 @@ def test_backlog_table_budget_asks_flags() -> None:
         assert row["next_review"] == (item.next_review.isoformat() if item.next_review else "")
     sensors = next(r for r in table if "1800.00" in r["approved"])
     assert sensors["requested"] == "450.00" and sensors["spent"] == "0.00"
-    assert "open-data from Mobility: bike rack locations (granted)" in sensors["asks"]
+    assert "open-data from Mobility: bike rack locations (granted, answered 2026-03-14)" in sensors["asks"]
     assert any(r["flags"].startswith("review was due") for r in table)
 
 

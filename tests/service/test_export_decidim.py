@@ -16,7 +16,7 @@ from workshop_tui.errors import Invalid
 from workshop_tui.export_decidim import PROGRESS, columns, progress, render_decidim
 from workshop_tui.export_json import ExportDocument
 from workshop_tui.importer import read_export
-from workshop_tui.models import BacklogItem, BacklogStatus, StatusChange
+from workshop_tui.models import Ask, AskKind, AskStatus, BacklogItem, BacklogStatus, StatusChange
 
 S = BacklogStatus
 EN = Organization()
@@ -127,23 +127,27 @@ def test_linked_items_update_their_result() -> None:
     assert [r["external_id"] for r in outcome.created] == [linked[-1].id]  # the one not linked is new
 
 
+def edited(text: str, column: str, value: str, *, row: int = 1) -> str:
+    """``text`` with one cell changed (``row`` 1: the first data row), written back as CSV."""
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    rows[row][rows[0].index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
 def test_the_importer_is_all_or_nothing() -> None:
     """The re-implementation refuses what Decidim refuses, so accepting our rows means something."""
     text = render_decidim(sample())
-    header, first, *rest = text.split("\r\n")
-    cells = first.split(";")
-    names = header.split(";")
     for column, bad, message in [
         ("title/en", "", "Title (en) can't be blank"),
         ("progress", "101", "between 0 and 100"),
         ("progress", "lots", "not a number"),
-        ("start_date", '"2026-02-30"', "invalid date"),
-        ("end_date", '"soon"', "invalid date"),
+        ("start_date", "2026-02-30", "invalid date"),
+        ("end_date", "soon", "invalid date"),
         ("status/id", "7", "Status"),
     ]:
-        broken = list(cells)
-        broken[names.index(column)] = bad
-        outcome = import_results("\r\n".join([header, *rest[:1], ";".join(broken), *rest[1:]]), EN)
+        outcome = import_results(edited(text, column, bad, row=2), EN)
         assert outcome.created == [] and outcome.updated == {}, column
         assert [n for n, _ in outcome.errors] == [3] and message in outcome.errors[0][1][0], column
 
@@ -159,11 +163,8 @@ def test_ruby_date_parse() -> None:
 
 def test_proposal_urls_would_keep_only_the_last_digit() -> None:
     """Why the exporter leaves proposal_urls empty: the importer keeps the last digit of each URL."""
-    text = render_decidim(sample())
-    header, first, *_ = text.split("\r\n")
-    cells = first.split(";")
-    cells[header.split(";").index("proposal_urls")] = '"https://city.example/processes/x/f/5/proposals/123"'
-    outcome = import_results("\r\n".join([header, ";".join(cells)]), Organization())
+    url = "https://city.example/processes/x/f/5/proposals/123"
+    outcome = import_results(edited(render_decidim(sample()), "proposal_urls", url), Organization())
     assert outcome.created[0]["proposal_ids"] == [3]  # not 123
 
 
@@ -190,7 +191,11 @@ def test_hostile_text_is_escaped_and_neutralised() -> None:
     evil = doc.backlog[0].model_copy(
         update={"problem": "<script>alert(1)</script>\nsecond line", "title": ' =HYPERLINK("x")\nb;c '}
     )
-    odd = doc.backlog[1].model_copy(update={"title": "@SUM(A1) " + ESCAPES["csi"], "problem": "+1;-2"})
+    answered = Ask(kind=AskKind.SPACE, department="Parks", status=AskStatus.GRANTED, answer="<b>yes</b>\n  soon",
+                   answered_at=dt.date(2026, 3, 20), due=dt.date(2026, 3, 18))  # fmt: skip
+    odd = doc.backlog[1].model_copy(
+        update={"title": "@SUM(A1) " + ESCAPES["csi"], "problem": "+1;-2", "asks": [answered]}
+    )
     text = render_decidim(doc.model_copy(update={"backlog": [evil, odd]}), locale="en,fi")
     outcome = import_results(text, Organization("en", ["en", "fi"]))
     assert outcome.errors == []
@@ -200,3 +205,4 @@ def test_hostile_text_is_escaped_and_neutralised() -> None:
     assert first["title"]["en"] == '\'=HYPERLINK("x") b;c' == first["title"]["fi"]
     assert second["title"]["en"].startswith("'@SUM(A1)")
     assert "+1;-2" in second["description"]["en"]
+    assert "(granted; answered 2026-03-20)<br>Answer: &lt;b&gt;yes&lt;/b&gt; soon</li>" in second["description"]["en"]

@@ -133,7 +133,7 @@ def test_asks_as_commitments_in_the_report_and_the_digest() -> None:
     rows = {line.split(" | ")[0].lstrip("| "): line for line in table.splitlines() if line.startswith("| ")}
     assert rows["Mobility"].startswith("| Mobility | 1 | 1 | 0 | 0 | 0 |")
     assert rows["Economic Affairs"].startswith("| Economic Affairs | 1 | 0 | – | 1 | 1 |")
-    assert "(open; due Mar 12, 2026, overdue)" in report and "⚠ ask to Economic Affairs was due Mar 12, 2026" in report
+    assert "(open, due Mar 12, 2026, overdue)" in report and "⚠ ask to Economic Affairs was due Mar 12, 2026" in report
     assert "- Answer: Published on the open data portal, updated weekly" in report
     assert "asks to departments overdue: 1" in report
     digest = render_by_department(doc)

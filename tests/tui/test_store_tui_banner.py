@@ -18,11 +18,13 @@ async def test_a_failed_store_shows_a_lasting_banner_and_drops_the_refused_note(
         await app.service.post_idea(w.code, "kept")
         await app.service.flush()
         state = app.service.state(w.code)
-        for _ in range(100):  # until the phase-change snapshot is done with the directory
-            shutil.rmtree(data_dir / "workshops" / w.id, ignore_errors=True)
-            if not (data_dir / "workshops" / w.id).exists():
-                break
-            await pilot.pause(0.01)
+        directory = data_dir / "workshops" / w.id
+
+        def removed() -> bool:  # tried again while the phase-change snapshot still writes in it
+            shutil.rmtree(directory, ignore_errors=True)
+            return not directory.exists()
+
+        await wait_for(pilot, removed, "the workshop's directory removed")
         try:
             await app.service.post_idea(w.code, "refused")
         except StoreFailed:

@@ -320,6 +320,9 @@ async def test_asks_are_rows_with_their_commitment(service: WorkshopService) -> 
         assert f"Ask {before + 1}, due: 2030-13-01 is not a day of the calendar" in error_text(editor)
         row.query_one(".due", DateInput).value = "2030-01-10"
         row.query_one(".answer", SafeInput).value = "yes [/] [@click=app.quit]x"
+        await pilot.pause()
+        assert row.query_one(".answered-at", DateInput).value == "2030-01-15"  # an answer came in today
+        row.query_one(".answered-at", DateInput).value = ""
         row.query_one(".status", Select).value = "granted"
         await pilot.pause()
         assert row.query_one(".answered-at", DateInput).value == "2030-01-15"  # a decision dates itself today

@@ -98,7 +98,6 @@ async def test_snapshot(data_dir: Path, snapshot: SnapshotAssertion, name: str, 
     async with running_app(data_dir, size=size, serve=False) as (app, pilot):
         app.call_later(app.open_workshop, code)
         await wait_for(pilot, lambda: on_screen(app, screen), name)
-        await pilot.pause()
-        await pilot.pause(0.2)
+        await pilot.wait_for_scheduled_animations()
         svg = app.export_screenshot(title=f"{name} {size[0]}x{size[1]}")
     assert svg == snapshot(extension_class=SVGImageSnapshotExtension)

@@ -137,10 +137,15 @@ async def test_escape_ends_early_and_a_meeting_with_nothing_due_says_so(service:
         await pilot.press("n", *"x", "escape")  # escape leaves the note first, typed keys stay in it
         await pilot.pause()
         assert not review.ended
+        await pilot.press("a")  # C's ask answered, nothing decided yet: in progress, dated today
+        await pilot.pause()
+        ask = service.find_backlog_item(ids["C"])[1].asks[0]
+        assert (ask.status.value, ask.answered_at, ask.answer) == ("in-progress", MEETING.date(), "x")
         await pilot.press("escape")
         await pilot.pause()
-        assert review.ended and review.ledger().parked == 1 and review.ledger().reviewed == 1
-        assert "2 due but not reviewed" in " ".join(shown(review, "#review-ledger").split())
+        ledger = review.ledger()
+        assert review.ended and (ledger.parked, ledger.reviewed, ledger.asks_answered) == (1, 2, 1)
+        assert "1 due but not reviewed" in " ".join(shown(review, "#review-ledger").split())
         await pilot.press("escape")
         await pilot.pause()
         # everything reviewed to a far date: nothing is due any more

@@ -20,7 +20,7 @@ from screens.teams import TeamsScreen
 from screens.voting import VotingScreen
 from screens.wall import WallScreen
 from screens.widgets.timer import PhaseTimer, format_clock
-from tests.helpers.tui import on_screen, running_app, wait_for
+from tests.helpers.tui import on_screen, running_app, search_palette, wait_for
 from workshop_tui.phases import Phase
 from workshop_tui.service import TimerCommand
 from workshop_tui.templates import templates
@@ -56,11 +56,8 @@ async def test_palette_screenshot_saves_under_the_data_dir(
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
-    async with running_app(data_dir) as (_app, pilot):
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"screenshot")
-        await pilot.pause(0.3)
+    async with running_app(data_dir) as (app, pilot):
+        await search_palette(app, pilot, "screenshot", "Screenshot")
         await pilot.press("enter")
         shots = data_dir / "screenshots"
         await wait_for(pilot, lambda: shots.is_dir() and any(shots.glob("*.svg")), "the screenshot file")

@@ -29,7 +29,7 @@ from screens.wall import WallScreen
 from screens.widgets.session_bar import SessionBar
 from screens.widgets.timer import PhaseTimer
 from tests.helpers.cli import run_cli
-from tests.helpers.tui import on_screen, running_app, wait_for
+from tests.helpers.tui import on_screen, running_app, search_palette, wait_for
 from workshop_tui.models import utcnow
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -124,7 +124,7 @@ async def test_d_adds_the_demo_once_and_opens_it(data_dir: Path) -> None:
         await wait_for(pilot, lambda: app.code == "MAKE", "the demo to open")
         app.action_home()
         await pilot.press("d")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.code == "MAKE", "the demo to open again")
         assert [w.code for w in app.service.workshops()].count("MAKE") == 1
 
 
@@ -241,10 +241,7 @@ async def test_palette_runs_a_workshop_command(data_dir: Path) -> None:
     async with running_app(data_dir) as (app, pilot):
         await open_lobby(app)
         await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"next", "space", *"phase")
-        await pilot.pause(0.5)
+        await search_palette(app, pilot, "next phase", "Next phase: ideate")
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), "the phase question")
 

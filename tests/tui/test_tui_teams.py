@@ -158,6 +158,7 @@ async def test_move_member_and_set_champion(service: WorkshopService) -> None:
         assert seat.participant_id not in old.member_ids
         assert old.champion_id is None  # the champion left
         # the cursor follows the person who moved
-        await pilot.pause(0.2)
-        assert s.selected() is not None and s.selected().participant_id == seat.participant_id  # type: ignore[union-attr]
-        assert s.selected().team_id == target.id  # type: ignore[union-attr]
+        moved = seat.participant_id
+        await wait_for(pilot, lambda: getattr(s.selected(), "participant_id", None) == moved, "the cursor on them")
+        chosen = s.selected()
+        assert chosen is not None and chosen.team_id == target.id

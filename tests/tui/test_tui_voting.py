@@ -146,8 +146,7 @@ async def test_open_and_close_voting(service: WorkshopService) -> None:
         await wait_for(pilot, lambda: "VOTING OPEN" in text_of(app, "#voting-state"))
         assert service.state(code).workshop.voting_open
         await service.set_phase(code, Phase.TEAMS)
-        await pilot.pause(0.2)
-        assert screen(app).check_action("open_voting", ()) is False
+        await wait_for(pilot, lambda: screen(app).check_action("open_voting", ()) is False, "the ballot closed to o")
         assert screen(app).check_action("close_voting", ()) is False
         assert screen(app).check_action("toggle_results", ()) is True
         assert screen(app).check_action("paper_dots", ()) is False

@@ -201,12 +201,16 @@ async def test_theme_create_move_and_filter(service: WorkshopService) -> None:
         assert parks.theme_id == green.id
 
         # the theme list counts notes, and picking a theme filters the table
-        await pilot.pause(0.2)
         theme_list = wall(app).query_one("#themes", OptionList)
-        prompts = {o.id: str(o.prompt) for o in theme_list.options}
-        assert prompts[ALL].split() == ["3", "All", "notes"]
-        assert prompts[NO_THEME].split() == ["1", "No", "theme"]
-        assert prompts[theme.id].split() == ["1", "Mobility", "[b]"]
+
+        def prompts() -> dict[str | None, str]:
+            return {o.id: str(o.prompt) for o in theme_list.options}
+
+        await wait_for(pilot, lambda: prompts().get(green.id, "").split() == ["1", "Green"], "parks counted in Green")
+        shown = prompts()
+        assert shown[ALL].split() == ["3", "All", "notes"]
+        assert shown[NO_THEME].split() == ["1", "No", "theme"]
+        assert shown[theme.id].split() == ["1", "Mobility", "[b]"]
         theme_list.highlighted = theme_list.get_option_index(theme.id)
         await wait_for(pilot, lambda: note_texts(app) == ["tram stops"])
         theme_list.highlighted = theme_list.get_option_index(NO_THEME)
@@ -378,8 +382,7 @@ async def test_actions_follow_the_phase(service: WorkshopService) -> None:
         screen = wall(app)
         assert screen.check_action("merge", ()) is True
         await service.set_phase(code, Phase.LOBBY)
-        await pilot.pause(0.2)
-        assert screen.check_action("merge", ()) is False
+        await wait_for(pilot, lambda: screen.check_action("merge", ()) is False, "no merging in the lobby")
         assert screen.check_action("add_note", ()) is True
         await pilot.press("m")
         await pilot.pause()
@@ -429,8 +432,8 @@ async def test_hidden_notes_leave_the_projector(service: WorkshopService) -> Non
         await select_note(pilot, app, "Offensive words here")
         await pilot.press("h")
         await wait_for(pilot, lambda: note_texts(app) == ["Keep this one"])
-        await pilot.pause(0.1)
-        assert "Offensive" not in screen_text(app) and "hidden" not in screen_text(app)
+        await wait_for(pilot, lambda: "Offensive" not in screen_text(app), "the hidden note off the screen")
+        assert "hidden" not in screen_text(app)
         header = wall(app).query_one("#notes-header", Static)
         bar = wall(app).query_one(SessionBar).query_one(".status", Static)
         assert "1 note" in str(header.render()) and "1 notes" in str(bar.render())  # the two counts agree
@@ -458,7 +461,7 @@ async def test_the_wall_follows_new_notes(service: WorkshopService) -> None:
         assert table(app).cursor == 30
         await service.post_idea(code, "Late arrival", source=Source.PAPER)
         await wait_for(pilot, lambda: len(table(app).shown) == 32)
-        await pilot.pause(0.1)
+        await pilot.wait_for_scheduled_animations()  # a scroll to the new note would be done by now
         assert "Note number 00" in screen_text(app)  # scrolled away: the view stays where it was
         await pilot.press("home")
         await wait_for(pilot, lambda: "Late arrival" in screen_text(app))

@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "list": "workshops",
     "templates": "workshops",
     "demo": "workshops",
+    "follow-url": "workshops",
+    "publish": "publish",
     "export": "export",
     "import": "export",
     "schema": "export",

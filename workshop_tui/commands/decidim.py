@@ -18,14 +18,14 @@ def register(sub: Any) -> None:
     link = actions.add_parser(
         "link",
         help="read Decidim's results export and record each backlog item's result id",
-        description="Read the CSV that Decidim's admin exports of an accountability component's results and "
+        description="Read the CSV (or JSON) that Decidim's admin exports of an accountability component's results and "
         "record, per backlog item, the Decidim result it is: by our id (external_id) where Decidim kept it, "
         "else by exact title. Later `export --format decidim` files carry those ids, so importing them "
         "updates the results instead of creating new ones. Ambiguous and unmatched items are listed and "
         "left alone; settle them with --set.",
     )
     link.add_argument("code")
-    link.add_argument("results", type=Path, metavar="RESULTS.csv", help="Decidim's results export")
+    link.add_argument("results", type=Path, metavar="RESULTS.csv", help="Decidim's results export (CSV or JSON)")
     link.add_argument("--separator", help="the file's column separator (default: found from its header)")
     link.add_argument(
         "--set",
@@ -44,7 +44,7 @@ def chosen_links(pairs: list[str]) -> dict[str, int | None]:
     chosen: dict[str, int | None] = {}
     for pair in pairs:
         item, sep, result = pair.partition("=")
-        if not sep or not item.strip() or not result.strip().isdigit():
+        if not sep or not item.strip() or not (result.strip().isascii() and result.strip().isdigit()):
             raise UsageError(f"--set {pair!r}: write ITEM=RESULT, RESULT a Decidim result id (0 unlinks)")
         chosen[item.strip()] = int(result) or None
     return chosen

@@ -22,7 +22,9 @@ def register(sub: Any) -> None:
         return "/".join(e.name for e in EXPORTERS.values() if option in e.options)
 
     formats = "; ".join(f"{e.name}: {e.help}" for e in EXPORTERS.values())
-    p = sub.add_parser("export", help="export a workshop (JSON, CSV tables, Markdown report, Decidim results)")
+    p = sub.add_parser(
+        "export", help="export a workshop (JSON, CSV tables, Markdown report, Decidim results and proposals, open data)"
+    )
     p.add_argument("code")
     p.add_argument("--format", choices=list(EXPORTERS), default="json", help=f"(default json) {formats}")
     p.add_argument(
@@ -97,8 +99,8 @@ async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         flag = "--locale " if chosen.options & {"locale"} else ""
         raise UsageError(f"{flag}{exc.message}") from None
     if args.output is None:
-        data = files[chosen.main_file] if chosen.main_file else next(iter(files.values()))
-        write_output(for_terminal(data, chosen.name), None)
+        name = chosen.main_file or next(iter(files))
+        write_output(for_terminal(files[name], json=name.endswith(".json")), None)
     elif chosen.multi_file:
         if args.output.exists() and not args.output.is_dir():
             raise UsageError(f"-o {args.output}: {chosen.name} needs a directory (one file per table), this is a file")
@@ -109,11 +111,12 @@ async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
     return 0
 
 
-def for_terminal(data: bytes, fmt: str) -> bytes:
-    """An export bound for stdout, inert on a terminal: JSON escapes the unsafe characters (the same
-    document), the text formats get visible placeholders (``-o FILE`` keeps the exact text)."""
+def for_terminal(data: bytes, *, json: bool) -> bytes:
+    """An export bound for stdout, inert on a terminal: JSON (the document, a data package's descriptor)
+    escapes the unsafe characters (the same document), the text formats get visible placeholders
+    (``-o FILE`` keeps the exact text)."""
     text = data.decode()
-    return (json_safe(text) if fmt == "json" else terminal_safe(text, multiline=True)).encode()
+    return (json_safe(text) if json else terminal_safe(text, multiline=True)).encode()
 
 
 async def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:

@@ -1,4 +1,4 @@
-"""new, list, templates, demo."""
+"""new, list, templates, demo, follow-url."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from workshop_tui.commands import emit_json, plain
+from workshop_tui.commands import UsageError, emit_json, plain
 from workshop_tui.errors import WorkshopError
 from workshop_tui.locales import SHIPPED
 from workshop_tui.service import WorkshopService, WorkshopSummary
@@ -18,6 +18,7 @@ def register(sub: Any) -> None:
     p.add_argument("title")
     p.add_argument("--template", help="template id (see `workshop-tui templates`)")
     p.add_argument("--prompt", help="the challenge prompt (default: the template's)")
+    p.add_argument("--follow-url", metavar="URL", help="the public follow-up page (http/https) phones link to")
     p.add_argument(
         "--language",
         choices=SHIPPED,
@@ -32,6 +33,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="print one JSON line")
     p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser("follow-url", help="show, set or remove a workshop's public follow-up URL")
+    p.add_argument("code")
+    p.add_argument("url", nargs="?", help="the new URL (http/https); without it, print the current one")
+    p.add_argument("--clear", action="store_true", help="remove the follow-up URL")
+    p.add_argument("--json", action="store_true", help="print one JSON line")
+    p.set_defaults(handler=cmd_follow_url)
 
     p = sub.add_parser("list", help="list workshops")
     p.add_argument("--json", action="store_true", help="print one JSON line per workshop")
@@ -50,7 +58,12 @@ async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
     async with WorkshopService(data_dir) as service:
         report_messages(service)
         workshop = await service.create_workshop(
-            args.title, template=args.template, prompt=args.prompt, language=args.language, languages=args.languages
+            args.title,
+            template=args.template,
+            prompt=args.prompt,
+            language=args.language,
+            languages=args.languages,
+            follow_url=args.follow_url,
         )
     if args.json:
         emit_json(
@@ -61,6 +74,7 @@ async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
                 "template": workshop.template,
                 "language": workshop.language,
                 "phase": workshop.phase.value,
+                "follow_url": workshop.follow_url,
             }
         )
     else:
@@ -94,6 +108,26 @@ def summary_row(summary: WorkshopSummary) -> dict[str, Any]:
         "dots": summary.dots,
         "last_activity": summary.last_activity.isoformat(),
     }
+
+
+async def cmd_follow_url(args: argparse.Namespace, data_dir: Path) -> int:
+    if args.clear and args.url:
+        raise UsageError("follow-url: give a URL or --clear, not both")
+    if args.url is None and not args.clear:
+        service = WorkshopService(data_dir, read_only=True).open()
+        report_messages(service)
+        workshop = service.view(args.code).workshop
+    else:
+        async with WorkshopService(data_dir) as writer:
+            report_messages(writer)
+            workshop = await writer.update_workshop(args.code, follow_url="" if args.clear else args.url)
+    if args.json:
+        emit_json({"code": workshop.code, "follow_url": workshop.follow_url})
+    elif workshop.follow_url:
+        print(workshop.follow_url)
+    else:
+        print(f"{workshop.code} has no follow-up URL (set one with `workshop-tui follow-url {workshop.code} URL`)")
+    return 0
 
 
 async def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from workshop_tui.actions import Action
 from workshop_tui.errors import Invalid
+from workshop_tui.models import BacklogStatus
 from workshop_tui.models import ShippedLanguage as Language
 from workshop_tui.phases import Phase
 from workshop_tui.service.timer import TimerCommand
@@ -21,6 +22,8 @@ from workshop_tui.team_plan import PlanStats
 from workshop_tui.templates import templates
 
 IdText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+#: Checked by the Workshop model (http or https, a host): a bad one is a 422 naming the rule.
+FollowUrlIn = Annotated[str, StringConstraints(max_length=500)]
 
 
 UNSTORABLE = "the text contains characters that are not valid Unicode"
@@ -88,6 +91,26 @@ class TimerOut(_Out):
     ends_at: dt.datetime | None = Field(description="when it reaches zero if it keeps running")
 
 
+class ReadyOut(_Out):
+    """How many are done with the phase's task (counts, never names)."""
+
+    task: str = Field(description='what those not done are doing: "writing", "voting" or "ranking"')
+    people: int = Field(description="participants (blocked ones aside)")
+    done: int = Field(
+        description="said they are done (ideate); said so or placed every dot (vote); saved a ranking (teams)"
+    )
+    waiting: int = Field(description="people - done: still writing, voting or ranking")
+
+
+class DoneIn(_In):
+    done: bool = True
+
+
+class DoneOut(_Out):
+    done: bool = Field(description="the participant is done in the current phase")
+    ready: ReadyOut | None
+
+
 class WorkshopOut(_Out):
     code: str
     title: str
@@ -104,6 +127,12 @@ class WorkshopOut(_Out):
     allowed_actions: list[Action] = Field(description="what a participant may do now (the phase and the ballot)")
     timer: TimerOut | None = Field(description="the phase timer, if the facilitator runs one")
     prototypes: int = Field(description="ideas that go on as prototypes: the backlog items, else the teams formed")
+    follow_url: str | None = Field(description="the public follow-up page, if the organisers set one")
+    private_writing: bool = Field(False, description="notes written now stay off the wall until revealed")
+    private_notes: int = Field(0, description="notes written in private, hidden until the facilitator reveals them")
+    ready: ReadyOut | None = Field(
+        None, description="how many are done with the phase's task (ideate, vote, teams), else null"
+    )
 
 
 class IdeaIn(_In):
@@ -121,6 +150,11 @@ class IdeaOut(_Out):
     my_dots: int = Field(description="the requester's dots on this idea")
     dots: int | None = Field(
         None, exclude_if=lambda v: v is None, description="all dots on the idea; present only once results are revealed"
+    )
+    private: bool = Field(
+        False,
+        exclude_if=lambda v: not v,
+        description="written in private: only its author sees it until revealed; present only when true",
     )
 
 
@@ -158,6 +192,15 @@ class MyTeamOut(_Out):
     champion_name: str | None
 
 
+class FollowedOut(_Out):
+    """A prototype a participant has a stake in, and when it is next reviewed."""
+
+    id: str
+    title: str
+    status: BacklogStatus
+    next_review: dt.date | None
+
+
 class MeOut(_Out):
     participant_id: str
     name: str
@@ -166,6 +209,10 @@ class MeOut(_Out):
     remaining_dots: int
     preferences: list[str]
     team: MyTeamOut | None
+    follow: list[FollowedOut] = Field(
+        description="in the backlog and closed phases: the prototypes this person voted for, wrote or joined"
+    )
+    done: bool = Field(False, description="said they are done in the current phase (ideate, vote)")
 
 
 class HealthOut(_Out):
@@ -183,6 +230,7 @@ class WorkshopCreateIn(_In):
     max_dots_per_idea: int | None = Field(None, ge=1, le=50)
     idea_max_length: int | None = Field(None, ge=20, le=2000)
     anonymous: bool | None = None
+    follow_url: FollowUrlIn | None = None
     language: Language | None = Field(None, description="the room's language (default: the facilitator's locale)")
     languages: list[Language] | None = Field(None, max_length=8, description="other languages phones may pick")
 
@@ -265,6 +313,10 @@ class PaperDotsOut(_Out):
     paper_dots: int
 
 
+class RevealNotesOut(_Out):
+    revealed: int = Field(description="notes written in private that are now on the wall")
+
+
 class ThemeIn(_In):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
@@ -296,6 +348,7 @@ class WorkshopPatchIn(_In):
     settings: dict[str, Any] | None = Field(
         None, description="any of the workshop's settings (see Settings); each is validated as on creation"
     )
+    follow_url: FollowUrlIn | None = Field(None, description='the public follow-up page (http/https); "" removes it')
     language: Language | None = None
     languages: list[Language] | None = Field(None, max_length=8)
 

@@ -15,16 +15,18 @@ from workshop_tui.actions import Action, Role, allowed_actions
 from workshop_tui.models import Idea, Participant, PhaseTimer, Team, utcnow
 from workshop_tui.phases import Phase
 from workshop_tui.server.schemas import (
+    FollowedOut,
     IdeaOut,
     MeOut,
     MyTeamOut,
     MyVoteOut,
+    ReadyOut,
     TeamOut,
     TimerOut,
     WorkshopOut,
     WorkshopSummaryOut,
 )
-from workshop_tui.service import WorkshopService, WorkshopSummary
+from workshop_tui.service import WorkshopService, WorkshopSummary, queries
 from workshop_tui.state import WorkshopState
 
 
@@ -39,6 +41,7 @@ def idea_view(state: WorkshopState, idea: Idea, pid: str | None) -> IdeaOut:
         mine=pid is not None and idea.author_id == pid,
         my_dots=vote.dots if vote else 0,
         dots=state.idea_dots[idea.id] if state.workshop.results_revealed else None,
+        private=idea.private,
     )
 
 
@@ -119,7 +122,18 @@ def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut
         allowed_actions=participant_actions(state),
         timer=timer_view(service.timer(state.code)),
         prototypes=len(state.backlog) or len(state.teams),
+        follow_url=w.follow_url,
+        private_writing=s.private_writing and w.phase == Phase.IDEATE,
+        private_notes=state.private_notes,
+        ready=ready_view(state),
     )
+
+
+def ready_view(state: WorkshopState) -> ReadyOut | None:
+    ready = queries.readiness(state)
+    if ready is None:
+        return None
+    return ReadyOut(task=ready.task, people=ready.people, done=ready.done, waiting=ready.waiting)
 
 
 def summary_view(summary: WorkshopSummary, join_url: str) -> WorkshopSummaryOut:
@@ -168,7 +182,22 @@ def me_view(service: WorkshopService, state: WorkshopState, p: Participant) -> M
         remaining_dots=service.remaining_dots(state, p.id),
         preferences=list(pref.idea_ids) if pref else [],
         team=my_team_view(state, team) if team is not None else None,
+        follow=followed_view(state, p.id),
+        done=state.workshop.phase in p.done_in,
     )
+
+
+def followed_view(state: WorkshopState, participant_id: str) -> list[FollowedOut]:
+    """After the session (backlog, closed): the prototypes built on a note this person voted for or wrote,
+    or whose team they joined; the soonest review first."""
+    if state.workshop.phase not in (Phase.BACKLOG, Phase.CLOSED):
+        return []
+    ideas = {i for i, idea in state.ideas.items() if idea.author_id == participant_id}
+    ideas |= {v.idea_id for v in state.votes.values() if v.participant_id == participant_id}
+    teams = {t.id for t in state.teams.values() if participant_id in t.member_ids}
+    mine = [b for b in state.backlog.values() if ideas.intersection(b.idea_ids) or b.team_id in teams]
+    mine.sort(key=lambda b: (b.next_review is None, b.next_review or dt.date.min, b.title, b.id))
+    return [FollowedOut(id=b.id, title=b.title, status=b.status, next_review=b.next_review) for b in mine]
 
 
 def team_view(team: Team) -> TeamOut:

@@ -51,6 +51,7 @@ class WorkshopService:
         self.set_phase = workshops.set_phase
         self.set_voting = workshops.set_voting
         self.join = workshops.join
+        self.say_done = workshops.say_done
         self.authenticate = workshops.authenticate
 
         ideas = IdeaOps(registry, self.bus)
@@ -64,6 +65,7 @@ class WorkshopService:
         self.delete_ideas = ideas.delete_ideas
         self.restore_ideas = ideas.restore_ideas
         self.block_participant = ideas.block_participant
+        self.reveal_notes = ideas.reveal_notes
 
         merging = MergeOps(registry, self.bus)
         self.merge_ideas = merging.merge_ideas

@@ -21,6 +21,7 @@ from workshop_tui.backlog import (
 from workshop_tui.errors import Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
+    DECIDIM_ID_MAX,
     Ask,
     BacklogItem,
     BacklogStatus,
@@ -50,7 +51,9 @@ class BacklogPatch(BaseModel):
     next_review: dt.date | None = None
     budget_requests: list[BudgetRequest] | None = Field(None, max_length=50)
     asks: list[Ask] | None = Field(None, max_length=50)
-    decidim_id: int | None = Field(None, ge=1, strict=True, description="the Decidim result id (null: not linked)")
+    decidim_id: int | None = Field(
+        None, ge=1, le=DECIDIM_ID_MAX, strict=True, description="the Decidim result id (null: not linked)"
+    )
 
 
 class BacklogOps(Concern):

@@ -16,6 +16,8 @@ from workshop_tui.models import (
     is_blank,
     utcnow,
 )
+from workshop_tui.phases import Phase
+from workshop_tui.service import queries
 from workshop_tui.service.base import FACILITATOR, Concern
 from workshop_tui.state import Change, WorkshopState
 
@@ -38,10 +40,8 @@ class IdeaOps(Concern):
         settings = state.workshop.settings
         if len(state.ideas) >= settings.max_ideas:
             raise Conflict(f"this workshop holds at most {settings.max_ideas} notes")
-        if author_id is not None:
-            mine = sum(1 for i in state.ideas.values() if i.author_id == author_id)
-            if mine >= settings.max_ideas_per_participant:
-                raise Conflict(f"one person may post at most {settings.max_ideas_per_participant} notes here")
+        if author_id is not None and state.notes_by[author_id] >= settings.max_ideas_per_participant:
+            raise Conflict(f"one person may post at most {settings.max_ideas_per_participant} notes here")
 
     async def post_idea(
         self,
@@ -60,6 +60,7 @@ class IdeaOps(Concern):
         if theme_id is not None and theme_id not in state.themes:
             raise NotFound(f"no theme {theme_id!r}")
         by = author_id or source.value
+        private = state.workshop.settings.private_writing and state.workshop.phase == Phase.IDEATE
         idea = Idea(
             id=new_id(),
             workshop_id=state.id,
@@ -67,7 +68,8 @@ class IdeaOps(Concern):
             author_id=author_id,
             source=source,
             theme_id=theme_id,
-            history=[IdeaChange(action="posted", by=by)],
+            private=private,
+            history=[IdeaChange(action="posted", by=by, detail="in private" if private else "")],
         )
         change = Change(state)
         change.put("ideas", idea)
@@ -143,6 +145,20 @@ class IdeaOps(Concern):
             return idea
         name = state.themes[theme_id].name if theme_id else "no theme"
         return await self._update_idea(state, idea, "themed", FACILITATOR, theme_id=theme_id, detail=name)
+
+    async def reveal_notes(self, code: str) -> list[Idea]:
+        """Put every note written in private on the wall at once (one durable change); returns them."""
+        state = self.state(code)
+        require(Action.REVEAL_NOTES, state.workshop.phase)
+        revealed = queries.revealed(queries.private_notes(state))
+        if revealed:
+            change = Change(state)
+            for idea in revealed:
+                change.put("ideas", idea)
+            await change.commit()
+            for idea in revealed:
+                self._emit(state, ev.IdeaChanged, idea=idea, action="revealed")
+        return revealed
 
     # ------------------------------------------------------------------ moderation in bulk
 

@@ -3,14 +3,67 @@ never write one, so any concern may use them without depending on another concer
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from workshop_tui.errors import Invalid
-from workshop_tui.models import Idea, Team
+from workshop_tui.models import Idea, IdeaChange, Team, utcnow
+from workshop_tui.phases import Phase
 from workshop_tui.state import WorkshopState
 
 
 def visible_ideas(state: WorkshopState) -> list[Idea]:
     """The notes on the wall: not deleted, hidden or merged."""
     return [i for i in state.ideas.values() if i.visible]
+
+
+def private_notes(state: WorkshopState) -> list[Idea]:
+    """The notes written in private and not revealed yet (deleted or merged ones stay as they are)."""
+    if not state.private_notes:
+        return []
+    return [i for i in state.ideas.values() if i.private and not (i.deleted or i.merged_into)]
+
+
+def revealed(ideas: list[Idea]) -> list[Idea]:
+    """``ideas`` as they are once revealed: on the wall, with the reveal in their history."""
+    now = utcnow()
+    entry = IdeaChange(action="revealed", by="facilitator")
+    return [i.model_copy(update={"private": False, "history": [*i.history, entry], "updated_at": now}) for i in ideas]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How many of the room are done with the current phase's task: counts, never names. ``task`` is
+    what the others are still doing ("writing", "voting", "ranking")."""
+
+    task: str
+    people: int
+    done: int
+
+    @property
+    def waiting(self) -> int:
+        return self.people - self.done
+
+
+#: The phases with a task to be done, and what the people not done yet are doing.
+READY_TASKS = {Phase.IDEATE: "writing", Phase.VOTE: "voting", Phase.TEAMS: "ranking"}
+
+
+def readiness(state: WorkshopState) -> Readiness | None:
+    """Who is done: in ideate those who said so; in the vote those who said so or placed every dot;
+    in teams those who saved a ranking. None in the phases without a task for phones."""
+    phase = state.workshop.phase
+    task = READY_TASKS.get(phase)
+    if task is None:
+        return None
+    people = [p for p in state.participants.values() if not p.blocked]
+    if phase == Phase.TEAMS:
+        done = sum(1 for p in people if p.id in state.preferences and state.preferences[p.id].idea_ids)
+    elif phase == Phase.VOTE:
+        budget = state.workshop.settings.dots_per_participant
+        done = sum(1 for p in people if phase in p.done_in or state.dots_used[p.id] >= budget)
+    else:
+        done = sum(1 for p in people if phase in p.done_in)
+    return Readiness(task, len(people), done)
 
 
 def ranking(state: WorkshopState) -> list[tuple[Idea, int]]:

@@ -164,4 +164,6 @@ class Registry:
         return sorted(found, key=lambda s: s.workshop.created_at)
 
     def workshops(self) -> list[Workshop]:
-        return [s.workshop for s in self.summaries()]
+        """Every workshop's document, oldest first, opening none (and counting nothing)."""
+        found = [s.workshop for s in self._by_id.values()] + [s.workshop for s in self._unopened.values()]
+        return sorted(found, key=lambda w: w.created_at)

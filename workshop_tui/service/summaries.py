@@ -66,7 +66,7 @@ def summarize(state: WorkshopState) -> WorkshopSummary:
     return WorkshopSummary(
         workshop=state.workshop,
         participants=len(state.participants),
-        ideas=sum(1 for i in state.ideas.values() if i.visible),
+        ideas=state.notes_on_wall(),
         dots=state.dots_cast(),
         last_activity=state.last_activity(),
     )

@@ -91,7 +91,7 @@ class WorkshopView:
         return tuple(sorted(queries.visible_ideas(self._state), key=lambda i: (i.created_at, i.id)))
 
     def notes_on_wall(self) -> int:
-        return len(queries.visible_ideas(self._state))
+        return self._state.notes_on_wall()  # a tally: the session bar asks on every event
 
     def ranking(self) -> tuple[tuple[Idea, int], ...]:
         """Visible ideas by dots, most first; ties go to the earliest posted."""

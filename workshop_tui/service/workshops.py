@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
-from workshop_tui.errors import Conflict, Invalid, Unauthorized
+from workshop_tui.errors import Conflict, Invalid, NotFound, Unauthorized
 from workshop_tui.i18n import facilitator_language
 from workshop_tui.ids import new_id, new_join_code, new_token
 from workshop_tui.models import Participant, Settings, Workshop, is_blank, utcnow
@@ -34,6 +34,7 @@ class WorkshopOps(Concern):
         code: str | None = None,
         language: str | None = None,
         languages: list[str] | None = None,
+        follow_url: str | None = None,
     ) -> Workshop:
         chosen = get_template(template) if template else None
         base = chosen.settings.model_dump() if chosen else {}
@@ -49,6 +50,7 @@ class WorkshopOps(Concern):
                 "language": language or facilitator_language(),
                 "languages": languages or [],
                 "settings": merged,
+                "follow_url": follow_url or None,
             },
         )
         if self.workshops.by_code(workshop.code) is not None:
@@ -69,7 +71,9 @@ class WorkshopOps(Concern):
         settings: dict[str, Any] | None = None,
         language: str | None = None,
         languages: list[str] | None = None,
+        follow_url: str | None = None,
     ) -> Workshop:
+        """Change what is given; ``follow_url=""`` removes the follow-up URL."""
         state = self.state(code)
         require(Action.EDIT_SETTINGS, state.workshop.phase)
         w = state.workshop
@@ -84,6 +88,7 @@ class WorkshopOps(Concern):
                     "language": language if language is not None else w.language,
                     "languages": languages if languages is not None else w.languages,
                     "settings": new_settings,
+                    "follow_url": (follow_url or None) if follow_url is not None else w.follow_url,
                 }
             )
         except ValidationError as exc:
@@ -121,8 +126,15 @@ class WorkshopOps(Concern):
         updated = state.workshop.model_copy(update=update)
         change = Change(state)
         change.put("workshop", updated)
+        # Notes still written in private go on the wall with the phase change: past ideate nobody
+        # could see, group or vote on them otherwise.
+        revealed = [] if target == Phase.IDEATE else queries.revealed(queries.private_notes(state))
+        for idea in revealed:
+            change.put("ideas", idea)
         await change.commit()
         state.store.request_snapshot()  # a stock TinyDB reader of the newest snapshot sees each phase
+        for idea in revealed:
+            self._emit(state, ev.IdeaChanged, idea=idea, action="revealed")
         self._emit(state, ev.PhaseChanged, phase=target, previous=current)
         return updated
 
@@ -186,6 +198,25 @@ class WorkshopOps(Concern):
         await change.commit()
         self._emit(state, ev.ParticipantJoined, participant=participant)
         return participant, token
+
+    async def say_done(self, code: str, participant_id: str, done: bool = True) -> Participant:
+        """A participant is done writing (ideate) or voting (vote), or takes it back: the room's
+        screens count how many are still at it, never who."""
+        state = self.state(code)
+        phase = state.workshop.phase
+        require(Action.SAY_DONE, phase)
+        person = state.participants.get(participant_id)
+        if person is None:
+            raise NotFound(f"no participant {participant_id!r} in workshop {state.code}")
+        if (phase in person.done_in) == done:
+            return person
+        done_in = [*person.done_in, phase] if done else [p for p in person.done_in if p != phase]
+        updated = person.model_copy(update={"done_in": done_in})
+        change = Change(state)
+        change.put("participants", updated)
+        await change.commit()
+        self._emit(state, ev.ReadyChanged, participant_id=person.id, done=done)
+        return updated
 
     def authenticate(self, code: str, token: str | None) -> Participant:
         state = self.state(code)

@@ -771,15 +771,34 @@ function webUrl(value) {
   } catch (e) { return null; }
 }
 
+/* ---------- follow what happens next (issue 14): the follow-up link and the reviews of my prototypes ---------- */
+
+function reviewDate(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
+  if (!m) return iso;
+  const day = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return day.toLocaleDateString(I18N.lang || undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+function renderFollow(w) {
+  const url = webUrl(w.follow_url);
+  const mine = Array.isArray(state.me && state.me.follow) ? state.me.follow : [];
+  $('follow').hidden = !url && !mine.length;
+  $('follow-line').hidden = !url;
+  $('follow-link').textContent = url || '';
+  if (url) $('follow-link').href = url;
+  $('followed').hidden = !mine.length;
+  $('followed').replaceChildren(...mine.map((p) => el('li', { class: 'followed-item' },
+    p.next_review ? t('followReview', { title: p.title, date: reviewDate(p.next_review) })
+      : t('followNoReview', { title: p.title }))));
+}
+
 function renderEnd(joined) {
   const w = state.workshop;
   const prototypes = typeof w.prototypes === 'number' && w.prototypes > 0 ? w.prototypes : 0;
   $('next-prototypes').hidden = !prototypes;
   $('next-prototypes').textContent = prototypes ? tn('prototypes', prototypes) : '';
-  const follow = webUrl(w.follow_url);
-  $('follow').hidden = !follow;
-  $('follow-link').textContent = follow || '';
-  if (follow) $('follow-link').href = follow;
+  renderFollow(w);
   $('next-now').textContent = (phaseNow() === 'backlog' ? t('nextNowBacklog') : t('nextNowClosed'));
   $('come-back').textContent = t('comeBack', { code: CODE });
   $('come-back-link').textContent = location.href;

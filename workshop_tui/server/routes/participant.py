@@ -17,6 +17,8 @@ from workshop_tui.server.errors import documented
 from workshop_tui.server.http import COOKIE_MAX_AGE, JSON, cookie_name
 from workshop_tui.server.join_pass import PASS_COOKIE
 from workshop_tui.server.schemas import (
+    DoneIn,
+    DoneOut,
     IdeaDeletedOut,
     IdeaIn,
     IdeaOut,
@@ -29,9 +31,12 @@ from workshop_tui.server.schemas import (
     VoteIn,
     WorkshopOut,
 )
-from workshop_tui.server.views import WALL, idea_view, me_view, wall_tag, wall_view, workshop_view
+from workshop_tui.server.views import WALL, idea_view, me_view, ready_view, wall_tag, wall_view, workshop_view
 
 router = APIRouter(prefix="/api/v1/w/{code}", tags=["participant"])
+
+#: GET /ideas says how many notes are written in private (off the list until revealed).
+PRIVATE_NOTES = "X-Private-Notes"
 
 # Every write may also meet the guard: 413 (body too large), 415 (not JSON), 503 (store failed).
 WRITE = (413, 415, 422, 429, 503)
@@ -76,7 +81,7 @@ async def ideas(state: Workshop, reader: Reader, request: Request, ctx: Context)
     """Revalidated with an ETag (the store's record number and the reader), so a phone that polls
     costs a 304; the anonymous wall is encoded once per change, however many read it."""
     tag = wall_tag(state, reader)
-    headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
+    headers = {"ETag": tag, "Cache-Control": "private, no-cache", PRIVATE_NOTES: str(state.private_notes)}
     if tag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     if reader is None:
@@ -122,6 +127,16 @@ async def withdraw_dot(state: Workshop, idea_id: str, me: Writer, service: Servi
 async def set_preferences(state: Workshop, me: Writer, body: PreferencesIn, service: Service) -> PreferencesOut:
     pref = await service.set_preferences(state.code, me.id, body.idea_ids)
     return PreferencesOut(idea_ids=pref.idea_ids)
+
+
+@router.put(
+    "/done",
+    responses=documented(401, 404, 409, *WRITE),
+    summary="Say I am done writing (ideate) or voting (vote), or not done after all; answers the room's counts",
+)
+async def say_done(state: Workshop, me: Writer, service: Service, body: Annotated[DoneIn, Body()]) -> DoneOut:
+    person = await service.say_done(state.code, me.id, body.done)
+    return DoneOut(done=state.workshop.phase in person.done_in, ready=ready_view(state))
 
 
 @router.get("/me", responses=documented(401, 404))

@@ -10,7 +10,16 @@ from workshop_tui.models import Idea, Source
 from workshop_tui.server.deps import Service, Workshop
 from workshop_tui.server.errors import documented
 from workshop_tui.server.routes.admin.actions import performs
-from workshop_tui.server.schemas import HiddenIn, IdeaIn, MergeIn, NoteIn, PaperDotsIn, PaperDotsOut, ThemeRefIn
+from workshop_tui.server.schemas import (
+    HiddenIn,
+    IdeaIn,
+    MergeIn,
+    NoteIn,
+    PaperDotsIn,
+    PaperDotsOut,
+    RevealNotesOut,
+    ThemeRefIn,
+)
 
 router = APIRouter(prefix="/w/{code}/ideas")
 
@@ -20,6 +29,16 @@ WRITE = (401, 404, 409, 413, 415, 422, 503)
 @router.post("", status_code=201, responses=documented(*WRITE), **performs(Action.ADD_NOTE))
 async def add_note(state: Workshop, body: NoteIn, service: Service) -> Idea:
     return await service.post_idea(state.code, body.text, source=Source.FACILITATOR, theme_id=body.theme_id)
+
+
+@router.post(
+    "/reveal",
+    responses=documented(*WRITE),
+    summary="Put every note written in private on the wall at once",
+    **performs(Action.REVEAL_NOTES),
+)
+async def reveal_notes(state: Workshop, service: Service) -> RevealNotesOut:
+    return RevealNotesOut(revealed=len(await service.reveal_notes(state.code)))
 
 
 @router.patch("/{idea_id}", responses=documented(*WRITE), **performs(Action.EDIT_NOTE))

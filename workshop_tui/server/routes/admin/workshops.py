@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
@@ -29,6 +30,7 @@ from workshop_tui.server.schemas import (
 )
 from workshop_tui.server.views import summary_view, timer_view
 from workshop_tui.service.summaries import summarize
+from workshop_tui.store.snapshot_file import gc_paused
 
 router = APIRouter()
 
@@ -52,6 +54,7 @@ async def create_workshop(body: WorkshopCreateIn, ctx: Context) -> WorkshopSumma
         settings=settings,
         language=body.language,
         languages=body.languages,
+        follow_url=body.follow_url,
     )
     return summary_view(summarize(ctx.service.state(w.code)), ctx.join_url(w.code))
 
@@ -63,6 +66,8 @@ async def create_workshop(body: WorkshopCreateIn, ctx: Context) -> WorkshopSumma
     **performs(Action.EDIT_SETTINGS),
 )
 async def edit_settings(state: Workshop, body: WorkshopPatchIn, service: Service) -> models.Workshop:
+    # A null follow_url removes it as "" does; left out, it stays.
+    follow_url = (body.follow_url or "") if "follow_url" in body.model_fields_set else None
     return await service.update_workshop(
         state.code,
         title=body.title,
@@ -70,6 +75,7 @@ async def edit_settings(state: Workshop, body: WorkshopPatchIn, service: Service
         settings=body.settings,
         language=body.language,
         languages=body.languages,
+        follow_url=follow_url,
     )
 
 
@@ -140,6 +146,12 @@ async def export(
     except ValueError as exc:
         raise Invalid(str(exc)) from None
     if chosen.name == "json":
-        return prepare(state, anonymized=anonymize)  # validated against the response model
+        # The document is built and validated by the export itself: serialised here, with the
+        # collector paused, rather than validated and serialised again by FastAPI (it made the
+        # time grow faster than the workshop).
+        with gc_paused():
+            doc = prepare(state, anonymized=anonymize)
+            data = orjson.dumps(doc.model_dump(mode="json", by_alias=True))
+        return Response(data, media_type="application/json")
     data, media_type, name = bundle(export_files(state, chosen.name, options), chosen, state.code, options)
     return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})

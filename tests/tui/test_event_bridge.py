@@ -1,0 +1,59 @@
+"""The event bridge delivers by frames: the first event after a quiet period at once (the loop's next
+turn, no fixed wait), later events of a burst merged into one batch at the end of the frame."""
+
+from __future__ import annotations
+
+import asyncio
+
+from screens.events import DomainEvents, EventBridge
+from tests.helpers.waiting import wait_until
+from workshop_tui.events import Event, EventBus, VoteChanged
+
+
+def _vote(n: int) -> Event:
+    return VoteChanged(workshop_id="w", code="C", participant_id=f"p{n}", idea_id="i", delta=1)
+
+
+def _bridge(frame: float) -> tuple[EventBus, EventBridge, list[list[Event]]]:
+    bus, bridge, batches = EventBus(), EventBridge(frame=frame), []
+    bridge.start(bus.subscribe, lambda message: batches.append(message.events))
+    return bus, bridge, batches
+
+
+async def test_the_first_event_after_a_quiet_period_is_delivered_on_the_next_turn() -> None:
+    bus, bridge, batches = _bridge(frame=30.0)  # a frame far longer than the test: no timer may fire
+    bus.publish(_vote(1))
+    bus.publish(_vote(2))  # published in the same turn (one group commit): the same batch
+    assert batches == []  # never delivered from inside the publisher's call
+    await asyncio.sleep(0)
+    assert batches == [[_vote(1), _vote(2)]]
+    bridge.stop()
+
+
+async def test_a_burst_within_a_frame_is_merged_into_one_batch_at_the_frame_end() -> None:
+    bus, bridge, batches = _bridge(frame=0.3)
+    bus.publish(_vote(1))
+    await asyncio.sleep(0)
+    assert len(batches) == 1
+    for n in range(2, 12):
+        bus.publish(_vote(n))
+        await asyncio.sleep(0)
+    assert len(batches) == 1  # held: the frame of the first delivery has not ended
+    await wait_until(lambda: len(batches) == 2, what="the burst's batch")
+    assert batches[1] == [_vote(n) for n in range(2, 12)]
+    bridge.stop()
+
+
+async def test_stop_drops_what_is_pending_and_delivers_nothing_after() -> None:
+    bus, bridge, batches = _bridge(frame=30.0)
+    bus.publish(_vote(1))  # its delivery is scheduled for the next turn...
+    bridge.stop()  # ...and cancelled
+    bus.publish(_vote(2))  # unsubscribed
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert batches == []
+
+
+def test_domain_events_filter_by_workshop() -> None:
+    other = VoteChanged(workshop_id="x", code="X", participant_id=None, idea_id="i", delta=1)
+    assert DomainEvents([_vote(1), other]).for_workshop("x") == [other]
