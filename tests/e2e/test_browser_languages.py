@@ -110,7 +110,7 @@ async def in_phase(page: Page, phase: Phase) -> None:
 async def test_every_phase_in_the_workshops_language(service: WorkshopService, lang: str) -> None:
     from playwright.async_api import expect
 
-    w = await service.create_workshop("★ 2026", language=lang)
+    w = await service.create_workshop("★ 2026", language=lang, follow_url="https://example.org/follow")
     code = w.code
     (bo, _), (cy, _) = await service.join(code, "Bo"), await service.join(code, "Cy")
     async with running(service) as server, browser() as b:
@@ -169,6 +169,7 @@ async def test_every_phase_in_the_workshops_language(service: WorkshopService, l
         await service.convert_to_backlog(code)
         await in_phase(page, Phase.BACKLOG)
         await expect(page.locator("#next-prototypes")).to_be_visible()
+        await expect(page.locator("#follow")).to_be_visible()  # "Follow what happens next" and my prototype's review
         await check(page, lang, "9-backlog")
         await service.set_phase(code, Phase.CLOSED)
         await in_phase(page, Phase.CLOSED)

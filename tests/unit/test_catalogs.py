@@ -79,7 +79,8 @@ def test_each_catalog_has_every_message_and_no_stale_one(lang: str) -> None:
 @pytest.mark.parametrize("lang", SHIPPED)
 def test_each_message_is_translated_with_its_placeholders(lang: str) -> None:
     catalog = po(lang)
-    assert catalog.plural_forms, lang
+    header = (LOCALE / lang / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    assert '"Plural-Forms: ' in header and f'"Language: {lang}\\n"' in header, f"{lang}: the header is gone"
     for m in catalog:
         if not m.id:
             continue
