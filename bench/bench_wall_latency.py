@@ -126,32 +126,46 @@ async def post_and_see(client: httpx.AsyncClient, code: str, watch: FrameWatch, 
     return out
 
 
-async def measure(kind: str, service: WorkshopService, code: str, load: bool) -> list[float]:
-    server = ParticipantServer(service, host="127.0.0.1", port=0)
-    watch = FrameWatch()
-    app: App[Any] = WatchedWorkshopApp(service, server) if kind == "wall" else MinimalApp(service, server)
-    app.frames = watch  # type: ignore[attr-defined]
-    stop = asyncio.Event()
-    room: asyncio.Task[int] | None = None
-    async with app.run_test(size=SIZE) as pilot:
-        while not server.running:
-            await pilot.pause(0.02)
-        if isinstance(app, WorkshopApp):
-            app.call_later(app.open_workshop, code)
-            while not (isinstance(app.screen, WallScreen) and app.screen.is_mounted):
+async def workshop(service: WorkshopService) -> str:
+    w = await service.create_workshop("Latency", code="LAT", settings={"max_ideas": 5000})
+    await service.set_phase(w.code, Phase.IDEATE)
+    rng = random.Random(1)
+    texts = [note_text(rng, k) for k in range(NOTES)]
+    await asyncio.gather(*(service.post_idea(w.code, t, source=Source.PAPER) for t in texts))
+    return w.code
+
+
+async def measure(kind: str, load: bool) -> list[float]:
+    """One app on its own data directory (the workshop app closes its service when it stops)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        service = WorkshopService(Path(tmp)).open()
+        code = await workshop(service)
+        server = ParticipantServer(service, host="127.0.0.1", port=0)
+        watch = FrameWatch()
+        app: App[Any] = WatchedWorkshopApp(service, server) if kind == "wall" else MinimalApp(service, server)
+        app.frames = watch  # type: ignore[attr-defined]
+        stop = asyncio.Event()
+        room: asyncio.Task[int] | None = None
+        async with app.run_test(size=SIZE) as pilot:
+            while not server.running:
                 await pilot.pause(0.02)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
-            if load:
-                room = asyncio.create_task(voting_room(service, stop, code=f"V{kind[:3].upper()}"))
-                await asyncio.sleep(3)  # the room fills and starts voting
-            out = await post_and_see(client, code, watch, len(service.state(code).ideas))
-        stop.set()
-        if room is not None:
-            await room
-        if isinstance(app, WorkshopApp):
-            await app.shutdown_session()
-        else:
+            if isinstance(app, WorkshopApp):
+                app.call_later(app.open_workshop, code)
+                while not (isinstance(app.screen, WallScreen) and app.screen.is_mounted):
+                    await pilot.pause(0.02)
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+                if load:
+                    room = asyncio.create_task(voting_room(service, stop))
+                    await asyncio.sleep(3)  # the room fills and starts voting
+                out = await post_and_see(client, code, watch, NOTES)
+            stop.set()
+            if room is not None:
+                await room
             await server.stop()
+        if isinstance(app, WorkshopApp):
+            await app.shutdown_session()  # closes the service
+        else:
+            await service.close()
     return out
 
 
@@ -161,20 +175,10 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def run() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        service = WorkshopService(Path(tmp)).open()
-        try:
-            w = await service.create_workshop("Latency", code="LAT", settings={"max_ideas": 5000})
-            await service.set_phase(w.code, Phase.IDEATE)
-            rng = random.Random(1)
-            for k in range(NOTES):
-                await service.post_idea(w.code, note_text(rng, k), source=Source.PAPER)
-            results: dict[tuple[str, bool], list[float]] = {}
-            for load in (False, True):
-                for kind in ("minimal", "wall"):
-                    results[kind, load] = await measure(kind, service, w.code, load)
-        finally:
-            await service.close()
+    results: dict[tuple[str, bool], list[float]] = {}
+    for load in (False, True):
+        for kind in ("minimal", "wall"):
+            results[kind, load] = await measure(kind, load)
     print(f"phone note -> visible, {SIZE[0]}x{SIZE[1]}, {POSTS} notes each, wall holding {NOTES}+ notes")
     print(f"{'':24} {'minimal p50':>11} {'p95':>7} {'wall p50':>9} {'p95':>7} {'ratio p50':>9} {'p95':>6}")
     for load in (False, True):

@@ -58,6 +58,8 @@ WALL_ACTIONS: dict[str, Action] = {
     "clear_marks": Action.HIDE_NOTE,
     "hide_author": Action.HIDE_NOTE,
     "block_author": Action.HIDE_NOTE,
+    "toggle_private": Action.EDIT_SETTINGS,
+    "reveal_notes": Action.REVEAL_NOTES,
 }
 #: Events after which the whole wall is laid out again (the filter, grouping, colours or names change).
 FULL_REFRESH = (ev.ThemeChanged, ev.WorkshopUpdated, ev.VotingChanged, ev.PhaseChanged)
@@ -115,6 +117,8 @@ class WallScreen(SessionScreen):
         Binding("escape", "clear_marks", "Clear marks"),
         Binding("P", "hide_author", "Hide person's notes"),
         Binding("B", "block_author", "Block person"),
+        Binding("W", "toggle_private", "Private writing"),
+        Binding("R", "reveal_notes", "Reveal notes"),
     ]
 
     def __init__(self, service: WorkshopService, code: str) -> None:
@@ -125,6 +129,8 @@ class WallScreen(SessionScreen):
         self.marked: dict[str, None] = {}  # notes marked with space, in marking order
         self._toast: Counter[str] = Counter()  # a burst's counts, told in one toast when it ends
         self._toast_timer: Timer | None = None
+        self._theme_ids: list[str | None] = []  # the theme list's options as last shown
+        self._theme_prompts: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.service, self.code)
@@ -178,9 +184,16 @@ class WallScreen(SessionScreen):
         if self.filter not in ids:
             self.filter = ALL
         themes = self.query_one("#themes", OptionList)
-        with self.prevent(OptionList.OptionHighlighted):
-            themes.set_options(options)
-            themes.highlighted = ids.index(self.filter)
+        prompts = [str(o.prompt) for o in options]
+        if ids == self._theme_ids:  # only counts changed: new prompts in place, no new options to lay out
+            for index, (option, prompt) in enumerate(zip(options, prompts, strict=True)):
+                if prompt != self._theme_prompts[index]:
+                    themes.replace_option_prompt_at_index(index, option.prompt)
+        else:
+            with self.prevent(OptionList.OptionHighlighted):
+                themes.set_options(options)
+                themes.highlighted = ids.index(self.filter)
+        self._theme_ids, self._theme_prompts = ids, prompts
 
     def _refresh_notes(self) -> None:
         wall = self.query_one(NoteWall)
@@ -203,6 +216,8 @@ class WallScreen(SessionScreen):
         hidden = wall.hidden_shown() if self.show_hidden else 0
         shown = len(wall.shown) - hidden
         title.append(f"  ·  {shown} {'note' if shown == 1 else 'notes'}")
+        if state.workshop.settings.private_writing and state.workshop.phase == Phase.IDEATE:
+            title.append("  ·  private writing (R reveals)", style="italic")
         if state.private_notes:
             written = state.private_notes
             title.append(
@@ -213,7 +228,7 @@ class WallScreen(SessionScreen):
             title.append(f"  ·  {hidden} hidden shown (H hides them)", style="italic")
         if self.undo_stack:
             title.append(f"  ·  u undoes: {self.undo_stack[-1].label}", style="italic")
-        self.query_one("#notes-header", Static).update(title)
+        self.query_one("#notes-header", Static).update(title, layout=False)  # one line, whatever it says
 
     def on_domain_events(self, message: DomainEvents) -> None:
         mine = message.for_workshop(self.workshop_id)
@@ -228,6 +243,7 @@ class WallScreen(SessionScreen):
         wall = self.query_one(NoteWall)
         state = self.service.state(self.code)
         notes = False
+        selected = wall.selected_id()
         for event in mine:
             if isinstance(event, ev.IdeaPosted | ev.IdeaChanged):
                 idea = state.ideas.get(event.idea.id, event.idea)  # the note as it is now
@@ -243,7 +259,8 @@ class WallScreen(SessionScreen):
         if notes:
             self._refresh_themes()
             self._refresh_header()
-            self.refresh_bindings()
+            if wall.selected_id() != selected:  # the footer's keys depend on the highlighted note
+                self.refresh_bindings()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id != "themes" or event.option.id is None:
@@ -272,6 +289,10 @@ class WallScreen(SessionScreen):
         if action in NEEDS_NOTE and selected is None:
             return None
         if action == "unmerge" and selected is not None and not self._merged_into(selected.id):
+            return None
+        if action == "toggle_private" and phase != Phase.IDEATE:
+            return False  # the setting only acts in ideate
+        if action == "reveal_notes" and not self.service.state(self.code).private_notes:
             return None
         if action == "clear_marks" and not self.marked:
             return False  # escape then goes back to the workshop list, as everywhere
@@ -381,6 +402,31 @@ class WallScreen(SessionScreen):
         self.app.push_screen(
             TextPromptScreen("Edit the note", value=terminal_safe(idea.text), submit=submit, max_length=limit)
         )
+
+    async def action_toggle_private(self) -> None:
+        private = not self.service.state(self.code).workshop.settings.private_writing
+        try:
+            await self.service.update_workshop(self.code, settings={"private_writing": private})
+        except WorkshopError as exc:
+            self._fail(exc)
+            return
+        self.notify(
+            "Private writing: new notes stay off the wall until R reveals them"
+            if private
+            else "Private writing off: new notes go straight on the wall (R still reveals the others)",
+            markup=False,
+        )
+        self.refresh_bindings()
+
+    async def action_reveal_notes(self) -> None:
+        try:
+            revealed = await self.service.reveal_notes(self.code)
+        except WorkshopError as exc:
+            self._fail(exc)
+            return
+        self._shown_now()
+        count = len(revealed)
+        self.notify(f"Revealed {count} {'note' if count == 1 else 'notes'}", markup=False)
 
     def action_show_hidden(self) -> None:
         self.show_hidden = not self.show_hidden

@@ -1,7 +1,8 @@
 """The v1 export document (docs/export-format.md): one JSON document per workshop.
 
 Participant tokens (and their hashes) and the admin token never appear in it. It carries only what
-is on the wall: notes the facilitator deleted or hid (moderation) never leave the store, neither
+is on the wall: notes the facilitator deleted or hid (moderation), and notes written in private
+and not revealed yet, never leave the store, neither
 their text nor their author, nor dots, team candidacies or backlog links to them; a note merged
 into one of them goes with it, and a team formed around one is left out. Idea history keeps who
 did what and when, but not the text a note had before an edit. In an anonymous workshop notes have
@@ -67,9 +68,9 @@ class ExportDocument(BaseModel):
     participants: list[ExportedParticipant]
     themes: list[Theme]
     ideas: list[Idea] = Field(
-        description="the notes on the wall and those merged into them; deleted and hidden notes (moderation) are "
-        "never exported, an edit's history entry does not carry the earlier text, and in an anonymous workshop "
-        "no note has an author_id"
+        description="the notes on the wall and those merged into them; deleted and hidden notes (moderation) and "
+        "notes written in private that were not revealed yet are never exported, an edit's history entry does "
+        "not carry the earlier text, and in an anonymous workshop no note has an author_id"
     )
     votes: list[ExportedVote] = Field(description="current allocations on the exported notes")
     teams: list[Team] = Field(description="teams formed around an exported note")
@@ -81,13 +82,14 @@ def _vote(v: Vote) -> ExportedVote:
 
 
 def withheld_ideas(ideas: dict[str, Idea]) -> set[str]:
-    """Ids of the notes that are not on the wall: deleted, hidden, or merged into such a note."""
+    """Ids of the notes that are not on the wall: deleted, hidden, private (not revealed yet), or merged
+    into such a note."""
     out: set[str] = set()
     for idea in ideas.values():
         seen: set[str] = set()
         current: Idea | None = idea
         while current is not None and current.id not in seen:
-            if current.deleted or current.hidden:
+            if current.deleted or current.hidden or current.private:
                 out.add(idea.id)
                 break
             seen.add(current.id)

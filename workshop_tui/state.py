@@ -119,20 +119,20 @@ def _share_strings(tables: dict[str, dict[str, Any]]) -> None:
     """One string object for each repeated id: the parser makes one per occurrence (a big workshop
     holds its own id 27,000 times) and the models keep the strings they were given. Replacing a
     value by an equal string changes no document, so the store's images stay what they were."""
-    seen: dict[str, str] = {}
+    seen: dict[Any, Any] = {}  # the values here are strings or None (no theme), never mutable
+    share = seen.setdefault
     for table, fields in _REPEATED.items():
-        for doc in tables.get(table, {}).values():
+        docs = tables.get(table, {}).values()
+        for doc in docs:
             for name in fields:
-                value = doc.get(name)
-                if type(value) is str:
-                    doc[name] = seen.setdefault(value, value)
+                if name in doc:
+                    doc[name] = share(doc[name], doc[name])
         if table == "ideas":
-            for doc in tables.get(table, {}).values():
+            for doc in docs:
                 for change in doc.get("history", ()):
                     for name in ("action", "by"):
-                        value = change.get(name)
-                        if type(value) is str:
-                            change[name] = seen.setdefault(value, value)
+                        if name in change:
+                            change[name] = share(change[name], change[name])
 
 
 M = TypeVar("M", bound=BaseModel)

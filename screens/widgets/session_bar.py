@@ -2,12 +2,14 @@
 
 The join code, the phase and the timer always show whole; the title takes what is left and ends
 in an ellipsis, and when even a short title would not fit the counts drop their least useful parts
-first (dots, then notes). The screen it sits on refreshes it when domain events arrive
+first (dots, then notes). In ideate, vote and teams it says how many are still writing, voting or
+ranking (counts, never names). The screen it sits on refreshes it when domain events arrive
 (``SessionScreen``).
 """
 
 from __future__ import annotations
 
+from babel.support import NullTranslations
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
@@ -63,9 +65,24 @@ class SessionBar(Horizontal):
             tr.ngettext("{count} dot", "{count} dots", dots).format(count=dots),
         )
         counts = [" · ".join(said), " · ".join(said[:2]), said[0], ""]
+        ready = view.readiness()
+        if ready is not None and ready.people:  # the room's progress comes before notes and dots
+            still = still_busy(tr, ready.task, ready.waiting, ready.people)
+            counts = [" · ".join((said[0], still, *said[1:])), f"{said[0]} · {still}", still, ""]
         timer = self.query_one(PhaseTimer)
         room = self.size.width - TITLE_ROOM - (timer.outer_size.width if timer.display else 0) - 2
         fitting = next((c for c in counts if cell_len(head.plain) + cell_len(c) <= room), "")
         if not self.size.width:  # not laid out yet: the full form, fitted on the first resize
             fitting = counts[0]
         self._status.update(head + Text(fitting))
+
+
+def still_busy(tr: NullTranslations, task: str, waiting: int, people: int) -> str:
+    """ "all 8 done" or "3 still writing", in the room's language."""
+    if not waiting:
+        return tr.ngettext("all {count} done", "all {count} done", people).format(count=people)
+    if task == "voting":
+        return tr.ngettext("{count} still voting", "{count} still voting", waiting).format(count=waiting)
+    if task == "ranking":
+        return tr.ngettext("{count} still ranking", "{count} still ranking", waiting).format(count=waiting)
+    return tr.ngettext("{count} still writing", "{count} still writing", waiting).format(count=waiting)

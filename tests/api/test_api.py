@@ -81,10 +81,10 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "allowed_actions": ["join", "post_idea", "edit_own_idea", "delete_own_idea", "say_done"],
             "timer": None,
             "prototypes": 0,
-            "follow_url": None,
             "private_writing": False,
             "private_notes": 0,
             "ready": {"task": "writing", "people": 0, "done": 0, "waiting": 0},
+            "follow_url": None,
         }
 
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.widgets import Static
+
 from screens.wall import WallScreen
 from screens.widgets.note_wall import NoteWall
+from screens.widgets.session_bar import SessionBar
 from tests.conftest import workshop_in
 from tests.helpers.tui import wait_for
 from tests.helpers.tui_harness import HarnessApp
@@ -95,3 +98,33 @@ async def test_the_cursor_stays_on_its_note_as_notes_arrive_and_leave(service: W
         assert wall.selected_id() == notes[2].id
         assert list(wall.shown) == expected_order(service, code, grouped=False)
         assert counter.rebuilds == 0
+
+
+async def test_private_writing_on_the_wall_counts_then_reveals_at_once(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    people = [(await service.join(code, name))[0] for name in ("Amina", "Ben")]
+    app = HarnessApp(service, lambda: WallScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        wall = screen.query_one(NoteWall)
+        header = screen.query_one("#notes-header", Static)
+        bar = screen.query_one(SessionBar)
+        assert screen.check_action("reveal_notes", ()) is None  # nothing to reveal yet: greyed out
+        await pilot.press("W")  # private writing on, from the wall
+        await wait_for(pilot, lambda: service.state(code).workshop.settings.private_writing, "the setting on")
+        for person in people:
+            await service.post_idea(code, f"Secret idea of {person.name}", author_id=person.id)
+        await wait_for(pilot, lambda: "2 notes written, hidden until revealed" in str(header.render()), "the count")
+        assert len(wall.shown) == 0  # nothing of their text on the room's screen
+        assert "Secret" not in screen_text(app)
+        await service.say_done(code, people[0].id)
+        await wait_for(pilot, lambda: "1 still writing" in str(bar._status.render()), "the ready count")
+        await pilot.press("R")
+        await wait_for(pilot, lambda: len(wall.shown) == 2, "both notes revealed at once")
+        assert service.state(code).private_notes == 0
+        assert "hidden until revealed" not in str(header.render())
+
+
+def screen_text(app: HarnessApp) -> str:
+    return app.export_screenshot().replace("&#160;", " ")

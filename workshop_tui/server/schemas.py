@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated, Any, Self
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 from workshop_tui.actions import Action
 from workshop_tui.errors import Invalid
@@ -103,7 +103,7 @@ class ReadyOut(_Out):
 
 
 class DoneIn(_In):
-    done: bool = True
+    done: StrictBool = True
 
 
 class DoneOut(_Out):

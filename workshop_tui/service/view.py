@@ -93,6 +93,10 @@ class WorkshopView:
     def notes_on_wall(self) -> int:
         return self._state.notes_on_wall()  # a tally: the session bar asks on every event
 
+    def readiness(self) -> queries.Readiness | None:
+        """How many are done with the phase's task (counts, never names); None without one."""
+        return queries.readiness(self._state)
+
     def ranking(self) -> tuple[tuple[Idea, int], ...]:
         """Visible ideas by dots, most first; ties go to the earliest posted."""
         return tuple(queries.ranking(self._state))

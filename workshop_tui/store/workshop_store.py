@@ -239,10 +239,12 @@ class WorkshopStore:
         else that changes the state (a snapshot, a rotation, recovery setting a file aside or cutting
         a tail, a file damaged or replaced by hand) changes one of these."""
         parts = []
-        for _, path in [*_numbered(directory, SNAPSHOT_RE), *_numbered(directory, SEGMENT_RE)]:
-            st = path.stat()
-            parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
-        return "|".join(parts)
+        with os.scandir(directory) as entries:  # one listing: this runs for every past workshop listed
+            for entry in entries:
+                if SNAPSHOT_RE.match(entry.name) or SEGMENT_RE.match(entry.name):
+                    st = entry.stat()
+                    parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+        return "|".join(sorted(parts))
 
     @classmethod
     def open(cls, directory: Path, *, read_only: bool = False) -> WorkshopStore:
