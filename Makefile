@@ -66,7 +66,7 @@ i18n-extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) --no-location --sort-output --omit-header -o $(POT) workshop_tui screens
 
 i18n-update: $(STAMP)
-	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete --omit-header
+	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) -w 100 --no-fuzzy-matching --ignore-obsolete
 
 i18n-compile: $(STAMP)
 	$(BIN)/pybabel compile -d $(LOCALE) --statistics

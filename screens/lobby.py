@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Footer, Static
 
+from screens.audience import room_texts
 from screens.events import DomainEvents
 from screens.host import SessionHost, host_of
 from screens.navigation import ServerStatus
@@ -41,9 +42,9 @@ class LobbyScreen(SessionScreen):
                 yield QRCode("", id="qr")
                 yield Static("", id="no-server", markup=False)
             with Vertical(id="join-side"):
-                yield Static("Scan the code, or open", classes="hint", markup=False)
+                yield Static("", id="scan-hint", classes="hint", markup=False)
                 yield Static("", id="join-url", markup=False)
-                yield Static("and enter the code", classes="hint", markup=False)
+                yield Static("", id="code-hint", classes="hint", markup=False)
                 yield BigCode(self.code, id="big-code")
                 with Horizontal(id="count-row"):
                     yield Digits("0", id="count")
@@ -80,16 +81,20 @@ class LobbyScreen(SessionScreen):
 
     def refresh_people(self) -> None:
         state = self.service.view(self.code)
+        tr = room_texts(self.service, self.code)
+        self.query_one("#scan-hint", Static).update(tr.gettext("Scan the code, or open"))
+        self.query_one("#code-hint", Static).update(tr.gettext("and enter the code"))
         people = sorted(state.participants.values(), key=lambda p: p.joined_at, reverse=True)
         self.query_one("#count", Digits).update(str(len(people)))
-        self.query_one("#count-label", Static).update(Text("person joined" if len(people) == 1 else "people joined"))
+        self.query_one("#count-label", Static).update(Text(tr.ngettext("person joined", "people joined", len(people))))
         names = Text()
         for i, person in enumerate(people[:LATEST_NAMES]):
             if i:
                 names.append("  ·  ", style="dim")
             names.append(terminal_safe(person.name))  # untrusted: plain text, never markup
         if len(people) > LATEST_NAMES:
-            names.append(f"  +{len(people) - LATEST_NAMES} more", style="dim")
+            more = len(people) - LATEST_NAMES
+            names.append("  " + tr.ngettext("+{count} more", "+{count} more", more).format(count=more), style="dim")
         self.query_one("#names", Static).update(names)
 
     def on_resize(self) -> None:

@@ -3,10 +3,11 @@ and who is named.
 
 It opens on the first template with that template's prompt in the editor (the prompt is what every
 phone shows, so it is always visible and editable here); choosing another template replaces the
-prompt unless it was edited. "Anonymous" hides authors everywhere (wall, exports); "Show authors on
-the projector" is off by default so names stay off the room's screen. The service validates (pydantic
-models); its ``Invalid`` message is shown inline under the form. Dismisses with the new workshop's
-code, or None when cancelled.
+prompt unless it was edited. The room's language (the facilitator's locale by default) is what
+phones, the projected screens and the report speak. "Anonymous" hides authors everywhere (wall,
+exports); "Show authors on the projector" is off by default so names stay off the room's screen. The
+service validates (pydantic models); its ``Invalid`` message is shown inline under the form.
+Dismisses with the new workshop's code, or None when cancelled.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch, TextArea
 
+from workshop_tui import i18n
 from workshop_tui.errors import WorkshopError
+from workshop_tui.locales import SHIPPED
 from workshop_tui.models import Settings
 from workshop_tui.service import WorkshopService
 from workshop_tui.templates import templates
@@ -66,6 +69,11 @@ class NewWorkshopScreen(ModalScreen[str | None]):
                 yield Input(placeholder="e.g. Bike lanes for the north district", id="title", compact=True)
                 yield Label("Template")
                 yield Select(options, value=self.first, allow_blank=False, id="template", compact=True)
+                yield Label("Language")
+                languages = [(i18n.native_name(lang), lang) for lang in SHIPPED]
+                yield Select(
+                    languages, value=i18n.facilitator_language(), allow_blank=False, id="language", compact=True
+                )
                 yield Label("Prompt", classes="tall")
                 yield TextArea(template_prompt(self.first), id="prompt", soft_wrap=True, compact=True)
                 yield Label("Follow-up")
@@ -106,6 +114,8 @@ class NewWorkshopScreen(ModalScreen[str | None]):
         self._template = self.first
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "template":
+            return
         new = str(event.value)
         if new == self._template:
             return
@@ -138,6 +148,7 @@ class NewWorkshopScreen(ModalScreen[str | None]):
     async def action_create(self) -> None:
         title = self.query_one("#title", Input).value
         template = str(self.query_one("#template", Select).value)
+        language = str(self.query_one("#language", Select).value)
         prompt = self.query_one("#prompt", TextArea).text.strip()
         settings: dict[str, object] = {
             "anonymous": self.query_one("#anonymous", Switch).value,
@@ -160,6 +171,7 @@ class NewWorkshopScreen(ModalScreen[str | None]):
                 template=None if template == BLANK else template,
                 prompt=prompt,  # what the facilitator sees is what phones get (an emptied prompt stays empty)
                 settings=settings,
+                language=language,
                 follow_url=self.query_one("#follow-url", Input).value.strip() or None,
             )
         except WorkshopError as exc:

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Footer, ProgressBar, Static
 
+from screens.audience import room_texts, with_bold_count
 from screens.confirm import ConfirmScreen
 from screens.events import DomainEvents
 from screens.session import SessionScreen
@@ -84,33 +85,33 @@ class VotingScreen(SessionScreen):
         people = len(state.participants)
         status = self.query_one("#voting-state", Static)
         status.set_class(w.voting_open, "-open")
+        tr = room_texts(self.service, self.code)  # the room reads this screen: its language
         if w.voting_open:
-            label = "VOTING OPEN"
+            label = tr.gettext("VOTING OPEN")
         elif phone == 0 and not w.results_revealed:
-            label = "BALLOT NOT OPEN YET · o opens it"
+            label = tr.gettext("BALLOT NOT OPEN YET") + " · o opens it"  # the key is the facilitator's
         else:
-            label = "VOTING CLOSED"
+            label = tr.gettext("VOTING CLOSED")
         status.update(Text(label, style="bold"))
-        waiting = Text()
-        waiting.append(str(not_voted), style="bold")
-        waiting.append(f" of {people} {'person has' if people == 1 else 'people have'} not voted yet")
-        self.query_one("#not-voted", Static).update(waiting)
-        self.query_one("#paper-line", Static).update(
-            Text(f"+ {paper} paper {'dot' if paper == 1 else 'dots'} in the tally") if paper else Text("")
+        waiting = tr.ngettext(
+            "{count} of {people} person has not voted yet", "{count} of {people} people have not voted yet", people
         )
+        self.query_one("#not-voted", Static).update(with_bold_count(waiting, not_voted, people=people))
+        paper_line = tr.ngettext("+ {count} paper dot in the tally", "+ {count} paper dots in the tally", paper)
+        self.query_one("#paper-line", Static).update(Text(paper_line.format(count=paper)) if paper else Text(""))
         self.query_one("#dots-cast", Digits).update(str(phone))
-        self.query_one("#dots-available", Static).update(Text(f" / {available}\n dots cast"))
+        self.query_one("#dots-available", Static).update(Text(f" / {available}\n " + tr.gettext("dots cast")))
         self.query_one(ProgressBar).update(total=max(available, 1), progress=min(phone, max(available, 1)))
         chart = self.query_one(BarChart)
         if w.results_revealed:
             ranking = self.service.ranking(self.code)
             rows = [ChartRow(i.id, i.text, d) for i, d in ranking]
-            self.query_one("#chart-title", Static).update(Text("Results: most dots first", style="bold"))
+            self.query_one("#chart-title", Static).update(Text(tr.gettext("Results: most dots first"), style="bold"))
         else:
             ideas = list(state.visible_ideas())
             rows = [ChartRow(i.id, i.text, 0) for i in ideas]
             self.query_one("#chart-title", Static).update(
-                Text("Results hidden until revealed (r). Ideas on the wall:", style="bold")
+                Text(tr.gettext("Results hidden until revealed (r). Ideas on the wall:"), style="bold")
             )
         chart.show(rows, w.results_revealed)
 

@@ -10,6 +10,15 @@ from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
 
+@pytest.fixture(autouse=True)
+def english_facilitator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new workshop takes the facilitator's locale (LANG): tests pin it, so a Finnish machine runs
+    the same suite; tests of the default set their own."""
+    for var in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"

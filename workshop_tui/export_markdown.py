@@ -22,16 +22,22 @@ import re
 from collections import Counter
 from decimal import Decimal
 
+from babel.support import NullTranslations
+
+from workshop_tui import i18n
 from workshop_tui.backlog import (
     DepartmentAsks,
-    ask_progress,
     asks_by_department,
-    needs_attention,
+    department_name,
+    last_update,
+    overdue_asks,
     promise_ledger,
     review_overdue,
+    stale,
 )
-from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, money, top_ideas
-from workshop_tui.models import Ask, BacklogItem, BudgetStatus, Team
+from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, top_ideas
+from workshop_tui.locales import N_
+from workshop_tui.models import Ask, AskKind, AskStatus, BacklogItem, BacklogStatus, BudgetStatus, Team
 
 BAR = "█"
 BAR_WIDTH = 20
@@ -42,6 +48,45 @@ _LEADING_LIST = re.compile(r"^(\d+)([.)])")
 _INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")  # domains: x.com, www.x, 1.2.3.4
 _AT_WORD = re.compile(r"@(?=\w)")  # e-mail addresses and mentions
 FULLWIDTH_AT = "\uff20"
+
+# The report's words for the models' codes (the codes stay English in the JSON, CSV and the API).
+LABELS: dict[str, str] = {
+    BacklogStatus.PROPOSED: N_("proposed"),
+    BacklogStatus.APPROVED: N_("approved"),
+    BacklogStatus.PROTOTYPING: N_("prototyping"),
+    BacklogStatus.TESTING: N_("testing"),
+    BacklogStatus.ADOPTED: N_("adopted"),
+    BacklogStatus.PARKED: N_("parked"),
+    BacklogStatus.DROPPED: N_("dropped"),
+    BudgetStatus.REQUESTED: N_("requested"),  # "approved" is the backlog's row above
+    BudgetStatus.REJECTED: N_("rejected"),
+    BudgetStatus.SPENT: N_("spent"),
+    AskKind.OPEN_DATA: N_("open data"),
+    AskKind.SPACE: N_("space"),
+    AskKind.PROCEDURE: N_("procedure"),
+    AskKind.OTHER: N_("other"),
+    AskStatus.OPEN: N_("open"),
+    AskStatus.IN_PROGRESS: N_("in progress"),
+    AskStatus.GRANTED: N_("granted"),
+    AskStatus.DECLINED: N_("declined"),
+}
+
+
+class _Words:
+    """The report's language: its messages, money and dates (CLDR, through Babel)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.tr: NullTranslations = i18n.translator(lang)
+
+    def label(self, code: str) -> str:
+        return self.tr.gettext(LABELS[code]) if code in LABELS else code
+
+    def money(self, amount: Decimal, currency: str) -> str:
+        return i18n.money(amount, currency, self.lang)
+
+    def day(self, value: dt.datetime | dt.date) -> str:
+        return i18n.date(value.date() if isinstance(value, dt.datetime) else value, self.lang, "medium")
 
 
 def md_text(text: str) -> str:
@@ -63,24 +108,22 @@ def bar(value: int, largest: int, width: int = BAR_WIDTH) -> str:
     return BAR * max(1, round(width * value / largest))
 
 
-def _date(value: dt.datetime | dt.date) -> str:
-    return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
-
-
-def _owner(item: BacklogItem) -> str:
+def _owner(item: BacklogItem, w: _Words) -> str:
     owner = item.owner
     if not owner.name:
-        return "not named yet"
+        return w.tr.gettext("not named yet")
     text = md_text(owner.name)
     if owner.public and owner.contact:
         text += f" ({md_text(owner.contact)})"
     return text
 
 
-def _header(doc: ExportDocument, subtitle: str = "") -> list[str]:
+def _header(doc: ExportDocument, words: _Words, subtitle: str = "") -> list[str]:
     w = doc.workshop
     title = md_text(w.title) + (f": {subtitle}" if subtitle else "")
-    return [f"# {title}", "", f"*Workshop {md_text(w.code)}, report of {_date(doc.exported_at)}.*", ""]
+    day = i18n.date(doc.exported_at.date(), words.lang)
+    line = words.tr.gettext("Workshop {code}, report of {date}.").format(code=md_text(w.code), date=day)
+    return [f"# {title}", "", f"*{line}*", ""]
 
 
 def render_markdown(doc: ExportDocument, *, now: dt.datetime | None = None) -> str:
@@ -91,30 +134,36 @@ def render_markdown(doc: ExportDocument, *, now: dt.datetime | None = None) -> s
     dots = idea_dots(doc)
     names = {p.id: p.name for p in doc.participants}
     visible = [i for i in doc.ideas if idea_status(i) == "visible"]
-    out = _header(doc)
+    words = _Words(w.language)
+    tr = words.tr
+    out = _header(doc, words)
 
-    out += ["## The challenge", ""]
-    out += [md_text(w.prompt) if w.prompt.strip() else "*No challenge prompt was set.*", ""]
+    out += ["## " + tr.gettext("The challenge"), ""]
+    out += [md_text(w.prompt) if w.prompt.strip() else "*" + tr.gettext("No challenge prompt was set.") + "*", ""]
 
-    out += ["## Participation", ""]
-    out += ["| People | Notes | Dots | Themes |", "|---:|---:|---:|---:|"]
+    out += ["## " + tr.gettext("Participation"), ""]
+    out += [
+        _row(tr.gettext("People"), tr.gettext("Notes"), tr.gettext("Dots"), tr.gettext("Themes")),
+        "|---:|---:|---:|---:|",
+    ]
     out += [f"| {len(doc.participants)} | {len(visible)} | {sum(dots.values())} | {len(doc.themes)} |", ""]
 
-    out += ["## Top ideas", ""]
+    out += ["## " + tr.gettext("Top ideas"), ""]
     ranked = top_ideas(doc, TOP_IDEAS)
     themes = {t.id: t.name for t in doc.themes}
     if ranked:
         largest = ranked[0][1]
-        out += ["| # | Idea | Theme | Dots | |", "|---:|---|---|---:|---|"]
+        out += [_row("#", tr.gettext("Idea"), tr.gettext("Theme"), tr.gettext("Dots"), ""), "|---:|---|---|---:|---|"]
         for n, (idea, count) in enumerate(ranked, start=1):
             theme = md_text(themes.get(idea.theme_id or "", "")) or "–"
             out.append(f"| {n} | {md_text(idea.text)} | {theme} | {count} | {bar(count, largest)} |")
     else:
-        out.append("*No ideas on the wall.*")
+        out.append("*" + tr.gettext("No ideas on the wall.") + "*")
     out.append("")
 
     if doc.themes:
-        out += ["## Themes", "", "| Theme | Notes | Dots |", "|---|---:|---:|"]
+        out += ["## " + tr.gettext("Themes"), ""]
+        out += [_row(tr.gettext("Theme"), tr.gettext("Notes"), tr.gettext("Dots")), "|---|---:|---:|"]
         notes: Counter[str] = Counter()
         theme_dots: Counter[str] = Counter()
         for idea in visible:
@@ -126,97 +175,139 @@ def render_markdown(doc: ExportDocument, *, now: dt.datetime | None = None) -> s
         out.append("")
 
     if doc.teams:
-        out += ["## Teams", ""]
+        out += ["## " + tr.gettext("Teams"), ""]
         ideas = {i.id: i for i in doc.ideas}
         for n, team in enumerate(_teams_in_order(doc), start=1):
             team_idea = ideas.get(team.idea_id)
             label = md_text(team_idea.text if team_idea else team.name)
-            out += [f"### Team {n}: {label}", ""]
+            out += ["### " + tr.gettext("Team {number}: {idea}").format(number=n, idea=label), ""]
             champion = names.get(team.champion_id or "")
-            out.append(f"- Champion: {md_text(champion) if champion else 'none yet'}")
+            who = md_text(champion) if champion else tr.gettext("none yet")
+            out.append("- " + tr.gettext("Champion: {name}").format(name=who))
             members = ", ".join(md_text(names[m]) for m in team.member_ids if m in names)
-            out.append(f"- Members ({len(team.member_ids)}): {members or 'none'}")
+            out.append(
+                "- "
+                + tr.gettext("Members ({count}): {names}").format(
+                    count=len(team.member_ids), names=members or tr.gettext("none")
+                )
+            )
             out.append("")
 
-    out += _backlog_section(doc, when, currency)
-    out += _ledger_section(doc, when)
+    out += _backlog_section(doc, when, currency, words)
+    out += _ledger_section(doc, when, words)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _ledger_section(doc: ExportDocument, when: dt.datetime) -> list[str]:
+def _ledger_section(doc: ExportDocument, when: dt.datetime, words: _Words) -> list[str]:
     """The promise ledger: whether the follow-up the room was promised is happening."""
     if not doc.backlog:
         return []
+    tr = words.tr
     ledger = promise_ledger(doc.workshop, doc.backlog, when)
     return [
-        "## Promises kept",
+        "## " + tr.gettext("Promises kept"),
         "",
-        f"- Reviews held on time: {ledger.reviews_on_time} of {ledger.reviews} ({ledger.reviews_late} late)",
-        f"- Reviews overdue now: {ledger.overdue}; asks to departments overdue: {ledger.asks_overdue}",
-        f"- Prototypes moved forward in the last {ledger.stale_days} days: {ledger.moved_forward}; "
-        f"stalled: {ledger.stalled}; parked: {ledger.parked}",
-        f"- Adopted by the city: {ledger.adopted}; dropped: {ledger.dropped}",
+        "- "
+        + tr.gettext("Reviews held on time: {on_time} of {reviews} ({late} late)").format(
+            on_time=ledger.reviews_on_time, reviews=ledger.reviews, late=ledger.reviews_late
+        ),
+        "- "
+        + tr.gettext("Reviews overdue now: {reviews}; asks to departments overdue: {asks}").format(
+            reviews=ledger.overdue, asks=ledger.asks_overdue
+        ),
+        "- "
+        + tr.gettext(
+            "Prototypes moved forward in the last {days} days: {moved}; stalled: {stalled}; parked: {parked}"
+        ).format(days=ledger.stale_days, moved=ledger.moved_forward, stalled=ledger.stalled, parked=ledger.parked),
+        "- "
+        + tr.gettext("Adopted by the city: {adopted}; dropped: {dropped}").format(
+            adopted=ledger.adopted, dropped=ledger.dropped
+        ),
         "",
     ]
 
 
-def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str) -> list[str]:
-    out = ["## Prototype backlog", ""]
+def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str, words: _Words) -> list[str]:
+    tr = words.tr
+    out = ["## " + tr.gettext("Prototype backlog"), ""]
     if not doc.backlog:
-        return [*out, "*No prototypes in the backlog yet.*", ""]
+        return [*out, "*" + tr.gettext("No prototypes in the backlog yet.") + "*", ""]
     totals = {status: Decimal(0) for status in BudgetStatus}
     for item in doc.backlog:
         for status, amount in item_budget(item).items():
             totals[status] += amount
     pool = doc.workshop.settings.budget_pool
     committed = totals[BudgetStatus.APPROVED] + totals[BudgetStatus.SPENT]
+    cash = words.money
     out += [
-        f"Budget ({currency}): {money(totals[BudgetStatus.REQUESTED])} requested, "
-        f"{money(totals[BudgetStatus.APPROVED])} approved, {money(totals[BudgetStatus.SPENT])} spent, "
-        f"of a pool of {money(pool)} ({money(pool - committed)} left).",
+        tr.gettext(
+            "Budget: {requested} requested, {approved} approved, {spent} spent, of a pool of {pool} ({left} left)."
+        ).format(
+            requested=cash(totals[BudgetStatus.REQUESTED], currency),
+            approved=cash(totals[BudgetStatus.APPROVED], currency),
+            spent=cash(totals[BudgetStatus.SPENT], currency),
+            pool=cash(pool, currency),
+            left=cash(pool - committed, currency),
+        ),
         "",
     ]
     for item in backlog_in_order(doc):
         out += [f"### {md_text(item.title)}", ""]
         if item.problem.strip() and " ".join(item.problem.split()) != " ".join(item.title.split()):
             out += [md_text(item.problem), ""]
-        out.append(f"- Status: **{item.status.value}** · Owner: {_owner(item)} · Dots: {item.dots}")
-        review = item.next_review.isoformat() if item.next_review else "not planned"
-        out.append(f"- Next review: {review}")
-        for flag in needs_attention(item, when):
-            out.append(f"- ⚠ {md_text(flag)}")
+        out.append(
+            "- "
+            + tr.gettext("Status: **{status}** · Owner: {owner} · Dots: {dots}").format(
+                status=words.label(item.status), owner=_owner(item, words), dots=item.dots
+            )
+        )
+        review = words.day(item.next_review) if item.next_review else tr.gettext("not planned")
+        out.append("- " + tr.gettext("Next review: {date}").format(date=review))
+        out += [f"- ⚠ {flag}" for flag in _flags(item, when, words)]
         if item.budget_requests:
-            out.append("- Budget:")
+            out.append("- " + tr.gettext("Budget:"))
             for req in item.budget_requests:
-                purpose = f" for {md_text(req.purpose)}" if req.purpose else ""
-                out.append(f"  - {money(req.amount)} {req.currency}{purpose} ({req.status.value})")
+                shown = cash(req.amount, req.currency)
+                purpose = " " + tr.gettext("for {purpose}").format(purpose=md_text(req.purpose)) if req.purpose else ""
+                out.append(f"  - {shown}{purpose} ({words.label(req.status)})")
         if item.asks:
-            out.append("- Asks to the city:")
+            out.append("- " + tr.gettext("Asks to the city:"))
             for ask in item.asks:
                 detail = f": {md_text(ask.detail)}" if ask.detail else ""
-                out.append(
-                    f"  - {ask.kind.value} from {md_text(ask.department)}{detail} ({ask_progress(ask, when.date())})"
+                what = tr.gettext("{kind} from {department}").format(
+                    kind=words.label(ask.kind), department=md_text(ask.department)
                 )
+                out.append(f"  - {what}{detail} ({_ask_progress(ask, when.date(), words)})")
                 if ask.answer.strip():
-                    out.append(f"    - Answer: {md_text(ask.answer)}")
+                    out.append("    - " + tr.gettext("Answer: {answer}").format(answer=md_text(ask.answer)))
         if item.history:
-            out.append("- Follow-up:")
+            out.append("- " + tr.gettext("Follow-up:"))
             for h in item.history:
-                step = f"{h.from_.value} → {h.to.value}" if h.from_ and h.from_ != h.to else h.to.value
+                to = words.label(h.to)
+                step = f"{words.label(h.from_)} → {to}" if h.from_ and h.from_ != h.to else to
                 note = f": {md_text(h.note)}" if h.note else ""
-                out.append(f"  - {_date(h.at)} {step}{note}")
+                out.append(f"  - {words.day(h.at)} {step}{note}")
         out.append("")
 
     departments = asks_by_department(doc.backlog, when.date())
     if departments:
+        heads = (
+            N_("Department"),
+            N_("Asked"),
+            N_("Answered"),
+            N_("Median days to answer"),
+            N_("Overdue"),
+            N_("Still open"),
+            N_("Kinds"),
+        )
         out += [
-            "## Asks per department",
+            "## " + tr.gettext("Asks per department"),
             "",
-            "| Department | Asked | Answered | Median days to answer | Overdue | Still open | Kinds |",
+            _row(*(tr.gettext(h) for h in heads)),
             "|---|---:|---:|---:|---:|---:|---|",
         ]
         for dept in departments:
-            kinds = ", ".join(sorted({a.kind.value for a in dept.asks}))
+            kinds = ", ".join(sorted({words.label(a.kind) for a in dept.asks}))
             out.append(
                 f"| {md_text(dept.department)} | {dept.asked} | {dept.answered} | {_median(dept)} | "
                 f"{dept.overdue} | {dept.open + dept.in_progress} | {kinds} |"
@@ -225,13 +316,50 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str) -> l
 
     reviews = sorted((i for i in doc.backlog if i.next_review), key=lambda i: (i.next_review, i.title))
     if reviews:
-        out += ["## Next reviews", "", "| Date | Prototype | Status | |", "|---|---|---|---|"]
+        out += ["## " + tr.gettext("Next reviews"), ""]
+        out += [_row(tr.gettext("Date"), tr.gettext("Prototype"), tr.gettext("Status"), ""), "|---|---|---|---|"]
         for item in reviews:
             assert item.next_review is not None
-            late = "overdue" if review_overdue(item, when.date()) else ""
-            out.append(f"| {item.next_review.isoformat()} | {md_text(item.title)} | {item.status.value} | {late} |")
+            late = tr.gettext("overdue") if review_overdue(item, when.date()) else ""
+            day, label = words.day(item.next_review), words.label(item.status)
+            out.append(f"| {day} | {md_text(item.title)} | {label} | {late} |")
         out.append("")
     return out
+
+
+def _flags(item: BacklogItem, when: dt.datetime, words: _Words) -> list[str]:
+    """``backlog.needs_attention``'s flags (the same rules) in the report's language, escaped."""
+    tr = words.tr
+    flags = []
+    if item.next_review is not None and review_overdue(item, when.date()):
+        flags.append(tr.gettext("review was due {date}").format(date=words.day(item.next_review)))
+    for ask in overdue_asks(item, when.date()):
+        assert ask.due is not None
+        department = md_text(department_name(ask))
+        flags.append(
+            tr.gettext("ask to {department} was due {date}").format(department=department, date=words.day(ask.due))
+        )
+    if stale(item, when):
+        days = (when - last_update(item)).days
+        flags.append(tr.ngettext("no update for {count} day", "no update for {count} days", days).format(count=days))
+    return flags
+
+
+def _ask_progress(ask: Ask, today: dt.date, words: _Words) -> str:
+    """``backlog.ask_progress`` in the report's words: ``open, due Mar 1, 2026, overdue``."""
+    tr = words.tr
+    parts = [words.label(ask.status)]
+    if ask.answered_at is not None:
+        parts.append(tr.gettext("answered {date}").format(date=words.day(ask.answered_at)))
+    elif ask.due is not None:
+        due = tr.gettext("due {date}").format(date=words.day(ask.due))
+        parts.append(due + (", " + tr.gettext("overdue") if ask.overdue(today) else ""))
+    return ", ".join(parts)  # as backlog.ask_progress: lists of asks are joined with semicolons
+
+
+def _row(*cells: str) -> str:
+    """A table's header row; an empty cell is written ``| |`` as before."""
+    return ("| " + " | ".join(cells) + " |").replace("|  |", "| |")
 
 
 def _median(dept: DepartmentAsks) -> str:
@@ -268,42 +396,61 @@ def render_by_department(doc: ExportDocument, *, now: dt.datetime | None = None)
     Overdue asks are those past due as of ``now`` (default: the export time)."""
     today = (now or doc.exported_at).date()
     currency = doc.workshop.settings.currency
-    out = _header(doc, "asks to city departments")
+    words = _Words(doc.workshop.language)
+    tr = words.tr
+    out = _header(doc, words, tr.gettext("asks to city departments"))
     departments = _by_department(doc)
     if not departments:
-        return "\n".join([*out, "*No asks to city departments.*"]) + "\n"
+        return "\n".join([*out, "*" + tr.gettext("No asks to city departments.") + "*"]) + "\n"
     figures = {d.department.casefold(): d for d in asks_by_department(doc.backlog, today)}
+    heads = (
+        N_("Kind"),
+        N_("Detail"),
+        N_("Status"),
+        N_("Due"),
+        N_("Answer"),
+        N_("Prototype"),
+        N_("Prototype status"),
+        N_("Owner"),
+    )
     for name, pairs in departments.items():
         out += [f"## {md_text(name)}", ""]
         dept = figures[name.casefold()]
         out += [
-            f"Asked {dept.asked}, answered {dept.answered}, overdue {dept.overdue}; "
-            f"median days to answer: {_median(dept)}.",
+            tr.gettext(
+                "Asked {asked}, answered {answered}, overdue {overdue}; median days to answer: {median}."
+            ).format(asked=dept.asked, answered=dept.answered, overdue=dept.overdue, median=_median(dept)),
             "",
         ]
         items = list({item.id: item for item, _ in pairs}.values())
         requested = sum((item_budget(i)[BudgetStatus.REQUESTED] for i in items), Decimal(0))
         approved = sum((item_budget(i)[BudgetStatus.APPROVED] for i in items), Decimal(0))
-        n = len(items)
+        asks = tr.ngettext("{count} ask", "{count} asks", len(pairs)).format(count=len(pairs))
+        prototypes = tr.ngettext("from {count} prototype", "from {count} prototypes", len(items))
         out += [
-            f"{len(pairs)} ask{'s' if len(pairs) != 1 else ''} from {n} prototype{'s' if n != 1 else ''}; "
-            f"budget these prototypes requested: {money(requested)} {currency} "
-            f"(and {money(approved)} {currency} already approved).",
+            tr.gettext(
+                "{asks} {prototypes}; budget these prototypes requested: {requested} (and {approved} already approved)."
+            ).format(
+                asks=asks,
+                prototypes=prototypes.format(count=len(items)),
+                requested=words.money(requested, currency),
+                approved=words.money(approved, currency),
+            ),
             "",
-            "| Kind | Detail | Status | Due | Answer | Prototype | Prototype status | Owner |",
+            _row(*(tr.gettext(h) for h in heads)),
             "|---|---|---|---|---|---|---|---|",
         ]
         for item, ask in pairs:
             owner = md_text(item.owner.name) if item.owner.public and item.owner.name else "–"
-            due = ask.due.isoformat() if ask.due else "–"
+            due = words.day(ask.due) if ask.due else "–"
             if ask.overdue(today):
-                due += " (overdue)"
+                due += " (" + tr.gettext("overdue") + ")"
             answer = md_text(ask.answer) or "–"
             if ask.answered_at is not None:
-                answer = f"{ask.answered_at.isoformat()}: {answer}"
+                answer = f"{words.day(ask.answered_at)}: {answer}"
             out.append(
-                f"| {ask.kind.value} | {md_text(ask.detail) or '–'} | {ask.status.value} | {due} | {answer} | "
-                f"{md_text(item.title)} | {item.status.value} | {owner} |"
+                f"| {words.label(ask.kind)} | {md_text(ask.detail) or '–'} | {words.label(ask.status)} | {due} | "
+                f"{answer} | {md_text(item.title)} | {words.label(item.status)} | {owner} |"
             )
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"

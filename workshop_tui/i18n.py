@@ -12,7 +12,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Final
 
@@ -60,8 +60,13 @@ def plural_categories(lang: str) -> dict[str, int]:
 def negotiate(accept_language: str | None, allowed: Iterable[str], default: str) -> str:
     """The language a browser prefers among ``allowed`` (``Accept-Language`` with its q-values),
     else ``default``."""
+    return _negotiate(accept_language or "", tuple(allowed), default)
+
+
+@lru_cache(maxsize=512)  # a room's phones send a handful of distinct headers
+def _negotiate(accept_language: str, allowed: tuple[str, ...], default: str) -> str:
     choices = list(allowed)
-    wanted = [tag for tag, _q in _parse_accept(accept_language or "")]
+    wanted = [tag for tag, _q in _parse_accept(accept_language)]
     found = Locale.negotiate(wanted, choices, sep="-") if wanted and choices else None
     if found is None:
         return default
@@ -104,9 +109,9 @@ def number(value: int | float | Decimal, lang: str) -> str:
     return format_decimal(value, locale=_locale(lang))
 
 
-def date(value: dt.date, lang: str) -> str:
-    """A date as people of ``lang`` write it in a report (CLDR "long")."""
-    return format_date(value, "long", locale=_locale(lang))
+def date(value: dt.date, lang: str, length: str = "long") -> str:
+    """A date as people of ``lang`` write it (CLDR "long": 14. maaliskuuta 2026; "medium": 14.3.2026)."""
+    return format_date(value, length, locale=_locale(lang))
 
 
 def date_time(value: dt.datetime, lang: str) -> str:

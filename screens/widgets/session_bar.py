@@ -9,12 +9,14 @@ ranking (counts, never names). The screen it sits on refreshes it when domain ev
 
 from __future__ import annotations
 
+from babel.support import NullTranslations
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from screens.audience import phase_title, room_texts
 from screens.widgets.timer import PhaseTimer
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
@@ -52,24 +54,35 @@ class SessionBar(Horizontal):
         view = self.service.view(self.code)
         w = view.workshop
         self._title.update(Text(terminal_safe(w.title)))
+        tr = room_texts(self.service, self.code)
         head = Text()
         head.append(f" {w.code} ", style="bold reverse")
-        head.append(f"  {w.phase.value.upper()}  ", style="bold")
+        head.append(f"  {phase_title(self.service, self.code).upper()}  ", style="bold")
         people, notes, dots = len(view.participants), view.notes_on_wall(), view.dots_cast()
-        counts = [
-            f"{people} people · {notes} notes · {dots} dots",
-            f"{people} people · {notes} notes",
-            f"{people} people",
-            "",
-        ]
+        said = (
+            tr.ngettext("{count} person", "{count} people", people).format(count=people),
+            tr.ngettext("{count} note", "{count} notes", notes).format(count=notes),
+            tr.ngettext("{count} dot", "{count} dots", dots).format(count=dots),
+        )
+        counts = [" · ".join(said), " · ".join(said[:2]), said[0], ""]
         ready = view.readiness()
         if ready is not None and ready.people:  # the room's progress comes before notes and dots
-            still = f"all {ready.people} done" if not ready.waiting else f"{ready.waiting} still {ready.task}"
-            full = f"{people} people · {still} · {notes} notes · {dots} dots"
-            counts = [full, f"{people} people · {still}", still, ""]
+            still = still_busy(tr, ready.task, ready.waiting, ready.people)
+            counts = [" · ".join((said[0], still, *said[1:])), f"{said[0]} · {still}", still, ""]
         timer = self.query_one(PhaseTimer)
         room = self.size.width - TITLE_ROOM - (timer.outer_size.width if timer.display else 0) - 2
         fitting = next((c for c in counts if cell_len(head.plain) + cell_len(c) <= room), "")
         if not self.size.width:  # not laid out yet: the full form, fitted on the first resize
             fitting = counts[0]
         self._status.update(head + Text(fitting))
+
+
+def still_busy(tr: NullTranslations, task: str, waiting: int, people: int) -> str:
+    """ "all 8 done" or "3 still writing", in the room's language."""
+    if not waiting:
+        return tr.ngettext("all {count} done", "all {count} done", people).format(count=people)
+    if task == "voting":
+        return tr.ngettext("{count} still voting", "{count} still voting", waiting).format(count=waiting)
+    if task == "ranking":
+        return tr.ngettext("{count} still ranking", "{count} still ranking", waiting).format(count=waiting)
+    return tr.ngettext("{count} still writing", "{count} still writing", waiting).format(count=waiting)

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Digits, Static
 
+from screens.audience import phase_title, room_texts
 from workshop_tui.models import PhaseTimer as Clock
 from workshop_tui.models import utcnow
 from workshop_tui.phases import Phase
@@ -176,14 +177,17 @@ class PhaseTimer(Vertical):
         self.remove_class("-flash")
 
     def _label(self) -> Text:
+        tr = room_texts(self.service, self.code)  # the room reads the clock: its language; keys stay English
+        clock = format_clock(self.remaining)
         if self.compact:
             if self.expired:
-                return Text("TIME IS UP")
-            return Text(f"{format_clock(self.remaining)}{'' if self.running else ' paused'}")
+                return Text(tr.gettext("TIME IS UP"))
+            return Text(clock if self.running else tr.gettext("{time} paused").format(time=clock))
         if self.expired:
-            return Text("TIME IS UP  (+ adds a minute)")
-        phase = self.service.view(self.code).phase
-        return Text(f"{phase.value} timer · {'running' if self.running else 'paused'} (space)")
+            return Text(tr.gettext("TIME IS UP") + "  (+ adds a minute)")
+        phase = phase_title(self.service, self.code)
+        running = tr.gettext("running") if self.running else tr.gettext("paused")
+        return Text(f"{phase} · {running} (space)")
 
     def _show(self) -> None:
         self.display = self.shown

@@ -1,4 +1,4 @@
-"""A plain, non-editable `pip install .` ships the data/ directory and the phone page."""
+"""A plain, non-editable `pip install .` ships the data/ directory, the phone page and the compiled catalogs."""
 
 from __future__ import annotations
 
@@ -53,3 +53,11 @@ def test_wheel_install_finds_shipped_data(tmp_path: Path) -> None:
     )
     assert published.returncode == 0, published.stderr
     assert (site / "w" / "MAKE" / "index.html").is_file() and (site / "style.css").stat().st_size > 1000
+    for lang in ("en", "fi", "sv", "nl"):  # the compiled catalogs ship in the wheel
+        assert (target / "workshop_tui" / "locale" / lang / "LC_MESSAGES" / "messages.mo").is_file(), lang
+    speak = "from workshop_tui.phone_catalog import catalog; print(catalog('fi')['messages']['joinButton'])"
+    finnish = subprocess.run(
+        [python, "-c", speak],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert finnish.stdout.strip() == "Liity"

@@ -49,6 +49,10 @@ HUMAN: Final = {
 }
 
 
+_ACTIONS: Final = frozenset(Action)
+_PHASES: Final = frozenset(Phase)
+
+
 def code_of(exc: WorkshopError) -> str:
     return exc.kind if exc.kind in HUMAN else STATUS_CODES.get(exc.status, "error")
 
@@ -60,7 +64,7 @@ def human(code: str, detail: Any, lang: str) -> str:
     if isinstance(reason, str) and reason in REASONS:
         return tr.gettext(REASONS[reason]).format_map(_Safe(d))
     action, phase = d.get("action"), d.get("phase")
-    if code == "wrong_phase" and action in set(Action) and phase in set(Phase):
+    if code == "wrong_phase" and action in _ACTIONS and phase in _PHASES:
         refusal = ACTIONS[Action(action)].refusal
         if refusal:
             what, why = tr.gettext(refusal), tr.gettext(PHASE_SPECS[Phase(phase)].refusal_reason)

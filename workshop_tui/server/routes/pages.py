@@ -16,19 +16,22 @@ from fastapi.responses import RedirectResponse, Response
 
 from workshop_tui import i18n, phone_catalog
 from workshop_tui.errors import NotFound, WorkshopError
-from workshop_tui.locales import SHIPPED
+from workshop_tui.locales import DEFAULT, N_, SHIPPED
 from workshop_tui.server.deps import Context, Service
 from workshop_tui.server.errors import documented
 from workshop_tui.server.http import HTML, JSON, PAGE_HEADERS, read_static
 from workshop_tui.server.join_pass import PASS_COOKIE
 from workshop_tui.server.schemas import HealthOut
 
-NOT_FOUND_PAGE: Final = (
-    b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-    b'<meta name="viewport" content="width=device-width, initial-scale=1">'
-    b"<title>Workshop not found</title></head><body><h1>Workshop not found</h1>"
-    b'<p>Check the code and scan the QR code again, or <a href="/">type the code</a>.</p></body></html>'
-)
+# The start page's and the 404 page's words: no workshop says which language, so the browser's does.
+PAGE_WORDS: Final = {
+    "Join a workshop": N_("Join a workshop"),
+    "Workshop code": N_("Workshop code"),
+    ">Join<": N_("Join"),
+    "The code is on the screen at the front of the room, under the QR code.": N_(
+        "The code is on the screen at the front of the room, under the QR code."
+    ),
+}
 HEALTHY: Final = orjson.dumps(HealthOut(status="ok").model_dump())
 AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
 STATIC: Final = {"phone.css": "text/css; charset=utf-8", "phone.js": "text/javascript; charset=utf-8"}
@@ -42,6 +45,7 @@ def build() -> APIRouter:
     router = APIRouter(tags=["phone page"])
     phone_html = read_static("phone.html")
     home_html = read_static("home.html")
+    homes = {lang: _home(home_html, lang) for lang in SHIPPED}
 
     @router.get(
         "/",
@@ -49,8 +53,9 @@ def build() -> APIRouter:
         responses={200: _text(HTML, "a form where a join code can be typed")},
         summary="The start page: type the code shown in the room",
     )
-    async def home() -> Response:
-        return Response(home_html, media_type=HTML, headers=PAGE_HEADERS)
+    async def home(accept_language: AcceptLanguage = None) -> Response:
+        lang = i18n.negotiate(accept_language, SHIPPED, DEFAULT)
+        return Response(homes[lang], media_type=HTML, headers={**PAGE_HEADERS, "Vary": "Accept-Language"})
 
     @router.get(
         "/j",
@@ -62,12 +67,12 @@ def build() -> APIRouter:
         },
         summary="Where the start page's form goes: the phone page of the code typed",
     )
-    async def join_by_code(service: Service, code: str = "") -> Response:
+    async def join_by_code(service: Service, code: str = "", accept_language: AcceptLanguage = None) -> Response:
         # no length limit here: whatever was typed, a person gets the page that says "not found"
         try:
             state = service.state(code.strip())
         except WorkshopError:
-            return _not_found()
+            return _not_found(accept_language)
         return RedirectResponse(f"/j/{state.code}", status_code=303, headers={"Cache-Control": "no-store"})
 
     @router.get("/healthz", response_model=HealthOut, tags=["meta"])
@@ -83,7 +88,7 @@ def build() -> APIRouter:
         try:
             w = service.state(code).workshop
         except WorkshopError:
-            return _not_found()
+            return _not_found(accept_language)
         lang = i18n.negotiate(accept_language, w.phone_languages, w.language)
         response = Response(pages[lang], media_type=HTML, headers={**PAGE_HEADERS, "Vary": "Accept-Language"})
         passes = ctx.joins
@@ -158,8 +163,27 @@ def _localized(page: bytes, lang: str) -> bytes:
     )
 
 
-def _not_found() -> Response:
-    return Response(NOT_FOUND_PAGE, 404, media_type=HTML, headers=PAGE_HEADERS)
+def _home(page: bytes, lang: str) -> bytes:
+    tr = i18n.translator(lang)
+    text = page.decode().replace('<html lang="en">', f'<html lang="{lang}">')
+    for english, message in PAGE_WORDS.items():
+        said = html.escape(tr.gettext(message))
+        text = text.replace(english, f">{said}<" if english.startswith(">") else said)
+    return text.encode()
+
+
+def _not_found(accept_language: str | None) -> Response:
+    lang = i18n.negotiate(accept_language, SHIPPED, DEFAULT)
+    tr = i18n.translator(lang)
+    title = html.escape(tr.gettext("Workshop not found"))
+    hint = html.escape(tr.gettext("Check the code and scan the QR code again, or"))
+    link = html.escape(tr.gettext("type the code"))
+    page = (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{title}</title></head><body><h1>{title}</h1><p>{hint} <a href="/">{link}</a>.</p></body></html>'
+    )
+    return Response(page.encode(), 404, media_type=HTML, headers={**PAGE_HEADERS, "Vary": "Accept-Language"})
 
 
 def _static_endpoint(body: bytes, media: str) -> Any:
