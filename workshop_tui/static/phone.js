@@ -9,8 +9,9 @@
  *   error's machine-readable detail (`humanError`), shows it where the person is looking (the
  *   #status live region, or next to the form), honours 429 Retry-After (all write buttons disabled,
  *   countdown) and then refreshes. Typed text is never cleared by a failure or a phase change.
- * - Live updates: an EventSource on /events; any event schedules a debounced refresh. We also
- *   refresh on (re)open, on `online` and when the page becomes visible again.
+ * - Live updates: an EventSource on /events; any event schedules a debounced refresh, except
+ *   `ready_changed`, which carries the room's counts itself (300 phones saying done must not make 300
+ *   phones refetch). We also refresh on (re)open, on `online` and when the page becomes visible again.
  * - Auth: the join token lives in localStorage (`wt.token.CODE`) and is sent as a Bearer header;
  *   the HttpOnly cookie set by /join covers the EventSource and storage-less browsers.
  * - All UI strings live in `S` below, for later translation.
