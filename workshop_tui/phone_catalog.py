@@ -45,6 +45,17 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "deleteLabel": N_("Delete note: {text}"),
     "saved": N_("Saved."),
     "deleted": N_("Deleted."),
+    "sayDone": N_("I’m done"),
+    "notDoneWriting": N_("Not done yet, keep writing"),
+    "notDoneVoting": N_("Not done yet, keep voting"),
+    "readyWriting": NP_("{count} of {people} is done writing", "{count} of {people} are done writing"),
+    "readyVoting": NP_("{count} of {people} is done voting", "{count} of {people} are done voting"),
+    "readyRanking": NP_("{count} of {people} has saved a ranking", "{count} of {people} have saved a ranking"),
+    "privateNotice": N_(
+        "Private writing: your notes stay hidden from the wall until the facilitator shows them all at once."
+    ),
+    "privateTag": N_("Hidden until the facilitator shows all notes"),
+    "privateCount": NP_("{count} note written in private so far.", "{count} notes written in private so far."),
     "groupHint": N_("The facilitator is grouping the notes."),
     "ungrouped": N_("Not grouped yet"),
     "noIdeas": N_("No notes on the wall yet."),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -40,15 +41,16 @@ class Stream:
         """Everything until the server ends the stream (bounded by the test's timeout)."""
         return [line async for line in self._lines]
 
-    async def data(self, wait: float = 10) -> dict[str, Any]:
-        """The next ``data:`` message (comments such as keepalives are skipped)."""
+    async def data(self, wait: float = 10, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """The next ``data:`` message (comments such as keepalives are skipped, and ``skip``'s types)."""
         while True:
             lines = await self.message(wait)
             data = [line.removeprefix("data: ") for line in lines if line.startswith("data: ")]
             if data:
                 assert len(data) == 1 and not any(line.startswith("event:") for line in lines)
                 parsed: dict[str, Any] = json.loads(data[0])
-                return parsed
+                if parsed["type"] not in skip:
+                    return parsed
 
 
 async def drain(gen: AsyncIterator[bytes]) -> list[bytes]:
@@ -86,9 +88,10 @@ async def test_phase_reveal_teams_and_never_votes(service: WorkshopService) -> N
             await service.join(code, "Bob Secret")
             await service.set_preferences(code, pid, [idea.id])
             teams, _ = await service.form_teams(code, min_size=1, max_size=5, idea_ids=[idea.id])
-            assert await stream.data() == {"type": "teams_formed"}
+            # Bob joining and Ann's ranking change the ready counts (checked in their own test)
+            assert await stream.data(skip=frozenset({"ready_changed"})) == {"type": "teams_formed"}
             await service.set_champion(code, teams[0].id, pid)
-            assert await stream.data() == {"type": "team_changed"}
+            assert await stream.data(skip=frozenset({"ready_changed"})) == {"type": "team_changed"}
             everything = "\n".join(stream.seen)
             assert "Secret" not in everything and "Trees" not in everything
             assert (
@@ -199,5 +202,40 @@ async def test_once_revealed_changed_totals_reach_the_phones_coalesced(service: 
         await service.set_voting(code, results_revealed=False)
         hidden = json.loads((await asyncio.wait_for(anext(gen), 5)).removeprefix(b"data: "))
         assert hidden["type"] == "voting_changed"  # the three dots were one message, flushed before this
+    finally:
+        await broker.close()
+
+
+async def test_ready_counts_reach_the_phones_coalesced_and_only_when_they_change(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE, private_writing=True)
+    pids = [(await service.join(code, f"Person {k}"))[0].id for k in range(30)]
+    broker = Broker(service)
+    try:
+        gen = broker.stream(code)
+        assert await anext(gen) == RETRY
+
+        async def until(done: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+            got: list[dict[str, Any]] = []
+            while not got or not done(got[-1]):
+                got.append(json.loads((await asyncio.wait_for(anext(gen), 5)).removeprefix(b"data: ")))
+            return got
+
+        for pid in pids:  # 30 phones say done at once: a few messages (about one a second), not one each
+            await service.say_done(code, pid)
+        messages = await until(lambda m: m["ready"]["done"] == 30)
+        assert len(messages) <= 5
+        assert messages[-1] == {
+            "type": "ready_changed",
+            "ready": {"task": "writing", "people": 30, "done": 30, "waiting": 0},
+            "private_notes": 0,
+        }
+        await service.say_done(code, pids[0], done=False)
+        await service.say_done(code, pids[0], done=True)  # usually one flush, back where it was: not sent
+        await service.post_idea(code, "Secret bench", author_id=pids[1])
+        later = await until(lambda m: m["private_notes"] == 1)
+        assert later[-1] == {**messages[-1], "private_notes": 1}
+        sent = [*messages, *later]
+        assert all(a != b for a, b in itertools.pairwise(sent))  # never the same counts twice in a row
+        assert "Secret" not in str(sent) and pids[1] not in str(sent)  # counts, never names, texts or ids
     finally:
         await broker.close()

@@ -574,3 +574,55 @@ async def test_the_phase_timer_shows_the_time_left_from_the_server_and_ends_gent
 
         await service.set_timer(code, "stop")
         await expect(timer).to_be_hidden()
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_saying_done_shows_the_rooms_counts_live_and_can_be_undone(
+    browser: Browser, service: WorkshopService, size: tuple[int, int]
+) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE, private_writing=True)
+    async with (
+        running(service) as server,
+        phone_page(browser, server, code, size) as ann,
+        phone_page(browser, server, code, size) as bob,
+    ):
+        await join_as(ann, "Ann")
+        await join_as(bob, "Bob")
+        await expect(ann.locator("#private-notice")).to_contain_text("hidden from the wall until the facilitator")
+        await expect(bob.locator("#ready-count")).to_have_text("0 of 2 are done writing")
+        await ann.fill("#idea-text", "Benches by the river")
+        await ann.click("#post-idea")
+        mine = ann.locator("#my-ideas .note", has_text="Benches by the river")
+        await expect(mine.locator(".private-tag")).to_have_text("Hidden until the facilitator shows all notes")
+        await expect(bob.locator("#private-count")).to_have_text("1 note written in private so far.")  # live
+
+        done = ann.locator("#say-done")
+        await expect(done).to_have_text("I’m done")
+        await done.click()
+        await expect(done).to_have_text("Not done yet, keep writing")
+        await expect(done).to_have_attribute("aria-pressed", "true")
+        await expect(bob.locator("#ready-count")).to_have_text("1 of 2 is done writing")  # live, over SSE
+        assert "Ann" not in await bob.locator("#ready-panel").inner_text()  # counts, never names
+        said = {p.name: p.done_in for p in service.state(code).participants.values()}
+        assert said == {"Ann": [Phase.IDEATE], "Bob": []}
+        for page in (ann, bob):  # nothing wider than the phone
+            assert await page.evaluate("document.documentElement.scrollWidth") <= size[0]
+        await shot(ann, "ready-done", size)
+        await shot(bob, "ready-counts", size)
+
+        await done.click()  # not done after all
+        await expect(done).to_have_text("I’m done")
+        await expect(bob.locator("#ready-count")).to_have_text("0 of 2 are done writing")
+
+        await service.reveal_notes(code)
+        await service.set_phase(code, Phase.GROUP)
+        await service.set_phase(code, Phase.VOTE)
+        await service.set_voting(code, voting_open=True)
+        await expect(bob.locator("#vote-view")).to_be_visible()
+        await expect(ann.locator("#private-notice")).to_be_hidden()
+        await bob.click("#say-done")
+        await expect(bob.locator("#say-done")).to_have_text("Not done yet, keep voting")
+        await expect(ann.locator("#ready-count")).to_have_text("1 of 2 is done voting")
+        await shot(ann, "ready-vote", size)

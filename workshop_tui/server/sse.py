@@ -8,6 +8,8 @@
   coalesced like note changes, so every phone's results stay true. Note changes are sent only
   while the wall is shown to everyone (group and vote phases), at most about once a second per
   workshop.
+- The room's ready counts (``ready_changed``) carry the numbers themselves, so a phone redraws
+  without refetching; they are coalesced the same way (in every phase) and sent only when they change.
 - Payloads carry a type and public state only (phase, flags), never names, texts or participant ids.
 - ``close()`` ends every stream; the server calls it before stopping uvicorn, or shutdown hangs.
 - Streams are capped per holder (a participant, or an address for streams without a token) and in
@@ -15,7 +17,8 @@
 
 Message types: ``phase_changed`` {phase}, ``results_revealed`` / ``voting_changed`` {voting_open,
 results_revealed}, ``workshop_updated``, ``timer_changed`` (refetch the workshop for the time left),
-``teams_formed``, ``team_changed``, ``idea_posted``, ``idea_updated``, ``idea_removed``, ``results_changed``.
+``teams_formed``, ``team_changed``, ``idea_posted``, ``idea_updated``, ``idea_removed``, ``results_changed``,
+``ready_changed`` {ready, private_notes} (counts only, as in ``GET /api/v1/w/{code}``).
 Each is one ``data: {"type": ...}`` line (no ``event:`` field, so the page's ``onmessage`` sees them all).
 """
 
@@ -34,6 +37,7 @@ import orjson
 from workshop_tui import events as ev
 from workshop_tui.errors import RateLimited, WorkshopError
 from workshop_tui.phases import Phase
+from workshop_tui.server.views import ready_view
 from workshop_tui.service import WorkshopService
 
 log = logging.getLogger(__name__)
@@ -48,6 +52,16 @@ _CLOSE: Final = b""  # sentinel: ends the stream
 #: Note changes matter to everyone only while the whole wall is on the phones.
 WALL_PHASES: Final = frozenset({Phase.GROUP, Phase.VOTE})
 _REMOVED_ACTIONS: Final = frozenset({"deleted", "hidden", "merged-into"})
+#: Events that may change who is done, how many people there are, or how many notes are private.
+_READY_EVENTS: Final = (
+    ev.ReadyChanged,
+    ev.ParticipantJoined,
+    ev.VoteChanged,
+    ev.PreferencesSet,
+    ev.IdeaPosted,
+    ev.IdeaChanged,
+)
+READY: Final = "ready_changed"
 
 
 def encode(payload: dict[str, Any]) -> bytes:
@@ -90,6 +104,7 @@ class Broker:
         self._pending: dict[str, dict[str, None]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._last_flush: dict[str, float] = {}
+        self._last_ready: dict[str, bytes] = {}
         self._team_ids: dict[str, frozenset[str]] = {}
         self._keepalive_task: asyncio.Task[None] | None = None
         self._unsubscribe = service.bus.subscribe(self._on_event)
@@ -128,6 +143,8 @@ class Broker:
         if self.closed:
             return
         queue: asyncio.Queue[bytes] = asyncio.Queue(self.queue_size)
+        if code not in self._subs:
+            self._phones_fetched(code)
         self._subs.setdefault(code, set()).add(queue)
         self._ensure_keepalive()
         try:
@@ -201,7 +218,10 @@ class Broker:
             return
         if code not in self._subs:
             return  # nobody listens: the voting hot path pays nothing here
+        if isinstance(event, _READY_EVENTS):
+            self._coalesce(code, READY)
         if isinstance(event, ev.PhaseChanged):
+            self._phones_fetched(code)
             self._send(code, encode({"type": "phase_changed", "phase": event.phase.value}))
         elif isinstance(event, ev.VotingChanged):
             kind = "results_revealed" if event.results_revealed else "voting_changed"
@@ -232,7 +252,7 @@ class Broker:
             phase = self.service.state(code).workshop.phase
         except WorkshopError:
             return
-        if phase not in WALL_PHASES:
+        if phase not in WALL_PHASES and kind != READY:
             return
         self._pending.setdefault(code, {})[kind] = None
         if code in self._timers:
@@ -249,4 +269,29 @@ class Broker:
         kinds = self._pending.pop(code, {})
         self._last_flush[code] = time.monotonic()
         for kind in kinds:
-            self._send(code, encode({"type": kind}))
+            data = self._ready_message(code) if kind == READY else encode({"type": kind})
+            if data is not None:
+                self._send(code, data)
+
+    def _ready_counts(self, code: str) -> bytes | None:
+        try:
+            state = self.service.state(code)
+        except WorkshopError:
+            return None
+        ready = ready_view(state)
+        counts = None if ready is None else ready.model_dump(mode="json")
+        return encode({"type": READY, "ready": counts, "private_notes": state.private_notes})
+
+    def _ready_message(self, code: str) -> bytes | None:
+        """The room's counts now, or None when the phones already have them (nothing changed)."""
+        data = self._ready_counts(code)
+        if data is None or self._last_ready.get(code) == data:
+            return None
+        self._last_ready[code] = data
+        return data
+
+    def _phones_fetched(self, code: str) -> None:
+        """The phones have just fetched the workshop (a first stream, a new phase): they know the counts."""
+        data = self._ready_counts(code)
+        if data is not None:
+            self._last_ready[code] = data

@@ -9,8 +9,9 @@
  *   error's machine-readable detail (`humanError`), shows it where the person is looking (the
  *   #status live region, or next to the form), honours 429 Retry-After (all write buttons disabled,
  *   countdown) and then refreshes. Typed text is never cleared by a failure or a phase change.
- * - Live updates: an EventSource on /events; any event schedules a debounced refresh. We also
- *   refresh on (re)open, on `online` and when the page becomes visible again.
+ * - Live updates: an EventSource on /events; any event schedules a debounced refresh, except
+ *   `ready_changed`, which carries the room's counts itself (300 phones saying done must not make 300
+ *   phones refetch). We also refresh on (re)open, on `online` and when the page becomes visible again.
  * - Auth: the join token lives in localStorage (`wt.token.CODE`) and is sent as a Bearer header;
  *   the HttpOnly cookie set by /join covers the EventSource and storage-less browsers.
  * - All UI strings live in `S` below, for later translation.
@@ -294,7 +295,15 @@ function connectEvents() {
   const es = new EventSource(`${BASE}/events`);
   source = es;
   es.onopen = () => { retryDelay = 2000; setConn(false); scheduleRefresh(); };
-  es.onmessage = () => scheduleRefresh(); // every message is a plain `data:` line (server/sse.py)
+  es.onmessage = (msg) => { // every message is a plain `data:` line (server/sse.py)
+    let data = null;
+    try { data = JSON.parse(msg.data); } catch (e) { /* not ours: refetch */ }
+    if (data && data.type === 'ready_changed' && state.workshop) { // the counts themselves: no refetch
+      state.workshop.ready = data.ready;
+      state.workshop.private_notes = data.private_notes;
+      render();
+    } else scheduleRefresh();
+  };
   es.onerror = () => {
     setConn(true); // CONNECTING: the browser retries by itself
     if (es.readyState === EventSource.CLOSED) { // it gave up (e.g. an HTTP error): retry ourselves
@@ -436,6 +445,7 @@ function render() {
   if (view === 'vote') dotsLeft.textContent = ((state.me.remaining_dots ?? 0) ? tn('dotsLeft', state.me.remaining_dots) : t('noDotsLeft'));
 
   renderCompose(view, joined);
+  renderReady(view);
   if (view === 'lobby') $('welcome').textContent = (state.me.name ? t('welcomeName', { name: state.me.name }) : t('welcome'));
   if (view === 'ideate' || editing) renderIdeate();
   if (view === 'group') renderGroup();
@@ -483,6 +493,43 @@ function updateCounter() {
   $('post-idea').disabled = n === 0 || n > max || cooling() || !can('post_idea');
 }
 
+/* "I'm done" (ideate, vote) and the room's counts, never names; in ideate, what private writing means. */
+const READY_COUNTS = { writing: 'readyWriting', voting: 'readyVoting', ranking: 'readyRanking' };
+function renderReady(view) {
+  const w = state.workshop;
+  const ready = w && w.ready && typeof w.ready === 'object' && READY_COUNTS[w.ready.task] ? w.ready : null;
+  const privately = view === 'ideate' && Boolean(w.private_writing);
+  const privateNotes = view === 'ideate' && typeof w.private_notes === 'number' ? w.private_notes : 0;
+  const mayDone = (view === 'ideate' || view === 'vote') && can('say_done');
+  const panel = $('ready-panel');
+  panel.hidden = !(['ideate', 'vote', 'teams'].includes(view) && (ready || privately || privateNotes || mayDone));
+  if (panel.hidden) return;
+  $('private-notice').hidden = !privately;
+  $('private-count').hidden = !privateNotes;
+  $('private-count').textContent = privateNotes ? tn('privateCount', privateNotes) : '';
+  $('ready-count').hidden = !ready;
+  $('ready-count').textContent = ready ? tn(READY_COUNTS[ready.task], ready.done, { people: ready.people }) : '';
+  const done = Boolean(state.me && state.me.done);
+  const button = $('say-done');
+  button.hidden = !mayDone;
+  button.textContent = done ? t(view === 'vote' ? 'notDoneVoting' : 'notDoneWriting') : t('sayDone');
+  button.setAttribute('aria-pressed', String(done));
+  button.disabled = cooling() || state.busy.has('done');
+}
+
+async function toggleDone() {
+  if (!state.me || state.busy.has('done')) return;
+  state.busy.add('done');
+  render();
+  await act('say_done', async () => {
+    const res = await api('PUT', '/done', { done: !state.me.done });
+    if (res && typeof res.done === 'boolean') state.me.done = res.done;
+    if (res && 'ready' in res && state.workshop) state.workshop.ready = res.ready;
+  });
+  state.busy.delete('done');
+  render();
+}
+
 function renderIdeate(force = false) {
   const mine = myIdeas();
   if (state.editingId && !mine.some((i) => i.id === state.editingId)) { state.editingId = null; state.editRefs = null; }
@@ -494,8 +541,9 @@ function renderIdeate(force = false) {
 function myIdeaCard(idea) {
   if (idea.id === state.editingId) return editCard(idea);
   const confirming = state.confirmDeleteId === idea.id;
-  return el('li', { class: 'note mine', 'data-idea-id': idea.id },
+  return el('li', { class: `note mine${idea.private ? ' private' : ''}`, 'data-idea-id': idea.id },
     noteText(idea),
+    idea.private ? el('span', { class: 'private-tag', text: t('privateTag') }) : null,
     el('div', { class: 'actions' },
       el('button', { type: 'button', class: 'btn edit-idea', 'data-key': `edit:${idea.id}`,
         'aria-label': t('editLabel', { text: idea.text }), disabled: cooling() || !can('edit_own_idea'), text: t('edit'),
@@ -846,6 +894,7 @@ async function init() {
   $('idea-form').addEventListener('submit', postIdea);
   $('discard-draft').addEventListener('click', discardDraft);
   $('save-prefs').addEventListener('click', savePrefs);
+  $('say-done').addEventListener('click', toggleDone);
   const area = $('idea-text');
   area.value = store('get', DRAFT_KEY) || '';
   area.addEventListener('input', () => { updateCounter(); store('set', DRAFT_KEY, area.value); });
