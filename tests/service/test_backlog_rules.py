@@ -156,7 +156,7 @@ async def test_float_amount_through_the_service_is_invalid_and_nothing_is_saved(
 @pytest.mark.parametrize(
     ("amount", "message"),
     [
-        ("-5", "greater than 0"),
+        ("-5", "cannot be negative"),
         ("0", "greater than 0"),
         ("0.00", "greater than 0"),
         ("1.005", "at most 2 decimals"),
