@@ -82,6 +82,14 @@ async def followed_workshop(service: WorkshopService, *, title: str = "Shade for
         start=items[0].created_at,
         names=[REAL_NAMES[0], "w.quist@example.org"],
     )
+    # The same two asks in both updates of the first item; the second answers the first ask.
+    pits = {
+        "kind": "space",
+        "department": "Parks & Green <Space>",
+        "detail": f"planting pits {HOSTILE_HTML[0]}",
+        "due": f.date(10),
+    }
+    delivery_times = {"kind": "open-data", "department": "Mobility", "detail": "delivery times"}
     await service.update_backlog_item(
         first,
         {
@@ -90,15 +98,7 @@ async def followed_workshop(service: WorkshopService, *, title: str = "Shade for
             "note": f"Parks sponsors it; {REAL_NAMES[0]} leads. {HOSTILE_HTML[4]}",
             "next_review": f.date(14),
             "budget_requests": [{"amount": "900", "purpose": "saplings", "status": "approved"}],
-            "asks": [
-                {
-                    "kind": "space",
-                    "department": "Parks & Green <Space>",
-                    "detail": f"planting pits {HOSTILE_HTML[0]}",
-                    "due": f.date(10),
-                },
-                {"kind": "open-data", "department": "Mobility", "detail": "delivery times"},
-            ],
+            "asks": [pits, delivery_times],
         },
         now=f.day(1),
     )
@@ -109,15 +109,12 @@ async def followed_workshop(service: WorkshopService, *, title: str = "Shade for
             "next_review": f.date(30),
             "asks": [
                 {
-                    "kind": "space",
-                    "department": "Parks & Green <Space>",
-                    "detail": f"planting pits {HOSTILE_HTML[0]}",
-                    "due": f.date(10),
+                    **pits,
                     "status": "granted",
                     "answer": f"Granted for spring {HOSTILE_HTML[2]}",
                     "answered_at": f.date(12),
                 },
-                {"kind": "open-data", "department": "Mobility", "detail": "delivery times"},
+                delivery_times,
             ],
         },
         now=f.day(13),
