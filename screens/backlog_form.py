@@ -112,6 +112,11 @@ def _titled(title: str, widget: W) -> W:
     return widget
 
 
+def _text_field(title: str, text: str, placeholder: str, classes: str) -> SafeInput:
+    """A labelled text input that starts with ``text`` (made safe for the terminal)."""
+    return _titled(title, SafeInput(terminal_safe(text), placeholder=placeholder, classes=classes))
+
+
 def _choice(values: list[str], value: str, classes: str) -> Select[str]:
     """A drop-down that always holds one of ``values``."""
     return Select([(v, v) for v in values], value=value, allow_blank=False, classes=classes)
@@ -156,10 +161,7 @@ class BudgetRow(Horizontal, RemovableRow):
             ),
         )
         yield _titled("Currency", _choice(self.currencies, r.currency if r else self.default_currency, "currency"))
-        yield _titled(
-            "Purpose",
-            SafeInput(terminal_safe(r.purpose) if r else "", placeholder="what it pays for", classes="purpose"),
-        )
+        yield _text_field("Purpose", r.purpose if r else "", "what it pays for", "purpose")
         statuses = [s.value for s in BudgetStatus]
         yield _titled("Status", _choice(statuses, r.status.value if r else BudgetStatus.REQUESTED.value, "status"))
         yield self.remove_button()
@@ -202,22 +204,15 @@ class AskRow(Vertical, RemovableRow):
         with Horizontal():
             kinds = [k.value for k in AskKind]
             yield _titled("Kind", _choice(kinds, a.kind.value if a else AskKind.OPEN_DATA.value, "kind"))
-            yield _titled(
-                "Department",
-                SafeInput(terminal_safe(a.department) if a else "", placeholder="department", classes="department"),
-            )
+            yield _text_field("Department", a.department if a else "", "department", "department")
             statuses = [s.value for s in AskStatus]
             yield _titled("Status", _choice(statuses, a.status.value if a else AskStatus.OPEN.value, "status"))
             yield self.remove_button()
         with Horizontal():
-            yield _titled(
-                "Detail", SafeInput(terminal_safe(a.detail) if a else "", placeholder="what is asked", classes="detail")
-            )
+            yield _text_field("Detail", a.detail if a else "", "what is asked", "detail")
             yield _titled("Due", DateInput(a.due if a else None, classes="due"))
         with Horizontal():
-            yield _titled(
-                "Answer", SafeInput(terminal_safe(a.answer) if a else "", placeholder="their answer", classes="answer")
-            )
+            yield _text_field("Answer", a.answer if a else "", "their answer", "answer")
             yield _titled("Answered", DateInput(a.answered_at if a else None, classes="answered-at"))
 
     @on(Select.Changed, ".status")
