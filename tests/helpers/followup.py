@@ -44,8 +44,12 @@ class Followed:
         return self.day(n).date().isoformat()
 
 
-async def followed_workshop(service: WorkshopService, *, title: str = "Shade for the market square") -> Followed:
-    w = await service.create_workshop(title, prompt="How do we keep the square cool? <b>bold</b> & more")
+async def followed_workshop(
+    service: WorkshopService, *, title: str = "Shade for the market square", language: str | None = None
+) -> Followed:
+    w = await service.create_workshop(
+        title, prompt="How do we keep the square cool? <b>bold</b> & more", language=language
+    )
     code = w.code
     await service.set_phase(code, Phase.IDEATE)
     people = [await service.join(code, name=name) for name in [*REAL_NAMES, HOSTILE_HTML[1], ESCAPES["bidi"]]]
