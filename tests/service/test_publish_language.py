@@ -33,7 +33,7 @@ def english_pieces() -> set[str]:
         catalog = read_po(f, locale="en")
     pieces: set[str] = set()
     for m in catalog:
-        for form in [m.string] if isinstance(m.string, str) else list(m.string):
+        for form in [m.string] if isinstance(m.string, str) else list(m.string or ()):
             for piece in SPLIT.split(form or ""):
                 piece = piece.strip(" .,:;!?…—–-“”#/()+−·")
                 if len(piece) >= 4 and re.search(r"[A-Za-z]{3}", piece) and piece not in SAME_EVERYWHERE:
