@@ -1,6 +1,6 @@
-"""The follow-up site in the workshop's language (issue 15): a Finnish workshop's pages, feeds and calendars
-have no English left (every English message of the catalog, in pieces around its placeholders, must be
-absent once people's own words are taken out), say ``lang="fi"``, and write money and dates as Finns do."""
+"""The follow-up site in the workshop's language (issue 15): a Finnish, Swedish or Dutch workshop's pages have no
+English left (every English message of the catalog, in pieces around its placeholders and tags, must be absent
+once people's own words are taken out) and say `lang`; Finnish money, dates, feeds and calendars as Finns write."""
 
 from __future__ import annotations
 
@@ -23,11 +23,28 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 SPLIT = re.compile(r"\{\w+\}|%\(\w+\)s|<[^>]+>")
 #: Attributes whose text a person reads (or a screen reader says).
 READ = ("aria-label", "data-label", "title")
-#: Names every language writes as English does: the feed format.
+#: Words a language writes as English does (reviewed), and the feed format's name, which every language keeps.
+SAME_AS_ENGLISH = {
+    "fi": set(),
+    "sv": {"Workshop", "Budget", "Status"},
+    "nl": {
+        "Workshop",
+        "Workshops",
+        "Budget",
+        "Status",
+        "Teams",
+        "Prototype",
+        "Prototypes",
+        "prototype",
+        "prototypes",
+        "open",
+        "open data",
+    },
+}
 SAME_EVERYWHERE = {"Atom"}
 
 
-def english_pieces() -> set[str]:
+def english_pieces(lang: str) -> set[str]:
     """Each English message's words between its placeholders and tags (a missing translation shows these)."""
     with (ROOT / "workshop_tui/locale/en/LC_MESSAGES/messages.po").open("rb") as f:
         catalog = read_po(f, locale="en")
@@ -36,7 +53,11 @@ def english_pieces() -> set[str]:
         for form in [m.string] if isinstance(m.string, str) else list(m.string or ()):
             for piece in SPLIT.split(form or ""):
                 piece = piece.strip(" .,:;!?…—–-“”#/()+−·")
-                if len(piece) >= 4 and re.search(r"[A-Za-z]{3}", piece) and piece not in SAME_EVERYWHERE:
+                if (
+                    len(piece) >= 4
+                    and re.search(r"[A-Za-z]{3}", piece)
+                    and piece not in SAME_EVERYWHERE | SAME_AS_ENGLISH[lang]
+                ):
                     pieces.add(piece)
     return pieces
 
@@ -65,21 +86,27 @@ def site(service: WorkshopService, f: Followed) -> Files:
     return build_site(service.states(), SiteOptions(as_of=f.day(40).date()))
 
 
-async def test_a_finnish_workshop_publishes_no_english(service: WorkshopService, finnish: Followed) -> None:
-    files = site(service, finnish)
-    pieces = english_pieces()
+@pytest.mark.parametrize("lang", ["fi", "sv", "nl"])
+async def test_a_workshop_publishes_no_english(service: WorkshopService, lang: str) -> None:
+    f = await followed_workshop(service, title="Varjoa torille", language=lang)
+    files = site(service, f)
+    pieces = english_pieces(lang)
     assert {"What became of the ideas", "Next review", "Promises kept"} <= pieces  # the check can fail
     pages = [name for name in files if name.endswith(".html")]
-    assert f"w/{finnish.code}/index.html" in pages and "index.html" in pages
+    assert f"w/{f.code}/index.html" in pages and "index.html" in pages
     assert any(name.startswith("departments/") for name in pages)
     for name in pages:
-        lang, text = page_text(files[name])
-        assert lang == "fi", name
+        said, text = page_text(files[name])
+        assert said == lang, name
         assert not english_left(text, pieces), f"{name}: English left: {english_left(text, pieces)}"
+    assert "<script>" not in files[f"w/{f.code}/index.html"].decode()  # still escaped in a translation
+
+
+async def test_a_finnish_workshop_speaks_finnish(service: WorkshopService, finnish: Followed) -> None:
+    files = site(service, finnish)
     workshop = page_text(files[f"w/{finnish.code}/index.html"])[1]
     assert "Mitä ideoista tuli" in page_text(files["index.html"])[1]
-    assert "Pidetyt lupaukset" in workshop and "Seuraava tarkistus" in workshop
-    assert "<script>" not in files[f"w/{finnish.code}/index.html"].decode()  # still escaped in a translation
+    assert "Pidetyt lupaukset" in workshop and "Seuraava tarkistus" in workshop and "Vastuuhenkilö: " in workshop
 
 
 async def test_finnish_money_and_dates(service: WorkshopService, finnish: Followed) -> None:
