@@ -140,3 +140,18 @@ async def test_pages_that_span_workshops_take_the_most_common_language(service: 
     assert page_text(files[f"w/{fi.code}/index.html"])[0] == "fi"
     assert str(icalendar.Calendar.from_ical(files["reviews.ics"])["X-WR-CALNAME"]) == "Workshop reviews"
     assert site(service, fi) == files
+
+
+async def test_a_translated_message_still_escapes_its_variables(service: WorkshopService) -> None:
+    """The workshop's title reaches ``{% trans %}`` blocks (``<title>``) and ``gettext()`` with a variable (the
+    feeds' ``<link title>``): in a translation too it is escaped, never markup."""
+    hostile = "<script>alert('t')</script> & \"x\""
+    f = await followed_workshop(service, title=hostile, language="fi")
+    files = site(service, f)
+    page = files[f"w/{f.code}/index.html"].decode()
+    escaped = "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &amp; &#34;x&#34;"
+    assert f"<title>{escaped}: mitä on tapahtunut</title>" in page
+    assert f'title="Uutisia: {escaped}"' in page
+    for name, data in files.items():
+        if name.endswith(".html"):
+            assert b"<script" not in data, name
