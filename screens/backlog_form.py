@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
 from textual.widgets import Button, Select
 
 from screens.widgets.safe_input import SafeInput
@@ -102,8 +103,23 @@ class DateInput(SafeInput):
         return dt.date.fromisoformat(value) if value else None
 
 
-def _options(values: list[str]) -> list[tuple[str, str]]:
-    return [(v, v) for v in values]
+W = TypeVar("W", bound=Widget)
+
+
+def _titled(title: str, widget: W) -> W:
+    """``widget`` with its label drawn in its border."""
+    widget.border_title = title
+    return widget
+
+
+def _text_field(title: str, text: str, placeholder: str, classes: str) -> SafeInput:
+    """A labelled text input that starts with ``text`` (made safe for the terminal)."""
+    return _titled(title, SafeInput(terminal_safe(text), placeholder=placeholder, classes=classes))
+
+
+def _choice(values: list[str], value: str, classes: str) -> Select[str]:
+    """A drop-down that always holds one of ``values``."""
+    return Select([(v, v) for v in values], value=value, allow_blank=False, classes=classes)
 
 
 class RemovableRow:
@@ -133,35 +149,21 @@ class BudgetRow(Horizontal, RemovableRow):
 
     def compose(self) -> ComposeResult:
         r = self.request
-        amount = SafeInput(
-            format(r.amount, "f") if r else "",
-            placeholder="amount",
-            restrict=r"[0-9.]*",
-            max_length=MONEY_DIGITS + 3,
-            validators=[_Check(amount_problem)],
-            classes="amount",
+        yield _titled(
+            "Amount",
+            SafeInput(
+                format(r.amount, "f") if r else "",
+                placeholder="amount",
+                restrict=r"[0-9.]*",
+                max_length=MONEY_DIGITS + 3,
+                validators=[_Check(amount_problem)],
+                classes="amount",
+            ),
         )
-        amount.border_title = "Amount"
-        yield amount
-        currency = Select(
-            _options(self.currencies),
-            value=r.currency if r else self.default_currency,
-            allow_blank=False,
-            classes="currency",
-        )
-        currency.border_title = "Currency"
-        yield currency
-        purpose = SafeInput(terminal_safe(r.purpose) if r else "", placeholder="what it pays for", classes="purpose")
-        purpose.border_title = "Purpose"
-        yield purpose
-        status = Select(
-            _options([s.value for s in BudgetStatus]),
-            value=r.status.value if r else BudgetStatus.REQUESTED.value,
-            allow_blank=False,
-            classes="status",
-        )
-        status.border_title = "Status"
-        yield status
+        yield _titled("Currency", _choice(self.currencies, r.currency if r else self.default_currency, "currency"))
+        yield _text_field("Purpose", r.purpose if r else "", "what it pays for", "purpose")
+        statuses = [s.value for s in BudgetStatus]
+        yield _titled("Status", _choice(statuses, r.status.value if r else BudgetStatus.REQUESTED.value, "status"))
         yield self.remove_button()
 
     def values(self) -> dict[str, Any]:
@@ -200,42 +202,18 @@ class AskRow(Vertical, RemovableRow):
     def compose(self) -> ComposeResult:
         a = self.ask
         with Horizontal():
-            kind = Select(
-                _options([k.value for k in AskKind]),
-                value=a.kind.value if a else AskKind.OPEN_DATA.value,
-                allow_blank=False,
-                classes="kind",
-            )
-            kind.border_title = "Kind"
-            yield kind
-            department = SafeInput(
-                terminal_safe(a.department) if a else "", placeholder="department", classes="department"
-            )
-            department.border_title = "Department"
-            yield department
-            status = Select(
-                _options([s.value for s in AskStatus]),
-                value=a.status.value if a else AskStatus.OPEN.value,
-                allow_blank=False,
-                classes="status",
-            )
-            status.border_title = "Status"
-            yield status
+            kinds = [k.value for k in AskKind]
+            yield _titled("Kind", _choice(kinds, a.kind.value if a else AskKind.OPEN_DATA.value, "kind"))
+            yield _text_field("Department", a.department if a else "", "department", "department")
+            statuses = [s.value for s in AskStatus]
+            yield _titled("Status", _choice(statuses, a.status.value if a else AskStatus.OPEN.value, "status"))
             yield self.remove_button()
         with Horizontal():
-            detail = SafeInput(terminal_safe(a.detail) if a else "", placeholder="what is asked", classes="detail")
-            detail.border_title = "Detail"
-            yield detail
-            due = DateInput(a.due if a else None, classes="due")
-            due.border_title = "Due"
-            yield due
+            yield _text_field("Detail", a.detail if a else "", "what is asked", "detail")
+            yield _titled("Due", DateInput(a.due if a else None, classes="due"))
         with Horizontal():
-            answer = SafeInput(terminal_safe(a.answer) if a else "", placeholder="their answer", classes="answer")
-            answer.border_title = "Answer"
-            yield answer
-            answered = DateInput(a.answered_at if a else None, classes="answered-at")
-            answered.border_title = "Answered"
-            yield answered
+            yield _text_field("Answer", a.answer if a else "", "their answer", "answer")
+            yield _titled("Answered", DateInput(a.answered_at if a else None, classes="answered-at"))
 
     @on(Select.Changed, ".status")
     def _decided(self, event: Select.Changed) -> None:

@@ -20,6 +20,7 @@ import datetime as dt
 import html
 import re
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 
 from babel.support import NullTranslations
@@ -72,8 +73,8 @@ LABELS: dict[str, str] = {
 }
 
 
-class _Words:
-    """The report's language: its messages, money and dates (CLDR, through Babel)."""
+class Words:
+    """The language of a report or a published page: its messages, money and dates (CLDR, through Babel)."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -84,6 +85,9 @@ class _Words:
 
     def money(self, amount: Decimal, currency: str) -> str:
         return i18n.money(amount, currency, self.lang)
+
+    def number(self, value: int | float | Decimal) -> str:
+        return i18n.number(value, self.lang)
 
     def day(self, value: dt.datetime | dt.date) -> str:
         return i18n.date(value.date() if isinstance(value, dt.datetime) else value, self.lang, "medium")
@@ -108,7 +112,7 @@ def bar(value: int, largest: int, width: int = BAR_WIDTH) -> str:
     return BAR * max(1, round(width * value / largest))
 
 
-def _owner(item: BacklogItem, w: _Words) -> str:
+def _owner(item: BacklogItem, w: Words) -> str:
     owner = item.owner
     if not owner.name:
         return w.tr.gettext("not named yet")
@@ -118,7 +122,7 @@ def _owner(item: BacklogItem, w: _Words) -> str:
     return text
 
 
-def _header(doc: ExportDocument, words: _Words, subtitle: str = "") -> list[str]:
+def _header(doc: ExportDocument, words: Words, subtitle: str = "") -> list[str]:
     w = doc.workshop
     title = md_text(w.title) + (f": {subtitle}" if subtitle else "")
     day = i18n.date(doc.exported_at.date(), words.lang)
@@ -134,7 +138,7 @@ def render_markdown(doc: ExportDocument, *, now: dt.datetime | None = None) -> s
     dots = idea_dots(doc)
     names = {p.id: p.name for p in doc.participants}
     visible = [i for i in doc.ideas if idea_status(i) == "visible"]
-    words = _Words(w.language)
+    words = Words(w.language)
     tr = words.tr
     out = _header(doc, words)
 
@@ -198,7 +202,7 @@ def render_markdown(doc: ExportDocument, *, now: dt.datetime | None = None) -> s
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _ledger_section(doc: ExportDocument, when: dt.datetime, words: _Words) -> list[str]:
+def _ledger_section(doc: ExportDocument, when: dt.datetime, words: Words) -> list[str]:
     """The promise ledger: whether the follow-up the room was promised is happening."""
     if not doc.backlog:
         return []
@@ -227,7 +231,7 @@ def _ledger_section(doc: ExportDocument, when: dt.datetime, words: _Words) -> li
     ]
 
 
-def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str, words: _Words) -> list[str]:
+def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str, words: Words) -> list[str]:
     tr = words.tr
     out = ["## " + tr.gettext("Prototype backlog"), ""]
     if not doc.backlog:
@@ -263,7 +267,7 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str, word
         )
         review = words.day(item.next_review) if item.next_review else tr.gettext("not planned")
         out.append("- " + tr.gettext("Next review: {date}").format(date=review))
-        out += [f"- ⚠ {flag}" for flag in _flags(item, when, words)]
+        out += [f"- ⚠ {flag}" for flag in flags(item, when, words)]
         if item.budget_requests:
             out.append("- " + tr.gettext("Budget:"))
             for req in item.budget_requests:
@@ -327,25 +331,26 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str, word
     return out
 
 
-def _flags(item: BacklogItem, when: dt.datetime, words: _Words) -> list[str]:
-    """``backlog.needs_attention``'s flags (the same rules) in the report's language, escaped."""
+def flags(item: BacklogItem, when: dt.datetime, words: Words, escape: Callable[[str], str] = md_text) -> list[str]:
+    """``backlog.needs_attention``'s flags (the same rules) in ``words``' language, department names escaped
+    by ``escape`` (Markdown here; the site's templates escape for HTML themselves)."""
     tr = words.tr
-    flags = []
+    out = []
     if item.next_review is not None and review_overdue(item, when.date()):
-        flags.append(tr.gettext("review was due {date}").format(date=words.day(item.next_review)))
+        out.append(tr.gettext("review was due {date}").format(date=words.day(item.next_review)))
     for ask in overdue_asks(item, when.date()):
         assert ask.due is not None
-        department = md_text(department_name(ask))
-        flags.append(
+        department = escape(department_name(ask))
+        out.append(
             tr.gettext("ask to {department} was due {date}").format(department=department, date=words.day(ask.due))
         )
     if stale(item, when):
         days = (when - last_update(item)).days
-        flags.append(tr.ngettext("no update for {count} day", "no update for {count} days", days).format(count=days))
-    return flags
+        out.append(tr.ngettext("no update for {count} day", "no update for {count} days", days).format(count=days))
+    return out
 
 
-def _ask_progress(ask: Ask, today: dt.date, words: _Words) -> str:
+def _ask_progress(ask: Ask, today: dt.date, words: Words) -> str:
     """``backlog.ask_progress`` in the report's words: ``open, due Mar 1, 2026, overdue``."""
     tr = words.tr
     parts = [words.label(ask.status)]
@@ -396,7 +401,7 @@ def render_by_department(doc: ExportDocument, *, now: dt.datetime | None = None)
     Overdue asks are those past due as of ``now`` (default: the export time)."""
     today = (now or doc.exported_at).date()
     currency = doc.workshop.settings.currency
-    words = _Words(doc.workshop.language)
+    words = Words(doc.workshop.language)
     tr = words.tr
     out = _header(doc, words, tr.gettext("asks to city departments"))
     departments = _by_department(doc)

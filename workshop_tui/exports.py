@@ -114,19 +114,29 @@ def _md(doc: ExportDocument, options: ExportOptions) -> Files:
     return {_md_name(doc.workshop.code, options): text.encode()}
 
 
-def _decidim(doc: ExportDocument, options: ExportOptions) -> Files:
-    from workshop_tui.export_decidim import SEPARATOR, render_decidim
+def _decidim_exporter(kind: Literal["results", "proposals"], name: str, label: str, help: str) -> Exporter:
+    """A Decidim CSV format: one file, in the locales and column separator asked for."""
 
-    text = render_decidim(doc, locale=options.locale, separator=options.separator or SEPARATOR)
-    return {f"{doc.workshop.code}-decidim-results.csv": text.encode()}
+    def destination(code: str, _options: ExportOptions) -> str:
+        return f"{code}-decidim-{kind}.csv"
 
+    def render(doc: ExportDocument, options: ExportOptions) -> Files:
+        from workshop_tui.export_decidim import SEPARATOR, render_decidim
+        from workshop_tui.export_decidim_proposals import render_proposals
 
-def _decidim_proposals(doc: ExportDocument, options: ExportOptions) -> Files:
-    from workshop_tui.export_decidim import SEPARATOR
-    from workshop_tui.export_decidim_proposals import render_proposals
+        to_csv = render_decidim if kind == "results" else render_proposals
+        text = to_csv(doc, locale=options.locale, separator=options.separator or SEPARATOR)
+        return {destination(doc.workshop.code, options): text.encode()}
 
-    text = render_proposals(doc, locale=options.locale, separator=options.separator or SEPARATOR)
-    return {f"{doc.workshop.code}-decidim-proposals.csv": text.encode()}
+    return Exporter(
+        name=name,
+        label=label,
+        media_type="text/csv; charset=utf-8",
+        destination=destination,
+        render=render,
+        options=frozenset({"anonymize", "locale", "separator"}),
+        help=help,
+    )
 
 
 def _datapackage(doc: ExportDocument, options: ExportOptions) -> Files:
@@ -162,23 +172,17 @@ _EXPORTERS = [
         options=frozenset({"anonymize", "by_department"}),
         help="the public report for the city website (with --by-department: the per-department digest)",
     ),
-    Exporter(
-        name="decidim",
-        label="Decidim accountability results (CSV)",
-        media_type="text/csv; charset=utf-8",
-        destination=lambda code, _: f"{code}-decidim-results.csv",
-        render=_decidim,
-        options=frozenset({"anonymize", "locale", "separator"}),
-        help="one result per backlog item, for Decidim's admin 'Import results' (linked ones update their result)",
+    _decidim_exporter(
+        "results",
+        "decidim",
+        "Decidim accountability results (CSV)",
+        "one result per backlog item, for Decidim's admin 'Import results' (linked ones update their result)",
     ),
-    Exporter(
-        name="decidim-proposals",
-        label="Decidim proposals (CSV, the ideas on the wall)",
-        media_type="text/csv; charset=utf-8",
-        destination=lambda code, _: f"{code}-decidim-proposals.csv",
-        render=_decidim_proposals,
-        options=frozenset({"anonymize", "locale", "separator"}),
-        help="one proposal per idea on the wall, for the proposals component's 'Import proposals from a file'",
+    _decidim_exporter(
+        "proposals",
+        "decidim-proposals",
+        "Decidim proposals (CSV, the ideas on the wall)",
+        "one proposal per idea on the wall, for the proposals component's 'Import proposals from a file'",
     ),
     Exporter(
         name="datapackage",

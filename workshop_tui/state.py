@@ -74,6 +74,13 @@ class WorkshopState:
     def code(self) -> str:
         return self.workshop.code
 
+    def _tally(self, doc: BaseModel, sign: int) -> None:
+        """Keep the counters in step with a vote or a note that comes (+1) or goes (-1)."""
+        if isinstance(doc, Vote):
+            self._count(doc, sign)
+        elif isinstance(doc, Idea):
+            self._count_idea(doc, sign)
+
     def _count(self, vote: Vote, sign: int) -> None:
         if vote.participant_id is not None:
             self.dots_used[vote.participant_id] += sign * vote.dots
@@ -199,20 +206,12 @@ class Change:
                 s.workshop = model
                 continue
             docs: dict[str, Any] = getattr(s, table)
-            if table == "votes":
+            if table in ("votes", "ideas"):
                 old = docs.get(doc_id)
                 if old is not None:
-                    s._count(old, -1)
+                    s._tally(old, -1)
                 if model is not None:
-                    assert isinstance(model, Vote)
-                    s._count(model, +1)
-            if table == "ideas":
-                old_idea = docs.get(doc_id)
-                if old_idea is not None:
-                    s._count_idea(old_idea, -1)
-                if model is not None:
-                    assert isinstance(model, Idea)
-                    s._count_idea(model, +1)
+                    s._tally(model, +1)
             if table == "participants" and isinstance(model, Participant) and model.token_hash:
                 s.by_token_hash[model.token_hash] = model.id
             if model is None:

@@ -44,8 +44,12 @@ class Followed:
         return self.day(n).date().isoformat()
 
 
-async def followed_workshop(service: WorkshopService, *, title: str = "Shade for the market square") -> Followed:
-    w = await service.create_workshop(title, prompt="How do we keep the square cool? <b>bold</b> & more")
+async def followed_workshop(
+    service: WorkshopService, *, title: str = "Shade for the market square", language: str | None = None
+) -> Followed:
+    w = await service.create_workshop(
+        title, prompt="How do we keep the square cool? <b>bold</b> & more", language=language
+    )
     code = w.code
     await service.set_phase(code, Phase.IDEATE)
     people = [await service.join(code, name=name) for name in [*REAL_NAMES, HOSTILE_HTML[1], ESCAPES["bidi"]]]
@@ -82,6 +86,14 @@ async def followed_workshop(service: WorkshopService, *, title: str = "Shade for
         start=items[0].created_at,
         names=[REAL_NAMES[0], "w.quist@example.org"],
     )
+    # The same two asks in both updates of the first item; the second answers the first ask.
+    pits = {
+        "kind": "space",
+        "department": "Parks & Green <Space>",
+        "detail": f"planting pits {HOSTILE_HTML[0]}",
+        "due": f.date(10),
+    }
+    delivery_times = {"kind": "open-data", "department": "Mobility", "detail": "delivery times"}
     await service.update_backlog_item(
         first,
         {
@@ -90,15 +102,7 @@ async def followed_workshop(service: WorkshopService, *, title: str = "Shade for
             "note": f"Parks sponsors it; {REAL_NAMES[0]} leads. {HOSTILE_HTML[4]}",
             "next_review": f.date(14),
             "budget_requests": [{"amount": "900", "purpose": "saplings", "status": "approved"}],
-            "asks": [
-                {
-                    "kind": "space",
-                    "department": "Parks & Green <Space>",
-                    "detail": f"planting pits {HOSTILE_HTML[0]}",
-                    "due": f.date(10),
-                },
-                {"kind": "open-data", "department": "Mobility", "detail": "delivery times"},
-            ],
+            "asks": [pits, delivery_times],
         },
         now=f.day(1),
     )
@@ -109,15 +113,12 @@ async def followed_workshop(service: WorkshopService, *, title: str = "Shade for
             "next_review": f.date(30),
             "asks": [
                 {
-                    "kind": "space",
-                    "department": "Parks & Green <Space>",
-                    "detail": f"planting pits {HOSTILE_HTML[0]}",
-                    "due": f.date(10),
+                    **pits,
                     "status": "granted",
                     "answer": f"Granted for spring {HOSTILE_HTML[2]}",
                     "answered_at": f.date(12),
                 },
-                {"kind": "open-data", "department": "Mobility", "detail": "delivery times"},
+                delivery_times,
             ],
         },
         now=f.day(13),

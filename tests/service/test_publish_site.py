@@ -16,6 +16,7 @@ import pytest
 
 from tests.helpers.followup import HOSTILE_HTML, REAL_NAMES, Followed, followed_workshop
 from tests.helpers.hostile_text import ESCAPES
+from workshop_tui import i18n
 from workshop_tui.demo import build_demo
 from workshop_tui.phases import Phase
 from workshop_tui.publish import SiteOptions, build_site, write_site
@@ -117,11 +118,11 @@ async def test_the_workshop_page_shows_the_follow_up(service: WorkshopService, f
     # all three review dates (30, 7, 14) have passed.
     assert "Reviews held on time: 4 of 5 (1 late). Reviews overdue now: 3." in text
     assert "approved → prototyping" in text and "reviewed (approved)" in text
-    assert f"Next review: {followed.date(30)}" in text
+    assert f"Next review: {i18n.date(followed.day(30).date(), 'en', 'medium')}" in text  # CLDR: "Dec 31, 2026"
     dep = next(n for n in files if n.startswith("departments/parks-green-space-"))
     dep_text = " ".join("".join(parse_html(files[dep]).itertext()).split())
     assert "Parks & Green <Space>" in dep_text and "Granted for spring" in dep_text
-    assert f"{followed.date(12)}: Granted for spring" in dep_text
+    assert f"{i18n.date(followed.day(12).date(), 'en', 'medium')}: Granted for spring" in dep_text
     assert "Asked1 Answered1 Overdue0 Median days to answer12" in dep_text  # <dt>Asked</dt><dd>1</dd>...
     mobility = next(n for n in files if n.startswith("departments/mobility-"))
     assert b"Shade for the market square" in files[mobility] and b"Open City Hackathon" in files[mobility]

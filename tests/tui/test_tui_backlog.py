@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from rich.text import Text
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
 from screens.backlog import COLUMNS, BacklogScreen, PoolBars
@@ -149,6 +150,19 @@ def error_text(editor: BacklogEditor) -> str:
     return str(error.render()) if error.has_class("-shown") else ""
 
 
+async def refused_on_save(
+    pilot: Pilot[None], editor: BacklogEditor, field: SafeInput, cases: list[tuple[str, str]]
+) -> None:
+    """Each bad value is refused by ctrl+s: the editor stays open, says why in words (no pydantic
+    wording) and keeps the focus on the field."""
+    for bad, message in cases:
+        field.value = bad
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is editor and message in error_text(editor), (bad, error_text(editor))
+        assert editor.focused is field and "Input should" not in error_text(editor)
+
+
 def screen_text(app: App[None]) -> str:
     """What the terminal shows, as plain text (the SVG screenshot without its markup)."""
     svg = app.export_screenshot()
@@ -171,17 +185,17 @@ async def test_budget_requests_are_rows_added_checked_and_removed(service: Works
         assert editor.focused is amount
         await pilot.press(*"12a.345")  # letters cannot be typed into an amount
         assert amount.value == "12.345"
-        for bad, message in [
-            ("12.345", "Budget request 3, amount: 12.345 has more than 2 decimals"),
-            ("0", "Budget request 3, amount: an amount is more than 0"),
-            ("", "Budget request 3, amount: write an amount, such as 120.50"),
-            ("1.2.3", "Budget request 3, amount: '1.2.3' is not an amount"),
-        ]:
-            amount.value = bad
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            assert pilot.app.screen is editor and message in error_text(editor), (bad, error_text(editor))
-            assert editor.focused is amount and "Input should" not in error_text(editor)
+        await refused_on_save(
+            pilot,
+            editor,
+            amount,
+            [
+                ("12.345", "Budget request 3, amount: 12.345 has more than 2 decimals"),
+                ("0", "Budget request 3, amount: an amount is more than 0"),
+                ("", "Budget request 3, amount: write an amount, such as 120.50"),
+                ("1.2.3", "Budget request 3, amount: '1.2.3' is not an amount"),
+            ],
+        )
         assert service.find_backlog_item(item.id)[1] == item
         amount.value = "120.50"
         new.query_one(".purpose", SafeInput).value = "tape [/] [@click=app.quit]x"
@@ -232,15 +246,15 @@ async def test_dates_are_checked_with_a_human_message(service: WorkshopService) 
         review.focus()
         await pilot.press(*"2026-O2-30x")  # letters cannot be typed into a date
         assert review.value == "2026-2-30"
-        for bad, message in [
-            ("2026-2-30", "Next review: '2026-2-30' is not a date: write it as YYYY-MM-DD, such as 2026-03-15"),
-            ("2026-02-30", "Next review: 2026-02-30 is not a day of the calendar: write it as YYYY-MM-DD"),
-        ]:
-            review.value = bad
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            assert pilot.app.screen is editor and message in error_text(editor), error_text(editor)
-            assert "Input should be" not in error_text(editor) and editor.focused is review
+        await refused_on_save(
+            pilot,
+            editor,
+            review,
+            [
+                ("2026-2-30", "Next review: '2026-2-30' is not a date: write it as YYYY-MM-DD, such as 2026-03-15"),
+                ("2026-02-30", "Next review: 2026-02-30 is not a day of the calendar: write it as YYYY-MM-DD"),
+            ],
+        )
         assert service.find_backlog_item(item.id)[1] == item
         review.value = ""  # empty: no review planned
         await pilot.press("ctrl+s")

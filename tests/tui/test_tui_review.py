@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from screens.backlog import BacklogScreen
@@ -58,9 +59,13 @@ async def four_items(service: WorkshopService) -> tuple[str, dict[str, str]]:
     return code, ids
 
 
-def review_of(app: App[None]) -> ReviewScreen:
-    assert isinstance(app.screen, ReviewScreen)
-    return app.screen
+async def start_meeting(pilot: Pilot[None]) -> ReviewScreen:
+    """Press m on the backlog (once the app has drawn it) and return the review screen it opens."""
+    await pilot.pause()
+    await pilot.press("m")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReviewScreen)
+    return pilot.app.screen
 
 
 def shown(screen: ReviewScreen, selector: str) -> str:
@@ -70,10 +75,7 @@ def shown(screen: ReviewScreen, selector: str) -> str:
 async def test_a_meeting_steps_through_what_is_due_and_ends_with_its_ledger(service: WorkshopService) -> None:
     code, ids = await four_items(service)
     async with Frozen(service, code).run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("m")
-        await pilot.pause()
-        review = review_of(pilot.app)
+        review = await start_meeting(pilot)
         assert [i.title for i in review.queue] == ["A", "C", "B"]  # overdue first (review, then ask), then by date
         assert "item 1 of 3" in shown(review, "#review-head") and "2 overdue" in shown(review, "#review-head")
         assert "review was due 2030-02-05" in shown(review, "#review-item-body")
@@ -127,10 +129,7 @@ async def test_a_meeting_steps_through_what_is_due_and_ends_with_its_ledger(serv
 async def test_escape_ends_early_and_a_meeting_with_nothing_due_says_so(service: WorkshopService) -> None:
     code, ids = await four_items(service)
     async with Frozen(service, code).run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("m")
-        await pilot.pause()
-        review = review_of(pilot.app)
+        review = await start_meeting(pilot)
         await pilot.press("p")  # A parked
         await pilot.pause()
         assert service.find_backlog_item(ids["A"])[1].status == BacklogStatus.PARKED
@@ -151,7 +150,5 @@ async def test_escape_ends_early_and_a_meeting_with_nothing_due_says_so(service:
         # everything reviewed to a far date: nothing is due any more
         for item_id in ids.values():
             await service.update_backlog_item(item_id, {"next_review": "2031-01-01", "asks": []}, now=MEETING)
-        await pilot.press("m")
-        await pilot.pause()
-        review = review_of(pilot.app)
+        review = await start_meeting(pilot)
         assert review.ended and "Nothing is due for review" in shown(review, "#review-ledger")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
@@ -33,11 +34,13 @@ def keywords() -> dict[str, tuple[int, ...] | None]:
 
 
 def extracted() -> set[str | tuple[str, str]]:
+    """What ``make i18n-extract`` finds, with babel.cfg's extractors (Python, and the site's Jinja2 templates)."""
     found: set[str | tuple[str, str]] = set()
-    method_map = [("**.py", "python")]
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f)  # type: ignore[no-untyped-call]  # Babel ships no types
     for package in ("workshop_tui", "screens"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT / package), method_map, keywords=keywords()
+            str(ROOT / package), method_map, options_map, keywords=keywords()
         ):
             found.add(message if isinstance(message, str) else (message[0], message[1]))
     return found
@@ -52,8 +55,11 @@ def key(message_id: str | tuple[str, ...] | list[str]) -> str | tuple[str, str]:
     return message_id if isinstance(message_id, str) else (message_id[0], message_id[1])
 
 
+PERCENT_FIELD = re.compile(r"%\((\w+)\)s")  # the templates' messages (jinja2.ext.i18n, new style)
+
+
 def fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name} | set(PERCENT_FIELD.findall(text))
 
 
 EXTRACTED = extracted()
@@ -64,6 +70,7 @@ def test_extraction_finds_the_phone_page_and_the_tables() -> None:
     wanted = {key(m) for m in all_messages().values()}
     assert wanted <= EXTRACTED
     assert "Share ideas" in EXTRACTED and "Voting is not open" in EXTRACTED  # the phase and action tables
+    assert "What became of the ideas" in EXTRACTED and "Workshop %(code)s" in EXTRACTED  # the site's templates
 
 
 @pytest.mark.parametrize("lang", SHIPPED)

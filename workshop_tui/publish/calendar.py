@@ -11,7 +11,8 @@ Per prototype:
   UID, saying whether it was on time.
 
 DTSTAMP and LAST-MODIFIED are the time of the history entry that made the event what it is (never the
-clock), DESCRIPTION carries the status and the link to the prototype on the site.
+clock), DESCRIPTION carries the status and the link to the prototype on the site. Summaries and
+descriptions are in the workshop's language (``Workshop.language``); UIDs and codes never change with it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from icalendar import Calendar, Event
 
 from workshop_tui.backlog import reviews
 from workshop_tui.export_json import ExportDocument
+from workshop_tui.export_markdown import Words
 from workshop_tui.models import BacklogItem
 from workshop_tui.publish.options import SiteOptions
 from workshop_tui.publish.text import carriable, file_id
@@ -72,18 +74,35 @@ def _event(uid: str, day: dt.date, summary: str, description: str, stamp: dt.dat
 def item_events(doc: ExportDocument, item: BacklogItem, options: SiteOptions) -> list[Event]:
     path = f"w/{doc.workshop.code}/index.html#p-{file_id(item.id)}"
     link = options.url(path) or path
-    owner = item.owner.name or "not named yet"
-    about = f"Workshop {doc.workshop.code}: {doc.workshop.title}\nStatus: {item.status.value}\nOwner: {owner}\n{link}"
+    words = Words(doc.workshop.language)
+    tr = words.tr
+    owner = item.owner.name or tr.gettext("not named yet")
+    about = "\n".join(
+        [
+            tr.gettext("Workshop {code}: {title}").format(code=doc.workshop.code, title=doc.workshop.title),
+            tr.gettext("Status: {status}").format(status=words.label(item.status)),
+            tr.gettext("Owner: {owner}").format(owner=owner),
+            link,
+        ]
+    )
     out = []
     for review in reviews(item):
-        held = "on time" if review.on_time else f"{review.days_late} days late (due {review.due})"
+        held = (
+            tr.gettext("Review held on time.")
+            if review.on_time
+            else tr.ngettext(
+                "Review held {count} day late (due {date}).",
+                "Review held {count} days late (due {date}).",
+                review.days_late,
+            ).format(count=review.days_late, date=words.day(review.due) if review.due else "–")
+        )
         day_entries = [h for h in ordered_history(item) if h.at.date() == review.day]
         out.append(
             _event(
                 f"review-{file_id(item.id)}-{review.day.isoformat()}@workshop-tui",
                 review.day,
-                f"Reviewed: {item.title}",
-                f"Review held {held}.\n{about}",
+                tr.gettext("Reviewed: {title}").format(title=item.title),
+                f"{held}\n{about}",
                 day_entries[0].at if day_entries else item.updated_at,
                 options.url(path),
             )
@@ -94,8 +113,9 @@ def item_events(doc: ExportDocument, item: BacklogItem, options: SiteOptions) ->
         event = _event(
             f"review-{file_id(item.id)}@workshop-tui",
             promised,
-            f"Review: {item.title}",
-            f"Next review of this prototype.\n{about}" if current else f"No review planned any more.\n{about}",
+            tr.gettext("Review: {title}").format(title=item.title),
+            (tr.gettext("Next review of this prototype.") if current else tr.gettext("No review planned any more."))
+            + f"\n{about}",
             since or item.updated_at,
             options.url(path),
         )

@@ -3,6 +3,7 @@
 One entry per history entry of a prototype (a status change, or a review that kept the status) and one
 per answered ask. Ids are ``urn:uuid:`` names derived from our own ids (uuid5), so they stay the same
 across regenerations and whatever ``--base-url`` the site is published under; times come from the data.
+Titles and summaries are in the workshop's language (``Workshop.language``).
 
 Written with the standard library's ElementTree (it escapes text and attributes) rather than feedgen,
 which pulls in lxml for what is a dozen elements.
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from workshop_tui.backlog import department_name
 from workshop_tui.export_json import ExportDocument
+from workshop_tui.export_markdown import Words
 from workshop_tui.models import BacklogItem
 from workshop_tui.publish.options import SiteOptions
 from workshop_tui.publish.text import carriable, file_id
@@ -48,15 +50,17 @@ def _stamp(moment: dt.datetime) -> str:
 
 def entries(doc: ExportDocument, item: BacklogItem) -> list[Entry]:
     anchor = f"index.html#p-{file_id(item.id)}"
+    words = Words(doc.workshop.language)
+    tr = words.tr
     out = []
     for n, h in enumerate(ordered_history(item)):
         lines = [h.note] if h.note else []
         if h.next_review:
-            lines.append(f"Next review: {h.next_review.isoformat()}")
+            lines.append(tr.gettext("Next review: {date}").format(date=words.day(h.next_review)))
         out.append(
             Entry(
                 id=stable_id("item", item.id, "history", str(n)),
-                title=f"{item.title}: {describe_change(n, h)}",
+                title=f"{item.title}: {describe_change(n, h, words)}",
                 updated=h.at,
                 summary="\n".join(lines),
                 link=anchor,
@@ -73,7 +77,9 @@ def entries(doc: ExportDocument, item: BacklogItem) -> list[Entry]:
         out.append(
             Entry(
                 id=stable_id("item", item.id, "ask", key, str(seen[key])),
-                title=f"{item.title}: {department} answered ({ask.status.value})",
+                title=tr.gettext("{title}: {department} answered ({status})").format(
+                    title=item.title, department=department, status=words.label(ask.status)
+                ),
                 updated=dt.datetime.combine(ask.answered_at, dt.time(), tzinfo=dt.UTC),
                 summary=ask.answer or ask.detail,
                 link=anchor,
@@ -132,12 +138,15 @@ def _absolute(options: SiteOptions, base: str, link: str) -> str:
 def workshop_feed(doc: ExportDocument, options: SiteOptions, base: str) -> bytes:
     """``base`` is the workshop's folder in the site ("w/CODE/"): relative links resolve against the feed."""
     w = doc.workshop
+    tr = Words(w.language).tr
     items = [e for item in doc.backlog for e in entries(doc, item)]
     items = [Entry(**{**e.__dict__, "link": _absolute(options, base, e.link)}) for e in items]
     return _feed(
         feed_id=stable_id("workshop", w.id),
         title=w.title,
-        subtitle=f"What became of the ideas of workshop {w.code}: status changes, reviews, answers from the city",
+        subtitle=tr.gettext(
+            "What became of the ideas of workshop {code}: status changes, reviews, answers from the city"
+        ).format(code=w.code),
         page=_absolute(options, base, "index.html"),
         self_url=options.url(base + "feed.atom"),
         fallback=w.updated_at,
@@ -147,10 +156,13 @@ def workshop_feed(doc: ExportDocument, options: SiteOptions, base: str) -> bytes
 
 def item_feed(doc: ExportDocument, item: BacklogItem, options: SiteOptions, base: str) -> bytes:
     items = [Entry(**{**e.__dict__, "link": _absolute(options, base, e.link)}) for e in entries(doc, item)]
+    tr = Words(doc.workshop.language).tr
     return _feed(
         feed_id=stable_id("item", item.id),
         title=item.title,
-        subtitle=f"A prototype of workshop {doc.workshop.code} ({doc.workshop.title})",
+        subtitle=tr.gettext("A prototype of workshop {code} ({title})").format(
+            code=doc.workshop.code, title=doc.workshop.title
+        ),
         page=_absolute(options, base, f"index.html#p-{file_id(item.id)}"),
         self_url=options.url(base + f"{file_id(item.id)}.atom"),
         fallback=item.updated_at,

@@ -6,15 +6,21 @@ Layout (every link between pages is relative, so the folder works from any addre
     w/CODE/index.html, feed.atom, reviews.ics   one workshop; its feed and its review dates
     w/CODE/ITEM.atom                            one prototype's feed
     departments/SLUG.html                       what one department was asked, and how it answered
+
+Each workshop's files are in its language (``Workshop.language``); the index, the department pages and the
+site's calendar span workshops, so they use the language most of the workshops use (ties: the first by join
+code), English when there are none (docs/publish.md).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workshop_tui.locales import DEFAULT
 from workshop_tui.publish.options import SiteOptions
 from workshop_tui.publish.text import carriable
 
@@ -46,8 +52,13 @@ def _finalize(value: Any) -> Any:
 
 
 @cache  # compiling the templates is most of a small site's time; they never change while running
-def environment() -> Environment:
+def environment(lang: str = DEFAULT) -> Environment:
+    """The templates in ``lang``: ``{% trans %}`` and ``gettext()`` from its catalog (new-style, so the
+    variables of a message are escaped like any other), ``label()`` for status codes, ``|money`` and ``|day``
+    by its CLDR data."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    from workshop_tui.export_markdown import Words
 
     env = Environment(
         loader=PackageLoader("workshop_tui.publish", "templates"),
@@ -57,7 +68,14 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    words = Words(lang)
+    env.install_gettext_translations(words.tr, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["label"] = words.label
+    env.filters["money"] = words.money
+    env.filters["day"] = words.day
+    env.filters["number"] = words.number
     env.filters["u"] = _user
     env.filters["pct"] = lambda f: f"{100 * float(f):.1f}"
     return env
@@ -70,31 +88,44 @@ def documents(states: Iterable[WorkshopState]) -> list[ExportDocument]:
     return sorted((prepare(s, anonymized=True) for s in states), key=lambda d: d.workshop.code)
 
 
+def site_language(docs: Sequence[ExportDocument]) -> str:
+    """The language of the pages that span workshops: the one most workshops use (ties: the first by join
+    code, as ``docs`` are sorted), English when there are none."""
+    counts = Counter(doc.workshop.language for doc in docs)
+    return max(counts, key=lambda lang: counts[lang]) if counts else DEFAULT  # max keeps the first of a tie
+
+
 def build_site(states: Sequence[WorkshopState], options: SiteOptions) -> Files:
+    from workshop_tui.export_markdown import Words
     from workshop_tui.publish.calendar import event_blocks, review_calendar
     from workshop_tui.publish.feeds import item_feed, workshop_feed
     from workshop_tui.publish.text import file_id
     from workshop_tui.publish.views import as_of_moment, departments, workshop_page
 
     now = as_of_moment(options.as_of)
-    env = environment()
     docs = documents(states)
     pages = [workshop_page(doc, now) for doc in docs]
+    lang = site_language(docs)
     files: Files = {}
     every_event: list[bytes] = []
 
-    def render(path: str, template: str, **context: Any) -> None:
+    def render(path: str, template: str, lang: str, **context: Any) -> None:
         root = "../" * path.count("/")
-        html = env.get_template(template).render(root=root, as_of=options.as_of, base_url=options.base_url, **context)
+        html = (
+            environment(lang)
+            .get_template(template)
+            .render(root=root, lang=lang, as_of=options.as_of, base_url=options.base_url, **context)
+        )
         files[path] = html.encode("utf-8")
 
     for doc, page in zip(docs, pages, strict=True):
         base = f"w/{doc.workshop.code}/"
-        render(base + "index.html", "workshop.html", page=page)
+        render(base + "index.html", "workshop.html", page.lang, page=page)
         files[base + "feed.atom"] = workshop_feed(doc, options, base)
         blocks = event_blocks(doc, options)
         every_event += blocks
-        files[base + "reviews.ics"] = review_calendar(f"Reviews: {doc.workshop.title}", blocks)
+        calendar_name = Words(page.lang).tr.gettext("Reviews: {title}").format(title=doc.workshop.title)
+        files[base + "reviews.ics"] = review_calendar(calendar_name, blocks)
         for item in doc.backlog:
             files[base + f"{file_id(item.id)}.atom"] = item_feed(doc, item, options, base)
     every_item = [item for doc in docs for item in doc.backlog]
@@ -102,10 +133,10 @@ def build_site(states: Sequence[WorkshopState], options: SiteOptions) -> Files:
     by_department = departments(every_item, every_ask, options.as_of)
     for dep in by_department:
         codes = sorted({a.workshop_code for a in dep.asks})
-        render(f"departments/{dep.slug}.html", "department.html", dep=dep, codes=codes)
-    render("index.html", "index.html", pages=pages, departments=by_department)
-    files["reviews.ics"] = review_calendar("Workshop reviews", every_event)
-    files["style.css"] = env.get_template("style.css").render().encode("utf-8")
+        render(f"departments/{dep.slug}.html", "department.html", lang, dep=dep, codes=codes)
+    render("index.html", "index.html", lang, pages=pages, departments=by_department)
+    files["reviews.ics"] = review_calendar(Words(lang).tr.gettext("Workshop reviews"), every_event)
+    files["style.css"] = environment().get_template("style.css").render().encode("utf-8")
     return dict(sorted(files.items()))
 
 

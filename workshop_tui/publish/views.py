@@ -1,7 +1,8 @@
 """What the pages show, computed from an (anonymised) export document: plain dataclasses the templates read.
 
-Nothing here formats HTML; the templates do, with autoescape. Every list is in a fixed order so the same
-data gives the same page.
+Nothing here formats HTML; the templates do, with autoescape. Words, money and dates are in the workshop's
+language (``Workshop.language``, through ``export_markdown.Words``); status codes stay codes (the templates
+label them, and use them as CSS classes). Every list is in a fixed order so the same data gives the same page.
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ from workshop_tui.backlog import (
     asks_by_department,
     budget_totals,
     department_name,
-    needs_attention,
     promise_ledger,
     review_overdue,
 )
 from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, top_ideas
-from workshop_tui.export_markdown import backlog_in_order
+from workshop_tui.export_markdown import Words, backlog_in_order
+from workshop_tui.export_markdown import flags as attention_flags
+from workshop_tui.locales import N_
 from workshop_tui.models import BacklogItem, BacklogStatus, StatusChange
-from workshop_tui.phases import Phase
+from workshop_tui.phases import PHASE_SPECS, Phase
 from workshop_tui.publish.text import department_slug, file_id
 
 TOP_IDEAS = 10
@@ -105,6 +107,7 @@ class Department:
 
 @dataclass(frozen=True)
 class WorkshopPage:
+    lang: str
     code: str
     title: str
     prompt: str
@@ -136,22 +139,23 @@ def ordered_history(item: BacklogItem) -> list[StatusChange]:
     return sorted(item.history, key=lambda h: h.at)  # stable: same-instant entries keep their order
 
 
-def describe_change(index: int, h: StatusChange) -> str:
+def describe_change(index: int, h: StatusChange, words: Words) -> str:
+    to = words.label(h.to)
     if index == 0:
-        return f"added to the backlog as {h.to.value}"
+        return words.tr.gettext("added to the backlog as {status}").format(status=to)
     if h.from_ is not None and h.from_ != h.to:
-        return f"{h.from_.value} → {h.to.value}"
-    return f"reviewed ({h.to.value})"
+        return f"{words.label(h.from_)} → {to}"
+    return words.tr.gettext("reviewed ({status})").format(status=to)
 
 
 def _fraction(value: float, largest: float) -> float:
     return 0.0 if largest <= 0 else min(1.0, max(0.0, value / largest))
 
 
-def _owner(item: BacklogItem) -> str:
+def _owner(item: BacklogItem, words: Words) -> str:
     owner = item.owner
     if not owner.name:
-        return "not named yet"
+        return words.tr.gettext("not named yet")
     if owner.public and owner.contact:
         return f"{owner.name} ({owner.contact})"
     return owner.name
@@ -183,13 +187,13 @@ def ask_views(doc: ExportDocument, item: BacklogItem, today: dt.date) -> list[As
     ]
 
 
-def prototype_view(doc: ExportDocument, item: BacklogItem, now: dt.datetime) -> Prototype:
+def prototype_view(doc: ExportDocument, item: BacklogItem, now: dt.datetime, words: Words) -> Prototype:
     currency = doc.workshop.settings.currency
     pool = doc.workshop.settings.budget_pool
     totals = budget_totals([item], pool, currency)
     largest = float(max(pool, totals.requested + totals.committed, Decimal(1)))
     steps = [
-        Step(day=h.at.date(), change=describe_change(n, h), note=h.note, next_review=h.next_review)
+        Step(day=h.at.date(), change=describe_change(n, h, words), note=h.note, next_review=h.next_review)
         for n, h in enumerate(ordered_history(item))
     ]
     stage = MAIN_LINE.index(item.status) if item.status in MAIN_LINE else -1
@@ -200,28 +204,28 @@ def prototype_view(doc: ExportDocument, item: BacklogItem, now: dt.datetime) -> 
         problem=item.problem if " ".join(item.problem.split()) != " ".join(item.title.split()) else "",
         status=item.status.value,
         stage=stage,
-        owner=_owner(item),
+        owner=_owner(item, words),
         dots=item.dots,
         next_review=item.next_review,
         overdue=review_overdue(item, now.date()),
-        flags=needs_attention(item, now),
+        flags=attention_flags(item, now, words, escape=str),
         steps=steps,
-        budget=_budget_bars(totals, largest) if item.budget_requests else [],
-        requests=[(f"{r.amount:,.2f} {r.currency}", r.purpose, r.status.value) for r in item.budget_requests],
+        budget=_budget_bars(totals, largest, words) if item.budget_requests else [],
+        requests=[(words.money(r.amount, r.currency), r.purpose, words.label(r.status)) for r in item.budget_requests],
         asks=ask_views(doc, item, now.date()),
     )
 
 
-def _budget_bars(totals: BudgetTotals, largest: float) -> list[Bar]:
-    money = totals.currency
+def _budget_bars(totals: BudgetTotals, largest: float, words: Words) -> list[Bar]:
     rows = [
-        ("requested", totals.requested, "requested"),
-        ("approved", totals.approved, "approved"),
-        ("spent", totals.spent, "spent"),
-        ("pool", totals.pool, "pool"),
+        (N_("requested"), totals.requested, "requested"),
+        (N_("approved"), totals.approved, "approved"),
+        (N_("spent"), totals.spent, "spent"),
+        (N_("pool"), totals.pool, "pool"),
     ]
     return [
-        Bar(label, f"{amount:,.2f} {money}", _fraction(float(amount), largest), kind) for label, amount, kind in rows
+        Bar(words.tr.gettext(label), words.money(amount, totals.currency), _fraction(float(amount), largest), kind)
+        for label, amount, kind in rows
     ]
 
 
@@ -239,6 +243,7 @@ def departments(items: list[BacklogItem], asks: list[AskView], today: dt.date) -
 
 def workshop_page(doc: ExportDocument, now: dt.datetime) -> WorkshopPage:
     w = doc.workshop
+    words = Words(w.language)
     dots = idea_dots(doc)
     visible = [i for i in doc.ideas if idea_status(i) == "visible"]
     theme_names = {t.id: t.name for t in doc.themes}
@@ -261,21 +266,22 @@ def workshop_page(doc: ExportDocument, now: dt.datetime) -> WorkshopPage:
     teams = [
         Team(
             label=ideas[t.idea_id].text if t.idea_id in ideas else t.name,
-            champion=names.get(t.champion_id or "", "none yet"),
+            champion=names.get(t.champion_id or "", words.tr.gettext("none yet")),
             members=len(t.member_ids),
         )
         for t in sorted(doc.teams, key=lambda t: (-dots[t.idea_id], posted.get(t.idea_id, (w.created_at, "")), t.id))
     ]
     items = backlog_in_order(doc)
-    prototypes = [prototype_view(doc, item, now) for item in items]
+    prototypes = [prototype_view(doc, item, now, words) for item in items]
     totals = budget_totals(items, w.settings.budget_pool, w.settings.currency)
     largest = float(max(totals.pool, totals.requested, totals.approved, totals.spent, Decimal(1)))
     ledger = promise_ledger(w, items, now)
     return WorkshopPage(
+        lang=w.language,
         code=w.code,
         title=w.title,
         prompt=w.prompt,
-        phase=w.phase.value,
+        phase=words.tr.gettext(PHASE_SPECS[w.phase].audience_title),
         follow_url=w.follow_url,
         people=len(doc.participants),
         notes=len(visible),
@@ -286,9 +292,9 @@ def workshop_page(doc: ExportDocument, now: dt.datetime) -> WorkshopPage:
         teams=teams,
         prototypes=prototypes,
         budget=totals,
-        budget_bars=_budget_bars(totals, largest),
+        budget_bars=_budget_bars(totals, largest, words),
         ledger=ledger,
-        ledger_bars=_ledger_bars(ledger),
+        ledger_bars=_ledger_bars(ledger, words),
         departments=departments(items, [a for p in prototypes for a in p.asks], now.date()),
         reviews=sorted(
             (p for p in prototypes if p.next_review is not None and p.status not in CLOSED_STATUSES),
@@ -297,12 +303,16 @@ def workshop_page(doc: ExportDocument, now: dt.datetime) -> WorkshopPage:
     )
 
 
-def _ledger_bars(ledger: PromiseLedger) -> list[Bar]:
+def _ledger_bars(ledger: PromiseLedger, words: Words) -> list[Bar]:
     reviews = max(ledger.reviews, 1)
     items = max(ledger.items, 1)
+    rows = [
+        (N_("reviews on time"), ledger.reviews_on_time, reviews, "good"),
+        (N_("reviews late"), ledger.reviews_late, reviews, "bad"),
+        (N_("moved forward"), ledger.moved_forward, items, "good"),
+        (N_("stalled"), ledger.stalled, items, "bad"),
+    ]
     return [
-        Bar("reviews on time", str(ledger.reviews_on_time), _fraction(ledger.reviews_on_time, reviews), "good"),
-        Bar("reviews late", str(ledger.reviews_late), _fraction(ledger.reviews_late, reviews), "bad"),
-        Bar("moved forward", str(ledger.moved_forward), _fraction(ledger.moved_forward, items), "good"),
-        Bar("stalled", str(ledger.stalled), _fraction(ledger.stalled, items), "bad"),
+        Bar(words.tr.gettext(label), words.number(value), _fraction(value, whole), kind)
+        for label, value, whole, kind in rows
     ]

@@ -35,7 +35,7 @@ from workshop_tui.models import (
 )
 from workshop_tui.service import queries
 from workshop_tui.service.base import Concern, short_text, validated
-from workshop_tui.state import Change, WorkshopState
+from workshop_tui.state import WorkshopState
 
 
 class BacklogPatch(BaseModel):
@@ -113,12 +113,7 @@ class BacklogOps(Concern):
         now = utcnow()
         review = now.date() + dt.timedelta(days=review_in_days)
         items = [_new_item(state, idea_id, teams_by_idea.get(idea_id), now, review) for idea_id in idea_ids]
-        change = Change(state)
-        for item in items:
-            change.put("backlog", item)
-        await change.commit()
-        for item in items:
-            self._emit(state, ev.BacklogChanged, item=item, action="created")
+        await self._commit(state, "backlog", items, ev.BacklogChanged, "item", action="created")
         return items
 
     async def update_backlog_item(
@@ -173,10 +168,7 @@ class BacklogOps(Concern):
         update["history"] = [*item.history, entry]
         update["updated_at"] = now
         updated = validated(BacklogItem, {**item.model_dump(), **update})
-        change = Change(state)
-        change.put("backlog", updated)
-        await change.commit()
-        self._emit(state, ev.BacklogChanged, item=updated, action="updated")
+        await self._commit(state, "backlog", [updated], ev.BacklogChanged, "item", action="updated")
         return updated
 
     async def link_decidim(self, code: str, links: Mapping[str, int | None]) -> list[BacklogItem]:
@@ -198,12 +190,7 @@ class BacklogOps(Concern):
         ]
         if not changed:
             return []
-        change = Change(state)
-        for item in changed:
-            change.put("backlog", item)
-        await change.commit()
-        for item in changed:
-            self._emit(state, ev.BacklogChanged, item=item, action="updated")
+        await self._commit(state, "backlog", changed, ev.BacklogChanged, "item", action="updated")
         return changed
 
 

@@ -8,7 +8,7 @@ loop; each call then awaits durability before it returns and before its event is
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -17,7 +17,7 @@ from workshop_tui import events as ev
 from workshop_tui.errors import Invalid, NotFound
 from workshop_tui.models import Idea
 from workshop_tui.service.registry import WORKSHOPS_DIR, Registry
-from workshop_tui.state import WorkshopState
+from workshop_tui.state import Change, WorkshopState
 
 FACILITATOR = "facilitator"
 
@@ -65,6 +65,24 @@ class Concern:
 
     def _emit(self, state: WorkshopState, event_type: type[ev.Event], **fields: Any) -> None:
         self.bus.publish(event_type(workshop_id=state.id, code=state.code, **fields))
+
+    async def _commit(
+        self,
+        state: WorkshopState,
+        table: str,
+        rows: Sequence[BaseModel],
+        event_type: type[ev.Event],
+        key: str,
+        **fields: Any,
+    ) -> None:
+        """Put ``rows`` into ``table`` in one durable change (one journal record), then publish one
+        ``event_type`` per row (the row as ``key``): nothing is announced before it is on disk."""
+        change = Change(state)
+        for row in rows:
+            change.put(table, row)
+        await change.commit()
+        for row in rows:
+            self._emit(state, event_type, **{key: row}, **fields)
 
     @staticmethod
     def _idea(state: WorkshopState, idea_id: str) -> Idea:

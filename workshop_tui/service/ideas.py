@@ -71,10 +71,7 @@ class IdeaOps(Concern):
             private=private,
             history=[IdeaChange(action="posted", by=by, detail="in private" if private else "")],
         )
-        change = Change(state)
-        change.put("ideas", idea)
-        await change.commit()
-        self._emit(state, ev.IdeaPosted, idea=idea)
+        await self._commit(state, "ideas", [idea], ev.IdeaPosted, "idea")
         return idea
 
     def _own_or_facilitator(
@@ -93,10 +90,7 @@ class IdeaOps(Concern):
     async def _update_idea(self, state: WorkshopState, idea: Idea, action: str, by: str, **update: Any) -> Idea:
         history = [*idea.history, IdeaChange(action=action, by=by, detail=update.pop("detail", ""))]
         updated = idea.model_copy(update={**update, "history": history, "updated_at": utcnow()})
-        change = Change(state)
-        change.put("ideas", updated)
-        await change.commit()
-        self._emit(state, ev.IdeaChanged, idea=updated, action=action)
+        await self._commit(state, "ideas", [updated], ev.IdeaChanged, "idea", action=action)
         return updated
 
     async def edit_idea(self, code: str, idea_id: str, text: str, *, by: str | None = None) -> Idea:
@@ -152,12 +146,7 @@ class IdeaOps(Concern):
         require(Action.REVEAL_NOTES, state.workshop.phase)
         revealed = queries.revealed(queries.private_notes(state))
         if revealed:
-            change = Change(state)
-            for idea in revealed:
-                change.put("ideas", idea)
-            await change.commit()
-            for idea in revealed:
-                self._emit(state, ev.IdeaChanged, idea=idea, action="revealed")
+            await self._commit(state, "ideas", revealed, ev.IdeaChanged, "idea", action="revealed")
         return revealed
 
     # ------------------------------------------------------------------ moderation in bulk
@@ -175,12 +164,7 @@ class IdeaOps(Concern):
         updated = [i.model_copy(update={**update, "history": [*i.history, entry], "updated_at": now}) for i in ideas]
         if not updated:
             return []
-        change = Change(state)
-        for idea in updated:
-            change.put("ideas", idea)
-        await change.commit()
-        for idea in updated:
-            self._emit(state, ev.IdeaChanged, idea=idea, action=action)
+        await self._commit(state, "ideas", updated, ev.IdeaChanged, "idea", action=action)
         return updated
 
     async def hide_ideas(self, code: str, idea_ids: list[str], hidden: bool = True) -> list[Idea]:
