@@ -98,7 +98,7 @@ def test_launch_see_the_code_and_quit_with_ctrl_q_y(session: tuple[Session, int]
     tui, port = session
     poll(lambda: f"HTTP://127.0.0.1:{port}/J/BIKE" in tui.screen(), "the join URL on screen")
     screen = tui.screen()
-    assert "▀" in screen and "BIKE" in screen and "LOBBY" in screen
+    assert "▀" in screen and "BIKE" in screen and "WELCOME" in screen
     assert "0 people" in screen
     join_over_http(port, "Phone")
     poll(lambda: "Phone" in tui.screen() and "1 people" in tui.screen(), "the phone's name and count")

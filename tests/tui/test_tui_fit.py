@@ -35,7 +35,7 @@ async def test_a_long_title_ends_in_an_ellipsis_beside_a_timer_of_days(data_dir:
         await wait_for(pilot, lambda: on_screen(app, WallScreen), "the wall")
         await pilot.pause()
         top = screen_lines(app)[0]
-        assert "CROW" in top and "IDEATE" in top and "1d 00h paused" in top
+        assert "CROW" in top and "SHARE IDEAS" in top and "1d 00h paused" in top
         if size[0] < cell_len(LONG_TITLE) + 60:
             assert top.lstrip().startswith("Crowdsourcing the") and "…" in top  # cut, and visibly so
         else:

@@ -436,7 +436,7 @@ async def test_hidden_notes_leave_the_projector(service: WorkshopService) -> Non
         assert "hidden" not in screen_text(app)
         header = wall(app).query_one("#notes-header", Static)
         bar = wall(app).query_one(SessionBar).query_one(".status", Static)
-        assert "1 note" in str(header.render()) and "1 notes" in str(bar.render())  # the two counts agree
+        assert "1 note" in str(header.render()) and "1 note ·" in str(bar.render())  # the two counts agree
         await pilot.press("H")  # only on request: dimmed and marked, with a count
         await wait_for(pilot, lambda: "(hidden) Offensive words here" in note_texts(app))
         assert "1 hidden shown" in str(header.render())
