@@ -15,12 +15,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
+from screens.audience import room_texts
 from screens.widgets.qr_code import QRCode
 from workshop_tui.errors import WorkshopError
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
-HEADING = "Follow what happens next"
+HEADING = "Follow what happens next"  # the phone's words, in the room's language
 NO_URL = "No follow-up URL yet: type the public page where the city reports progress, then Enter."
 
 
@@ -42,7 +43,7 @@ class FollowScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="follow-dialog"):
-            yield Static(Text(HEADING, style="bold"), id="follow-heading")
+            yield Static(Text(room_texts(self.service, self.code).gettext(HEADING), style="bold"), id="follow-heading")
             yield QRCode(self.url, id="follow-qr")
             yield Static(id="follow-text")
             field = Input(self.url, placeholder="https://… (empty: no follow-up URL)", id="follow-input")
@@ -74,7 +75,7 @@ class FollowScreen(ModalScreen[None]):
         qr.display = bool(url)
         workshop = self.service.view(self.code).workshop
         text = Text(terminal_safe(url), style="bold") if url else Text(NO_URL)
-        text.append(f"\nWorkshop {workshop.code}: ")
+        text.append(f"\n{workshop.code} · ")
         text.append(terminal_safe(workshop.title))
         self.query_one("#follow-text", Static).update(text)
         self.query_one("#follow-error", Static).display = False

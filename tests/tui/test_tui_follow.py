@@ -86,3 +86,15 @@ async def test_u_on_the_backlog_sets_changes_and_removes_the_follow_url(data_dir
         field.value = ""
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.service.state(code).workshop.follow_url is None, "the URL removed")
+
+
+async def test_the_closing_screen_speaks_the_rooms_language(data_dir: Path) -> None:
+    async with running_app(data_dir, size=(80, 24)) as (app, pilot):
+        code = await workshop_in(app.service, Phase.BACKLOG)
+        await app.service.update_workshop(code, follow_url=FOLLOW, language="fi")
+        app.call_later(app.open_workshop, code)
+        await wait_for(pilot, lambda: on_screen(app, BacklogScreen), "the backlog")
+        await app.service.set_phase(code, Phase.CLOSED)
+        await wait_for(pilot, lambda: on_screen(app, FollowScreen), "the closing screen")
+        assert static_text(app, "#follow-heading") == "Seuraa, mitä seuraavaksi tapahtuu"
+        assert "Workshop" not in static_text(app, "#follow-text")
