@@ -101,7 +101,7 @@ def test_launch_see_the_code_and_quit_with_ctrl_q_y(session: tuple[Session, int]
     assert "▀" in screen and "BIKE" in screen and "WELCOME" in screen
     assert "0 people" in screen
     join_over_http(port, "Phone")
-    poll(lambda: "Phone" in tui.screen() and "1 people" in tui.screen(), "the phone's name and count")
+    poll(lambda: "Phone" in tui.screen() and "1 person" in tui.screen(), "the phone's name and count")
     tui.keys("C-q")
     poll(lambda: "Quit workshop-tui?" in tui.screen(), "the quit question")
     tui.keys("y")

@@ -13,7 +13,8 @@ import asyncio
 import contextlib
 import random
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,9 @@ class Crash(BaseException):
 class Faults:
     """Crash at the ``nth`` time the store reaches ``point``; after that every point raises."""
 
-    def __init__(self, point: str | None = None, nth: int = 1) -> None:
+    def __init__(self, point: str | None = None, nth: int = 1, *, once: Callable[[], bool] | None = None) -> None:
         self.point, self.nth = point, nth
+        self.once = once  # a state the crash waits for (briefly), where thread timing decides it
         self.seen: set[str] = set()
         self.dead = threading.Event()
         self._count = 0
@@ -46,14 +48,23 @@ class Faults:
     def __call__(self, name: str) -> None:
         with self._lock:
             self.seen.add(name)
-            if not self.dead.is_set() and name == self.point:
+            due = not self.dead.is_set() and name == self.point and self._count + 1 == self.nth
+            if name == self.point and not self.dead.is_set():
                 self._count += 1
-                if self._count == self.nth:
-                    self.dead.set()
-                    for loop, event in self._notify:
-                        loop.call_soon_threadsafe(event.set)
-            if self.dead.is_set():
-                raise Crash(name)
+        if due:
+            self._await_state()  # outside the lock: other threads must reach their points meanwhile
+            with self._lock:
+                self.dead.set()
+                for loop, event in self._notify:
+                    loop.call_soon_threadsafe(event.set)
+        if self.dead.is_set():
+            raise Crash(name)
+
+    def _await_state(self) -> None:
+        # Called in the store's thread at the fault point, while writers on the loop go on appending.
+        deadline = time.monotonic() + 10
+        while self.once is not None and not self.once() and time.monotonic() < deadline:
+            time.sleep(0.005)
 
     def crashed_event(self) -> asyncio.Event:
         event = asyncio.Event()
@@ -188,7 +199,10 @@ async def test_two_crashes_around_a_snapshot_keep_every_acknowledged_write(
     WorkshopStore.create(d)
     acked: dict[str, int] = {}
     versions = {f"k{i}": -1 for i in range(KEYS)}
-    await life(d, Faults("atomic.rename", 1), acked, versions, 60)  # new segment exists, its snapshot not
+    # The new segment exists (a write went to it), its snapshot not. Whether an append reaches the new
+    # segment before the snapshot's rename is thread timing, so the crash waits for it.
+    rotated = Faults("atomic.rename", 1, once=lambda: len(list(d.glob("journal-after-*.wal"))) >= 2)
+    await life(d, rotated, acked, versions, 60)
     assert list(d.glob("journal-after-*.wal"))[1:], "the first crash must land after a rotation"
     await life(d, Faults("atomic.rename", 1), acked, versions, 60)
     fsync_mod.fault_hook = None
