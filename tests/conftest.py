@@ -68,3 +68,19 @@ async def open_vote(service: WorkshopService, code: str) -> None:
     for phase in (Phase.GROUP, Phase.VOTE):
         await service.set_phase(code, phase)
     await service.set_voting(code, voting_open=True)
+
+
+async def two_notes_of_one_idea_with_dots(service: WorkshopService) -> tuple[str, str, str, str, str]:
+    """Two phones' notes of one idea, on an open ballot: p put 2 dots on each (the most per idea), q 1 on
+    the second. Returns the code and the ids of p, q, the note to keep and its duplicate."""
+    code = await workshop_in(service, Phase.IDEATE, dots_per_participant=5, max_dots_per_idea=2)
+    p, _ = await service.join(code)
+    q, _ = await service.join(code)
+    keep = await service.post_idea(code, "bike parking map", author_id=p.id)
+    dup = await service.post_idea(code, "map of bike parking", author_id=q.id)
+    await open_vote(service, code)
+    for _ in range(2):
+        await service.cast_dot(code, p.id, keep.id)
+        await service.cast_dot(code, p.id, dup.id)
+    await service.cast_dot(code, q.id, dup.id)
+    return code, p.id, q.id, keep.id, dup.id

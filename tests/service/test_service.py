@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from tests.conftest import open_vote, workshop_in
+from tests.conftest import open_vote, two_notes_of_one_idea_with_dots, workshop_in
 from workshop_tui import events as ev
 from workshop_tui.errors import Conflict, DataDirBusy, Invalid, NotFound, PhaseError, Unauthorized
 from workshop_tui.models import Source
@@ -136,24 +136,15 @@ async def test_paper_dots_count_in_the_same_tally(service: WorkshopService) -> N
 
 
 async def test_merge_moves_dots_and_history_and_respects_the_limit(service: WorkshopService) -> None:
-    code = await workshop_in(service, Phase.IDEATE, dots_per_participant=5, max_dots_per_idea=2)
-    p, _ = await service.join(code)
-    q, _ = await service.join(code)
-    keep = await service.post_idea(code, "bike parking map", author_id=p.id)
-    dup = await service.post_idea(code, "map of bike parking", author_id=q.id)
-    await open_vote(service, code)
-    for _ in range(2):
-        await service.cast_dot(code, p.id, keep.id)
-        await service.cast_dot(code, p.id, dup.id)
-    await service.cast_dot(code, q.id, dup.id)
-    survivor = await service.merge_ideas(code, keep.id, dup.id)
+    code, p_id, _, keep_id, dup_id = await two_notes_of_one_idea_with_dots(service)
+    survivor = await service.merge_ideas(code, keep_id, dup_id)
     state = service.state(code)
-    assert state.ideas[dup.id].merged_into == keep.id and not state.ideas[dup.id].visible
-    assert state.idea_dots[keep.id] == 3 and state.idea_dots[dup.id] == 0  # p capped at 2, q's 1 moved
-    assert service.remaining_dots(state, p.id) == 3  # 2 over the limit went back to p
+    assert state.ideas[dup_id].merged_into == keep_id and not state.ideas[dup_id].visible
+    assert state.idea_dots[keep_id] == 3 and state.idea_dots[dup_id] == 0  # p capped at 2, q's 1 moved
+    assert service.remaining_dots(state, p_id) == 3  # 2 over the limit went back to p
     assert "returned to their owners" in survivor.history[-1].detail
     with pytest.raises(Conflict):
-        await service.merge_ideas(code, keep.id, dup.id)
+        await service.merge_ideas(code, keep_id, dup_id)
 
 
 async def test_unmerge_puts_the_note_back_with_its_dots(service: WorkshopService, data_dir: Path) -> None:

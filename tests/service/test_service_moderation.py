@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import open_vote, workshop_in
+from tests.conftest import open_vote, two_notes_of_one_idea_with_dots, workshop_in
 from workshop_tui.errors import Blocked, Conflict
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -15,34 +15,25 @@ from workshop_tui.service import WorkshopService
 
 async def test_unmerge_puts_the_note_and_its_dots_back(data_dir: Path) -> None:
     service = WorkshopService(data_dir).open()
-    code = await workshop_in(service, Phase.IDEATE, dots_per_participant=5, max_dots_per_idea=2)
-    p, _ = await service.join(code)
-    q, _ = await service.join(code)
-    keep = await service.post_idea(code, "bike parking map", author_id=p.id)
-    dup = await service.post_idea(code, "map of bike parking", author_id=q.id)
-    await open_vote(service, code)
-    for _ in range(2):
-        await service.cast_dot(code, p.id, keep.id)
-        await service.cast_dot(code, p.id, dup.id)
-    await service.cast_dot(code, q.id, dup.id)
-    await service.add_paper_dots(code, dup.id, 4)
+    code, p_id, q_id, keep_id, dup_id = await two_notes_of_one_idea_with_dots(service)
+    await service.add_paper_dots(code, dup_id, 4)
     before = dict(service.state(code).idea_dots)
-    await service.merge_ideas(code, keep.id, dup.id)
-    assert service.state(code).idea_dots[keep.id] == 7  # p capped at 2, q's 1 and 4 paper dots moved
+    await service.merge_ideas(code, keep_id, dup_id)
+    assert service.state(code).idea_dots[keep_id] == 7  # p capped at 2, q's 1 and 4 paper dots moved
 
-    back = await service.unmerge_idea(code, dup.id)
+    back = await service.unmerge_idea(code, dup_id)
     state = service.state(code)
     assert back.visible and back.merged_into is None
-    assert state.idea_dots[keep.id] == before[keep.id] and state.idea_dots[dup.id] == before[dup.id]
-    assert service.remaining_dots(state, p.id) == 1 and service.remaining_dots(state, q.id) == 4
-    assert [h.action for h in state.ideas[keep.id].history][-2:] == ["merged-in", "unmerged-out"]
+    assert state.idea_dots[keep_id] == before[keep_id] and state.idea_dots[dup_id] == before[dup_id]
+    assert service.remaining_dots(state, p_id) == 1 and service.remaining_dots(state, q_id) == 4
+    assert [h.action for h in state.ideas[keep_id].history][-2:] == ["merged-in", "unmerged-out"]
     with pytest.raises(Conflict, match="not merged"):
-        await service.unmerge_idea(code, dup.id)
+        await service.unmerge_idea(code, dup_id)
     await service.close()
 
     reopened = WorkshopService(data_dir).open()  # what the journal says is what we saw
     state = reopened.state(code)
-    assert state.idea_dots[dup.id] == before[dup.id] and state.ideas[dup.id].visible
+    assert state.idea_dots[dup_id] == before[dup_id] and state.ideas[dup_id].visible
     await reopened.close()
 
 
