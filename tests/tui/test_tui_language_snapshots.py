@@ -9,13 +9,11 @@ from pathlib import Path
 import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.image import SVGImageSnapshotExtension
-from textual.widgets import Digits
 
-from screens.lobby import LobbyScreen
 from screens.voting import VotingScreen
 from tests.helpers.tui import on_screen, running_app, wait_for
 from tests.tui.test_tui_phase_snapshots import build
-from tests.tui.test_tui_snapshots import NAMES, PUBLIC_URL
+from tests.tui.test_tui_snapshots import PUBLIC_URL, ten_in_the_lobby
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
@@ -30,12 +28,7 @@ def text_of(app: object, selector: str) -> str:
 async def test_the_lobby_in_finnish(data_dir: Path, size: tuple[int, int], snapshot: SnapshotAssertion) -> None:
     async with running_app(data_dir, size=size, public_url=PUBLIC_URL) as (app, pilot):
         await app.service.create_workshop("Kaupunkipyöräily", code="CITY", language="fi")
-        for name in NAMES:
-            await app.service.join("CITY", name)
-        app.call_later(app.open_workshop, "CITY")
-        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
-        await wait_for(pilot, lambda: app.screen.query_one("#count", Digits).value == "10", "the count")
-        await pilot.pause()
+        await ten_in_the_lobby(app, pilot, "CITY")
         assert text_of(app, "#scan-hint") == "Skannaa koodi tai avaa"
         assert text_of(app, "#code-hint") == "ja syötä koodi"
         assert text_of(app, "#count-label") == "osallistujaa liittynyt"
@@ -54,9 +47,9 @@ async def test_the_results_in_finnish(data_dir: Path, size: tuple[int, int], sna
     async with running_app(data_dir, size=size, serve=False) as (app, pilot):
         app.call_later(app.open_workshop, code)
         await wait_for(pilot, lambda: on_screen(app, VotingScreen), "the vote")
+        title = "Tulokset: eniten pisteitä ensin"
+        await wait_for(pilot, lambda: text_of(app, "#chart-title") == title, "the chart in Finnish")
         await pilot.pause()
-        await pilot.pause(0.2)
-        assert text_of(app, "#chart-title") == "Tulokset: eniten pisteitä ensin"
         assert "ÄÄNESTYS AUKI" in text_of(app, "#voting-state")
         assert "osallistujasta ei ole vielä äänestänyt" in text_of(app, "#not-voted")
         assert "+ 2 paperipistettä mukana laskussa" in text_of(app, "#paper-line")

@@ -7,12 +7,15 @@ the phase timer left paused. Update with ``pytest tests/test_tui_snapshots.py --
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.image import SVGImageSnapshotExtension
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Digits
 
+from screens.app import WorkshopApp
 from screens.lobby import LobbyScreen
 from screens.theme import PROJECTOR_NAME
 from tests.helpers.tui import on_screen, running_app, wait_for
@@ -20,6 +23,16 @@ from tests.helpers.tui import on_screen, running_app, wait_for
 PUBLIC_URL = "https://workshop.example.org"
 SIZES = [(80, 24), (160, 45)]
 NAMES = ["Amina", "Bram", "Chiara", "Dawit", "Elif", "Femke", "Goran", "Hana", "Ivo", "Jasmijn"]
+
+
+async def ten_in_the_lobby(app: WorkshopApp, pilot: Pilot[Any], code: str) -> None:
+    """NAMES join the workshop, which opens in the lobby, until its count says 10."""
+    for name in NAMES:
+        await app.service.join(code, name)
+    app.call_later(app.open_workshop, code)
+    await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
+    await wait_for(pilot, lambda: app.screen.query_one("#count", Digits).value == "10", "the count")
+    await pilot.pause()
 
 
 @pytest.fixture
@@ -45,10 +58,5 @@ async def test_home(data_dir: Path, size: tuple[int, int], svg_snapshot: Snapsho
 async def test_lobby(data_dir: Path, size: tuple[int, int], svg_snapshot: SnapshotAssertion) -> None:
     async with running_app(data_dir, size=size, public_url=PUBLIC_URL) as (app, pilot):
         await app.service.create_workshop("Open City Hackathon", code="CITY", template="weekend-hackathon")
-        for name in NAMES:
-            await app.service.join("CITY", name)
-        app.call_later(app.open_workshop, "CITY")
-        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
-        await wait_for(pilot, lambda: app.screen.query_one("#count", Digits).value == "10", "the count")
-        await pilot.pause()
+        await ten_in_the_lobby(app, pilot, "CITY")
         assert app.export_screenshot() == svg_snapshot
