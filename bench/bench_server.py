@@ -217,23 +217,15 @@ async def hold(kind, first, drip):
             line = await asyncio.wait_for(r.readline(), seconds)
             code = line.split()[1].decode() if line else "closed"
             statuses[code] = statuses.get(code, 0) + 1
-        while time.monotonic() < end:
-            if drip:
-                w.write(drip)
-                await w.drain()
-            data = await asyncio.wait_for(r.read(65536), max(0.01, min(1.0, end - time.monotonic())))
-            if data == b"":
-                closed[kind] += 1
-                return
+        await hold_on(kind, r, w, end, drip)
     except asyncio.TimeoutError:
-        if time.monotonic() < end:
-            return await hold_on(kind, r, w, end, drip)
+        await hold_on(kind, r, w, end, drip)
     except OSError:
         closed[kind] += 1
-        return
     finally:
         w.close()
 async def hold_on(kind, r, w, end, drip):
+    # Until the end: drip (slowloris) and read; a server that closes the connection is counted.
     while time.monotonic() < end:
         try:
             if drip:
