@@ -6,7 +6,6 @@ virtualised Line API widget (``NoteWall``: 2,000 notes cost what the visible one
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -85,7 +84,6 @@ class UndoStep:
     verb: str
     run: Callable[[], Awaitable[object]]
     count: int = 1
-    at: float = 0.0
 
     @property
     def label(self) -> str:
@@ -129,6 +127,7 @@ class WallScreen(SessionScreen):
         self.marked: dict[str, None] = {}  # notes marked with space, in marking order
         self._toast: Counter[str] = Counter()  # a burst's counts, told in one toast when it ends
         self._toast_timer: Timer | None = None
+        self._burst_step: UndoStep | None = None  # the undo step the current burst adds to
         self._theme_ids: list[str | None] = []  # the theme list's options as last shown
         self._theme_prompts: list[str] = []
 
@@ -317,12 +316,16 @@ class WallScreen(SessionScreen):
 
     def _push_undo(self, verb: str, run: Callable[[], Awaitable[object]], count: int = 1) -> None:
         """Push what reverts the change just made; a delete or hide right after the last one joins it."""
-        now = time.monotonic()
         last = self.undo_stack[-1] if self.undo_stack else None
-        if last is not None and last.verb == verb and verb in ("delete", "hide") and now - last.at < BURST:
-            self.undo_stack[-1] = UndoStep(verb, partial(_in_turn, run, last.run), last.count + count, now)
+        if last is not None and last is self._burst_step and last.verb == verb and verb in ("delete", "hide"):
+            step = UndoStep(verb, partial(_in_turn, run, last.run), last.count + count)
+            self.undo_stack[-1] = step
         else:
-            self.undo_stack.append(UndoStep(verb, run, count, now))
+            step = UndoStep(verb, run, count)
+            self.undo_stack.append(step)
+        # The burst ends when its toast is told (a pause of BURST seconds, not counting the disk's time),
+        # so a slow write never splits one burst into two undo steps.
+        self._burst_step = step
         self._shown_now()
 
     def _shown_now(self) -> None:
@@ -351,6 +354,7 @@ class WallScreen(SessionScreen):
 
     def _flush_toast(self) -> None:
         self._toast_timer = None
+        self._burst_step = None
         parts = [f"{verb} {n} {'note' if n == 1 else 'notes'}" for verb, n in self._toast.items()]
         self._toast.clear()
         if parts:
