@@ -202,3 +202,21 @@ def test_a_locale_list_without_the_workshops_language_exits_2(demo_dir: Path) ->
     assert (
         done.stderr.count(b"\n") == 1 and b"--locale 'fi,sv' must start with the workshop's language, en" in done.stderr
     )
+
+
+def test_item_ids_from_an_imported_file_stay_inert_in_the_listing(demo_dir: Path, tmp_path: Path) -> None:
+    """Ids come from files (`import` keeps them): the listing passes them through the one sanitiser."""
+    dumped = tmp_path / "make.json"
+    assert run_cli(demo_dir, "export", "MAKE", "--format", "json", "-o", str(dumped)).returncode == 0
+    doc = json.loads(dumped.read_text(encoding="utf-8"))
+    doc["backlog"][0]["id"] = "item" + ESCAPES["osc2"]
+    dumped.write_text(json.dumps(doc), encoding="utf-8")
+    other = tmp_path / "other"
+    imported = run_cli(other, "import", str(dumped))
+    assert imported.returncode == 0, imported.stderr
+    nothing = tmp_path / "decidim-export.csv"
+    nothing.write_text("id;title/en\n", encoding="utf-8")  # Decidim has no result yet: every item is unmatched
+    done = run_cli(other, "decidim", "link", "MAKE", str(nothing))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("unmatched:") == len(doc["backlog"])
+    assert terminal_problems(done.stdout + done.stderr) == []

@@ -77,12 +77,12 @@ async def cmd_link(args: argparse.Namespace, data_dir: Path) -> int:
     for ambiguity in plan.ambiguous:
         if ambiguity.item_id not in chosen:
             ids = ", ".join(map(str, ambiguity.candidates))
-            print(f"  ambiguous: {ambiguity.item_id}  {plain(ambiguity.title, 60)!r} could be result {ids}")
+            print(f"  ambiguous: {plain(ambiguity.item_id)}  {plain(ambiguity.title, 60)!r} could be result {ids}")
     for item_id in plan.unmatched:
         if item_id not in chosen:
-            print(f"  unmatched: {item_id}  {plain(titles[item_id], 60)!r} (a new result at the next import)")
+            print(f"  unmatched: {plain(item_id)}  {plain(titles[item_id], 60)!r} (a new result at the next import)")
     for item_id in plan.kept_absent:
-        print(f"  not in the file, link kept: {item_id}  {plain(titles[item_id], 60)!r}")
+        print(f"  not in the file, link kept: {plain(item_id)}  {plain(titles[item_id], 60)!r}")
     if plan.foreign:
         print(f"  results of no item of {state.code}: {', '.join(map(str, plan.foreign))}")
     if plan.ambiguous or plan.unmatched:
