@@ -189,7 +189,7 @@ class BacklogOps(Concern):
             if state.backlog[item_id].decidim_id != result_id
         ]
         if not changed:
-            return []
+            return await self._unchanged(state, [])
         await self._commit(state, "backlog", changed, ev.BacklogChanged, "item", action="updated")
         return changed
 

@@ -27,6 +27,7 @@ def hash_token(token: str) -> str:
 
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def validated(model: type[M], data: Mapping[str, Any]) -> M:
@@ -83,6 +84,12 @@ class Concern:
         await change.commit()
         for row in rows:
             self._emit(state, event_type, **{key: row}, **fields)
+
+    @staticmethod
+    async def _unchanged(state: WorkshopState, value: T) -> T:
+        """Answer a request that changes nothing only once what it saw is durable (WorkshopStore.settled)."""
+        await state.store.settled()
+        return value
 
     @staticmethod
     def _idea(state: WorkshopState, idea_id: str) -> Idea:

@@ -107,7 +107,7 @@ class IdeaOps(Concern):
         state = self.state(code)
         idea, who = self._own_or_facilitator(state, idea_id, by, Action.DELETE_NOTE, Action.DELETE_OWN_IDEA)
         if idea.deleted:
-            return idea
+            return await self._unchanged(state, idea)
         if state.idea_dots[idea.id]:
             dots = state.idea_dots[idea.id]
             raise Conflict(f"this note has {dots} dots: merge it into another note or hide it instead")
@@ -118,7 +118,7 @@ class IdeaOps(Concern):
         require(Action.RESTORE_NOTE, state.workshop.phase)
         idea = self._idea(state, idea_id)
         if not idea.deleted:
-            return idea
+            return await self._unchanged(state, idea)
         return await self._update_idea(state, idea, "restored", FACILITATOR, deleted=False)
 
     async def hide_idea(self, code: str, idea_id: str, hidden: bool = True) -> Idea:
@@ -126,7 +126,7 @@ class IdeaOps(Concern):
         require(Action.HIDE_NOTE, state.workshop.phase)
         idea = self._idea(state, idea_id)
         if idea.hidden == hidden:
-            return idea
+            return await self._unchanged(state, idea)
         return await self._update_idea(state, idea, "hidden" if hidden else "shown", FACILITATOR, hidden=hidden)
 
     async def set_idea_theme(self, code: str, idea_id: str, theme_id: str | None) -> Idea:
@@ -136,7 +136,7 @@ class IdeaOps(Concern):
         if theme_id is not None and theme_id not in state.themes:
             raise NotFound(f"no theme {theme_id!r}")
         if idea.theme_id == theme_id:
-            return idea
+            return await self._unchanged(state, idea)
         name = state.themes[theme_id].name if theme_id else "no theme"
         return await self._update_idea(state, idea, "themed", FACILITATOR, theme_id=theme_id, detail=name)
 
@@ -145,8 +145,9 @@ class IdeaOps(Concern):
         state = self.state(code)
         require(Action.REVEAL_NOTES, state.workshop.phase)
         revealed = queries.revealed(queries.private_notes(state))
-        if revealed:
-            await self._commit(state, "ideas", revealed, ev.IdeaChanged, "idea", action="revealed")
+        if not revealed:
+            return await self._unchanged(state, revealed)
+        await self._commit(state, "ideas", revealed, ev.IdeaChanged, "idea", action="revealed")
         return revealed
 
     # ------------------------------------------------------------------ moderation in bulk
@@ -163,7 +164,7 @@ class IdeaOps(Concern):
         entry = IdeaChange(action=action, by=FACILITATOR)
         updated = [i.model_copy(update={**update, "history": [*i.history, entry], "updated_at": now}) for i in ideas]
         if not updated:
-            return []
+            return await self._unchanged(state, [])
         await self._commit(state, "ideas", updated, ev.IdeaChanged, "idea", action=action)
         return updated
 
@@ -203,7 +204,7 @@ class IdeaOps(Concern):
         if person is None:
             raise NotFound(f"no participant {participant_id!r} in workshop {state.code}")
         if person.blocked == blocked:
-            return person
+            return await self._unchanged(state, person)
         updated = person.model_copy(update={"blocked": blocked})
         change = Change(state)
         change.put("participants", updated)

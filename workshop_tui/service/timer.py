@@ -56,7 +56,7 @@ class TimerOps(Concern):
             raise Conflict("no timer is running in this phase: start one first")
         elif command == TimerCommand.PAUSE:
             if current.started_at is None:
-                return current
+                return await self._unchanged(state, current)
             ran = (now - current.started_at).total_seconds()
             updated = current.model_copy(
                 update={"elapsed": min(current.seconds, current.elapsed + ran), "started_at": None}

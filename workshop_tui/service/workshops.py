@@ -209,7 +209,7 @@ class WorkshopOps(Concern):
         if person is None:
             raise NotFound(f"no participant {participant_id!r} in workshop {state.code}")
         if (phase in person.done_in) == done:
-            return person
+            return await self._unchanged(state, person)
         done_in = [*person.done_in, phase] if done else [p for p in person.done_in if p != phase]
         updated = person.model_copy(update={"done_in": done_in})
         change = Change(state)

@@ -592,6 +592,15 @@ class WorkshopStore:
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
 
+    async def settled(self) -> None:
+        """What memory shows now is durable: wait for the writes in flight, raise if they failed.
+
+        For a request that finds nothing to change: what it sees may be another request's change still
+        on its way to disk (a double tap), and it must not answer before that one could."""
+        await self.flush()
+        if self.failed is not None:
+            raise StoreFailed(f"the store stopped accepting writes after a disk error: {self.failed}")
+
     async def close(self) -> None:
         """Drain the queue, write a final snapshot (fast reopen) and stop the committer.
 
