@@ -4,6 +4,7 @@ process is gone, ignored (with a reason) when it is not ours."""
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 from workshop_tui.models import utcnow
@@ -47,3 +48,14 @@ def test_the_local_url_is_loopback_for_a_server_listening_everywhere() -> None:
     assert local_url("0.0.0.0", 8765) == "http://127.0.0.1:8765"
     assert local_url("::", 1) == "http://[::1]:1"
     assert local_url("192.168.1.5", 2) == "http://192.168.1.5:2"
+
+
+def test_a_killed_writers_temporary_file_with_its_token_is_removed(tmp_path: Path) -> None:
+    dead = subprocess.Popen(["true"])  # a process that is gone: its pid names the leftover
+    dead.wait()
+    leftover = tmp_path / f".{RUNTIME_FILE}.{dead.pid}.tmp"
+    leftover.write_text('{"admin_token": "secret"}')
+    alive = tmp_path / f".{RUNTIME_FILE}.1.tmp"  # pid 1 runs: another writer's file in progress stays
+    alive.write_text("{}")
+    write(tmp_path, runtime(os.getpid()))
+    assert not leftover.exists() and alive.exists()

@@ -47,6 +47,10 @@ def local_url(host: str, port: int) -> str:
 
 def write_runtime(data_dir: Path, runtime: ServerRuntime) -> Path:
     path = data_dir / RUNTIME_FILE
+    for stale in data_dir.glob(f".{RUNTIME_FILE}.*.tmp"):  # a kill between open and replace: it holds a token
+        pid = stale.name.split(".")[-2]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
     tmp = data_dir / f".{RUNTIME_FILE}.{os.getpid()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     try:
