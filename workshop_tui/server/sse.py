@@ -243,13 +243,13 @@ class Broker:
 
     def _revealed(self, code: str) -> bool:
         try:
-            return self.service.state(code).workshop.results_revealed
+            return self.service.view(code).workshop.results_revealed
         except WorkshopError:
             return False
 
     def _coalesce(self, code: str, kind: str) -> None:
         try:
-            phase = self.service.state(code).workshop.phase
+            phase = self.service.view(code).phase
         except WorkshopError:
             return
         if phase not in WALL_PHASES and kind != READY:
@@ -275,12 +275,12 @@ class Broker:
 
     def _ready_counts(self, code: str) -> bytes | None:
         try:
-            state = self.service.state(code)
+            view = self.service.view(code)
         except WorkshopError:
             return None
-        ready = ready_view(state)
+        ready = ready_view(view)
         counts = None if ready is None else ready.model_dump(mode="json")
-        return encode({"type": READY, "ready": counts, "private_notes": state.private_notes})
+        return encode({"type": READY, "ready": counts, "private_notes": view.private_notes})
 
     def _ready_message(self, code: str) -> bytes | None:
         """The room's counts now, or None when the phones already have them (nothing changed)."""

@@ -15,7 +15,7 @@ from workshop_tui.models import (
 )
 from workshop_tui.service import queries
 from workshop_tui.service.base import Concern, short_text
-from workshop_tui.state import Change, WorkshopState
+from workshop_tui.state import Change
 from workshop_tui.team_plan import InfeasibleTeams, Person, TeamPlan
 
 
@@ -125,10 +125,6 @@ class TeamOps(Concern):
         await change.commit()
         self._emit(state, ev.WorkshopUpdated, workshop=updated)
         return updated
-
-    @staticmethod
-    def team_of(state: WorkshopState, participant_id: str) -> Team | None:
-        return queries.team_of(state, participant_id)
 
     async def move_member(self, code: str, participant_id: str, team_id: str) -> list[Team]:
         """Move a person to another team (the facilitator's adjustment); size bounds are advice here."""
