@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
@@ -165,6 +166,24 @@ def idea_dots(doc: ExportDocument) -> Counter[str]:
     for vote in doc.votes:
         dots[vote.idea_id] += vote.dots
     return dots
+
+
+@dataclass(frozen=True)
+class ThemeTally:
+    """Each theme's notes on the wall and the dots on them, by theme id."""
+
+    notes: Counter[str]
+    dots: Counter[str]
+
+
+def theme_tally(doc: ExportDocument) -> ThemeTally:
+    dots = idea_dots(doc)
+    tally = ThemeTally(Counter(), Counter())
+    for idea in doc.ideas:
+        if idea.theme_id and idea_status(idea) == "visible":
+            tally.notes[idea.theme_id] += 1
+            tally.dots[idea.theme_id] += dots[idea.id]
+    return tally
 
 
 def idea_status(idea: Idea) -> Literal["visible", "hidden", "deleted", "merged", "private"]:
