@@ -25,16 +25,8 @@ from decimal import Decimal
 from babel.support import NullTranslations
 
 from workshop_tui import i18n
-from workshop_tui.backlog import (
-    DepartmentAsks,
-    asks_by_department,
-    department_name,
-    last_update,
-    overdue_asks,
-    promise_ledger,
-    review_overdue,
-    stale,
-)
+from workshop_tui.backlog import department_name, last_update, overdue_asks, review_overdue, stale
+from workshop_tui.backlog_ledger import DepartmentAsks, asks_by_department, promise_ledger
 from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, theme_tally, top_ideas
 from workshop_tui.locales import N_
 from workshop_tui.models import Ask, AskKind, AskStatus, BacklogItem, BacklogStatus, BudgetStatus, Team

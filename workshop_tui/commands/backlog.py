@@ -10,7 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from workshop_tui.backlog import due_for_review, format_money, item_budget, item_flags
+from workshop_tui.backlog import format_money, item_budget, item_flags
+from workshop_tui.backlog_meetings import due_for_review
 from workshop_tui.commands import emit_json, plain
 from workshop_tui.commands.workshops import report_messages
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow

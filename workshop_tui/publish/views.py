@@ -11,17 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from workshop_tui.backlog import (
-    MAIN_LINE,
-    BudgetTotals,
-    DepartmentAsks,
-    PromiseLedger,
-    asks_by_department,
-    budget_totals,
-    department_name,
-    promise_ledger,
-    review_overdue,
-)
+from workshop_tui.backlog import MAIN_LINE, BudgetTotals, budget_totals, department_name, review_overdue
+from workshop_tui.backlog_ledger import DepartmentAsks, PromiseLedger, asks_by_department, promise_ledger
 from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, theme_tally, top_ideas
 from workshop_tui.export_markdown import Words, backlog_in_order
 from workshop_tui.export_markdown import flags as attention_flags
@@ -97,7 +88,7 @@ class Team:
 
 @dataclass(frozen=True)
 class Department:
-    """A department's figures (workshop_tui/backlog.py ``asks_by_department``) and its asks as shown."""
+    """A department's figures (workshop_tui/backlog_ledger.py ``asks_by_department``) and its asks as shown."""
 
     figures: DepartmentAsks
     slug: str
