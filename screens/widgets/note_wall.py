@@ -443,7 +443,7 @@ class NoteWall(ScrollView, can_focus=True):
             tags.append(self._theme_names.get(idea.theme_id, ""), style="italic")
         # The text in the card's own style: only the highlighted card is bold, so it stands out.
         body = [Strip([edge, Segment(line, base), edge], width) for line in self._wrapped(idea.text, inner)]
-        blank = Strip([Segment(" " * width, base)], width)
+        blank = Strip([edge, Segment(" " * inner, base), edge], width)
         label = f"● {dots}" if dots is not None else ""
         foot = Text(author or "", style=base)
         foot.truncate(max(0, inner - len(label) - 1), overflow="ellipsis")
