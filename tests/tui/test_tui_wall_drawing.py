@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from screens.wall import WallScreen
+from screens.wall.screen import WallScreen
 from screens.widgets.note_wall import NoteWall
 from tests.conftest import workshop_in
 from tests.helpers.tui_harness import HarnessApp
