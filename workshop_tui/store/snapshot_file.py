@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from workshop_tui.store import migrations
+from workshop_tui.store import migrations, parse
 from workshop_tui.store.migrations import Tables
 
 CHUNK_DOCS = 1000  # documents per serialisation call, so a snapshot thread lets the event loop run
@@ -70,7 +70,7 @@ def read_snapshot(path: Path) -> tuple[int, int, Tables, int]:
     """
     raw = path.read_bytes()
     with gc_paused():
-        data = orjson.loads(raw)
+        data = parse.loads(raw)
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise ValueError("not a TinyDB document: expected an object of tables")
     meta = data.get(META)
