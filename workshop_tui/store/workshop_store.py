@@ -560,6 +560,8 @@ class WorkshopStore:
         else:
             self._snapshot_size = task.result()
             settle_gc(idle=idle and not self._queue)
+            if self._snapshot_wanted and self._wake is not None:
+                self._wake.set()  # asked for while this one ran (a phase change): the committer takes it now
 
     def _snapshot_now(self) -> None:
         seq, image = self._take_image()
