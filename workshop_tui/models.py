@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from workshop_tui.backlog_status import BacklogStatus as BacklogStatus
 from workshop_tui.currencies import ISO_4217
 from workshop_tui.locales import DEFAULT, SHIPPED
 from workshop_tui.phases import Phase
@@ -391,16 +392,6 @@ class Owner(_Strict):
     name: Name = ""
     contact: ShortText = ""
     public: bool = Field(False, description="the owner consented to be named in public reports")
-
-
-class BacklogStatus(StrEnum):
-    PROPOSED = "proposed"
-    APPROVED = "approved"
-    PROTOTYPING = "prototyping"
-    TESTING = "testing"
-    ADOPTED = "adopted"
-    PARKED = "parked"
-    DROPPED = "dropped"
 
 
 class StatusChange(_Strict):

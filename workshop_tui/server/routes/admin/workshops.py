@@ -29,8 +29,8 @@ from workshop_tui.server.schemas import (
     WorkshopSummaryOut,
 )
 from workshop_tui.server.views import summary_view, timer_view
-from workshop_tui.service.summaries import summarize
 from workshop_tui.store.snapshot_file import gc_paused
+from workshop_tui.summaries import summarize
 
 router = APIRouter()
 
