@@ -99,7 +99,9 @@ def _reject_float(value: Any) -> Any:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: each model's validator is built when first used, not at import, so a command pays
+    # only for the models it touches (``list`` validates a workshop, not notes, dots or the backlog).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 Amount = Annotated[
