@@ -41,6 +41,7 @@ class WorkshopService:
         self.state = registry.state
         self.states = registry.states
         self.open_states = registry.open_states
+        self.summary = registry.summary
         self.summaries = registry.summaries
         self.workshops = registry.workshops
         self.flush = registry.flush

@@ -161,6 +161,16 @@ class Registry:
         """The workshops opened so far, oldest first."""
         return sorted(self._by_id.values(), key=lambda s: s.workshop.created_at)
 
+    def summary(self, workshop_id: str) -> WorkshopSummary:
+        """One workshop's summary, opening none: live if it is open (``NotFound`` if there is none)."""
+        state = self._by_id.get(workshop_id)
+        if state is not None:
+            return summarize(state)
+        listed = self._unopened.get(workshop_id)
+        if listed is None:
+            raise NotFound(f"no workshop with id {workshop_id!r}")
+        return listed
+
     def summaries(self) -> list[WorkshopSummary]:
         """Every workshop's summary, oldest first, opening none: live for the open ones."""
         found = [summarize(s) for s in self._by_id.values()] + list(self._unopened.values())
