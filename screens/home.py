@@ -74,6 +74,7 @@ class HomeScreen(Screen[None]):
             Text("No workshops yet. Press n for a new one, or d to add the demo workshop.")
         )
         self.show_changes(s.id for s in self.service.summaries())  # from the summaries: opens none
+        self.set_interval(60, self._show_times)  # "just now" becomes "1 min ago" with no event
         table.focus()
 
     def _cells(self, summary: WorkshopSummary) -> list[Text]:
