@@ -168,17 +168,17 @@ async def test_every_team_outside_the_bounds_is_flagged_on_a_projector_at_80x24(
     from tests.helpers.tui import screen_lines
 
     code = await workshop_in(service, Phase.IDEATE, team_min_size=2, team_max_size=3)
-    people = [(await service.join(code, name))[0] for name in NAMES]
+    for name in NAMES:
+        await service.join(code, name)
     long = "with opening hours, what each one can fix and who to ask at the city for a permit"
     ideas = [await service.post_idea(code, f"{n}. Repair café finder {long}") for n in range(1, 4)]
     await open_vote(service, code)
     await service.set_phase(code, Phase.TEAMS)
     await service.set_team_candidates(code, idea_ids=[i.id for i in ideas])
     teams, _ = await service.form_teams(code)
-    small, big = teams[0], teams[1]
-    await service.move_member(code, small.member_ids[0], big.id)  # 1 and 3 -> still one above? make sure:
-    for member in [m for t in teams[2:] for m in t.member_ids][:1]:
-        await service.move_member(code, member, big.id)
+    small, big, third = teams  # 2, 2 and 2: two people join the second, one from each of the others
+    await service.move_member(code, small.member_ids[0], big.id)
+    await service.move_member(code, third.member_ids[0], big.id)
     sizes = sorted(len(t.member_ids) for t in service.view(code).teams.values())
     assert sizes[0] < 2 and sizes[-1] > 3
     app = HarnessApp(service, lambda: TeamsScreen(service, code))
