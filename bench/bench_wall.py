@@ -27,7 +27,7 @@ from pathlib import Path
 from textual.geometry import Region
 
 from screens.events import DomainEvents
-from screens.wall import ALL, NO_THEME, WallScreen
+from screens.wall.screen import ALL, NO_THEME, WallScreen
 from screens.widgets.note_wall import NoteWall
 from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.duplicates import _prepare, suggest_duplicates
