@@ -166,21 +166,21 @@ async def session(data_dir: Path, folder: Path, size: tuple[int, int]) -> list[P
     """One whole session at ``size``: the SVGs it saved, in order."""
     from textual.command import CommandPalette
 
-    from screens.backlog import BacklogScreen
-    from screens.backlog_editor import BacklogEditor
-    from screens.backlog_review import ReviewScreen
+    from screens.backlog.editor import BacklogEditor
+    from screens.backlog.review import ReviewScreen
+    from screens.backlog.screen import BacklogScreen
     from screens.confirm import ConfirmScreen
     from screens.export_dialog import ExportDialog
     from screens.follow import FollowScreen
     from screens.help import HelpScreen
     from screens.home import HomeScreen
     from screens.lobby import LobbyScreen
-    from screens.merge import MergeScreen
     from screens.new_workshop import NewWorkshopScreen
     from screens.team_picker import TeamPickerScreen
     from screens.teams import TeamsScreen
     from screens.voting import VotingScreen
-    from screens.wall import WallScreen
+    from screens.wall.merge_dialogs import MergeScreen
+    from screens.wall.screen import WallScreen
     from screens.widgets.note_wall import NoteWall
 
     shoot = Shooter(folder)
