@@ -29,6 +29,8 @@ SEPARATOR_CHOICES = [("; (Decidim's default)", ";"), (", comma", ","), ("| bar",
 class ExportDialog(ModalScreen[Path | None]):
     CSS_PATH = "export_dialog.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    # A projector at 80x24: no spare lines around the rows, so the buttons stay on the screen.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # noqa: RUF012 (declared by Screen)
 
     def __init__(self, service: WorkshopService, code: str, *, directory: Path | None = None) -> None:
         super().__init__()

@@ -9,7 +9,6 @@ from typing import Any
 
 from workshop_tui.commands import UsageError, emit_json, plain
 from workshop_tui.commands.workshops import report_messages
-from workshop_tui.service import WorkshopService
 
 
 def register(sub: Any) -> None:
@@ -52,6 +51,7 @@ def chosen_links(pairs: list[str]) -> dict[str, int | None]:
 
 async def cmd_link(args: argparse.Namespace, data_dir: Path) -> int:
     from workshop_tui.decidim_link import plan_links, read_results
+    from workshop_tui.service import WorkshopService
 
     chosen = chosen_links(args.set)
     results = read_results(args.results.read_bytes(), args.separator)

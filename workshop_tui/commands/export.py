@@ -11,7 +11,6 @@ import orjson
 
 from workshop_tui.commands import UsageError, emit_json, plain, write_output
 from workshop_tui.commands.workshops import report_messages
-from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import json_safe, terminal_safe
 
 
@@ -79,6 +78,7 @@ def separator(text: str) -> str:
 async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
     from workshop_tui.errors import Invalid
     from workshop_tui.exports import ExportOptions, export_files, exporter, write_files
+    from workshop_tui.service import WorkshopService
 
     chosen = exporter(args.format)
     try:
@@ -121,6 +121,7 @@ def for_terminal(data: bytes, *, json: bool) -> bytes:
 
 async def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
     from workshop_tui.importer import check_backlog_ids, read_export, refuse_backlog_clashes, with_fresh_ids
+    from workshop_tui.service import WorkshopService
 
     doc = read_export(args.file)  # every check on the file happens before the data dir is touched
     async with WorkshopService(data_dir) as service:

@@ -10,7 +10,6 @@ from typing import Any
 
 from workshop_tui.commands import UsageError, emit_json, plain
 from workshop_tui.commands.workshops import report_messages
-from workshop_tui.service import WorkshopService
 
 
 def base_url(text: str) -> str:
@@ -69,6 +68,7 @@ def register(sub: Any) -> None:
 
 async def cmd_publish(args: argparse.Namespace, data_dir: Path) -> int:
     from workshop_tui.publish import SiteOptions, build_site, write_site
+    from workshop_tui.service import WorkshopService
 
     if args.directory.exists() and not args.directory.is_dir():
         raise UsageError(f"publish: {args.directory} is a file; give a directory")

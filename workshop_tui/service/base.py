@@ -16,8 +16,9 @@ from pydantic import BaseModel, ValidationError
 from workshop_tui import events as ev
 from workshop_tui.errors import Invalid, NotFound
 from workshop_tui.models import Idea, IdeaChange, utcnow
-from workshop_tui.service.registry import WORKSHOPS_DIR, Registry
+from workshop_tui.service.registry import Registry
 from workshop_tui.state import Change, WorkshopState
+from workshop_tui.summaries import WORKSHOPS_DIR
 
 FACILITATOR = "facilitator"
 

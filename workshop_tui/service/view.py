@@ -14,8 +14,8 @@ from types import MappingProxyType
 from workshop_tui.models import BacklogItem, Idea, Participant, Preference, Settings, Team, Theme, Vote, Workshop
 from workshop_tui.phases import Phase
 from workshop_tui.service import queries
-from workshop_tui.service.summaries import WorkshopSummary, summarize
 from workshop_tui.state import WorkshopState
+from workshop_tui.summaries import WorkshopSummary, summarize
 
 
 class WorkshopView:

@@ -23,7 +23,7 @@ from workshop_tui.store.fsync import fault_point, sync_dir, sync_file
 from workshop_tui.store.migrations import Tables
 from workshop_tui.store.snapshot_file import gc_paused, read_snapshot
 
-SNAPSHOT_RE = re.compile(r"^snapshot-(\d{12})\.json$")
+SNAPSHOT_RE = re.compile(r"^snapshot-(\d{12})\.json(?:\.gz)?$")  # .gz: an older one, kept compressed
 SEGMENT_RE = re.compile(r"^journal-after-(\d{12})\.wal$")
 
 
@@ -91,7 +91,9 @@ def read_files(directory: Path, read_only: bool) -> tuple[Found, LoadReport]:
 
 def _newest_snapshot(directory: Path, read_only: bool, report: LoadReport) -> Found:
     damaged = False
-    for name_seq, path in reversed(numbered(directory, SNAPSHOT_RE)):
+    # Newest first; of two copies of one snapshot (a crash while compressing it), the plain one first.
+    snapshots = sorted(numbered(directory, SNAPSHOT_RE), key=lambda item: (item[0], item[1].suffix == ".json"))
+    for name_seq, path in reversed(snapshots):
         try:
             version, seq, tables, size = read_snapshot(path)
             if seq != name_seq:
