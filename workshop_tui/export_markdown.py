@@ -222,6 +222,13 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str, word
     out = ["## " + tr.gettext("Prototype backlog"), ""]
     if not doc.backlog:
         return [*out, "*" + tr.gettext("No prototypes in the backlog yet.") + "*", ""]
+    out += [_budget_line(doc, currency, words), ""]
+    for item in backlog_in_order(doc):
+        out += _item_lines(item, when, words)
+    return out + _departments_table(doc, when, words) + _reviews_table(doc, when, words)
+
+
+def _budget_line(doc: ExportDocument, currency: str, words: Words) -> str:
     totals = {status: Decimal(0) for status in BudgetStatus}
     for item in doc.backlog:
         for status, amount in item_budget(item).items():
@@ -229,56 +236,62 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str, word
     pool = doc.workshop.settings.budget_pool
     committed = totals[BudgetStatus.APPROVED] + totals[BudgetStatus.SPENT]
     cash = words.money
-    out += [
-        tr.gettext(
-            "Budget: {requested} requested, {approved} approved, {spent} spent, of a pool of {pool} ({left} left)."
-        ).format(
-            requested=cash(totals[BudgetStatus.REQUESTED], currency),
-            approved=cash(totals[BudgetStatus.APPROVED], currency),
-            spent=cash(totals[BudgetStatus.SPENT], currency),
-            pool=cash(pool, currency),
-            left=cash(pool - committed, currency),
-        ),
-        "",
-    ]
-    for item in backlog_in_order(doc):
-        out += [f"### {md_text(item.title)}", ""]
-        if item.problem.strip() and " ".join(item.problem.split()) != " ".join(item.title.split()):
-            out += [md_text(item.problem), ""]
-        out.append(
-            "- "
-            + tr.gettext("Status: **{status}** · Owner: {owner} · Dots: {dots}").format(
-                status=words.label(item.status), owner=_owner(item, words), dots=item.dots
-            )
-        )
-        review = words.day(item.next_review) if item.next_review else tr.gettext("not planned")
-        out.append("- " + tr.gettext("Next review: {date}").format(date=review))
-        out += [f"- ⚠ {flag}" for flag in flags(item, when, words)]
-        if item.budget_requests:
-            out.append("- " + tr.gettext("Budget:"))
-            for req in item.budget_requests:
-                shown = cash(req.amount, req.currency)
-                purpose = " " + tr.gettext("for {purpose}").format(purpose=md_text(req.purpose)) if req.purpose else ""
-                out.append(f"  - {shown}{purpose} ({words.label(req.status)})")
-        if item.asks:
-            out.append("- " + tr.gettext("Asks to the city:"))
-            for ask in item.asks:
-                detail = f": {md_text(ask.detail)}" if ask.detail else ""
-                what = tr.gettext("{kind} from {department}").format(
-                    kind=words.label(ask.kind), department=md_text(ask.department)
-                )
-                out.append(f"  - {what}{detail} ({_ask_progress(ask, when.date(), words)})")
-                if ask.answer.strip():
-                    out.append("    - " + tr.gettext("Answer: {answer}").format(answer=md_text(ask.answer)))
-        if item.history:
-            out.append("- " + tr.gettext("Follow-up:"))
-            for h in item.history:
-                to = words.label(h.to)
-                step = f"{words.label(h.from_)} → {to}" if h.from_ and h.from_ != h.to else to
-                note = f": {md_text(h.note)}" if h.note else ""
-                out.append(f"  - {words.day(h.at)} {step}{note}")
-        out.append("")
+    return words.tr.gettext(
+        "Budget: {requested} requested, {approved} approved, {spent} spent, of a pool of {pool} ({left} left)."
+    ).format(
+        requested=cash(totals[BudgetStatus.REQUESTED], currency),
+        approved=cash(totals[BudgetStatus.APPROVED], currency),
+        spent=cash(totals[BudgetStatus.SPENT], currency),
+        pool=cash(pool, currency),
+        left=cash(pool - committed, currency),
+    )
 
+
+def _item_lines(item: BacklogItem, when: dt.datetime, words: Words) -> list[str]:
+    """One prototype: its problem, status, owner, review, flags, budget, asks and follow-up."""
+    tr, cash = words.tr, words.money
+    out = [f"### {md_text(item.title)}", ""]
+    if item.problem.strip() and " ".join(item.problem.split()) != " ".join(item.title.split()):
+        out += [md_text(item.problem), ""]
+    out.append(
+        "- "
+        + tr.gettext("Status: **{status}** · Owner: {owner} · Dots: {dots}").format(
+            status=words.label(item.status), owner=_owner(item, words), dots=item.dots
+        )
+    )
+    review = words.day(item.next_review) if item.next_review else tr.gettext("not planned")
+    out.append("- " + tr.gettext("Next review: {date}").format(date=review))
+    out += [f"- ⚠ {flag}" for flag in flags(item, when, words)]
+    if item.budget_requests:
+        out.append("- " + tr.gettext("Budget:"))
+        for req in item.budget_requests:
+            shown = cash(req.amount, req.currency)
+            purpose = " " + tr.gettext("for {purpose}").format(purpose=md_text(req.purpose)) if req.purpose else ""
+            out.append(f"  - {shown}{purpose} ({words.label(req.status)})")
+    if item.asks:
+        out.append("- " + tr.gettext("Asks to the city:"))
+        for ask in item.asks:
+            detail = f": {md_text(ask.detail)}" if ask.detail else ""
+            what = tr.gettext("{kind} from {department}").format(
+                kind=words.label(ask.kind), department=md_text(ask.department)
+            )
+            out.append(f"  - {what}{detail} ({_ask_progress(ask, when.date(), words)})")
+            if ask.answer.strip():
+                out.append("    - " + tr.gettext("Answer: {answer}").format(answer=md_text(ask.answer)))
+    if item.history:
+        out.append("- " + tr.gettext("Follow-up:"))
+        for h in item.history:
+            to = words.label(h.to)
+            step = f"{words.label(h.from_)} → {to}" if h.from_ and h.from_ != h.to else to
+            note = f": {md_text(h.note)}" if h.note else ""
+            out.append(f"  - {words.day(h.at)} {step}{note}")
+    out.append("")
+    return out
+
+
+def _departments_table(doc: ExportDocument, when: dt.datetime, words: Words) -> list[str]:
+    tr = words.tr
+    out: list[str] = []
     departments = asks_by_department(doc.backlog, when.date())
     if departments:
         heads = (
@@ -303,7 +316,12 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str, word
                 f"{dept.overdue} | {dept.open + dept.in_progress} | {kinds} |"
             )
         out.append("")
+    return out
 
+
+def _reviews_table(doc: ExportDocument, when: dt.datetime, words: Words) -> list[str]:
+    tr = words.tr
+    out: list[str] = []
     reviews = sorted((i for i in doc.backlog if i.next_review), key=lambda i: (i.next_review, i.title))
     if reviews:
         out += ["## " + tr.gettext("Next reviews"), ""]
