@@ -22,14 +22,13 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from babel.support import NullTranslations
-
 from workshop_tui import i18n
 from workshop_tui.backlog import department_name, last_update, overdue_asks, review_overdue, stale
 from workshop_tui.backlog_ledger import DepartmentAsks, asks_by_department, promise_ledger
 from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, theme_tally, top_ideas
 from workshop_tui.locales import N_
-from workshop_tui.models import Ask, AskKind, AskStatus, BacklogItem, BacklogStatus, BudgetStatus, Team
+from workshop_tui.models import Ask, BacklogItem, BudgetStatus, Team
+from workshop_tui.report_words import Words
 
 BAR = "█"
 BAR_WIDTH = 20
@@ -40,48 +39,6 @@ _LEADING_LIST = re.compile(r"^(\d+)([.)])")
 _INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")  # domains: x.com, www.x, 1.2.3.4
 _AT_WORD = re.compile(r"@(?=\w)")  # e-mail addresses and mentions
 FULLWIDTH_AT = "\uff20"
-
-# The report's words for the models' codes (the codes stay English in the JSON, CSV and the API).
-LABELS: dict[str, str] = {
-    BacklogStatus.PROPOSED: N_("proposed"),
-    BacklogStatus.APPROVED: N_("approved"),
-    BacklogStatus.PROTOTYPING: N_("prototyping"),
-    BacklogStatus.TESTING: N_("testing"),
-    BacklogStatus.ADOPTED: N_("adopted"),
-    BacklogStatus.PARKED: N_("parked"),
-    BacklogStatus.DROPPED: N_("dropped"),
-    BudgetStatus.REQUESTED: N_("requested"),  # "approved" is the backlog's row above
-    BudgetStatus.REJECTED: N_("rejected"),
-    BudgetStatus.SPENT: N_("spent"),
-    AskKind.OPEN_DATA: N_("open data"),
-    AskKind.SPACE: N_("space"),
-    AskKind.PROCEDURE: N_("procedure"),
-    AskKind.OTHER: N_("other"),
-    AskStatus.OPEN: N_("open"),
-    AskStatus.IN_PROGRESS: N_("in progress"),
-    AskStatus.GRANTED: N_("granted"),
-    AskStatus.DECLINED: N_("declined"),
-}
-
-
-class Words:
-    """The language of a report or a published page: its messages, money and dates (CLDR, through Babel)."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-        self.tr: NullTranslations = i18n.translator(lang)
-
-    def label(self, code: str) -> str:
-        return self.tr.gettext(LABELS[code]) if code in LABELS else code
-
-    def money(self, amount: Decimal, currency: str) -> str:
-        return i18n.money(amount, currency, self.lang)
-
-    def number(self, value: int | float | Decimal) -> str:
-        return i18n.number(value, self.lang)
-
-    def day(self, value: dt.datetime | dt.date) -> str:
-        return i18n.date(value.date() if isinstance(value, dt.datetime) else value, self.lang, "medium")
 
 
 def md_text(text: str) -> str:

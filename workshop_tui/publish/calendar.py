@@ -24,11 +24,11 @@ from icalendar import Calendar, Event
 
 from workshop_tui.backlog_ledger import reviews
 from workshop_tui.export_json import ExportDocument
-from workshop_tui.export_markdown import Words
 from workshop_tui.models import BacklogItem
 from workshop_tui.publish.options import SiteOptions
 from workshop_tui.publish.text import carriable, file_id
 from workshop_tui.publish.views import ordered_history
+from workshop_tui.report_words import Words
 
 PRODID = "-//workshop-tui//follow-up site//EN"
 
