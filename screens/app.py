@@ -92,6 +92,8 @@ class WorkshopApp(App[None]):
         self.sigterm = SigtermHandler(self._on_sigterm)
         self._quit_asked = False
         self._closed = False
+        self._phase_to_show: Phase | None = None  # the latest phase change a screen swap has not shown yet
+        self._swapping = False
         self.register_theme(PROJECTOR)
         self.theme = PROJECTOR_NAME
 
@@ -223,27 +225,41 @@ class WorkshopApp(App[None]):
     def open_workshop(self, code: str) -> None:
         try:
             view = self.service.view(code)
-            screen = screen_for(view.phase, self.service, view.code)
         except WorkshopError as exc:
             self.notify(terminal_safe(exc.message), title="Cannot open the workshop", severity="error", markup=False)
             return
         self.code = view.code
         log.info("opened workshop %s in the %s phase", view.code, view.phase.value)
         self._pop_to(1)
-        self.push_screen(screen)
+        self._show_phase(view.phase)  # in turn with any phase change on its way
 
     def on_home_screen_open_workshop(self, message: HomeScreen.OpenWorkshop) -> None:
         self.open_workshop(message.code)
 
     def _show_phase(self, phase: Phase) -> None:
-        """The open workshop moved to ``phase``: replace the session screen (and anything above it)."""
-        assert self.code is not None
-        screen = screen_for(phase, self.service, self.code)
-        self._pop_to(2)
-        if len(self.screen_stack) == 2:
-            self.switch_screen(screen)
-        else:
-            self.push_screen(screen)
+        """The open workshop moved to ``phase``: replace the session screen (and anything above it).
+
+        Swaps run one at a time, each once the last new screen has mounted, and the latest phase wins:
+        a screen replaced while its children mount runs their handlers after they are gone (a crash when
+        a script or a co-facilitator steps through the phases quickly)."""
+        self._phase_to_show = phase
+        if not self._swapping:
+            self._swapping = True
+            self.run_worker(self._swap_session_screens(), group="phase-screens")
+
+    async def _swap_session_screens(self) -> None:
+        try:
+            while (phase := self._phase_to_show) is not None and self.code is not None:
+                self._phase_to_show = None
+                screen = screen_for(phase, self.service, self.code)
+                self._pop_to(2)
+                if len(self.screen_stack) == 2:
+                    await self.switch_screen(screen)
+                else:
+                    await self.push_screen(screen)
+        finally:
+            self._phase_to_show = None
+            self._swapping = False
 
     def action_home(self) -> None:
         self.code = None
