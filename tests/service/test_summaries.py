@@ -110,7 +110,7 @@ async def test_a_workshop_damaged_while_listed_is_a_clear_error_when_opened(data
     service = WorkshopService(data_dir, read_only=True).open()
     try:
         (directory,) = (data_dir / "workshops").iterdir()
-        for path in directory.glob("snapshot-*.json"):
+        for path in directory.glob("snapshot-*"):
             path.write_bytes(b"{broken")
         for path in directory.glob("journal-*.wal"):
             path.write_bytes(b"")

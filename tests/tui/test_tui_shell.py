@@ -25,7 +25,7 @@ from screens.navigation import PHASE_SCREENS
 from screens.new_workshop import NewWorkshopScreen
 from screens.palette import WorkshopCommands
 from screens.port_busy import PortBusyScreen
-from screens.wall import WallScreen
+from screens.wall.screen import WallScreen
 from screens.widgets.session_bar import SessionBar
 from screens.widgets.timer import PhaseTimer
 from tests.helpers.cli import run_cli

@@ -94,7 +94,7 @@ async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
     service = WorkshopService(data_dir, read_only=True).open()
     report_messages(service)
     try:
-        files = export_files(service.state(args.code), chosen.name, options)
+        files = export_files(service.view(args.code), chosen.name, options)
     except Invalid as exc:  # an option that does not fit this workshop (a locale list without its language)
         flag = "--locale " if chosen.options & {"locale"} else ""
         raise UsageError(f"{flag}{exc.message}") from None
@@ -126,9 +126,9 @@ async def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
     doc = read_export(args.file)  # every check on the file happens before the data dir is touched
     async with WorkshopService(data_dir) as service:
         report_messages(service)
-        if args.as_new_code and check_backlog_ids(doc, service.states()):
+        if args.as_new_code and check_backlog_ids(doc, service.views()):
             doc = with_fresh_ids(doc)  # a copy: backlog item ids are global
-        refuse_backlog_clashes(doc, service.states())
+        refuse_backlog_clashes(doc, service.views())
         workshop = await service.import_export(doc, as_new_code=args.as_new_code)
     if args.json:
         emit_json({"code": workshop.code, "id": workshop.id, "title": workshop.title, "phase": workshop.phase.value})

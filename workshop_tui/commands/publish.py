@@ -75,21 +75,21 @@ async def cmd_publish(args: argparse.Namespace, data_dir: Path) -> int:
     service = WorkshopService(data_dir, read_only=True).open()
     report_messages(service)
     codes = list(dict.fromkeys(c.upper() for c in args.workshop or []))
-    states = [service.state(code) for code in codes] if codes else service.states()
+    views = [service.view(code) for code in codes] if codes else service.views()
     options = SiteOptions(as_of=args.as_of or dt.datetime.now(dt.UTC).date(), base_url=args.base_url)
-    files = build_site(states, options)
+    files = build_site(views, options)
     removed = write_site(files, args.directory)
     if args.json:
         emit_json(
             {
                 "directory": str(args.directory),
-                "workshops": sorted(s.workshop.code for s in states),
+                "workshops": sorted(v.code for v in views),
                 "files": len(files),
                 "removed": removed,
             }
         )
     else:
         gone = f", removed {len(removed)} left from the last publish" if removed else ""
-        print(plain(f"Published {len(states)} workshop(s), {len(files)} files in {args.directory}{gone}"))
+        print(plain(f"Published {len(views)} workshop(s), {len(files)} files in {args.directory}{gone}"))
     print(plain(f"Open {args.directory / 'index.html'}"), file=sys.stderr)
     return 0

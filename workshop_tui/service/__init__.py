@@ -81,7 +81,6 @@ class WorkshopService:
         self.cast_dot = dots.cast_dot
         self.withdraw_dot = dots.withdraw_dot
         self.add_paper_dots = dots.add_paper_dots
-        self.remaining_dots = dots.remaining_dots
         self.ranking = dots.ranking
         self.set_preferences = dots.set_preferences
 
@@ -91,7 +90,6 @@ class WorkshopService:
         self.set_team_candidates = teams.set_team_candidates
         self.form_teams = teams.form_teams
         self.publish_teams = teams.publish_teams
-        self.team_of = teams.team_of
         self.move_member = teams.move_member
         self.set_champion = teams.set_champion
 
