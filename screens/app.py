@@ -145,9 +145,11 @@ class WorkshopApp(App[None]):
         self.service.on_store_failure.append(self._store_failed)
         for message in self.service.messages:
             log.warning("recovery: %s", message)
-        await self.phones.start()
         if self._initial_code is not None:
+            await self.phones.start()  # before the lobby's first frame, which shows the QR code
             self.open_workshop(self._initial_code)
+        else:  # the list of workshops needs no server: it is drawn first, then the server is built
+            self.call_after_refresh(self.phones.start)
 
     async def on_unmount(self) -> None:
         await self.shutdown_session()

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.widgets.data_table import ColumnKey
 
 from screens.events import DomainEvents
 from workshop_tui.errors import NotFound
@@ -107,7 +108,7 @@ class HomeScreen(Screen[None]):
                 reorder = True
                 continue
             for (_, column), cell in zip(COLUMNS, self._cells(summary), strict=True):
-                table.update_cell(summary.code, column, cell, update_width=True)
+                self._put(table, summary.code, column, cell)
             reorder |= summary.last_activity != before.last_activity
         if reorder:
             by_code = {s.code: s.last_activity for s in self._shown.values()}
@@ -120,7 +121,16 @@ class HomeScreen(Screen[None]):
         """Every row's "last activity" as of now (it reads "just now", then "5 min ago")."""
         table = self.query_one("#workshops", DataTable)
         for summary in self._shown.values():
-            table.update_cell(summary.code, "activity", Text(ago(summary.last_activity, self.now)), update_width=True)
+            self._put(table, summary.code, "activity", Text(ago(summary.last_activity, self.now)))
+
+    @staticmethod
+    def _put(table: DataTable[Text], code: str, column: str, cell: Text) -> None:
+        """One cell, in constant time: unchanged cells are left alone, and the column widens for a wider
+        cell but is not measured again for a narrower one (DataTable would measure the whole column)."""
+        if table.get_cell(code, column) == cell:
+            return
+        wider = cell.cell_len > table.columns[ColumnKey(column)].content_width
+        table.update_cell(code, column, cell, update_width=wider)
 
     @property
     def selected_code(self) -> str | None:

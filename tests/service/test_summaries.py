@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -152,3 +154,19 @@ async def test_listed_reads_what_the_service_lists_or_says_a_workshop_must_be_op
     first = sorted((data_dir / "workshops").glob("[!.]*"))[0]
     (first / SUMMARY_FILE).write_bytes(b"{")
     assert listed(data_dir) is None
+
+
+async def test_one_summary_opens_nothing_and_is_live_once_its_workshop_is_open(data_dir: Path) -> None:
+    from workshop_tui.errors import NotFound
+
+    expected = await _fill(data_dir, 2)
+    first, second = sorted(expected)
+    async with WorkshopService(data_dir) as service:
+        ids = {s.code: s.id for s in service.summaries()}
+        assert service.summary(ids[first]) == next(s for s in service.summaries() if s.code == first)
+        assert service.open_states() == []
+        joined, _ = await service.join(second, "late")  # opens it
+        live = service.summary(ids[second])
+        assert live.participants == expected[second][0] + 1 and live.last_activity == joined.joined_at
+        with pytest.raises(NotFound):
+            service.summary("no-such-id")

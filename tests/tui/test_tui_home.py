@@ -25,9 +25,9 @@ async def _past(data_dir: Path, codes: list[str]) -> dict[str, str]:
 
 
 def _spy(calls: list[Any], method: Callable[..., Any]) -> Callable[..., Any]:
-    def recorded(*args: Any) -> Any:
+    def recorded(*args: Any, **kwargs: Any) -> Any:
         calls.append(args)
-        return method(*args)
+        return method(*args, **kwargs)
 
     return recorded
 
@@ -47,12 +47,16 @@ async def test_an_event_batch_redraws_only_the_workshops_it_names(data_dir: Path
         every: list[Any] = []
         service.summary = _spy(one, service.summary)
         service.summaries = _spy(every, service.summaries)
+        cells: list[Any] = []
+        table.update_cell = _spy(cells, table.update_cell)  # type: ignore[method-assign]
         await service.update_workshop("PASTB", title="Renamed")
         await service.create_workshop("Live one", code="LIVE")
         await events_shown(pilot, app)
         await wait_for(pilot, lambda: table.row_count == 4, "the new workshop's row")
         assert every == [], "an event batch must not read every workshop's summary again"
         assert {args[0] for args in one} == {ids["PASTB"], service.view("LIVE").id}
+        assert {args[0] for args in cells} == {"PASTB"}  # LIVE is a new row; the others are not touched
+        assert {args[1] for args in cells} <= {"title", "activity"}  # of PASTB, only what changed
         assert sorted(s.code for s in service.open_states()) == ["LIVE", "PASTB"]  # PASTA, PASTC unopened
         rows = _rows(table)
         assert [r[0] for r in rows][:2] == ["LIVE", "PASTB"]  # newest activity first
