@@ -35,6 +35,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# A session may export PYTHONDONTWRITEBYTECODE: then every test worker and every child process it starts
+# compiles the project (and pytest rewrites its asserts) from source again, about 6 s of CPU per worker.
+unexport PYTHONDONTWRITEBYTECODE
+
 # One pytest worker per core (pytest-xdist): every test has its own tmp dir, free port and tmux session.
 # PYTEST_WORKERS=0 runs the suite in one process.
 PYTEST_WORKERS ?= auto

@@ -130,6 +130,7 @@ async def test_the_presenter_follows_the_room_and_draws_no_secret(owner: Served,
         assert not any(word in shown for word in ("Next phase", "Step back", "Info", "palette"))
 
 
+@pytest.mark.slow
 async def test_the_presenter_says_the_owner_is_not_running_and_reconnects(data_dir: Path) -> None:
     app = PresenterApp(data_dir, CODE)
     async with app.run_test(size=(80, 24)) as pilot:
