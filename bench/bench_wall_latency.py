@@ -36,7 +36,7 @@ import screens.app
 from bench.bench_tui import PHONES, voting_room
 from bench.bench_wall import note_text
 from screens.app import WorkshopApp
-from screens.wall import WallScreen
+from screens.wall.screen import WallScreen
 from workshop_tui import events as ev
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase

@@ -55,10 +55,10 @@ class LazyScreen:
 #: row there, plus a row here only when it brings a new screen.
 SCREENS_BY_KEY: dict[str, ScreenFactory] = {
     "lobby": LazyScreen("screens.lobby", "LobbyScreen"),
-    "wall": LazyScreen("screens.wall", "WallScreen"),
+    "wall": LazyScreen("screens.wall.screen", "WallScreen"),
     "voting": LazyScreen("screens.voting", "VotingScreen"),
     "teams": LazyScreen("screens.teams", "TeamsScreen"),
-    "backlog": LazyScreen("screens.backlog", "BacklogScreen"),
+    "backlog": LazyScreen("screens.backlog.screen", "BacklogScreen"),
 }
 PHASE_SCREENS: dict[Phase, ScreenFactory] = {phase: SCREENS_BY_KEY[spec.screen] for phase, spec in PHASE_SPECS.items()}
 
@@ -68,9 +68,9 @@ OTHER_SCREENS: list[LazyScreen] = [
     LazyScreen("screens.new_workshop", "NewWorkshopScreen"),
     LazyScreen("screens.info", "InfoScreen"),
     LazyScreen("screens.confirm", "ConfirmScreen"),
-    LazyScreen("screens.backlog", "BacklogScreen", takes_code=False),
-    LazyScreen("screens.backlog_review", "ReviewScreen", takes_code=False),
-    LazyScreen("screens.backlog_editor", "BacklogEditor", takes_code=False),
+    LazyScreen("screens.backlog.screen", "BacklogScreen", takes_code=False),
+    LazyScreen("screens.backlog.review", "ReviewScreen", takes_code=False),
+    LazyScreen("screens.backlog.editor", "BacklogEditor", takes_code=False),
     LazyScreen("screens.follow", "FollowScreen"),
 ]
 
@@ -101,5 +101,5 @@ class ServerStatus(Message, bubble=False):
     """The participant server started, stopped or moved: screens showing its URL redraw it."""
 
 
-BACKLOG_SCREEN = LazyScreen("screens.backlog", "BacklogScreen", takes_code=False)
+BACKLOG_SCREEN = LazyScreen("screens.backlog.screen", "BacklogScreen", takes_code=False)
 EXPORT_SCREEN = LazyScreen("screens.export_dialog", "ExportDialog")

@@ -12,9 +12,11 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 
-from screens.backlog import COLUMNS, BacklogScreen, PoolBars
-from screens.backlog_editor import BacklogEditor, friendly
-from screens.backlog_form import AskRow, BudgetRow, DateInput
+from screens.backlog.editor import BacklogEditor, friendly
+from screens.backlog.form import AskRow, BudgetRow, DateInput
+from screens.backlog.panels import PoolBars
+from screens.backlog.screen import BacklogScreen
+from screens.backlog.table import COLUMNS
 from screens.widgets.safe_input import SafeInput
 from workshop_tui.demo import build_demo
 from workshop_tui.models import BacklogStatus

@@ -12,10 +12,10 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import Button
 
-from screens.backlog import BacklogScreen
+from screens.backlog.screen import BacklogScreen
 from screens.new_workshop import NewWorkshopScreen
 from screens.teams import TeamsScreen
-from screens.wall import WallScreen
+from screens.wall.screen import WallScreen
 from screens.widgets.timer import PhaseTimer, format_clock
 from tests.helpers.tui import on_screen, running_app, screen_lines, wait_for
 from workshop_tui.phases import Phase

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
-from screens.backlog import BacklogScreen
+from screens.backlog.screen import BacklogScreen
 from screens.follow import FollowScreen
 from screens.lobby import LobbyScreen
 from screens.new_workshop import NewWorkshopScreen

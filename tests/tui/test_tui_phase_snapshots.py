@@ -17,7 +17,7 @@ from textual.screen import Screen
 
 from screens.teams import TeamsScreen
 from screens.voting import VotingScreen
-from screens.wall import WallScreen
+from screens.wall.screen import WallScreen
 from tests.helpers.tui import on_screen, running_app, wait_for
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase

@@ -11,8 +11,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
-from screens.backlog import BacklogScreen
-from screens.backlog_review import ReviewScreen
+from screens.backlog.review import ReviewScreen
+from screens.backlog.screen import BacklogScreen
 from tests.conftest import workshop_in
 from workshop_tui.models import BacklogStatus, Source
 from workshop_tui.phases import Phase

@@ -18,7 +18,7 @@ from screens.lobby import LobbyScreen
 from screens.new_workshop import NewWorkshopScreen
 from screens.teams import TeamsScreen
 from screens.voting import VotingScreen
-from screens.wall import WallScreen
+from screens.wall.screen import WallScreen
 from screens.widgets.timer import PhaseTimer, format_clock
 from tests.helpers.tui import on_screen, running_app, search_palette, wait_for
 from workshop_tui.phases import Phase

@@ -13,13 +13,13 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Digits, Static
 
-from screens.backlog import BacklogScreen
+from screens.backlog.screen import BacklogScreen
 from screens.confirm import ConfirmScreen
 from screens.export_dialog import ExportDialog
 from screens.lobby import LobbyScreen
 from screens.teams import TeamsScreen
 from screens.voting import VotingScreen
-from screens.wall import WallScreen
+from screens.wall.screen import WallScreen
 from screens.widgets.bar_chart import BarChart
 from screens.widgets.note_wall import NoteWall
 from screens.widgets.session_bar import SessionBar

@@ -18,17 +18,17 @@ from textual.drivers import headless_driver
 from textual.pilot import Pilot
 
 from screens.app import WorkshopApp
-from screens.backlog import BacklogScreen
-from screens.backlog_editor import BacklogEditor
-from screens.backlog_review import ReviewScreen
+from screens.backlog.editor import BacklogEditor
+from screens.backlog.review import ReviewScreen
+from screens.backlog.screen import BacklogScreen
 from screens.home import HomeScreen
 from screens.info import InfoScreen
-from screens.merge import MergeScreen
 from screens.teams import TeamsScreen
 from screens.text_prompt import TextPromptScreen
-from screens.theme_picker import ThemePickerScreen
 from screens.voting import VotingScreen
-from screens.wall import WallScreen
+from screens.wall.merge_dialogs import MergeScreen
+from screens.wall.screen import WallScreen
+from screens.wall.theme_picker import ThemePickerScreen
 from tests.helpers.hostile_text import ESCAPES, WORDS, terminal_problems
 from tests.helpers.tui import events_shown, on_screen, running_app, wait_for
 from workshop_tui.phases import Phase

@@ -12,11 +12,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from screens.confirm import ConfirmScreen
-from screens.merge import MergeScreen, UnmergeScreen
-from screens.suggestions import SuggestionsScreen
 from screens.text_prompt import TextPromptScreen
-from screens.theme_picker import ThemePickerScreen
-from screens.wall import ALL, NO_THEME, WallScreen
+from screens.wall.merge_dialogs import MergeScreen, UnmergeScreen
+from screens.wall.screen import ALL, NO_THEME, WallScreen
+from screens.wall.suggestions import SuggestionsScreen
+from screens.wall.theme_picker import ThemePickerScreen
 from screens.widgets.note_wall import NoteWall
 from screens.widgets.session_bar import SessionBar
 from tests.conftest import workshop_in
@@ -54,8 +54,8 @@ async def select_note(pilot: Pilot[None], app: HarnessApp, text: str) -> None:
     index = [t.note(i).text for i in t.shown].index(text)
     t.move_cursor(index)
     await pilot.pause()
-    assert wall(app)._selected() is not None
-    assert wall(app)._selected().text == text  # type: ignore[union-attr]
+    assert wall(app).selected() is not None
+    assert wall(app).selected().text == text  # type: ignore[union-attr]
 
 
 async def type_into_prompt(pilot: Pilot[None], text: str) -> None:
@@ -495,18 +495,18 @@ async def test_marked_notes_are_hidden_or_deleted_together(service: WorkshopServ
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("home", "space", "space", "right", "space")  # marks the 1st, 2nd and 4th (newest first)
-        assert list(wall(app).marked) == [t for i, t in enumerate(table(app).shown) if i in (0, 1, 3)]
+        assert list(wall(app).moderation.marked) == [t for i, t in enumerate(table(app).shown) if i in (0, 1, 3)]
         assert note_texts(app)[:2] == ["✔ Note 5", "✔ Note 4"]
         await pilot.press("x")
         await wait_for(pilot, lambda: note_texts(app) == ["Note 3", "Note 1", "Note 0"])
         await wait_for(pilot, lambda: any(n.message == "Deleted 3 notes. u undoes" for n in app._notifications))
-        assert not wall(app).marked
+        assert not wall(app).moderation.marked
         await pilot.press("u")
         await wait_for(pilot, lambda: len(note_texts(app)) == 6)
         await pilot.press("home", "space", "space", "h")
         await wait_for(pilot, lambda: note_texts(app) == ["Note 3", "Note 2", "Note 1", "Note 0"])
         await pilot.press("space", "escape")  # escape clears the marks (and stays on the wall)
-        assert not wall(app).marked and app.screen is wall(app)
+        assert not wall(app).moderation.marked and app.screen is wall(app)
 
 
 async def test_hide_everything_from_a_person_and_block_them(service: WorkshopService) -> None:

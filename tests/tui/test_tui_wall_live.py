@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.widgets import Static
 
-from screens.wall import WallScreen
+from screens.wall.screen import WallScreen
 from screens.widgets.note_wall import NoteWall
 from screens.widgets.session_bar import SessionBar
 from tests.conftest import workshop_in

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.backlog_editor import BacklogEditor
+from screens.backlog.editor import BacklogEditor
 from screens.widgets.safe_input import SafeInput
 from workshop_tui.backlog import (
     FORWARD,

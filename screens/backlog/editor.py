@@ -2,7 +2,7 @@
 the form names a wrong field in plain words first, the service's ``Invalid`` / ``Conflict`` messages are
 shown inline too, and nothing is saved until everything is right.
 
-Budget requests and asks are rows of real fields (``screens.backlog_form``): ``+`` buttons add one, ``✕``
+Budget requests and asks are rows of real fields (``screens.backlog.form``): ``+`` buttons add one, ``✕``
 removes one. The owner's contact stays masked (it is often an e-mail, and the form is projected) until
 the field has focus or ``ctrl+o`` shows it.
 """
@@ -23,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Label, Select, Static, Switch, TextArea
 
-from screens.backlog_form import AskRow, BudgetRow, DateInput, date_problem
+from screens.backlog.form import AskRow, BudgetRow, DateInput, date_problem
 from screens.widgets.safe_input import SafeInput
 from workshop_tui.backlog import allowed_transitions
 from workshop_tui.errors import WorkshopError
@@ -53,7 +53,7 @@ def friendly(message: str) -> str:
 class BacklogEditor(ModalScreen[BacklogItem | None]):
     """Edit one item; dismisses with the saved item, or ``None`` when cancelled."""
 
-    CSS_PATH = "backlog_editor.tcss"
+    CSS_PATH = "editor.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (declared by Screen)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),

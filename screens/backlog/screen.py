@@ -1,5 +1,5 @@
-"""The prototype backlog across workshops: a sortable, filterable table, the budget pools as bars,
-the selected item's history as a timeline, and the promise ledger of its workshop.
+"""The prototype backlog across workshops: a sortable, filterable table (``table``), the budget pools as
+bars, the selected item's history as a timeline, and the promise ledger of its workshop (``panels``).
 
 Keyboard first: every action has a key in the Footer and a command in the palette (Ctrl+P).
 Participant and owner text is untrusted: it reaches the screen only as ``rich.text.Text``.
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -20,29 +18,19 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
 
-from screens.backlog_editor import BacklogEditor
-from screens.backlog_form import money_problem
-from screens.backlog_review import ReviewScreen
+from screens.backlog.editor import BacklogEditor
+from screens.backlog.form import money_problem
+from screens.backlog.panels import PoolBars, ledger_text, timeline_text
+from screens.backlog.review import ReviewScreen
+from screens.backlog.table import COLUMN_BY_KEY, COLUMNS, STATUS_ORDER, Column, Row, fit_columns, row_cells
 from screens.events import DomainEvents
 from screens.follow import FollowScreen
 from screens.text_prompt import TextPromptScreen
 from screens.widgets.session_bar import SessionBar
 from screens.widgets.timer import PhaseTimer
-from workshop_tui.backlog import (
-    MAIN_LINE,
-    BudgetTotals,
-    ItemFlags,
-    PromiseLedger,
-    budget_totals,
-    format_money,
-    item_budget,
-    item_flags,
-    promise_ledger,
-    reviews,
-)
+from workshop_tui.backlog import budget_totals, item_budget, item_flags, promise_ledger
 from workshop_tui.errors import Invalid, WorkshopError
 from workshop_tui.events import BacklogChanged, WorkshopUpdated
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
@@ -50,236 +38,8 @@ from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
-STATUS_ORDER = {s: n for n, s in enumerate([*MAIN_LINE, BacklogStatus.PARKED, BacklogStatus.DROPPED])}
-STATUS_STYLE = {
-    BacklogStatus.PROPOSED: "bold",
-    BacklogStatus.APPROVED: "bold cyan",
-    BacklogStatus.PROTOTYPING: "bold blue",
-    BacklogStatus.TESTING: "bold magenta",
-    BacklogStatus.ADOPTED: "bold green",
-    BacklogStatus.PARKED: "dim",
-    BacklogStatus.DROPPED: "dim strike",
-}
-FAR_FUTURE = dt.date.max
-
-
-@dataclass(frozen=True)
-class Row:
-    item: BacklogItem
-    code: str
-    currency: str
-    flags: ItemFlags
-    budget: Decimal
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int  # for the title: the least it gets (it takes what the others leave)
-    sort_key: Callable[[Row], Any]
-    priority: int  # the narrower the table, the fewer columns: lowest priorities are kept
-
-
-COLUMNS = [
-    Column("id", "ID", 8, lambda r: r.item.id, 7),
-    Column("code", "Code", 6, lambda r: r.code, 6),
-    Column("title", "Title", 16, lambda r: r.item.title.casefold(), 0),
-    Column("owner", "Owner", 12, lambda r: r.item.owner.name.casefold() or "\uffff", 4),
-    Column("status", "Status", 11, lambda r: STATUS_ORDER[r.item.status], 1),
-    Column("budget", "Budget", 14, lambda r: r.budget, 5),
-    Column("review", "Next review", 11, lambda r: r.item.next_review or FAR_FUTURE, 2),
-    Column("flags", "Flags", 8, lambda r: (not r.flags.anything_overdue, not r.flags.stale), 3),
-]
-COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
-CELL_PADDING = 2  # the DataTable pads each cell by one on either side
 NARROW_WIDTH = 120
 PANELS = ["timeline", "ledger", "pools"]
-
-
-def fit_columns(width: int, *, with_code: bool = True) -> tuple[list[Column], int]:
-    """The columns that fit in ``width`` cells, most important first, in display order, and the title's
-    width (the title takes what the others leave). ``with_code``: several workshops are listed."""
-    chosen: set[str] = set()
-    used = 0
-    for column in sorted(COLUMNS, key=lambda c: c.priority):
-        if column.key == "code" and not with_code:
-            continue
-        if column.key == "title" or used + column.width + CELL_PADDING <= width:
-            chosen.add(column.key)
-            used += column.width + CELL_PADDING
-    columns = [c for c in COLUMNS if c.key in chosen]
-    title = COLUMN_BY_KEY["title"]
-    return columns, title.width + max(0, width - used)
-
-
-def row_cells(row: Row, columns: list[Column]) -> list[Text]:
-    item = row.item
-    cells = {
-        "id": Text(terminal_safe(item.id[:8]), style="dim"),
-        "code": Text(row.code, style="bold"),
-        "title": Text(terminal_safe(item.title), no_wrap=True, overflow="ellipsis"),
-        "owner": Text(terminal_safe(item.owner.name) or "–", no_wrap=True, overflow="ellipsis"),
-        "status": Text(item.status.value, style=STATUS_STYLE[item.status]),
-        "budget": Text(format_money(row.budget, row.currency) if item.budget_requests else "–", justify="right"),
-        "review": Text(item.next_review.isoformat() if item.next_review else "–"),
-        "flags": Text(),
-    }
-    if row.flags.overdue:
-        cells["flags"].append("OVERDUE", style="bold reverse red")
-    elif row.flags.overdue_asks:
-        cells["flags"].append("ASK LATE", style="bold reverse red")
-    elif row.flags.stale:
-        cells["flags"].append("STALE", style="bold yellow")
-    if row.flags.overdue:
-        cells["review"].stylize("bold red")
-    return [cells[c.key] for c in columns]
-
-
-class PoolBars(Widget):
-    """Each workshop's budget pool as one bar: spent, approved, requested, what remains."""
-
-    DEFAULT_CSS = "PoolBars { height: auto; }"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.pools: list[tuple[str, str, BudgetTotals]] = []
-
-    def set_pools(self, pools: list[tuple[str, str, BudgetTotals]]) -> None:
-        self.pools = pools
-        self.refresh(layout=True)
-
-    def render(self) -> Text:
-        width = max(10, (self.content_size.width or 40) - 1)
-        out = Text()
-        if not self.pools:
-            out.append("No budget pools yet.", style="dim")
-        for n, (code, title, t) in enumerate(self.pools):
-            if n:
-                out.append("\n\n")
-            out.append(f"{code} ", style="bold reverse")
-            out.append(" ")
-            out.append(terminal_safe(title), style="bold")
-            out.append("\n")
-            out.append_text(self.bar(t, width))
-            out.append("\n")
-            legend = [
-                ("█", "spent", t.spent, "magenta"),
-                ("█", "approved", t.approved, "green"),
-                ("▒", "requested", t.requested, "yellow"),
-                ("░", "remaining", t.remaining, "bold red" if t.remaining < 0 else "bold"),
-            ]
-            for mark, label, amount, style in legend:
-                out.append(f"{mark} ", style=style)
-                out.append(f"{label:<10}")
-                out.append(f"{format_money(amount, t.currency):>16}\n", style="bold" if label == "remaining" else "")
-            out.append(f"  {'pool':<10}{format_money(t.pool, t.currency):>16}", style="bold")
-        return out
-
-    @staticmethod
-    def bar(t: BudgetTotals, width: int) -> Text:
-        def cells(amount: Decimal) -> int:
-            if t.pool <= 0:
-                return width if amount > 0 else 0
-            return min(width, int(amount * width / t.pool))
-
-        bar = Text()
-        if t.committed > t.pool:
-            return bar.append("█" * width, style="bold red")
-        spent = cells(t.spent)
-        approved = min(width - spent, cells(t.committed) - spent)
-        requested = min(width - spent - approved, cells(t.requested))
-        bar.append("█" * spent, style="magenta")
-        bar.append("█" * approved, style="green")
-        bar.append("▒" * requested, style="yellow")
-        bar.append("░" * (width - spent - approved - requested), style="bold")
-        return bar
-
-
-def timeline_text(item: BacklogItem | None, now: dt.datetime) -> Text:
-    if item is None:
-        return Text("Select an item to see its history.", style="dim")
-    out = Text()
-    out.append(terminal_safe(item.title), style="bold")
-    out.append("\n")
-    by_day = {r.day: r for r in reviews(item)}
-    shown: set[dt.date] = set()
-    for entry in item.history:
-        day = entry.at.date()
-        out.append("\n● ", style="bold")
-        out.append(day.isoformat(), style="bold")
-        out.append("  ")
-        if entry.from_ is None:
-            out.append("created → ")
-            out.append(entry.to.value, style=STATUS_STYLE[entry.to])
-        elif entry.from_ != entry.to:
-            out.append(entry.from_.value, style=STATUS_STYLE[entry.from_])
-            out.append(" → ")
-            out.append(entry.to.value, style=STATUS_STYLE[entry.to])
-        else:
-            out.append("update", style="italic")
-        review = by_day.get(day)
-        if review is not None and day not in shown:
-            shown.add(day)
-            if review.on_time:
-                out.append("  review on time", style="green")
-            else:
-                out.append(f"  review {review.days_late} d late", style="bold red")
-        if entry.note:
-            out.append("\n│   ")
-            out.append(terminal_safe(entry.note))
-    flags = item_flags(item, now)
-    out.append("\n\n")
-    if item.next_review:
-        out.append("Next review ", style="bold")
-        out.append(item.next_review.isoformat(), style="bold red" if flags.overdue else "bold")
-    for reason in flags.reasons:  # an ask's reason names its department: typed text
-        out.append(f"\n⚑ {terminal_safe(reason)}", style="bold red")
-    return out
-
-
-def ledger_text(ledger: PromiseLedger | None) -> Text:
-    if ledger is None:
-        return Text("No workshop selected.", style="dim")
-    out = Text()
-    out.append(f"{ledger.code} ", style="bold reverse")
-    out.append(f" {ledger.items} items\n\n")
-
-    def line(label: str, value: int, bad: bool = False) -> None:
-        out.append(f"{value:>4} ", style="bold red" if bad and value else "bold")
-        out.append(f"{label}\n")
-
-    line("reviews on time", ledger.reviews_on_time)
-    line("reviews late", ledger.reviews_late, bad=True)
-    line("overdue now", ledger.overdue, bad=True)
-    line("asks overdue", ledger.asks_overdue, bad=True)
-    line(f"moved forward ({ledger.stale_days} d)", ledger.moved_forward)
-    line("stalled", ledger.stalled, bad=True)
-    line("adopted", ledger.adopted)
-    line("parked", ledger.parked)
-    line("dropped", ledger.dropped)
-    if ledger.asks_by_department:
-        out.append("\nAsks to the city\n", style="bold underline")
-    for dept in ledger.asks_by_department:
-        out.append(terminal_safe(dept.department), style="bold")
-        out.append("\n ")
-        out.append(f" asked {dept.asked} · answered {dept.answered}")
-        if dept.median_days_to_answer is not None:
-            out.append(f" · median {dept.median_days_to_answer:g} d to answer")
-        if dept.overdue:
-            out.append(f" · {dept.overdue} overdue", style="bold red")
-        out.append("\n ")
-        counts = [
-            (dept.open, "open", "yellow"),
-            (dept.in_progress, "in progress", "cyan"),
-            (dept.granted, "granted", "green"),
-            (dept.declined, "declined", "red"),
-        ]
-        for n, label, style in counts:
-            if n:
-                out.append(f" {n} {label}", style=style)
-        out.append("\n")
-    return out
 
 
 class BacklogCommands(Provider):

@@ -34,7 +34,7 @@ def _dots(n: int) -> str:
 class MergeScreen(OptionPicker):
     """Dismisses with the id of the duplicate to merge into ``survivor_id`` (confirmed), or None."""
 
-    CSS_PATH = "merge.tcss"
+    CSS_PATH = "merge_dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", "Next", show=False),
         Binding("up", "move(-1)", "Previous", show=False),
@@ -139,7 +139,7 @@ class MergeScreen(OptionPicker):
 class UnmergeScreen(OptionPicker):
     """Dismisses with the id of a note merged into ``survivor_id`` to split out again, or None."""
 
-    CSS_PATH = "merge.tcss"
+    CSS_PATH = "merge_dialogs.tcss"
 
     def __init__(self, service: WorkshopService, code: str, survivor_id: str) -> None:
         super().__init__()
