@@ -7,7 +7,6 @@ only 404s. Checks: no server error, every status documented, content types and b
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookiejar import DefaultCookiePolicy
@@ -29,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.helpers.serve import Served, start_serve
+from tests.helpers.waiting import wait_until_sync
 
 EXAMPLES = 10
 # The operations are dealt round-robin into this many tests, so pytest-xdist spreads the fuzzing over its
@@ -67,12 +67,22 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 
 def _load(url: str) -> Any:
-    for _ in range(50):  # bounded: the server is up already, this only guards a slow first request
+    """The live schema; retried only while a first request fails (the server is up already)."""
+    loaded: list[Any] = []
+    errors: list[Exception] = []
+
+    def fetched() -> bool:
         try:
-            return schemathesis.openapi.from_url(url)
-        except Exception:
-            time.sleep(0.1)
-    return schemathesis.openapi.from_url(url)
+            loaded.append(schemathesis.openapi.from_url(url))
+        except Exception as exc:
+            errors.append(exc)
+        return bool(loaded)
+
+    try:
+        wait_until_sync(fetched, what=f"the schema at {url}")
+    except AssertionError as timeout:
+        raise timeout from errors[-1]
+    return loaded[0]
 
 
 @pytest.mark.slow
