@@ -35,9 +35,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# One pytest worker per core (pytest-xdist): every test has its own tmp dir, free port and tmux session.
-# PYTEST_WORKERS=0 runs the suite in one process.
-PYTEST_WORKERS ?= auto
+# A session may export PYTHONDONTWRITEBYTECODE: then every test worker and every child process it starts
+# compiles the project (and pytest rewrites its asserts) from source again, about 6 s of CPU per worker.
+unexport PYTHONDONTWRITEBYTECODE
+
+# pytest-xdist workers: one more than the cores. Every test has its own tmp dir, free port and tmux
+# session; the TUI tests sleep about a quarter of their time (Pilot waits for the app to go idle after
+# each key), and the extra worker runs another test in those gaps. PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= $(shell $(PY) -c 'import os; print((os.cpu_count() or 1) + 1)')
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

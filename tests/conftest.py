@@ -10,6 +10,13 @@ from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests (marked ``slow`` or ``browser``) first, each module's order kept: pytest-xdist deals
+    the first tests round-robin, so they spread over the workers and the short ones fill the gaps, instead
+    of a long one starting last while the other workers sit idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None and item.get_closest_marker("browser") is None)
+
+
 @pytest.fixture(autouse=True)
 def english_facilitator(monkeypatch: pytest.MonkeyPatch) -> None:
     """A new workshop takes the facilitator's locale (LANG): tests pin it, so a Finnish machine runs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import httpx
+import pytest
 
 from tests.conftest import workshop_in
 from tests.helpers.api import admin, assert_error, client, in_process, join
@@ -85,6 +86,7 @@ def _phone(server: ParticipantServer, port: int) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url="http://127.0.0.1:8765", transport=transport, timeout=30)
 
 
+@pytest.mark.slow
 async def test_a_room_behind_one_address_joins_while_a_script_there_floods(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.LOBBY)
     phones_in = cookieless = session = 0

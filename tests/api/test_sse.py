@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import open_vote, workshop_in
 from tests.helpers.api import assert_error, client, join, running
+from tests.helpers.waiting import wait_until
 from workshop_tui.errors import RateLimited
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -177,11 +178,7 @@ async def test_client_disconnect_unsubscribes(service: WorkshopService) -> None:
         for _ in range(3):
             async with client(server) as c, c.stream("GET", f"/api/v1/w/{code}/events") as response:
                 assert (await Stream(response).message())[0] == "retry: 3000"
-        for _ in range(200):  # bounded wait for the server to notice the closed connections
-            if broker.subscribers(code) == 0:
-                break
-            await asyncio.sleep(0.02)
-        assert broker.subscribers(code) == 0
+        await wait_until(lambda: broker.subscribers(code) == 0, what="the server to notice the closed connections")
 
 
 async def test_once_revealed_changed_totals_reach_the_phones_coalesced(service: WorkshopService) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from screens import presenter
 from screens.presenter import PresenterApp
 from tests.helpers.cli import run_cli
 from tests.helpers.serve import Served, start_serve
@@ -130,7 +131,11 @@ async def test_the_presenter_follows_the_room_and_draws_no_secret(owner: Served,
         assert not any(word in shown for word in ("Next phase", "Step back", "Info", "palette"))
 
 
-async def test_the_presenter_says_the_owner_is_not_running_and_reconnects(data_dir: Path) -> None:
+@pytest.mark.slow
+async def test_the_presenter_says_the_owner_is_not_running_and_reconnects(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(presenter, "RETRY_SECONDS", 0.1)  # it looks again sooner: each step waits for a reconnection
     app = PresenterApp(data_dir, CODE)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: "no workshop-tui serves" in text_of(app), "the message")

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.helpers.serve import start_serve
+from tests.helpers.waiting import wait_until
 from workshop_tui.service import WorkshopService
 
 PHONES = 25  # under the per-address join burst (30)
@@ -68,10 +69,8 @@ async def test_kill_9_mid_storm_keeps_every_acknowledged_vote(tmp_path: Path) ->
 
         async def killer() -> None:
             nonlocal killed
-            for _ in range(2000):  # bounded: kill as soon as enough votes are acknowledged
-                if sum(acked.values()) >= stop_after:
-                    break
-                await asyncio.sleep(0.005)
+            # Kill as soon as enough votes are acknowledged (bounded: a stalled storm fails the test).
+            await wait_until(lambda: sum(acked.values()) >= stop_after, what=f"{stop_after} acknowledged votes")
             served.process.kill()
             killed = True
 

@@ -275,6 +275,7 @@ def change(draw: st.DrawFn) -> tuple[str, Any]:
 sample_data = sample()
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=st.lists(change(), min_size=1, max_size=3))
 def test_whatever_import_accepts_every_command_can_handle(

@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from tests.helpers.cli import run_cli
 from tests.helpers.export_samples import SAMPLES
 from tests.helpers.paths import ROOT
 from tests.helpers.serve import start_serve
+from tests.helpers.waiting import wait_until_sync
 from workshop_tui.errors import StoreFailed
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -30,12 +30,12 @@ from workshop_tui.store import fsync as fsync_mod
 
 def delete(directory: Path) -> None:
     """rm -rf, retried while the store's snapshot thread is still adding a file to it."""
-    for _ in range(1000):
+
+    def gone() -> bool:
         shutil.rmtree(directory, ignore_errors=True)
-        if not directory.exists():
-            return
-        time.sleep(0.001)
-    raise AssertionError(f"{directory} could not be deleted")
+        return not directory.exists()
+
+    wait_until_sync(gone, what=f"{directory} deleted")
 
 
 async def test_service_rolls_a_refused_note_out_of_the_wall(data_dir: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import itertools
 import os
@@ -133,10 +132,7 @@ async def test_a_failed_snapshot_stops_the_store(tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(ws, "write_atomic", refused)
     store.request_snapshot()
-    for _ in range(1000):  # the snapshot runs in its thread: wait for its outcome, not a clock
-        if store.failed:
-            break
-        await asyncio.sleep(0.005)
+    await wait_until(lambda: store.failed, what="the snapshot's outcome (it runs in its thread)")
     assert store.failed and "Permission denied" in store.failed
     with pytest.raises(StoreFailed):
         store.apply(put(9))
@@ -217,20 +213,16 @@ async def test_a_phase_change_or_an_idle_moment_puts_a_snapshot_stock_tinydb_can
     d = tmp_path / "w"
     store = await one_record_per_batch(d, 5)
 
-    async def newest_holds(n: int) -> bool:
-        for _ in range(2000):  # until the idle snapshot lands (a condition, not a fixed wait)
-            newest = sorted(d.glob("snapshot-*.json"))[-1]
-            if len(TinyDB(newest).table("ideas")) == n:
-                return True
-            await asyncio.sleep(0.005)
-        return False
+    def newest_holds(n: int) -> bool:
+        newest = sorted(d.glob("snapshot-*.json"))[-1]
+        return len(TinyDB(newest).table("ideas")) == n
 
-    assert await newest_holds(5)
+    await wait_until(lambda: newest_holds(5), what="the idle snapshot of 5 notes")
     assert len(list(d.glob("snapshot-*.json"))) <= ws.KEEP_SNAPSHOTS  # superseded ones pruned
     monkeypatch.setattr(ws, "IDLE_SNAPSHOT_SECONDS", None)
     await store.apply(put(5))
     store.request_snapshot()  # what the service does on every phase change
-    assert await newest_holds(6)
+    await wait_until(lambda: newest_holds(6), what="the phase change's snapshot of 6 notes")
     await store.close()
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Digits, Static
 
@@ -43,6 +44,7 @@ async def advance(app: Any, pilot: Pilot[Any], to: Phase, screen: type[Any]) -> 
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_a_whole_session_from_lobby_to_closed(data_dir: Path, tmp_path: Path) -> None:
     async with running_app(data_dir, size=(120, 40)) as (app, pilot):
         await app.service.create_workshop(

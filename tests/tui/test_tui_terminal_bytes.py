@@ -74,6 +74,7 @@ def drawn(terminal: list[str]) -> str:
     return "".join(terminal)
 
 
+@pytest.mark.slow
 async def test_no_escape_reaches_the_terminal(data_dir: Path, terminal: list[str]) -> None:
     await seed(data_dir)
     async with running_app(data_dir, size=(160, 50), code="EVIL") as (app, pilot):
