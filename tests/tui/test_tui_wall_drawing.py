@@ -11,6 +11,7 @@ import pytest
 from screens.wall.screen import WallScreen
 from screens.widgets.note_wall import NoteWall
 from tests.conftest import workshop_in
+from tests.helpers.tui import wait_for
 from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Source
 from workshop_tui.phases import Phase
@@ -84,3 +85,15 @@ async def test_moving_the_cursor_repaints_two_cards_not_the_wall(
         assert wall.cursor == 1
         assert sorted(idea for idea, _ in spy.cards) == sorted(wall.shown[:2])  # the old and the new cursor
         assert 0 < spy.lines <= wall.card_height  # the lines of that row of cards only
+
+
+async def test_a_name_projected_on_a_wall_opened_before_anyone_joined(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE, show_authors=True)
+    app = HarnessApp(service, lambda: WallScreen(service, code))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the wall is up with nobody in the room yet
+        person, _ = await service.join(code, "Amina Zed")
+        await service.post_idea(code, "Benches by the river", author_id=person.id)
+        wall = app.screen.query_one(NoteWall)
+        await wait_for(pilot, lambda: len(wall.shown) == 1, "the note")
+        await wait_for(pilot, lambda: "Amina Zed" in app.export_screenshot().replace("&#160;", " "), "the name")

@@ -22,6 +22,7 @@ from workshop_tui.server.schemas import (
     MyVoteOut,
     ReadyOut,
     TeamOut,
+    ThemeRefOut,
     TimerOut,
     WorkshopOut,
     WorkshopSummaryOut,
@@ -126,6 +127,9 @@ def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut
         private_writing=s.private_writing and w.phase == Phase.IDEATE,
         private_notes=state.private_notes,
         ready=ready_view(state),
+        themes=[
+            ThemeRefOut(id=t.id, name=t.name) for t in sorted(state.themes.values(), key=lambda t: t.name.casefold())
+        ],
     )
 
 
