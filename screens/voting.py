@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from babel.support import NullTranslations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,6 +28,7 @@ from workshop_tui.actions import ACTIONS, Action
 from workshop_tui.errors import Invalid, WorkshopError
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
+from workshop_tui.service.queries import Readiness
 from workshop_tui.text_safety import terminal_safe
 
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
@@ -71,18 +73,17 @@ class VotingScreen(SessionScreen):
 
     # ------------------------------------------------------------------ data
 
-    def tally(self) -> tuple[int, int, int, int]:
-        """(phone dots cast, dots available, paper dots, participants who have not voted)."""
+    def tally(self) -> tuple[int, int, int]:
+        """(phone dots cast, dots available, paper dots)."""
         view = self.service.view(self.code)
         phone = view.phone_dots()
         available = len(view.participants) * view.settings.dots_per_participant
-        return phone, available, view.dots_cast() - phone, view.people_without_dots()
+        return phone, available, view.dots_cast() - phone
 
     def refresh_all(self) -> None:
         state = self.service.view(self.code)
         w = state.workshop
-        phone, available, paper, not_voted = self.tally()
-        people = len(state.participants)
+        phone, available, paper = self.tally()
         status = self.query_one("#voting-state", Static)
         status.set_class(w.voting_open, "-open")
         tr = room_texts(self.service, self.code)  # the room reads this screen: its language
@@ -93,10 +94,7 @@ class VotingScreen(SessionScreen):
         else:
             label = tr.gettext("VOTING CLOSED")
         status.update(Text(label, style="bold"))
-        waiting = tr.ngettext(
-            "{count} of {people} person has not voted yet", "{count} of {people} people have not voted yet", people
-        )
-        self.query_one("#not-voted", Static).update(with_bold_count(waiting, not_voted, people=people))
+        self.query_one("#not-voted", Static).update(_still_voting(tr, state.readiness()))
         paper_line = tr.ngettext("+ {count} paper dot in the tally", "+ {count} paper dots in the tally", paper)
         self.query_one("#paper-line", Static).update(Text(paper_line.format(count=paper)) if paper else Text(""))
         self.query_one("#dots-cast", Digits).update(str(phone))
@@ -194,3 +192,14 @@ class VotingScreen(SessionScreen):
                 "Paper dots for this idea", integer=True, submit=submit, context=Text(terminal_safe(idea.text))
             )
         )
+
+
+def _still_voting(tr: NullTranslations, ready: Readiness | None) -> Text:
+    """The session bar's count in the bar's words, with the room's size: those who have neither placed
+    every dot nor said they are done (blocked people aside)."""
+    if ready is None or not ready.people:
+        return Text("")
+    if not ready.waiting:
+        return Text(tr.ngettext("all {count} done", "all {count} done", ready.people).format(count=ready.people))
+    template = tr.ngettext("{count} of {people} still voting", "{count} of {people} still voting", ready.waiting)
+    return with_bold_count(template, ready.waiting, people=ready.people)

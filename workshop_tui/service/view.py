@@ -133,10 +133,6 @@ class WorkshopView:
         vote = self._state.vote_of(participant_id, idea_id)
         return vote.dots if vote else 0
 
-    def people_without_dots(self) -> int:
-        used = self._state.dots_used
-        return sum(1 for pid in self._state.participants if used[pid] <= 0)
-
     # ------------------------------------------------------------------ teams
 
     def team_of(self, participant_id: str) -> Team | None:
