@@ -7,7 +7,7 @@ phones, so the facilitator can explain the rules; ``o`` opens it (and closes it 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from babel.support import NullTranslations
 from rich.text import Text
@@ -28,8 +28,10 @@ from workshop_tui.actions import ACTIONS, Action
 from workshop_tui.errors import Invalid, WorkshopError
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
-from workshop_tui.service.queries import Readiness
 from workshop_tui.text_safety import terminal_safe
+
+if TYPE_CHECKING:
+    from workshop_tui.service.queries import Readiness
 
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
     "open_voting": ACTIONS[Action.TOGGLE_VOTING].phases,
@@ -94,7 +96,8 @@ class VotingScreen(SessionScreen):
         else:
             label = tr.gettext("VOTING CLOSED")
         status.update(Text(label, style="bold"))
-        self.query_one("#not-voted", Static).update(_still_voting(tr, state.readiness()))
+        opened = w.voting_open or phone > 0 or w.results_revealed  # the ballot has been open at some time
+        self.query_one("#not-voted", Static).update(_not_done(tr, state.readiness() if opened else None, w.voting_open))
         paper_line = tr.ngettext("+ {count} paper dot in the tally", "+ {count} paper dots in the tally", paper)
         self.query_one("#paper-line", Static).update(Text(paper_line.format(count=paper)) if paper else Text(""))
         self.query_one("#dots-cast", Digits).update(str(phone))
@@ -194,12 +197,18 @@ class VotingScreen(SessionScreen):
         )
 
 
-def _still_voting(tr: NullTranslations, ready: Readiness | None) -> Text:
-    """The session bar's count in the bar's words, with the room's size: those who have neither placed
-    every dot nor said they are done (blocked people aside)."""
+def _not_done(tr: NullTranslations, ready: Readiness | None, voting_open: bool) -> Text:
+    """The session bar's count with the room's size: those who have neither placed every dot nor said
+    they are done (blocked people aside). While the ballot is open they are "still voting", the bar's
+    words; once it is closed, they "did not finish voting" (the bar then says nothing)."""
     if ready is None or not ready.people:
         return Text("")
     if not ready.waiting:
         return Text(tr.ngettext("all {count} done", "all {count} done", ready.people).format(count=ready.people))
-    template = tr.ngettext("{count} of {people} still voting", "{count} of {people} still voting", ready.waiting)
+    if voting_open:
+        template = tr.ngettext("{count} of {people} still voting", "{count} of {people} still voting", ready.waiting)
+    else:
+        template = tr.ngettext(
+            "{count} of {people} did not finish voting", "{count} of {people} did not finish voting", ready.waiting
+        )
     return with_bold_count(template, ready.waiting, people=ready.people)

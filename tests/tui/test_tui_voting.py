@@ -11,7 +11,7 @@ from screens.voting import VotingScreen
 from screens.widgets.bar_chart import BarChart
 from screens.widgets.session_bar import SessionBar
 from tests.conftest import open_vote, workshop_in
-from tests.helpers.tui import wait_for
+from tests.helpers.tui import screen_lines, wait_for
 from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Participant, Source
 from workshop_tui.phases import Phase
@@ -69,6 +69,31 @@ async def test_progress_and_still_voting_update_live(service: WorkshopService) -
             await service.say_done(code, person.id)
         await service.say_done(code, people[0].id)
         await wait_for(pilot, lambda: text_of(app, "#not-voted") == "all 4 done", "all done")
+
+
+async def test_once_the_ballot_is_closed_nobody_is_still_voting(service: WorkshopService) -> None:
+    code, people, ideas = await room(service)
+    await service.cast_dot(code, people[0].id, ideas[0].id)  # 1 of 3 dots: not done
+    for idea in ideas:
+        await service.cast_dot(code, people[1].id, idea.id)  # all 3: done
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert text_of(app, "#not-voted").startswith("3 of 4 still voting")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: "VOTING CLOSED" in text_of(app, "#voting-state"), "closed on screen")
+        assert text_of(app, "#not-voted").startswith("3 of 4 did not finish voting")
+        assert "still voting" not in screen_lines(app)[0]  # nor the top bar
+
+
+async def test_before_the_ballot_opens_nobody_is_counted(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.VOTE)
+    await service.set_voting(code, voting_open=False)
+    await service.join(code, "Amina")
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "BALLOT NOT OPEN YET" in text_of(app, "#voting-state") and text_of(app, "#not-voted") == ""
 
 
 async def test_results_hidden_until_revealed_then_ranked(service: WorkshopService) -> None:
