@@ -222,6 +222,10 @@ class MeOut(_Out):
         description="in the backlog and closed phases: the prototypes this person voted for, wrote or joined"
     )
     done: bool = Field(False, description="said they are done in the current phase (ideate, vote)")
+    counted_done: bool = Field(
+        False,
+        description="the room's ready count has me as done: said so, placed every dot (vote), saved a ranking (teams)",
+    )
 
 
 class HealthOut(_Out):

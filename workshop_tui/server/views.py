@@ -183,6 +183,7 @@ def me_view(view: WorkshopView, p: Participant) -> MeOut:
         team=my_team_view(view, team) if team is not None else None,
         follow=followed_view(view, p.id),
         done=view.workshop.phase in p.done_in,
+        counted_done=view.is_done(p),
     )
 
 

@@ -115,6 +115,10 @@ class WorkshopView:
         """How many are done with the phase's task (counts, never names); None without one."""
         return queries.readiness(self._state)
 
+    def is_done(self, participant: Participant) -> bool:
+        """Whether the room's ready count has this person done (said so, every dot placed, a ranking saved)."""
+        return queries.is_done(self._state, participant)
+
     def ranking(self) -> tuple[tuple[Idea, int], ...]:
         """Visible ideas by dots, most first; ties go to the earliest posted."""
         return tuple(queries.ranking(self._state))
