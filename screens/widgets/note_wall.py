@@ -129,6 +129,7 @@ class NoteWall(ScrollView, can_focus=True):
         self.grouped = False
         self.dots = False
         self._ideas: dict[str, Idea] = {}  # the notes on the wall
+        self._hidden = 0  # how many of them are hidden (shown only while the facilitator asks)
         self._sections: list[Section] = []
         self._by_theme: dict[str | None, Section] = {}  # grouped: the section of each theme
         self._tops: list[int] = []
@@ -220,6 +221,7 @@ class NoteWall(ScrollView, can_focus=True):
         keep = self.selected_id()
         was_at_top = self.scroll_y <= 0
         self._ideas = {i.id: i for i in ideas}
+        self._hidden = sum(1 for i in ideas if i.hidden)
         self._dots = dict(dots or {}) if self.dots else {}
         ordered_themes = sorted(themes, key=lambda t: t[1].casefold())
         self._colours = {t: PAPER[n % len(PAPER)] for n, (t, _) in enumerate(ordered_themes)}
@@ -267,6 +269,7 @@ class NoteWall(ScrollView, can_focus=True):
         keep = self.selected_id()
         was_at_top = self.scroll_y <= 0
         old = self._ideas.get(idea.id)
+        self._hidden += idea.hidden - (old.hidden if old is not None else False)
         if self.dots:
             self._dots[idea.id] = dots
         if old is not None and (old.theme_id == idea.theme_id or not self.grouped):
@@ -296,6 +299,7 @@ class NoteWall(ScrollView, can_focus=True):
         keep = self.selected_id()
         self._take(idea)
         del self._ideas[idea_id]
+        self._hidden -= idea.hidden
         self._dots.pop(idea_id, None)
         if self._newest == idea_id:
             lasts = [self._ideas[s.ids[-1]] for s in self._sections if s.ids]
@@ -340,7 +344,7 @@ class NoteWall(ScrollView, can_focus=True):
 
     def hidden_shown(self) -> int:
         """How many hidden notes are on the wall (only while the facilitator shows them)."""
-        return sum(1 for i in self._ideas.values() if i.hidden)
+        return self._hidden
 
     def card_text(self, idea_id: str) -> str:
         """The note's text as its card shows it, with the card's marks ("✔ ", "(hidden) ")."""

@@ -100,3 +100,18 @@ async def test_blocking_tells_the_screens_and_phones_the_new_counts(service: Wor
     await service.block_participant(code, people[2].id, False)
     said = [e for e in seen if isinstance(e, ev.ParticipantBlocked)]
     assert [(e.participant.id, e.participant.blocked) for e in said] == [(people[2].id, True), (people[2].id, False)]
+
+
+async def test_the_state_counts_what_is_merged_into_each_note(data_dir: Path) -> None:
+    service = WorkshopService(data_dir).open()
+    code = await workshop_in(service, Phase.IDEATE)
+    keep, a, b = [(await service.post_idea(code, t, source=Source.PAPER)).id for t in ("keep", "a", "b")]
+    view = service.view(code)
+    await service.merge_ideas(code, keep, a)
+    await service.merge_ideas(code, keep, b)
+    assert (view.merged_into(keep), view.merged_into(a)) == (2, 0)
+    await service.unmerge_idea(code, b)
+    assert view.merged_into(keep) == 1
+    await service.close()
+    async with WorkshopService(data_dir) as reopened:  # counted again from the store
+        assert reopened.view(code).merged_into(keep) == 1

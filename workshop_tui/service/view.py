@@ -103,6 +103,10 @@ class WorkshopView:
         """Notes on the wall in one theme (None: no theme), the tally the session bar's count sums."""
         return self._state.theme_notes[theme_id]
 
+    def merged_into(self, idea_id: str) -> int:
+        """How many notes are merged into this one (the state's tally: no walk over the notes)."""
+        return self._state.merged[idea_id]
+
     @property
     def private_notes(self) -> int:
         """Notes written in private, off the wall until revealed."""
