@@ -72,7 +72,7 @@ Screen { layout: vertical; }
 #p-main { width: 1fr; height: 1fr; padding: 0 1; }
 #p-heading { height: auto; text-style: bold; color: $accent; margin-bottom: 1; }
 #p-prompt { height: auto; max-height: 4; margin-bottom: 1; }
-#p-wall { height: 1fr; }
+#p-wall { height: 1fr; scrollbar-size-vertical: 0; }  /* nobody scrolls the room's copy: newest on top */
 #p-results { height: 1fr; }
 """
 
