@@ -5,17 +5,22 @@ server of the process that owns the data directory (``workshop_tui.audience``), 
 snapshot on every event of the public stream and revalidated once a second (an ETag makes that a 304
 while nothing changed; the stream does not carry notes in every phase). It shows only what the room
 may see: the join QR code, code and URL, the wall (no authors), the timer, the results once revealed,
-following the phase. No admin token, no facilitator control is ever drawn. When the owner is not
-running it says so and reconnects by itself (the owner may come back on another port).
+following the phase. The wall is the facilitator's sticky-note wall (``NoteWall``: coloured by theme,
+newest first and marked, grouped by theme in the group phase), with the room's progress above it:
+how many are done (counts, never names) and how many notes are written in private. Its words are the
+workshop's language, as on the phones. No admin token, no facilitator control, no author is ever drawn.
+When the owner is not running it says so and reconnects by itself (the owner may come back on another port).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 from pathlib import Path
 from typing import ClassVar
 
+from babel.support import NullTranslations
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -25,18 +30,25 @@ from textual.widgets import Static
 from screens.theme import PROJECTOR, PROJECTOR_NAME
 from screens.widgets.bar_chart import BarChart, ChartRow
 from screens.widgets.big_code import BigCode
+from screens.widgets.note_wall import NoteWall
 from screens.widgets.qr_code import QRCode
 from screens.widgets.timer import format_clock
-from workshop_tui.audience import AudienceClient, AudienceSnapshot, OwnerNotRunning
+from workshop_tui import i18n
+from workshop_tui.audience import AudienceClient, AudienceNote, AudienceSnapshot, AudienceWorkshop, OwnerNotRunning
 from workshop_tui.errors import WorkshopError
-from workshop_tui.models import utcnow
+from workshop_tui.models import Idea, utcnow
 from workshop_tui.phases import PHASE_SPECS, Phase
 from workshop_tui.text_safety import terminal_safe
 
 REFRESH_SECONDS = 1.0  # the wall's revalidation while connected (a 304 when nothing changed)
 RETRY_SECONDS = 1.0  # how soon to look for the owner again
-WALL_NOTES = 60  # newest notes drawn; the room cannot read more at once
-SPACED_FROM_ROWS = 40  # from this height on the wall leaves a blank line between notes
+#: The room's progress in each phase with a task (the phone's own words: ``phone_catalog``).
+READY = {
+    "writing": ("{count} of {people} is done writing", "{count} of {people} are done writing"),
+    "voting": ("{count} of {people} is done voting", "{count} of {people} are done voting"),
+    "ranking": ("{count} of {people} has saved a ranking", "{count} of {people} have saved a ranking"),
+}
+_POSTED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # the wall orders by posting time: the list's order is it
 
 _CSS = """
 Screen { layout: vertical; }
@@ -46,6 +58,7 @@ Screen { layout: vertical; }
 #p-timer.-running { color: $accent; }
 #p-timer.-expired { color: $error; }
 #p-phase { width: auto; padding: 0 1; text-style: bold reverse; }
+#p-people-bar { width: auto; padding: 0 1; }
 #p-offline { height: auto; margin: 2 4; padding: 1 2; border: heavy $warning; color: $warning; text-style: bold; }
 #p-body { height: 1fr; }
 #p-join { width: auto; max-width: 50%; height: 1fr; padding: 0 1; align: center top; }
@@ -59,7 +72,7 @@ Screen { layout: vertical; }
 #p-main { width: 1fr; height: 1fr; padding: 0 1; }
 #p-heading { height: auto; text-style: bold; color: $accent; margin-bottom: 1; }
 #p-prompt { height: auto; max-height: 4; margin-bottom: 1; }
-#p-wall { height: 1fr; }
+#p-wall { height: 1fr; scrollbar-size-vertical: 0; }  /* nobody scrolls the room's copy: newest on top */
 #p-results { height: 1fr; }
 """
 
@@ -78,6 +91,7 @@ class PresenterApp(App[None]):
         self.data_dir = data_dir
         self.code = code.upper()
         self.snapshot: AudienceSnapshot | None = None
+        self._on_wall: tuple[object, ...] = ()  # what the wall was last filled from
         self.offline: str | None = None  # why nothing is shown, while the owner is not reachable
         self._received_at = utcnow()
         self._changed = asyncio.Event()
@@ -89,6 +103,7 @@ class PresenterApp(App[None]):
             yield Static("", id="p-title", markup=False)
             yield Static("", id="p-timer", markup=False)
             yield Static("", id="p-phase", markup=False)
+            yield Static("", id="p-people-bar", markup=False)
         yield Static("", id="p-offline", markup=False)
         with Horizontal(id="p-body"):
             with Vertical(id="p-join"):
@@ -100,7 +115,9 @@ class PresenterApp(App[None]):
             with Vertical(id="p-main"):
                 yield Static("", id="p-heading", markup=False)
                 yield Static("", id="p-prompt", markup=False)
-                yield Static("", id="p-wall", markup=False)
+                wall = NoteWall(id="p-wall")
+                wall.can_focus = False  # the room's copy: nobody steers it, so it has no cursor
+                yield wall
                 yield BarChart(id="p-results")
 
     def on_mount(self) -> None:
@@ -161,10 +178,11 @@ class PresenterApp(App[None]):
 
     def _draw(self, snap: AudienceSnapshot) -> None:
         w = snap.workshop
+        tr = i18n.translator(w.language)  # the room's words, as on the phones
         self.query_one("#p-offline", Static).display = False
         self.query_one("#p-body").display = True
         self.query_one("#p-title", Static).update(Text(terminal_safe(w.title)))
-        self.query_one("#p-phase", Static).update(Text(f" {PHASE_SPECS[w.phase].title} "))
+        self.query_one("#p-phase", Static).update(Text(f" {tr.gettext(PHASE_SPECS[w.phase].audience_title).upper()} "))
         lobby = w.phase == Phase.LOBBY
         join = self.query_one("#p-join", Vertical)
         join.set_class(lobby, "-lobby")
@@ -173,28 +191,55 @@ class PresenterApp(App[None]):
         qr.data = snap.join_url
         self.query_one("#p-url", Static).update(Text(snap.join_url))
         people = snap.participants
-        self.query_one("#p-people", Static).update(Text(f"{people} {'person' if people == 1 else 'people'} joined"))
+        joined = f"{people} {tr.ngettext('person joined', 'people joined', people)}"
+        under_code = self.query_one("#p-people", Static)
+        under_code.update(Text(joined))
+        under_code.display = lobby  # the lobby says it under the code, the other phases in the top bar
+        bar_people = self.query_one("#p-people-bar", Static)
+        bar_people.update(Text(joined))
+        bar_people.display = not lobby
         self.query_one("#p-code", BigCode).text = w.code
         self._fit_join(lobby)
         main = self.query_one("#p-main", Vertical)
         main.display = not lobby
         heading = self.query_one("#p-heading", Static)
         prompt = self.query_one("#p-prompt", Static)
-        wall = self.query_one("#p-wall", Static)
+        wall = self.query_one("#p-wall", NoteWall)
         results = self.query_one("#p-results", BarChart)
         prompt.update(Text(terminal_safe(w.prompt)))
         prompt.display = bool(w.prompt) and w.phase == Phase.IDEATE
         if w.results_revealed:
-            heading.update(Text("Results: most dots first"))
+            heading.update(Text(tr.gettext("Results: most dots first")))
             ranked = sorted(snap.notes, key=lambda n: -(n.dots or 0))  # stable: ties keep posting order
             results.show([ChartRow(n.id, n.text, n.dots or 0) for n in ranked], True)
             results.display, wall.display = True, False
         else:
-            count = len(snap.notes)
-            heading.update(Text(f"The wall · {count} {'note' if count == 1 else 'notes'}"))
-            wall.update(_wall_text(snap, spaced=self.size.height >= SPACED_FROM_ROWS))
+            heading.update(_progress(tr, w, len(snap.notes)))
+            self._fill_wall(w, snap.notes)
             results.display, wall.display = False, True
         self._tick()
+
+    def _fill_wall(self, w: AudienceWorkshop, notes: tuple[AudienceNote, ...]) -> None:
+        """The notes as cards, refilled only when they, the themes or the grouping changed (the snapshot
+        also changes with every second of a running timer)."""
+        wall = self.query_one("#p-wall", NoteWall)
+        grouped = w.phase == Phase.GROUP
+        key = (notes, w.themes, grouped)
+        if key == self._on_wall:
+            return
+        self._on_wall = key
+        wall.grouped = grouped
+        ideas = [
+            Idea.model_construct(
+                id=n.id,
+                workshop_id=w.code,
+                text=n.text,
+                theme_id=n.theme_id,
+                created_at=_POSTED + dt.timedelta(seconds=k),
+            )
+            for k, n in enumerate(notes)  # oldest first, as the server lists them
+        ]
+        wall.show_notes(ideas, [(t.id, t.name) for t in w.themes])
 
     def _fit_join(self, lobby: bool) -> None:
         """The lobby gives the QR code the screen; elsewhere it is a corner, dropped when there is no room."""
@@ -227,19 +272,25 @@ class PresenterApp(App[None]):
         label.display = True
         label.set_class(timer.running and left > 0, "-running")
         label.set_class(left <= 0, "-expired")
-        label.update(Text("TIME IS UP" if left <= 0 else f"{format_clock(left)}{'' if timer.running else ' paused'}"))
+        tr = i18n.translator(snap.workshop.language)
+        clock = format_clock(left) if timer.running else tr.gettext("{time} paused").format(time=format_clock(left))
+        label.update(Text(tr.gettext("TIME IS UP") if left <= 0 else clock))
 
 
-def _wall_text(snap: AudienceSnapshot, *, spaced: bool) -> Text:
-    """Newest first, so a note posted now is seen now; participant text is plain text, never markup."""
-    if not snap.notes:
-        return Text("No notes yet.", style="italic")
-    out = Text()
-    for n, note in enumerate(reversed(snap.notes[-WALL_NOTES:])):
-        if n:
-            out.append("\n\n" if spaced else "\n")  # a big screen: a blank line between notes, read from afar
-        out.append("■ ", style="bold")
-        if note.theme:
-            out.append(f"{terminal_safe(note.theme)}: ", style="italic")
-        out.append(" ".join(terminal_safe(note.text).split()))
+def _progress(tr: NullTranslations, w: AudienceWorkshop, notes: int) -> Text:
+    """The wall's heading: how many notes, how many are done (counts, never names), how many are
+    written in private, in the room's language."""
+    out = Text(tr.ngettext("{count} note", "{count} notes", notes).format(count=notes))
+    ready = w.ready
+    if ready is not None and ready.people and ready.task in READY:
+        one, many = READY[ready.task]
+        out.append("  ·  ")
+        out.append(tr.ngettext(one, many, ready.done).format(count=ready.done, people=ready.people))
+    if w.private_notes:
+        out.append("  ·  ")
+        out.append(
+            tr.ngettext(
+                "{count} note written in private so far.", "{count} notes written in private so far.", w.private_notes
+            ).format(count=w.private_notes)
+        )
     return out

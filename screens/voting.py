@@ -7,8 +7,9 @@ phones, so the facilitator can explain the rules; ``o`` opens it (and closes it 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from babel.support import NullTranslations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,6 +29,9 @@ from workshop_tui.errors import Invalid, WorkshopError
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
+
+if TYPE_CHECKING:
+    from workshop_tui.service.queries import Readiness
 
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
     "open_voting": ACTIONS[Action.TOGGLE_VOTING].phases,
@@ -71,22 +75,17 @@ class VotingScreen(SessionScreen):
 
     # ------------------------------------------------------------------ data
 
-    def tally(self) -> tuple[int, int, int, int, int]:
-        """(phone dots cast, dots available, paper dots, people not done voting, people who vote).
-
-        Not done: neither placed every dot nor said so, the count the top bar and the phones show
-        (``readiness``), so the room never reads two numbers for the same thing."""
+    def tally(self) -> tuple[int, int, int]:
+        """(phone dots cast, dots available, paper dots)."""
         view = self.service.view(self.code)
         phone = view.phone_dots()
         available = len(view.participants) * view.settings.dots_per_participant
-        ready = view.readiness()
-        waiting, people = (ready.waiting, ready.people) if ready else (0, len(view.participants))
-        return phone, available, view.dots_cast() - phone, waiting, people
+        return phone, available, view.dots_cast() - phone
 
     def refresh_all(self) -> None:
         state = self.service.view(self.code)
         w = state.workshop
-        phone, available, paper, not_voted, people = self.tally()
+        phone, available, paper = self.tally()
         status = self.query_one("#voting-state", Static)
         status.set_class(w.voting_open, "-open")
         tr = room_texts(self.service, self.code)  # the room reads this screen: its language
@@ -97,10 +96,8 @@ class VotingScreen(SessionScreen):
         else:
             label = tr.gettext("VOTING CLOSED")
         status.update(Text(label, style="bold"))
-        waiting = tr.ngettext(
-            "{count} of {people} person has not voted yet", "{count} of {people} people have not voted yet", people
-        )
-        self.query_one("#not-voted", Static).update(with_bold_count(waiting, not_voted, people=people))
+        opened = w.voting_open or phone > 0 or w.results_revealed  # the ballot has been open at some time
+        self.query_one("#not-voted", Static).update(_not_done(tr, state.readiness() if opened else None, w.voting_open))
         paper_line = tr.ngettext("+ {count} paper dot in the tally", "+ {count} paper dots in the tally", paper)
         self.query_one("#paper-line", Static).update(Text(paper_line.format(count=paper)) if paper else Text(""))
         self.query_one("#dots-cast", Digits).update(str(phone))
@@ -198,3 +195,20 @@ class VotingScreen(SessionScreen):
                 "Paper dots for this idea", integer=True, submit=submit, context=Text(terminal_safe(idea.text))
             )
         )
+
+
+def _not_done(tr: NullTranslations, ready: Readiness | None, voting_open: bool) -> Text:
+    """The session bar's count with the room's size: those who have neither placed every dot nor said
+    they are done (blocked people aside). While the ballot is open they are "still voting", the bar's
+    words; once it is closed, they "did not finish voting" (the bar then says nothing)."""
+    if ready is None or not ready.people:
+        return Text("")
+    if not ready.waiting:
+        return Text(tr.ngettext("all {count} done", "all {count} done", ready.people).format(count=ready.people))
+    if voting_open:
+        template = tr.ngettext("{count} of {people} still voting", "{count} of {people} still voting", ready.waiting)
+    else:
+        template = tr.ngettext(
+            "{count} of {people} did not finish voting", "{count} of {people} did not finish voting", ready.waiting
+        )
+    return with_bold_count(template, ready.waiting, people=ready.people)

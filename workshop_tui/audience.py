@@ -47,20 +47,38 @@ class AudienceTimer(_Answer):
     ends_at: dt.datetime | None = None
 
 
+class AudienceReady(_Answer):
+    """How many are done with the phase's task: counts, never names."""
+
+    task: str
+    people: int
+    done: int
+
+
+class AudienceTheme(_Answer):
+    id: str
+    name: str
+
+
 class AudienceWorkshop(_Answer):
     code: str
     title: str
     prompt: str = ""
+    language: str = "en"
     phase: Phase
     voting_open: bool = False
     results_revealed: bool = False
     timer: AudienceTimer | None = None
+    private_notes: int = 0  # written in private, off the wall until revealed
+    ready: AudienceReady | None = None
+    themes: tuple[AudienceTheme, ...] = ()  # by name: a theme's place gives its colour
 
 
 class AudienceNote(_Answer):
     id: str
     text: str
     theme: str | None = None
+    theme_id: str | None = None
     dots: int | None = None  # only once the results are revealed
 
 

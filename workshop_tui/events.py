@@ -61,6 +61,13 @@ class ParticipantJoined(Event):
     participant: Participant
 
 
+class ParticipantBlocked(Event):
+    """The facilitator blocked a participant, or accepted them again: the room's counts leave them out."""
+
+    type: Literal["participant_blocked"] = "participant_blocked"
+    participant: Participant
+
+
 class ReadyChanged(Event):
     """A participant said they are done (or not done after all) in the current phase."""
 

@@ -48,6 +48,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "sayDone": N_("I’m done"),
     "notDoneWriting": N_("Not done yet, keep writing"),
     "notDoneVoting": N_("Not done yet, keep voting"),
+    "doneChangeVotes": N_("Done ✓ · change my votes"),
     "readyWriting": NP_("{count} of {people} is done writing", "{count} of {people} are done writing"),
     "readyVoting": NP_("{count} of {people} is done voting", "{count} of {people} are done voting"),
     "readyRanking": NP_("{count} of {people} has saved a ranking", "{count} of {people} have saved a ranking"),

@@ -62,6 +62,7 @@ class WorkshopState:
         self.theme_notes: Counter[str | None] = Counter()  # notes on the wall per theme (None: no theme)
         self.private_notes = 0  # notes written in private, off the wall until revealed
         self.notes_by: Counter[str] = Counter()  # notes (deleted ones too) per author: the per-phone cap
+        self.merged: Counter[str] = Counter()  # notes merged into each note (not deleted): what unmerge offers
         for idea in self.ideas.values():
             self._count_idea(idea, +1)
 
@@ -93,6 +94,8 @@ class WorkshopState:
             self.private_notes += sign
         if idea.author_id is not None:
             self.notes_by[idea.author_id] += sign
+        if idea.merged_into and not idea.deleted:
+            self.merged[idea.merged_into] += sign
 
     def dots_cast(self) -> int:
         return self._dots_cast

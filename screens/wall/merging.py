@@ -11,7 +11,6 @@ from screens.wall.suggestions import SuggestionsScreen
 from screens.wall.undo import in_turn
 from workshop_tui.duplicates import suggest_duplicates
 from workshop_tui.errors import WorkshopError
-from workshop_tui.models import Idea
 
 if TYPE_CHECKING:
     from screens.wall.screen import WallScreen
@@ -26,9 +25,6 @@ class Merging:
     def __init__(self, screen: WallScreen) -> None:
         self.screen = screen
 
-    def merged_into(self, idea_id: str) -> list[Idea]:
-        return [i for i in self.screen.view.ideas.values() if i.merged_into == idea_id and not i.deleted]
-
     def merge(self) -> None:
         survivor = self.screen.selected()
         if survivor is not None:
@@ -36,7 +32,7 @@ class Merging:
 
     def unmerge(self) -> None:
         survivor = self.screen.selected()
-        if survivor is not None and self.merged_into(survivor.id):
+        if survivor is not None and self.screen.view.merged_into(survivor.id):
             self._pick(UnmergeScreen, survivor.id, merge=False)
 
     def _pick(self, dialog: type[MergeScreen | UnmergeScreen], survivor_id: str, *, merge: bool) -> None:

@@ -216,7 +216,7 @@ class WallScreen(SessionScreen):
         selected = self.selected()
         if action in NEEDS_NOTE and selected is None:
             return None
-        if action == "unmerge" and selected is not None and not self.merging.merged_into(selected.id):
+        if action == "unmerge" and selected is not None and not self.view.merged_into(selected.id):
             return None
         if action == "toggle_private" and phase != Phase.IDEATE:
             return False  # the setting only acts in ideate

@@ -14,7 +14,7 @@ Participant text enters as ``rich.text.Text`` after ``terminal_safe``: never mar
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, overload
 
@@ -129,6 +129,7 @@ class NoteWall(ScrollView, can_focus=True):
         self.grouped = False
         self.dots = False
         self._ideas: dict[str, Idea] = {}  # the notes on the wall
+        self._hidden = 0  # how many of them are hidden (shown only while the facilitator asks)
         self._sections: list[Section] = []
         self._by_theme: dict[str | None, Section] = {}  # grouped: the section of each theme
         self._tops: list[int] = []
@@ -139,6 +140,7 @@ class NoteWall(ScrollView, can_focus=True):
         self._theme_names: dict[str | None, str] = {}
         self._theme_keys: dict[str | None, tuple[bool, str]] = {None: (False, "")}  # sections' order
         self._authors: dict[str, str] = {}  # participant id -> name, only while the facilitator projects names
+        self._names = False  # whether names are projected
         self._newest: str | None = None
         self._cards: dict[tuple[object, ...], list[Strip]] = {}  # rendered cards, by what they show
         self._bodies: dict[tuple[str, int, int], list[str]] = {}  # wrapped texts, by text and width
@@ -196,18 +198,38 @@ class NoteWall(ScrollView, can_focus=True):
     def show(self, state: WorkshopView, ideas: Sequence[Idea]) -> None:
         """Show ``ideas``, newest first (section by section when grouped): the one full rebuild, for a
         new filter, phase or theme; single notes come and go with ``put`` and ``discard``."""
+        settings = state.workshop.settings
+        names = settings.show_authors and not settings.anonymous
+        self.show_notes(
+            ideas,
+            [(t.id, t.name) for t in state.themes.values()],
+            authors={p.id: p.name for p in state.participants.values()} if names else None,
+            dots={i.id: state.dots_on(i.id) for i in ideas} if self.dots else None,
+        )
+
+    def show_notes(
+        self,
+        ideas: Sequence[Idea],
+        themes: Iterable[tuple[str, str]],
+        *,
+        authors: Mapping[str, str] | None = None,
+        dots: Mapping[str, int] | None = None,
+    ) -> None:
+        """``show`` from what is known of the workshop: every theme as (id, name) (a theme's place by
+        name gives its colour, so both screens colour it alike), the names to put on cards (none unless
+        the facilitator projects them) and the dots (while ``dots`` is set)."""
         keep = self.selected_id()
         was_at_top = self.scroll_y <= 0
         self._ideas = {i.id: i for i in ideas}
-        self._dots = {i.id: state.dots_on(i.id) for i in ideas} if self.dots else {}
-        themes = sorted(state.themes.values(), key=lambda t: t.name.casefold())
-        self._colours = {t.id: PAPER[n % len(PAPER)] for n, t in enumerate(themes)}
+        self._hidden = sum(1 for i in ideas if i.hidden)
+        self._dots = dict(dots or {}) if self.dots else {}
+        ordered_themes = sorted(themes, key=lambda t: t[1].casefold())
+        self._colours = {t: PAPER[n % len(PAPER)] for n, (t, _) in enumerate(ordered_themes)}
         self._colours[None] = NO_THEME_PAPER
-        self._theme_names = {t.id: terminal_safe(t.name) for t in themes}
-        self._theme_keys = {None: (False, ""), **{t.id: (True, t.name.casefold()) for t in themes}}
-        settings = state.workshop.settings
-        names = settings.show_authors and not settings.anonymous
-        self._authors = {p.id: terminal_safe(p.name) for p in state.participants.values()} if names else {}
+        self._theme_names = {t: terminal_safe(name) for t, name in ordered_themes}
+        self._theme_keys = {None: (False, ""), **{t: (True, name.casefold()) for t, name in ordered_themes}}
+        self._names = authors is not None
+        self._authors = {p: terminal_safe(name) for p, name in (authors or {}).items()}
         ordered = sorted(ideas, key=_order)
         if self.grouped:
             self._by_theme = {}
@@ -247,6 +269,7 @@ class NoteWall(ScrollView, can_focus=True):
         keep = self.selected_id()
         was_at_top = self.scroll_y <= 0
         old = self._ideas.get(idea.id)
+        self._hidden += idea.hidden - (old.hidden if old is not None else False)
         if self.dots:
             self._dots[idea.id] = dots
         if old is not None and (old.theme_id == idea.theme_id or not self.grouped):
@@ -276,6 +299,7 @@ class NoteWall(ScrollView, can_focus=True):
         keep = self.selected_id()
         self._take(idea)
         del self._ideas[idea_id]
+        self._hidden -= idea.hidden
         self._dots.pop(idea_id, None)
         if self._newest == idea_id:
             lasts = [self._ideas[s.ids[-1]] for s in self._sections if s.ids]
@@ -297,7 +321,7 @@ class NoteWall(ScrollView, can_focus=True):
 
     def set_author(self, participant_id: str, name: str) -> None:
         """A new participant's name, while names are projected (their notes arrive after they join)."""
-        if self._authors:
+        if self._names:  # even when nobody had joined yet as the wall was shown
             self._authors[participant_id] = terminal_safe(name)
 
     def _keep_cursor(self, keep: str | None) -> None:
@@ -320,7 +344,7 @@ class NoteWall(ScrollView, can_focus=True):
 
     def hidden_shown(self) -> int:
         """How many hidden notes are on the wall (only while the facilitator shows them)."""
-        return sum(1 for i in self._ideas.values() if i.hidden)
+        return self._hidden
 
     def card_text(self, idea_id: str) -> str:
         """The note's text as its card shows it, with the card's marks ("✔ ", "(hidden) ")."""
@@ -394,7 +418,8 @@ class NoteWall(ScrollView, can_focus=True):
     def _card(self, index: int) -> list[Strip]:
         idea = self._ideas[self.shown[index]]
         selected = index == self.cursor and self.has_focus
-        flags = (idea.id in self.marked, idea.id == self._newest, selected, index == self.cursor)
+        cursor = index == self.cursor and self.can_focus  # a wall nobody steers (the presenter's) has none
+        flags = (idea.id in self.marked, idea.id == self._newest, selected, cursor)
         dots = self._dots.get(idea.id)
         author = self._authors.get(idea.author_id or "")
         key = (idea.id, idea.text, idea.theme_id, idea.hidden, dots, author, flags, self._card_width, self._text_lines)

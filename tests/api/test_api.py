@@ -85,7 +85,17 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "private_notes": 0,
             "ready": {"task": "writing", "people": 0, "done": 0, "waiting": 0},
             "follow_url": None,
+            "themes": [],
         }
+
+
+async def test_workshop_lists_its_themes_in_the_walls_order(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.GROUP)
+    made = {name: (await service.create_theme(code, name)).id for name in ("streets", "Benches", "Ålesund [b]")}
+    async with in_process(service) as server, client(server) as c:
+        themes = (await c.get(f"/api/v1/w/{code}")).json()["themes"]
+    # by name, case aside: the order that gives each theme its colour on both screens
+    assert themes == [{"id": made[n], "name": n} for n in ("Benches", "streets", "Ålesund [b]")]
 
 
 async def test_join_sets_cookie_and_validates(service: WorkshopService) -> None:

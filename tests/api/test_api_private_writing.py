@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.conftest import workshop_in
 from tests.helpers.api import admin, assert_error, client, in_process, join
+from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
@@ -65,3 +66,19 @@ async def test_phones_say_they_are_done_and_everyone_sees_the_counts(service: Wo
             await service.set_phase(code, Phase.GROUP)
             assert (await anyone.get(base)).json()["ready"] is None
             assert_error(await phone.put(f"{base}/done", json={}), 409)
+
+
+async def test_a_phone_with_every_dot_placed_is_counted_done_and_told_so(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.VOTE, dots_per_participant=2, max_dots_per_idea=2)
+    note = await service.post_idea(code, "Shade trees", source=Source.PAPER)
+    base = f"/api/v1/w/{code}"
+    async with in_process(service) as server:
+        _, amina = await join(server, code, "Amina")
+        async with client(server, amina) as phone:
+            me = (await phone.get(f"{base}/me")).json()
+            assert (me["done"], me["counted_done"]) == (False, False)
+            for _ in range(2):
+                assert (await phone.post(f"{base}/votes", json={"idea_id": note.id})).status_code == 201
+            me = (await phone.get(f"{base}/me")).json()
+            assert (me["done"], me["counted_done"]) == (False, True)  # never said so, but counted: every dot placed
+            assert (await phone.get(base)).json()["ready"]["done"] == 1

@@ -240,6 +240,25 @@ async def test_ready_counts_reach_the_phones_coalesced_and_only_when_they_change
         await broker.close()
 
 
+async def test_blocking_someone_sends_the_new_ready_counts(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    pids = [(await service.join(code, f"Person {k}"))[0].id for k in range(3)]
+    await service.say_done(code, pids[0])
+    broker = Broker(service)
+    try:
+        gen = broker.stream(code)
+        assert await anext(gen) == RETRY
+        await service.block_participant(code, pids[2])  # the room is 2 now, 1 of them done
+        raw = await asyncio.wait_for(anext(gen), 5)
+        assert json.loads(raw.removeprefix(b"data: ")) == {
+            "type": "ready_changed",
+            "ready": {"task": "writing", "people": 2, "done": 1, "waiting": 1},
+            "private_notes": 0,
+        }
+    finally:
+        await broker.close()
+
+
 async def test_admission_counts_streams_as_they_open_and_end(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.LOBBY)
     broker = Broker(service, max_streams=3)

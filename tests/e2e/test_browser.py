@@ -626,3 +626,39 @@ async def test_saying_done_shows_the_rooms_counts_live_and_can_be_undone(
         await expect(bob.locator("#say-done")).to_have_text("Not done yet, keep voting")
         await expect(ann.locator("#ready-count")).to_have_text("1 of 2 is done voting")
         await shot(ann, "ready-vote", size)
+
+
+@pytest.mark.parametrize("size", PHONES)
+async def test_placing_every_dot_is_done_and_the_button_says_so(
+    browser: Browser, service: WorkshopService, size: tuple[int, int]
+) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE, dots_per_participant=2, max_dots_per_idea=1)
+    await paper_notes(service, code, "Shade trees", "Bike racks", "Water fountains")
+    await open_vote(service, code)
+    async with (
+        running(service) as server,
+        phone_page(browser, server, code, size) as ann,
+        phone_page(browser, server, code, size) as bob,
+    ):
+        await join_as(ann, "Ann")
+        await join_as(bob, "Bob")
+        done = ann.locator("#say-done")
+        await expect(done).to_have_text("I’m done")
+        for text in ("Shade trees", "Bike racks"):  # both dots: the room counts her done
+            await ann.locator("#vote-list .vote-card", has_text=text).locator(".add-dot").click()
+        await expect(bob.locator("#ready-count")).to_have_text("1 of 2 is done voting")
+        await expect(done).to_have_text("Done ✓ · change my votes")
+        await expect(done).to_have_attribute("aria-pressed", "true")
+        await shot(ann, "ready-done-by-dots", size)
+        await done.click()  # leads to a dot to take back, and tells the server nothing
+        focused = ann.locator("#vote-list .vote-card.voted .remove-dot:focus")
+        await expect(focused).to_have_count(1)
+        assert [p.done_in for p in service.state(code).participants.values()] == [[], []]
+        await focused.click()
+        await expect(done).to_have_text("I’m done")
+        await expect(bob.locator("#ready-count")).to_have_text("0 of 2 are done voting")
+        await done.click()  # said so with a dot to spare: the button takes it back, as before
+        await expect(done).to_have_text("Not done yet, keep voting")
+        await expect(bob.locator("#ready-count")).to_have_text("1 of 2 is done voting")

@@ -13,12 +13,14 @@ import os
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from screens import presenter
 from screens.presenter import PresenterApp
+from screens.widgets.note_wall import PAPER, NoteWall
 from tests.helpers.cli import run_cli
 from tests.helpers.serve import Served, start_serve
 from tests.helpers.tui import running_app, screen_lines, wait_for
@@ -64,22 +66,37 @@ async def owner(data_dir: Path) -> AsyncIterator[Served]:
             stop(served)
 
 
-def phone_posts(served: Served, text: str) -> None:
-    with httpx.Client(base_url=served.url, timeout=10) as phone:
-        joined = phone.post(f"/api/v1/w/{CODE}/join", json={"name": "Secret Sam"})
+class Phone:
+    """One participant's phone against the owner's server."""
+
+    def __init__(self, served: Served, name: str) -> None:
+        self.http = httpx.Client(base_url=served.url, timeout=10)
+        joined = self.http.post(f"/api/v1/w/{CODE}/join", json={"name": name})
         assert joined.status_code == 201, joined.text
-        token = joined.json()["token"]
-        posted = phone.post(
-            f"/api/v1/w/{CODE}/ideas", json={"text": text}, headers={"Authorization": f"Bearer {token}"}
-        )
+        self.http.headers["Authorization"] = f"Bearer {joined.json()['token']}"
+
+    def posts(self, text: str) -> str:
+        posted = self.http.post(f"/api/v1/w/{CODE}/ideas", json={"text": text})
         assert posted.status_code == 201, posted.text
+        return str(posted.json()["id"])
+
+    def says_done(self) -> None:
+        answer = self.http.put(f"/api/v1/w/{CODE}/done", json={"done": True})
+        assert answer.status_code == 200, answer.text
 
 
-def admin(served: Served, method: str, path: str, body: dict[str, object]) -> None:
+def admin(served: Served, method: str, path: str, body: dict[str, object]) -> Any:
     headers = {"Authorization": f"Bearer {served.admin_token}"}
     with httpx.Client(base_url=served.url, headers=headers, timeout=10) as client:
         response = client.request(method, f"/api/v1/admin/w/{CODE}{path}", json=body)
         assert response.status_code < 300, response.text
+        return response.json()
+
+
+def cards(app: PresenterApp) -> list[str]:
+    """The notes on the presenter's wall, in the order its cards show them."""
+    wall = app.query_one(NoteWall)
+    return [wall.note(i).text for i in wall.shown] if wall.display else []
 
 
 def test_the_owner_writes_its_server_file_owner_only_and_removes_it_on_a_clean_stop(
@@ -116,11 +133,31 @@ async def test_the_presenter_follows_the_room_and_draws_no_secret(owner: Served,
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: "Bike lanes for the north" in text_of(app), "the workshop")
         assert f"/J/{CODE}" in text_of(app) or f"/j/{CODE}" in text_of(app).lower()  # the join URL
-        phone_posts(owner, "Protected lanes on the ring road")
-        await wait_for(pilot, lambda: "Protected lanes on the ring road" in text_of(app), "the phone's note")
-        assert "1 person joined" in text_of(app)
-        admin(owner, "POST", "/phase", {"phase": "group"})
-        await wait_for(pilot, lambda: "Grouping" in text_of(app) or "group" in text_of(app).lower(), "the phase")
+        sam = Phone(owner, "Secret Sam")
+        first = sam.posts("Protected lanes")
+        await wait_for(
+            pilot, lambda: cards(app) == ["Protected lanes"] and "Protected lanes" in text_of(app), "the note"
+        )
+        assert "1 person joined" in text_of(app) and "0 of 1 are done writing" in text_of(app)  # counts, no names
+        sam.says_done()
+        await wait_for(pilot, lambda: "1 of 1 is done writing" in text_of(app), "the ready count")
+        second = sam.posts("Bike parking at the station")
+        await wait_for(pilot, lambda: cards(app) == ["Bike parking at the station", "Protected lanes"], "newest first")
+        assert "★ NEW" in text_of(app) and "2 notes" in text_of(app)
+        admin(owner, "PUT", f"/ideas/{second}/hidden", {"hidden": True})  # a hidden note leaves the room's wall
+        await wait_for(pilot, lambda: cards(app) == ["Protected lanes"], "the hidden note gone")
+        assert "Bike parking" not in text_of(app)
+        admin(owner, "PATCH", "", {"settings": {"private_writing": True}})
+        sam.posts("Written in private")
+        await wait_for(pilot, lambda: "1 note written in private so far." in text_of(app), "the private count")
+        assert cards(app) == ["Protected lanes"] and "Written in private" not in text_of(app)
+        admin(owner, "POST", "/phase", {"phase": "group"})  # moving on reveals the private notes
+        await wait_for(pilot, lambda: "SORTING IDEAS" in text_of(app) and len(cards(app)) == 2, "the phase")
+        streets = admin(owner, "POST", "/themes", {"name": "Streets"})
+        admin(owner, "PUT", f"/ideas/{first}/theme", {"theme_id": streets["id"]})
+        await wait_for(pilot, lambda: "Streets" in text_of(app) and "No theme" in text_of(app), "grouped by theme")
+        wall = app.query_one(NoteWall)
+        assert wall.grouped and wall._colours[streets["id"]] == PAPER[0]  # coloured as on the facilitator's wall
         admin(owner, "PUT", "/timer", {"command": "start", "minutes": 3})
         await wait_for(pilot, lambda: "02:5" in text_of(app) or "03:00" in text_of(app), "the timer")
         admin(owner, "POST", "/phase", {"phase": "vote"})
@@ -129,6 +166,15 @@ async def test_the_presenter_follows_the_room_and_draws_no_secret(owner: Served,
         shown = text_of(app) + app.export_screenshot()
         assert owner.admin_token not in shown and "Secret Sam" not in shown  # no token, no author's name
         assert not any(word in shown for word in ("Next phase", "Step back", "Info", "palette"))
+
+
+async def test_the_presenter_speaks_the_rooms_language(owner: Served, data_dir: Path) -> None:
+    admin(owner, "PATCH", "", {"language": "fi"})
+    app = PresenterApp(data_dir, CODE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        Phone(owner, "Sanna").posts("Pyöräkaistat")
+        await wait_for(pilot, lambda: "0/1 on kirjoittanut valmiiksi" in text_of(app), "the ready count in Finnish")
+        assert "1 osallistuja liittynyt" in text_of(app) and "1 lappu" in text_of(app)
 
 
 @pytest.mark.slow

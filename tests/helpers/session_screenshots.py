@@ -309,7 +309,7 @@ async def session(data_dir: Path, folder: Path, size: tuple[int, int]) -> list[P
             await service.move_member(CODE, member, biggest.id)
         await shown()
         await shot("teams-below-minimum")
-        await _presenter(data_dir, size, shoot, "presenter-teams", " teams ")
+        await _presenter(data_dir, size, shoot, "presenter-teams", " TEAMS ")  # the phase as the room calls it
 
         await service.set_phase(CODE, Phase.BACKLOG)
         await wait_for(pilot, lambda: on_screen(app, BacklogScreen), "the backlog")
@@ -338,7 +338,7 @@ async def session(data_dir: Path, folder: Path, size: tuple[int, int]) -> list[P
         await service.set_phase(CODE, Phase.CLOSED)
         await wait_for(pilot, lambda: on_screen(app, FollowScreen), "the closing QR")
         await shot("closing-qr")
-        await _presenter(data_dir, size, shoot, "presenter-closed", "closed workshop")
+        await _presenter(data_dir, size, shoot, "presenter-closed", " FINISHED ")
         app.action_home()
         await wait_for(pilot, lambda: on_screen(app, HomeScreen), "the list again")
         await shot("home-after")

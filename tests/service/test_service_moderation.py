@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import open_vote, two_notes_of_one_idea_with_dots, workshop_in
+from workshop_tui import events as ev
 from workshop_tui.errors import Blocked, Conflict
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -87,3 +88,30 @@ async def test_bulk_delete_keeps_notes_with_dots(service: WorkshopService) -> No
     await service.add_paper_dots(code, a.id, 1)
     deleted, kept = await service.delete_ideas(code, [a.id, b.id])
     assert [i.id for i in deleted] == [b.id] and [i.id for i in kept] == [a.id]
+
+
+async def test_blocking_tells_the_screens_and_phones_the_new_counts(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    people = [(await service.join(code, name))[0] for name in ("A", "B", "C")]
+    seen: list[ev.Event] = []
+    service.bus.subscribe(seen.append)
+    await service.block_participant(code, people[2].id)
+    await service.block_participant(code, people[2].id)  # already blocked: nothing changes, nothing said
+    await service.block_participant(code, people[2].id, False)
+    said = [e for e in seen if isinstance(e, ev.ParticipantBlocked)]
+    assert [(e.participant.id, e.participant.blocked) for e in said] == [(people[2].id, True), (people[2].id, False)]
+
+
+async def test_the_state_counts_what_is_merged_into_each_note(data_dir: Path) -> None:
+    service = WorkshopService(data_dir).open()
+    code = await workshop_in(service, Phase.IDEATE)
+    keep, a, b = [(await service.post_idea(code, t, source=Source.PAPER)).id for t in ("keep", "a", "b")]
+    view = service.view(code)
+    await service.merge_ideas(code, keep, a)
+    await service.merge_ideas(code, keep, b)
+    assert (view.merged_into(keep), view.merged_into(a)) == (2, 0)
+    await service.unmerge_idea(code, b)
+    assert view.merged_into(keep) == 1
+    await service.close()
+    async with WorkshopService(data_dir) as reopened:  # counted again from the store
+        assert reopened.view(code).merged_into(keep) == 1

@@ -1,4 +1,4 @@
-"""The voting screen under Pilot: live progress, not-voted count, reveal with confirmation, paper dots,
+"""The voting screen under Pilot: live progress, still-voting count, reveal with confirmation, paper dots,
 open/close. Real service and files."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from screens.confirm import ConfirmScreen
 from screens.text_prompt import TextPromptScreen
 from screens.voting import VotingScreen
 from screens.widgets.bar_chart import BarChart
+from screens.widgets.session_bar import SessionBar
 from tests.conftest import open_vote, workshop_in
-from tests.helpers.tui import wait_for
+from tests.helpers.tui import screen_lines, wait_for
 from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Participant, Source
 from workshop_tui.phases import Phase
@@ -38,26 +39,61 @@ def text_of(app: HarnessApp, selector: str) -> str:
     return str(screen(app).query_one(selector, Static).render())
 
 
-async def test_progress_and_not_voted_update_live(service: WorkshopService) -> None:
+async def test_progress_and_still_voting_update_live(service: WorkshopService) -> None:
     code, people, ideas = await room(service)
     app = HarnessApp(service, lambda: VotingScreen(service, code))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 24)) as pilot:
         await pilot.pause()
         bar = screen(app).query_one(ProgressBar)
+        status = screen(app).query_one(SessionBar).query_one(".status", Static)
+
+        def still(count: int) -> bool:
+            """The panel and the session bar say the same count in the same words."""
+            return text_of(app, "#not-voted").startswith(f"{count} of 4 still voting") and (
+                f"{count} still voting" in str(status.render())
+            )
+
         assert bar.total == 12 and bar.progress == 0
         assert screen(app).query_one("#dots-cast", Digits).value == "0"
-        assert text_of(app, "#not-voted").startswith("4 of 4 people have not voted")
-        assert "VOTING OPEN" in text_of(app, "#voting-state")
-        await service.cast_dot(code, people[0].id, ideas[0].id)
-        await service.cast_dot(code, people[0].id, ideas[1].id)
-        await service.cast_dot(code, people[0].id, ideas[2].id)  # every dot placed: done
-        await service.cast_dot(code, people[1].id, ideas[1].id)  # 1 of 3: not yet
-        await wait_for(pilot, lambda: bar.progress == 4)
+        assert still(4) and "VOTING OPEN" in text_of(app, "#voting-state")
+        for idea in ideas:  # every dot placed: done
+            await service.cast_dot(code, people[0].id, idea.id)
+        await service.cast_dot(code, people[1].id, ideas[1].id)  # one of three: still voting
+        await wait_for(pilot, lambda: bar.progress == 4 and still(3), "three still voting")
         assert screen(app).query_one("#dots-cast", Digits).value == "4"
-        assert text_of(app, "#not-voted").startswith("3 of 4 people have not voted")
+        await service.say_done(code, people[1].id)  # done with dots to spare
+        await wait_for(pilot, lambda: still(2), "two still voting")
         await service.withdraw_dot(code, people[0].id, ideas[2].id)
-        await wait_for(pilot, lambda: bar.progress == 3)
-        assert text_of(app, "#not-voted").startswith("4 of 4")
+        await wait_for(pilot, lambda: bar.progress == 3 and still(3), "a dot taken back")
+        for person in people[2:]:
+            await service.say_done(code, person.id)
+        await service.say_done(code, people[0].id)
+        await wait_for(pilot, lambda: text_of(app, "#not-voted") == "all 4 done", "all done")
+
+
+async def test_once_the_ballot_is_closed_nobody_is_still_voting(service: WorkshopService) -> None:
+    code, people, ideas = await room(service)
+    await service.cast_dot(code, people[0].id, ideas[0].id)  # 1 of 3 dots: not done
+    for idea in ideas:
+        await service.cast_dot(code, people[1].id, idea.id)  # all 3: done
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert text_of(app, "#not-voted").startswith("3 of 4 still voting")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: "VOTING CLOSED" in text_of(app, "#voting-state"), "closed on screen")
+        assert text_of(app, "#not-voted").startswith("3 of 4 did not finish voting")
+        assert "still voting" not in screen_lines(app)[0]  # nor the top bar
+
+
+async def test_before_the_ballot_opens_nobody_is_counted(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.VOTE)
+    await service.set_voting(code, voting_open=False)
+    await service.join(code, "Amina")
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "BALLOT NOT OPEN YET" in text_of(app, "#voting-state") and text_of(app, "#not-voted") == ""
 
 
 async def test_results_hidden_until_revealed_then_ranked(service: WorkshopService) -> None:
@@ -161,26 +197,3 @@ async def test_paper_note_source_is_irrelevant_to_progress(service: WorkshopServ
         await pilot.pause()
         assert screen(app).query_one(ProgressBar).progress == 0
         assert "5 paper dots" in text_of(app, "#paper-line")
-
-
-async def test_the_screen_and_its_top_bar_count_the_same_people_as_still_voting(service: WorkshopService) -> None:
-    """One number for the room: a person with some dots left (and not done) is still voting on both; once the
-    ballot is closed the top bar no longer says anyone is voting."""
-    from screens.widgets.session_bar import SessionBar
-    from tests.helpers.tui import screen_lines
-
-    code, people, ideas = await room(service)
-    await service.cast_dot(code, people[0].id, ideas[0].id)  # 1 of 3 dots: still voting
-    for idea in ideas:
-        await service.cast_dot(code, people[1].id, idea.id)  # all 3: done
-    app = HarnessApp(service, lambda: VotingScreen(service, code))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        bar = str(screen(app).query_one(SessionBar).query_one(".status", Static).render())
-        assert "3 still voting" in bar
-        assert text_of(app, "#not-voted").startswith("3 of 4 people have not voted")
-        await pilot.press("o")
-        await wait_for(pilot, lambda: not service.view(code).workshop.voting_open, "the ballot closed")
-        await wait_for(pilot, lambda: "VOTING CLOSED" in text_of(app, "#voting-state"), "closed on screen")
-        assert "still voting" not in screen_lines(app)[0]
-        assert text_of(app, "#not-voted").startswith("3 of 4 people have not voted")

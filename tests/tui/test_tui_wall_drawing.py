@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from textual.widgets import Static
 
 from screens.wall.screen import WallScreen
 from screens.widgets.note_wall import NoteWall
 from tests.conftest import workshop_in
+from tests.helpers.tui import wait_for
 from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Source
 from workshop_tui.phases import Phase
@@ -84,3 +86,31 @@ async def test_moving_the_cursor_repaints_two_cards_not_the_wall(
         assert wall.cursor == 1
         assert sorted(idea for idea, _ in spy.cards) == sorted(wall.shown[:2])  # the old and the new cursor
         assert 0 < spy.lines <= wall.card_height  # the lines of that row of cards only
+
+
+async def test_a_name_projected_on_a_wall_opened_before_anyone_joined(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE, show_authors=True)
+    app = HarnessApp(service, lambda: WallScreen(service, code))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the wall is up with nobody in the room yet
+        person, _ = await service.join(code, "Amina Zed")
+        await service.post_idea(code, "Benches by the river", author_id=person.id)
+        wall = app.screen.query_one(NoteWall)
+        await wait_for(pilot, lambda: len(wall.shown) == 1, "the note")
+        await wait_for(pilot, lambda: "Amina Zed" in app.export_screenshot().replace("&#160;", " "), "the name")
+
+
+async def test_the_count_of_hidden_notes_shown_follows_each_note(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    first, second = [(await service.post_idea(code, t, source=Source.PAPER)).id for t in ("Keep", "Offensive")]
+    app = HarnessApp(service, lambda: WallScreen(service, code))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("H")  # the facilitator shows hidden notes to themself
+        header = app.screen.query_one("#notes-header", Static)
+        await wait_for(pilot, lambda: "0 hidden shown" in str(header.render()), "none hidden")
+        await service.hide_ideas(code, [second])  # one note at a time, not a rebuild of the wall
+        await wait_for(pilot, lambda: "1 hidden shown" in str(header.render()), "one hidden")
+        await service.hide_ideas(code, [second], False)
+        await service.delete_ideas(code, [first])
+        wall = app.screen.query_one(NoteWall)
+        await wait_for(pilot, lambda: len(wall.shown) == 1 and "0 hidden shown" in str(header.render()), "none again")

@@ -128,3 +128,14 @@ async def test_private_writing_on_the_wall_counts_then_reveals_at_once(service: 
 
 def screen_text(app: HarnessApp) -> str:
     return app.export_screenshot().replace("&#160;", " ")
+
+
+async def test_the_session_bar_counts_follow_a_block(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    people = [(await service.join(code, f"Phone {n}"))[0] for n in range(3)]
+    app = HarnessApp(service, lambda: WallScreen(service, code))
+    async with app.run_test(size=(160, 40)) as pilot:
+        status = app.screen.query_one(SessionBar).query_one(".status", Static)
+        await wait_for(pilot, lambda: "3 still writing" in str(status.render()), "three writing")
+        await service.block_participant(code, people[2].id)  # from the admin API, say: not this screen
+        await wait_for(pilot, lambda: "2 still writing" in str(status.render()), "the blocked one not counted")

@@ -111,6 +111,11 @@ class DoneOut(_Out):
     ready: ReadyOut | None
 
 
+class ThemeRefOut(_Out):
+    id: str
+    name: str
+
+
 class WorkshopOut(_Out):
     code: str
     title: str
@@ -132,6 +137,10 @@ class WorkshopOut(_Out):
     private_notes: int = Field(0, description="notes written in private, hidden until the facilitator reveals them")
     ready: ReadyOut | None = Field(
         None, description="how many are done with the phase's task (ideate, vote, teams), else null"
+    )
+    themes: list[ThemeRefOut] = Field(
+        default_factory=list,
+        description="the workshop's themes by name, the wall's order (a theme's place gives its colour)",
     )
 
 
@@ -213,6 +222,10 @@ class MeOut(_Out):
         description="in the backlog and closed phases: the prototypes this person voted for, wrote or joined"
     )
     done: bool = Field(False, description="said they are done in the current phase (ideate, vote)")
+    counted_done: bool = Field(
+        False,
+        description="the room's ready count has me as done: said so, placed every dot (vote), saved a ranking (teams)",
+    )
 
 
 class HealthOut(_Out):

@@ -56,6 +56,7 @@ _REMOVED_ACTIONS: Final = frozenset({"deleted", "hidden", "merged-into"})
 _READY_EVENTS: Final = (
     ev.ReadyChanged,
     ev.ParticipantJoined,
+    ev.ParticipantBlocked,
     ev.VoteChanged,
     ev.PreferencesSet,
     ev.IdeaPosted,
@@ -242,7 +243,8 @@ class Broker:
             self._coalesce(code, "idea_updated")
         elif isinstance(event, ev.VoteChanged) and self._revealed(code):
             self._coalesce(code, "results_changed")
-        # VoteChanged before the reveal, ParticipantJoined, PreferencesSet, BacklogChanged, WorkshopCreated: never sent.
+        # VoteChanged before the reveal, ParticipantJoined/Blocked (the counts above say it), PreferencesSet,
+        # BacklogChanged, WorkshopCreated: never sent.
 
     def _revealed(self, code: str) -> bool:
         try:

@@ -22,6 +22,7 @@ from workshop_tui.server.schemas import (
     MyVoteOut,
     ReadyOut,
     TeamOut,
+    ThemeRefOut,
     TimerOut,
     WorkshopOut,
     WorkshopSummaryOut,
@@ -121,6 +122,9 @@ def workshop_view(service: WorkshopService, view: WorkshopView) -> WorkshopOut:
         private_writing=s.private_writing and w.phase == Phase.IDEATE,
         private_notes=view.private_notes,
         ready=ready_view(view),
+        themes=[
+            ThemeRefOut(id=t.id, name=t.name) for t in sorted(view.themes.values(), key=lambda t: t.name.casefold())
+        ],
     )
 
 
@@ -179,6 +183,7 @@ def me_view(view: WorkshopView, p: Participant) -> MeOut:
         team=my_team_view(view, team) if team is not None else None,
         follow=followed_view(view, p.id),
         done=view.workshop.phase in p.done_in,
+        counted_done=view.is_done(p),
     )
 
 

@@ -201,4 +201,5 @@ class IdeaOps(Concern):
         change = Change(state)
         change.put("participants", updated)
         await change.commit()
+        self._emit(state, ev.ParticipantBlocked, participant=updated)  # the ready counts change with it
         return updated

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workshop_tui.errors import Invalid
-from workshop_tui.models import Idea, Team
+from workshop_tui.models import Idea, Participant, Team
 from workshop_tui.phases import Phase
 from workshop_tui.state import WorkshopState
 
@@ -49,14 +49,18 @@ def readiness(state: WorkshopState) -> Readiness | None:
     if task is None:
         return None
     people = [p for p in state.participants.values() if not p.blocked]
+    return Readiness(task, len(people), sum(1 for p in people if is_done(state, p)))
+
+
+def is_done(state: WorkshopState, person: Participant) -> bool:
+    """Whether the room's count (``readiness``) has ``person`` done with the current phase's task."""
+    phase = state.workshop.phase
     if phase == Phase.TEAMS:
-        done = sum(1 for p in people if p.id in state.preferences and state.preferences[p.id].idea_ids)
-    elif phase == Phase.VOTE:
-        budget = state.workshop.settings.dots_per_participant
-        done = sum(1 for p in people if phase in p.done_in or state.dots_used[p.id] >= budget)
-    else:
-        done = sum(1 for p in people if phase in p.done_in)
-    return Readiness(task, len(people), done)
+        preference = state.preferences.get(person.id)
+        return preference is not None and bool(preference.idea_ids)
+    if phase == Phase.VOTE and state.dots_used[person.id] >= state.workshop.settings.dots_per_participant:
+        return True  # every dot placed
+    return phase in person.done_in
 
 
 def ranking(state: WorkshopState) -> list[tuple[Idea, int]]:

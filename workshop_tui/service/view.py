@@ -103,6 +103,10 @@ class WorkshopView:
         """Notes on the wall in one theme (None: no theme), the tally the session bar's count sums."""
         return self._state.theme_notes[theme_id]
 
+    def merged_into(self, idea_id: str) -> int:
+        """How many notes are merged into this one (the state's tally: no walk over the notes)."""
+        return self._state.merged[idea_id]
+
     @property
     def private_notes(self) -> int:
         """Notes written in private, off the wall until revealed."""
@@ -114,6 +118,10 @@ class WorkshopView:
     def readiness(self) -> queries.Readiness | None:
         """How many are done with the phase's task (counts, never names); None without one."""
         return queries.readiness(self._state)
+
+    def is_done(self, participant: Participant) -> bool:
+        """Whether the room's ready count has this person done (said so, every dot placed, a ranking saved)."""
+        return queries.is_done(self._state, participant)
 
     def ranking(self) -> tuple[tuple[Idea, int], ...]:
         """Visible ideas by dots, most first; ties go to the earliest posted."""
@@ -144,10 +152,6 @@ class WorkshopView:
     def dots_of(self, participant_id: str | None, idea_id: str) -> int:
         vote = self._state.vote_of(participant_id, idea_id)
         return vote.dots if vote else 0
-
-    def people_without_dots(self) -> int:
-        used = self._state.dots_used
-        return sum(1 for pid in self._state.participants if used[pid] <= 0)
 
     # ------------------------------------------------------------------ teams
 

@@ -512,13 +512,31 @@ function renderReady(view) {
   const done = Boolean(state.me && state.me.done);
   const button = $('say-done');
   button.hidden = !mayDone;
-  button.textContent = done ? t(view === 'vote' ? 'notDoneVoting' : 'notDoneWriting') : t('sayDone');
-  button.setAttribute('aria-pressed', String(done));
+  button.textContent = done ? t(view === 'vote' ? 'notDoneVoting' : 'notDoneWriting')
+    : doneByDots() ? t('doneChangeVotes') : t('sayDone');
+  button.setAttribute('aria-pressed', String(done || doneByDots()));
   button.disabled = cooling() || state.busy.has('done');
+}
+
+/* Every dot placed: the room already counts me done (the server's rule, `counted_done`), so the button
+ * says so, and leads to the dots to take back instead of asking the server for what it already has. */
+function doneByDots() {
+  return Boolean(state.me && state.me.counted_done && !state.me.done) && phaseNow() === 'vote';
+}
+
+function changeVotes() {
+  const card = document.querySelector('#vote-list .vote-card.voted');
+  if (!card) return;
+  const group = card.closest('details');
+  if (group) group.open = true; // its toggle event remembers it open
+  card.scrollIntoView({ block: 'center' });
+  const minus = card.querySelector('.remove-dot');
+  if (minus) minus.focus();
 }
 
 async function toggleDone() {
   if (!state.me || state.busy.has('done')) return;
+  if (doneByDots()) { changeVotes(); return; }
   state.busy.add('done');
   render();
   await act('say_done', async () => {
