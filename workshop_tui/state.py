@@ -28,15 +28,14 @@ from workshop_tui.models import (
 )
 from workshop_tui.store import WorkshopStore
 from workshop_tui.store.documents import Op
-from workshop_tui.store.snapshot_file import gc_paused, settle_gc
+from workshop_tui.store.snapshot_file import bulk_load
 
 
 class WorkshopState:
     def __init__(self, store: WorkshopStore) -> None:
         self.store = store
-        with gc_paused():  # a bulk load: see store/snapshot_file.py
+        with bulk_load():
             self._load()
-        settle_gc(idle=False)
         # After a failed write the store takes the unacknowledged changes out of its tables: so must we.
         store.on_failure.append(lambda _reason: self._load())
 

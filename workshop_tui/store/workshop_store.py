@@ -58,7 +58,7 @@ from workshop_tui.store import journal
 from workshop_tui.store.documents import Op, apply_ops, delta
 from workshop_tui.store.fsync import fault_point, sync_dir, sync_file, write_atomic
 from workshop_tui.store.migrations import SCHEMA_VERSION, Tables, migrate
-from workshop_tui.store.snapshot_file import Image, gc_paused, read_snapshot, settle_gc, snapshot_bytes
+from workshop_tui.store.snapshot_file import Image, bulk_load, read_snapshot, settle_gc, snapshot_bytes
 
 log = logging.getLogger(__name__)
 
@@ -255,14 +255,15 @@ class WorkshopStore:
     @classmethod
     def open(cls, directory: Path, *, read_only: bool = False) -> WorkshopStore:
         """Recover the workshop in ``directory``; read-only opens may run beside a live writer."""
-        for _ in range(2):
-            try:
-                return cls._open(directory, read_only)
-            except FileNotFoundError:
-                if not read_only:
-                    raise
-                # A live writer pruned a file between our listing and our read: list again.
-        return cls._open(directory, read_only)
+        with bulk_load():
+            for _ in range(2):
+                try:
+                    return cls._open(directory, read_only)
+                except FileNotFoundError:
+                    if not read_only:
+                        raise
+                    # A live writer pruned a file between our listing and our read: list again.
+            return cls._open(directory, read_only)
 
     @classmethod
     def _open(cls, directory: Path, read_only: bool) -> WorkshopStore:
@@ -302,8 +303,7 @@ class WorkshopStore:
         holes = False
         journaled = 0
         for index, (_, path) in enumerate(segments):
-            with gc_paused():
-                scanned = journal.scan(path.read_bytes())
+            scanned = journal.scan(path.read_bytes())  # the collector is off: see open()
             journaled += scanned.size
             newest = index == len(segments) - 1
             tail = scanned.torn_tail if newest else None
@@ -323,8 +323,7 @@ class WorkshopStore:
                     holes = True
                     missing = f"record {seq + 1}" if record.seq == seq + 2 else f"records {seq + 1} to {record.seq - 1}"
                     report.messages.append(f"{path.name}: {missing} lost; recovery continued with record {record.seq}")
-                with gc_paused():
-                    apply_ops(tables, record.ops)
+                apply_ops(tables, record.ops)
                 seq = record.seq
                 report.replayed += 1
             if tail is not None and path not in corrupt and not read_only:  # read-only: a live writer's tail
@@ -364,7 +363,6 @@ class WorkshopStore:
                     report.messages.append(f"{path.name} {aside}")
         for message in report.messages:
             log.warning("%s: %s", directory.name, message)
-        settle_gc(idle=False)
         return store
 
     @staticmethod
