@@ -133,7 +133,7 @@ async def _build_past(root: Path, count: int) -> None:
     async with WorkshopService(root) as service:
         code = await build(service, PAST_SCALE)
         await service.set_phase(code, Phase.CLOSED)
-        doc = build_export(service.state(code))
+        doc = build_export(service.view(code))
         for _ in range(count - 1):
             await service.import_export(with_fresh_ids(doc), as_new_code=True)
 

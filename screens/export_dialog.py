@@ -29,6 +29,8 @@ SEPARATOR_CHOICES = [("; (Decidim's default)", ";"), (", comma", ","), ("| bar",
 class ExportDialog(ModalScreen[Path | None]):
     CSS_PATH = "export_dialog.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    # A projector at 80x24: no spare lines around the rows, so the buttons stay on the screen.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # noqa: RUF012 (declared by Screen)
 
     def __init__(self, service: WorkshopService, code: str, *, directory: Path | None = None) -> None:
         super().__init__()
@@ -132,7 +134,7 @@ class ExportDialog(ModalScreen[Path | None]):
             self.show_error(f"Locale {exc}")
             return None
         try:
-            files = export_files(self.service.state(self.code), self.exporter.name, options)
+            files = export_files(self.service.view(self.code), self.exporter.name, options)
             return write_files(files, self.exporter, destination)
         except OSError as exc:
             self.show_error(f"Cannot write {exc.filename or destination}: {exc.strerror or exc}")

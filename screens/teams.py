@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -34,6 +35,7 @@ from workshop_tui.text_safety import terminal_safe
 
 CANDIDATE_LINES = (5, 7)  # ideas listed in the header: narrow screen, wide screen
 NARROW_BELOW = 120  # columns: the screen's -narrow breakpoint (SessionScreen)
+FLAG_NAME_WIDTH = 24  # cells of a team's name in a flag line
 BIG_COUNT_SIZE = (160, 45)  # from this size on, the ranked count is drawn in the join code's big letters
 
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
@@ -338,7 +340,10 @@ def _name(person: Participant | None) -> str:
 
 
 def team_stats(state: WorkshopView) -> Text:
-    """The teams as they are now (after any moves): sizes against the bounds, choices met, who is left out."""
+    """The teams as they are now (after any moves): sizes against the bounds, who is left out, choices met.
+
+    One line each, never wrapped, the flags right after the sizes: at 80x24 the box has four lines, and a
+    team outside the bounds is what the facilitator must see (team names are idea titles, often long)."""
     s = state.workshop.settings
     teams = list(state.teams.values())
     members = {m: t for t in teams for m in t.member_ids if m in state.participants}
@@ -346,26 +351,32 @@ def team_stats(state: WorkshopView) -> Text:
     first = sum(1 for m, t in members.items() if _choice(state, m, t.idea_id) == 1)
     top_two = sum(1 for m, t in members.items() if _choice(state, m, t.idea_id) in (1, 2))
     people = len(members)
-    out = Text()
     span = f"{min(sizes)}" if min(sizes) == max(sizes) else f"{min(sizes)} to {max(sizes)}"
-    out.append(f"{people} people in {len(teams)} teams of {span} (allowed {s.team_min_size} to {s.team_max_size})")
-    if people:
-        out.append(f"\n{first} of {people} got their 1st choice, {top_two} their 1st or 2nd")
-    for team in teams:
-        size = len(team.member_ids)
-        if size < s.team_min_size or size > s.team_max_size:
-            bound = f"below the minimum of {s.team_min_size}" if size < s.team_min_size else f"above {s.team_max_size}"
-            out.append(
-                f"\n! {terminal_safe(team.name) or '?'}: {size} {'member' if size == 1 else 'members'}, {bound}", "bold"
-            )
+    lines = [Text(f"{people} people in {len(teams)} teams of {span} (allowed {s.team_min_size} to {s.team_max_size})")]
+    below = [t for t in teams if len(t.member_ids) < s.team_min_size]
+    above = [t for t in teams if len(t.member_ids) > s.team_max_size]
+    for flagged, bound in ((below, f"below the minimum of {s.team_min_size}"), (above, f"above {s.team_max_size}")):
+        if flagged:
+            named = ", ".join(f"{_short(t.name)} ({len(t.member_ids)})" for t in flagged)
+            lines.append(Text(f"! {bound}: {named}", style="bold"))
     left_out = len(state.participants) - people
     if left_out:
-        out.append(f"\n{left_out} not in a team yet (m places them)", "bold")
+        lines.append(Text(f"{left_out} not in a team yet (m places them)", style="bold"))
     if state.workshop.teams_published:
-        out.append("\nPublished: phones show everyone their team.")
+        lines.append(Text("Published: phones show everyone their team."))
     else:
-        out.append("\nDraft: phones keep ranking. p publishes the teams to the phones.", "bold")
+        lines.append(Text("Draft: phones keep ranking. p publishes the teams to the phones.", style="bold"))
+    if people:
+        lines.append(Text(f"{first} of {people} got their 1st choice, {top_two} their 1st or 2nd"))
+    out = Text("\n").join(lines)
+    out.no_wrap, out.overflow = True, "ellipsis"
     return out
+
+
+def _short(name: str, width: int = FLAG_NAME_WIDTH) -> str:
+    """A team's name cut to ``width`` cells, so several fit on one flag line."""
+    clean = " ".join(terminal_safe(name).split()) or "?"
+    return clean if cell_len(clean) <= width else set_cell_size(clean, width - 1) + "…"
 
 
 def _choice(state: WorkshopView, participant_id: str, idea_id: str) -> int | None:

@@ -71,18 +71,22 @@ class VotingScreen(SessionScreen):
 
     # ------------------------------------------------------------------ data
 
-    def tally(self) -> tuple[int, int, int, int]:
-        """(phone dots cast, dots available, paper dots, participants who have not voted)."""
+    def tally(self) -> tuple[int, int, int, int, int]:
+        """(phone dots cast, dots available, paper dots, people not done voting, people who vote).
+
+        Not done: neither placed every dot nor said so, the count the top bar and the phones show
+        (``readiness``), so the room never reads two numbers for the same thing."""
         view = self.service.view(self.code)
         phone = view.phone_dots()
         available = len(view.participants) * view.settings.dots_per_participant
-        return phone, available, view.dots_cast() - phone, view.people_without_dots()
+        ready = view.readiness()
+        waiting, people = (ready.waiting, ready.people) if ready else (0, len(view.participants))
+        return phone, available, view.dots_cast() - phone, waiting, people
 
     def refresh_all(self) -> None:
         state = self.service.view(self.code)
         w = state.workshop
-        phone, available, paper, not_voted = self.tally()
-        people = len(state.participants)
+        phone, available, paper, not_voted, people = self.tally()
         status = self.query_one("#voting-state", Static)
         status.set_class(w.voting_open, "-open")
         tr = room_texts(self.service, self.code)  # the room reads this screen: its language

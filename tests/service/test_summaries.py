@@ -9,7 +9,7 @@ from tests.helpers.waiting import wait_until
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
-from workshop_tui.service.summaries import SUMMARY_FILE, read_summary
+from workshop_tui.summaries import SUMMARY_FILE, listed, read_summary
 
 
 async def _fill(data_dir: Path, count: int) -> dict[str, tuple[int, int, int]]:
@@ -142,3 +142,17 @@ async def test_a_paper_note_in_a_listed_workshop_reaches_its_summary(data_dir: P
         assert _counts(service)[code] == (1, 2, 1)
     finally:
         await service.close()
+
+
+async def test_listed_reads_what_the_service_lists_or_says_a_workshop_must_be_opened(data_dir: Path) -> None:
+    """``list`` trusts ``listed`` without the service: the same rows, or None when one summary is unusable."""
+    await _fill(data_dir, 3)
+    service = WorkshopService(data_dir, read_only=True).open()
+    assert listed(data_dir) == service.summaries()
+    await service.close()
+    assert listed(data_dir / "nowhere") == []
+    (data_dir / "workshops" / ".half-built.building").mkdir()  # an interrupted import is not a workshop
+    assert listed(data_dir) is not None
+    first = sorted((data_dir / "workshops").glob("[!.]*"))[0]
+    (first / SUMMARY_FILE).write_bytes(b"{")
+    assert listed(data_dir) is None

@@ -9,6 +9,7 @@ from textual.widgets import Input, Select, Static
 
 from screens.export_dialog import ExportDialog
 from workshop_tui.demo import build_demo
+from workshop_tui.exports import EXPORTERS
 from workshop_tui.service import WorkshopService
 
 
@@ -88,3 +89,26 @@ async def test_board_snapshot_is_an_svg_next_to_the_report(service: WorkshopServ
         text = svg.read_text()
         assert text.startswith("<svg") and "THE" in text and "BOARD" in text
         assert "Export the workshop" not in text  # the dialog was closed before the picture
+
+
+async def test_every_format_fits_a_projector_at_80x24(service: WorkshopService, tmp_path: Path) -> None:
+    """The buttons and every option of each format are on the screen, not cut off below its edge."""
+    from textual.widgets import Button
+
+    await build_demo(service)
+    app = Harness(service, tmp_path / "exports")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_dialog()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        for exporter in EXPORTERS:
+            dialog.query_one("#format", Select).value = exporter
+            await pilot.pause()
+            screen = dialog.region
+            shown = [w for w in dialog.query("#dialog Button, #dialog Switch, #dialog Input") if w.display]
+            shown = [w for w in shown if w.parent is None or w.parent.display]
+            assert shown
+            for widget in shown:
+                assert screen.contains_region(widget.region), f"{exporter}: {widget.id} cut off at {widget.region}"
+            assert isinstance(dialog.query_one("#export", Button), Button)

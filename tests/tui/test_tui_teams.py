@@ -160,3 +160,31 @@ async def test_move_member_and_set_champion(service: WorkshopService) -> None:
         await wait_for(pilot, lambda: getattr(s.selected(), "participant_id", None) == moved, "the cursor on them")
         chosen = s.selected()
         assert chosen is not None and chosen.team_id == target.id
+
+
+async def test_every_team_outside_the_bounds_is_flagged_on_a_projector_at_80x24(service: WorkshopService) -> None:
+    """After manual moves one team is below the minimum and one above the maximum: at 80x24 both flags
+    show whole (long idea titles used to wrap the first flag and push the second off the screen)."""
+    from tests.helpers.tui import screen_lines
+
+    code = await workshop_in(service, Phase.IDEATE, team_min_size=2, team_max_size=3)
+    for name in NAMES:
+        await service.join(code, name)
+    long = "with opening hours, what each one can fix and who to ask at the city for a permit"
+    ideas = [await service.post_idea(code, f"{n}. Repair café finder {long}") for n in range(1, 4)]
+    await open_vote(service, code)
+    await service.set_phase(code, Phase.TEAMS)
+    await service.set_team_candidates(code, idea_ids=[i.id for i in ideas])
+    teams, _ = await service.form_teams(code)
+    small, big, third = teams  # 2, 2 and 2: two people join the second, one from each of the others
+    await service.move_member(code, small.member_ids[0], big.id)
+    await service.move_member(code, third.member_ids[0], big.id)
+    sizes = sorted(len(t.member_ids) for t in service.view(code).teams.values())
+    assert sizes[0] < 2 and sizes[-1] > 3
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = "\n".join(screen_lines(app))
+        assert "below the minimum of 2" in shown, shown
+        assert "above 3" in shown, shown
+        assert "p publishes" in shown, shown

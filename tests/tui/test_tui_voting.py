@@ -50,13 +50,14 @@ async def test_progress_and_not_voted_update_live(service: WorkshopService) -> N
         assert "VOTING OPEN" in text_of(app, "#voting-state")
         await service.cast_dot(code, people[0].id, ideas[0].id)
         await service.cast_dot(code, people[0].id, ideas[1].id)
-        await service.cast_dot(code, people[1].id, ideas[1].id)
+        await service.cast_dot(code, people[0].id, ideas[2].id)  # every dot placed: done
+        await service.cast_dot(code, people[1].id, ideas[1].id)  # 1 of 3: not yet
+        await wait_for(pilot, lambda: bar.progress == 4)
+        assert screen(app).query_one("#dots-cast", Digits).value == "4"
+        assert text_of(app, "#not-voted").startswith("3 of 4 people have not voted")
+        await service.withdraw_dot(code, people[0].id, ideas[2].id)
         await wait_for(pilot, lambda: bar.progress == 3)
-        assert screen(app).query_one("#dots-cast", Digits).value == "3"
-        assert text_of(app, "#not-voted").startswith("2 of 4 people have not voted")
-        await service.withdraw_dot(code, people[1].id, ideas[1].id)
-        await wait_for(pilot, lambda: bar.progress == 2)
-        assert text_of(app, "#not-voted").startswith("3 of 4")
+        assert text_of(app, "#not-voted").startswith("4 of 4")
 
 
 async def test_results_hidden_until_revealed_then_ranked(service: WorkshopService) -> None:
@@ -160,3 +161,26 @@ async def test_paper_note_source_is_irrelevant_to_progress(service: WorkshopServ
         await pilot.pause()
         assert screen(app).query_one(ProgressBar).progress == 0
         assert "5 paper dots" in text_of(app, "#paper-line")
+
+
+async def test_the_screen_and_its_top_bar_count_the_same_people_as_still_voting(service: WorkshopService) -> None:
+    """One number for the room: a person with some dots left (and not done) is still voting on both; once the
+    ballot is closed the top bar no longer says anyone is voting."""
+    from screens.widgets.session_bar import SessionBar
+    from tests.helpers.tui import screen_lines
+
+    code, people, ideas = await room(service)
+    await service.cast_dot(code, people[0].id, ideas[0].id)  # 1 of 3 dots: still voting
+    for idea in ideas:
+        await service.cast_dot(code, people[1].id, idea.id)  # all 3: done
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        bar = str(screen(app).query_one(SessionBar).query_one(".status", Static).render())
+        assert "3 still voting" in bar
+        assert text_of(app, "#not-voted").startswith("3 of 4 people have not voted")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: not service.view(code).workshop.voting_open, "the ballot closed")
+        await wait_for(pilot, lambda: "VOTING CLOSED" in text_of(app, "#voting-state"), "closed on screen")
+        assert "still voting" not in screen_lines(app)[0]
+        assert text_of(app, "#not-voted").startswith("3 of 4 people have not voted")
