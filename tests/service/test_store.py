@@ -154,6 +154,7 @@ async def test_a_damaged_newest_snapshot_is_set_aside_and_the_older_copy_used(tm
     d = tmp_path / "w"
     await fill(d, 30)  # snapshot 0, journal, snapshot 30
     newest = d / "snapshot-000000000030.json"
+    assert {p.name for p in d.glob("snapshot-*")} == {newest.name, "snapshot-000000000000.json.gz"}  # older: gzipped
     newest.write_bytes(damage)
     store = WorkshopStore.open(d)
     assert len(store.tables["ideas"]) == 30  # snapshot 0 plus the journal

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.waiting import wait_until
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -78,6 +79,9 @@ async def test_a_summary_the_files_moved_past_is_not_trusted(data_dir: Path, tmp
         await service.set_phase(code, Phase.VOTE)
         await service.add_paper_dots(code, next(iter(service.state(code).ideas)), 2)
         await service.flush()
+        # A copy is not an instant, as a kill is: let the phase changes' background snapshots end first.
+        store = service.state(code).store
+        await wait_until(lambda: store._snapshot_task is None or store._snapshot_task.done(), what="the snapshots")
         shutil.copytree(data_dir, crashed)  # what kill -9 leaves now: acknowledged writes, the old summary
     (directory,) = (p for p in (crashed / "workshops").iterdir() if code in (p / SUMMARY_FILE).read_text())
     assert read_summary(directory) is None

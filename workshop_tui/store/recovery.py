@@ -21,7 +21,7 @@ from workshop_tui.store import journal
 from workshop_tui.store.documents import apply_ops
 from workshop_tui.store.fsync import fault_point, sync_dir, sync_file
 from workshop_tui.store.migrations import Tables
-from workshop_tui.store.snapshot_file import gc_paused, read_snapshot
+from workshop_tui.store.snapshot_file import read_snapshot
 
 SNAPSHOT_RE = re.compile(r"^snapshot-(\d{12})\.json(?:\.gz)?$")  # .gz: an older one, kept compressed
 SEGMENT_RE = re.compile(r"^journal-after-(\d{12})\.wal$")
@@ -118,8 +118,7 @@ def _replay(directory: Path, read_only: bool, found: Found, report: LoadReport) 
     first = max((i for i, (after, _) in enumerate(segments) if after <= found.seq), default=0)
     segments = segments[first:]
     for index, (_, path) in enumerate(segments):
-        with gc_paused():
-            scanned = journal.scan(path.read_bytes())
+        scanned = journal.scan(path.read_bytes())  # the collector is off: see WorkshopStore.open()
         found.journaled += scanned.size
         newest = index == len(segments) - 1
         tail = scanned.torn_tail if newest else None
@@ -140,8 +139,7 @@ def _replay(directory: Path, read_only: bool, found: Found, report: LoadReport) 
                 seq = found.seq
                 missing = f"record {seq + 1}" if record.seq == seq + 2 else f"records {seq + 1} to {record.seq - 1}"
                 report.messages.append(f"{path.name}: {missing} lost; recovery continued with record {record.seq}")
-            with gc_paused():
-                apply_ops(found.tables, record.ops)
+            apply_ops(found.tables, record.ops)
             found.seq = record.seq
             report.replayed += 1
         if tail is not None and path not in found.corrupt and not read_only:  # read-only: a live writer's tail

@@ -51,6 +51,16 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def bulk_load() -> Iterator[None]:
+    """Loading long-lived objects: no collections meanwhile, and what was loaded is frozen before the
+    collector is back on. Enabled first, its next allocation would start a pass over everything
+    allocated while it was off (a tenth of a big workshop's load), only for the freeze to follow."""
+    with gc_paused():
+        yield
+        gc.freeze()
+
+
 def settle_gc(*, idle: bool) -> None:
     """Keep the collector off the long-lived documents, so its pauses do not grow with the workshop.
 

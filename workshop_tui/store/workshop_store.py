@@ -67,7 +67,7 @@ from workshop_tui.store.recovery import (
     snapshot_name,
     truncate_tail,
 )
-from workshop_tui.store.snapshot_file import Image, settle_gc, snapshot_bytes
+from workshop_tui.store.snapshot_file import Image, bulk_load, settle_gc, snapshot_bytes
 
 log = logging.getLogger(__name__)
 
@@ -219,14 +219,15 @@ class WorkshopStore:
     @classmethod
     def open(cls, directory: Path, *, read_only: bool = False) -> WorkshopStore:
         """Recover the workshop in ``directory``; read-only opens may run beside a live writer."""
-        for _ in range(2):
-            try:
-                return cls._open(directory, read_only)
-            except FileNotFoundError:
-                if not read_only:
-                    raise
-                # A live writer pruned a file between our listing and our read: list again.
-        return cls._open(directory, read_only)
+        with bulk_load():
+            for _ in range(2):
+                try:
+                    return cls._open(directory, read_only)
+                except FileNotFoundError:
+                    if not read_only:
+                        raise
+                    # A live writer pruned a file between our listing and our read: list again.
+            return cls._open(directory, read_only)
 
     @classmethod
     def _open(cls, directory: Path, read_only: bool) -> WorkshopStore:
@@ -254,7 +255,6 @@ class WorkshopStore:
                     report.messages.append(f"{path.name} {set_aside(path, read_only)}")
         for message in report.messages:
             log.warning("%s: %s", directory.name, message)
-        settle_gc(idle=False)
         return store
 
     # ----------------------------------------------------------------------------- writing
