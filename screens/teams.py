@@ -359,6 +359,10 @@ def team_stats(state: WorkshopView) -> Text:
         if flagged:
             named = ", ".join(f"{_short(t.name)} ({len(t.member_ids)})" for t in flagged)
             lines.append(Text(f"! {bound}: {named}", style="bold"))
+    leaderless = [t for t in teams if t.member_ids and t.champion_id not in t.member_ids]
+    if leaderless:  # its champion was moved away: the backlog item would have no owner
+        named = ", ".join(_short(t.name) for t in leaderless)
+        lines.append(Text(f"! no champion (k names one): {named}", style="bold"))
     left_out = len(state.participants) - people
     if left_out:
         lines.append(Text(f"{left_out} not in a team yet (m places them)", style="bold"))

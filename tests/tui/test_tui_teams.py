@@ -188,3 +188,21 @@ async def test_every_team_outside_the_bounds_is_flagged_on_a_projector_at_80x24(
         assert "below the minimum of 2" in shown, shown
         assert "above 3" in shown, shown
         assert "p publishes" in shown, shown
+
+
+async def test_a_team_whose_champion_moved_away_is_flagged(service: WorkshopService) -> None:
+    """Moving the champion leaves the team without one (its backlog item would have no owner): the screen says so."""
+    code, people, _ideas = await room(service)
+    candidates = service.state(code).workshop.team_candidates
+    for person in people:
+        await service.set_preferences(code, person.id, candidates)
+    teams, _ = await service.form_teams(code)
+    team = next(t for t in teams if t.champion_id is not None)
+    other = next(t for t in teams if t.id != team.id)
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "no champion" not in explain_text(app)
+        assert team.champion_id is not None
+        await service.move_member(code, team.champion_id, other.id)
+        await wait_for(pilot, lambda: "no champion (k names one)" in explain_text(app), "the flag")
