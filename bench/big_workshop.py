@@ -22,7 +22,7 @@ from typing import Any
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
-VERSION = 1  # bump when the workshop built here changes, so the cache is rebuilt
+VERSION = 2  # bump when the workshop built here (or the files the store writes) changes: the cache is rebuilt
 PEOPLE, NOTES_EACH, DOTS_EACH, THEMES, TEAMS = 1000, 5, 20, 25, 40
 CONCURRENCY = 200  # writes in flight at once: they share group commits, as a room's phones do
 WORDS = (
@@ -133,7 +133,7 @@ async def _build_past(root: Path, count: int) -> None:
     async with WorkshopService(root) as service:
         code = await build(service, PAST_SCALE)
         await service.set_phase(code, Phase.CLOSED)
-        doc = build_export(service.state(code))
+        doc = build_export(service.view(code))
         for _ in range(count - 1):
             await service.import_export(with_fresh_ids(doc), as_new_code=True)
 

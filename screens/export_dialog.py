@@ -134,7 +134,7 @@ class ExportDialog(ModalScreen[Path | None]):
             self.show_error(f"Locale {exc}")
             return None
         try:
-            files = export_files(self.service.state(self.code), self.exporter.name, options)
+            files = export_files(self.service.view(self.code), self.exporter.name, options)
             return write_files(files, self.exporter, destination)
         except OSError as exc:
             self.show_error(f"Cannot write {exc.filename or destination}: {exc.strerror or exc}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from screens.events import DomainEvents
+from workshop_tui.errors import NotFound
 from workshop_tui.service import WorkshopService, WorkshopSummary
 from workshop_tui.text_safety import terminal_safe
 
@@ -53,8 +55,9 @@ class HomeScreen(Screen[None]):
     def __init__(self, service: WorkshopService) -> None:
         super().__init__()
         self.service = service
-        self._stale = False
         self.now: dt.datetime | None = None  # fixed in snapshot tests
+        self._shown: dict[str, WorkshopSummary] = {}  # by workshop id: what the table shows
+        self._changed: set[str] = set()  # ids with events while another screen was on top
 
     def compose(self) -> ComposeResult:
         yield Static(Text("workshop-tui · workshops", style="bold"), id="home-title")
@@ -67,36 +70,57 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#workshops", DataTable)
         for label, key in COLUMNS:
             table.add_column(Text(label, style="bold"), key=key)
-        self.reload()
+        self.query_one("#home-empty", Static).update(
+            Text("No workshops yet. Press n for a new one, or d to add the demo workshop.")
+        )
+        self.show_changes(s.id for s in self.service.summaries())  # from the summaries: opens none
+        self.set_interval(60, self._show_times)  # "just now" becomes "1 min ago" with no event
         table.focus()
 
-    def rows(self) -> list[WorkshopSummary]:
-        """Newest activity first, from the summaries: listing past workshops opens none of them."""
-        return sorted(self.service.summaries(), key=lambda s: s.last_activity, reverse=True)
+    def _cells(self, summary: WorkshopSummary) -> list[Text]:
+        w = summary.workshop
+        return [
+            Text(w.code, style="bold"),
+            Text(terminal_safe(w.title)),  # untrusted text: a Text cell, never markup
+            Text(w.phase.value),
+            Text(str(summary.participants), justify="right"),
+            Text(str(summary.ideas), justify="right"),
+            Text(str(summary.dots), justify="right"),
+            Text(ago(summary.last_activity, self.now)),
+        ]
 
-    def reload(self) -> None:
+    def show_changes(self, workshop_ids: Iterable[str]) -> None:
+        """Redraw the rows of ``workshop_ids`` only, each from its one summary (live if it is open), and
+        keep the newest activity first with the cursor on the workshop it was on."""
         table = self.query_one("#workshops", DataTable)
         selected = self.selected_code
-        table.clear()
-        states = self.rows()
-        for summary in states:
-            w = summary.workshop
-            table.add_row(
-                Text(w.code, style="bold"),
-                Text(terminal_safe(w.title)),  # untrusted text: a Text cell, never markup
-                Text(w.phase.value),
-                Text(str(summary.participants), justify="right"),
-                Text(str(summary.ideas), justify="right"),
-                Text(str(summary.dots), justify="right"),
-                Text(ago(summary.last_activity, self.now)),
-                key=w.code,
-            )
-        if selected is not None and selected in {s.code for s in states}:
-            table.move_cursor(row=table.get_row_index(selected))
-        empty = self.query_one("#home-empty", Static)
-        empty.display = not states
-        empty.update(Text("No workshops yet. Press n for a new one, or d to add the demo workshop."))
-        self._stale = False
+        reorder = False
+        for workshop_id in workshop_ids:
+            try:
+                summary = self.service.summary(workshop_id)
+            except NotFound:
+                continue
+            before = self._shown.get(workshop_id)
+            self._shown[workshop_id] = summary
+            if before is None:
+                table.add_row(*self._cells(summary), key=summary.code)
+                reorder = True
+                continue
+            for (_, column), cell in zip(COLUMNS, self._cells(summary), strict=True):
+                table.update_cell(summary.code, column, cell, update_width=True)
+            reorder |= summary.last_activity != before.last_activity
+        if reorder:
+            by_code = {s.code: s.last_activity for s in self._shown.values()}
+            table.sort("code", key=lambda code: by_code[code.plain], reverse=True)
+            if selected is not None:
+                table.move_cursor(row=table.get_row_index(selected))
+        self.query_one("#home-empty", Static).display = not self._shown
+
+    def _show_times(self) -> None:
+        """Every row's "last activity" as of now (it reads "just now", then "5 min ago")."""
+        table = self.query_one("#workshops", DataTable)
+        for summary in self._shown.values():
+            table.update_cell(summary.code, "activity", Text(ago(summary.last_activity, self.now)), update_width=True)
 
     @property
     def selected_code(self) -> str | None:
@@ -117,10 +141,13 @@ class HomeScreen(Screen[None]):
             self.post_message(self.OpenWorkshop(event.row_key.value))
 
     def on_domain_events(self, message: DomainEvents) -> None:
+        changed = dict.fromkeys(e.workshop_id for e in message.events)
         if self.is_current:
-            self.reload()
+            self.show_changes(changed)
         else:
-            self._stale = True  # refreshed when we come back: no work while a session runs on top
+            self._changed.update(changed)  # drawn when we come back: no work while a session runs on top
 
     def on_screen_resume(self) -> None:
-        self.reload()  # counts and "last activity" moved on while a session ran on top
+        changed, self._changed = self._changed, set()
+        self.show_changes(changed)
+        self._show_times()  # time moved on while a session ran on top

@@ -12,7 +12,7 @@ def live_workshops(service: WorkshopService, server_running: bool) -> list[str]:
     """Codes of the workshops phones can reach now: the server listens and they are not closed."""
     if not server_running:
         return []
-    return [v.code for v in service.views() if v.phase != Phase.CLOSED]
+    return [s.code for s in service.summaries() if s.phase != Phase.CLOSED]  # opens no past workshop
 
 
 def quit_question(live: list[str], open_code: str | None) -> ConfirmScreen:

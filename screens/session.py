@@ -22,6 +22,11 @@ class SessionScreen(Screen[None]):
         self.code = code
         self.workshop_id = service.view(code).id
 
+    def on_mount(self) -> None:
+        # The breakpoint's class from the first frame: Textual sets it on the screen's first resize,
+        # after a frame laid out (and drawn) without it.
+        self.set_class(True, *self._get_breakpoint_classes(self.app.size.width, self.HORIZONTAL_BREAKPOINTS))
+
     def on_domain_events(self, message: DomainEvents) -> None:
         # Textual calls this as well as a subclass's own handler (handlers run along the MRO).
         if message.for_workshop(self.workshop_id):

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 class Event(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built when first published (models._Strict)
 
     type: str
     workshop_id: str

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from workshop_tui.backlog import ask_progress, needs_attention
-from workshop_tui.export_json import ExportDocument, cents, idea_dots, idea_status, item_budget
+from workshop_tui.export_json import ExportDocument, cents, idea_dots, idea_status, item_budget, theme_tally
 from workshop_tui.models import Ask, BudgetStatus
 
 TABLES = ("ideas", "themes", "participants", "votes", "teams", "backlog")
@@ -121,14 +121,10 @@ def ideas_table(doc: ExportDocument, *, anonymized: bool = False) -> str:
 
 
 def themes_table(doc: ExportDocument) -> str:
-    dots = idea_dots(doc)
-    notes: Counter[str] = Counter()
-    theme_dots: Counter[str] = Counter()
-    for idea in doc.ideas:
-        if idea.theme_id and idea_status(idea) == "visible":
-            notes[idea.theme_id] += 1
-            theme_dots[idea.theme_id] += dots[idea.id]
-    rows: list[list[Cell]] = [[t.id, t.name, notes[t.id], theme_dots[t.id], _stamp(t.created_at)] for t in doc.themes]
+    tally = theme_tally(doc)
+    rows: list[list[Cell]] = [
+        [t.id, t.name, tally.notes[t.id], tally.dots[t.id], _stamp(t.created_at)] for t in doc.themes
+    ]
     return to_csv(THEME_COLUMNS, rows)
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -36,7 +35,7 @@ from workshop_tui.backlog import (
     review_overdue,
     stale,
 )
-from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, top_ideas
+from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, theme_tally, top_ideas
 from workshop_tui.locales import N_
 from workshop_tui.models import Ask, AskKind, AskStatus, BacklogItem, BacklogStatus, BudgetStatus, Team
 
@@ -168,14 +167,9 @@ def render_markdown(doc: ExportDocument, *, now: dt.datetime | None = None) -> s
     if doc.themes:
         out += ["## " + tr.gettext("Themes"), ""]
         out += [_row(tr.gettext("Theme"), tr.gettext("Notes"), tr.gettext("Dots")), "|---|---:|---:|"]
-        notes: Counter[str] = Counter()
-        theme_dots: Counter[str] = Counter()
-        for idea in visible:
-            if idea.theme_id:
-                notes[idea.theme_id] += 1
-                theme_dots[idea.theme_id] += dots[idea.id]
+        tally = theme_tally(doc)
         for t in doc.themes:
-            out.append(f"| {md_text(t.name)} | {notes[t.id]} | {theme_dots[t.id]} |")
+            out.append(f"| {md_text(t.name)} | {tally.notes[t.id]} | {tally.dots[t.id]} |")
         out.append("")
 
     if doc.teams:

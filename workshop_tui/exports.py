@@ -17,7 +17,7 @@ from workshop_tui.locales import parse_locales
 
 if TYPE_CHECKING:
     from workshop_tui.export_json import ExportDocument
-    from workshop_tui.state import WorkshopState
+    from workshop_tui.service.view import WorkshopView
 
 #: The options a format may accept. Each is a CLI flag (``--by-department``), a dialog control and
 #: an API query parameter (``by_department``); a format that does not accept one refuses it.
@@ -209,15 +209,15 @@ def exporter(name: str) -> Exporter:
 # ---------------------------------------------------------------------------------- running one
 
 
-def prepare(state: WorkshopState, *, anonymized: bool = False) -> ExportDocument:
+def prepare(view: WorkshopView, *, anonymized: bool = False) -> ExportDocument:
     from workshop_tui.anonymize import anonymize
     from workshop_tui.export_json import build_export
 
-    doc = build_export(state)
+    doc = build_export(view)
     return anonymize(doc) if anonymized else doc
 
 
-def export_files(state: WorkshopState, fmt: str, options: ExportOptions | None = None) -> Files:
+def export_files(view: WorkshopView, fmt: str, options: ExportOptions | None = None) -> Files:
     """The files of one export of a workshop: checks the options, anonymizes if asked, renders."""
     from workshop_tui.store.snapshot_file import gc_paused
 
@@ -227,7 +227,7 @@ def export_files(state: WorkshopState, fmt: str, options: ExportOptions | None =
     # Tens of thousands of short-lived objects: collections in between would scan the whole
     # workshop again and again (measured: two thirds of a big export), while refcounting frees them.
     with gc_paused():
-        return chosen.render(prepare(state, anonymized=opts.anonymize), opts)
+        return chosen.render(prepare(view, anonymized=opts.anonymize), opts)
 
 
 def bundle(files: Files, exp: Exporter, code: str, options: ExportOptions) -> tuple[bytes, str, str]:

@@ -32,7 +32,7 @@ from workshop_tui.state import vote_id
 if TYPE_CHECKING:
     import jsonschema_rs
 
-    from workshop_tui.state import WorkshopState
+    from workshop_tui.service.view import WorkshopView
 
 #: The workshop id names its directory, so it must be a plain name.
 SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -236,18 +236,18 @@ def check_references(doc: ExportDocument, source: str = "the export") -> None:
         raise Invalid(_one_line(f"{source} is inconsistent: {problems[0]}{more}"))
 
 
-def check_backlog_ids(doc: ExportDocument, others: Iterable[WorkshopState]) -> list[str]:
+def check_backlog_ids(doc: ExportDocument, others: Iterable[WorkshopView]) -> list[str]:
     """Backlog item ids are global (the admin API edits ``/backlog/{id}``): the ids of ``doc``'s items
     that another workshop here already uses."""
-    taken = {item_id: state.code for state in others if state.id != doc.workshop.id for item_id in state.backlog}
+    taken = {item_id: view.code for view in others if view.id != doc.workshop.id for item_id in view.backlog}
     return [b.id for b in doc.backlog if b.id in taken]
 
 
-def refuse_backlog_clashes(doc: ExportDocument, others: Iterable[WorkshopState]) -> None:
-    states = list(others)
-    clashes = check_backlog_ids(doc, states)
+def refuse_backlog_clashes(doc: ExportDocument, others: Iterable[WorkshopView]) -> None:
+    views = list(others)
+    clashes = check_backlog_ids(doc, views)
     if clashes:
-        owner = next(s.code for s in states if clashes[0] in s.backlog)
+        owner = next(v.code for v in views if clashes[0] in v.backlog)
         more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
         raise Conflict(
             f"backlog item id {shown(clashes[0])}{more} is already used by workshop {owner}; nothing imported "

@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from workshop_tui.backlog_status import BacklogStatus as BacklogStatus
 from workshop_tui.currencies import ISO_4217
 from workshop_tui.locales import DEFAULT, SHIPPED
 from workshop_tui.phases import Phase
@@ -98,7 +99,9 @@ def _reject_float(value: Any) -> Any:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: each model's validator is built when first used, not at import, so a command pays
+    # only for the models it touches (``list`` validates a workshop, not notes, dots or the backlog).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 Amount = Annotated[
@@ -391,16 +394,6 @@ class Owner(_Strict):
     name: Name = ""
     contact: ShortText = ""
     public: bool = Field(False, description="the owner consented to be named in public reports")
-
-
-class BacklogStatus(StrEnum):
-    PROPOSED = "proposed"
-    APPROVED = "approved"
-    PROTOTYPING = "prototyping"
-    TESTING = "testing"
-    ADOPTED = "adopted"
-    PARKED = "parked"
-    DROPPED = "dropped"
 
 
 class StatusChange(_Strict):

@@ -35,7 +35,6 @@ class WorkshopState:
     def __init__(self, store: WorkshopStore) -> None:
         self.store = store
         with gc_paused():  # a bulk load: see store/snapshot_file.py
-            _share_strings(store.tables)
             self._load()
         settle_gc(idle=False)
         # After a failed write the store takes the unacknowledged changes out of its tables: so must we.
@@ -110,36 +109,6 @@ class WorkshopState:
         stamps += [i.updated_at for i in self.ideas.values()]
         stamps += [p.joined_at for p in self.participants.values()]
         return max(stamps)
-
-
-#: Fields that repeat the same few strings across a table (ids of the workshop, people, notes).
-_REPEATED: dict[str, tuple[str, ...]] = {
-    "participants": ("workshop_id",),
-    "themes": ("workshop_id",),
-    "ideas": ("workshop_id", "author_id", "theme_id", "source"),
-    "votes": ("workshop_id", "participant_id", "idea_id", "source"),
-    "preferences": ("workshop_id", "participant_id"),
-}
-
-
-def _share_strings(tables: dict[str, dict[str, Any]]) -> None:
-    """One string object for each repeated id: the parser makes one per occurrence (a big workshop
-    holds its own id 27,000 times) and the models keep the strings they were given. Replacing a
-    value by an equal string changes no document, so the store's images stay what they were."""
-    seen: dict[Any, Any] = {}  # the values here are strings or None (no theme), never mutable
-    share = seen.setdefault
-    for table, fields in _REPEATED.items():
-        docs = tables.get(table, {}).values()
-        for doc in docs:
-            for name in fields:
-                if name in doc:
-                    doc[name] = share(doc[name], doc[name])
-        if table == "ideas":
-            for doc in docs:
-                for change in doc.get("history", ()):
-                    for name in ("action", "by"):
-                        if name in change:
-                            change[name] = share(change[name], change[name])
 
 
 M = TypeVar("M", bound=BaseModel)

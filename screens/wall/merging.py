@@ -16,6 +16,9 @@ from workshop_tui.models import Idea
 if TYPE_CHECKING:
     from screens.wall.screen import WallScreen
 
+MERGED = "Merged: the duplicate's dots moved to this note. u undoes it"
+UNMERGED = "Unmerged: the note is back with its dots"
+
 
 class Merging:
     """The wall's merge keys, acting for ``screen`` through its service."""
@@ -28,43 +31,34 @@ class Merging:
 
     def merge(self) -> None:
         survivor = self.screen.selected()
-        if survivor is None:
-            return
-        screen, survivor_id = self.screen, survivor.id
-        service, code = screen.service, screen.code
-
-        async def chosen(duplicate_id: str | None) -> None:
-            if duplicate_id is None:
-                return
-            try:
-                await service.merge_ideas(code, survivor_id, duplicate_id)
-            except WorkshopError as exc:
-                screen.fail(exc)
-                return
-            screen.did("merge", partial(service.unmerge_idea, code, duplicate_id))
-            screen.notify("Merged: the duplicate's dots moved to this note. u undoes it", markup=False)
-
-        screen.app.push_screen(MergeScreen(service, code, survivor_id), chosen)
+        if survivor is not None:
+            self._pick(MergeScreen, survivor.id, merge=True)
 
     def unmerge(self) -> None:
         survivor = self.screen.selected()
-        if survivor is None or not self.merged_into(survivor.id):
-            return
-        screen, survivor_id = self.screen, survivor.id
+        if survivor is not None and self.merged_into(survivor.id):
+            self._pick(UnmergeScreen, survivor.id, merge=False)
+
+    def _pick(self, dialog: type[MergeScreen | UnmergeScreen], survivor_id: str, *, merge: bool) -> None:
+        """Ask ``dialog`` for the duplicate, then merge it into the survivor (or take it out), undoably."""
+        screen = self.screen
         service, code = screen.service, screen.code
+        fold = partial(service.merge_ideas, code, survivor_id)  # each takes the duplicate's id
+        unfold = partial(service.unmerge_idea, code)
+        do, undo = (fold, unfold) if merge else (unfold, fold)
 
         async def chosen(duplicate_id: str | None) -> None:
             if duplicate_id is None:
                 return
             try:
-                await service.unmerge_idea(code, duplicate_id)
+                await do(duplicate_id)
             except WorkshopError as exc:
                 screen.fail(exc)
                 return
-            screen.did("unmerge", partial(service.merge_ideas, code, survivor_id, duplicate_id))
-            screen.notify("Unmerged: the note is back with its dots", markup=False)
+            screen.did("merge" if merge else "unmerge", partial(undo, duplicate_id))
+            screen.notify(MERGED if merge else UNMERGED, markup=False)
 
-        screen.app.push_screen(UnmergeScreen(service, code, survivor_id), chosen)
+        screen.app.push_screen(dialog(service, code, survivor_id), chosen)
 
     def suggest(self) -> None:
         screen = self.screen

@@ -3,8 +3,9 @@ hiding or blocking a person's notes, each step undoable (``u``) through the wall
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from screens.confirm import ConfirmScreen
 from screens.wall.undo import in_turn
@@ -15,6 +16,8 @@ from workshop_tui.text_safety import terminal_safe
 
 if TYPE_CHECKING:
     from screens.wall.screen import WallScreen
+
+T = TypeVar("T")
 
 
 class Moderation:
@@ -44,41 +47,23 @@ class Moderation:
         return [selected] if selected is not None else []
 
     async def toggle_hidden(self) -> None:
-        targets = self.targets()
-        if not targets:
-            return
-        screen, ids = self.screen, [i.id for i in targets]
+        targets, screen = self.targets(), self.screen
         hidden = not all(i.hidden for i in targets)  # marked notes: hide them all (unless all are hidden)
-        with screen.undo.waiting_for_disk():
-            try:
-                changed = await screen.service.hide_ideas(screen.code, ids, hidden)
-            except WorkshopError as exc:
-                screen.fail(exc)
-                return
-        self.clear_marks_of(ids)
-        done = [i.id for i in changed]
-        if done:
-            screen.did(
-                "hide" if hidden else "show",
-                partial(screen.service.hide_ideas, screen.code, done, not hidden),
-                len(done),
-            )
+        changed = await self._on_targets(targets, partial(screen.service.hide_ideas, screen.code, hidden=hidden))
+        if changed:
+            done = [i.id for i in changed]
+            undo = partial(screen.service.hide_ideas, screen.code, done, not hidden)
+            screen.did("hide" if hidden else "show", undo, len(done))
             screen.undo.tell("Hid" if hidden else "Showed", len(done))
 
     async def delete(self) -> None:
-        targets = self.targets()
-        if not targets:
+        screen = self.screen
+        outcome = await self._on_targets(self.targets(), partial(screen.service.delete_ideas, screen.code))
+        if outcome is None:
             return
-        screen, ids = self.screen, [i.id for i in targets]
-        with screen.undo.waiting_for_disk():
-            try:
-                deleted, kept = await screen.service.delete_ideas(screen.code, ids)
-            except WorkshopError as exc:
-                screen.fail(exc)
-                return
-        self.clear_marks_of(ids)
-        done = [i.id for i in deleted]
-        if done:
+        deleted, kept = outcome
+        if deleted:
+            done = [i.id for i in deleted]
             screen.did("delete", partial(screen.service.restore_ideas, screen.code, done), len(done))
             screen.undo.tell("Deleted", len(done))
         if kept:
@@ -88,6 +73,21 @@ class Moderation:
                 severity="warning",
                 markup=False,
             )
+
+    async def _on_targets(self, targets: list[Idea], act: Callable[[list[str]], Awaitable[T]]) -> T | None:
+        """``act`` on the targets' ids, the toast's clock stopped meanwhile; their marks go. None: nothing
+        was done (no targets, or the service refused, which the screen says)."""
+        if not targets:
+            return None
+        ids = [i.id for i in targets]
+        with self.screen.undo.waiting_for_disk():
+            try:
+                result = await act(ids)
+            except WorkshopError as exc:
+                self.screen.fail(exc)
+                return None
+        self.clear_marks_of(ids)
+        return result
 
     def mark(self) -> None:
         idea = self.screen.selected()

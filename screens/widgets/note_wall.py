@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, overload
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -41,6 +42,15 @@ INK = "#111111"
 MIN_CARD = 26  # cells: a short sentence per line, readable from the back of a room
 GAP = 2
 HEADING = 2  # lines of a theme's heading: its name, then a blank line
+
+
+def _fit(line: str, cells: int) -> str:
+    """``line`` padded to ``cells``, or cut with an ellipsis."""
+    if cell_len(line) <= cells:
+        return set_cell_size(line, cells)
+    cut = Text(line)
+    cut.truncate(cells, overflow="ellipsis", pad=True)
+    return cut.plain
 
 
 def _order(idea: Idea) -> tuple[object, ...]:
@@ -131,10 +141,12 @@ class NoteWall(ScrollView, can_focus=True):
         self._authors: dict[str, str] = {}  # participant id -> name, only while the facilitator projects names
         self._newest: str | None = None
         self._cards: dict[tuple[object, ...], list[Strip]] = {}  # rendered cards, by what they show
+        self._bodies: dict[tuple[str, int, int], list[str]] = {}  # wrapped texts, by text and width
         self._columns = 1
         self._card_width = MIN_CARD
         self._text_lines = 3
         self._frame: tuple[int, Style] = (0, Style())  # width and background of the frame being drawn
+        self._basis = (-1, -1)  # the content width and height the layout was made for
 
     # ------------------------------------------------------------------ geometry
 
@@ -147,7 +159,8 @@ class NoteWall(ScrollView, can_focus=True):
         return self.card_height + 1
 
     def on_resize(self, event: events.Resize) -> None:
-        self._layout()
+        if self._basis != (self.scrollable_content_region.width, self.size.height):
+            self._layout()
 
     def _geometry(self) -> None:
         width = max(MIN_CARD, self.scrollable_content_region.width or self.size.width or 80)
@@ -155,9 +168,10 @@ class NoteWall(ScrollView, can_focus=True):
         self._card_width = (width - GAP * (self._columns - 1)) // self._columns
         self._text_lines = 4 if (self.size.height or 20) >= 36 else 3
 
-    def _layout(self) -> None:
+    def _layout(self, repaint: bool = True) -> None:
         """Each section's first line and first display index: O(sections), nothing is rendered here."""
         self._geometry()
+        self._basis = (self.scrollable_content_region.width, self.size.height)
         top = start = 0
         heading = HEADING if self.grouped else 0
         for section in self._sections:
@@ -168,7 +182,8 @@ class NoteWall(ScrollView, can_focus=True):
         self._starts = [s.start for s in self._sections]
         self._count = start
         self.virtual_size = Size(self.scrollable_content_region.width or self.size.width, top)
-        self.refresh()
+        if repaint:
+            self.refresh()
 
     def _locate(self, index: int) -> tuple[Section, int]:
         """The section holding display index ``index`` and the card's place in it (0: its newest)."""
@@ -236,7 +251,7 @@ class NoteWall(ScrollView, can_focus=True):
             self._dots[idea.id] = dots
         if old is not None and (old.theme_id == idea.theme_id or not self.grouped):
             self._ideas[idea.id] = idea  # same place (created_at and id never change): redraw its card only
-            self.refresh()
+            self._refresh_card(self.index_of(idea.id))
             return
         if old is not None:
             self._take(old)
@@ -278,7 +293,7 @@ class NoteWall(ScrollView, can_focus=True):
     def set_dots(self, idea_id: str, dots: int) -> None:
         if self.dots and idea_id in self._ideas:
             self._dots[idea_id] = dots
-            self.refresh()
+            self._refresh_card(self.index_of(idea_id))
 
     def set_author(self, participant_id: str, name: str) -> None:
         """A new participant's name, while names are projected (their notes arrive after they join)."""
@@ -344,7 +359,12 @@ class NoteWall(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Once per frame, not once per line: both walk the DOM (a third of a frame's cost otherwise).
-        self._frame = (self.scrollable_content_region.width, self.rich_style)
+        width = self.scrollable_content_region.width
+        if self._basis != (width, self.size.height):
+            # Laid out for the size this frame has: the resize event comes later, and cards drawn
+            # at a stale width would all be drawn again (the screen's layout settles over 2-3 frames).
+            self._layout(repaint=False)  # this frame draws it
+        self._frame = (width, self.rich_style)
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
@@ -395,7 +415,7 @@ class NoteWall(ScrollView, can_focus=True):
         focused: bool,
         cursor: bool,
     ) -> list[Strip]:
-        width, lines = self._card_width, self._text_lines
+        width = self._card_width
         paper = HIDDEN_PAPER if idea.hidden else self._colours.get(idea.theme_id, NO_THEME_PAPER)
         ink = "#e0e0e0" if idea.hidden else INK
         base = Style.parse(f"{ink} on {paper}")
@@ -405,10 +425,11 @@ class NoteWall(ScrollView, can_focus=True):
             base = base + Style(bold=True)
         inner = width - 2
         console = self.app.console
+        edge = Segment(" ", base)
 
-        def strip(text: Text) -> Strip:
+        def strip(text: Text) -> Strip:  # a line of several styles
             text.truncate(inner, overflow="ellipsis", pad=True)
-            segments = [Segment(" ", base), *text.render(console, ""), Segment(" ", base)]
+            segments = [edge, *text.render(console, ""), edge]
             return Strip(Segment.apply_style(segments, base), width)
 
         tags = Text(style=base)
@@ -420,29 +441,43 @@ class NoteWall(ScrollView, can_focus=True):
             tags.append("hidden ", style="italic")
         if self.grouped is False and idea.theme_id is not None:
             tags.append(self._theme_names.get(idea.theme_id, ""), style="italic")
-        body = Text(terminal_safe(idea.text), style=base + Style(bold=True))
-        wrapped = body.wrap(console, inner, overflow="fold")
-        shown = list(wrapped)[:lines]
-        if len(wrapped) > lines:
-            last = shown[-1]
-            last.truncate(inner - 1)
-            last.append("…")
-        shown += [Text(style=base)] * (lines - len(shown))
+        # The text in the card's own style: only the highlighted card is bold, so it stands out.
+        body = [Strip([edge, Segment(line, base), edge], width) for line in self._wrapped(idea.text, inner)]
+        blank = Strip([edge, Segment(" " * inner, base), edge], width)
         label = f"● {dots}" if dots is not None else ""
-        foot = Text(author or "", style=base + Style(italic=True))
+        foot = Text(author or "", style=base)
         foot.truncate(max(0, inner - len(label) - 1), overflow="ellipsis")
         foot.append(" " * max(0, inner - foot.cell_len - len(label)))
         foot.append(label, style="bold")
-        return [strip(tags), *(strip(t) for t in shown), strip(foot)]
+        return [strip(tags), *body, *[blank] * (self._text_lines - len(body)), strip(foot)]
+
+    def _wrapped(self, text: str, inner: int) -> list[str]:
+        """The note's text as the lines of its card, each ``inner`` cells wide (an ellipsis ends a
+        cut text): kept by text and width, as wrapping is most of a card's cost and a card is drawn
+        again whenever its marks change."""
+        key = (text, inner, self._text_lines)
+        found = self._bodies.get(key)
+        if found is not None:
+            return found
+        lines = self._text_lines
+        wrapped = [t.plain for t in Text(terminal_safe(text)).wrap(self.app.console, inner, overflow="fold")]
+        shown = wrapped[:lines]
+        if len(wrapped) > lines:
+            shown[-1] = (set_cell_size(shown[-1], inner - 1) if cell_len(shown[-1]) > inner - 1 else shown[-1]) + "…"
+        if len(self._bodies) > 4096:  # a bound, as for the cards
+            self._bodies.clear()
+        found = self._bodies[key] = [_fit(line, inner) for line in shown]
+        return found
 
     # ------------------------------------------------------------------ moving
 
     def move_cursor(self, index: int) -> None:
         if not self._count:
             return
+        self._refresh_card(self.cursor)
         self.cursor = max(0, min(self._count - 1, index))
-        self._scroll_to_cursor()
-        self.refresh()
+        self._refresh_card(self.cursor)
+        self._scroll_to_cursor()  # a scroll repaints it all
         self.post_message(self.Highlighted())
 
     def _scroll_to_cursor(self) -> None:
@@ -474,11 +509,11 @@ class NoteWall(ScrollView, can_focus=True):
         for _ in range(rows):
             self.action_move(0, direction)
 
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
+    def _refresh_card(self, index: int | None) -> None:
+        """Repaint the lines of one card (all of the wall's width: cheaper to find than its cells)."""
+        if index is not None and 0 <= index < self._count:
+            top, _ = self._position(index)
+            self.refresh_lines(top, self.card_height)
 
     def on_click(self, event: events.Click) -> None:
         _, _, cards = self._cards_at(event.y + int(self.scroll_offset.y))

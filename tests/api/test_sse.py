@@ -9,12 +9,14 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.conftest import open_vote, workshop_in
 from tests.helpers.api import assert_error, client, join, running
+from workshop_tui.errors import RateLimited
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
-from workshop_tui.server.sse import RETRY, Broker
+from workshop_tui.server.sse import RETRY, Broker, ServerFull
 from workshop_tui.service import WorkshopService
 
 
@@ -239,3 +241,29 @@ async def test_ready_counts_reach_the_phones_coalesced_and_only_when_they_change
         assert "Secret" not in str(sent) and pids[1] not in str(sent)  # counts, never names, texts or ids
     finally:
         await broker.close()
+
+
+async def test_admission_counts_streams_as_they_open_and_end(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.LOBBY)
+    broker = Broker(service, max_streams=3)
+    try:
+        streams = [broker.stream(code, broker.admit(f"participant:{n}", 2)) for n in range(3)]
+        for gen in streams:
+            assert await anext(gen) == RETRY
+        assert broker.admitted == 3
+        with pytest.raises(ServerFull):  # the server's total, whoever asks
+            broker.admit("participant:new", 2)
+        await streams[0].aclose()  # a phone leaves: its place is free again, and only its place
+        assert broker.admitted == 2
+        again = broker.stream(code, broker.admit("participant:0", 2))
+        assert await anext(again) == RETRY and broker.admitted == 3
+        await streams[1].aclose()
+        with pytest.raises(RateLimited):  # room in total, but this holder already has its one stream
+            broker.admit("participant:0", 1)
+        assert broker.admitted == 2 and broker.refused == 2
+        streams.append(again)
+    finally:
+        await broker.close()
+    for gen in streams:
+        await gen.aclose()
+    assert broker.admitted == 0 and broker.subscribers() == 0

@@ -78,6 +78,18 @@ def test_a_real_process_prints_the_same_json_lines_and_csv_bytes(tmp_path: Path)
     assert csv.stdout == run_cli_bytes(tmp_path, "export", "MAKE", "--format", "csv").stdout
 
 
+def test_list_prints_the_same_rows_from_the_summaries_as_from_the_opened_workshops(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "demo").returncode == 0
+    assert run_cli(tmp_path, "new", "Bike lanes").returncode == 0
+    from_summaries = run_cli(tmp_path, "list", "--json")
+    for summary in (tmp_path / "workshops").glob("*/summary.json"):
+        summary.unlink()  # as left by a crash: `list` opens the workshops (read-only, writes nothing)
+    opened = run_cli(tmp_path, "list", "--json")
+    assert opened.returncode == 0 and opened.stdout == from_summaries.stdout
+    assert [json.loads(line)["code"] for line in opened.stdout.splitlines()][:1] == ["MAKE"]
+    assert not list((tmp_path / "workshops").glob("*/summary.json"))
+
+
 def test_busy_data_dir_is_a_clear_error(tmp_path: Path) -> None:
     from workshop_tui.lock import DataDirLock
 

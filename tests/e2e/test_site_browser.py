@@ -37,7 +37,7 @@ async def test_the_site_in_a_browser_at_phone_and_desktop_widths(
     await build_demo(service)
     f = await followed_workshop(service)
     root = tmp_path / "site"
-    write_site(build_site(service.states(), SiteOptions(as_of=f.day(40).date())), root)
+    write_site(build_site(service.views(), SiteOptions(as_of=f.day(40).date())), root)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:

@@ -15,7 +15,8 @@ from typing import Any
 
 import httpx
 
-from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer
+from workshop_tui.server import DEFAULT_PORT
+from workshop_tui.server.runner import ParticipantServer
 from workshop_tui.service import WorkshopService
 
 CLIENT_ADDRESS = ("127.0.0.1", 50000)

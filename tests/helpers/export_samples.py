@@ -79,7 +79,7 @@ async def frozen_demo() -> ExportDocument:
     with tempfile.TemporaryDirectory() as tmp:
         async with WorkshopService(Path(tmp)) as service:
             await build_demo(service)
-            return freeze(build_export(service.state("MAKE")))
+            return freeze(build_export(service.view("MAKE")))
 
 
 def sample_files(doc: ExportDocument) -> dict[str, bytes]:

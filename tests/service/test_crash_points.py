@@ -167,6 +167,7 @@ async def test_every_crash_point_several_times_in_a_row_keeps_every_acknowledged
     points = await all_points(tmp_path)
     expected = {"append.write.torn", "append.sync", "append.synced", "segment.create", "atomic.rename"}
     expected |= {"atomic.write.torn", "atomic.dir_sync", "prune.snapshot", "prune.segment", "recover.truncate"}
+    expected |= {"prune.compress"}
     assert expected <= set(points), points
     rng = random.Random(11)
     sequences = crashes = 0

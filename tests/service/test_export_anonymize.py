@@ -18,7 +18,7 @@ def names_in(text: str, names: list[str]) -> list[str]:
 
 async def test_no_real_name_survives_in_any_format(service: WorkshopService, tmp_path: Path) -> None:
     await build_demo(service)
-    doc = build_export(service.state("MAKE"))
+    doc = build_export(service.view("MAKE"))
     public_item = next(b for b in doc.backlog if b.owner.public)
     # A second owner who did not consent, named in the history by the service ("owner: NAME").
     private_item = next(b for b in doc.backlog if not b.owner.public and b.owner.name)

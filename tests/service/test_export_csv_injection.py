@@ -103,7 +103,7 @@ async def test_every_csv_of_every_export_is_defused(service: WorkshopService) ->
     seen: set[str] = set()
     for exp in csv_formats:
         for anonymize in (False, True):
-            for name, data in export_files(service.state(code), exp.name, ExportOptions(anonymize=anonymize)).items():
+            for name, data in export_files(service.view(code), exp.name, ExportOptions(anonymize=anonymize)).items():
                 rows = _cells(name, data)
                 header, body = rows[0], rows[1:]
                 assert body, f"{name} is empty: the test would prove nothing"
@@ -117,7 +117,7 @@ async def test_every_csv_of_every_export_is_defused(service: WorkshopService) ->
                             raise AssertionError((name, cell))
     # The hostile text did reach the files (defused), and the numbers are bare numbers.
     assert "'" + HOSTILE[0] in seen and "'-5" in seen
-    tables = export_files(service.state(code), "csv")
+    tables = export_files(service.view(code), "csv")
     vote_rows = tables["votes.csv"].decode().splitlines()[1:]
     assert vote_rows and all(row.split(",")[2].isdigit() for row in vote_rows)  # dots: unquoted numbers
     backlog = list(csv.DictReader(io.StringIO(tables["backlog.csv"].decode(), newline="")))

@@ -90,7 +90,7 @@ def test_a_broken_foreign_key_is_caught(tmp_path: Path) -> None:
 
 async def test_hostile_text_stays_text_and_the_package_stays_valid(service: WorkshopService, tmp_path: Path) -> None:
     code = await hostile_workshop(service)
-    files = export_files(service.state(code), "datapackage")
+    files = export_files(service.view(code), "datapackage")
     directory = write(files, tmp_path / "hostile")
     assert errors_of(directory) == []
     texts = [r["text"] for r in rows(Package(str(directory / DESCRIPTOR)), "ideas")]
@@ -134,10 +134,10 @@ async def test_private_notes_stay_out_and_the_follow_up_page_is_the_homepage(
     ann, _ = await service.join(w.code, "Ann")
     secret = await service.post_idea(w.code, "Still private SECRET-PRIVATE", author_id=ann.id)
     assert service.state(w.code).ideas[secret.id].private
-    files = export_files(service.state(w.code), "datapackage")
+    files = export_files(service.view(w.code), "datapackage")
     assert not any(b"SECRET-PRIVATE" in data for data in files.values())
     assert errors_of(write(files, tmp_path / "private")) == []
     meta = json.loads(files[DESCRIPTOR])
     assert meta["homepage"] == "https://city.example/follow"
     for fmt in ("decidim-proposals", "md", "csv"):  # nor in the other outputs
-        assert not any(b"SECRET-PRIVATE" in data for data in export_files(service.state(w.code), fmt).values()), fmt
+        assert not any(b"SECRET-PRIVATE" in data for data in export_files(service.view(w.code), fmt).values()), fmt

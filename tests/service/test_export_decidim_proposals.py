@@ -39,7 +39,7 @@ async def test_deleted_and_hidden_notes_are_not_proposed(service: WorkshopServic
     deleted = await service.post_idea(code, "Deleted SECRET-DELETED", source=Source.FACILITATOR)
     await service.hide_idea(code, hidden.id, hidden=True)
     await service.delete_idea(code, deleted.id)
-    (data,) = export_files(service.state(code), "decidim-proposals").values()
+    (data,) = export_files(service.view(code), "decidim-proposals").values()
     text = data.decode()
     assert "SECRET" not in text
     _, proposals = import_proposals(text, Organization())
@@ -52,7 +52,7 @@ async def test_hostile_notes_are_neutralised_and_escaped(service: WorkshopServic
     for note in notes:
         await service.post_idea(code, note, source=Source.FACILITATOR)
     for separator in (";", ","):
-        (data,) = export_files(service.state(code), "decidim-proposals", ExportOptions(separator=separator)).values()
+        (data,) = export_files(service.view(code), "decidim-proposals", ExportOptions(separator=separator)).values()
         rows = ruby_csv(data.decode(), separator)
         assert len(rows) == len(notes)
         for row in rows:

@@ -93,7 +93,7 @@ async def test_a_malicious_note_cannot_inject_links_or_html(service: WorkshopSer
     evil = "[free money](http://evil.example) <img src=x onerror=alert(1)> | a | b |"
     await service.post_idea(code, evil, source=Source.FACILITATOR)
     await service.create_theme(code, "<script>x</script>")
-    report = render_markdown(build_export(service.state(code)))
+    report = render_markdown(build_export(service.view(code)))
     html = MarkdownIt("commonmark").enable("table").render(report)
     assert "<a " not in html and "<img" not in html and "<script" not in html
     row = next(line for line in report.splitlines() if "free money" in line)
@@ -150,7 +150,7 @@ async def test_a_hostile_answer_stays_inert(service: WorkshopService) -> None:
     evil = "[ok](http://evil.example) <img src=x> | x | see www.evil.example\n# heading"
     ask = {"kind": "space", "department": "Parks | <b>", "answer": evil, "answered_at": "2030-01-02"}
     await service.update_backlog_item(item.id, {"asks": [ask]})
-    doc = build_export(service.state(code))
+    doc = build_export(service.view(code))
     report, digest = render_markdown(doc), render_by_department(doc)
     for text in (report, digest):
         html = MarkdownIt("commonmark").enable("table").enable("linkify").render(text)

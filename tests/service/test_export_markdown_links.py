@@ -150,7 +150,7 @@ async def test_a_report_full_of_links_links_nothing(service: WorkshopService) ->
                 "note": HOSTILE[n + 12],
             },
         )
-    doc = build_export(service.state(code))
+    doc = build_export(service.view(code))
     for report in (render_markdown(doc), render_by_department(doc)):
         for renderer in RENDERERS.values():
             inert(renderer(report))

@@ -55,7 +55,7 @@ def _everything(service: WorkshopService, code: str) -> dict[str, bytes]:
         for anonymize in (False, True) if "anonymize" in exp.options else (False,):
             for by_department in (False, True) if "by_department" in exp.options else (False,):
                 options = ExportOptions(anonymize=anonymize, by_department=by_department)
-                for name, data in export_files(service.state(code), exp.name, options).items():
+                for name, data in export_files(service.view(code), exp.name, options).items():
                     out[f"{exp.name} {options} {name}"] = data
     return out
 
@@ -68,7 +68,7 @@ async def test_no_export_carries_a_moderated_note(service: WorkshopService) -> N
         text = data.decode()
         for secret in SECRETS:
             assert secret not in text, (name, secret)
-    doc = build_export(service.state(code))
+    doc = build_export(service.view(code))
     withheld = {ids[k] for k in ("deleted", "hidden", "hidden_merged", "survivor", "under")}
     assert {i.id for i in doc.ideas} == {ids["kept"], ids["edited"]}
     assert all(v.idea_id not in withheld for v in doc.votes) and len(doc.votes) == 1
@@ -84,10 +84,10 @@ async def test_no_export_carries_a_moderated_note(service: WorkshopService) -> N
 
 async def test_import_of_a_moderated_export_reproduces_it(service: WorkshopService, tmp_path: Path) -> None:
     code, _ = await moderated_workshop(service)
-    exported = build_export(service.state(code))
+    exported = build_export(service.view(code))
     async with WorkshopService(tmp_path / "other") as fresh:
         await fresh.import_export(parse_export(dump_json(exported)))
-        again = build_export(fresh.state(code))
+        again = build_export(fresh.view(code))
     a, b = exported.model_dump(mode="json"), again.model_dump(mode="json")
     a.pop("exported_at"), b.pop("exported_at")
     assert a == b
@@ -111,6 +111,6 @@ async def test_an_anonymous_workshop_exports_no_authorship(service: WorkshopServ
             assert ana.id not in json.dumps(json.loads(data)["ideas"]), name  # nothing ties the note to Ana
         elif name.endswith("ideas.csv"):
             assert ana.id not in data.decode() and "Ana" not in data.decode(), name
-    exported = build_export(service.state(code)).ideas[0]
+    exported = build_export(service.view(code)).ideas[0]
     assert exported.author_id is None and {c.by for c in exported.history} == {"participant"}
     assert service.state(code).ideas[idea.id].author_id == ana.id  # the store keeps it (her phone may edit)

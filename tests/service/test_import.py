@@ -47,10 +47,10 @@ async def test_import_then_export_reproduces_the_export(tmp_path: Path) -> None:
     async with WorkshopService(tmp_path / "a") as service:
         workshop = await service.import_export(original)
         assert workshop.code == "MAKE"
-        again = build_export(service.state("MAKE"))
+        again = build_export(service.view("MAKE"))
     assert comparable(again) == comparable(original)
     async with WorkshopService(tmp_path / "a") as reopened:  # and it is durable
-        assert comparable(build_export(reopened.state("MAKE"))) == comparable(original)
+        assert comparable(build_export(reopened.view("MAKE"))) == comparable(original)
         with pytest.raises(Unauthorized):  # no tokens came along: people join again
             reopened.authenticate("MAKE", "any-token")
 
@@ -112,7 +112,7 @@ async def test_code_clash_is_refused_and_as_new_code_keeps_ids(tmp_path: Path) -
         assert [w.id for w in service.workshops()] == [other.id]
         workshop = await service.import_export(original, as_new_code=True)
         assert workshop.code != "MAKE" and workshop.id == original.workshop.id  # ids kept: no clash there
-        restored = build_export(service.state(workshop.code))
+        restored = build_export(service.view(workshop.code))
     expected = comparable(original)
     expected["workshop"] = {**expected["workshop"], "code": workshop.code}  # type: ignore[dict-item]
     assert comparable(restored) == expected
@@ -259,11 +259,11 @@ async def test_random_workshops_export_validate_import_equal(
     validator = jsonschema.Draft202012Validator(export_schema())
     async with WorkshopService(root / "a") as service:
         code = await build(service, plan)
-        exported = build_export(service.state(code))
+        exported = build_export(service.view(code))
     data = orjson.loads(dump_json(exported))
     validator.validate(data)
     restored_doc = parse_export(dump_json(exported))
     async with WorkshopService(root / "b") as fresh:
         await fresh.import_export(restored_doc)
-        again = build_export(fresh.state(code))
+        again = build_export(fresh.view(code))
     assert comparable(again) == comparable(exported)

@@ -83,7 +83,7 @@ async def finnish(service: WorkshopService) -> Followed:
 
 
 def site(service: WorkshopService, f: Followed) -> Files:
-    return build_site(service.states(), SiteOptions(as_of=f.day(40).date()))
+    return build_site(service.views(), SiteOptions(as_of=f.day(40).date()))
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "nl"])

@@ -34,7 +34,7 @@ async def followed(service: WorkshopService) -> Followed:
 
 
 def site(service: WorkshopService, f: Followed, **options: Any) -> Files:
-    return build_site(service.states(), SiteOptions(as_of=f.day(40).date(), **options))
+    return build_site(service.views(), SiteOptions(as_of=f.day(40).date(), **options))
 
 
 def parse_html(data: bytes) -> Any:
@@ -139,7 +139,7 @@ async def test_regenerating_gives_the_same_bytes_and_removes_what_is_gone(
     assert write_site(site(service, followed), out) == []
     written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert {k: v for k, v in written.items() if k not in (MANIFEST, "README.txt")} == first
-    only_demo = build_site([service.state("MAKE")], SiteOptions(as_of=followed.day(40).date()))
+    only_demo = build_site([service.view("MAKE")], SiteOptions(as_of=followed.day(40).date()))
     removed = write_site(only_demo, out)
     assert f"w/{followed.code}/index.html" in removed and not (out / "w" / followed.code / "index.html").exists()
     assert (out / "README.txt").read_text() == "the city's own file"
@@ -268,8 +268,8 @@ async def test_before_the_reveal_the_site_shows_no_ranking(service: WorkshopServ
     await service.set_voting(w.code, voting_open=True)
     await service.cast_dot(w.code, person.id, idea.id)
     page = "w/" + w.code + "/index.html"
-    text = "".join(parse_html(build_site(service.states(), SiteOptions(as_of=dt.date(2026, 12, 1)))[page]).itertext())
+    text = "".join(parse_html(build_site(service.views(), SiteOptions(as_of=dt.date(2026, 12, 1)))[page]).itertext())
     assert "The votes are not revealed yet." in text and "SECRET-LEADER" not in text
     await service.set_voting(w.code, voting_open=False, results_revealed=True)
-    text = "".join(parse_html(build_site(service.states(), SiteOptions(as_of=dt.date(2026, 12, 1)))[page]).itertext())
+    text = "".join(parse_html(build_site(service.views(), SiteOptions(as_of=dt.date(2026, 12, 1)))[page]).itertext())
     assert "SECRET-LEADER" in text

@@ -21,6 +21,6 @@ def test_committed_schema_matches_the_models() -> None:
 
 async def test_the_demo_export_validates(service: WorkshopService, data_dir: Path) -> None:
     await build_demo(service)
-    doc = build_export(service.state("MAKE")).model_dump(mode="json", by_alias=True)
+    doc = build_export(service.view("MAKE")).model_dump(mode="json", by_alias=True)
     jsonschema.Draft202012Validator(export_schema()).validate(doc)
     assert "token" not in json.dumps(doc) and "token_hash" not in json.dumps(doc)

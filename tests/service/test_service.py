@@ -141,7 +141,7 @@ async def test_merge_moves_dots_and_history_and_respects_the_limit(service: Work
     state = service.state(code)
     assert state.ideas[dup_id].merged_into == keep_id and not state.ideas[dup_id].visible
     assert state.idea_dots[keep_id] == 3 and state.idea_dots[dup_id] == 0  # p capped at 2, q's 1 moved
-    assert service.remaining_dots(state, p_id) == 3  # 2 over the limit went back to p
+    assert service.view(code).remaining_dots(p_id) == 3  # 2 over the limit went back to p
     assert "returned to their owners" in survivor.history[-1].detail
     with pytest.raises(Conflict):
         await service.merge_ideas(code, keep_id, dup_id)

@@ -25,7 +25,7 @@ async def test_unmerge_puts_the_note_and_its_dots_back(data_dir: Path) -> None:
     state = service.state(code)
     assert back.visible and back.merged_into is None
     assert state.idea_dots[keep_id] == before[keep_id] and state.idea_dots[dup_id] == before[dup_id]
-    assert service.remaining_dots(state, p_id) == 1 and service.remaining_dots(state, q_id) == 4
+    assert service.view(code).remaining_dots(p_id) == 1 and service.view(code).remaining_dots(q_id) == 4
     assert [h.action for h in state.ideas[keep_id].history][-2:] == ["merged-in", "unmerged-out"]
     with pytest.raises(Conflict, match="not merged"):
         await service.unmerge_idea(code, dup_id)

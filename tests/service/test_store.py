@@ -100,8 +100,11 @@ async def test_snapshots_rotate_and_old_ones_are_pruned(tmp_path: Path, monkeypa
     store = WorkshopStore.create(d)
     for i in range(200):
         await store.apply(put(i))
-    snaps = sorted(d.glob("snapshot-*.json"))
+    snaps = sorted(d.glob("snapshot-*"))
     assert 1 < len(snaps) <= ws.KEEP_SNAPSHOTS
+    # Only the newest is a plain TinyDB file; the older ones are kept gzipped (the same bytes).
+    assert [p.suffix for p in snaps] == [".gz"] * (len(snaps) - 1) + [".json"]
+    assert snapshot_file.read_snapshot(snaps[0])[1] < snapshot_file.read_snapshot(snaps[-1])[1]
     await store.close()
     reopened = WorkshopStore.open(d)
     assert len(reopened.tables["ideas"]) == 200
@@ -164,7 +167,7 @@ async def test_a_damaged_newest_snapshot_is_set_aside_and_the_older_copy_used(tm
 async def test_no_readable_copy_is_a_clear_error_not_an_empty_workshop(tmp_path: Path) -> None:
     d = tmp_path / "w"
     await fill(d, 5)
-    for path in d.glob("snapshot-*.json"):
+    for path in d.glob("snapshot-*"):  # the newest and the older, gzipped one
         path.write_bytes(b"\x00\x01 not json")
     for path in d.glob("journal-*.wal"):
         path.unlink()

@@ -7,12 +7,14 @@ import errno
 import itertools
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tinydb import TinyDB
 
+from tests.helpers.waiting import wait_until
 from workshop_tui.errors import StoreFailed
 from workshop_tui.store import WorkshopStore, documents, snapshot_file
 from workshop_tui.store import fsync as fsync_mod
@@ -229,6 +231,29 @@ async def test_a_phase_change_or_an_idle_moment_puts_a_snapshot_stock_tinydb_can
     await store.apply(put(5))
     store.request_snapshot()  # what the service does on every phase change
     assert await newest_holds(6)
+    await store.close()
+
+
+async def test_a_snapshot_asked_for_while_another_is_written_is_taken_when_that_one_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phase change during a background snapshot used to wait for the next write to get its snapshot."""
+    d = tmp_path / "w"
+    store = await one_record_per_batch(d, 3)
+    writing, release = threading.Event(), threading.Event()
+
+    def hold(name: str) -> None:  # the first snapshot waits before its rename until the test says so
+        if name == "atomic.rename" and not release.is_set():
+            writing.set()
+            release.wait(30)
+
+    monkeypatch.setattr(fsync_mod, "fault_hook", hold)
+    store.request_snapshot()
+    await wait_until(writing.is_set, what="the first snapshot to be on its way")
+    await store.apply(put(3))
+    store.request_snapshot()  # what a phase change does, while the first one is still being written
+    release.set()
+    await wait_until(lambda: (d / "snapshot-000000000004.json").exists(), 10, "the snapshot asked for meanwhile")
     await store.close()
 
 

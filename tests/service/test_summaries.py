@@ -8,7 +8,7 @@ from pathlib import Path
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
-from workshop_tui.service.summaries import SUMMARY_FILE, read_summary
+from workshop_tui.summaries import SUMMARY_FILE, listed, read_summary
 
 
 async def _fill(data_dir: Path, count: int) -> dict[str, tuple[int, int, int]]:
@@ -110,7 +110,7 @@ async def test_a_workshop_damaged_while_listed_is_a_clear_error_when_opened(data
     service = WorkshopService(data_dir, read_only=True).open()
     try:
         (directory,) = (data_dir / "workshops").iterdir()
-        for path in directory.glob("snapshot-*.json"):
+        for path in directory.glob("snapshot-*"):
             path.write_bytes(b"{broken")
         for path in directory.glob("journal-*.wal"):
             path.write_bytes(b"")
@@ -138,3 +138,17 @@ async def test_a_paper_note_in_a_listed_workshop_reaches_its_summary(data_dir: P
         assert _counts(service)[code] == (1, 2, 1)
     finally:
         await service.close()
+
+
+async def test_listed_reads_what_the_service_lists_or_says_a_workshop_must_be_opened(data_dir: Path) -> None:
+    """``list`` trusts ``listed`` without the service: the same rows, or None when one summary is unusable."""
+    await _fill(data_dir, 3)
+    service = WorkshopService(data_dir, read_only=True).open()
+    assert listed(data_dir) == service.summaries()
+    await service.close()
+    assert listed(data_dir / "nowhere") == []
+    (data_dir / "workshops" / ".half-built.building").mkdir()  # an interrupted import is not a workshop
+    assert listed(data_dir) is not None
+    first = sorted((data_dir / "workshops").glob("[!.]*"))[0]
+    (first / SUMMARY_FILE).write_bytes(b"{")
+    assert listed(data_dir) is None

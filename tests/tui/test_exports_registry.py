@@ -38,7 +38,7 @@ def test_cli_format_choices_are_the_registry() -> None:
 @pytest.mark.parametrize("exp", EXPORTERS.values(), ids=lambda e: e.name)
 async def test_every_format_renders_and_writes(service: WorkshopService, tmp_path: Path, exp: Exporter) -> None:
     await build_demo(service)
-    files = export_files(service.state("MAKE"), exp.name)
+    files = export_files(service.view("MAKE"), exp.name)
     assert files and all(data for data in files.values())
     target = tmp_path / exp.destination("MAKE", ExportOptions())
     written = write_files(files, exp, target)
@@ -158,7 +158,7 @@ async def test_the_dialog_shows_the_options_of_the_chosen_format(service: Worksh
 async def test_the_admin_api_serves_every_format(service: WorkshopService, exp: Exporter) -> None:
     await build_demo(service)
     anonymize = "anonymize" in exp.options  # the open-data package is always anonymised
-    files = export_files(service.state("MAKE"), exp.name, ExportOptions(anonymize=anonymize))
+    files = export_files(service.view("MAKE"), exp.name, ExportOptions(anonymize=anonymize))
     async with in_process(service) as server, admin(server) as a:
         params = {"format": exp.name, **({"anonymize": "true"} if anonymize else {})}
         r = await a.get("/api/v1/admin/w/make/export", params=params)

@@ -316,6 +316,19 @@ async def test_ctrl_q_asks_while_live_and_quits_on_y(data_dir: Path) -> None:
     await reopened.close()
 
 
+async def test_asking_whether_to_quit_opens_no_past_workshop(data_dir: Path) -> None:
+    """Which workshops phones can reach is read from the summaries: quitting with 50 past workshops
+    listed must not load them all first."""
+    async with WorkshopService(data_dir) as earlier:
+        await earlier.create_workshop("Earlier", code="PAST")
+    async with running_app(data_dir) as (app, pilot):
+        assert app.service.open_states() == []
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), "the question")
+        assert "PAST" in plain(app.screen.query_one(".detail", Static))
+        assert app.service.open_states() == []
+
+
 async def test_ctrl_q_quits_at_once_when_no_session_is_open(data_dir: Path) -> None:
     async with running_app(data_dir) as (app, pilot):
         assert not app.is_live

@@ -17,11 +17,26 @@ from workshop_tui.commands import COMMAND_MODULES, COMMANDS
 HEAVY = ("scipy", "numpy", "fastapi", "uvicorn", "starlette", "textual", "screens")
 
 
-def _imported_after(code: str) -> list[str]:
-    """The top-level packages of ``HEAVY`` that a fresh interpreter holds after running ``code``."""
-    probe = f"{code}\nimport sys\nprint(','.join(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})))\n"
+def _modules_after(code: str) -> set[str]:
+    """Every module a fresh interpreter holds after running ``code``."""
+    probe = f"{code}\nimport sys\nprint(','.join(sorted(sys.modules)))\n"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    return [name for name in out.stdout.strip().split(",") if name]
+    return set(out.stdout.strip().splitlines()[-1].split(","))
+
+
+def _imported_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    """The top-level packages of ``heavy`` that a fresh interpreter holds after running ``code``."""
+    return sorted({m.split(".")[0] for m in _modules_after(code)} & set(heavy))
+
+
+def _cli(*argv: str) -> str:
+    """Code that runs ``workshop-tui argv`` in-process, its output swallowed."""
+    return (
+        "import contextlib, io\n"
+        "from workshop_tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        f"    main({list(argv)!r})"
+    )
 
 
 def test_no_core_module_imports_textual() -> None:
@@ -39,14 +54,25 @@ def test_no_core_module_imports_textual() -> None:
 def test_a_command_that_neither_serves_nor_forms_teams_imports_none_of_their_libraries(
     argv: list[str], tmp_path: Path
 ) -> None:
-    call = ["--data-dir", str(tmp_path / "data"), *argv]
-    code = (
-        "import contextlib, io\n"
-        "from workshop_tui.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
-        f"    main({call!r})"
-    )
-    assert _imported_after(code) == []
+    assert _imported_after(_cli("--data-dir", str(tmp_path / "data"), *argv)) == []
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["backlog", "--help"], ["serve", "--help"], ["lst"]])
+def test_help_builds_the_parser_without_the_server_models_or_service(argv: list[str]) -> None:
+    """Every sub-parser is built for help (and for a usage error): none may import what its handler uses."""
+    assert _imported_after(_cli(*argv), (*HEAVY, "pydantic", "tinydb")) == []
+
+
+async def test_list_reads_the_summaries_without_opening_the_service(tmp_path: Path) -> None:
+    from workshop_tui.service import WorkshopService
+
+    data = tmp_path / "data"
+    async with WorkshopService(data) as service:
+        for k in range(2):
+            await service.create_workshop(f"Workshop {k}")
+    modules = _modules_after(_cli("--data-dir", str(data), "list"))
+    assert "workshop_tui.summaries" in modules
+    assert not {"workshop_tui.service", "workshop_tui.state", "workshop_tui.events"} & modules
 
 
 def test_forming_teams_is_what_imports_scipy() -> None:

@@ -94,7 +94,7 @@ def port_number(text: str) -> int:
 
 def add_server_options(p: argparse.ArgumentParser) -> None:
     """--host/--port/--public-url, shared by `serve` and `run`."""
-    from workshop_tui.server.runner import DEFAULT_PORT
+    from workshop_tui.server import DEFAULT_PORT  # not .runner: the parser imports no server
 
     p.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all interfaces)")
     p.add_argument(

@@ -8,13 +8,14 @@ import shutil
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workshop_tui.backlog import due_for_review, format_money, item_budget, item_flags
+from workshop_tui.backlog_status import BacklogStatus
 from workshop_tui.commands import emit_json, plain
 from workshop_tui.commands.workshops import report_messages
-from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
-from workshop_tui.service import WorkshopService
+
+if TYPE_CHECKING:
+    from workshop_tui.models import BacklogItem
 
 
 def register(sub: Any) -> None:
@@ -53,6 +54,10 @@ def table_row(cells: list[str], cols: list[tuple[str, int]]) -> str:
 
 
 async def cmd_backlog(args: argparse.Namespace, data_dir: Path) -> int:
+    from workshop_tui.backlog import due_for_review, format_money, item_budget, item_flags
+    from workshop_tui.models import utcnow
+    from workshop_tui.service import WorkshopService
+
     service = WorkshopService(data_dir, read_only=True).open()
     report_messages(service)
     now = utcnow()
@@ -139,4 +144,6 @@ def ledger_text(ledger: dict[str, Any]) -> str:
 
 
 def format_money_str(amount: str, currency: str) -> str:
+    from workshop_tui.backlog import format_money
+
     return format_money(Decimal(amount), currency)

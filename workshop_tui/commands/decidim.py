@@ -9,7 +9,6 @@ from typing import Any
 
 from workshop_tui.commands import UsageError, emit_json, plain
 from workshop_tui.commands.workshops import report_messages
-from workshop_tui.service import WorkshopService
 
 
 def register(sub: Any) -> None:
@@ -52,17 +51,18 @@ def chosen_links(pairs: list[str]) -> dict[str, int | None]:
 
 async def cmd_link(args: argparse.Namespace, data_dir: Path) -> int:
     from workshop_tui.decidim_link import plan_links, read_results
+    from workshop_tui.service import WorkshopService
 
     chosen = chosen_links(args.set)
     results = read_results(args.results.read_bytes(), args.separator)
     async with WorkshopService(data_dir, read_only=args.dry_run) as service:
         report_messages(service)
-        state = service.state(args.code)
-        plan = plan_links(state.backlog.values(), results)
+        view = service.view(args.code)
+        plan = plan_links(view.backlog.values(), results)
         links: dict[str, int | None] = {link.item_id: link.decidim_id for link in plan.links}
         links.update(chosen)
-        changed = [] if args.dry_run else await service.link_decidim(state.code, links)
-        titles = {item.id: item.title for item in state.backlog.values()}
+        changed = [] if args.dry_run else await service.link_decidim(view.code, links)
+        titles = {item.id: item.title for item in view.backlog.values()}
     if args.json:
         emit_json({**plan.model_dump(mode="json"), "set": chosen, "changed": [i.id for i in changed]})
         return 0
@@ -84,7 +84,7 @@ async def cmd_link(args: argparse.Namespace, data_dir: Path) -> int:
     for item_id in plan.kept_absent:
         print(f"  not in the file, link kept: {plain(item_id)}  {plain(titles[item_id], 60)!r}")
     if plan.foreign:
-        print(f"  results of no item of {state.code}: {', '.join(map(str, plan.foreign))}")
+        print(f"  results of no item of {view.code}: {', '.join(map(str, plan.foreign))}")
     if plan.ambiguous or plan.unmatched:
-        print(f"Settle them with: workshop-tui decidim link {state.code} FILE --set ITEM=RESULT", file=sys.stderr)
+        print(f"Settle them with: workshop-tui decidim link {view.code} FILE --set ITEM=RESULT", file=sys.stderr)
     return 0

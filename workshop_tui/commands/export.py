@@ -11,7 +11,6 @@ import orjson
 
 from workshop_tui.commands import UsageError, emit_json, plain, write_output
 from workshop_tui.commands.workshops import report_messages
-from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import json_safe, terminal_safe
 
 
@@ -79,6 +78,7 @@ def separator(text: str) -> str:
 async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
     from workshop_tui.errors import Invalid
     from workshop_tui.exports import ExportOptions, export_files, exporter, write_files
+    from workshop_tui.service import WorkshopService
 
     chosen = exporter(args.format)
     try:
@@ -94,7 +94,7 @@ async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
     service = WorkshopService(data_dir, read_only=True).open()
     report_messages(service)
     try:
-        files = export_files(service.state(args.code), chosen.name, options)
+        files = export_files(service.view(args.code), chosen.name, options)
     except Invalid as exc:  # an option that does not fit this workshop (a locale list without its language)
         flag = "--locale " if chosen.options & {"locale"} else ""
         raise UsageError(f"{flag}{exc.message}") from None
@@ -121,13 +121,14 @@ def for_terminal(data: bytes, *, json: bool) -> bytes:
 
 async def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:
     from workshop_tui.importer import check_backlog_ids, read_export, refuse_backlog_clashes, with_fresh_ids
+    from workshop_tui.service import WorkshopService
 
     doc = read_export(args.file)  # every check on the file happens before the data dir is touched
     async with WorkshopService(data_dir) as service:
         report_messages(service)
-        if args.as_new_code and check_backlog_ids(doc, service.states()):
+        if args.as_new_code and check_backlog_ids(doc, service.views()):
             doc = with_fresh_ids(doc)  # a copy: backlog item ids are global
-        refuse_backlog_clashes(doc, service.states())
+        refuse_backlog_clashes(doc, service.views())
         workshop = await service.import_export(doc, as_new_code=args.as_new_code)
     if args.json:
         emit_json({"code": workshop.code, "id": workshop.id, "title": workshop.title, "phase": workshop.phase.value})

@@ -10,7 +10,6 @@ from typing import Any
 
 from workshop_tui.commands import UsageError, emit_json, plain
 from workshop_tui.commands.workshops import report_messages
-from workshop_tui.service import WorkshopService
 
 
 def base_url(text: str) -> str:
@@ -69,27 +68,28 @@ def register(sub: Any) -> None:
 
 async def cmd_publish(args: argparse.Namespace, data_dir: Path) -> int:
     from workshop_tui.publish import SiteOptions, build_site, write_site
+    from workshop_tui.service import WorkshopService
 
     if args.directory.exists() and not args.directory.is_dir():
         raise UsageError(f"publish: {args.directory} is a file; give a directory")
     service = WorkshopService(data_dir, read_only=True).open()
     report_messages(service)
     codes = list(dict.fromkeys(c.upper() for c in args.workshop or []))
-    states = [service.state(code) for code in codes] if codes else service.states()
+    views = [service.view(code) for code in codes] if codes else service.views()
     options = SiteOptions(as_of=args.as_of or dt.datetime.now(dt.UTC).date(), base_url=args.base_url)
-    files = build_site(states, options)
+    files = build_site(views, options)
     removed = write_site(files, args.directory)
     if args.json:
         emit_json(
             {
                 "directory": str(args.directory),
-                "workshops": sorted(s.workshop.code for s in states),
+                "workshops": sorted(v.code for v in views),
                 "files": len(files),
                 "removed": removed,
             }
         )
     else:
         gone = f", removed {len(removed)} left from the last publish" if removed else ""
-        print(plain(f"Published {len(states)} workshop(s), {len(files)} files in {args.directory}{gone}"))
+        print(plain(f"Published {len(views)} workshop(s), {len(files)} files in {args.directory}{gone}"))
     print(plain(f"Open {args.directory / 'index.html'}"), file=sys.stderr)
     return 0

@@ -12,8 +12,6 @@ from typing import Any
 from workshop_tui.commands import add_server_options, emit_json, plain
 from workshop_tui.commands.workshops import report_messages
 from workshop_tui.phases import Phase
-from workshop_tui.server.runner import ParticipantServer
-from workshop_tui.service import WorkshopService
 
 
 def register(sub: Any) -> None:
@@ -28,6 +26,9 @@ def register(sub: Any) -> None:
 
 
 async def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
+    from workshop_tui.server.runner import ParticipantServer
+    from workshop_tui.service import WorkshopService
+
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     signals = (signal.SIGTERM, signal.SIGINT)

@@ -30,7 +30,8 @@ async def launch_tui(args: argparse.Namespace, data_dir: Path) -> int:
     The data directory's writer lock is taken before the terminal is switched, so a busy directory is
     one line on stderr and exit code 1.
     """
-    from workshop_tui.server.runner import DEFAULT_PORT, ParticipantServer
+    from workshop_tui.server import DEFAULT_PORT
+    from workshop_tui.server.runner import ParticipantServer
     from workshop_tui.service import WorkshopService
 
     service = WorkshopService(data_dir).open()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workshop_tui.commands import UsageError, emit_json, plain
 from workshop_tui.errors import WorkshopError
 from workshop_tui.locales import SHIPPED
-from workshop_tui.service import WorkshopService, WorkshopSummary
+
+if TYPE_CHECKING:  # the parser is built without the service: each handler imports it
+    from workshop_tui.service import WorkshopService
+    from workshop_tui.summaries import WorkshopSummary
 
 
 def register(sub: Any) -> None:
@@ -55,6 +58,8 @@ def register(sub: Any) -> None:
 
 
 async def cmd_new(args: argparse.Namespace, data_dir: Path) -> int:
+    from workshop_tui.service import WorkshopService
+
     async with WorkshopService(data_dir) as service:
         report_messages(service)
         workshop = await service.create_workshop(
@@ -113,6 +118,8 @@ def summary_row(summary: WorkshopSummary) -> dict[str, Any]:
 async def cmd_follow_url(args: argparse.Namespace, data_dir: Path) -> int:
     if args.clear and args.url:
         raise UsageError("follow-url: give a URL or --clear, not both")
+    from workshop_tui.service import WorkshopService
+
     if args.url is None and not args.clear:
         service = WorkshopService(data_dir, read_only=True).open()
         report_messages(service)
@@ -131,9 +138,16 @@ async def cmd_follow_url(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 async def cmd_list(args: argparse.Namespace, data_dir: Path) -> int:
-    service = WorkshopService(data_dir, read_only=True).open()  # summaries: no workshop is loaded
-    report_messages(service)
-    rows = [summary_row(s) for s in service.summaries()]
+    from workshop_tui.summaries import listed
+
+    summaries = listed(data_dir)  # no workshop opened, nor the service imported
+    if summaries is None:  # some workshop has no valid summary: the service opens it (read-only)
+        from workshop_tui.service import WorkshopService
+
+        service = WorkshopService(data_dir, read_only=True).open()
+        report_messages(service)
+        summaries = service.summaries()
+    rows = [summary_row(s) for s in summaries]
     if args.json:
         for row in rows:
             emit_json(row)
@@ -160,6 +174,7 @@ async def cmd_templates(args: argparse.Namespace, data_dir: Path) -> int:
 
 async def cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
     from workshop_tui.demo import DEMO_CODE, build_demo
+    from workshop_tui.service import WorkshopService
 
     async with WorkshopService(data_dir) as service:
         report_messages(service)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
     from workshop_tui.export_json import ExportDocument
-    from workshop_tui.state import WorkshopState
+    from workshop_tui.service.view import WorkshopView
 
 Files = dict[str, bytes]
 #: Written into DIR with the site: the files of the last publish, so the next one removes what is gone.
@@ -81,11 +81,11 @@ def environment(lang: str = DEFAULT) -> Environment:
     return env
 
 
-def documents(states: Iterable[WorkshopState]) -> list[ExportDocument]:
+def documents(views: Iterable[WorkshopView]) -> list[ExportDocument]:
     """The public documents: anonymised (consent as in the exports), by join code."""
     from workshop_tui.exports import prepare
 
-    return sorted((prepare(s, anonymized=True) for s in states), key=lambda d: d.workshop.code)
+    return sorted((prepare(v, anonymized=True) for v in views), key=lambda d: d.workshop.code)
 
 
 def site_language(docs: Sequence[ExportDocument]) -> str:
@@ -95,7 +95,7 @@ def site_language(docs: Sequence[ExportDocument]) -> str:
     return max(counts, key=lambda lang: counts[lang]) if counts else DEFAULT  # max keeps the first of a tie
 
 
-def build_site(states: Sequence[WorkshopState], options: SiteOptions) -> Files:
+def build_site(views: Sequence[WorkshopView], options: SiteOptions) -> Files:
     from workshop_tui.export_markdown import Words
     from workshop_tui.publish.calendar import event_blocks, review_calendar
     from workshop_tui.publish.feeds import item_feed, workshop_feed
@@ -103,7 +103,7 @@ def build_site(states: Sequence[WorkshopState], options: SiteOptions) -> Files:
     from workshop_tui.publish.views import as_of_moment, departments, workshop_page
 
     now = as_of_moment(options.as_of)
-    docs = documents(states)
+    docs = documents(views)
     pages = [workshop_page(doc, now) for doc in docs]
     lang = site_language(docs)
     files: Files = {}

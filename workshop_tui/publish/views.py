@@ -8,7 +8,6 @@ label them, and use them as CSS classes). Every list is in a fixed order so the 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,7 +22,7 @@ from workshop_tui.backlog import (
     promise_ledger,
     review_overdue,
 )
-from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, top_ideas
+from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, theme_tally, top_ideas
 from workshop_tui.export_markdown import Words, backlog_in_order
 from workshop_tui.export_markdown import flags as attention_flags
 from workshop_tui.locales import N_
@@ -254,12 +253,7 @@ def workshop_page(doc: ExportDocument, now: dt.datetime) -> WorkshopPage:
         Bar(idea.text, str(count), _fraction(count, most), theme_names.get(idea.theme_id or "", ""))
         for idea, count in ranked
     ]
-    notes: Counter[str] = Counter()
-    theme_dots: Counter[str] = Counter()
-    for idea in visible:
-        if idea.theme_id:
-            notes[idea.theme_id] += 1
-            theme_dots[idea.theme_id] += dots[idea.id]
+    tally = theme_tally(doc)
     names = {p.id: p.name for p in doc.participants}
     ideas = {i.id: i for i in doc.ideas}
     posted = {i.id: (i.created_at, i.id) for i in doc.ideas}
@@ -286,7 +280,7 @@ def workshop_page(doc: ExportDocument, now: dt.datetime) -> WorkshopPage:
         people=len(doc.participants),
         notes=len(visible),
         dots=sum(dots.values()),
-        themes=[(t.name, notes[t.id], theme_dots[t.id] if results_public else 0) for t in doc.themes],
+        themes=[(t.name, tally.notes[t.id], tally.dots[t.id] if results_public else 0) for t in doc.themes],
         results_public=results_public,
         top=top,
         teams=teams,

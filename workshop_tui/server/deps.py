@@ -22,7 +22,7 @@ from workshop_tui.models import Participant
 from workshop_tui.server.context import ServerContext
 from workshop_tui.server.http import COOKIE_PREFIX, header_token, request_token
 from workshop_tui.service import WorkshopService
-from workshop_tui.state import WorkshopState
+from workshop_tui.service.view import WorkshopView
 
 
 async def get_context(request: Request) -> ServerContext:
@@ -39,12 +39,12 @@ async def get_service(ctx: Context) -> WorkshopService:
 Service = Annotated[WorkshopService, Depends(get_service)]
 
 
-async def get_workshop(code: str, ctx: Context) -> WorkshopState:
-    """The workshop named by the path's ``{code}`` (any case), or 404."""
-    return ctx.service.state(code)
+async def get_workshop(code: str, ctx: Context) -> WorkshopView:
+    """The workshop named by the path's ``{code}`` (any case), or 404: read-only (writes go through the service)."""
+    return ctx.service.view(code)
 
 
-Workshop = Annotated[WorkshopState, Depends(get_workshop)]
+Workshop = Annotated[WorkshopView, Depends(get_workshop)]
 
 
 class ParticipantToken(SecurityBase):

@@ -56,7 +56,7 @@ def reader_language(request: Request) -> str:
     context = getattr(request.app.state, "context", None)
     if isinstance(code, str) and context is not None:
         with contextlib.suppress(WorkshopError):
-            default = context.service.state(code).workshop.language
+            default = context.service.view(code).workshop.language
     return messages.language(request.headers.raw, default)
 
 

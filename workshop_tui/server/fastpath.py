@@ -55,18 +55,18 @@ class VoteFastPath:
             await app(scope, receive, send)
             return
         headers: list[tuple[bytes, bytes]] = []
-        state = None
+        view = None
         try:
-            state = self.service.state(code)
-            person = self.service.authenticate(state.code, request_token(scope["headers"], state.code))
+            view = self.service.view(code)
+            person = self.service.authenticate(view.code, request_token(scope["headers"], view.code))
             self.writes.check(person.id)
             if method == "POST":
-                status, data = 201, await self.service.cast_dot(state.code, person.id, idea_id)
+                status, data = 201, await self.service.cast_dot(view.code, person.id, idea_id)
             else:
-                status, data = 200, await self.service.withdraw_dot(state.code, person.id, idea_id)
+                status, data = 200, await self.service.withdraw_dot(view.code, person.id, idea_id)
             payload = orjson.dumps({"remaining_dots": data})
         except WorkshopError as exc:
-            lang = messages.language(scope["headers"], state.workshop.language if state else DEFAULT)
+            lang = messages.language(scope["headers"], view.workshop.language if view else DEFAULT)
             code = messages.code_of(exc)
             human = messages.human(code, exc.detail, lang)
             status, payload = domain_status(exc), error_body(exc.message, exc.detail, code=code, human=human)

@@ -24,6 +24,7 @@ from workshop_tui.errors import WorkshopError
 from workshop_tui.ids import new_token
 from workshop_tui.models import utcnow
 from workshop_tui.netaddr import choose_host, join_url
+from workshop_tui.server import DEFAULT_PORT
 from workshop_tui.server.connections import FD_RESERVE, GuardedHttpTools, protocol_for, raise_fd_limit
 from workshop_tui.server.limits import Limits
 from workshop_tui.server.runtime_file import RUNTIME_FILE, ServerRuntime, local_url, remove_runtime, write_runtime
@@ -31,7 +32,6 @@ from workshop_tui.service import WorkshopService
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PORT = 8765
 ENV_ADMIN_TOKEN = "WORKSHOP_TUI_ADMIN_TOKEN"
 
 

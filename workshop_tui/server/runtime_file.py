@@ -16,6 +16,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from workshop_tui.store.fsync import write_atomic
+
 RUNTIME_FILE = "server.json"
 
 
@@ -51,14 +53,10 @@ def write_runtime(data_dir: Path, runtime: ServerRuntime) -> Path:
         pid = stale.name.split(".")[-2]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             stale.unlink(missing_ok=True)
+    # One temporary file per writer (two owners starting at once never write into each other's), named by
+    # its pid so that the next writer can tell a dead one's leftover.
     tmp = data_dir / f".{RUNTIME_FILE}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, runtime.model_dump_json(indent=2).encode() + b"\n")
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)  # a reader never sees half a file
+    write_atomic(path, runtime.model_dump_json(indent=2).encode() + b"\n", tmp=tmp)
     return path
 
 

@@ -29,7 +29,7 @@ import contextlib
 import logging
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, Final
 
 import orjson
@@ -99,7 +99,8 @@ class Broker:
         self.dropped = 0
         self.max_streams = max_streams
         self.refused = 0
-        self._holders: Counter[str] = Counter()
+        self._holders: Counter[str] = Counter()  # the streams each holder has open
+        self.admitted = 0  # their total, kept as streams open and end (admit never sums the holders)
         self._subs: dict[str, set[asyncio.Queue[bytes]]] = {}
         self._pending: dict[str, dict[str, None]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
@@ -119,22 +120,24 @@ class Broker:
     def admit(self, holder: str, most: int) -> str:
         """Reserve a stream for ``holder`` (at most ``most`` each) or raise 429 / 503 with Retry-After;
         the stream releases it when it ends."""
-        if sum(self._holders.values()) >= self.max_streams:
+        if self.admitted >= self.max_streams:
             self.refused += 1
             raise ServerFull("the server is full: live updates will reconnect in a moment", retry_after=10)
         if self._holders[holder] >= most:
             self.refused += 1
             raise RateLimited(f"at most {most} live streams at once from here", retry_after=30)
         self._holders[holder] += 1
+        self.admitted += 1
         return holder
 
-    async def stream(self, code: str, holder: str | None = None) -> AsyncIterator[bytes]:
+    async def stream(self, code: str, holder: str | None = None) -> AsyncGenerator[bytes, None]:
         """The body of one ``text/event-stream`` response; ends on close, drop or disconnect."""
         try:
             async for chunk in self._stream(code):
                 yield chunk
         finally:
             if holder is not None:
+                self.admitted -= 1
                 self._holders[holder] -= 1
                 if self._holders[holder] <= 0:
                     del self._holders[holder]
@@ -243,13 +246,13 @@ class Broker:
 
     def _revealed(self, code: str) -> bool:
         try:
-            return self.service.state(code).workshop.results_revealed
+            return self.service.view(code).workshop.results_revealed
         except WorkshopError:
             return False
 
     def _coalesce(self, code: str, kind: str) -> None:
         try:
-            phase = self.service.state(code).workshop.phase
+            phase = self.service.view(code).phase
         except WorkshopError:
             return
         if phase not in WALL_PHASES and kind != READY:
@@ -275,12 +278,12 @@ class Broker:
 
     def _ready_counts(self, code: str) -> bytes | None:
         try:
-            state = self.service.state(code)
+            view = self.service.view(code)
         except WorkshopError:
             return None
-        ready = ready_view(state)
+        ready = ready_view(view)
         counts = None if ready is None else ready.model_dump(mode="json")
-        return encode({"type": READY, "ready": counts, "private_notes": state.private_notes})
+        return encode({"type": READY, "ready": counts, "private_notes": view.private_notes})
 
     def _ready_message(self, code: str) -> bytes | None:
         """The room's counts now, or None when the phones already have them (nothing changed)."""

@@ -26,42 +26,37 @@ from workshop_tui.server.schemas import (
     WorkshopOut,
     WorkshopSummaryOut,
 )
-from workshop_tui.service import WorkshopService, WorkshopSummary, queries
-from workshop_tui.state import WorkshopState
+from workshop_tui.service import WorkshopService, WorkshopSummary
+from workshop_tui.service.view import WorkshopView
 
 
-def idea_view(state: WorkshopState, idea: Idea, pid: str | None) -> IdeaOut:
-    theme = state.themes.get(idea.theme_id) if idea.theme_id else None
-    vote = state.votes.get(f"{pid}:{idea.id}") if pid else None
+def idea_view(view: WorkshopView, idea: Idea, pid: str | None) -> IdeaOut:
+    theme = view.themes.get(idea.theme_id) if idea.theme_id else None
     return IdeaOut(
         id=idea.id,
         text=idea.text,
         theme=theme.name if theme else None,
         theme_id=idea.theme_id if theme else None,
         mine=pid is not None and idea.author_id == pid,
-        my_dots=vote.dots if vote else 0,
-        dots=state.idea_dots[idea.id] if state.workshop.results_revealed else None,
+        my_dots=view.dots_of(pid, idea.id) if pid else 0,
+        dots=view.dots_on(idea.id) if view.workshop.results_revealed else None,
         private=idea.private,
     )
 
 
-def wall(state: WorkshopState) -> list[Idea]:
+def wall_view(view: WorkshopView, pid: str | None) -> list[IdeaOut]:
     """The notes everyone may see, oldest first."""
-    return sorted((i for i in state.ideas.values() if i.visible), key=lambda i: (i.created_at, i.id))
-
-
-def wall_view(state: WorkshopState, pid: str | None) -> list[IdeaOut]:
-    return [idea_view(state, i, pid) for i in wall(state)]
+    return [idea_view(view, i, pid) for i in view.visible_ideas()]
 
 
 #: The wall's encoder: the same validation and JSON as a route returning ``list[IdeaOut]``.
 WALL: TypeAdapter[list[IdeaOut]] = TypeAdapter(list[IdeaOut])
 
 
-def wall_tag(state: WorkshopState, pid: str | None) -> str:
+def wall_tag(view: WorkshopView, pid: str | None) -> str:
     """A weak ETag: every change to a workshop is one store record, and mine/my_dots depend on the reader."""
     who = hashlib.sha256(pid.encode()).hexdigest()[:12] if pid else "anyone"
-    return f'W/"{state.id[:8]}-{state.store.seq}-{who}"'
+    return f'W/"{view.id[:8]}-{view.seq}-{who}"'
 
 
 class WallCache:
@@ -70,12 +65,12 @@ class WallCache:
     def __init__(self) -> None:
         self._cache: dict[str, tuple[int, bytes]] = {}
 
-    def encoded(self, state: WorkshopState) -> bytes:
-        seq = state.store.seq
-        hit = self._cache.get(state.id)
+    def encoded(self, view: WorkshopView) -> bytes:
+        seq = view.seq
+        hit = self._cache.get(view.id)
         if hit is None or hit[0] != seq:
-            hit = (seq, WALL.dump_json(wall_view(state, None)))
-            self._cache[state.id] = hit
+            hit = (seq, WALL.dump_json(wall_view(view, None)))
+            self._cache[view.id] = hit
         return hit[1]
 
 
@@ -83,8 +78,8 @@ class WallCache:
 _BALLOT = frozenset({Action.CAST_DOT, Action.WITHDRAW_DOT})
 
 
-def participant_actions(state: WorkshopState) -> list[Action]:
-    w = state.workshop
+def participant_actions(view: WorkshopView) -> list[Action]:
+    w = view.workshop
     return [a for a in allowed_actions(w.phase, Role.PARTICIPANT) if w.voting_open or a not in _BALLOT]
 
 
@@ -103,8 +98,8 @@ def timer_view(timer: PhaseTimer | None) -> TimerOut | None:
     )
 
 
-def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut:
-    w = state.workshop
+def workshop_view(service: WorkshopService, view: WorkshopView) -> WorkshopOut:
+    w = view.workshop
     s = w.settings
     return WorkshopOut(
         code=w.code,
@@ -119,18 +114,18 @@ def workshop_view(service: WorkshopService, state: WorkshopState) -> WorkshopOut
         voting_open=w.voting_open,
         results_revealed=w.results_revealed,
         candidate_idea_ids=list(w.team_candidates) if w.phase == Phase.TEAMS else [],
-        allowed_actions=participant_actions(state),
-        timer=timer_view(service.timer(state.code)),
-        prototypes=len(state.backlog) or len(state.teams),
+        allowed_actions=participant_actions(view),
+        timer=timer_view(service.timer(view.code)),
+        prototypes=len(view.backlog) or len(view.teams),
         follow_url=w.follow_url,
         private_writing=s.private_writing and w.phase == Phase.IDEATE,
-        private_notes=state.private_notes,
-        ready=ready_view(state),
+        private_notes=view.private_notes,
+        ready=ready_view(view),
     )
 
 
-def ready_view(state: WorkshopState) -> ReadyOut | None:
-    ready = queries.readiness(state)
+def ready_view(view: WorkshopView) -> ReadyOut | None:
+    ready = view.readiness()
     if ready is None:
         return None
     return ReadyOut(task=ready.task, people=ready.people, done=ready.done, waiting=ready.waiting)
@@ -152,10 +147,10 @@ def summary_view(summary: WorkshopSummary, join_url: str) -> WorkshopSummaryOut:
     )
 
 
-def my_team_view(state: WorkshopState, team: Team) -> MyTeamOut:
-    people = state.participants
+def my_team_view(view: WorkshopView, team: Team) -> MyTeamOut:
+    people = view.participants
     champion = people.get(team.champion_id) if team.champion_id else None
-    idea = state.ideas.get(team.idea_id)
+    idea = view.ideas.get(team.idea_id)
     return MyTeamOut(
         id=team.id,
         idea_id=team.idea_id,
@@ -165,37 +160,37 @@ def my_team_view(state: WorkshopState, team: Team) -> MyTeamOut:
     )
 
 
-def me_view(service: WorkshopService, state: WorkshopState, p: Participant) -> MeOut:
+def me_view(view: WorkshopView, p: Participant) -> MeOut:
     votes = []
-    for idea_id in state.ideas:
-        vote = state.votes.get(f"{p.id}:{idea_id}")
+    for idea_id in view.ideas:
+        vote = view.vote_of(p.id, idea_id)
         if vote is not None:
             votes.append(MyVoteOut(idea_id=idea_id, dots=vote.dots))
-    pref = state.preferences.get(p.id)
-    team = service.team_of(state, p.id) if state.workshop.teams_public else None  # a draft stays off the phones
-    mine = [i for i in state.ideas.values() if i.author_id == p.id and not i.deleted and not i.merged_into]
+    pref = view.preferences.get(p.id)
+    team = view.team_of(p.id) if view.workshop.teams_public else None  # a draft stays off the phones
+    mine = [i for i in view.ideas.values() if i.author_id == p.id and not i.deleted and not i.merged_into]
     return MeOut(
         participant_id=p.id,
         name=p.name,
-        ideas=[idea_view(state, i, p.id) for i in sorted(mine, key=lambda i: (i.created_at, i.id))],
+        ideas=[idea_view(view, i, p.id) for i in sorted(mine, key=lambda i: (i.created_at, i.id))],
         votes=votes,
-        remaining_dots=service.remaining_dots(state, p.id),
+        remaining_dots=view.remaining_dots(p.id),
         preferences=list(pref.idea_ids) if pref else [],
-        team=my_team_view(state, team) if team is not None else None,
-        follow=followed_view(state, p.id),
-        done=state.workshop.phase in p.done_in,
+        team=my_team_view(view, team) if team is not None else None,
+        follow=followed_view(view, p.id),
+        done=view.workshop.phase in p.done_in,
     )
 
 
-def followed_view(state: WorkshopState, participant_id: str) -> list[FollowedOut]:
+def followed_view(view: WorkshopView, participant_id: str) -> list[FollowedOut]:
     """After the session (backlog, closed): the prototypes built on a note this person voted for or wrote,
     or whose team they joined; the soonest review first."""
-    if state.workshop.phase not in (Phase.BACKLOG, Phase.CLOSED):
+    if view.workshop.phase not in (Phase.BACKLOG, Phase.CLOSED):
         return []
-    ideas = {i for i, idea in state.ideas.items() if idea.author_id == participant_id}
-    ideas |= {v.idea_id for v in state.votes.values() if v.participant_id == participant_id}
-    teams = {t.id for t in state.teams.values() if participant_id in t.member_ids}
-    mine = [b for b in state.backlog.values() if ideas.intersection(b.idea_ids) or b.team_id in teams]
+    ideas = {i for i, idea in view.ideas.items() if idea.author_id == participant_id}
+    ideas |= {v.idea_id for v in view.votes.values() if v.participant_id == participant_id}
+    teams = {t.id for t in view.teams.values() if participant_id in t.member_ids}
+    mine = [b for b in view.backlog.values() if ideas.intersection(b.idea_ids) or b.team_id in teams]
     mine.sort(key=lambda b: (b.next_review is None, b.next_review or dt.date.min, b.title, b.id))
     return [FollowedOut(id=b.id, title=b.title, status=b.status, next_review=b.next_review) for b in mine]
 

@@ -20,12 +20,12 @@ from workshop_tui.service.ideas import IdeaOps
 from workshop_tui.service.importing import ImportOps
 from workshop_tui.service.merging import MergeOps
 from workshop_tui.service.registry import Registry
-from workshop_tui.service.summaries import WorkshopSummary
 from workshop_tui.service.teams import TeamOps
 from workshop_tui.service.themes import ThemeOps
 from workshop_tui.service.timer import TimerCommand, TimerOps
 from workshop_tui.service.view import WorkshopView
 from workshop_tui.service.workshops import WorkshopOps
+from workshop_tui.summaries import WorkshopSummary
 
 
 class WorkshopService:
@@ -41,6 +41,7 @@ class WorkshopService:
         self.state = registry.state
         self.states = registry.states
         self.open_states = registry.open_states
+        self.summary = registry.summary
         self.summaries = registry.summaries
         self.workshops = registry.workshops
         self.flush = registry.flush
@@ -80,7 +81,6 @@ class WorkshopService:
         self.cast_dot = dots.cast_dot
         self.withdraw_dot = dots.withdraw_dot
         self.add_paper_dots = dots.add_paper_dots
-        self.remaining_dots = dots.remaining_dots
         self.ranking = dots.ranking
         self.set_preferences = dots.set_preferences
 
@@ -90,7 +90,6 @@ class WorkshopService:
         self.set_team_candidates = teams.set_team_candidates
         self.form_teams = teams.form_teams
         self.publish_teams = teams.publish_teams
-        self.team_of = teams.team_of
         self.move_member = teams.move_member
         self.set_champion = teams.set_champion
 

@@ -8,18 +8,28 @@ loop; each call then awaits durability before it returns and before its event is
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from workshop_tui import events as ev
 from workshop_tui.errors import Invalid, NotFound
-from workshop_tui.models import Idea
-from workshop_tui.service.registry import WORKSHOPS_DIR, Registry
+from workshop_tui.models import Idea, IdeaChange, utcnow
+from workshop_tui.service.registry import Registry
 from workshop_tui.state import Change, WorkshopState
+from workshop_tui.summaries import WORKSHOPS_DIR
 
 FACILITATOR = "facilitator"
+
+
+def changed(
+    ideas: Iterable[Idea], action: str, by: str = FACILITATOR, *, detail: str = "", **update: Any
+) -> list[Idea]:
+    """``ideas`` after one change (not written yet): ``update`` applied, the change in their history."""
+    entry = IdeaChange(action=action, by=by, detail=detail)
+    now = utcnow()
+    return [i.model_copy(update={**update, "history": [*i.history, entry], "updated_at": now}) for i in ideas]
 
 
 def hash_token(token: str) -> str:
@@ -84,6 +94,15 @@ class Concern:
         await change.commit()
         for row in rows:
             self._emit(state, event_type, **{key: row}, **fields)
+
+    async def _commit_notes(self, state: WorkshopState, change: Change, notes: Sequence[tuple[Idea, str]]) -> None:
+        """Put ``notes`` into ``change`` (which may hold more), commit it as one durable change, then
+        announce each note with its own action."""
+        for idea, _ in notes:
+            change.put("ideas", idea)
+        await change.commit()
+        for idea, action in notes:
+            self._emit(state, ev.IdeaChanged, idea=idea, action=action)
 
     @staticmethod
     async def _unchanged(state: WorkshopState, value: T) -> T:

@@ -19,10 +19,6 @@ from workshop_tui.state import Change, WorkshopState, vote_id
 class DotOps(Concern):
     # ------------------------------------------------------------------ dots
 
-    @staticmethod
-    def remaining_dots(state: WorkshopState, participant_id: str) -> int:
-        return queries.remaining_dots(state, participant_id)
-
     async def cast_dot(self, code: str, participant_id: str, idea_id: str) -> int:
         """Adds one dot; returns the participant's remaining dots."""
         state = self.state(code)
@@ -33,7 +29,7 @@ class DotOps(Concern):
         if not idea.visible:
             raise NotFound(f"no idea {idea_id!r} on the wall")
         settings = state.workshop.settings
-        if self.remaining_dots(state, participant_id) <= 0:
+        if queries.remaining_dots(state, participant_id) <= 0:
             raise Conflict(
                 f"no dots left: you have placed all {settings.dots_per_participant}",
                 {"reason": "no_dots_left", "dots_per_participant": settings.dots_per_participant},

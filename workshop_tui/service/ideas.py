@@ -14,11 +14,10 @@ from workshop_tui.models import (
     Participant,
     Source,
     is_blank,
-    utcnow,
 )
 from workshop_tui.phases import Phase
 from workshop_tui.service import queries
-from workshop_tui.service.base import FACILITATOR, Concern
+from workshop_tui.service.base import FACILITATOR, Concern, changed
 from workshop_tui.state import Change, WorkshopState
 
 
@@ -88,10 +87,7 @@ class IdeaOps(Concern):
         return idea, by
 
     async def _update_idea(self, state: WorkshopState, idea: Idea, action: str, by: str, **update: Any) -> Idea:
-        history = [*idea.history, IdeaChange(action=action, by=by, detail=update.pop("detail", ""))]
-        updated = idea.model_copy(update={**update, "history": history, "updated_at": utcnow()})
-        await self._commit(state, "ideas", [updated], ev.IdeaChanged, "idea", action=action)
-        return updated
+        return (await self._update_ideas(state, [idea], action, by, **update))[0]
 
     async def edit_idea(self, code: str, idea_id: str, text: str, *, by: str | None = None) -> Idea:
         state = self.state(code)
@@ -144,11 +140,7 @@ class IdeaOps(Concern):
         """Put every note written in private on the wall at once (one durable change); returns them."""
         state = self.state(code)
         require(Action.REVEAL_NOTES, state.workshop.phase)
-        revealed = queries.revealed(queries.private_notes(state))
-        if not revealed:
-            return await self._unchanged(state, revealed)
-        await self._commit(state, "ideas", revealed, ev.IdeaChanged, "idea", action="revealed")
-        return revealed
+        return await self._update_ideas(state, queries.private_notes(state), "revealed", private=False)
 
     # ------------------------------------------------------------------ moderation in bulk
 
@@ -158,11 +150,11 @@ class IdeaOps(Concern):
         if person is not None and person.blocked:
             raise Blocked("the facilitator has stopped taking notes from you in this workshop")
 
-    async def _update_ideas(self, state: WorkshopState, ideas: list[Idea], action: str, **update: Any) -> list[Idea]:
+    async def _update_ideas(
+        self, state: WorkshopState, ideas: list[Idea], action: str, by: str = FACILITATOR, **update: Any
+    ) -> list[Idea]:
         """Several notes in one durable change (one journal record), one event each."""
-        now = utcnow()
-        entry = IdeaChange(action=action, by=FACILITATOR)
-        updated = [i.model_copy(update={**update, "history": [*i.history, entry], "updated_at": now}) for i in ideas]
+        updated = changed(ideas, action, by, **update)
         if not updated:
             return await self._unchanged(state, [])
         await self._commit(state, "ideas", updated, ev.IdeaChanged, "idea", action=action)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, ValidationError
 
-from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
 from workshop_tui.errors import Conflict, Invalid
-from workshop_tui.models import Idea, IdeaChange, Source, Vote, utcnow
-from workshop_tui.service.base import Concern
+from workshop_tui.models import Idea, Source, Vote
+from workshop_tui.service.base import Concern, changed
 from workshop_tui.state import Change, vote_id
 
 PAPER = "paper"  # the key of paper dots (no participant) in a MergeRecord
@@ -78,27 +77,10 @@ class MergeOps(Concern):
         note = f"merged {duplicate.id}: {duplicate.text!r}; {moved} dots moved"
         if refunded:
             note += f", {refunded} over the per-idea limit returned to their owners"
-        now = utcnow()
         theme = survivor.theme_id or duplicate.theme_id
-        survivor_new = survivor.model_copy(
-            update={
-                "theme_id": theme,
-                "updated_at": now,
-                "history": [*survivor.history, IdeaChange(action="merged-in", detail=note)],
-            }
-        )
-        duplicate_new = duplicate.model_copy(
-            update={
-                "merged_into": survivor.id,
-                "updated_at": now,
-                "history": [*duplicate.history, IdeaChange(action="merged-into", detail=record.model_dump_json())],
-            }
-        )
-        change.put("ideas", survivor_new)
-        change.put("ideas", duplicate_new)
-        await change.commit()
-        for idea, action in ((survivor_new, "merged-in"), (duplicate_new, "merged-into")):
-            self._emit(state, ev.IdeaChanged, idea=idea, action=action)
+        [survivor_new] = changed([survivor], "merged-in", detail=note, theme_id=theme)
+        [duplicate_new] = changed([duplicate], "merged-into", detail=record.model_dump_json(), merged_into=survivor.id)
+        await self._commit_notes(state, change, [(survivor_new, "merged-in"), (duplicate_new, "merged-into")])
         return survivor_new
 
     async def unmerge_idea(self, code: str, duplicate_id: str) -> Idea:
@@ -145,30 +127,11 @@ class MergeOps(Concern):
                         source=source,
                     ),
                 )
-        now = utcnow()
         theme = survivor.theme_id
         if record is not None and theme == duplicate.theme_id and record.survivor_theme is None:
             theme = None  # the survivor had taken the duplicate's theme in the merge
-        survivor_new = survivor.model_copy(
-            update={
-                "theme_id": theme,
-                "updated_at": now,
-                "history": [
-                    *survivor.history,
-                    IdeaChange(action="unmerged-out", detail=f"split out {duplicate.id}; {back} dots went back"),
-                ],
-            }
-        )
-        duplicate_new = duplicate.model_copy(
-            update={
-                "merged_into": None,
-                "updated_at": now,
-                "history": [*duplicate.history, IdeaChange(action="unmerged", detail=survivor.id)],
-            }
-        )
-        change.put("ideas", survivor_new)
-        change.put("ideas", duplicate_new)
-        await change.commit()
-        for idea, action in ((duplicate_new, "unmerged"), (survivor_new, "unmerged-out")):
-            self._emit(state, ev.IdeaChanged, idea=idea, action=action)
+        split = f"split out {duplicate.id}; {back} dots went back"
+        [survivor_new] = changed([survivor], "unmerged-out", detail=split, theme_id=theme)
+        [duplicate_new] = changed([duplicate], "unmerged", detail=survivor.id, merged_into=None)
+        await self._commit_notes(state, change, [(duplicate_new, "unmerged"), (survivor_new, "unmerged-out")])
         return duplicate_new

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workshop_tui.errors import Invalid
-from workshop_tui.models import Idea, IdeaChange, Team, utcnow
+from workshop_tui.models import Idea, Team
 from workshop_tui.phases import Phase
 from workshop_tui.state import WorkshopState
 
@@ -21,13 +21,6 @@ def private_notes(state: WorkshopState) -> list[Idea]:
     if not state.private_notes:
         return []
     return [i for i in state.ideas.values() if i.private and not (i.deleted or i.merged_into)]
-
-
-def revealed(ideas: list[Idea]) -> list[Idea]:
-    """``ideas`` as they are once revealed: on the wall, with the reveal in their history."""
-    now = utcnow()
-    entry = IdeaChange(action="revealed", by="facilitator")
-    return [i.model_copy(update={"private": False, "history": [*i.history, entry], "updated_at": now}) for i in ideas]
 
 
 @dataclass(frozen=True)

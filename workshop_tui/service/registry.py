@@ -13,13 +13,18 @@ from workshop_tui.errors import NotFound, StoreFailed, WorkshopError
 from workshop_tui.ids import normalize_code
 from workshop_tui.lock import DataDirLock
 from workshop_tui.models import Workshop
-from workshop_tui.service.summaries import WorkshopSummary, read_summary, summarize, write_summary
 from workshop_tui.state import WorkshopState
 from workshop_tui.store import WorkshopStore
+from workshop_tui.summaries import (
+    WORKSHOPS_DIR,
+    WorkshopSummary,
+    read_summary,
+    summarize,
+    workshop_dirs,
+    write_summary,
+)
 
 log = logging.getLogger(__name__)
-
-WORKSHOPS_DIR = "workshops"
 
 
 class Registry:
@@ -45,18 +50,16 @@ class Registry:
         """List the workshops; open now those without a valid summary and those ``preload`` picks."""
         if not self.read_only:
             self._lock.acquire()
-        root = self.data_dir / WORKSHOPS_DIR
         if not self.read_only:
-            for name in WorkshopStore.clean_leftovers(root):
+            for name in WorkshopStore.clean_leftovers(self.data_dir / WORKSHOPS_DIR):
                 log.warning("removed %s: a workshop whose creation or import was interrupted", name)
-        if root.is_dir():
-            for directory in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-                summary = read_summary(directory)
-                if summary is None or (preload is not None and preload(summary)) or summary.code in self._by_code:
-                    self._load(directory)
-                else:
-                    self._unopened[summary.id] = summary
-                    self._unopened_codes[summary.code] = summary.id
+        for directory in workshop_dirs(self.data_dir):
+            summary = read_summary(directory)
+            if summary is None or (preload is not None and preload(summary)) or summary.code in self._by_code:
+                self._load(directory)
+            else:
+                self._unopened[summary.id] = summary
+                self._unopened_codes[summary.code] = summary.id
         self.opened = True
 
     def _load(self, directory: Path) -> WorkshopState | None:
@@ -157,6 +160,16 @@ class Registry:
     def open_states(self) -> list[WorkshopState]:
         """The workshops opened so far, oldest first."""
         return sorted(self._by_id.values(), key=lambda s: s.workshop.created_at)
+
+    def summary(self, workshop_id: str) -> WorkshopSummary:
+        """One workshop's summary, opening none: live if it is open (``NotFound`` if there is none)."""
+        state = self._by_id.get(workshop_id)
+        if state is not None:
+            return summarize(state)
+        listed = self._unopened.get(workshop_id)
+        if listed is None:
+            raise NotFound(f"no workshop with id {workshop_id!r}")
+        return listed
 
     def summaries(self) -> list[WorkshopSummary]:
         """Every workshop's summary, oldest first, opening none: live for the open ones."""

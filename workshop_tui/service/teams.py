@@ -15,7 +15,7 @@ from workshop_tui.models import (
 )
 from workshop_tui.service import queries
 from workshop_tui.service.base import Concern, short_text
-from workshop_tui.state import Change, WorkshopState
+from workshop_tui.state import Change
 from workshop_tui.team_plan import InfeasibleTeams, Person, TeamPlan
 
 
@@ -38,10 +38,7 @@ class TeamOps(Concern):
         if not chosen:
             raise Invalid("there are no ideas on the wall to form teams around")
         updated = state.workshop.model_copy(update={"team_candidates": chosen, "updated_at": utcnow()})
-        change = Change(state)
-        change.put("workshop", updated)
-        await change.commit()
-        self._emit(state, ev.WorkshopUpdated, workshop=updated)
+        await self._commit(state, "workshop", [updated], ev.WorkshopUpdated, "workshop")
         return updated
 
     def default_team_count(self, code: str) -> int:
@@ -120,15 +117,8 @@ class TeamOps(Concern):
         if published and not state.teams:
             raise Conflict("there are no teams to publish yet: form them first")
         updated = state.workshop.model_copy(update={"teams_published": published, "updated_at": utcnow()})
-        change = Change(state)
-        change.put("workshop", updated)
-        await change.commit()
-        self._emit(state, ev.WorkshopUpdated, workshop=updated)
+        await self._commit(state, "workshop", [updated], ev.WorkshopUpdated, "workshop")
         return updated
-
-    @staticmethod
-    def team_of(state: WorkshopState, participant_id: str) -> Team | None:
-        return queries.team_of(state, participant_id)
 
     async def move_member(self, code: str, participant_id: str, team_id: str) -> list[Team]:
         """Move a person to another team (the facilitator's adjustment); size bounds are advice here."""

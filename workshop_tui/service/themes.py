@@ -18,10 +18,7 @@ class ThemeOps(Concern):
         if any(t.name.casefold() == name.strip().casefold() for t in state.themes.values()):
             raise Conflict(f"a theme named {name.strip()!r} already exists")
         theme = validated(Theme, {"id": new_id(), "workshop_id": state.id, "name": name})
-        change = Change(state)
-        change.put("themes", theme)
-        await change.commit()
-        self._emit(state, ev.ThemeChanged, theme=theme, action="created")
+        await self._commit(state, "themes", [theme], ev.ThemeChanged, "theme", action="created")
         return theme
 
     async def rename_theme(self, code: str, theme_id: str, name: str) -> Theme:
@@ -31,10 +28,7 @@ class ThemeOps(Concern):
         if theme is None:
             raise NotFound(f"no theme {theme_id!r}")
         renamed = validated(Theme, {**theme.model_dump(), "name": name})
-        change = Change(state)
-        change.put("themes", renamed)
-        await change.commit()
-        self._emit(state, ev.ThemeChanged, theme=renamed, action="renamed")
+        await self._commit(state, "themes", [renamed], ev.ThemeChanged, "theme", action="renamed")
         return renamed
 
     async def delete_theme(self, code: str, theme_id: str) -> None:

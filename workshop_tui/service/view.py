@@ -15,6 +15,7 @@ from workshop_tui.models import BacklogItem, Idea, Participant, Preference, Sett
 from workshop_tui.phases import Phase
 from workshop_tui.service import queries
 from workshop_tui.state import WorkshopState
+from workshop_tui.summaries import WorkshopSummary, summarize
 
 
 class WorkshopView:
@@ -47,6 +48,14 @@ class WorkshopView:
 
     def last_activity(self) -> dt.datetime:
         return self._state.last_activity()
+
+    @property
+    def seq(self) -> int:
+        """The number of the workshop's last change (one store record each): a cache key, an ETag."""
+        return self._state.store.seq
+
+    def summary(self) -> WorkshopSummary:
+        return summarize(self._state)
 
     @property
     def save_failure(self) -> str | None:
@@ -128,8 +137,11 @@ class WorkshopView:
     def remaining_dots(self, participant_id: str) -> int:
         return queries.remaining_dots(self._state, participant_id)
 
+    def vote_of(self, participant_id: str | None, idea_id: str) -> Vote | None:
+        """One person's vote on one idea (None: the paper dots' vote)."""
+        return self._state.vote_of(participant_id, idea_id)
+
     def dots_of(self, participant_id: str | None, idea_id: str) -> int:
-        """One person's dots on one idea (None: the paper dots)."""
         vote = self._state.vote_of(participant_id, idea_id)
         return vote.dots if vote else 0
 

@@ -15,7 +15,7 @@ from workshop_tui.ids import new_id, new_join_code, new_token
 from workshop_tui.models import Participant, Settings, Workshop, is_blank, utcnow
 from workshop_tui.phases import Phase, allowed_targets, can_move
 from workshop_tui.service import queries
-from workshop_tui.service.base import Concern, hash_token, validated, validation_message
+from workshop_tui.service.base import Concern, changed, hash_token, validated, validation_message
 from workshop_tui.state import Change, WorkshopState
 from workshop_tui.store import WorkshopStore
 from workshop_tui.templates import get_template
@@ -97,10 +97,7 @@ class WorkshopOps(Concern):
             most = max(state.dots_used.values())
             if new_settings.dots_per_participant < most:
                 raise Conflict(f"someone already placed {most} dots: the budget cannot go below that")
-        change = Change(state)
-        change.put("workshop", updated)
-        await change.commit()
-        self._emit(state, ev.WorkshopUpdated, workshop=updated)
+        await self._commit(state, "workshop", [updated], ev.WorkshopUpdated, "workshop")
         return updated
 
     async def set_phase(self, code: str, phase: Phase | str) -> Workshop:
@@ -128,7 +125,7 @@ class WorkshopOps(Concern):
         change.put("workshop", updated)
         # Notes still written in private go on the wall with the phase change: past ideate nobody
         # could see, group or vote on them otherwise.
-        revealed = [] if target == Phase.IDEATE else queries.revealed(queries.private_notes(state))
+        revealed = [] if target == Phase.IDEATE else changed(queries.private_notes(state), "revealed", private=False)
         for idea in revealed:
             change.put("ideas", idea)
         await change.commit()

@@ -54,12 +54,16 @@ def write_all(fd: int, data: bytes, point: str) -> None:
             half = 0
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """temp file + fsync + rename + directory fsync: readers see the old or the new file, never half."""
-    tmp = path.with_name(f".{path.name}.tmp")
+def write_atomic(path: Path, data: bytes, *, tmp: Path | None = None) -> None:
+    """temp file + fsync + rename + directory fsync: readers see the old or the new file, never half.
+
+    The temporary file (``tmp``, by default ``.NAME.tmp`` beside ``path``) is owner-only (0600, even if a
+    leftover had another mode) and never opened through a symlink planted at its name."""
+    tmp = tmp or path.with_name(f".{path.name}.tmp")
     fault_point("atomic.create")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     try:
+        os.fchmod(fd, 0o600)
         write_all(fd, data, "atomic.write")
         fault_point("atomic.sync")
         sync_file(fd)

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from workshop_tui.store import fsync
+from workshop_tui.store import fsync, parse
 
 MAGIC = b"WJ\x01"
 _HEADER = struct.Struct(">3sII")
@@ -79,9 +79,9 @@ def _frame_at(data: bytes, offset: int) -> tuple[Record | None, int, str]:
     if zlib.crc32(payload) != crc:
         return None, end, "checksum mismatch"
     try:
-        body = orjson.loads(payload)
+        body = parse.loads(payload)
         return Record(int(body["seq"]), list(body["ops"]), offset), end, ""
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         return None, end, "unreadable record"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import gzip
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from workshop_tui.store import migrations
+from workshop_tui.store import migrations, parse
 from workshop_tui.store.migrations import Tables
 
 CHUNK_DOCS = 1000  # documents per serialisation call, so a snapshot thread lets the event loop run
@@ -66,11 +67,14 @@ def settle_gc(*, idle: bool) -> None:
 def read_snapshot(path: Path) -> tuple[int, int, Tables, int]:
     """(schema version, seq, tables, size in bytes) of a TinyDB snapshot file, parsed once.
 
-    Raises on anything unreadable or not in TinyDB's layout.
+    A ``.gz`` file holds an older snapshot's bytes gzipped (its CRC catches damage); the size is the
+    plain one. Raises on anything unreadable or not in TinyDB's layout.
     """
     raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
     with gc_paused():
-        data = orjson.loads(raw)
+        data = parse.loads(raw)
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise ValueError("not a TinyDB document: expected an object of tables")
     meta = data.get(META)

@@ -9,9 +9,9 @@ journal file is no longer in the workshop directory, the store refuses every lat
 (fail-stop), rolls the unacknowledged changes out of memory and tells its listeners; it never
 retries a sync.
 
-Files: ``snapshot-S.json`` holds the tables after record ``S``; ``journal-after-N.wal`` holds the
-records ``N+1, N+2, ...``. The invariant that makes any sequence of crashes safe (each step below is
-a fault point in the crash tests):
+Files: ``snapshot-S.json`` (``.json.gz`` for an older one) holds the tables after record ``S``;
+``journal-after-N.wal`` holds the records ``N+1, N+2, ...``. The invariant that makes any sequence
+of crashes safe (each step below is a fault point in the crash tests):
 
 1. Records are appended only to the newest segment, in sequence order, so the segments ordered by
    ``N`` hold one contiguous run of records; a crash can tear only the newest segment's tail.
@@ -24,6 +24,8 @@ a fault point in the crash tests):
    every durable record.
 4. A file is deleted only when a newer durable snapshot makes it unnecessary: snapshots older than
    the newest ``KEEP_SNAPSHOTS``, segments whose successor starts at or before the oldest kept one.
+   The older kept snapshots are replaced by their gzip (``snapshot-S.json.gz``), durable before the
+   plain file is deleted.
 5. Recovery changes nothing a later recovery could need before it knows the whole recovered
    state: while reading it only removes temp files and renames unreadable snapshots aside; then it
    truncates a torn tail that holds no intact record (a copy is kept), writes a snapshot of the
@@ -39,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import gzip
 import itertools
 import logging
 import os
@@ -59,10 +62,13 @@ from workshop_tui.store.snapshot_file import Image, gc_paused, read_snapshot, se
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT_RE = re.compile(r"^snapshot-(\d{12})\.json$")
+SNAPSHOT_RE = re.compile(r"^snapshot-(\d{12})\.json(?:\.gz)?$")  # .gz: an older one, kept compressed
 SEGMENT_RE = re.compile(r"^journal-after-(\d{12})\.wal$")
 BUILDING_SUFFIX = ".building"
 KEEP_SNAPSHOTS = 2
+#: The older kept snapshots are gzipped (JSON this repetitive shrinks about 6x at level 1), so keeping a
+#: second full copy costs a sixth of the first on disk; only the newest stays a plain TinyDB file.
+COMPRESS_LEVEL = 1
 #: A snapshot is due when the journal since the last one reaches this fraction of its size (so the
 #: bytes rewritten stay proportional to the bytes journaled), but not before this floor.
 SNAPSHOT_FRACTION = 1.0
@@ -268,7 +274,9 @@ class WorkshopStore:
         seq = snapshot_seq = snapshot_size = 0
         version = SCHEMA_VERSION
         damaged = False
-        for name_seq, path in reversed(_numbered(directory, SNAPSHOT_RE)):
+        # Newest first; of two copies of one snapshot (a crash while compressing it), the plain one first.
+        found = sorted(_numbered(directory, SNAPSHOT_RE), key=lambda item: (item[0], item[1].suffix == ".json"))
+        for name_seq, path in reversed(found):
             try:
                 version, seq, tables, snapshot_size = read_snapshot(path)
                 if seq != name_seq:
@@ -560,6 +568,8 @@ class WorkshopStore:
         else:
             self._snapshot_size = task.result()
             settle_gc(idle=idle and not self._queue)
+            if self._snapshot_wanted and self._wake is not None:
+                self._wake.set()  # asked for while this one ran (a phase change): the committer takes it now
 
     def _snapshot_now(self) -> None:
         seq, image = self._take_image()
@@ -573,16 +583,32 @@ class WorkshopStore:
         return len(data)
 
     def _prune(self) -> None:
+        """Delete the snapshots older than the newest ``KEEP_SNAPSHOTS``, gzip the kept older ones, and delete
+        the segments only those deleted snapshots needed. Runs right after a snapshot was installed."""
         snapshots = _numbered(self.directory, SNAPSHOT_RE)
-        for _, path in snapshots[:-KEEP_SNAPSHOTS]:
-            fault_point("prune.snapshot")
-            path.unlink(missing_ok=True)
-        oldest = snapshots[-KEEP_SNAPSHOTS:][0][0] if snapshots else 0
+        kept = sorted({seq for seq, _ in snapshots})[-KEEP_SNAPSHOTS:]
+        oldest = kept[0] if kept else 0
+        for seq, path in snapshots:
+            if seq < oldest:
+                fault_point("prune.snapshot")
+                path.unlink(missing_ok=True)
+            elif seq != kept[-1] and not path.name.endswith(".gz"):
+                self._compress(path)
         segments = _numbered(self.directory, SEGMENT_RE)
         for (_, path), (next_after, _) in itertools.pairwise(segments):
             if next_after <= oldest:
                 fault_point("prune.segment")
                 path.unlink(missing_ok=True)
+
+    @staticmethod
+    def _compress(path: Path) -> None:
+        """Replace an older snapshot by a gzip of its bytes: the compressed copy is durable before the plain
+        one goes, so a crash leaves one or both (the same state; a .gz only exists whole, see write_atomic)."""
+        packed = path.with_name(path.name + ".gz")
+        if not packed.exists():
+            write_atomic(packed, gzip.compress(path.read_bytes(), compresslevel=COMPRESS_LEVEL, mtime=0))
+        fault_point("prune.compress")
+        path.unlink(missing_ok=True)
 
     # ----------------------------------------------------------------------------- closing
 

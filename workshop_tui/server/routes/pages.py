@@ -70,10 +70,10 @@ def build() -> APIRouter:
     async def join_by_code(service: Service, code: str = "", accept_language: AcceptLanguage = None) -> Response:
         # no length limit here: whatever was typed, a person gets the page that says "not found"
         try:
-            state = service.state(code.strip())
+            found = service.view(code.strip()).code
         except WorkshopError:
             return _not_found(accept_language)
-        return RedirectResponse(f"/j/{state.code}", status_code=303, headers={"Cache-Control": "no-store"})
+        return RedirectResponse(f"/j/{found}", status_code=303, headers={"Cache-Control": "no-store"})
 
     @router.get("/healthz", response_model=HealthOut, tags=["meta"])
     async def healthz() -> Response:
@@ -86,7 +86,7 @@ def build() -> APIRouter:
         code: str, service: Service, ctx: Context, request: Request, accept_language: AcceptLanguage = None
     ) -> Response:
         try:
-            w = service.state(code).workshop
+            w = service.view(code).workshop
         except WorkshopError:
             return _not_found(accept_language)
         lang = i18n.negotiate(accept_language, w.phone_languages, w.language)

@@ -141,7 +141,7 @@ async def say_done(state: Workshop, me: Writer, service: Service, body: Annotate
 
 @router.get("/me", responses=documented(401, 404))
 async def me(state: Workshop, me: CurrentParticipant, service: Service) -> MeOut:
-    return me_view(service, state, me)
+    return me_view(state, me)
 
 
 @router.get(

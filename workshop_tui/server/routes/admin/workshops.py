@@ -29,7 +29,6 @@ from workshop_tui.server.schemas import (
     WorkshopSummaryOut,
 )
 from workshop_tui.server.views import summary_view, timer_view
-from workshop_tui.service.summaries import summarize
 from workshop_tui.store.snapshot_file import gc_paused
 
 router = APIRouter()
@@ -56,7 +55,7 @@ async def create_workshop(body: WorkshopCreateIn, ctx: Context) -> WorkshopSumma
         languages=body.languages,
         follow_url=body.follow_url,
     )
-    return summary_view(summarize(ctx.service.state(w.code)), ctx.join_url(w.code))
+    return summary_view(ctx.service.view(w.code).summary(), ctx.join_url(w.code))
 
 
 @router.patch(

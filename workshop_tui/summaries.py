@@ -6,6 +6,10 @@ service writes it when it closes a workshop, from a state that equals the files.
 never the truth: a summary whose fingerprint no longer matches the files (a crash after more
 writes, recovery, a file set aside), or one that is missing or unreadable, is ignored and the
 workshop is opened from its store instead.
+
+This module stands apart from the service so that ``list`` (``listed``) reads a data directory's
+summaries without importing the service, its events and its state: only when some workshop has no
+valid summary does the caller open the service.
 """
 
 from __future__ import annotations
@@ -13,19 +17,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from workshop_tui.models import Workshop
 from workshop_tui.phases import Phase
-from workshop_tui.state import WorkshopState
 from workshop_tui.store import WorkshopStore
 from workshop_tui.store.fsync import write_atomic
+
+if TYPE_CHECKING:
+    from workshop_tui.state import WorkshopState
 
 log = logging.getLogger(__name__)
 
 SUMMARY_FILE = "summary.json"
+WORKSHOPS_DIR = "workshops"  # in the data directory: one directory per workshop, named by its id
 
 
 class WorkshopSummary(BaseModel):
@@ -86,6 +93,26 @@ def read_summary(directory: Path) -> WorkshopSummary | None:
     if stored.fingerprint != current or stored.summary.id != directory.name:
         return None
     return stored.summary
+
+
+def workshop_dirs(data_dir: Path) -> list[Path]:
+    """The directories of the data directory's workshops, by name (hidden ones are builds in progress)."""
+    root = data_dir / WORKSHOPS_DIR
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def listed(data_dir: Path) -> list[WorkshopSummary] | None:
+    """Every workshop's summary, oldest first, opening none; None when a workshop must be opened to be
+    listed (its summary is missing or stale), which only the service does."""
+    found = []
+    for directory in workshop_dirs(data_dir):
+        summary = read_summary(directory)
+        if summary is None:
+            return None
+        found.append(summary)
+    return sorted(found, key=lambda s: s.workshop.created_at)
 
 
 def write_summary(state: WorkshopState) -> None:

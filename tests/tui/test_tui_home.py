@@ -1,0 +1,89 @@
+"""The home list under Pilot as events arrive: only the workshops an event batch names are redrawn, each
+from its own summary; the other rows (past workshops listed from summary.json) are not read again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import DataTable
+
+from screens.home import HomeScreen
+from screens.lobby import LobbyScreen
+from tests.helpers.tui import events_shown, on_screen, running_app, wait_for
+from workshop_tui.service import WorkshopService
+
+
+async def _past(data_dir: Path, codes: list[str]) -> dict[str, str]:
+    """Workshops of an earlier session, listed from their summaries at the next start; their ids by code."""
+    ids = {}
+    async with WorkshopService(data_dir) as service:
+        for code in codes:
+            ids[code] = (await service.create_workshop(f"Workshop {code}", code=code)).id
+    return ids
+
+
+def _spy(calls: list[Any], method: Callable[..., Any]) -> Callable[..., Any]:
+    def recorded(*args: Any) -> Any:
+        calls.append(args)
+        return method(*args)
+
+    return recorded
+
+
+def _rows(table: DataTable[Any]) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_an_event_batch_redraws_only_the_workshops_it_names(data_dir: Path) -> None:
+    ids = await _past(data_dir, ["PASTA", "PASTB", "PASTC"])
+    async with running_app(data_dir) as (app, pilot):
+        assert isinstance(app.screen, HomeScreen)
+        table = app.screen.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3, "three past workshops")
+        service = app.service
+        one: list[Any] = []
+        every: list[Any] = []
+        service.summary = _spy(one, service.summary)
+        service.summaries = _spy(every, service.summaries)
+        await service.update_workshop("PASTB", title="Renamed")
+        await service.create_workshop("Live one", code="LIVE")
+        await events_shown(pilot, app)
+        await wait_for(pilot, lambda: table.row_count == 4, "the new workshop's row")
+        assert every == [], "an event batch must not read every workshop's summary again"
+        assert {args[0] for args in one} == {ids["PASTB"], service.view("LIVE").id}
+        assert sorted(s.code for s in service.open_states()) == ["LIVE", "PASTB"]  # PASTA, PASTC unopened
+        rows = _rows(table)
+        assert [r[0] for r in rows][:2] == ["LIVE", "PASTB"]  # newest activity first
+        assert rows[1][1:3] == ["Renamed", "lobby"]
+
+
+async def test_the_cursor_stays_on_its_workshop_when_another_moves_to_the_top(data_dir: Path) -> None:
+    await _past(data_dir, ["PASTA", "PASTB", "PASTC"])
+    async with running_app(data_dir) as (app, pilot):
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3, "three past workshops")
+        table.move_cursor(row=table.get_row_index("PASTB"))
+        await app.service.update_workshop("PASTA", title="Touched")
+        await events_shown(pilot, app)
+        await wait_for(pilot, lambda: _rows(table)[0][0] == "PASTA", "PASTA on top")
+        assert home.selected_code == "PASTB"
+
+
+async def test_changes_made_while_a_session_ran_on_top_are_drawn_on_the_way_back(data_dir: Path) -> None:
+    await _past(data_dir, ["PASTA"])
+    async with running_app(data_dir) as (app, pilot):
+        await app.service.create_workshop("Live one", code="LIVE")
+        app.call_later(app.open_workshop, "LIVE")
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
+        await app.service.join("LIVE", "Ann")
+        await app.service.join("LIVE", "Bo")
+        await events_shown(pilot, app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: on_screen(app, HomeScreen), "home")
+        table = app.screen.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: _rows(table)[0][:4] == ["LIVE", "Live one", "lobby", "2"], "two people in LIVE")
+        assert [r[0] for r in _rows(table)] == ["LIVE", "PASTA"]

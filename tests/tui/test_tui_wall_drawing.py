@@ -1,0 +1,86 @@
+"""The virtualised wall draws what is on screen, once: mounting a big wall draws the visible cards at
+the width of the frame they are in (not again when the screen's layout settles), and a moved cursor
+repaints the lines of its two cards, not the wall. Real service, real files, real Textual app."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from screens.wall.screen import WallScreen
+from screens.widgets.note_wall import NoteWall
+from tests.conftest import workshop_in
+from tests.helpers.tui_harness import HarnessApp
+from workshop_tui.models import Idea, Source
+from workshop_tui.phases import Phase
+from workshop_tui.service import WorkshopService
+
+SIZE = (160, 45)  # a wide screen: the breakpoint's wider theme list, a scroll bar, 4 columns of cards
+
+
+class Spy:
+    """Every card ``NoteWall`` draws (the note and the card's width) and every line it renders."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.cards: list[tuple[str, int]] = []
+        self.lines = 0
+        draw, render_line = NoteWall._draw, NoteWall.render_line
+
+        def spied_draw(wall: NoteWall, idea: Idea, *args: object) -> object:
+            self.cards.append((idea.id, wall._card_width))
+            return draw(wall, idea, *args)  # type: ignore[arg-type]
+
+        def spied_line(wall: NoteWall, y: int) -> object:
+            self.lines += 1
+            return render_line(wall, y)
+
+        monkeypatch.setattr(NoteWall, "_draw", spied_draw)
+        monkeypatch.setattr(NoteWall, "render_line", spied_line)
+
+
+async def big_wall(service: WorkshopService, notes: int = 600) -> str:
+    code = await workshop_in(service, Phase.IDEATE)
+    for start in range(0, notes, 200):  # concurrently: one group commit per chunk
+        await asyncio.gather(
+            *(
+                service.post_idea(code, f"Note {n}: {'shade and benches ' * (n % 5)}", source=Source.PAPER)
+                for n in range(start, min(notes, start + 200))
+            )
+        )
+    return code
+
+
+async def test_mounting_a_big_wall_draws_each_visible_card_once_at_its_final_width(
+    service: WorkshopService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = await big_wall(service)
+    spy = Spy(monkeypatch)
+    app = HarnessApp(service, lambda: WallScreen(service, code))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wall = app.screen.query_one(NoteWall)
+        assert wall.has_focus and len(wall.shown) == 600
+        rows = -(-wall.size.height // wall.row_height)
+        visible = wall.shown[: rows * wall._columns]
+        assert {idea for idea, _ in spy.cards} == set(visible)  # nothing off screen
+        assert {width for _, width in spy.cards} == {wall._card_width}  # never at a stale width
+        highlighted = wall.shown[0]
+        again = [idea for idea, _ in spy.cards if idea != highlighted]
+        assert len(again) == len(set(again))  # each once; the highlighted one again when focused
+
+
+async def test_moving_the_cursor_repaints_two_cards_not_the_wall(
+    service: WorkshopService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = await big_wall(service, notes=60)
+    app = HarnessApp(service, lambda: WallScreen(service, code))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wall = app.screen.query_one(NoteWall)
+        spy = Spy(monkeypatch)
+        await pilot.press("right")
+        await pilot.pause()
+        assert wall.cursor == 1
+        assert sorted(idea for idea, _ in spy.cards) == sorted(wall.shown[:2])  # the old and the new cursor
+        assert 0 < spy.lines <= wall.card_height  # the lines of that row of cards only
