@@ -385,6 +385,8 @@ async def test_help_lists_keys_of_the_app_and_every_screen(data_dir: Path) -> No
         whats = {what for _, _, what in rows}
         assert "^c" not in keys and not any(key.startswith("super") for key in keys)
         assert not whats & {"help quit", "Copy selected text", "Focus Next", "Focus Previous"}
+        # one key that does two things by state is listed once with both (o opens the ballot, then closes it)
+        assert ("Voting", "o", "Open the ballot / Close the ballot") in rows
 
 
 # Busy port
