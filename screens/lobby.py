@@ -123,14 +123,22 @@ class LobbyScreen(SessionScreen):
         self.call_after_refresh(self._show_names)  # the names' box has its new width once laid out
 
     def fit_to_size(self) -> None:
-        """Scale 2 for the QR code and the big code when the screen has room (a 200x60 projector), else 1."""
+        """The largest QR code the screen has room for beside the join text (3 on a 200x60 projector, where the
+        back of a big room scans it), and the big code at 2 when the side still has room."""
         qr = self.query_one("#qr", QRCode)
         body = self.query_one("#lobby-body").size
         modules = qr.modules
-        wide = body.width >= 2 * modules + 2 + MIN_SIDE_WIDTH and body.height >= modules
-        qr.scale = 2 if wide else 1
-        side_width = body.width - (2 if wide else 1) * modules - 4
-        self.query_one("#big-code", BigCode).scale = 2 if wide and side_width >= 60 else 1
+        scale = next(
+            (
+                s
+                for s in (3, 2)
+                if body.width >= s * modules + 2 + MIN_SIDE_WIDTH and body.height >= (s * modules + 1) // 2
+            ),
+            1,
+        )
+        qr.scale = scale
+        side_width = body.width - scale * modules - 4
+        self.query_one("#big-code", BigCode).scale = 2 if scale >= 2 and side_width >= 60 else 1
 
     def on_domain_events(self, message: DomainEvents) -> None:
         mine = message.for_workshop(self.workshop_id)
