@@ -206,3 +206,25 @@ async def test_a_team_whose_champion_moved_away_is_flagged(service: WorkshopServ
         assert team.champion_id is not None
         await service.move_member(code, team.champion_id, other.id)
         await wait_for(pilot, lambda: "no champion (k names one)" in explain_text(app), "the flag")
+
+
+async def test_once_the_teams_are_published_nobody_is_said_to_be_still_ranking(service: WorkshopService) -> None:
+    """Phones stop ranking when the teams are published: the top bar and the count stop saying anyone still ranks."""
+    from screens.widgets.session_bar import SessionBar
+
+    code, people, _ideas = await room(service)
+    candidates = service.state(code).workshop.team_candidates
+    await service.set_preferences(code, people[0].id, candidates)  # 1 of 6 ranked
+    await service.form_teams(code)
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+
+        def bar() -> str:
+            return str(screen(app).query_one(SessionBar).query_one(".status", Static).render())
+
+        assert "5 still ranking" in bar()
+        assert "still to rank" in str(screen(app).query_one("#prefs-line", Static).render())
+        await service.publish_teams(code)
+        await wait_for(pilot, lambda: "still ranking" not in bar(), "the bar without the ranking count")
+        assert "still to rank" not in str(screen(app).query_one("#prefs-line", Static).render())
