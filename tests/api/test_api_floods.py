@@ -71,7 +71,7 @@ async def test_the_wall_revalidates_with_an_etag(service: WorkshopService) -> No
             assert changed.headers["etag"] != tag
             same = await anon.get(f"/api/v1/w/{code}/ideas")
             assert same.content == changed.content  # the anonymous wall is encoded once per change
-            assert server.app.state.context.walls.encoded(service.state(code)) is not None
+            assert server.app.state.context.walls.encoded(service.view(code)) is not None
 
 
 # Joins behind one address (item 14): a pass from the phone page gives each phone its own bucket.
