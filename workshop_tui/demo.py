@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from workshop_tui.models import Source, Workshop
+from workshop_tui.models import Participant, Source, Team, Workshop
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
@@ -77,17 +77,37 @@ async def build_demo(service: WorkshopService) -> Workshop:
     )
     code = workshop.code
     await service.set_phase(code, Phase.IDEATE)
-    people = [await service.join(code, name, skills) for name, skills in PEOPLE]
+    people = [(await service.join(code, name, skills))[0] for name, skills in PEOPLE]
+    ideas = await _ideate(service, code, people)
+    open_ids = await _group(service, code, ideas)
+    await _vote(service, code, people, open_ids, workshop.settings.dots_per_participant, rnd)
+    teams = await _teams(service, code, people, rnd)
+    await service.set_phase(code, Phase.BACKLOG)
+    items = await service.convert_to_backlog(code)
+    for item, plan in zip(items, _plans(items[0].owner.name, dt.datetime.now(dt.UTC).date()), strict=False):
+        await service.update_backlog_item(item.id, plan)
+    if len(teams) > 0 and len(items) > 0:
+        await service.update_backlog_item(items[0].id, {"status": "prototyping", "note": "sensors ordered"})
+    return service.view(code).workshop
+
+
+async def _ideate(service: WorkshopService, code: str, people: list[Participant]) -> dict[str, list[str]]:
+    """Every theme's notes, by theme: from phones, and every third one from paper."""
     ideas: dict[str, list[str]] = {}
     for n, (theme, texts) in enumerate(THEMES.items()):
         ideas[theme] = []
         for k, text in enumerate(texts):
-            author = people[(n * 4 + k) % len(people)][0]
+            author = people[(n * 4 + k) % len(people)]
             source = Source.PAPER if k == 2 else Source.PHONE
             idea = await service.post_idea(
                 code, text, author_id=author.id if source == Source.PHONE else None, source=source
             )
             ideas[theme].append(idea.id)
+    return ideas
+
+
+async def _group(service: WorkshopService, code: str, ideas: dict[str, list[str]]) -> list[str]:
+    """The notes into their themes, one duplicate merged; returns the notes left on the wall."""
     await service.set_phase(code, Phase.GROUP)
     for theme, ids in ideas.items():
         created = await service.create_theme(code, theme)
@@ -95,12 +115,17 @@ async def build_demo(service: WorkshopService) -> Workshop:
             await service.set_idea_theme(code, idea_id, created.id)
     # The second bike-parking note is a duplicate of the first.
     await service.merge_ideas(code, ideas["Mobility"][0], ideas["Mobility"][3])
-    open_ids = [i for ids in ideas.values() for i in ids if i != ideas["Mobility"][3]]
+    return [i for ids in ideas.values() for i in ids if i != ideas["Mobility"][3]]
+
+
+async def _vote(
+    service: WorkshopService, code: str, people: list[Participant], open_ids: list[str], budget: int, rnd: random.Random
+) -> None:
+    """Most dots on a few favourites, a few paper dots, then the results revealed."""
     await service.set_phase(code, Phase.VOTE)
     await service.set_voting(code, voting_open=True)
     favourites = open_ids[:1] + open_ids[4:5] + open_ids[7:8] + open_ids[11:12] + open_ids[5:6]
-    for participant, _ in people:
-        budget = workshop.settings.dots_per_participant
+    for participant in people:
         for _ in range(budget):
             pick = rnd.choice(favourites if rnd.random() < 0.7 else open_ids)
             try:
@@ -109,21 +134,27 @@ async def build_demo(service: WorkshopService) -> Workshop:
                 continue
     await service.add_paper_dots(code, open_ids[7], 3)
     await service.set_voting(code, voting_open=False, results_revealed=True)
+
+
+async def _teams(service: WorkshopService, code: str, people: list[Participant], rnd: random.Random) -> list[Team]:
+    """Teams around the top four ideas, from everyone's rankings (two people rank nothing)."""
     await service.set_phase(code, Phase.TEAMS)
     top = [idea.id for idea, _ in service.ranking(code)[:4]]
     await service.set_team_candidates(code, idea_ids=top)
-    for participant, _ in people[:-2]:  # two people rank nothing: they are placed too
+    for participant in people[:-2]:  # two people rank nothing: they are placed too
         ranking = top[:]
         rnd.shuffle(ranking)
         await service.set_preferences(code, participant.id, ranking[:3])
     teams, _ = await service.form_teams(code)
-    await service.set_phase(code, Phase.BACKLOG)
-    items = await service.convert_to_backlog(code)
-    today = dt.datetime.now(dt.UTC).date()
-    plans: list[dict[str, Any]] = [
+    return teams
+
+
+def _plans(owner: str, today: dt.date) -> list[dict[str, Any]]:
+    """What the city made of the first three prototypes: owners, budgets, asks, review dates."""
+    return [
         {
             "owner": {
-                "name": items[0].owner.name,
+                "name": owner,
                 "contact": "via the city's innovation team",
                 "public": True,
             },
@@ -186,8 +217,3 @@ async def build_demo(service: WorkshopService) -> Workshop:
             ],
         },
     ]
-    for item, plan in zip(items, plans, strict=False):
-        await service.update_backlog_item(item.id, plan)
-    if len(teams) > 0 and len(items) > 0:
-        await service.update_backlog_item(items[0].id, {"status": "prototyping", "note": "sensors ordered"})
-    return service.view(code).workshop

@@ -22,22 +22,13 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from babel.support import NullTranslations
-
 from workshop_tui import i18n
-from workshop_tui.backlog import (
-    DepartmentAsks,
-    asks_by_department,
-    department_name,
-    last_update,
-    overdue_asks,
-    promise_ledger,
-    review_overdue,
-    stale,
-)
+from workshop_tui.backlog import department_name, last_update, overdue_asks, review_overdue, stale
+from workshop_tui.backlog_ledger import DepartmentAsks, asks_by_department, promise_ledger
 from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, item_budget, theme_tally, top_ideas
 from workshop_tui.locales import N_
-from workshop_tui.models import Ask, AskKind, AskStatus, BacklogItem, BacklogStatus, BudgetStatus, Team
+from workshop_tui.models import Ask, BacklogItem, BudgetStatus, Team
+from workshop_tui.report_words import Words
 
 BAR = "█"
 BAR_WIDTH = 20
@@ -48,48 +39,6 @@ _LEADING_LIST = re.compile(r"^(\d+)([.)])")
 _INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")  # domains: x.com, www.x, 1.2.3.4
 _AT_WORD = re.compile(r"@(?=\w)")  # e-mail addresses and mentions
 FULLWIDTH_AT = "\uff20"
-
-# The report's words for the models' codes (the codes stay English in the JSON, CSV and the API).
-LABELS: dict[str, str] = {
-    BacklogStatus.PROPOSED: N_("proposed"),
-    BacklogStatus.APPROVED: N_("approved"),
-    BacklogStatus.PROTOTYPING: N_("prototyping"),
-    BacklogStatus.TESTING: N_("testing"),
-    BacklogStatus.ADOPTED: N_("adopted"),
-    BacklogStatus.PARKED: N_("parked"),
-    BacklogStatus.DROPPED: N_("dropped"),
-    BudgetStatus.REQUESTED: N_("requested"),  # "approved" is the backlog's row above
-    BudgetStatus.REJECTED: N_("rejected"),
-    BudgetStatus.SPENT: N_("spent"),
-    AskKind.OPEN_DATA: N_("open data"),
-    AskKind.SPACE: N_("space"),
-    AskKind.PROCEDURE: N_("procedure"),
-    AskKind.OTHER: N_("other"),
-    AskStatus.OPEN: N_("open"),
-    AskStatus.IN_PROGRESS: N_("in progress"),
-    AskStatus.GRANTED: N_("granted"),
-    AskStatus.DECLINED: N_("declined"),
-}
-
-
-class Words:
-    """The language of a report or a published page: its messages, money and dates (CLDR, through Babel)."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-        self.tr: NullTranslations = i18n.translator(lang)
-
-    def label(self, code: str) -> str:
-        return self.tr.gettext(LABELS[code]) if code in LABELS else code
-
-    def money(self, amount: Decimal, currency: str) -> str:
-        return i18n.money(amount, currency, self.lang)
-
-    def number(self, value: int | float | Decimal) -> str:
-        return i18n.number(value, self.lang)
-
-    def day(self, value: dt.datetime | dt.date) -> str:
-        return i18n.date(value.date() if isinstance(value, dt.datetime) else value, self.lang, "medium")
 
 
 def md_text(text: str) -> str:
@@ -230,6 +179,13 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str, word
     out = ["## " + tr.gettext("Prototype backlog"), ""]
     if not doc.backlog:
         return [*out, "*" + tr.gettext("No prototypes in the backlog yet.") + "*", ""]
+    out += [_budget_line(doc, currency, words), ""]
+    for item in backlog_in_order(doc):
+        out += _item_lines(item, when, words)
+    return out + _departments_table(doc, when, words) + _reviews_table(doc, when, words)
+
+
+def _budget_line(doc: ExportDocument, currency: str, words: Words) -> str:
     totals = {status: Decimal(0) for status in BudgetStatus}
     for item in doc.backlog:
         for status, amount in item_budget(item).items():
@@ -237,56 +193,62 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str, word
     pool = doc.workshop.settings.budget_pool
     committed = totals[BudgetStatus.APPROVED] + totals[BudgetStatus.SPENT]
     cash = words.money
-    out += [
-        tr.gettext(
-            "Budget: {requested} requested, {approved} approved, {spent} spent, of a pool of {pool} ({left} left)."
-        ).format(
-            requested=cash(totals[BudgetStatus.REQUESTED], currency),
-            approved=cash(totals[BudgetStatus.APPROVED], currency),
-            spent=cash(totals[BudgetStatus.SPENT], currency),
-            pool=cash(pool, currency),
-            left=cash(pool - committed, currency),
-        ),
-        "",
-    ]
-    for item in backlog_in_order(doc):
-        out += [f"### {md_text(item.title)}", ""]
-        if item.problem.strip() and " ".join(item.problem.split()) != " ".join(item.title.split()):
-            out += [md_text(item.problem), ""]
-        out.append(
-            "- "
-            + tr.gettext("Status: **{status}** · Owner: {owner} · Dots: {dots}").format(
-                status=words.label(item.status), owner=_owner(item, words), dots=item.dots
-            )
-        )
-        review = words.day(item.next_review) if item.next_review else tr.gettext("not planned")
-        out.append("- " + tr.gettext("Next review: {date}").format(date=review))
-        out += [f"- ⚠ {flag}" for flag in flags(item, when, words)]
-        if item.budget_requests:
-            out.append("- " + tr.gettext("Budget:"))
-            for req in item.budget_requests:
-                shown = cash(req.amount, req.currency)
-                purpose = " " + tr.gettext("for {purpose}").format(purpose=md_text(req.purpose)) if req.purpose else ""
-                out.append(f"  - {shown}{purpose} ({words.label(req.status)})")
-        if item.asks:
-            out.append("- " + tr.gettext("Asks to the city:"))
-            for ask in item.asks:
-                detail = f": {md_text(ask.detail)}" if ask.detail else ""
-                what = tr.gettext("{kind} from {department}").format(
-                    kind=words.label(ask.kind), department=md_text(ask.department)
-                )
-                out.append(f"  - {what}{detail} ({_ask_progress(ask, when.date(), words)})")
-                if ask.answer.strip():
-                    out.append("    - " + tr.gettext("Answer: {answer}").format(answer=md_text(ask.answer)))
-        if item.history:
-            out.append("- " + tr.gettext("Follow-up:"))
-            for h in item.history:
-                to = words.label(h.to)
-                step = f"{words.label(h.from_)} → {to}" if h.from_ and h.from_ != h.to else to
-                note = f": {md_text(h.note)}" if h.note else ""
-                out.append(f"  - {words.day(h.at)} {step}{note}")
-        out.append("")
+    return words.tr.gettext(
+        "Budget: {requested} requested, {approved} approved, {spent} spent, of a pool of {pool} ({left} left)."
+    ).format(
+        requested=cash(totals[BudgetStatus.REQUESTED], currency),
+        approved=cash(totals[BudgetStatus.APPROVED], currency),
+        spent=cash(totals[BudgetStatus.SPENT], currency),
+        pool=cash(pool, currency),
+        left=cash(pool - committed, currency),
+    )
 
+
+def _item_lines(item: BacklogItem, when: dt.datetime, words: Words) -> list[str]:
+    """One prototype: its problem, status, owner, review, flags, budget, asks and follow-up."""
+    tr, cash = words.tr, words.money
+    out = [f"### {md_text(item.title)}", ""]
+    if item.problem.strip() and " ".join(item.problem.split()) != " ".join(item.title.split()):
+        out += [md_text(item.problem), ""]
+    out.append(
+        "- "
+        + tr.gettext("Status: **{status}** · Owner: {owner} · Dots: {dots}").format(
+            status=words.label(item.status), owner=_owner(item, words), dots=item.dots
+        )
+    )
+    review = words.day(item.next_review) if item.next_review else tr.gettext("not planned")
+    out.append("- " + tr.gettext("Next review: {date}").format(date=review))
+    out += [f"- ⚠ {flag}" for flag in flags(item, when, words)]
+    if item.budget_requests:
+        out.append("- " + tr.gettext("Budget:"))
+        for req in item.budget_requests:
+            shown = cash(req.amount, req.currency)
+            purpose = " " + tr.gettext("for {purpose}").format(purpose=md_text(req.purpose)) if req.purpose else ""
+            out.append(f"  - {shown}{purpose} ({words.label(req.status)})")
+    if item.asks:
+        out.append("- " + tr.gettext("Asks to the city:"))
+        for ask in item.asks:
+            detail = f": {md_text(ask.detail)}" if ask.detail else ""
+            what = tr.gettext("{kind} from {department}").format(
+                kind=words.label(ask.kind), department=md_text(ask.department)
+            )
+            out.append(f"  - {what}{detail} ({_ask_progress(ask, when.date(), words)})")
+            if ask.answer.strip():
+                out.append("    - " + tr.gettext("Answer: {answer}").format(answer=md_text(ask.answer)))
+    if item.history:
+        out.append("- " + tr.gettext("Follow-up:"))
+        for h in item.history:
+            to = words.label(h.to)
+            step = f"{words.label(h.from_)} → {to}" if h.from_ and h.from_ != h.to else to
+            note = f": {md_text(h.note)}" if h.note else ""
+            out.append(f"  - {words.day(h.at)} {step}{note}")
+    out.append("")
+    return out
+
+
+def _departments_table(doc: ExportDocument, when: dt.datetime, words: Words) -> list[str]:
+    tr = words.tr
+    out: list[str] = []
     departments = asks_by_department(doc.backlog, when.date())
     if departments:
         heads = (
@@ -311,7 +273,12 @@ def _backlog_section(doc: ExportDocument, when: dt.datetime, currency: str, word
                 f"{dept.overdue} | {dept.open + dept.in_progress} | {kinds} |"
             )
         out.append("")
+    return out
 
+
+def _reviews_table(doc: ExportDocument, when: dt.datetime, words: Words) -> list[str]:
+    tr = words.tr
+    out: list[str] = []
     reviews = sorted((i for i in doc.backlog if i.next_review), key=lambda i: (i.next_review, i.title))
     if reviews:
         out += ["## " + tr.gettext("Next reviews"), ""]

@@ -160,20 +160,36 @@ def read_export(path: Path) -> ExportDocument:
 
 def check_references(doc: ExportDocument, source: str = "the export") -> None:
     """Every id a document refers to exists, and everything belongs to the one workshop."""
+    problems = [
+        *_workshop_problems(doc),
+        *_wall_problems(doc),
+        *_vote_problems(doc),
+        *_team_problems(doc),
+        *_backlog_problems(doc),
+    ]
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise Invalid(_one_line(f"{source} is inconsistent: {problems[0]}{more}"))
+
+
+def _workshop_problems(doc: ExportDocument) -> list[str]:
     w = doc.workshop
     problems: list[str] = []
     if not SAFE_ID.match(w.id):
         problems.append(f"workshop id {shown(w.id)} is not a plain id (letters, digits, - and _)")
     if not w.code.strip() or w.code != w.code.strip().upper():
         problems.append(f"join code {shown(w.code)} must be upper case")
-    people = {p.id for p in doc.participants}
-    themes = {t.id for t in doc.themes}
-    ideas = {i.id for i in doc.ideas}
-    teams = {t.id for t in doc.teams}
     for kind, found in (("participant", doc.participants), ("theme", doc.themes), ("idea", doc.ideas)):
         ids = [x.id for x in found]
         if len(set(ids)) != len(ids):
             problems.append(f"duplicate {kind} ids")
+    return problems
+
+
+def _wall_problems(doc: ExportDocument) -> list[str]:
+    """Themes and notes: of this workshop, with known themes, authors and merge targets."""
+    w, problems = doc.workshop, list[str]()
+    people, themes, ideas = {p.id for p in doc.participants}, {t.id for t in doc.themes}, {i.id for i in doc.ideas}
     for t in doc.themes:
         if t.workshop_id != w.id:
             problems.append(f"theme {shown(t.id)} belongs to another workshop")
@@ -186,6 +202,13 @@ def check_references(doc: ExportDocument, source: str = "the export") -> None:
             problems.append(f"idea {shown(i.id)} has an unknown author {shown(i.author_id)}")
         if i.merged_into is not None and i.merged_into not in ideas:
             problems.append(f"idea {shown(i.id)} is merged into an unknown idea {shown(i.merged_into)}")
+    return problems
+
+
+def _vote_problems(doc: ExportDocument) -> list[str]:
+    """Votes on known notes by known people, one entry each, within each person's budget."""
+    problems: list[str] = []
+    people, ideas = {p.id for p in doc.participants}, {i.id for i in doc.ideas}
     seen_votes = set()
     for v in doc.votes:
         if v.idea_id not in ideas:
@@ -200,10 +223,16 @@ def check_references(doc: ExportDocument, source: str = "the export") -> None:
     for v in doc.votes:
         if v.participant_id is not None:
             placed[v.participant_id] = placed.get(v.participant_id, 0) + v.dots
-    budget = w.settings.dots_per_participant
+    budget = doc.workshop.settings.dots_per_participant
     for person, dots in placed.items():
         if dots > budget:
             problems.append(f"participant {shown(person)} placed {dots} dots, more than the {budget} each person has")
+    return problems
+
+
+def _team_problems(doc: ExportDocument) -> list[str]:
+    w, problems = doc.workshop, list[str]()
+    people, ideas = {p.id for p in doc.participants}, {i.id for i in doc.ideas}
     members = [m for team in doc.teams for m in team.member_ids]
     if len(set(members)) != len(members):
         problems.append("someone is a member of two teams")
@@ -219,6 +248,12 @@ def check_references(doc: ExportDocument, source: str = "the export") -> None:
             problems.append(f"team {shown(team.id)} has an unknown member")
         if team.champion_id is not None and team.champion_id not in people:
             problems.append(f"team {shown(team.id)} has an unknown champion")
+    return problems
+
+
+def _backlog_problems(doc: ExportDocument) -> list[str]:
+    w, problems = doc.workshop, list[str]()
+    ideas, teams = {i.id for i in doc.ideas}, {t.id for t in doc.teams}
     for b in doc.backlog:
         if b.workshop != w.id:
             problems.append(f"backlog item {shown(b.id)} belongs to another workshop")
@@ -231,9 +266,7 @@ def check_references(doc: ExportDocument, source: str = "the export") -> None:
     decidim_ids = [b.decidim_id for b in doc.backlog if b.decidim_id is not None]
     if len(set(decidim_ids)) != len(decidim_ids):
         problems.append("two backlog items are linked to the same Decidim result")
-    if problems:
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise Invalid(_one_line(f"{source} is inconsistent: {problems[0]}{more}"))
+    return problems
 
 
 def check_backlog_ids(doc: ExportDocument, others: Iterable[WorkshopView]) -> list[str]:

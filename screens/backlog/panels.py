@@ -11,7 +11,8 @@ from rich.text import Text
 from textual.widget import Widget
 
 from screens.backlog.table import STATUS_STYLE
-from workshop_tui.backlog import BudgetTotals, PromiseLedger, format_money, item_flags, reviews
+from workshop_tui.backlog import BudgetTotals, format_money, item_flags
+from workshop_tui.backlog_ledger import PromiseLedger, reviews
 from workshop_tui.models import BacklogItem
 from workshop_tui.text_safety import terminal_safe
 

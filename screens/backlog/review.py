@@ -24,14 +24,8 @@ from textual.widgets.option_list import Option
 
 from screens.backlog.editor import BacklogEditor
 from screens.widgets.safe_input import SafeInput
-from workshop_tui.backlog import (
-    FORWARD,
-    MeetingLedger,
-    due_for_review,
-    item_flags,
-    meeting_ledger,
-    review_overdue,
-)
+from workshop_tui.backlog import FORWARD, item_flags, review_overdue
+from workshop_tui.backlog_meetings import MeetingLedger, due_for_review, meeting_ledger
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import AskStatus, BacklogItem, BacklogStatus, utcnow
 from workshop_tui.service import WorkshopService

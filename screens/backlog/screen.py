@@ -30,7 +30,8 @@ from screens.follow import FollowScreen
 from screens.text_prompt import TextPromptScreen
 from screens.widgets.session_bar import SessionBar
 from screens.widgets.timer import PhaseTimer
-from workshop_tui.backlog import budget_totals, item_budget, item_flags, promise_ledger
+from workshop_tui.backlog import budget_totals, item_budget, item_flags
+from workshop_tui.backlog_ledger import promise_ledger
 from workshop_tui.errors import Invalid, WorkshopError
 from workshop_tui.events import BacklogChanged, WorkshopUpdated
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow

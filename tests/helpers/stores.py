@@ -24,8 +24,9 @@ from workshop_tui.errors import Invalid, StoreFailed
 from workshop_tui.store import journal
 from workshop_tui.store.documents import Op, apply_ops
 from workshop_tui.store.migrations import Tables
+from workshop_tui.store.recovery import LoadReport
 from workshop_tui.store.snapshot_file import META, snapshot_bytes
-from workshop_tui.store.workshop_store import LoadReport, WorkshopStore
+from workshop_tui.store.workshop_store import WorkshopStore
 
 StoreKind = Literal["memory", "disk"]
 STORE_KINDS: tuple[StoreKind, ...] = ("memory", "disk")

@@ -13,19 +13,14 @@ from pydantic import ValidationError
 from workshop_tui.backlog import (
     STALE_AFTER_DAYS,
     allowed_transitions,
-    asks_by_department,
     budget_totals,
-    due_for_review,
-    forward_moves,
     item_flags,
-    meeting_ledger,
     needs_attention,
-    promise_ledger,
     review_overdue,
-    reviews,
     stale,
-    stalled,
 )
+from workshop_tui.backlog_ledger import asks_by_department, forward_moves, promise_ledger, reviews, stalled
+from workshop_tui.backlog_meetings import due_for_review, meeting_ledger
 from workshop_tui.errors import Conflict, Invalid
 from workshop_tui.models import Ask, BacklogItem, BacklogStatus, BudgetRequest, Settings, Source, StatusChange, Workshop
 from workshop_tui.models import BacklogStatus as S

@@ -16,7 +16,7 @@ from tinydb import TinyDB
 
 from tests.helpers.waiting import wait_until
 from workshop_tui.errors import StoreFailed
-from workshop_tui.store import WorkshopStore, documents, snapshot_file
+from workshop_tui.store import WorkshopStore, documents, recovery, snapshot_file
 from workshop_tui.store import fsync as fsync_mod
 from workshop_tui.store import journal as journal_mod
 from workshop_tui.store import workshop_store as ws
@@ -288,7 +288,7 @@ async def test_a_read_only_open_beside_a_live_writer_is_quiet_and_survives_pruni
             raise FileNotFoundError(2, "No such file or directory", str(path))
         return real(path)
 
-    monkeypatch.setattr(ws, "read_snapshot", pruned_once)
+    monkeypatch.setattr(recovery, "read_snapshot", pruned_once)  # the name recovery calls
     reader = WorkshopStore.open(d, read_only=True)
     assert set(reader.tables["ideas"]) == {"i0", "i1", "i2"}
     assert reader.report.messages == []  # neither "damaged" nor "interrupted write"

@@ -54,7 +54,8 @@ def table_row(cells: list[str], cols: list[tuple[str, int]]) -> str:
 
 
 async def cmd_backlog(args: argparse.Namespace, data_dir: Path) -> int:
-    from workshop_tui.backlog import due_for_review, format_money, item_budget, item_flags
+    from workshop_tui.backlog import format_money, item_budget, item_flags
+    from workshop_tui.backlog_meetings import due_for_review
     from workshop_tui.models import utcnow
     from workshop_tui.service import WorkshopService
 

@@ -7,7 +7,7 @@ Per prototype:
   with every move and is the same on every regeneration; a calendar that subscribed moves the event
   instead of keeping the old date. When no date is promised any more the event stays, CANCELLED, with
   the next SEQUENCE, so subscribers drop it.
-- **each review held** (workshop_tui/backlog.py ``reviews``): an all-day event on that day with its own
+- **each review held** (workshop_tui/backlog_ledger.py ``reviews``): an all-day event on that day with its own
   UID, saying whether it was on time.
 
 DTSTAMP and LAST-MODIFIED are the time of the history entry that made the event what it is (never the
@@ -22,13 +22,13 @@ from collections.abc import Sequence
 
 from icalendar import Calendar, Event
 
-from workshop_tui.backlog import reviews
+from workshop_tui.backlog_ledger import reviews
 from workshop_tui.export_json import ExportDocument
-from workshop_tui.export_markdown import Words
 from workshop_tui.models import BacklogItem
 from workshop_tui.publish.options import SiteOptions
 from workshop_tui.publish.text import carriable, file_id
 from workshop_tui.publish.views import ordered_history
+from workshop_tui.report_words import Words
 
 PRODID = "-//workshop-tui//follow-up site//EN"
 

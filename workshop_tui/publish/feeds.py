@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from workshop_tui.backlog import department_name
 from workshop_tui.export_json import ExportDocument
-from workshop_tui.export_markdown import Words
 from workshop_tui.models import BacklogItem
 from workshop_tui.publish.options import SiteOptions
 from workshop_tui.publish.text import carriable, file_id
 from workshop_tui.publish.views import describe_change, ordered_history
+from workshop_tui.report_words import Words
 
 ATOM = "http://www.w3.org/2005/Atom"
 #: The namespace of every id of the site (uuid5): fixed forever, or every feed reader sees new entries.

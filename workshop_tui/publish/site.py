@@ -58,7 +58,7 @@ def environment(lang: str = DEFAULT) -> Environment:
     by its CLDR data."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    from workshop_tui.export_markdown import Words
+    from workshop_tui.report_words import Words
 
     env = Environment(
         loader=PackageLoader("workshop_tui.publish", "templates"),
@@ -96,11 +96,11 @@ def site_language(docs: Sequence[ExportDocument]) -> str:
 
 
 def build_site(views: Sequence[WorkshopView], options: SiteOptions) -> Files:
-    from workshop_tui.export_markdown import Words
     from workshop_tui.publish.calendar import event_blocks, review_calendar
     from workshop_tui.publish.feeds import item_feed, workshop_feed
     from workshop_tui.publish.text import file_id
     from workshop_tui.publish.views import as_of_moment, departments, workshop_page
+    from workshop_tui.report_words import Words
 
     now = as_of_moment(options.as_of)
     docs = documents(views)

@@ -1,7 +1,7 @@
 """What the pages show, computed from an (anonymised) export document: plain dataclasses the templates read.
 
 Nothing here formats HTML; the templates do, with autoescape. Words, money and dates are in the workshop's
-language (``Workshop.language``, through ``export_markdown.Words``); status codes stay codes (the templates
+language (``Workshop.language``, through ``report_words.Words``); status codes stay codes (the templates
 label them, and use them as CSS classes). Every list is in a fixed order so the same data gives the same page.
 """
 
@@ -11,24 +11,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from workshop_tui.backlog import (
-    MAIN_LINE,
-    BudgetTotals,
-    DepartmentAsks,
-    PromiseLedger,
-    asks_by_department,
-    budget_totals,
-    department_name,
-    promise_ledger,
-    review_overdue,
-)
+from workshop_tui.backlog import MAIN_LINE, BudgetTotals, budget_totals, department_name, review_overdue
+from workshop_tui.backlog_ledger import DepartmentAsks, PromiseLedger, asks_by_department, promise_ledger
 from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, theme_tally, top_ideas
-from workshop_tui.export_markdown import Words, backlog_in_order
+from workshop_tui.export_markdown import backlog_in_order
 from workshop_tui.export_markdown import flags as attention_flags
 from workshop_tui.locales import N_
 from workshop_tui.models import BacklogItem, BacklogStatus, StatusChange
 from workshop_tui.phases import PHASE_SPECS, Phase
 from workshop_tui.publish.text import department_slug, file_id
+from workshop_tui.report_words import Words
 
 TOP_IDEAS = 10
 AFTER_THE_VOTE = frozenset({Phase.TEAMS, Phase.BACKLOG, Phase.CLOSED})
@@ -97,7 +89,7 @@ class Team:
 
 @dataclass(frozen=True)
 class Department:
-    """A department's figures (workshop_tui/backlog.py ``asks_by_department``) and its asks as shown."""
+    """A department's figures (workshop_tui/backlog_ledger.py ``asks_by_department``) and its asks as shown."""
 
     figures: DepartmentAsks
     slug: str

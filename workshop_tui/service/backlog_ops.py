@@ -11,13 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
-from workshop_tui.backlog import (
-    PromiseLedger,
-    allowed_transitions,
-    budget_totals,
-    department_name,
-    promise_ledger,
-)
+from workshop_tui.backlog import allowed_transitions, budget_totals, department_name
+from workshop_tui.backlog_ledger import PromiseLedger, promise_ledger
 from workshop_tui.errors import Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
@@ -84,7 +79,7 @@ class BacklogOps(Concern):
         raise NotFound(f"no backlog item {item_id!r}")
 
     def backlog_ledger(self, code: str, *, now: dt.datetime | None = None) -> PromiseLedger:
-        """The promise ledger of one workshop's backlog (definitions in ``workshop_tui.backlog``)."""
+        """The promise ledger of one workshop's backlog (definitions in ``workshop_tui.backlog_ledger``)."""
         state = self.state(code)
         return promise_ledger(state.workshop, state.backlog.values(), now or utcnow())
 

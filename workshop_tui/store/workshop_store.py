@@ -39,31 +39,38 @@ is a shallow copy of each table, taken between batches and serialised off the ev
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import functools
 import gzip
 import itertools
 import logging
 import os
-import re
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workshop_tui.errors import DamagedData, Invalid, StoreFailed
+from workshop_tui.errors import Invalid, StoreFailed
 from workshop_tui.store import journal
 from workshop_tui.store.documents import Op, apply_ops, delta
-from workshop_tui.store.fsync import fault_point, sync_dir, sync_file, write_atomic
+from workshop_tui.store.fsync import fault_point, sync_dir, write_atomic
 from workshop_tui.store.migrations import SCHEMA_VERSION, Tables, migrate
-from workshop_tui.store.snapshot_file import Image, gc_paused, read_snapshot, settle_gc, snapshot_bytes
+from workshop_tui.store.recovery import (
+    SEGMENT_RE,
+    SNAPSHOT_RE,
+    LoadReport,
+    numbered,
+    read_files,
+    segment_name,
+    set_aside,
+    snapshot_name,
+    truncate_tail,
+)
+from workshop_tui.store.snapshot_file import Image, settle_gc, snapshot_bytes
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT_RE = re.compile(r"^snapshot-(\d{12})\.json(?:\.gz)?$")  # .gz: an older one, kept compressed
-SEGMENT_RE = re.compile(r"^journal-after-(\d{12})\.wal$")
 BUILDING_SUFFIX = ".building"
 KEEP_SNAPSHOTS = 2
 #: The older kept snapshots are gzipped (JSON this repetitive shrinks about 6x at level 1), so keeping a
@@ -81,53 +88,10 @@ IDLE_RATIO = 16
 
 
 @dataclass
-class LoadReport:
-    directory: Path
-    snapshot: Path | None = None
-    replayed: int = 0
-    messages: list[str] = field(default_factory=list)
-
-
-@dataclass
 class _Pending:
     frame: bytes
     future: asyncio.Future[None]
     undo: list[tuple[str, str, Any]]  # (table, id, previous document or None), in op order
-
-
-def _stamp() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-
-
-def _snapshot_name(seq: int) -> str:
-    return f"snapshot-{seq:012d}.json"
-
-
-def _segment_name(after: int) -> str:
-    return f"journal-after-{after:012d}.wal"
-
-
-def _numbered(directory: Path, pattern: re.Pattern[str]) -> list[tuple[int, Path]]:
-    found = []
-    for path in directory.iterdir():
-        m = pattern.match(path.name)
-        if m:
-            found.append((int(m.group(1)), path))
-    return sorted(found)
-
-
-def _describe(scanned: journal.Scan, damage: journal.Damage) -> str:
-    """Which records a damaged byte range sits between, in words."""
-    before = [r.seq for r in scanned.records if r.offset < damage.offset]
-    after = [r.seq for r in scanned.records if r.offset >= damage.end]
-    where = f"bytes {damage.offset} to {damage.end}"
-    if before and after:
-        return f"{where}, between records {before[-1]} and {after[0]}"
-    if after:
-        return f"{where}, before record {after[0]}"
-    if before:
-        return f"{where}, after record {before[-1]}"
-    return where
 
 
 class WorkshopStore:
@@ -191,9 +155,9 @@ class WorkshopStore:
             # An empty snapshot and the first record in the journal: if a later snapshot is damaged,
             # these two still rebuild the workshop.
             data = snapshot_bytes(0, tables)
-            write_atomic(building / _snapshot_name(0), data)
+            write_atomic(building / snapshot_name(0), data)
             if frame:
-                writer = journal.JournalWriter(building / _segment_name(0))
+                writer = journal.JournalWriter(building / segment_name(0))
                 try:
                     writer.append(frame)
                 finally:
@@ -207,7 +171,7 @@ class WorkshopStore:
             raise StoreFailed(f"could not create the workshop's files: {exc}") from None
         if ops:
             apply_ops(tables, ops)
-        report = LoadReport(directory, directory / _snapshot_name(0))
+        report = LoadReport(directory, directory / snapshot_name(0))
         return cls(
             directory,
             tables,
@@ -266,130 +230,32 @@ class WorkshopStore:
 
     @classmethod
     def _open(cls, directory: Path, read_only: bool) -> WorkshopStore:
-        report = LoadReport(directory)
-        if not read_only:
-            for tmp in directory.glob(".*.tmp"):  # a snapshot whose write a crash interrupted
-                tmp.unlink(missing_ok=True)
-        tables: Tables = {}
-        seq = snapshot_seq = snapshot_size = 0
-        version = SCHEMA_VERSION
-        damaged = False
-        # Newest first; of two copies of one snapshot (a crash while compressing it), the plain one first.
-        found = sorted(_numbered(directory, SNAPSHOT_RE), key=lambda item: (item[0], item[1].suffix == ".json"))
-        for name_seq, path in reversed(found):
-            try:
-                version, seq, tables, snapshot_size = read_snapshot(path)
-                if seq != name_seq:
-                    raise ValueError(f"holds seq {seq}, its name says {name_seq}")
-            except (DamagedData, FileNotFoundError):
-                raise
-            except Exception as exc:  # any parse or shape error means this copy is damaged
-                damaged = True
-                aside = cls._set_aside(path, read_only)  # unreadable: nothing depends on it
-                report.messages.append(f"{path.name} could not be read ({_reason(exc)}); {aside}")
-                tables, seq, snapshot_size = {}, 0, 0
-                continue
-            report.snapshot, snapshot_seq = path, seq
-            break
-        if damaged and report.snapshot is not None:
-            report.messages.append(f"loaded the older good copy {report.snapshot.name}")
-
-        segments = _numbered(directory, SEGMENT_RE)
-        first = max((i for i, (after, _) in enumerate(segments) if after <= seq), default=0)
-        segments = segments[first:]
-        corrupt: list[Path] = []
-        torn: tuple[Path, int] | None = None
-        holes = False
-        journaled = 0
-        for index, (_, path) in enumerate(segments):
-            with gc_paused():
-                scanned = journal.scan(path.read_bytes())
-            journaled += scanned.size
-            newest = index == len(segments) - 1
-            tail = scanned.torn_tail if newest else None
-            for damage in scanned.damage:
-                if damage is tail:
-                    continue
-                report.messages.append(
-                    f"{path.name} is damaged ({damage.reason}; {_describe(scanned, damage)}); "
-                    "every intact record before and after it was recovered"
-                )
-                if path not in corrupt:
-                    corrupt.append(path)
-            for record in scanned.records:
-                if record.seq <= seq:
-                    continue
-                if record.seq != seq + 1:
-                    holes = True
-                    missing = f"record {seq + 1}" if record.seq == seq + 2 else f"records {seq + 1} to {record.seq - 1}"
-                    report.messages.append(f"{path.name}: {missing} lost; recovery continued with record {record.seq}")
-                with gc_paused():
-                    apply_ops(tables, record.ops)
-                seq = record.seq
-                report.replayed += 1
-            if tail is not None and path not in corrupt and not read_only:  # read-only: a live writer's tail
-                torn = (path, scanned.good_bytes)
-                after = scanned.records[-1].seq if scanned.records else None
-                report.messages.append(
-                    f"{path.name}: {tail.reason} (an interrupted write: {scanned.size - tail.offset} bytes "
-                    f"after {'record ' + str(after) if after is not None else 'the start'} with no intact record)"
-                )
-        if damaged and report.snapshot is None and report.replayed == 0:
-            raise DamagedData(
-                f"{directory}: no readable copy of this workshop remains; " + "; ".join(report.messages),
-                report.messages,
-            )
-        tables = migrate(tables, version)
-        segment_after = segments[-1][0] if segments and not corrupt else seq
+        found, report = read_files(directory, read_only)
+        version = SCHEMA_VERSION if found.version is None else found.version
         store = cls(
             directory,
-            tables,
-            seq,
+            migrate(found.tables, version),
+            found.seq,
             report,
             read_only,
-            snapshot_seq=snapshot_seq,
-            snapshot_size=snapshot_size,
-            segment_after=segment_after,
-            journaled=journaled,
+            snapshot_seq=found.snapshot_seq,
+            snapshot_size=found.snapshot_size,
+            segment_after=found.segment_after,
+            journaled=found.journaled,
         )
         if not read_only:
-            if torn is not None:
-                copy = cls._truncate_tail(*torn)
+            if found.torn is not None:
+                copy = truncate_tail(*found.torn)
                 report.messages[-1] += f"; cut it off, the original is kept as {copy}"
-            if damaged or holes or corrupt or version != SCHEMA_VERSION:
+            if found.damaged or found.holes or found.corrupt or version != SCHEMA_VERSION:
                 # A consistent copy on disk first, so nothing depends on the files set aside next.
                 store._snapshot_now()
-                for path in corrupt:
-                    aside = cls._set_aside(path, read_only)
-                    report.messages.append(f"{path.name} {aside}")
+                for path in found.corrupt:
+                    report.messages.append(f"{path.name} {set_aside(path, read_only)}")
         for message in report.messages:
             log.warning("%s: %s", directory.name, message)
         settle_gc(idle=False)
         return store
-
-    @staticmethod
-    def _set_aside(path: Path, read_only: bool) -> str:
-        if read_only:
-            return "left in place (read-only open)"
-        target = path.with_name(f"{path.name}.damaged-{_stamp()}")
-        fault_point("recover.set_aside")
-        os.replace(path, target)
-        sync_dir(path.parent)
-        return f"renamed to {target.name}"
-
-    @staticmethod
-    def _truncate_tail(path: Path, good_bytes: int) -> str:
-        copy = path.with_name(f"{path.name}.damaged-{_stamp()}")
-        fault_point("recover.copy")
-        shutil.copyfile(path, copy)
-        with open(copy, "rb") as fh:
-            sync_file(fh.fileno())
-        fault_point("recover.truncate")
-        with open(path, "r+b") as fh:
-            fh.truncate(good_bytes)
-            sync_file(fh.fileno())
-        sync_dir(path.parent)
-        return copy.name
 
     # ----------------------------------------------------------------------------- writing
 
@@ -492,7 +358,7 @@ class WorkshopStore:
 
     def _append(self, data: bytes) -> None:
         if self._writer is None:
-            self._writer = journal.JournalWriter(self.directory / _segment_name(self._segment_after))
+            self._writer = journal.JournalWriter(self.directory / segment_name(self._segment_after))
         self._writer.append(data)
 
     def _fail(self, exc: BaseException) -> None:
@@ -578,14 +444,14 @@ class WorkshopStore:
 
     def _install_snapshot(self, seq: int, image: Image) -> int:
         data = snapshot_bytes(seq, image)
-        write_atomic(self.directory / _snapshot_name(seq), data)
+        write_atomic(self.directory / snapshot_name(seq), data)
         self._prune()
         return len(data)
 
     def _prune(self) -> None:
         """Delete the snapshots older than the newest ``KEEP_SNAPSHOTS``, gzip the kept older ones, and delete
         the segments only those deleted snapshots needed. Runs right after a snapshot was installed."""
-        snapshots = _numbered(self.directory, SNAPSHOT_RE)
+        snapshots = numbered(self.directory, SNAPSHOT_RE)
         kept = sorted({seq for seq, _ in snapshots})[-KEEP_SNAPSHOTS:]
         oldest = kept[0] if kept else 0
         for seq, path in snapshots:
@@ -594,7 +460,7 @@ class WorkshopStore:
                 path.unlink(missing_ok=True)
             elif seq != kept[-1] and not path.name.endswith(".gz"):
                 self._compress(path)
-        segments = _numbered(self.directory, SEGMENT_RE)
+        segments = numbered(self.directory, SEGMENT_RE)
         for (_, path), (next_after, _) in itertools.pairwise(segments):
             if next_after <= oldest:
                 fault_point("prune.segment")
@@ -661,8 +527,3 @@ class WorkshopStore:
         self._executor = self._snapshotter = None
         if self.failed is not None:
             raise StoreFailed(f"{self.directory.name}: the store failed while open: {self.failed}")
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:200]

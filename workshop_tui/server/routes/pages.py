@@ -43,9 +43,15 @@ def _text(media: str, description: str) -> dict[str, Any]:
 
 def build() -> APIRouter:
     router = APIRouter(tags=["phone page"])
-    phone_html = read_static("phone.html")
-    home_html = read_static("home.html")
-    homes = {lang: _home(home_html, lang) for lang in SHIPPED}
+    _start_page(router)
+    _phone_page(router)
+    _files(router)
+    return router
+
+
+def _start_page(router: APIRouter) -> None:
+    """``/``: type the code shown in the room; ``/j?code=``: where that form goes; the health check."""
+    homes = {lang: _home(read_static("home.html"), lang) for lang in SHIPPED}
 
     @router.get(
         "/",
@@ -80,6 +86,10 @@ def build() -> APIRouter:
         # A constant, encoded once: the server bench measures every route against this one.
         return Response(HEALTHY, media_type=JSON)
 
+
+def _phone_page(router: APIRouter) -> None:
+    """``/j/CODE`` (and ``/J/CODE``, the QR code's upper-case URL), in the reader's language."""
+    phone_html = read_static("phone.html")
     pages = {lang: _localized(phone_html, lang) for lang in SHIPPED}
 
     async def phone_page(
@@ -117,6 +127,10 @@ def build() -> APIRouter:
             name="phone_page" if prefix == "/j" else "phone_page_upper_case",
         )
 
+
+def _files(router: APIRouter) -> None:
+    """The phone page's script, style and words, and the favicon."""
+
     for name, media in STATIC.items():
         router.add_api_route(
             f"/static/{name}",
@@ -145,8 +159,6 @@ def build() -> APIRouter:
     @router.get("/favicon.ico", status_code=204, response_class=Response)
     async def favicon() -> Response:
         return Response(status_code=204, headers={"Cache-Control": "max-age=86400"})
-
-    return router
 
 
 def _json(description: str) -> dict[str, Any]:
