@@ -6,6 +6,7 @@ cycling) are framework internals a facilitator does not need on the projected he
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -19,15 +20,22 @@ from screens.navigation import screen_classes
 
 
 def bindings_of(node_class: type[DOMNode]) -> list[Binding]:
-    """The bindings the app's own classes declare for ``node_class`` (a subclass's key wins), in order."""
-    by_key: dict[str, Binding] = {}
+    """The bindings the app's own classes declare for ``node_class`` (a subclass's key wins), in order.
+
+    A key one class binds twice does one thing or the other by state (``o`` opens the ballot, then
+    closes it; ``check_action`` picks): it is one row with both descriptions."""
+    by_key: dict[str, tuple[type[DOMNode], Binding]] = {}
     for cls in reversed(node_class.__mro__):
         if cls.__module__.split(".")[0] == "textual":
             continue
         for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
-            if binding.action != "noop":
-                by_key[binding.key] = binding
-    return list(by_key.values())
+            if binding.action == "noop":
+                continue
+            earlier = by_key.get(binding.key)
+            if earlier is not None and earlier[0] is cls and describe(earlier[1]) != describe(binding):
+                binding = replace(binding, description=f"{describe(earlier[1])} / {describe(binding)}")
+            by_key[binding.key] = (cls, binding)
+    return [binding for _, binding in by_key.values()]
 
 
 def describe(binding: Binding) -> str:

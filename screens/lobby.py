@@ -7,6 +7,7 @@ facilitator chose to continue without phones) the lobby says so instead of showi
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -34,6 +35,8 @@ class LobbyScreen(SessionScreen):
 
     def __init__(self, service: WorkshopService, code: str) -> None:
         super().__init__(service, code)
+        self._people: list[str] = []
+        self._more = ""
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.service, self.code)
@@ -87,28 +90,55 @@ class LobbyScreen(SessionScreen):
         people = sorted(state.participants.values(), key=lambda p: p.joined_at, reverse=True)
         self.query_one("#count", Digits).update(str(len(people)))
         self.query_one("#count-label", Static).update(Text(tr.ngettext("person joined", "people joined", len(people))))
-        names = Text()
-        for i, person in enumerate(people[:LATEST_NAMES]):
-            if i:
-                names.append("  ·  ", style="dim")
-            names.append(terminal_safe(person.name))  # untrusted: plain text, never markup
-        if len(people) > LATEST_NAMES:
-            more = len(people) - LATEST_NAMES
-            names.append("  " + tr.ngettext("+{count} more", "+{count} more", more).format(count=more), style="dim")
-        self.query_one("#names", Static).update(names)
+        self._people = [terminal_safe(p.name) for p in people]  # untrusted: plain text, never markup
+        more = len(people) - LATEST_NAMES
+        self._more = tr.ngettext("+{count} more", "+{count} more", more).format(count=more) if more > 0 else ""
+        self._show_names()
+
+    def _show_names(self) -> None:
+        """The newest names, laid out by hand so a line starts with a name, never with a separator."""
+        box = self.query_one("#names", Static)
+        width = box.content_region.width or self.size.width or 80
+        lines: list[Text] = []
+        line = Text()
+        words = [(name, "") for name in self._people[:LATEST_NAMES]]
+        if self._more:
+            words.append((self._more, "dim"))
+        for word, style in words:
+            gap = "  " if style else "  ·  "
+            if line and cell_len(line.plain) + cell_len(gap) + cell_len(word) > width:
+                lines.append(line)
+                line = Text()
+            if line:
+                line.append(gap, style="dim")
+            line.append(word, style=style)
+        if line:
+            lines.append(line)
+        names = Text("\n").join(lines)
+        names.no_wrap, names.overflow = True, "ellipsis"
+        box.update(names)
 
     def on_resize(self) -> None:
         self.fit_to_size()
+        self.call_after_refresh(self._show_names)  # the names' box has its new width once laid out
 
     def fit_to_size(self) -> None:
-        """Scale 2 for the QR code and the big code when the screen has room (a 200x60 projector), else 1."""
+        """The largest QR code the screen has room for beside the join text (3 on a 200x60 projector, where the
+        back of a big room scans it), and the big code at 2 when the side still has room."""
         qr = self.query_one("#qr", QRCode)
         body = self.query_one("#lobby-body").size
         modules = qr.modules
-        wide = body.width >= 2 * modules + 2 + MIN_SIDE_WIDTH and body.height >= modules
-        qr.scale = 2 if wide else 1
-        side_width = body.width - (2 if wide else 1) * modules - 4
-        self.query_one("#big-code", BigCode).scale = 2 if wide and side_width >= 60 else 1
+        scale = next(
+            (
+                s
+                for s in (3, 2)
+                if body.width >= s * modules + 2 + MIN_SIDE_WIDTH and body.height >= (s * modules + 1) // 2
+            ),
+            1,
+        )
+        qr.scale = scale
+        side_width = body.width - scale * modules - 4
+        self.query_one("#big-code", BigCode).scale = 2 if scale >= 2 and side_width >= 60 else 1
 
     def on_domain_events(self, message: DomainEvents) -> None:
         mine = message.for_workshop(self.workshop_id)

@@ -124,9 +124,11 @@ class TeamsScreen(SessionScreen):
         ranked = sum(1 for pid in state.preferences if pid in state.participants)
         self.query_one("#prefs-count", Digits).update(str(ranked))
         self.query_one("#prefs-big", BigCode).text = str(ranked)
-        line = Text(f"of {people} ranked their choices\n")
-        line.append(str(people - ranked), style="bold")
-        line.append(" still to rank")
+        line = Text(f"of {people} ranked their choices")
+        if not w.teams_published:  # once published, phones rank no more
+            line.append("\n")
+            line.append(str(people - ranked), style="bold")
+            line.append(" still to rank")
         self.query_one("#prefs-line", Static).update(line)
         explain = self.query_one("#explain", Static)
         explain.set_class(bool(self.error), "-error")
@@ -359,6 +361,10 @@ def team_stats(state: WorkshopView) -> Text:
         if flagged:
             named = ", ".join(f"{_short(t.name)} ({len(t.member_ids)})" for t in flagged)
             lines.append(Text(f"! {bound}: {named}", style="bold"))
+    leaderless = [t for t in teams if t.member_ids and t.champion_id not in t.member_ids]
+    if leaderless:  # its champion was moved away: the backlog item would have no owner
+        named = ", ".join(_short(t.name) for t in leaderless)
+        lines.append(Text(f"! no champion (k names one): {named}", style="bold"))
     left_out = len(state.participants) - people
     if left_out:
         lines.append(Text(f"{left_out} not in a team yet (m places them)", style="bold"))

@@ -8,7 +8,9 @@ high-contrast theme cannot invert or tint the symbol.
 Scale 1: a module is 1 column x half a row (square on a ~1:2 cell). Scale 2: a module is
 2 columns x 1 row, drawn as two spaces with that background (and the same explicit foreground), so
 no glyph is involved at all: a font's ``▀`` may overhang its cell by a few pixels (seen with DejaVu
-Sans in CairoSVG), which at scale 2 would only add noise.
+Sans in CairoSVG), which at scale 2 would only add noise. Scale 3 (a big projector: a code the back
+of a large room can scan): 3 columns x 1.5 rows, spaces where a cell's halves agree and ``▀`` only
+on the cells where a module's edge falls mid-cell.
 """
 
 from __future__ import annotations
@@ -35,20 +37,19 @@ _HALF_CELLS: dict[tuple[bool, bool], Segment] = {
     for bottom in (False, True)
 }
 AUTO = 0
-MAX_SCALE = 2
+MAX_SCALE = 3
 
 
 def _extent(modules: int, scale: int) -> Size:
-    """Cells (columns, rows) needed for ``modules`` x ``modules`` at ``scale``."""
-    if scale >= 2:
-        return Size(modules * 2, modules)
-    return Size(modules, (modules + 1) // 2)
+    """Cells (columns, rows) needed for ``modules`` x ``modules`` at ``scale``: a module is ``scale``
+    columns by ``scale`` half rows (scale 1: one column, one half row)."""
+    return Size(modules * scale, (modules * scale + 1) // 2)
 
 
 class QRCode(Widget):
     """Draws ``data`` as a QR code, centred in the widget's region.
 
-    ``scale`` is 1, 2 or 0 (auto: the largest scale that fits the space available). The widget sizes
+    ``scale`` is 1, 2, 3 or 0 (auto: the largest scale that fits the space available). The widget sizes
     itself (``width: auto; height: auto``); give it a fixed size or ``1fr`` and it centres the symbol.
     """
 
@@ -119,7 +120,7 @@ class QRCode(Widget):
         row = y - top
         if not 0 <= row < extent.height:
             return blank
-        line = self._scale2_line(row) if scale >= 2 else self._scale1_line(row)
+        line = self._scaled_line(row, scale) if scale >= 2 else self._scale1_line(row)
         if extent.width >= width:
             return line.crop(0, width)  # Too narrow: clipped (a clipped QR code will not scan).
         left = (width - extent.width) // 2
@@ -131,7 +132,15 @@ class QRCode(Widget):
         lower = self._matrix[2 * row + 1] if 2 * row + 1 < self.modules else [False] * self.modules
         return Strip([_HALF_CELLS[top, bottom] for top, bottom in zip(upper, lower, strict=True)], self.modules)
 
-    def _scale2_line(self, row: int) -> Strip:
-        dark = Segment("  ", DARK)
-        light = Segment("  ", LIGHT)
-        return Strip([dark if module else light for module in self._matrix[row]], self.modules * 2)
+    def _scaled_line(self, row: int, scale: int) -> Strip:
+        """Cell row ``row`` at ``scale`` >= 2: its upper and lower half rows fall in module rows
+        ``2 row // scale`` and ``(2 row + 1) // scale``; past the last module, the quiet zone."""
+        half_rows = self.modules * scale
+        upper = self._matrix[2 * row // scale]
+        lower = self._matrix[(2 * row + 1) // scale] if 2 * row + 1 < half_rows else [False] * self.modules
+        dark, light = Segment(" " * scale, DARK), Segment(" " * scale, LIGHT)
+        cells = [
+            (dark if top else light) if top == bottom else Segment(UPPER_HALF * scale, _HALF_CELLS[top, bottom].style)
+            for top, bottom in zip(upper, lower, strict=True)
+        ]
+        return Strip(cells, self.modules * scale)

@@ -66,8 +66,10 @@ class SessionBar(Horizontal):
         )
         counts = [" · ".join(said), " · ".join(said[:2]), said[0], ""]
         ready = view.readiness()
-        if ready is not None and ready.task == "voting" and not w.voting_open:
-            ready = None  # a closed ballot: nobody is still voting (the voting screen says who did not)
+        if ready is not None and (
+            (ready.task == "voting" and not w.voting_open) or (ready.task == "ranking" and w.teams_published)
+        ):
+            ready = None  # a closed ballot, published teams: nobody is still voting or ranking
         if ready is not None and ready.people:  # the room's progress comes before notes and dots
             still = still_busy(tr, ready.task, ready.waiting, ready.people)
             counts = [" · ".join((said[0], still, *said[1:])), f"{said[0]} · {still}", still, ""]

@@ -662,3 +662,64 @@ async def test_placing_every_dot_is_done_and_the_button_says_so(
         await done.click()  # said so with a dot to spare: the button takes it back, as before
         await expect(done).to_have_text("Not done yet, keep voting")
         await expect(bob.locator("#ready-count")).to_have_text("1 of 2 is done voting")
+
+
+async def test_a_team_without_a_champion_draws_no_placeholder(browser: Browser, service: WorkshopService) -> None:
+    """The facilitator moved the champion to another team: the card shows the idea and the members, and
+    nothing of the missing champion (it used to say ``null``, the DOM's text for a skipped child)."""
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE, team_min_size=1, team_max_size=3)
+    ideas = [(await service.post_idea(code, text, source=Source.PAPER)).id for text in ["Bike parking", "Repair café"]]
+    await open_vote(service, code)
+    await service.set_phase(code, Phase.TEAMS)
+    await service.set_team_candidates(code, idea_ids=ideas)
+    async with running(service) as server, phone(browser, scale=1) as page:
+        await page.goto(f"{url(server)}/j/{code}")
+        await join_as(page, "Bo")
+        (me,) = service.state(code).participants.values()
+        second, _ = await service.join(code, "Cy")
+        await service.set_preferences(code, me.id, [ideas[0], ideas[1]])
+        await service.set_preferences(code, second.id, [ideas[0], ideas[1]])
+        teams, _ = await service.form_teams(code)
+        mine = next(t for t in teams if me.id in t.member_ids)
+        if mine.champion_id != me.id:
+            await service.set_champion(code, mine.id, me.id)
+        other = next(t for t in service.state(code).teams.values() if t.id != mine.id)
+        await service.move_member(code, second.id, mine.id)  # Cy joins me
+        await service.move_member(code, me.id, other.id)  # and I, the champion, leave: Cy's team has none
+        await service.move_member(code, me.id, mine.id)  # back again, as a plain member
+        assert service.state(code).teams[mine.id].champion_id is None
+        await service.publish_teams(code)
+        await expect(page.locator("#team-panel")).to_be_visible()
+        await expect(page.locator("#team-body .members li")).to_have_count(2)
+        body = await page.locator("#team-body").inner_text()
+        assert "null" not in body and "undefined" not in body, body
+
+
+async def test_a_bidi_override_in_someones_text_does_not_reorder_the_page(
+    browser: Browser, service: WorkshopService
+) -> None:
+    """A right-to-left override in a note and a name would make every phone read "evil" as "live": the
+    page shows the characters in their own order, the override as U+FFFD, as the projector does."""
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.IDEATE)
+    author, _ = await service.join(code, "\u202eNoor")
+    await service.post_idea(code, "\u202eevil bidi\u202c and \u2066isolate\u2069", author_id=author.id)
+    await open_vote(service, code)
+    async with running(service) as server, phone(browser, scale=1) as page:
+        await page.goto(f"{url(server)}/j/{code}")
+        await join_as(page, "Bo \u202eoB")
+        note = page.locator("#vote-view .note-text").first
+        await expect(note).to_be_visible()
+        text = await note.inner_text()
+        assert "\u202e" not in text and "\u2066" not in text and "evil bidi" in text, repr(text)
+        box = await note.bounding_box()
+        # laid out left to right: the first word starts at the left of the note, not at its right end
+        first = await page.evaluate(
+            """(node) => { const r = document.createRange(); const t = node.firstChild;
+                           r.setStart(t, 1); r.setEnd(t, 5); return r.getBoundingClientRect().x; }""",
+            await note.element_handle(),
+        )
+        assert box is not None and first < box["x"] + box["width"] / 2

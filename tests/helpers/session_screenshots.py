@@ -331,6 +331,9 @@ async def session(data_dir: Path, folder: Path, size: tuple[int, int]) -> list[P
         await _press_until(pilot, app, ["escape"], BacklogScreen, "back to the backlog")
         await _press_until(pilot, app, ["m"], ReviewScreen, "the review meeting")
         await shot("backlog-review")
+        await pilot.press("escape")  # ends the meeting: its summary
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.ended, "the summary")
+        await shot("backlog-review-summary")
         await _press_until(pilot, app, ["escape"], BacklogScreen, "back to the backlog")
         await _press_until(pilot, app, ["u"], FollowScreen, "the follow-up QR")
         await shot("follow-qr")

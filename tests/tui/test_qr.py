@@ -140,7 +140,9 @@ async def test_widget_centres_the_symbol_in_a_larger_region() -> None:
     assert lines[top].text == " " * left + UPPER_HALF * n + " " * (100 - n - left)
 
 
-@pytest.mark.parametrize(("size", "expected_scale"), [((80, 24), 1), ((60, 20), 1), ((100, 40), 2), ((200, 60), 2)])
+@pytest.mark.parametrize(
+    ("size", "expected_scale"), [((80, 24), 1), ((60, 20), 1), ((100, 40), 2), ((200, 60), 3), ((240, 80), 3)]
+)
 async def test_auto_scale_picks_the_largest_that_fits(size: tuple[int, int], expected_scale: int) -> None:
     app = QRApp(URL, scale=0, theme="textual-dark")
     async with app.run_test(size=size) as pilot:
@@ -148,7 +150,7 @@ async def test_auto_scale_picks_the_largest_that_fits(size: tuple[int, int], exp
         widget = app.query_one(QRCode)
         n = len(qr_matrix(URL))
         assert widget.current_scale == expected_scale
-        assert widget.size == ((n, (n + 1) // 2) if expected_scale == 1 else (2 * n, n))
+        assert widget.size == (expected_scale * n, (expected_scale * n + 1) // 2)
 
 
 async def test_changing_data_resizes_and_redraws() -> None:

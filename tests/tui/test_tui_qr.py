@@ -20,7 +20,9 @@ THEMES = [PROJECTOR_NAME, "textual-dark", "textual-light"]
 
 
 @pytest.mark.parametrize("theme", THEMES)
-@pytest.mark.parametrize(("size", "scale"), [((80, 24), 1), ((200, 60), 2)], ids=["80x24", "200x60"])
+@pytest.mark.parametrize(
+    ("size", "scale"), [((80, 24), 1), ((160, 45), 2), ((200, 60), 3)], ids=["80x24", "160x45", "200x60"]
+)
 async def test_lobby_qr_decodes_to_the_join_url(data_dir: Path, theme: str, size: tuple[int, int], scale: int) -> None:
     async with running_app(data_dir, size=size) as (app, pilot):
         app.theme = theme

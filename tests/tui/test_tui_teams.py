@@ -188,3 +188,43 @@ async def test_every_team_outside_the_bounds_is_flagged_on_a_projector_at_80x24(
         assert "below the minimum of 2" in shown, shown
         assert "above 3" in shown, shown
         assert "p publishes" in shown, shown
+
+
+async def test_a_team_whose_champion_moved_away_is_flagged(service: WorkshopService) -> None:
+    """Moving the champion leaves the team without one (its backlog item would have no owner): the screen says so."""
+    code, people, _ideas = await room(service)
+    candidates = service.state(code).workshop.team_candidates
+    for person in people:
+        await service.set_preferences(code, person.id, candidates)
+    teams, _ = await service.form_teams(code)
+    team = next(t for t in teams if t.champion_id is not None)
+    other = next(t for t in teams if t.id != team.id)
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "no champion" not in explain_text(app)
+        assert team.champion_id is not None
+        await service.move_member(code, team.champion_id, other.id)
+        await wait_for(pilot, lambda: "no champion (k names one)" in explain_text(app), "the flag")
+
+
+async def test_once_the_teams_are_published_nobody_is_said_to_be_still_ranking(service: WorkshopService) -> None:
+    """Phones stop ranking when the teams are published: the top bar and the count stop saying anyone still ranks."""
+    from screens.widgets.session_bar import SessionBar
+
+    code, people, _ideas = await room(service)
+    candidates = service.state(code).workshop.team_candidates
+    await service.set_preferences(code, people[0].id, candidates)  # 1 of 6 ranked
+    await service.form_teams(code)
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+
+        def bar() -> str:
+            return str(screen(app).query_one(SessionBar).query_one(".status", Static).render())
+
+        assert "5 still ranking" in bar()
+        assert "still to rank" in str(screen(app).query_one("#prefs-line", Static).render())
+        await service.publish_teams(code)
+        await wait_for(pilot, lambda: "still ranking" not in bar(), "the bar without the ranking count")
+        assert "still to rank" not in str(screen(app).query_one("#prefs-line", Static).render())

@@ -113,16 +113,21 @@ function store(op, key, value) {
   return null;
 }
 
+/* Bidi embeddings, overrides, isolates and marks in someone's text would reorder what everyone reads
+   (an override turns "evil" into "live"): shown as U+FFFD, as the projector shows them (text_safety.py). */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const plain = (s) => String(s).replace(BIDI, '\ufffd');
+
 function el(tag, attrs = {}, ...kids) {
   const n = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v == null || v === false) continue;
-    if (k === 'text') n.textContent = v;
+    if (k === 'text') n.textContent = plain(v);
     else if (k === 'class') n.className = v;
     else if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
     else n.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const kid of kids.flat()) if (kid != null && kid !== false) n.append(kid); // strings become text nodes
+  for (const kid of kids.flat()) if (kid != null && kid !== false) n.append(typeof kid === 'string' ? plain(kid) : kid); // strings become text nodes
   return n;
 }
 
@@ -421,8 +426,8 @@ function render() {
   const phase = phaseNow();
   document.body.dataset.phase = phase;
   document.title = (w && w.title) || t('pageTitle');
-  $('title').textContent = (w && w.title) || '';
-  $('prompt').textContent = (w && w.prompt) || '';
+  $('title').textContent = plain((w && w.title) || '');
+  $('prompt').textContent = plain((w && w.prompt) || '');
   $('phase-label').textContent = (phase ? t(`phase.${phase}`) : '');
   $('phase-label').dataset.phase = phase;
 
@@ -446,7 +451,7 @@ function render() {
 
   renderCompose(view, joined);
   renderReady(view);
-  if (view === 'lobby') $('welcome').textContent = (state.me.name ? t('welcomeName', { name: state.me.name }) : t('welcome'));
+  if (view === 'lobby') $('welcome').textContent = plain(state.me.name ? t('welcomeName', { name: state.me.name }) : t('welcome'));
   if (view === 'ideate' || editing) renderIdeate();
   if (view === 'group') renderGroup();
   if (view === 'vote') renderVote();
@@ -821,11 +826,13 @@ async function savePrefs() {
 
 function renderTeam(team) {
   const members = (team.member_names || []).map((m) => el('li', { text: personName(m) }));
-  $('team-body').replaceChildren(
+  // replaceChildren() would draw a skipped (null) child as the text "null": only the parts there are
+  $('team-body').replaceChildren(...[
     el('div', { class: 'note' }, el('p', { class: 'note-text', text: team.idea_text || '' })),
     team.champion_name != null ? el('p', { class: 'champion', text: t('champion', { name: personName(team.champion_name) }) }) : null,
     members.length ? el('h3', { text: t('members') }) : null,
-    members.length ? el('ul', { class: 'members' }, members) : null);
+    members.length ? el('ul', { class: 'members' }, members) : null,
+  ].filter(Boolean));
 }
 
 /* Only a web address may become a link (never javascript: or data:). */
