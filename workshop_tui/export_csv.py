@@ -9,7 +9,10 @@ Every CSV we write (these tables and Decidim's) goes through :func:`to_csv`, whi
 formulas as OWASP recommends: text that a spreadsheet would read as a formula gets a leading ``'``,
 and every text cell is quoted, so a separator inside a cell cannot start a new (formula) cell when
 the file is opened with another separator. Numbers (``int`` and ``Decimal``) are never text here, so
-they stay numbers; a participant's ``-5`` is text and is neutralised.
+they stay numbers; a participant's ``-5`` is text and is neutralised. Control, escape and bidi
+characters in a text cell become the projector's visible placeholders first
+(``text_safety.terminal_safe``, keeping line breaks), so a file opened in a terminal cannot retitle
+it or set its clipboard, and the formula check sees the text as it is written.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from decimal import Decimal
 from workshop_tui.backlog import ask_progress, needs_attention
 from workshop_tui.export_json import ExportDocument, cents, idea_dots, idea_status, item_budget, theme_tally
 from workshop_tui.models import Ask, BudgetStatus
+from workshop_tui.text_safety import terminal_safe
 
 TABLES = ("ideas", "themes", "participants", "votes", "teams", "backlog")
 
@@ -55,8 +59,9 @@ BACKLOG_COLUMNS = [
 
 
 #: What makes a spreadsheet (Excel, LibreOffice, Google Sheets) evaluate a cell: OWASP's list, plus
-#: the full-width forms that some locales' input converts.
-FORMULA_START = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+#: the full-width forms that some locales' input converts, and ``␍``, which a leading lone CR becomes
+#: in a cell (so that a cell OWASP would defuse still is).
+FORMULA_START = frozenset("=+-@\t\r\u240d\uff1d\uff0b\uff0d\uff20")
 
 Cell = str | int | Decimal | None
 
@@ -75,7 +80,7 @@ def csv_cell(value: Cell) -> str:
         raise TypeError("write booleans as text (yes/no)")
     if isinstance(value, int | Decimal):
         return str(value)
-    return '"' + neutralize(value).replace('"', '""') + '"'
+    return '"' + neutralize(terminal_safe(value, multiline=True)).replace('"', '""') + '"'
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]], *, separator: str = ",") -> str:

@@ -16,8 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from workshop_tui.anonymize import anonymize
 from workshop_tui.export_csv import (
     BACKLOG_COLUMNS,
@@ -28,7 +26,7 @@ from workshop_tui.export_csv import (
     VOTE_COLUMNS,
     csv_tables,
 )
-from workshop_tui.export_json import ExportDocument
+from workshop_tui.export_json import ExportDocument, encode_json
 from workshop_tui.models import BacklogStatus, Source
 
 DESCRIPTOR = "datapackage.json"
@@ -242,5 +240,5 @@ def render_datapackage(doc: ExportDocument) -> dict[str, bytes]:
     """File name -> bytes: the six tables of the (always anonymised) document and the descriptor."""
     public = anonymize(doc)
     files = {name: text.encode() for name, text in csv_tables(public, anonymized=True).items()}
-    files[DESCRIPTOR] = orjson.dumps(descriptor(public), option=orjson.OPT_INDENT_2) + b"\n"
+    files[DESCRIPTOR] = encode_json(descriptor(public))
     return files

@@ -33,6 +33,7 @@ from workshop_tui.models import (
     Workshop,
     utcnow,
 )
+from workshop_tui.text_safety import json_safe
 
 if TYPE_CHECKING:
     from workshop_tui.service.view import WorkshopView
@@ -157,9 +158,17 @@ def build_export(view: WorkshopView) -> ExportDocument:
 # so an anonymized document is exported the same way as a full one).
 
 
-def dump_json(doc: ExportDocument) -> bytes:
-    """The document as indented UTF-8 JSON with a final newline (the CLI's and the TUI's output)."""
-    return orjson.dumps(doc.model_dump(mode="json", by_alias=True), option=orjson.OPT_INDENT_2) + b"\n"
+def dump_json(doc: ExportDocument, *, indent: bool = True) -> bytes:
+    """The document as UTF-8 JSON: indented with a final newline (the files), or compact (the API)."""
+    return encode_json(doc.model_dump(mode="json", by_alias=True), indent=indent)
+
+
+def encode_json(data: object, *, indent: bool = True) -> bytes:
+    """The one JSON writer of every export: DEL, C1 and bidi characters in strings are written as
+    ``\\uXXXX`` (``text_safety.json_safe``), the same data for any reader and inert in a terminal."""
+    if indent:
+        return json_safe(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()).encode() + b"\n"
+    return json_safe(orjson.dumps(data).decode()).encode()
 
 
 def idea_dots(doc: ExportDocument) -> Counter[str]:

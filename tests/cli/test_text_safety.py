@@ -117,11 +117,12 @@ def test_cli_outputs_are_inert(data_dir: Path) -> None:
         assert any(t and "PWNED-TITLE" in t for t in titles)
 
 
-def test_export_to_a_file_keeps_the_exact_text(data_dir: Path, tmp_path: Path) -> None:
+def test_export_to_a_file_is_inert_and_its_json_exact(data_dir: Path, tmp_path: Path) -> None:
     code = asyncio.run(_hostile_workshop(data_dir))
-    target = tmp_path / "report.md"
-    assert run_cli_bytes(data_dir, "export", code, "--format", "md", "-o", str(target)).returncode == 0
-    assert terminal_problems(target.read_text()) != []  # -o is the faithful copy; only stdout is defused
+    for fmt, target in (("md", tmp_path / "report.md"), ("json", tmp_path / "doc.json")):
+        assert run_cli_bytes(data_dir, "export", code, "--format", fmt, "-o", str(target)).returncode == 0
+        assert terminal_problems(target.read_text()) == [], fmt
+    assert json.loads((tmp_path / "doc.json").read_text())["workshop"]["title"] == f"Title {ALL}"
 
 
 def test_import_error_lines_are_inert(data_dir: Path, tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ import orjson
 
 from workshop_tui.commands import UsageError, emit_json, plain, write_output
 from workshop_tui.commands.workshops import report_messages
-from workshop_tui.text_safety import json_safe, terminal_safe
 
 
 def register(sub: Any) -> None:
@@ -100,7 +99,7 @@ async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         raise UsageError(f"{flag}{exc.message}") from None
     if args.output is None:
         name = chosen.main_file or next(iter(files))
-        write_output(for_terminal(files[name], json=name.endswith(".json")), None)
+        write_output(files[name], None)  # inert on a terminal: every exporter writes its format safe
     elif chosen.multi_file:
         if args.output.exists() and not args.output.is_dir():
             raise UsageError(f"-o {args.output}: {chosen.name} needs a directory (one file per table), this is a file")
@@ -109,14 +108,6 @@ async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
     else:
         write_output(next(iter(files.values())), args.output)
     return 0
-
-
-def for_terminal(data: bytes, *, json: bool) -> bytes:
-    """An export bound for stdout, inert on a terminal: JSON (the document, a data package's descriptor)
-    escapes the unsafe characters (the same document), the text formats get visible placeholders
-    (``-o FILE`` keeps the exact text)."""
-    text = data.decode()
-    return (json_safe(text) if json else terminal_safe(text, multiline=True)).encode()
 
 
 async def cmd_import(args: argparse.Namespace, data_dir: Path) -> int:

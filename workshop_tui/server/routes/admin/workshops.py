@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from workshop_tui import models
 from workshop_tui.actions import Action
 from workshop_tui.errors import Invalid
-from workshop_tui.export_json import ExportDocument
+from workshop_tui.export_json import ExportDocument, dump_json
 from workshop_tui.exports import EXPORTERS, ExportOptions, bundle, export_files, exporter, prepare
 from workshop_tui.locales import LOCALE_LIST_RE
 from workshop_tui.server.deps import Context, Service, Workshop
@@ -150,7 +149,7 @@ async def export(
         # time grow faster than the workshop).
         with gc_paused():
             doc = prepare(state, anonymized=anonymize)
-            data = orjson.dumps(doc.model_dump(mode="json", by_alias=True))
+            data = dump_json(doc, indent=False)
         return Response(data, media_type="application/json")
     data, media_type, name = bundle(export_files(state, chosen.name, options), chosen, state.code, options)
     return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
