@@ -195,3 +195,22 @@ async def test_teams_backlog_and_export(service: WorkshopService) -> None:
         assert exported == expected
         assert "token" not in r.text.replace("tokens", "")
         assert_error(await a.get("/api/v1/admin/w/NOPE9/export"), 404)
+
+
+async def test_every_export_over_the_api_is_inert_and_its_json_exact(service: WorkshopService) -> None:
+    import io
+    import zipfile
+
+    from tests.helpers.hostile_text import ESCAPES, terminal_problems
+    from workshop_tui.exports import EXPORTERS
+
+    title = "Title " + " ".join(ESCAPES.values())
+    code = (await service.create_workshop(title)).code
+    async with in_process(service) as server, admin(server) as a:
+        for fmt, exp in EXPORTERS.items():
+            r = await a.get(f"/api/v1/admin/w/{code}/export", params={"format": fmt})
+            assert r.status_code == 200, fmt
+            files = zipfile.ZipFile(io.BytesIO(r.content)) if exp.multi_file else None
+            for data in [files.read(n) for n in files.namelist()] if files else [r.content]:
+                assert terminal_problems(data.decode()) == [], fmt
+        assert (await a.get(f"/api/v1/admin/w/{code}/export")).json()["workshop"]["title"] == title
