@@ -341,6 +341,9 @@ def _name(person: Participant | None) -> str:
     return person.name if person else "?"
 
 
+WARNING = "bold red"  # a flag in the stats box, whose own text is drawn in the success colour
+
+
 def team_stats(state: WorkshopView) -> Text:
     """The teams as they are now (after any moves): sizes against the bounds, who is left out, choices met.
 
@@ -360,11 +363,11 @@ def team_stats(state: WorkshopView) -> Text:
     for flagged, bound in ((below, f"below the minimum of {s.team_min_size}"), (above, f"above {s.team_max_size}")):
         if flagged:
             named = ", ".join(f"{_short(t.name)} ({len(t.member_ids)})" for t in flagged)
-            lines.append(Text(f"! {bound}: {named}", style="bold"))
+            lines.append(Text(f"! {bound}: {named}", style=WARNING))
     leaderless = [t for t in teams if t.member_ids and t.champion_id not in t.member_ids]
     if leaderless:  # its champion was moved away: the backlog item would have no owner
         named = ", ".join(_short(t.name) for t in leaderless)
-        lines.append(Text(f"! no champion (k names one): {named}", style="bold"))
+        lines.append(Text(f"! no champion (k names one): {named}", style=WARNING))
     left_out = len(state.participants) - people
     if left_out:
         lines.append(Text(f"{left_out} not in a team yet (m places them)", style="bold"))

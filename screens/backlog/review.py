@@ -98,7 +98,7 @@ def ledger_text(ledger: MeetingLedger, left: int) -> Text:
     line(ledger.stalled, "stalled (reviewed, no step forward)", "bold red" if ledger.stalled else "bold")
     line(ledger.parked, "parked")
     line(ledger.dropped, "dropped")
-    line(ledger.asks_answered, "asks answered", "bold green")
+    line(ledger.asks_answered, "ask answered" if ledger.asks_answered == 1 else "asks answered", "bold green")
     if left:
         line(left, "due but not reviewed", "bold yellow")
     for item in ledger.items:
@@ -109,7 +109,8 @@ def ledger_text(ledger: MeetingLedger, left: int) -> Text:
             step = f"{item.status_before.value} → {item.status_after.value}"
         out.append(f"  {step}")
         if item.asks_answered:
-            out.append(f"  · {item.asks_answered} ask(s) answered", style="green")
+            asks = "1 ask" if item.asks_answered == 1 else f"{item.asks_answered} asks"
+            out.append(f"  · {asks} answered", style="green")
         if item.next_review:
             out.append(f"  · next review {item.next_review.isoformat()}")
     out.append("\n\nescape: back to the backlog", style="dim")
@@ -149,6 +150,7 @@ class ReviewScreen(Screen[MeetingLedger | None]):
         Binding("left", "back_one", "Previous", show=False),
         Binding("e", "edit", "Edit", show=False),
         Binding("escape", "end", "End meeting"),
+        Binding("escape", "leave", "Back to the backlog"),  # once the meeting has ended
     ]
 
     def __init__(
@@ -215,7 +217,8 @@ class ReviewScreen(Screen[MeetingLedger | None]):
         overdue = sum(1 for i in self.queue if review_overdue(i, now.date()) or item_flags(i, now).overdue_asks)
         head = Text()
         head.append(f"REVIEW MEETING  item {self.position + 1} of {len(self.queue)}")
-        head.append(f"  ·  {overdue} overdue, first", style="red" if overdue else "")
+        if overdue:
+            head.append(f"  ·  {overdue} overdue, shown first", style="red")
         self.query_one("#review-head", Static).update(head)
         self.query_one("#review-item-body", Static).update(item_text(item, self.code_of(item), now))
         asks = self.query_one("#review-asks", OptionList)
@@ -240,7 +243,9 @@ class ReviewScreen(Screen[MeetingLedger | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.ended:
-            return action == "end"
+            return action == "leave"
+        if action == "leave":
+            return False
         if action == "forward":
             item = self.current()
             return item is not None and item.status in FORWARD
@@ -362,7 +367,8 @@ class ReviewScreen(Screen[MeetingLedger | None]):
     def action_end(self) -> None:
         if isinstance(self.focused, Input):
             self.query_one("#review-asks", OptionList).focus()
-        elif not self.ended:
-            self.end()
         else:
-            self.dismiss(self.ledger() if self.queue else None)
+            self.end()
+
+    def action_leave(self) -> None:
+        self.dismiss(self.ledger() if self.queue else None)

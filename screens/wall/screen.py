@@ -141,14 +141,12 @@ class WallScreen(SessionScreen):
         hidden = wall.hidden_shown() if self.show_hidden else 0
         shown = len(wall.shown) - hidden
         title.append(f"  ·  {shown} {'note' if shown == 1 else 'notes'}")
-        if state.workshop.settings.private_writing and state.workshop.phase == Phase.IDEATE:
-            title.append("  ·  private writing (R reveals)", style="italic")
+        # The count of notes written in private first: on a narrow projector the header is cut at its end.
         if state.private_notes:
             written = state.private_notes
-            title.append(
-                f"  ·  {written} {'note' if written == 1 else 'notes'} written, hidden until revealed",
-                style="bold",
-            )
+            title.append(f"  ·  {written} hidden until revealed", style="bold")
+        if state.workshop.settings.private_writing and state.workshop.phase == Phase.IDEATE:
+            title.append("  ·  private writing (R reveals)", style="italic")
         if self.show_hidden:
             title.append(f"  ·  {hidden} hidden shown (H hides them)", style="italic")
         if self.undo.last is not None:

@@ -77,7 +77,9 @@ async def test_a_meeting_steps_through_what_is_due_and_ends_with_its_ledger(serv
     async with Frozen(service, code).run_test(size=(80, 24)) as pilot:
         review = await start_meeting(pilot)
         assert [i.title for i in review.queue] == ["A", "C", "B"]  # overdue first (review, then ask), then by date
-        assert "item 1 of 3" in shown(review, "#review-head") and "2 overdue" in shown(review, "#review-head")
+        assert "item 1 of 3" in shown(review, "#review-head") and "2 overdue, shown first" in shown(
+            review, "#review-head"
+        )
         assert "review was due 2030-02-05" in shown(review, "#review-item-body")
         assert "Next review 2030-02-24" in shown(review, "#review-date")  # two weeks after the meeting
         # A: a note, one week later than proposed, moved forward
@@ -112,10 +114,12 @@ async def test_a_meeting_steps_through_what_is_due_and_ends_with_its_ledger(serv
         await pilot.pause()
         assert service.find_backlog_item(ids["B"])[1] == b_before
         assert review.ended
+        offered = {b.binding.description for b in review.active_bindings.values() if b.enabled}
+        assert "Back to the backlog" in offered and "End meeting" not in offered  # the footer says what esc does
         ledger = review.ledger()
         assert (ledger.reviewed, ledger.moved_forward, ledger.stalled, ledger.asks_answered) == (2, 1, 1, 1)
         text = shown(review, "#review-ledger")
-        for line in ("2 items reviewed", "1 moved forward", "1 stalled", "1 asks answered", "1 due but not reviewed"):
+        for line in ("2 items reviewed", "1 moved forward", "1 stalled", "1 ask answered", "1 due but not reviewed"):
             assert line in " ".join(text.split()), (line, text)
         await pilot.press("f", "k")  # outcome keys do nothing once the meeting ended
         await pilot.pause()

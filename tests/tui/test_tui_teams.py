@@ -188,6 +188,12 @@ async def test_every_team_outside_the_bounds_is_flagged_on_a_projector_at_80x24(
         assert "below the minimum of 2" in shown, shown
         assert "above 3" in shown, shown
         assert "p publishes" in shown, shown
+    from screens.teams import team_stats
+
+    stats = team_stats(service.view(code))
+    flagged = {stats.plain[span.start : span.end] for span in stats.spans if "red" in str(span.style)}
+    assert any(f.startswith("! below the minimum") for f in flagged), flagged  # a warning, not the box's green
+    assert any(f.startswith("! above 3") for f in flagged), flagged
 
 
 async def test_a_team_whose_champion_moved_away_is_flagged(service: WorkshopService) -> None:

@@ -115,7 +115,7 @@ async def test_private_writing_on_the_wall_counts_then_reveals_at_once(service: 
         await wait_for(pilot, lambda: service.state(code).workshop.settings.private_writing, "the setting on")
         for person in people:
             await service.post_idea(code, f"Secret idea of {person.name}", author_id=person.id)
-        await wait_for(pilot, lambda: "2 notes written, hidden until revealed" in str(header.render()), "the count")
+        await wait_for(pilot, lambda: "2 hidden until revealed" in screen_text(app), "the count, on screen at 80x24")
         assert len(wall.shown) == 0  # nothing of their text on the room's screen
         assert "Secret" not in screen_text(app)
         await service.say_done(code, people[0].id)
