@@ -4,12 +4,14 @@
 server of the process that owns the data directory (``workshop_tui.audience``), redrawn from a fresh
 snapshot on every event of the public stream and revalidated once a second (an ETag makes that a 304
 while nothing changed; the stream does not carry notes in every phase). It shows only what the room
-may see: the join QR code, code and URL, the wall (no authors), the timer, the results once revealed,
-following the phase. The wall is the facilitator's sticky-note wall (``NoteWall``: coloured by theme,
-newest first and marked, grouped by theme in the group phase), with the room's progress above it:
-how many are done (counts, never names) and how many notes are written in private. Its words are the
-workshop's language, as on the phones. No admin token, no facilitator control, no author is ever drawn.
-When the owner is not running it says so and reconnects by itself (the owner may come back on another port).
+may see: the join QR code, code and URL, the wall (no authors), the timer, the results once revealed
+(in the vote), the ranking's progress then the published teams (ideas and sizes), and once closed the
+follow-up page's QR code (the closing screen's), following the phase. The wall is the facilitator's
+sticky-note wall (``NoteWall``: coloured by theme, newest first and marked, grouped by theme in the group
+phase), with the room's progress above it: how many are done (counts, never names) and how many notes
+are written in private. Its words are the workshop's language, as on the phones. No admin token, no
+facilitator control, no author is ever drawn. When the owner is not running it says so and reconnects by
+itself (the owner may come back on another port).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from screens.follow import HEADING as FOLLOW_HEADING
 from screens.theme import PROJECTOR, PROJECTOR_NAME
 from screens.widgets.bar_chart import BarChart, ChartRow
 from screens.widgets.big_code import BigCode
@@ -74,6 +77,7 @@ Screen { layout: vertical; }
 #p-prompt { height: auto; max-height: 4; margin-bottom: 1; }
 #p-wall { height: 1fr; scrollbar-size-vertical: 0; }  /* nobody scrolls the room's copy: newest on top */
 #p-results { height: 1fr; }
+#p-teams { height: 1fr; }
 """
 
 
@@ -119,6 +123,7 @@ class PresenterApp(App[None]):
                 wall.can_focus = False  # the room's copy: nobody steers it, so it has no cursor
                 yield wall
                 yield BarChart(id="p-results")
+                yield Static("", id="p-teams", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#p-results", BarChart).can_focus = False  # nothing is chosen here: no cursor, no frame
@@ -184,39 +189,52 @@ class PresenterApp(App[None]):
         self.query_one("#p-title", Static).update(Text(terminal_safe(w.title)))
         self.query_one("#p-phase", Static).update(Text(f" {tr.gettext(PHASE_SPECS[w.phase].audience_title).upper()} "))
         lobby = w.phase == Phase.LOBBY
+        # The closing screen: the follow-up page's QR code fills the screen as the join code did.
+        follow_url = terminal_safe(w.follow_url or "") if w.phase == Phase.CLOSED else ""
+        big = lobby or bool(follow_url)
         join = self.query_one("#p-join", Vertical)
-        join.set_class(lobby, "-lobby")
-        join.display = w.phase != Phase.CLOSED
+        join.set_class(big, "-lobby")
+        join.display = w.phase != Phase.CLOSED or big
         qr = self.query_one("#p-qr", QRCode)
-        qr.data = snap.join_url
-        self.query_one("#p-url", Static).update(Text(snap.join_url))
+        qr.data = follow_url or snap.join_url
+        self.query_one("#p-url", Static).update(Text(follow_url or snap.join_url))
         people = snap.participants
         joined = f"{people} {tr.ngettext('person joined', 'people joined', people)}"
         under_code = self.query_one("#p-people", Static)
-        under_code.update(Text(joined))
-        under_code.display = lobby  # the lobby says it under the code, the other phases in the top bar
+        under_code.update(Text(tr.gettext(FOLLOW_HEADING) if follow_url else joined))
+        under_code.display = big  # the lobby says it under the code, the other phases in the top bar
         bar_people = self.query_one("#p-people-bar", Static)
         bar_people.update(Text(joined))
         bar_people.display = not lobby
-        self.query_one("#p-code", BigCode).text = w.code
-        self._fit_join(lobby)
+        code = self.query_one("#p-code", BigCode)
+        code.text = w.code
+        code.display = not follow_url
+        self._fit_join(big)
         main = self.query_one("#p-main", Vertical)
-        main.display = not lobby
+        main.display = not big
         heading = self.query_one("#p-heading", Static)
         prompt = self.query_one("#p-prompt", Static)
         wall = self.query_one("#p-wall", NoteWall)
         results = self.query_one("#p-results", BarChart)
+        teams = self.query_one("#p-teams", Static)
         prompt.update(Text(terminal_safe(w.prompt)))
         prompt.display = bool(w.prompt) and w.phase == Phase.IDEATE
-        if w.results_revealed:
+        # Past the vote the results make way: the room ranks the candidates, then sees its teams.
+        shown = "results" if w.results_revealed and w.phase == Phase.VOTE else "wall"
+        if w.phase == Phase.TEAMS and w.teams:
+            shown = "teams"
+            heading.update(Text(tr.gettext("Teams")))
+            teams.update(_teams(tr, w, snap.notes))
+        elif shown == "results":
             heading.update(Text(tr.gettext("Results: most dots first")))
             ranked = sorted(snap.notes, key=lambda n: -(n.dots or 0))  # stable: ties keep posting order
             results.show([ChartRow(n.id, n.text, n.dots or 0) for n in ranked], True)
-            results.display, wall.display = True, False
         else:
-            heading.update(_progress(tr, w, len(snap.notes)))
-            self._fill_wall(w, snap.notes)
-            results.display, wall.display = False, True
+            ranking = w.phase == Phase.TEAMS and bool(w.candidate_idea_ids)
+            notes = tuple(n for n in snap.notes if n.id in w.candidate_idea_ids) if ranking else snap.notes
+            heading.update(_progress(tr, w, len(notes)))
+            self._fill_wall(w, notes)
+        results.display, wall.display, teams.display = (shown == k for k in ("results", "wall", "teams"))
         self._tick()
 
     def _fill_wall(self, w: AudienceWorkshop, notes: tuple[AudienceNote, ...]) -> None:
@@ -275,6 +293,19 @@ class PresenterApp(App[None]):
         tr = i18n.translator(snap.workshop.language)
         clock = format_clock(left) if timer.running else tr.gettext("{time} paused").format(time=format_clock(left))
         label.update(Text(tr.gettext("TIME IS UP") if left <= 0 else clock))
+
+
+def _teams(tr: NullTranslations, w: AudienceWorkshop, notes: tuple[AudienceNote, ...]) -> Text:
+    """The published teams: each one's idea and size (counts: the phones name the members, not the room)."""
+    ideas = {n.id: n.text for n in notes}
+    out = Text()
+    for number, team in enumerate(w.teams, 1):
+        idea = terminal_safe(ideas.get(team.idea_id, ""))
+        out.append(tr.gettext("Team {number}: {idea}").format(number=number, idea=idea), style="bold")
+        out.append("  ·  " + tr.ngettext("{count} person", "{count} people", team.members).format(count=team.members))
+        out.append("\n\n")
+    out.rstrip()
+    return out
 
 
 def _progress(tr: NullTranslations, w: AudienceWorkshop, notes: int) -> Text:

@@ -60,6 +60,11 @@ class AudienceTheme(_Answer):
     name: str
 
 
+class AudienceTeam(_Answer):
+    idea_id: str
+    members: int  # a count: the room's screen names nobody
+
+
 class AudienceWorkshop(_Answer):
     code: str
     title: str
@@ -72,6 +77,9 @@ class AudienceWorkshop(_Answer):
     private_notes: int = 0  # written in private, off the wall until revealed
     ready: AudienceReady | None = None
     themes: tuple[AudienceTheme, ...] = ()  # by name: a theme's place gives its colour
+    candidate_idea_ids: tuple[str, ...] = ()  # what the room ranks in the teams phase
+    teams: tuple[AudienceTeam, ...] = ()  # once published
+    follow_url: str | None = None
 
 
 class AudienceNote(_Answer):

@@ -86,6 +86,7 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "ready": {"task": "writing", "people": 0, "done": 0, "waiting": 0},
             "follow_url": None,
             "themes": [],
+            "teams": [],
         }
 
 
@@ -289,7 +290,10 @@ async def test_preferences_and_my_team(service: WorkshopService) -> None:
             await service.form_teams(code, min_size=1, max_size=1, idea_ids=[ideas[1].id])
             draft = (await a.get(f"/api/v1/w/{code}/me")).json()
             assert draft["team"] is None, "a draft stays off the phones: ranking stays open until published"
+            assert (await a.get(f"/api/v1/w/{code}")).json()["teams"] == [], "and off the room's screen"
             await service.publish_teams(code)
+            room = (await a.get(f"/api/v1/w/{code}")).json()["teams"]
+            assert room == [{"idea_id": ideas[1].id, "members": 1}]  # a size, never a name
             team = (await a.get(f"/api/v1/w/{code}/me")).json()["team"]
             assert team["idea_id"] == ideas[1].id and team["idea_text"] == "Beta"
             assert team["member_names"] == ["Ann"] and team["champion_name"] == "Ann"

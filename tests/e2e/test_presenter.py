@@ -21,6 +21,7 @@ import pytest
 from screens import presenter
 from screens.presenter import PresenterApp
 from screens.widgets.note_wall import PAPER, NoteWall
+from screens.widgets.qr_code import QRCode
 from tests.helpers.cli import run_cli
 from tests.helpers.serve import Served, start_serve
 from tests.helpers.tui import running_app, screen_lines, wait_for
@@ -79,6 +80,10 @@ class Phone:
         posted = self.http.post(f"/api/v1/w/{CODE}/ideas", json={"text": text})
         assert posted.status_code == 201, posted.text
         return str(posted.json()["id"])
+
+    def ranks(self, *idea_ids: str) -> None:
+        answer = self.http.put(f"/api/v1/w/{CODE}/preferences", json={"idea_ids": list(idea_ids)})
+        assert answer.status_code == 200, answer.text
 
     def says_done(self) -> None:
         answer = self.http.put(f"/api/v1/w/{CODE}/done", json={"done": True})
@@ -175,6 +180,53 @@ async def test_the_presenter_speaks_the_rooms_language(owner: Served, data_dir: 
         Phone(owner, "Sanna").posts("Pyöräkaistat")
         await wait_for(pilot, lambda: "0/1 on kirjoittanut valmiiksi" in text_of(app), "the ready count in Finnish")
         assert "1 osallistuja liittynyt" in text_of(app) and "1 lappu" in text_of(app)
+
+
+async def test_in_the_teams_phase_the_room_sees_the_ranking_progress_then_the_published_teams(
+    owner: Served, data_dir: Path
+) -> None:
+    phones = [Phone(owner, name) for name in ("Ann Ranker", "Bo Ranker", "Cy Ranker")]
+    lanes, parking = phones[0].posts("Protected lanes"), phones[1].posts("Bike parking")
+    phones[2].posts("Slower cars")
+    for phase in ("group", "vote"):
+        admin(owner, "POST", "/phase", {"phase": phase})
+    admin(owner, "POST", "/voting", {"results_revealed": True})
+    admin(owner, "POST", "/phase", {"phase": "teams"})
+    admin(owner, "PUT", "/candidates", {"idea_ids": [lanes, parking]})
+    app = PresenterApp(data_dir, CODE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "0 of 3 have saved a ranking" in text_of(app), "the ranking progress")
+        assert "Results: most dots first" not in text_of(app)  # the vote is over: its results make way
+        assert sorted(cards(app)) == ["Bike parking", "Protected lanes"]  # what the room ranks
+        phones[0].ranks(lanes, parking)
+        await wait_for(pilot, lambda: "1 of 3 has saved a ranking" in text_of(app), "one ranking saved")
+        admin(owner, "POST", "/teams", {"team_count": 2, "min_size": 1})
+        phones[1].ranks(parking)  # ranking stays open while the teams are a draft
+        await wait_for(pilot, lambda: "2 of 3 have saved a ranking" in text_of(app), "two rankings saved")
+        assert "Team 1" not in text_of(app)  # a draft stays off the room's screen, as off the phones
+        admin(owner, "POST", "/teams/publish", {})
+        await wait_for(pilot, lambda: "Team 2:" in text_of(app), "the published teams")
+        shown = text_of(app)
+        assert "Team 1:" in shown and "Protected lanes" in shown and "Bike parking" in shown
+        assert "2 people" in shown and "1 person" in shown and "saved a ranking" not in shown
+        assert "Ranker" not in shown + app.export_screenshot()  # sizes, never names
+
+
+async def test_the_closed_workshop_shows_its_follow_up_qr_code_in_the_rooms_language(
+    owner: Served, data_dir: Path
+) -> None:
+    url = "https://city.example/bike-lanes"
+    admin(owner, "PATCH", "", {"language": "fi", "follow_url": url})
+    for phase in ("group", "vote", "teams", "backlog", "closed"):
+        admin(owner, "POST", "/phase", {"phase": phase})
+    app = PresenterApp(data_dir, CODE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: url in text_of(app), "the follow-up URL")
+        qr = app.query_one("#p-qr", QRCode)
+        assert qr.data == url and qr.display and qr.region.width > 0  # the closing screen's QR code, drawn
+        shown = text_of(app)
+        assert "Seuraa, mitä seuraavaksi tapahtuu" in shown and "PÄÄTTYNYT" in shown  # the audience's words
+        assert "/J/" not in shown.upper() and "closed workshop" not in shown
 
 
 @pytest.mark.slow

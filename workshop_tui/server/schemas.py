@@ -116,6 +116,11 @@ class ThemeRefOut(_Out):
     name: str
 
 
+class PublishedTeamOut(_Out):
+    idea_id: str = Field(description="the note the team forms around")
+    members: int = Field(description="how many people are in it (counts, never names)")
+
+
 class WorkshopOut(_Out):
     code: str
     title: str
@@ -141,6 +146,9 @@ class WorkshopOut(_Out):
     themes: list[ThemeRefOut] = Field(
         default_factory=list,
         description="the workshop's themes by name, the wall's order (a theme's place gives its colour)",
+    )
+    teams: list[PublishedTeamOut] = Field(
+        default_factory=list, description="the teams once published (the room's screen shows them), else empty"
     )
 
 

@@ -20,6 +20,7 @@ from workshop_tui.server.schemas import (
     MeOut,
     MyTeamOut,
     MyVoteOut,
+    PublishedTeamOut,
     ReadyOut,
     TeamOut,
     ThemeRefOut,
@@ -125,6 +126,9 @@ def workshop_view(service: WorkshopService, view: WorkshopView) -> WorkshopOut:
         themes=[
             ThemeRefOut(id=t.id, name=t.name) for t in sorted(view.themes.values(), key=lambda t: t.name.casefold())
         ],
+        teams=[PublishedTeamOut(idea_id=t.idea_id, members=len(t.member_ids)) for t in view.teams.values()]
+        if w.teams_public
+        else [],
     )
 
 
