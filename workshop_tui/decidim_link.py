@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field
 from workshop_tui.errors import Invalid
 from workshop_tui.export_csv import FORMULA_START
 from workshop_tui.models import DECIDIM_ID_MAX, BacklogItem
+from workshop_tui.text_safety import terminal_safe
 
 #: The separators tried, in order, when the file's is not given.
 SEPARATORS = (";", ",", "\t", "|")
@@ -64,9 +65,10 @@ class LinkPlan(BaseModel):
 
 
 def normalised_title(text: str) -> str:
-    """What two titles must share to match: NFKC, case folded, runs of spaces as one, and no formula
-    guard (``'=x`` as both exporters write ``=x``)."""
-    line = " ".join(unicodedata.normalize("NFKC", text).split())
+    """What two titles must share to match: as the exporters write them (control characters as the
+    projector's placeholders), NFKC, case folded, runs of spaces as one, and no formula guard (``'=x``
+    as both exporters write ``=x``)."""
+    line = " ".join(unicodedata.normalize("NFKC", terminal_safe(text, multiline=True)).split())
     if line[:1] == "'" and line[1:2] in FORMULA_START:
         line = line[1:]
     return line.casefold()
