@@ -32,7 +32,16 @@ async def _say_done(service: WorkshopService, code: str, _: str, person_id: str)
     return await service.say_done(code, person_id)
 
 
-@pytest.mark.parametrize("tap", [_hide, _say_done], ids=["hide a note", "say done"])
+async def _next_phase(service: WorkshopService, code: str, _: str, __: str) -> Any:
+    return await service.set_phase(code, Phase.GROUP)
+
+
+def _seen(service: WorkshopService, code: str, idea_id: str, person_id: str) -> tuple[Any, ...]:
+    state = service.state(code)
+    return state.ideas[idea_id], state.participants[person_id], state.workshop.phase
+
+
+@pytest.mark.parametrize("tap", [_hide, _say_done, _next_phase], ids=["hide a note", "say done", "next phase"])
 async def test_the_second_tap_fails_with_the_first_when_its_write_fails(
     data_dir: Path, tap: Callable[[WorkshopService, str, str, str], Awaitable[Any]]
 ) -> None:
@@ -40,18 +49,18 @@ async def test_the_second_tap_fails_with_the_first_when_its_write_fails(
     code = await workshop_in(service, Phase.IDEATE)
     person, _ = await service.join(code, "Ann")
     idea = await service.post_idea(code, "Shade trees", source=Source.PAPER)
-    before = (service.state(code).ideas[idea.id], service.state(code).participants[person.id])
+    before = _seen(service, code, idea.id, person.id)
     fsync_mod.fault_hook = _disk_fails
     try:
         first = asyncio.ensure_future(tap(service, code, idea.id, person.id))
         await asyncio.sleep(0)  # the first tap ran up to its commit: memory shows it, the disk has not
-        assert (service.state(code).ideas[idea.id], service.state(code).participants[person.id]) != before
+        assert _seen(service, code, idea.id, person.id) != before
         with pytest.raises(StoreFailed):
             await tap(service, code, idea.id, person.id)  # it sees nothing to do, but must not say done
         with pytest.raises(StoreFailed):
             await first
     finally:
         fsync_mod.fault_hook = None
-    assert (service.state(code).ideas[idea.id], service.state(code).participants[person.id]) == before
+    assert _seen(service, code, idea.id, person.id) == before
     with contextlib.suppress(StoreFailed):
         await service.close()

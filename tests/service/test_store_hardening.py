@@ -142,6 +142,33 @@ async def test_a_failed_snapshot_stops_the_store(tmp_path: Path, monkeypatch: py
     assert set(WorkshopStore.open(d).tables["ideas"]) == {"i0", "i1"}
 
 
+async def test_a_full_disk_while_compressing_the_older_snapshot_loses_only_the_saving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Gzipping the older kept snapshot only saves space: if it fails, the plain copy stays and the store
+    goes on (it used to stop the store, refusing every later write although nothing was lost)."""
+    d = tmp_path / "w"
+    store = await one_record_per_batch(d, 2)
+    real = ws.write_atomic
+
+    def full_for_gzip(path: Path, data: bytes, **kwargs: Any) -> None:
+        if path.name.endswith(".gz"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data, **kwargs)
+
+    monkeypatch.setattr(ws, "write_atomic", full_for_gzip)
+    for i in (2, 3):
+        await store.apply(put(i))
+        store.request_snapshot()
+        await wait_until(lambda: store._snapshot_task is None or store._snapshot_task.done(), what="the snapshot")
+    assert store.failed is None
+    await store.apply(put(9))  # still accepted and durable
+    snapshots = sorted(p.name for p in d.glob("snapshot-*"))
+    assert len(snapshots) == 2 and not any(n.endswith(".gz") for n in snapshots), snapshots
+    await store.close()
+    assert set(WorkshopStore.open(d).tables["ideas"]) == {"i0", "i1", "i2", "i3", "i9"}
+
+
 # ------------------------------------------------------------------ creating on a full disk
 
 

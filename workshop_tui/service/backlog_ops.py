@@ -151,7 +151,7 @@ class BacklogOps(Concern):
             _check_decidim_ids(state, {item.id: p.decidim_id})
             update["decidim_id"] = p.decidim_id
         if not update and not p.note:
-            return item
+            return await self._unchanged(state, item)
         note = "; ".join(x for x in [p.note, *said] if x)
         entry = StatusChange(
             at=now,

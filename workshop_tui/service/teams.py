@@ -133,7 +133,7 @@ class TeamOps(Concern):
         changed = []
         current = queries.team_of(state, participant_id)
         if current is not None and current.id == team_id:
-            return list(state.teams.values())
+            return await self._unchanged(state, list(state.teams.values()))
         if current is not None:
             champion = None if current.champion_id == participant_id else current.champion_id
             members = [m for m in current.member_ids if m != participant_id]

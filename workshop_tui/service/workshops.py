@@ -109,7 +109,7 @@ class WorkshopOps(Concern):
         current = state.workshop.phase
         require(Action.SET_PHASE, current)
         if target == current:
-            return state.workshop
+            return await self._unchanged(state, state.workshop)
         if not can_move(current, target):
             allowed = ", ".join(sorted(p.value for p in allowed_targets(current)))
             raise Conflict(f"cannot go from {current.value} to {target.value}; from here: {allowed}")

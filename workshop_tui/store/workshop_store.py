@@ -459,7 +459,10 @@ class WorkshopStore:
                 fault_point("prune.snapshot")
                 path.unlink(missing_ok=True)
             elif seq != kept[-1] and not path.name.endswith(".gz"):
-                self._compress(path)
+                try:
+                    self._compress(path)
+                except OSError as exc:  # only space is lost: the plain copy stays, the newest is durable
+                    log.warning("%s: could not compress %s (%s); kept it as it is", self.directory.name, path.name, exc)
         segments = numbered(self.directory, SEGMENT_RE)
         for (_, path), (next_after, _) in itertools.pairwise(segments):
             if next_after <= oldest:
