@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import workshop_in
 from tests.helpers.api import client, in_process, running, url
+from tests.helpers.chromium import CHROMIUM, launched
 from workshop_tui.phases import Phase
 from workshop_tui.server.http import CSP
 from workshop_tui.service import WorkshopService
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 async def test_start_page_form_and_redirect(service: WorkshopService) -> None:
@@ -38,24 +36,20 @@ async def test_start_page_form_and_redirect(service: WorkshopService) -> None:
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 async def test_typing_the_code_opens_the_phone_page(service: WorkshopService) -> None:
-    from playwright.async_api import async_playwright, expect
+    from playwright.async_api import expect
 
     code = await workshop_in(service, Phase.LOBBY)
-    async with running(service) as server, async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
-        try:
-            page = await browser.new_page()
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            await page.goto(f"{url(server)}/")
-            await page.fill("#code", code.lower())
-            await page.press("#code", "Enter")
-            await page.wait_for_url(f"{url(server)}/j/{code}")
-            await expect(page.locator("#join-view")).to_be_visible()
-            await page.goto(f"{url(server)}/")
-            await page.fill("#code", "NOPE9")
-            await page.click("button[type=submit]")
-            await expect(page.locator("h1")).to_have_text("Workshop not found")
-            assert [e for e in errors if "Content Security Policy" in e or "Refused" in e] == []
-        finally:
-            await browser.close()
+    async with running(service) as server, launched() as browser:
+        page = await browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        await page.goto(f"{url(server)}/")
+        await page.fill("#code", code.lower())
+        await page.press("#code", "Enter")
+        await page.wait_for_url(f"{url(server)}/j/{code}")
+        await expect(page.locator("#join-view")).to_be_visible()
+        await page.goto(f"{url(server)}/")
+        await page.fill("#code", "NOPE9")
+        await page.click("button[type=submit]")
+        await expect(page.locator("h1")).to_have_text("Workshop not found")
+        assert [e for e in errors if "Content Security Policy" in e or "Refused" in e] == []

@@ -18,6 +18,7 @@ import pytest_asyncio
 
 from tests.conftest import open_vote, workshop_in
 from tests.helpers.api import running, url
+from tests.helpers.chromium import launched, require_chromium
 from tests.helpers.paths import ARTIFACTS
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -27,16 +28,6 @@ from workshop_tui.service import WorkshopService
 if TYPE_CHECKING:
     from playwright.async_api import Browser, FloatRect, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
@@ -49,10 +40,7 @@ HOSTILE = [
 # with that browser, so the service they use is opened in it too.
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
-if not CHROMIUM.exists():
-    if os.environ.get("WORKSHOP_TUI_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"{CHROMIUM} is missing but WORKSHOP_TUI_REQUIRE_BROWSER=1 (apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser test", allow_module_level=True)
+require_chromium()
 
 # Phone screens people really hold: a small Android and a large one.
 PHONES = [pytest.param((360, 740), id="360x740"), pytest.param((412, 915), id="412x915")]
@@ -61,14 +49,8 @@ SHOTS = Path(os.environ.get("WORKSHOP_TUI_PHONE_SHOTS") or ARTIFACTS / "phone")
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as pw:
-        chromium = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
+    async with launched() as chromium:
+        yield chromium
 
 
 @pytest_asyncio.fixture(loop_scope="module")

@@ -7,14 +7,12 @@ choose the page's language as docs/http.md says."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.test_browser import ARGS, CHROMIUM
 from tests.helpers.api import running, url
+from tests.helpers.chromium import launched, require_chromium
 from tests.helpers.paths import ARTIFACTS
 from workshop_tui import phone_catalog
 from workshop_tui.locales import SHIPPED
@@ -26,6 +24,7 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
 
 pytestmark = pytest.mark.browser
+require_chromium()
 
 SHOTS = ARTIFACTS / "phone-languages"
 WIDTH, HEIGHT = 360, 740
@@ -72,18 +71,6 @@ async def check(page: Page, lang: str, name: str) -> None:
     await page.screenshot(path=str(SHOTS / f"{lang}-{name}.png"), full_page=True)
 
 
-@asynccontextmanager
-async def browser() -> AsyncIterator[Browser]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as pw:
-        b = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            await b.close()
-
-
 async def phone(b: Browser, server: ParticipantServer, code: str, locale: str) -> Page:
     context = await b.new_context(
         viewport={"width": WIDTH, "height": HEIGHT},
@@ -113,7 +100,7 @@ async def test_every_phase_in_the_workshops_language(service: WorkshopService, l
     w = await service.create_workshop("★ 2026", language=lang, follow_url="https://example.org/follow")
     code = w.code
     (bo, _), (cy, _) = await service.join(code, "Bo"), await service.join(code, "Cy")
-    async with running(service) as server, browser() as b:
+    async with running(service) as server, launched() as b:
         page = await phone(b, server, code, locale="en-US")  # the browser's English does not matter here
         await expect(page.locator("#join-view")).to_be_visible()
         await check(page, lang, "0-join")
@@ -184,7 +171,7 @@ async def test_accept_language_and_the_picker_choose_the_language(service: Works
     from playwright.async_api import expect
 
     w = await service.create_workshop("★", language="fi", languages=["sv", "en"])
-    async with running(service) as server, browser() as b:
+    async with running(service) as server, launched() as b:
         swedish = await phone(b, server, w.code, locale="sv-FI")  # the browser's language, as it is allowed
         await expect(swedish.locator("#join-button")).to_have_text("Gå med")
         picker = swedish.locator("#lang-picker")
@@ -214,7 +201,7 @@ async def test_a_refusal_reaches_the_phone_in_its_language(service: WorkshopServ
 
     w = await service.create_workshop("★", language="nl")
     await service.set_phase(w.code, Phase.IDEATE)
-    async with running(service) as server, browser() as b:
+    async with running(service) as server, launched() as b:
         page = await phone(b, server, w.code, locale="nl-NL")
         await page.fill("#join-name", "Ann")
         await page.click("#join-button")

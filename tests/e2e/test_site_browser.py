@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_browser import ARGS, CHROMIUM
+from tests.helpers.chromium import launched, require_chromium
 from tests.helpers.followup import HOSTILE_HTML, followed_workshop
 from tests.helpers.paths import ARTIFACTS
 from workshop_tui.demo import build_demo
@@ -18,6 +18,7 @@ from workshop_tui.publish import SiteOptions, build_site, write_site
 from workshop_tui.service import WorkshopService
 
 pytestmark = pytest.mark.browser
+require_chromium()
 
 SHOTS = Path(os.environ.get("WORKSHOP_TUI_SITE_SHOTS") or ARTIFACTS / "site")
 SIZES = [pytest.param((390, 844), id="phone"), pytest.param((1280, 900), id="desktop")]
@@ -32,46 +33,40 @@ def shots_folder() -> None:
 async def test_the_site_in_a_browser_at_phone_and_desktop_widths(
     service: WorkshopService, tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    from playwright.async_api import async_playwright, expect
+    from playwright.async_api import expect
 
     await build_demo(service)
     f = await followed_workshop(service)
     root = tmp_path / "site"
     write_site(build_site(service.views(), SiteOptions(as_of=f.day(40).date())), root)
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            width, height = size
-            context = await browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=True)
-            page = await context.new_page()
-            requests: list[str] = []
-            problems: list[Any] = []
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("console", lambda m: problems.append(m.text))  # a CSP violation would be reported here
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.on("dialog", lambda d: problems.append(f"dialog {d.message}"))
-            pages = {"index.html": "index", f"w/{f.code}/index.html": "followed", "w/MAKE/index.html": "demo"}
-            for name, label in pages.items():
-                await page.goto((root / name).as_uri())
-                await expect(page.locator("header.site")).to_be_visible()
-                # The stylesheet applied (the page's own CSP lets it in), and the page fits the screen's width.
-                border = await page.evaluate(
-                    "getComputedStyle(document.querySelector('header.site')).borderBottomStyle"
-                )
-                assert border == "solid", name
-                overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                assert overflow <= 0, (name, overflow)
-                shot = SHOTS / f"{label}-{size[0]}x{size[1]}.png"
-                await page.screenshot(path=str(shot), full_page=True)
-            await page.goto((root / f"w/{f.code}/index.html").as_uri())
-            assert await page.locator("script, img, iframe, object").count() == 0
-            await expect(page.locator("#prototypes")).to_contain_text(HOSTILE_HTML[0])
-            # The department link leads to its page, which names the workshop's feed.
-            await page.locator("#departments a", has_text="Parks & Green <Space>").click()
-            await expect(page.locator("h1")).to_have_text("Parks & Green <Space>")
-            await expect(page.locator("nav.follow a", has_text=f"News of workshop {f.code}")).to_be_visible()
-            await page.screenshot(path=str(SHOTS / f"department-{size[0]}x{size[1]}.png"), full_page=True)
-        finally:
-            await browser.close()
+    async with launched() as browser:
+        width, height = size
+        context = await browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=True)
+        page = await context.new_page()
+        requests: list[str] = []
+        problems: list[Any] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("console", lambda m: problems.append(m.text))  # a CSP violation would be reported here
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("dialog", lambda d: problems.append(f"dialog {d.message}"))
+        pages = {"index.html": "index", f"w/{f.code}/index.html": "followed", "w/MAKE/index.html": "demo"}
+        for name, label in pages.items():
+            await page.goto((root / name).as_uri())
+            await expect(page.locator("header.site")).to_be_visible()
+            # The stylesheet applied (the page's own CSP lets it in), and the page fits the screen's width.
+            border = await page.evaluate("getComputedStyle(document.querySelector('header.site')).borderBottomStyle")
+            assert border == "solid", name
+            overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (name, overflow)
+            shot = SHOTS / f"{label}-{size[0]}x{size[1]}.png"
+            await page.screenshot(path=str(shot), full_page=True)
+        await page.goto((root / f"w/{f.code}/index.html").as_uri())
+        assert await page.locator("script, img, iframe, object").count() == 0
+        await expect(page.locator("#prototypes")).to_contain_text(HOSTILE_HTML[0])
+        # The department link leads to its page, which names the workshop's feed.
+        await page.locator("#departments a", has_text="Parks & Green <Space>").click()
+        await expect(page.locator("h1")).to_have_text("Parks & Green <Space>")
+        await expect(page.locator("nav.follow a", has_text=f"News of workshop {f.code}")).to_be_visible()
+        await page.screenshot(path=str(SHOTS / f"department-{size[0]}x{size[1]}.png"), full_page=True)
     assert problems == []
     assert all(url.startswith(root.as_uri()) for url in requests), [u for u in requests if "file:" not in u]
