@@ -149,7 +149,7 @@ async def test_a_full_disk_while_compressing_the_older_snapshot_loses_only_the_s
     goes on (it used to stop the store, refusing every later write although nothing was lost)."""
     d = tmp_path / "w"
     store = await one_record_per_batch(d, 2)
-    real = ws.write_atomic
+    real = fsync_mod.write_atomic
 
     def full_for_gzip(path: Path, data: bytes, **kwargs: Any) -> None:
         if path.name.endswith(".gz"):
