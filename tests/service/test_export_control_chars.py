@@ -101,10 +101,11 @@ async def test_the_json_export_reads_back_as_typed(service: WorkshopService, tmp
     (theme,) = view.themes.values()
     (item,) = view.backlog.values()
     assert HOSTILE in idea.text  # the service kept what was typed: the export must too
-    assert [p["name"] for p in data["participants"]] == [person.name]
+    assert [p["name"] for p in data["participants"]] == [person.name] == [_short("name").strip()]  # as typed, trimmed
     assert any(i["text"] == idea.text for i in data["ideas"])
-    assert [t["name"] for t in data["themes"]] == [theme.name]
+    assert [t["name"] for t in data["themes"]] == [theme.name] == [_short("theme").strip()]
     (exported,) = data["backlog"]
-    assert exported["problem"] == item.problem and exported["title"] == item.title
+    assert exported["problem"] == item.problem == _hostile("problem")
+    assert exported["title"] == item.title == _short("title").strip()
     assert exported["owner"]["name"] == item.owner.name
     assert exported["asks"][0]["department"] == item.asks[0].department
