@@ -137,7 +137,7 @@ async def test_the_presenter_follows_the_room_and_draws_no_secret(owner: Served,
     app = PresenterApp(data_dir, CODE.lower())
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: "Bike lanes for the north" in text_of(app), "the workshop")
-        assert f"/j/{CODE.lower()}" in text_of(app).lower()  # the join URL
+        await wait_for(pilot, lambda: f"/j/{CODE.lower()}" in text_of(app).lower(), "the join URL")
         sam = Phone(owner, "Secret Sam")
         first = sam.posts("Protected lanes")
         await wait_for(
