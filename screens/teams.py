@@ -324,8 +324,11 @@ class TeamsScreen(SessionScreen):
             except WorkshopError as exc:
                 self._fail(exc)
 
-        name = person.name if person else "?"
-        self.app.push_screen(TeamPickerScreen(name, self._teams_in_order(), seat.team_id), chosen)
+        picker = TeamPickerScreen(person.name if person else "?", self._teams_in_order(), seat.team_id)
+        if not picker.targets:
+            self.notify("There is no other team to move them to.", severity="warning")
+            return
+        self.app.push_screen(picker, chosen)
 
     async def action_make_champion(self) -> None:
         seat = self.selected()

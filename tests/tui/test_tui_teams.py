@@ -234,3 +234,25 @@ async def test_once_the_teams_are_published_nobody_is_said_to_be_still_ranking(s
         await service.publish_teams(code)
         await wait_for(pilot, lambda: "still ranking" not in bar(), "the bar without the ranking count")
         assert "still to rank" not in str(screen(app).query_one("#prefs-line", Static).render())
+
+
+async def test_the_move_dialog_offers_only_the_other_teams(service: WorkshopService) -> None:
+    code, _people, _ideas = await room(service)
+    teams, _ = await service.form_teams(code)
+    assert len(teams) >= 2
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        s = screen(app)
+        index = next(n for n, seat in enumerate(s.seats) if seat.participant_id and seat.team_id)
+        s.query_one("#teams-table", DataTable).move_cursor(row=index)
+        await pilot.pause()
+        seat = s.seats[index]
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, TeamPickerScreen), "the move dialog")
+        picker = app.screen.query_one(OptionList)
+        offered = [picker.get_option_at_index(n).id for n in range(picker.option_count)]
+        assert seat.team_id not in offered
+        assert sorted(offered) == sorted(t.id for t in teams if t.id != seat.team_id)
+        current = service.state(code).teams[seat.team_id or ""].name
+        assert f"(now in {current})" in str(app.screen.query_one(Static).render())
