@@ -4,9 +4,11 @@ the items due in order (overdue first), outcomes in a few keys through the servi
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual.actions import parse
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
@@ -14,6 +16,7 @@ from textual.widgets import OptionList, Static
 from screens.backlog.review import ReviewScreen
 from screens.backlog.screen import BacklogScreen
 from tests.conftest import workshop_in
+from tests.helpers.tui import on_screen, running_app, wait_for
 from workshop_tui.models import BacklogStatus, Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -156,3 +159,29 @@ async def test_escape_ends_early_and_a_meeting_with_nothing_due_says_so(service:
             await service.update_backlog_item(item_id, {"next_review": "2031-01-01", "asks": []}, now=MEETING)
         review = await start_meeting(pilot)
         assert review.ended and "Nothing is due for review" in shown(review, "#review-ledger")
+
+
+async def test_a_review_meeting_offers_no_phase_keys(data_dir: Path) -> None:
+    """The meeting is not a phase screen: no "Next phase" or "Step back" in its footer or the palette,
+    and the keys do nothing; the backlog phase's own screen still offers stepping back."""
+    async with WorkshopService(data_dir) as service:
+        code = await workshop_in(service, Phase.IDEATE)
+        idea = await service.post_idea(code, "A", source=Source.FACILITATOR)
+        for phase in (Phase.GROUP, Phase.VOTE, Phase.TEAMS, Phase.BACKLOG):
+            await service.set_phase(code, phase)
+        (item,) = await service.convert_to_backlog(code, [idea.id])
+        yesterday = dt.date.today() - dt.timedelta(days=1)
+        await service.update_backlog_item(item.id, {"next_review": yesterday.isoformat()})
+    async with running_app(data_dir, code=code, size=(120, 30)) as (app, pilot):
+        await wait_for(pilot, lambda: on_screen(app, BacklogScreen), "the backlog")
+        assert app.check_action("step_back_phase", ()), "the backlog phase's screen offers stepping back"
+        await pilot.press("m")
+        await wait_for(pilot, lambda: on_screen(app, ReviewScreen), "the review meeting")
+        review = app.screen
+        offered = {b.binding.action for b in review.active_bindings.values() if b.enabled}
+        assert not offered & {"advance_phase", "step_back_phase", "reveal_results"}
+        titles = [c.title for c in app.palette_commands() if app.action_allowed(*parse(c.action)[1:], review)]
+        assert not [t for t in titles if t.startswith(("Next phase", "Step back"))]
+        await pilot.press("ctrl+left")
+        await pilot.pause()
+        assert app.service.view(code).phase == Phase.BACKLOG and app.screen is review
