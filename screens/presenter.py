@@ -41,16 +41,29 @@ from workshop_tui.audience import AudienceClient, AudienceNote, AudienceSnapshot
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Idea, utcnow
 from workshop_tui.phases import PHASE_SPECS, Phase
+from workshop_tui.phone_catalog import MESSAGES
 from workshop_tui.text_safety import terminal_safe
 
 REFRESH_SECONDS = 1.0  # the wall's revalidation while connected (a 304 when nothing changed)
 RETRY_SECONDS = 1.0  # how soon to look for the owner again
-#: The room's progress in each phase with a task (the phone's own words: ``phone_catalog``).
+
+
+def _phone_plural(key: str) -> tuple[str, str]:
+    """A plural message of the phone's catalog: the room reads the words its phones show."""
+    message = MESSAGES[key]
+    if not isinstance(message, tuple):
+        raise TypeError(f"phone message {key!r} has no plural")
+    return message
+
+
+#: The room's progress in each phase with a task, in the phone's own words.
 READY = {
-    "writing": ("{count} of {people} is done writing", "{count} of {people} are done writing"),
-    "voting": ("{count} of {people} is done voting", "{count} of {people} are done voting"),
-    "ranking": ("{count} of {people} has saved a ranking", "{count} of {people} have saved a ranking"),
+    "writing": _phone_plural("readyWriting"),
+    "voting": _phone_plural("readyVoting"),
+    "ranking": _phone_plural("readyRanking"),
 }
+NOTE_COUNT = _phone_plural("noteCount")
+PRIVATE_COUNT = _phone_plural("privateCount")
 _POSTED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # the wall orders by posting time: the list's order is it
 
 _CSS = """
@@ -311,7 +324,7 @@ def _teams(tr: NullTranslations, w: AudienceWorkshop, notes: tuple[AudienceNote,
 def _progress(tr: NullTranslations, w: AudienceWorkshop, notes: int) -> Text:
     """The wall's heading: how many notes, how many are done (counts, never names), how many are
     written in private, in the room's language."""
-    out = Text(tr.ngettext("{count} note", "{count} notes", notes).format(count=notes))
+    out = Text(tr.ngettext(*NOTE_COUNT, notes).format(count=notes))
     ready = w.ready
     if ready is not None and ready.people and ready.task in READY:
         one, many = READY[ready.task]
@@ -319,9 +332,5 @@ def _progress(tr: NullTranslations, w: AudienceWorkshop, notes: int) -> Text:
         out.append(tr.ngettext(one, many, ready.done).format(count=ready.done, people=ready.people))
     if w.private_notes:
         out.append("  ·  ")
-        out.append(
-            tr.ngettext(
-                "{count} note written in private so far.", "{count} notes written in private so far.", w.private_notes
-            ).format(count=w.private_notes)
-        )
+        out.append(tr.ngettext(*PRIVATE_COUNT, w.private_notes).format(count=w.private_notes))
     return out
