@@ -104,6 +104,7 @@ def screen_segments(app: App[Any]) -> list[list[Segment]]:
     width, height = app.size
     console = Console(width=width, height=height, file=io.StringIO(), legacy_windows=False, color_system="truecolor")
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    assert update is not None
     return list(Segment.split_lines(console.render(update, console.options.update(height=height))))
 
 
