@@ -4,13 +4,14 @@
 server of the process that owns the data directory (``workshop_tui.audience``), redrawn from a fresh
 snapshot on every event of the public stream and revalidated once a second (an ETag makes that a 304
 while nothing changed; the stream does not carry notes in every phase). It shows only what the room
-may see: the join QR code, code and URL, the wall (no authors), the timer, the results once revealed
+may see: the join QR code, code and URL, the wall (authors' names only while the facilitator projects
+them, as on the facilitator's wall), the timer, the results once revealed
 (in the vote), the ranking's progress then the published teams (ideas and sizes), and once closed the
 follow-up page's QR code (the closing screen's), following the phase. The wall is the facilitator's
 sticky-note wall (``NoteWall``: coloured by theme, newest first and marked, grouped by theme in the group
 phase), with the room's progress above it: how many are done (counts, never names) and how many notes
-are written in private. Its words are the workshop's language, as on the phones. No admin token, no
-facilitator control, no author is ever drawn. When the owner is not running it says so and reconnects by
+are written in private. Its words are the workshop's language, as on the phones. No admin token and no
+facilitator control is ever drawn. When the owner is not running it says so and reconnects by
 itself (the owner may come back on another port).
 """
 
@@ -246,16 +247,17 @@ class PresenterApp(App[None]):
             ranking = w.phase == Phase.TEAMS and bool(w.candidate_idea_ids)
             notes = tuple(n for n in snap.notes if n.id in w.candidate_idea_ids) if ranking else snap.notes
             heading.update(_progress(tr, w, len(notes)))
-            self._fill_wall(w, notes)
+            self._fill_wall(w, notes, snap.authors)
         results.display, wall.display, teams.display = (shown == k for k in ("results", "wall", "teams"))
         self._tick()
 
-    def _fill_wall(self, w: AudienceWorkshop, notes: tuple[AudienceNote, ...]) -> None:
-        """The notes as cards, refilled only when they, the themes or the grouping changed (the snapshot
-        also changes with every second of a running timer)."""
+    def _fill_wall(self, w: AudienceWorkshop, notes: tuple[AudienceNote, ...], authors: dict[str, str] | None) -> None:
+        """The notes as cards, refilled only when they, the themes, the grouping or the projected names
+        changed (the snapshot also changes with every second of a running timer). The names come by note
+        (the presenter knows no participant ids): each note is its own author's key."""
         wall = self.query_one("#p-wall", NoteWall)
         grouped = w.phase == Phase.GROUP
-        key = (notes, w.themes, grouped)
+        key = (notes, w.themes, grouped, authors)
         if key == self._on_wall:
             return
         self._on_wall = key
@@ -266,11 +268,12 @@ class PresenterApp(App[None]):
                 workshop_id=w.code,
                 text=n.text,
                 theme_id=n.theme_id,
+                author_id=n.id if authors and n.id in authors else None,
                 created_at=_POSTED + dt.timedelta(seconds=k),
             )
             for k, n in enumerate(notes)  # oldest first, as the server lists them
         ]
-        wall.show_notes(ideas, [(t.id, t.name) for t in w.themes])
+        wall.show_notes(ideas, [(t.id, t.name) for t in w.themes], authors=authors)
 
     def _fit_join(self, lobby: bool) -> None:
         """The lobby gives the QR code the screen; elsewhere it is a corner, dropped when there is no room."""

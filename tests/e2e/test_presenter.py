@@ -271,3 +271,22 @@ async def test_the_tui_announces_its_server_too_and_the_presenter_follows_it(dat
         async with presenter.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: "From the TUI" in text_of(presenter), "the TUI's workshop")
     assert not (data_dir / RUNTIME_FILE).exists()
+
+
+async def test_authors_names_are_projected_only_while_the_facilitator_shows_them(owner: Served, data_dir: Path) -> None:
+    """The facilitator's wall and the presenter agree: names on the cards with `show_authors`, gone when it
+    is turned off, and never in an anonymous workshop."""
+    Phone(owner, "Ann Author").posts("Protected lanes")
+    app = PresenterApp(data_dir, CODE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: cards(app) == ["Protected lanes"], "the note")
+        assert "Ann Author" not in text_of(app)  # off unless the facilitator turns it on
+        admin(owner, "PATCH", "", {"settings": {"show_authors": True}})
+        await wait_for(pilot, lambda: "Ann Author" in text_of(app), "the author's name on the card")
+        Phone(owner, "Bo Later").posts("Bike parking")
+        await wait_for(pilot, lambda: "Bo Later" in text_of(app), "a new note's author")
+        admin(owner, "PATCH", "", {"settings": {"anonymous": True}})
+        await wait_for(pilot, lambda: "Ann Author" not in text_of(app), "no names in an anonymous workshop")
+        admin(owner, "PATCH", "", {"settings": {"anonymous": False, "show_authors": False}})
+        await wait_for(pilot, lambda: app.snapshot is not None and app.snapshot.authors is None, "names off")
+        assert "Ann Author" not in text_of(app) and "Bo Later" not in text_of(app)
