@@ -6,7 +6,7 @@ snapshot on every event of the public stream and revalidated once a second (an E
 while nothing changed; the stream does not carry notes in every phase). It shows only what the room
 may see: the join QR code, code and URL, the wall (authors' names only while the facilitator projects
 them, as on the facilitator's wall), the timer, the results once revealed
-(in the vote), the ranking's progress then the published teams (ideas and sizes), and once closed the
+(in the vote), the ranking's progress then the published teams (ideas and sizes), and from the backlog on the
 follow-up page's QR code (the closing screen's), following the phase. The wall is the facilitator's
 sticky-note wall (``NoteWall``: coloured by theme, newest first and marked, grouped by theme in the group
 phase), with the room's progress above it: how many are done (counts, never names) and how many notes
@@ -28,6 +28,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.widgets import Static
 
 from screens.follow import HEADING as FOLLOW_HEADING
@@ -65,6 +66,7 @@ READY = {
 }
 NOTE_COUNT = _phone_plural("noteCount")
 PRIVATE_COUNT = _phone_plural("privateCount")
+FOLLOW_PHASES = frozenset({Phase.BACKLOG, Phase.CLOSED})  # the follow-up QR code replaces the wall
 _POSTED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # the wall orders by posting time: the list's order is it
 
 _CSS = """
@@ -203,8 +205,9 @@ class PresenterApp(App[None]):
         self.query_one("#p-title", Static).update(Text(terminal_safe(w.title)))
         self.query_one("#p-phase", Static).update(Text(f" {tr.gettext(PHASE_SPECS[w.phase].audience_title).upper()} "))
         lobby = w.phase == Phase.LOBBY
-        # The closing screen: the follow-up page's QR code fills the screen as the join code did.
-        follow_url = terminal_safe(w.follow_url or "") if w.phase == Phase.CLOSED else ""
+        # From the backlog on (the ideas become next steps, then the room leaves): the follow-up page's QR
+        # code fills the screen as the join code did, where the city publishes what became of each idea.
+        follow_url = terminal_safe(w.follow_url or "") if w.phase in FOLLOW_PHASES else ""
         big = lobby or bool(follow_url)
         join = self.query_one("#p-join", Vertical)
         join.set_class(big, "-lobby")
@@ -275,15 +278,20 @@ class PresenterApp(App[None]):
         ]
         wall.show_notes(ideas, [(t.id, t.name) for t in w.themes], authors=authors)
 
-    def _fit_join(self, lobby: bool) -> None:
-        """The lobby gives the QR code the screen; elsewhere it is a corner, dropped when there is no room."""
+    def _fit_join(self, big: bool) -> None:
+        """The lobby and the closing screen give the QR code the room, by the lobby's rule
+        (``QRCode.fit_beside_text``); elsewhere it is a corner, dropped when there is no room."""
         qr = self.query_one("#p-qr", QRCode)
+        code = self.query_one("#p-code", BigCode)
         width, height = self.size
-        modules = qr.modules
-        big = lobby and width >= 2 * modules + 64 and height >= modules + 4
-        qr.scale = 2 if big else 1
-        qr.display = lobby or (width >= 120 and height >= modules + 10)
-        self.query_one("#p-code", BigCode).scale = 2 if lobby and width >= 100 else 1
+        if big:
+            body = Size(width - 2, height - 1)  # the join box's padding, the top bar
+            code.scale = qr.fit_beside_text(body)
+            qr.display = True
+            return
+        qr.scale = 1
+        qr.display = width >= 120 and height >= qr.modules + 10
+        code.scale = 1
 
     def on_resize(self) -> None:
         if self.snapshot is not None and self.offline is None:

@@ -19,12 +19,13 @@ import httpx
 import pytest
 
 from screens import presenter
+from screens.lobby import LobbyScreen
 from screens.presenter import PresenterApp
 from screens.widgets.note_wall import PAPER, NoteWall
 from screens.widgets.qr_code import QRCode
 from tests.helpers.cli import run_cli
 from tests.helpers.serve import Served, start_serve
-from tests.helpers.tui import running_app, screen_lines, wait_for
+from tests.helpers.tui import on_screen, running_app, screen_lines, wait_for
 from workshop_tui.phases import Phase
 from workshop_tui.server.runtime_file import RUNTIME_FILE, read_runtime
 from workshop_tui.service import WorkshopService
@@ -290,3 +291,37 @@ async def test_authors_names_are_projected_only_while_the_facilitator_shows_them
         admin(owner, "PATCH", "", {"settings": {"anonymous": False, "show_authors": False}})
         await wait_for(pilot, lambda: app.snapshot is not None and app.snapshot.authors is None, "names off")
         assert "Ann Author" not in text_of(app) and "Bo Later" not in text_of(app)
+
+
+async def test_in_the_backlog_the_room_sees_the_follow_up_qr_code(owner: Served, data_dir: Path) -> None:
+    """While the ideas become next steps the room is shown where to follow them, not the wall."""
+    url = "https://city.example/bike-lanes"
+    Phone(owner, "Ann").posts("Protected lanes")
+    admin(owner, "PATCH", "", {"follow_url": url})
+    for phase in ("group", "vote", "teams", "backlog"):
+        admin(owner, "POST", "/phase", {"phase": phase})
+    app = PresenterApp(data_dir, CODE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "Follow what happens next" in text_of(app), "the follow-up heading")
+        qr = app.query_one("#p-qr", QRCode)
+        assert qr.data == url and qr.display and qr.region.width > 0 and url in text_of(app)
+        assert not app.query_one("#p-main").display and "Protected lanes" not in text_of(app)  # the wall makes way
+        assert qr.region.right <= 80 and qr.region.bottom <= 24  # the whole symbol, at 80x24 too
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_presenters_join_qr_code_is_as_big_as_the_lobbys(data_dir: Path, size: tuple[int, int]) -> None:
+    """One rule for both screens (``QRCode.fit_beside_text``): at 200x60 the presenter's code is drawn at 3, as
+    the lobby's, for the back of a big room, and whole."""
+    async with running_app(data_dir, size=size) as (owner_app, owner_pilot):
+        await owner_app.service.create_workshop("From the TUI", code=CODE)
+        owner_app.open_workshop(CODE)
+        await wait_for(owner_pilot, lambda: on_screen(owner_app, LobbyScreen), "the lobby")
+        lobby_qr = owner_app.screen.query_one("#qr", QRCode)
+        await wait_for(owner_pilot, lambda: lobby_qr.region.width > 0, "the lobby's QR code")
+        presenter = PresenterApp(data_dir, CODE)
+        async with presenter.run_test(size=size) as pilot:
+            qr = presenter.query_one("#p-qr", QRCode)
+            await wait_for(pilot, lambda: qr.data == lobby_qr.data and qr.region.width > 0, "the presenter's code")
+            assert qr.current_scale == lobby_qr.current_scale == (3 if size == (200, 60) else 1)
+            assert qr.region.right <= size[0] and qr.region.bottom <= size[1]
