@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Digits, OptionList, SelectionList, Static
 from screens.candidates import CandidatesScreen
 from screens.confirm import ConfirmScreen
 from screens.team_picker import TeamPickerScreen
-from screens.teams import TeamsScreen
+from screens.teams import TeamsScreen, team_stats
 from tests.conftest import open_vote, workshop_in
 from tests.helpers.tui import wait_for
 from tests.helpers.tui_harness import HarnessApp
@@ -188,8 +188,6 @@ async def test_every_team_outside_the_bounds_is_flagged_on_a_projector_at_80x24(
         assert "below the minimum of 2" in shown, shown
         assert "above 3" in shown, shown
         assert "p publishes" in shown, shown
-    from screens.teams import team_stats
-
     stats = team_stats(service.view(code))
     flagged = {stats.plain[span.start : span.end] for span in stats.spans if "red" in str(span.style)}
     assert any(f.startswith("! below the minimum") for f in flagged), flagged  # a warning, not the box's green
@@ -256,3 +254,17 @@ async def test_the_move_dialog_offers_only_the_other_teams(service: WorkshopServ
         assert set(offered) == {t.id for t in teams if t.id != seat.team_id}
         current = service.state(code).teams[seat.team_id or ""].name
         assert f"(now in {current})" in str(app.screen.query_one(Static).render())
+
+
+async def test_the_stats_say_one_team_and_who_ranked(service: WorkshopService) -> None:
+    """Singular and plural as the room reads them, and the choices met counted among those who ranked
+    (before anyone ranks, "0 of 6 got their 1st choice" would blame the solver)."""
+    code, people, ideas = await room(service)
+    await service.set_team_candidates(code, idea_ids=[ideas[0].id])
+    await service.form_teams(code, max_size=6)
+    stats = team_stats(service.view(code)).plain
+    assert "6 people in 1 team of 6 (allowed 1 to 4)" in stats and "1 teams" not in stats
+    assert "Nobody has ranked yet" in stats and "got their 1st choice" not in stats
+    await service.set_preferences(code, people[0].id, [ideas[0].id])
+    await service.form_teams(code, max_size=6)
+    assert "1 of 1 who ranked got their 1st choice" in team_stats(service.view(code)).plain
