@@ -300,7 +300,7 @@ class TeamsScreen(SessionScreen):
                 self.run_worker(self._publish(), exclusive=True, group="publish")
 
         teams = len(self.service.view(self.code).teams)
-        question = f"Publish the {teams} teams to the phones?"
+        question = f"Publish {'the team' if teams == 1 else f'the {teams} teams'} to the phones?"
         self.app.push_screen(ConfirmScreen(question, "Everyone sees their team; ranking closes."), answered)
 
     async def _publish(self) -> None:

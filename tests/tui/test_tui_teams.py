@@ -11,7 +11,7 @@ from screens.confirm import ConfirmScreen
 from screens.team_picker import TeamPickerScreen
 from screens.teams import TeamsScreen, team_stats
 from tests.conftest import open_vote, workshop_in
-from tests.helpers.tui import wait_for
+from tests.helpers.tui import screen_lines, wait_for
 from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Participant
 from workshop_tui.phases import Phase
@@ -165,7 +165,6 @@ async def test_move_member_and_set_champion(service: WorkshopService) -> None:
 async def test_every_team_outside_the_bounds_is_flagged_on_a_projector_at_80x24(service: WorkshopService) -> None:
     """After manual moves one team is below the minimum and one above the maximum: at 80x24 both flags
     show whole (long idea titles used to wrap the first flag and push the second off the screen)."""
-    from tests.helpers.tui import screen_lines
 
     code = await workshop_in(service, Phase.IDEATE, team_min_size=2, team_max_size=3)
     for name in NAMES:
@@ -265,6 +264,11 @@ async def test_the_stats_say_one_team_and_who_ranked(service: WorkshopService) -
     stats = team_stats(service.view(code)).plain
     assert "6 people in 1 team of 6 (allowed 1 to 4)" in stats and "1 teams" not in stats
     assert "Nobody has ranked yet" in stats and "got their 1st choice" not in stats
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        assert "Publish the team to the phones?" in "\n".join(screen_lines(app))
     await service.set_preferences(code, people[0].id, [ideas[0].id])
     await service.form_teams(code, max_size=6)
     assert "1 of 1 who ranked got their 1st choice" in team_stats(service.view(code)).plain
