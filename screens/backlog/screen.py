@@ -246,6 +246,8 @@ class BacklogScreen(Screen[None]):
         or clear the filters."""
         hint = self.query_one("#empty-hint", Static)
         hint.display = not shown
+        # No item at all: the hint takes the place of the empty table and of its panels (nothing to show).
+        self.query_one(DataTable).display = self.query_one("#details").display = bool(self.rows)
         if shown:
             return
         teams = self.to_convert()

@@ -462,9 +462,11 @@ async def test_an_empty_backlog_after_teams_says_that_c_creates_it(service: Work
         hint = screen.query_one("#empty-hint", Static)
         assert hint.display and f"Press c to create it from the {len(teams)} teams" in str(hint.render())
         assert screen.check_action("convert", ())
+        assert screen.query_one("#empty-hint").region.bottom <= 23, "the hint is cut off at 80x24"
+        assert screen.max_scroll_y == 0 and not screen.query_one("#details").display
         await pilot.press("c")
         await wait_for(pilot, lambda: screen.query_one(DataTable).row_count == len(teams), "the teams' items")
-        assert not hint.display
+        assert not hint.display and screen.query_one(DataTable).display and screen.query_one("#details").display
         assert not screen.check_action("convert", ()), "nothing is left to convert: c is not offered"
 
 
