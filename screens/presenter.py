@@ -89,6 +89,7 @@ Screen { layout: vertical; }
 #p-code { margin-top: 1; }
 #p-people { width: auto; margin-top: 1; text-style: bold; }
 #p-main { width: 1fr; height: 1fr; padding: 0 1; }
+#p-join-line { height: 1; color: $accent; text-wrap: nowrap; text-overflow: ellipsis; }
 #p-heading { height: auto; text-style: bold; color: $accent; margin-bottom: 1; }
 #p-prompt { height: auto; max-height: 4; margin-bottom: 1; }
 #p-wall { height: 1fr; scrollbar-size-vertical: 0; }  /* nobody scrolls the room's copy: newest on top */
@@ -133,6 +134,7 @@ class PresenterApp(App[None]):
                     yield BigCode(self.code, id="p-code")
                     yield Static("", id="p-people", markup=False)
             with Vertical(id="p-main"):
+                yield Static("", id="p-join-line", markup=False)
                 yield Static("", id="p-heading", markup=False)
                 yield Static("", id="p-prompt", markup=False)
                 wall = NoteWall(id="p-wall")
@@ -211,7 +213,6 @@ class PresenterApp(App[None]):
         big = lobby or bool(follow_url)
         join = self.query_one("#p-join", Vertical)
         join.set_class(big, "-lobby")
-        join.display = w.phase != Phase.CLOSED or big
         qr = self.query_one("#p-qr", QRCode)
         qr.data = follow_url or snap.join_url
         self.query_one("#p-url", Static).update(Text(follow_url or snap.join_url))
@@ -226,7 +227,11 @@ class PresenterApp(App[None]):
         code = self.query_one("#p-code", BigCode)
         code.text = w.code
         code.display = not follow_url
-        self._fit_join(big)
+        line = Text(snap.join_url, style="bold")
+        line.append("   ")
+        line.append(f" {w.code} ", style="bold reverse")
+        self.query_one("#p-join-line", Static).update(line)
+        self._fit_join(big, latecomers=w.phase != Phase.CLOSED)
         main = self.query_one("#p-main", Vertical)
         main.display = not big
         heading = self.query_one("#p-heading", Static)
@@ -278,20 +283,25 @@ class PresenterApp(App[None]):
         ]
         wall.show_notes(ideas, [(t.id, t.name) for t in w.themes], authors=authors)
 
-    def _fit_join(self, big: bool) -> None:
-        """The lobby and the closing screen give the QR code the room, by the lobby's rule
-        (``QRCode.fit_beside_text``); elsewhere it is a corner, dropped when there is no room."""
+    def _fit_join(self, big: bool, *, latecomers: bool) -> None:
+        """The lobby and the closing screens give the QR code the room, by the lobby's rule
+        (``QRCode.fit_beside_text``). Elsewhere, while ``latecomers`` may still join, a corner with the QR
+        code where there is room for it beside the wall, else one line above the wall (URL and code)."""
+        join = self.query_one("#p-join", Vertical)
         qr = self.query_one("#p-qr", QRCode)
         code = self.query_one("#p-code", BigCode)
+        line = self.query_one("#p-join-line", Static)
         width, height = self.size
         if big:
             body = Size(width - 2, height - 1)  # the join box's padding, the top bar
             code.scale = qr.fit_beside_text(body)
-            qr.display = True
+            join.display = qr.display = True
+            line.display = False
             return
-        qr.scale = 1
-        qr.display = width >= 120 and height >= qr.modules + 10
-        code.scale = 1
+        corner = latecomers and width >= 120 and height >= qr.modules + 10
+        qr.scale = code.scale = 1
+        join.display = qr.display = corner
+        line.display = latecomers and not corner
 
     def on_resize(self) -> None:
         if self.snapshot is not None and self.offline is None:

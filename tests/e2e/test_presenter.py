@@ -325,3 +325,27 @@ async def test_the_presenters_join_qr_code_is_as_big_as_the_lobbys(data_dir: Pat
             await wait_for(pilot, lambda: qr.data == lobby_qr.data and qr.region.width > 0, "the presenter's code")
             assert qr.current_scale == lobby_qr.current_scale == (3 if size == (200, 60) else 1)
             assert qr.region.right <= size[0] and qr.region.bottom <= size[1]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_latecomers_can_join_and_the_wall_keeps_the_width(
+    owner: Served, data_dir: Path, size: tuple[int, int]
+) -> None:
+    """At 80x24 the join corner would take half the screen from the wall: the URL and code are one line
+    above it instead; at 200x60 the corner has the QR code."""
+    Phone(owner, "Ann").posts("Protected lanes")
+    app = PresenterApp(data_dir, CODE)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: cards(app) == ["Protected lanes"], "the note")
+        await pilot.pause()
+        wall = app.query_one(NoteWall)
+        url = app.snapshot.join_url if app.snapshot else "?"
+        corner = size == (200, 60)
+        assert app.query_one("#p-qr", QRCode).display is corner
+        assert app.query_one("#p-join-line").display is not corner
+        if corner:
+            assert app.query_one("#p-qr", QRCode).region.width > 0
+        else:
+            assert wall.region.width >= size[0] - 4, "the join corner took the wall's width"
+            top = "\n".join(screen_lines(app)[:3])
+            assert url in top and CODE in top
