@@ -93,7 +93,7 @@ Screen { layout: vertical; }
 #p-heading { height: auto; text-style: bold; color: $accent; margin-bottom: 1; }
 #p-prompt { height: auto; max-height: 4; margin-bottom: 1; }
 #p-wall { height: 1fr; scrollbar-size-vertical: 0; }  /* nobody scrolls the room's copy: newest on top */
-#p-results { height: 1fr; }
+#p-results { height: 1fr; scrollbar-size-vertical: 0; }  /* the room reads it from the top: no scrollbar */
 #p-teams { height: 1fr; }
 """
 

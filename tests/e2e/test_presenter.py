@@ -169,6 +169,8 @@ async def test_the_presenter_follows_the_room_and_draws_no_secret(owner: Served,
         admin(owner, "POST", "/phase", {"phase": "vote"})
         admin(owner, "POST", "/voting", {"results_revealed": True})
         await wait_for(pilot, lambda: "Results: most dots first" in text_of(app), "the results")
+        results = app.query_one("#p-results")
+        assert results.scrollbar_size_vertical == 0  # nobody scrolls the room's copy: no bar beside the chart
         shown = text_of(app) + app.export_screenshot()
         assert owner.admin_token not in shown and "Secret Sam" not in shown  # no token, no author's name
         assert not any(word in shown for word in ("Next phase", "Step back", "Info", "palette"))
