@@ -4,6 +4,7 @@ case), moving a person and naming the champion. Real service and solver."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import App
 from textual.widgets import DataTable, Digits, OptionList, SelectionList, Static
 
 from screens.candidates import CandidatesScreen
@@ -13,7 +14,7 @@ from screens.teams import TeamsScreen, team_stats
 from tests.conftest import open_vote, workshop_in
 from tests.helpers.tui import screen_lines, wait_for
 from tests.helpers.tui_harness import HarnessApp
-from workshop_tui.models import Idea, Participant
+from workshop_tui.models import Idea, Participant, Team
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
@@ -272,3 +273,16 @@ async def test_the_stats_say_one_team_and_who_ranked(service: WorkshopService) -
     await service.set_preferences(code, people[0].id, [ideas[0].id])
     await service.form_teams(code, max_size=6)
     assert "1 of 1 who ranked got their 1st choice" in team_stats(service.view(code)).plain
+
+
+async def test_each_team_is_one_line_of_the_move_dialog_at_80x24() -> None:
+    long = "Safe school routes: parents mark dangerous crossings on a shared map with the police"
+    teams = [Team(id=f"t{n}", workshop_id="w", idea_id=f"i{n}", name=f"{long} {n}") for n in range(3)]
+    app: App[None] = App()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(TeamPickerScreen("Ilse", teams, "t0"))
+        await pilot.pause()
+        listed = app.screen.query_one(OptionList)
+        assert listed.option_count == 2 and listed.virtual_size.height == 2, "a team's name wrapped"
+        cut = [line for line in screen_lines(app) if long[:20] in line and "now in" not in line]
+        assert len(cut) == 2 and all("…" in line for line in cut), cut
