@@ -16,7 +16,8 @@ from textual.widgets import OptionList, Static
 from screens.backlog.review import ReviewScreen
 from screens.backlog.screen import BacklogScreen
 from tests.conftest import workshop_in
-from tests.helpers.tui import on_screen, running_app, wait_for
+from tests.helpers.tui import contrast, on_screen, running_app, screen_segments, wait_for
+from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import BacklogStatus, Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -185,3 +186,27 @@ async def test_a_review_meeting_offers_no_phase_keys(data_dir: Path) -> None:
         await pilot.press("ctrl+left")
         await pilot.pause()
         assert app.service.view(code).phase == Phase.BACKLOG and app.screen is review
+
+
+async def test_the_highlighted_ask_is_readable_on_the_projector(service: WorkshopService) -> None:
+    """An ask's status and due date keep their colours on the highlighted row: on the projector's yellow
+    highlight an orange "open" was unreadable. Every character of the asks list stands out 4.5:1."""
+    code, _ids = await four_items(service)
+    app = HarnessApp(service, lambda: BacklogScreen(service, code, now=lambda: MEETING))
+    async with app.run_test(size=(80, 24)) as pilot:
+        review = await start_meeting(pilot)
+        await pilot.press("s")  # to C, with an overdue ask
+        await wait_for(pilot, lambda: "item 2 of 3" in shown(review, "#review-head"), "the second item")
+        asks = review.query_one("#review-asks", OptionList)
+        asks.focus()
+        await pilot.pause()
+        assert asks.highlighted == 0
+        box = asks.content_region
+        checked = []
+        for row in screen_segments(app)[box.y : box.bottom]:
+            x = 0
+            for segment in row:
+                if box.x <= x < box.right and segment.text.strip():
+                    checked.append((round(contrast(segment), 1), segment.text))
+                x += segment.cell_length
+        assert checked and min(c for c, _ in checked) >= 4.5, checked
