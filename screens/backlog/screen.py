@@ -37,6 +37,7 @@ from workshop_tui.events import BacklogChanged, WorkshopUpdated
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
+from workshop_tui.team_plan import plural
 from workshop_tui.text_safety import terminal_safe
 
 NARROW_WIDTH = 120
@@ -410,7 +411,7 @@ class BacklogScreen(Screen[None]):
         except WorkshopError as exc:
             self.notify(terminal_safe(exc.message), severity="warning", markup=False)
             return
-        self.notify(f"{len(items)} ideas added to the backlog", markup=False)
+        self.notify(f"{plural(len(items), 'idea')} added to the backlog", markup=False)
         self.reload()
 
     def action_edit_pool(self) -> None:

@@ -464,10 +464,13 @@ async def test_an_empty_backlog_after_teams_says_that_c_creates_it(service: Work
         assert screen.check_action("convert", ())
         assert screen.query_one("#empty-hint").region.bottom <= 23, "the hint is cut off at 80x24"
         assert screen.max_scroll_y == 0 and not screen.query_one("#details").display
+        said: list[str] = []
+        screen.notify = lambda message, *args, **kwargs: said.append(message)  # type: ignore[method-assign]
         await pilot.press("c")
         await wait_for(pilot, lambda: screen.query_one(DataTable).row_count == len(teams), "the teams' items")
         assert not hint.display and screen.query_one(DataTable).display and screen.query_one("#details").display
         assert not screen.check_action("convert", ()), "nothing is left to convert: c is not offered"
+        assert said == [f"{len(teams)} ideas added to the backlog"]
 
 
 async def test_an_empty_backlog_without_teams_says_to_form_them_first(service: WorkshopService) -> None:
