@@ -9,13 +9,14 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.conftest import workshop_in
 from tests.helpers.hostile_text import EMOJI, ESCAPES, file_problems
+from tests.service.test_export_control_chars import _hostile_workshop as hostile_workshop
 from workshop_tui.export_csv import csv_cell
 from workshop_tui.export_markdown import md_text
 from workshop_tui.exports import EXPORTERS, ExportOptions, export_files, write_files
-from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
+
+TYPED = ESCAPES["emoji"]
 
 
 def test_a_csv_cell_keeps_emoji_and_still_defuses_formulas_and_controls() -> None:
@@ -31,27 +32,9 @@ def test_markdown_keeps_emoji_and_still_escapes_links() -> None:
     assert md_text("\x9b2J ❤️") == "\ufffd2J ❤️"
 
 
-async def _emoji_workshop(service: WorkshopService) -> str:
-    code = await workshop_in(service, Phase.IDEATE)
-    person, _ = await service.join(code, name=f"Noor {EMOJI}")
-    idea = await service.post_idea(code, f"note {EMOJI} {ESCAPES['osc52']}", author_id=person.id)
-    await service.set_phase(code, Phase.GROUP)
-    theme = await service.create_theme(code, f"theme {EMOJI}")
-    await service.set_idea_theme(code, idea.id, theme.id)
-    await service.set_phase(code, Phase.VOTE)
-    await service.set_voting(code, voting_open=True)
-    await service.cast_dot(code, person.id, idea.id)
-    await service.set_phase(code, Phase.TEAMS)
-    await service.form_teams(code, team_count=1, min_size=1)
-    await service.set_phase(code, Phase.BACKLOG)
-    (item,) = await service.convert_to_backlog(code, [idea.id])
-    await service.update_backlog_item(item.id, {"title": f"title {EMOJI}"})
-    return code
-
-
 @pytest.mark.parametrize("fmt", list(EXPORTERS))
 async def test_every_export_file_keeps_the_emoji_as_typed(service: WorkshopService, tmp_path: Path, fmt: str) -> None:
-    code = await _emoji_workshop(service)
+    code = await hostile_workshop(service)  # every kind of escape, the emoji among them
     exp = EXPORTERS[fmt]
     options = ExportOptions()
     written = write_files(
@@ -63,6 +46,6 @@ async def test_every_export_file_keeps_the_emoji_as_typed(service: WorkshopServi
         assert file_problems(text) == [], f"{name}: {file_problems(text)}"
     if fmt in ("json", "datapackage"):  # JSON may spell them as \\u escapes: the same strings once read
         documents = [orjson.loads(t) for n, t in texts.items() if n.endswith(".json")]
-        assert any(EMOJI in orjson.dumps(d).decode() for d in documents) or any(EMOJI in t for t in texts.values())
+        assert any(TYPED in orjson.dumps(d).decode() for d in documents) or any(TYPED in t for t in texts.values())
     else:
-        assert any(EMOJI in t for t in texts.values()), f"{fmt}: {EMOJI!r} mangled"
+        assert any(TYPED in t for t in texts.values()), f"{fmt}: {TYPED!r} mangled"
