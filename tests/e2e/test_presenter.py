@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,9 @@ def test_the_owner_writes_its_server_file_owner_only_and_removes_it_on_a_clean_s
 
 def test_a_file_left_by_a_dead_owner_is_reported_stale(data_dir: Path) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
-    dead = os.getpid() + 4_000_000  # beyond any pid the kernel hands out
+    child = subprocess.Popen(["true"])
+    child.wait()  # reaped: its pid belongs to no process (pids are handed out in turn, not reused at once)
+    dead = child.pid
     (data_dir / RUNTIME_FILE).write_text(
         json.dumps(
             {

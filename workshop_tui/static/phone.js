@@ -258,10 +258,10 @@ async function act(doing, fn, { ok = '', report = (text, kind) => showStatus(tex
 
 /* ---------- data ---------- */
 
-let refreshTimer = 0, refreshing = false, refreshAgain = false;
+let refreshTimer = 0, refreshing = false, refreshAgain = false; // 0: none pending (tests wait for quiet)
 function scheduleRefresh(delay = 300) {
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(refresh, delay);
+  refreshTimer = setTimeout(() => { refreshTimer = 0; refresh(); }, delay);
 }
 
 async function refresh() {
