@@ -97,3 +97,10 @@ class TerminalSafeFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return terminal_safe(super().format(record), multiline=True)
+
+
+class FileSafeFormatter(logging.Formatter):
+    """Log lines for a file (which ``tail -f`` shows in a terminal): no control, escape or bidi character."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return file_safe(super().format(record), multiline=True)
