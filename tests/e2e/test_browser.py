@@ -19,7 +19,7 @@ import pytest_asyncio
 from tests.conftest import open_vote, workshop_in
 from tests.helpers.api import running, url
 from tests.helpers.chromium import launched, require_chromium
-from tests.helpers.hostile_text import EMOJI, ESCAPES
+from tests.helpers.hostile_text import EMOJI, ESCAPES, INJECTIONS
 from tests.helpers.paths import ARTIFACTS
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
@@ -775,7 +775,7 @@ async def test_no_sink_of_the_page_carries_a_control_or_bidi_character(
 ) -> None:
     from playwright.async_api import expect
 
-    code = await workshop_in(service, Phase.LOBBY, team_min_size=1, team_max_size=3)
+    code = await workshop_in(service, Phase.LOBBY, team_min_size=1, team_max_size=3, idea_max_length=1000)
     await service.update_workshop(code, title=f"PWNED {HOSTILE_NAME} {EMOJI}", prompt=f"PROMPT {HOSTILE_TEXT}")
     other, _ = await service.join(code, f"Noor {HOSTILE_NAME}")
     async with running(service) as server, phone_page(browser, server, code, (390, 844)) as page:
@@ -795,6 +795,8 @@ async def test_no_sink_of_the_page_carries_a_control_or_bidi_character(
 
         await service.post_idea(code, f"THEIRS {HOSTILE_TEXT}", author_id=other.id)
         paper = await service.post_idea(code, f"PAPER {HOSTILE_NAME}", source=Source.PAPER)
+        for injection in ("md-link", "js-link", "markup", "long"):
+            await service.post_idea(code, INJECTIONS[injection], source=Source.PAPER)
         await service.set_phase(code, Phase.GROUP)
         for name, idea in ((f"THEME {HOSTILE_NAME}", paper.id), (f"SECOND {HOSTILE_NAME}", None)):
             theme = await service.create_theme(code, name)
@@ -808,6 +810,10 @@ async def test_no_sink_of_the_page_carries_a_control_or_bidi_character(
         await expect(page.locator("#vote-view details[data-theme]").first).to_be_attached()  # grouped by theme
         await expect(page.locator("#vote-view .add-dot").first).to_be_attached()
         await _no_unsafe_character(page, "vote")
+        await expect(page.locator("#vote-view .note-text", has_text="MDLINK")).to_have_text(INJECTIONS["md-link"])
+        hrefs = await page.locator("a[href]").evaluate_all("links => links.map((a) => a.href)")
+        assert all(href.startswith(url(server)) for href in hrefs), hrefs  # no link from anyone's text
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390  # a 400-letter word wraps
 
         await service.set_phase(code, Phase.TEAMS)
         await expect(page.locator("#rank-list .move-down").first).to_be_attached()

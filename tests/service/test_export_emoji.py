@@ -4,6 +4,7 @@ neutralised (a file is not a terminal: only the CLI printing to one drops the em
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import orjson
@@ -49,3 +50,29 @@ async def test_every_export_file_keeps_the_emoji_as_typed(service: WorkshopServi
         assert any(TYPED in orjson.dumps(d).decode() for d in documents) or any(TYPED in t for t in texts.values())
     else:
         assert any(TYPED in t for t in texts.values()), f"{fmt}: {TYPED!r} mangled"
+
+
+async def test_injections_next_to_emoji_stay_inert_in_csv_and_markdown(service: WorkshopService) -> None:
+    """Keeping emoji did not open a door: formulas (also behind a tab or a CR), links, images, markup,
+    controls and a 400-letter word next to an emoji are still neutralised, cell by cell and line by line."""
+    import csv
+    import io
+
+    from tests.conftest import workshop_in
+    from tests.helpers.hostile_text import INJECTIONS
+    from workshop_tui.phases import Phase
+
+    code = await workshop_in(service, Phase.IDEATE, idea_max_length=1000)
+    for text in INJECTIONS.values():
+        await service.post_idea(code, text if text[:1] in "=@\t\r" else f"{text} 👍🏽")
+    files = export_files(service.view(code), "csv")
+    rows = list(csv.DictReader(io.StringIO(files["ideas.csv"].decode())))
+    cells = {row["text"] for row in rows}
+    for text in cells:
+        assert text[:1] not in "=+-@\t\r" and file_problems(text) == [], repr(text)
+    assert '\'=HYPERLINK("http://evil.example","FORMULA")' in cells and "'@SUM(1,2) ATFORMULA" in cells
+    assert any("👍🏽" in text for text in cells)
+    (report,) = (data.decode() for data in export_files(service.view(code), "md").values())
+    assert not re.search(r"(?<!\\)\]\(|(?<!\\)!\[", report), "a link or an image the report did not write"
+    assert "\\[CLICK\\](javascript\\:alert(1))" in report  # shown as typed, escaped
+    assert "👍🏽" in report and file_problems(report) == []
