@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -29,6 +29,9 @@ from workshop_tui.models import (
 from workshop_tui.store import WorkshopStore
 from workshop_tui.store.documents import Op
 from workshop_tui.store.snapshot_file import bulk_load
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class WorkshopState:
@@ -64,6 +67,14 @@ class WorkshopState:
         self.merged: Counter[str] = Counter()  # notes merged into each note (not deleted): what unmerge offers
         for idea in self.ideas.values():
             self._count_idea(idea, +1)
+        # A running maximum: the home list asks for it on every event batch, and walking every note
+        # and person made that linear in the workshop. Stamps only move forward (each write sets now).
+        self._last_activity = max(
+            [self.workshop.updated_at]
+            + [i.updated_at for i in self.ideas.values()]
+            + [p.joined_at for p in self.participants.values()]
+        )
+        self._memo: dict[str, tuple[int, Any]] = {}
 
     @property
     def id(self) -> str:
@@ -107,13 +118,25 @@ class WorkshopState:
         return self.votes.get(vote_id(participant_id, idea_id))
 
     def last_activity(self) -> dt.datetime:
-        stamps = [self.workshop.updated_at]
-        stamps += [i.updated_at for i in self.ideas.values()]
-        stamps += [p.joined_at for p in self.participants.values()]
-        return max(stamps)
+        """The latest of the workshop's, its notes' and its people's stamps (a running maximum)."""
+        return self._last_activity
+
+    def _touch(self, stamp: dt.datetime) -> None:
+        if stamp > self._last_activity:
+            self._last_activity = stamp
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, computed once per store record: every change to the workshop is one record
+        (``store.seq``), so an answer derived from the state alone stays true until the next one."""
+        seq = self.store.seq
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] == seq:
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        self._memo[key] = (seq, value)
+        return value
 
 
-M = TypeVar("M", bound=BaseModel)
 _FIELD_SETS = 8  # distinct sets of given fields kept per table (documents written alike share one)
 
 
@@ -177,7 +200,12 @@ class Change:
             if table == "workshop":
                 assert isinstance(model, Workshop)
                 s.workshop = model
+                s._touch(model.updated_at)
                 continue
+            if isinstance(model, Idea):
+                s._touch(model.updated_at)
+            elif isinstance(model, Participant):
+                s._touch(model.joined_at)
             docs: dict[str, Any] = getattr(s, table)
             if table in ("votes", "ideas"):
                 old = docs.get(doc_id)

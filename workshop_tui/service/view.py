@@ -116,8 +116,11 @@ class WorkshopView:
         return self._state.notes_on_wall()  # a tally: the session bar asks on every event
 
     def readiness(self) -> queries.Readiness | None:
-        """How many are done with the phase's task (counts, never names); None without one."""
-        return queries.readiness(self._state)
+        """How many are done with the phase's task (counts, never names); None without one.
+
+        Counted once per change to the workshop: every phone's ``GET /api/v1/w/{code}`` asks."""
+        state = self._state
+        return state.memo("readiness", lambda: queries.readiness(state))
 
     def is_done(self, participant: Participant) -> bool:
         """Whether the room's ready count has this person done (said so, every dot placed, a ranking saved)."""

@@ -1,0 +1,87 @@
+"""What the read side keeps instead of walking the workshop (issue 13): the room's ready counts,
+computed once per change, and the last activity, a running maximum. Both must follow every change,
+including one that the disk refused."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import workshop_in
+from tests.helpers.waiting import wait_until
+from workshop_tui.errors import StoreFailed
+from workshop_tui.phases import Phase
+from workshop_tui.service import WorkshopService
+from workshop_tui.service.queries import Readiness
+from workshop_tui.state import WorkshopState
+
+
+def _walked(state: WorkshopState) -> object:
+    """The last activity as it was computed before it was kept: the latest stamp of all."""
+    stamps = [state.workshop.updated_at, *(i.updated_at for i in state.ideas.values())]
+    return max(stamps + [p.joined_at for p in state.participants.values()])
+
+
+async def test_ready_counts_follow_every_change(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE, dots_per_participant=2, max_dots_per_idea=2)
+    view = service.view(code)
+    assert view.readiness() == Readiness("writing", 0, 0)
+    p, _ = await service.join(code, "P")
+    q, _ = await service.join(code, "Q")
+    assert view.readiness() == Readiness("writing", 2, 0)
+    await service.say_done(code, p.id)
+    assert view.readiness() == service.view(code).readiness() == Readiness("writing", 2, 1)
+    await service.block_participant(code, q.id)
+    assert view.readiness() == Readiness("writing", 1, 1)
+    note = await service.post_idea(code, "shade trees", author_id=p.id)
+    await service.set_phase(code, Phase.GROUP)
+    assert view.readiness() is None
+    await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
+    assert view.readiness() == Readiness("voting", 1, 0)
+    await service.cast_dot(code, p.id, note.id)
+    assert view.readiness() == Readiness("voting", 1, 0)
+    await service.cast_dot(code, p.id, note.id)
+    assert view.readiness() == Readiness("voting", 1, 1)  # every dot placed
+    await service.withdraw_dot(code, p.id, note.id)
+    assert view.readiness() == Readiness("voting", 1, 0)
+
+
+async def test_ready_counts_drop_a_join_the_disk_refused(data_dir: Path) -> None:
+    service = WorkshopService(data_dir).open()
+    code = await workshop_in(service, Phase.IDEATE)
+    await service.join(code, "acknowledged")
+    view = service.view(code)
+    assert view.readiness() == Readiness("writing", 1, 0)
+    shutil.rmtree(data_dir / "workshops" / view.id)
+    refused = asyncio.ensure_future(service.join(code, "refused"))
+    # one turn of the loop at a time: the refusal comes back a few turns after the join is applied
+    await wait_until(lambda: len(view.participants) == 2, what="the join in memory", pause=lambda _: asyncio.sleep(0))
+    assert view.readiness() == Readiness("writing", 2, 0)  # read while its write is on its way to disk
+    with pytest.raises(StoreFailed):
+        await refused
+    assert view.readiness() == Readiness("writing", 1, 0)
+    with pytest.raises(StoreFailed):
+        await service.close()
+
+
+async def test_last_activity_is_the_latest_stamp_after_each_change_and_a_reopen(data_dir: Path) -> None:
+    async with WorkshopService(data_dir) as service:
+        code = await workshop_in(service, Phase.IDEATE)
+        state = service.state(code)
+        assert service.view(code).last_activity() == _walked(state)
+        p, _ = await service.join(code, "P")
+        assert service.view(code).last_activity() == p.joined_at == _walked(state)
+        note = await service.post_idea(code, "bike lane", author_id=p.id)
+        assert service.view(code).last_activity() == note.updated_at == _walked(state)
+        edited = await service.edit_idea(code, note.id, "bike lane on Main St", by=p.id)
+        assert service.view(code).last_activity() == edited.updated_at == _walked(state)
+        await service.set_phase(code, Phase.GROUP)
+        assert service.view(code).last_activity() == state.workshop.updated_at == _walked(state)
+        expected = service.summary(state.id).last_activity
+    async with WorkshopService(data_dir) as service:
+        state = service.state(code)
+        assert service.view(code).last_activity() == expected == _walked(state)
