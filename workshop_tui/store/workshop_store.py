@@ -253,6 +253,7 @@ class WorkshopStore:
                 store._snapshot_now()
                 for path in found.corrupt:
                     report.messages.append(f"{path.name} {set_aside(path, read_only)}")
+                store._prune_soon()
         for message in report.messages:
             log.warning("%s: %s", directory.name, message)
         return store
@@ -438,14 +439,38 @@ class WorkshopStore:
                 self._wake.set()  # asked for while this one ran (a phase change): the committer takes it now
 
     def _snapshot_now(self) -> None:
+        """Recovery's snapshot, durable before the open returns; ``_prune_soon`` deletes and gzips the rest."""
         seq, image = self._take_image()
         self._rotate(seq)
-        self._snapshot_size = self._install_snapshot(seq, image)
+        self._snapshot_size = self._write_snapshot(seq, image)
+
+    def _prune_soon(self) -> None:
+        """Prune in the snapshot thread when a loop runs: a workshop opens lazily, on a phone's request, and
+        gzipping the older snapshot on the loop held every phone for tenths of a second. Nothing waits for
+        it: only space is at stake, and the next snapshot, ``close`` and ``_snapshot_due`` wait for it."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a command without a loop: nothing else runs meanwhile
+            self._prune()
+            return
+        if self._snapshotter is None:
+            self._snapshotter = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"snap-{self.directory.name}")
+        task = loop.run_in_executor(self._snapshotter, self._pruned)
+        task.add_done_callback(functools.partial(self._snapshot_done, idle=False))
+        self._snapshot_task = task
+
+    def _pruned(self) -> int:
+        self._prune()
+        return self._snapshot_size
 
     def _install_snapshot(self, seq: int, image: Image) -> int:
+        size = self._write_snapshot(seq, image)
+        self._prune()
+        return size
+
+    def _write_snapshot(self, seq: int, image: Image) -> int:
         data = snapshot_bytes(seq, image)
         write_atomic(self.directory / snapshot_name(seq), data)
-        self._prune()
         return len(data)
 
     def _prune(self) -> None:
