@@ -1,8 +1,9 @@
-"""A real ``workshop-tui serve`` child for the benches: time to its ready line, its memory, SIGTERM."""
+"""A real ``workshop-tui serve`` child for the benches: time (wall and CPU) to its ready line, its memory, SIGTERM."""
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -13,6 +14,13 @@ from pathlib import Path
 def cli() -> list[str]:
     script = Path(sys.executable).with_name("workshop-tui")
     return [sys.executable, str(script)] if script.exists() else [sys.executable, "-m", "workshop_tui"]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` so far (``/proc/<pid>/stat``): the start's cost, whatever the
+    load of other processes on a shared machine does to its wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _status_kib(pid: int, field: str) -> int:
@@ -36,6 +44,7 @@ class Serve:
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         self.ready_seconds = time.perf_counter() - start
+        self.cpu_seconds = _cpu_seconds(self.proc.pid)
         ready = json.loads(line)
         self.url: str = ready["url"]
         self.token: str = ready["admin_token"]
