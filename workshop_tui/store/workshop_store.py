@@ -45,6 +45,7 @@ import itertools
 import logging
 import os
 import shutil
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -82,9 +83,18 @@ SNAPSHOT_FRACTION = 1.0
 SNAPSHOT_FLOOR_BYTES = 1024 * 1024
 #: After this long without writes a snapshot catches up, if cheap: the workshop is small, or the
 #: journal since the last snapshot is at least 1/IDLE_RATIO of its size.
-IDLE_SNAPSHOT_SECONDS = 2.0
+IDLE_SNAPSHOT_SECONDS: float | None = 2.0  # None (tests): never
 IDLE_FREE_BYTES = 1024 * 1024
 IDLE_RATIO = 16
+
+#: When any store of this process last took a write. An idle snapshot's full collection walks every
+#: object of the process on the loop (tenths of a second with a few workshops open): it waits until the
+#: whole process is idle, not just its own workshop, or a quiet room stalls a voting one.
+_last_write = 0.0
+
+
+def _process_idle() -> bool:
+    return IDLE_SNAPSHOT_SECONDS is not None and time.monotonic() - _last_write >= IDLE_SNAPSHOT_SECONDS
 
 
 @dataclass
@@ -262,7 +272,9 @@ class WorkshopStore:
 
     def apply(self, ops: list[Op]) -> asyncio.Future[None]:
         """Apply ``ops`` in memory now; the future resolves once they are durable on disk."""
+        global _last_write
         self._check_writable()
+        _last_write = time.monotonic()
         loop = asyncio.get_running_loop()
         self._ensure_committer(loop)
         journal_ops, undo = self._journal_ops(ops)
@@ -434,7 +446,7 @@ class WorkshopStore:
             log.error("%s: snapshot failed: %s", self.directory.name, exc)
         else:
             self._snapshot_size = task.result()
-            settle_gc(idle=idle and not self._queue)
+            settle_gc(idle=idle and not self._queue and _process_idle())
             if self._snapshot_wanted and self._wake is not None:
                 self._wake.set()  # asked for while this one ran (a phase change): the committer takes it now
 
