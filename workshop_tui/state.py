@@ -13,8 +13,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from workshop_tui.errors import StoreFailed
 from workshop_tui.models import (
     BacklogItem,
     Idea,
@@ -50,7 +51,12 @@ class WorkshopState:
         self.themes = _documents(Theme, t.get("themes", {}))
         self.ideas = _documents(Idea, t.get("ideas", {}))
         _share_fields_sets(e for idea in self.ideas.values() for e in idea.history)
-        self.votes = _documents(Vote, t.get("votes", {}))
+        # Dots are validated on first use, in one pass: the tallies come from the stored documents, and
+        # nothing at start (serve's ready line, the home list, the session bar) reads the dots themselves.
+        # The copy is the table as loaded: every later change goes through ``Change.apply``, which
+        # reads ``votes`` (so validates) before it changes the typed state.
+        self._votes: dict[str, Vote] | None = None
+        self._stored_votes: dict[str, Any] = dict(t.get("votes", {}))
         self.preferences = _documents(Preference, t.get("preferences", {}))
         self.teams = _documents(Team, t.get("teams", {}))
         self.backlog = _documents(BacklogItem, t.get("backlog", {}))
@@ -59,8 +65,8 @@ class WorkshopState:
         self.dots_used: Counter[str] = Counter()
         self.idea_dots: Counter[str] = Counter()
         self._dots_cast = 0  # kept with the tallies: summing them per vote is O(ideas) on the hot path
-        for vote in self.votes.values():
-            self._count(vote, +1)
+        if not self._count_stored_votes():
+            self._count_validated_votes()
         self.theme_notes: Counter[str | None] = Counter()  # notes on the wall per theme (None: no theme)
         self.private_notes = 0  # notes written in private, off the wall until revealed
         self.notes_by: Counter[str] = Counter()  # notes (deleted ones too) per author: the per-phone cap
@@ -75,6 +81,39 @@ class WorkshopState:
             + [p.joined_at for p in self.participants.values()]
         )
         self._memo: dict[str, tuple[int, Any]] = {}
+
+    @property
+    def votes(self) -> dict[str, Vote]:
+        """Every vote by id, validated on the first read (``StoreFailed``, HTTP 503, if one cannot be)."""
+        if self._votes is None:
+            try:
+                with bulk_load():
+                    self._votes = _documents(Vote, self._stored_votes)
+            except ValidationError as exc:
+                raise StoreFailed(f"the dots of workshop {self.code} could not be read: {exc}") from None
+            self._stored_votes = {}
+        return self._votes
+
+    def _count_stored_votes(self) -> bool:
+        """Tally the stored votes as they are; False (nothing counted) if one is not shaped like a vote,
+        so that one is refused at once, as a validated load refuses it."""
+        dots_used, idea_dots, cast = self.dots_used, self.idea_dots, 0
+        for doc in self._stored_votes.values():
+            pid, idea_id, dots = doc.get("participant_id"), doc.get("idea_id"), doc.get("dots")
+            if not (type(dots) is int and dots >= 1 and type(idea_id) is str and (pid is None or type(pid) is str)):
+                dots_used.clear()
+                idea_dots.clear()
+                return False
+            if pid is not None:
+                dots_used[pid] += dots
+            idea_dots[idea_id] += dots
+            cast += dots
+        self._dots_cast = cast
+        return True
+
+    def _count_validated_votes(self) -> None:
+        for vote in self.votes.values():  # raises the ValidationError a load reports
+            self._count(vote, +1)
 
     @property
     def id(self) -> str:
