@@ -64,6 +64,8 @@ class WorkshopState:
         self.by_token_hash = {p.token_hash: p.id for p in self.participants.values() if p.token_hash}
         self.dots_used: Counter[str] = Counter()
         self.idea_dots: Counter[str] = Counter()
+        #: the ideas each person has dots on: a phone's ``/me`` lists them without walking every note
+        self.voted: dict[str, set[str]] = {}
         self._dots_cast = 0  # kept with the tallies: summing them per vote is O(ideas) on the hot path
         if not self._count_stored_votes():
             self._count_validated_votes()
@@ -97,15 +99,17 @@ class WorkshopState:
     def _count_stored_votes(self) -> bool:
         """Tally the stored votes as they are; False (nothing counted) if one is not shaped like a vote,
         so that one is refused at once, as a validated load refuses it."""
-        dots_used, idea_dots, cast = self.dots_used, self.idea_dots, 0
+        dots_used, idea_dots, voted, cast = self.dots_used, self.idea_dots, self.voted, 0
         for doc in self._stored_votes.values():
             pid, idea_id, dots = doc.get("participant_id"), doc.get("idea_id"), doc.get("dots")
             if not (type(dots) is int and dots >= 1 and type(idea_id) is str and (pid is None or type(pid) is str)):
                 dots_used.clear()
                 idea_dots.clear()
+                voted.clear()
                 return False
             if pid is not None:
                 dots_used[pid] += dots
+                voted.setdefault(pid, set()).add(idea_id)
             idea_dots[idea_id] += dots
             cast += dots
         self._dots_cast = cast
@@ -133,6 +137,11 @@ class WorkshopState:
     def _count(self, vote: Vote, sign: int) -> None:
         if vote.participant_id is not None:
             self.dots_used[vote.participant_id] += sign * vote.dots
+            ideas = self.voted.setdefault(vote.participant_id, set())
+            if sign > 0:
+                ideas.add(vote.idea_id)
+            else:  # one vote per person and idea: a replaced one comes back with the +1 that follows
+                ideas.discard(vote.idea_id)
         self.idea_dots[vote.idea_id] += sign * vote.dots
         self._dots_cast += sign * vote.dots
 

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import workshop_in
+from tests.conftest import two_notes_of_one_idea_with_dots, workshop_in
 from tests.helpers.waiting import wait_until
 from workshop_tui.errors import StoreFailed, WorkshopError
 from workshop_tui.phases import Phase
+from workshop_tui.server.views import me_view
 from workshop_tui.service import WorkshopService
 from workshop_tui.service.queries import Readiness
 from workshop_tui.state import WorkshopState
@@ -155,3 +156,35 @@ async def test_a_stored_dot_that_fails_validation_is_a_clear_503_when_first_read
             service.view(code).votes  # noqa: B018 - reading is the point
         with pytest.raises(StoreFailed):
             await service.cast_dot(code, p, note)
+
+
+# ------------------------------------------------------------------ the ideas each person has dots on
+
+
+def _walked_votes(service: WorkshopService, code: str) -> dict[str, frozenset[str]]:
+    view = service.view(code)
+    return {
+        pid: frozenset(v.idea_id for v in view.votes.values() if v.participant_id == pid) for pid in view.participants
+    }
+
+
+def _indexed(service: WorkshopService, code: str) -> dict[str, frozenset[str]]:
+    view = service.view(code)
+    return {pid: view.voted_ideas(pid) for pid in view.participants}
+
+
+async def test_the_ideas_each_person_voted_for_follow_dots_merges_and_a_reopen(data_dir: Path) -> None:
+    async with WorkshopService(data_dir) as service:
+        code, p, q, keep, dup = await two_notes_of_one_idea_with_dots(service)
+        assert _indexed(service, code) == _walked_votes(service, code) == {p: {keep, dup}, q: {dup}}
+        await service.withdraw_dot(code, q, dup)
+        assert _indexed(service, code) == _walked_votes(service, code) == {p: {keep, dup}, q: frozenset()}
+        await service.cast_dot(code, q, dup)
+        await service.merge_ideas(code, keep, dup)  # the duplicate's dots move to the note kept
+        assert _indexed(service, code) == _walked_votes(service, code)
+        merged = _indexed(service, code)
+        me = me_view(service.view(code), service.view(code).participants[q])
+        assert [(v.idea_id, v.dots) for v in me.votes] == [(keep, 1)]
+    async with WorkshopService(data_dir) as service:
+        assert _indexed(service, code) == merged  # from the stored dots, before they are validated
+        assert _indexed(service, code) == _walked_votes(service, code)

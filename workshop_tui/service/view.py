@@ -152,6 +152,10 @@ class WorkshopView:
         """One person's vote on one idea (None: the paper dots' vote)."""
         return self._state.vote_of(participant_id, idea_id)
 
+    def voted_ideas(self, participant_id: str) -> frozenset[str]:
+        """The ideas this person has dots on (a tally: no walk over the notes or the votes)."""
+        return frozenset(self._state.voted.get(participant_id, ()))
+
     def dots_of(self, participant_id: str | None, idea_id: str) -> int:
         vote = self._state.vote_of(participant_id, idea_id)
         return vote.dots if vote else 0
