@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -33,6 +33,13 @@ from workshop_tui.store.snapshot_file import bulk_load
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
+
+
+class DotRow(NamedTuple):
+    participant_id: str | None
+    idea_id: str
+    dots: int
+    source: str
 
 
 class WorkshopState:
@@ -95,6 +102,16 @@ class WorkshopState:
                 raise StoreFailed(f"the dots of workshop {self.code} could not be read: {exc}") from None
             self._stored_votes = {}
         return self._votes
+
+    def dot_rows(self) -> list[DotRow]:
+        """Every vote as plain values; the stored documents as they are while the votes are not validated
+        yet (an export validates what it writes: a one-shot command need not build a model per dot)."""
+        if self._votes is not None:
+            return [DotRow(v.participant_id, v.idea_id, v.dots, v.source.value) for v in self._votes.values()]
+        return [
+            DotRow(d.get("participant_id"), d["idea_id"], d["dots"], d.get("source", "phone"))
+            for d in self._stored_votes.values()
+        ]
 
     def _count_stored_votes(self) -> bool:
         """Tally the stored votes as they are; False (nothing counted) if one is not shaped like a vote,

@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import two_notes_of_one_idea_with_dots, workshop_in
 from tests.helpers.waiting import wait_until
 from workshop_tui.errors import StoreFailed, WorkshopError
+from workshop_tui.exports import export_files
 from workshop_tui.phases import Phase
 from workshop_tui.server.views import me_view
 from workshop_tui.service import WorkshopService
@@ -188,3 +189,23 @@ async def test_the_ideas_each_person_voted_for_follow_dots_merges_and_a_reopen(d
     async with WorkshopService(data_dir) as service:
         assert _indexed(service, code) == merged  # from the stored dots, before they are validated
         assert _indexed(service, code) == _walked_votes(service, code)
+
+
+async def test_an_export_is_the_same_from_the_stored_dots_and_from_the_validated_ones(data_dir: Path) -> None:
+    async with WorkshopService(data_dir) as service:
+        code, _, _, keep, _ = await two_notes_of_one_idea_with_dots(service)
+        await service.add_paper_dots(code, keep, 2)
+        live = _exported(service, code)
+    async with WorkshopService(data_dir, read_only=True) as service:
+        stored = _exported(service, code)  # before anything validates the dots
+        assert len(service.view(code).votes) == 4  # now validated
+        validated = _exported(service, code)
+    assert stored == validated == live
+    assert [v["source"] for v in stored["votes"]].count("paper") == 1
+
+
+def _exported(service: WorkshopService, code: str) -> dict[str, Any]:
+    ((_, data),) = export_files(service.view(code), "json").items()
+    doc: dict[str, Any] = json.loads(data)
+    del doc["exported_at"]
+    return doc

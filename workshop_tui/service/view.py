@@ -14,7 +14,7 @@ from types import MappingProxyType
 from workshop_tui.models import BacklogItem, Idea, Participant, Preference, Settings, Team, Theme, Vote, Workshop
 from workshop_tui.phases import Phase
 from workshop_tui.service import queries
-from workshop_tui.state import WorkshopState
+from workshop_tui.state import DotRow, WorkshopState
 from workshop_tui.summaries import WorkshopSummary, summarize
 
 
@@ -151,6 +151,10 @@ class WorkshopView:
     def vote_of(self, participant_id: str | None, idea_id: str) -> Vote | None:
         """One person's vote on one idea (None: the paper dots' vote)."""
         return self._state.vote_of(participant_id, idea_id)
+
+    def dot_rows(self) -> list[DotRow]:
+        """Every vote as (participant_id, idea_id, dots, source), without building a model per dot."""
+        return self._state.dot_rows()
 
     def voted_ideas(self, participant_id: str) -> frozenset[str]:
         """The ideas this person has dots on (a tally: no walk over the notes or the votes)."""
