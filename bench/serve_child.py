@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 
@@ -33,7 +34,9 @@ def _status_kib(pid: int, field: str) -> int:
 class Serve:
     """A real ``workshop-tui serve`` child: time to its ready line, its memory, then SIGTERM."""
 
-    def __init__(self, data: Path) -> None:
+    def __init__(self, data: Path, code: str | None = None) -> None:
+        """With ``code``: also the time from the start to the first answer about that workshop (phones'
+        ``GET /api/v1/w/{code}``), which waits for its load however early the ready line comes."""
         start = time.perf_counter()
         self.proc = subprocess.Popen(
             [*cli(), "--data-dir", str(data), "serve", "--host", "127.0.0.1", "--port", "0"],
@@ -44,10 +47,15 @@ class Serve:
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         self.ready_seconds = time.perf_counter() - start
-        self.cpu_seconds = _cpu_seconds(self.proc.pid)
         ready = json.loads(line)
         self.url: str = ready["url"]
         self.token: str = ready["admin_token"]
+        self.answer_seconds = 0.0
+        if code is not None:
+            with urllib.request.urlopen(f"{self.url}/api/v1/w/{code}", timeout=60) as answer:
+                answer.read()
+            self.answer_seconds = time.perf_counter() - start
+        self.cpu_seconds = _cpu_seconds(self.proc.pid)  # with ``code``: its load included
         self.rss_kib = _status_kib(self.proc.pid, "VmRSS")
         self.hwm_kib = _status_kib(self.proc.pid, "VmHWM")
 
