@@ -29,6 +29,7 @@ from workshop_tui.server.connections import FD_RESERVE, GuardedHttpTools, protoc
 from workshop_tui.server.limits import Limits
 from workshop_tui.server.runtime_file import RUNTIME_FILE, ServerRuntime, local_url, remove_runtime, write_runtime
 from workshop_tui.service import WorkshopService
+from workshop_tui.store.snapshot_file import bulk_load
 
 log = logging.getLogger(__name__)
 
@@ -141,12 +142,15 @@ class ParticipantServer:
         )
         sock = bind_socket(self.host, self.port)
         self.port = sock.getsockname()[1]
-        if self._app_factory is None:
-            from workshop_tui.server.app import create_app
+        # The app (FastAPI, its routes' models and validators) lives as long as the server: no collections
+        # while it is built, and frozen after, so the full passes a vote storm triggers never walk it.
+        with bulk_load():
+            if self._app_factory is None:
+                from workshop_tui.server.app import create_app
 
-            self.app = create_app(self)
-        else:
-            self.app = self._app_factory(self)
+                self.app = create_app(self)
+            else:
+                self.app = self._app_factory(self)
         config = uvicorn.Config(
             self.app,
             log_config=None,
