@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from rich.text import Text
+from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Digits, Input, Static
 
 from screens.app import WorkshopApp
@@ -30,7 +31,7 @@ from screens.wall.screen import WallScreen
 from screens.widgets.session_bar import SessionBar
 from screens.widgets.timer import PhaseTimer
 from tests.helpers.cli import run_cli
-from tests.helpers.tui import on_screen, running_app, search_palette, wait_for
+from tests.helpers.tui import contrast, on_screen, running_app, screen_segments, search_palette, wait_for
 from workshop_tui.models import utcnow
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -458,3 +459,31 @@ def test_every_phase_has_its_screen() -> None:
     for phase in Phase:
         assert phase in PHASE_SCREENS, phase
         PHASE_SCREENS[phase].load()  # type: ignore[attr-defined]  # imports cleanly
+
+
+async def test_the_palette_descriptions_are_readable_on_a_projector(data_dir: Path) -> None:
+    """Every command's description, on the highlighted row and the others, at least 7:1 against its
+    background (WCAG AAA: a projected image loses contrast to the room's light). Textual's default draws
+    it dim: dark grey on the light grey highlight, grey on dark grey elsewhere."""
+    async with running_app(data_dir, size=(100, 30)) as (app, pilot):
+        await open_lobby(app)
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
+        await pilot.press("ctrl+p")
+        await wait_for(
+            pilot,
+            lambda: on_screen(app, CommandPalette) and app.screen.query_one(CommandList).option_count > 3,
+            "the palette's commands",
+        )
+        await pilot.pause()
+        helps = {c.help for c in app.palette_commands() if c.help}
+        checked = 0
+        for row in screen_segments(app):
+            text = "".join(s.text for s in row)
+            found = next((h for h in helps if h in text), None)
+            if found is None:
+                continue
+            for segment in row:
+                if segment.text.strip() and segment.text.strip() in found:
+                    checked += 1
+                    assert contrast(segment) >= 7, (found, segment.style)
+        assert checked >= 3, "the descriptions of the highlighted row and of others were not found"
