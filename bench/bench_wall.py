@@ -32,6 +32,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 from textual.geometry import Region
 
@@ -117,9 +118,8 @@ Samples = dict[int, list[dict[str, float]]]
 
 async def run() -> Samples:
     samples: dict[int, list[dict[str, float]]] = {n: [] for n in SIZES}
-    idle_snapshots = workshop_store.IDLE_SNAPSHOT_SECONDS
-    workshop_store.IDLE_SNAPSHOT_SECONDS = None  # only size-driven snapshots, as in the store's own tests
-    with tempfile.TemporaryDirectory() as tmp:
+    # Only size-driven snapshots, as in the store's own tests.
+    with mock.patch.object(workshop_store, "IDLE_SNAPSHOT_SECONDS", None), tempfile.TemporaryDirectory() as tmp:
         service = WorkshopService(Path(tmp)).open()
         try:
             codes = {}
@@ -140,7 +140,6 @@ async def run() -> Samples:
                     samples[n].append(await measure_once(service, codes[n]))
         finally:
             await service.close()
-            workshop_store.IDLE_SNAPSHOT_SECONDS = idle_snapshots
     return samples
 
 
