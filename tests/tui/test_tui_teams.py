@@ -234,3 +234,31 @@ async def test_once_the_teams_are_published_nobody_is_said_to_be_still_ranking(s
         await service.publish_teams(code)
         await wait_for(pilot, lambda: "still ranking" not in bar(), "the bar without the ranking count")
         assert "still to rank" not in str(screen(app).query_one("#prefs-line", Static).render())
+
+
+async def test_rankings_arriving_count_up_without_rebuilding_the_teams_table(service: WorkshopService) -> None:
+    """A thousand phones ranking send a thousand events: each moves the count, not the table (one row per
+    person, rebuilt whole), which follows the teams and the people."""
+    code, people, _ideas = await room(service)
+    await service.form_teams(code)
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table: DataTable[Text] = screen(app).query_one("#teams-table", DataTable)
+        before = rows(app)
+        clears = 0
+        clear = table.clear
+
+        def counted(columns: bool = False) -> DataTable[Text]:
+            nonlocal clears
+            clears += 1
+            return clear(columns)
+
+        table.clear = counted  # type: ignore[method-assign]
+        candidates = service.state(code).workshop.team_candidates
+        for person in people[:3]:
+            await service.set_preferences(code, person.id, candidates)
+        await wait_for(pilot, lambda: screen(app).query_one("#prefs-count", Digits).value == "3", "the count")
+        assert clears == 0 and rows(app) == before
+        await service.join(code, "Gustav")  # a newcomer is listed, not in a team yet
+        await wait_for(pilot, lambda: ("Not in a team", "Gustav", "") in rows(app), "the newcomer")
