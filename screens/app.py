@@ -31,7 +31,6 @@ from screens.allowed_now import action_allowed
 from screens.app_logging import LogPanelHandler, TuiLogging
 from screens.events import DomainEvents, EventBridge
 from screens.home import HomeScreen
-from screens.info import InfoScreen
 from screens.navigation import BACKLOG_SCREEN, EXPORT_SCREEN, ServerStatus, forward_events, screen_for
 from screens.palette import PaletteCommand, WorkshopCommands, palette_commands
 from screens.phase_control import advance_target, phase_question, step_back_target
@@ -378,6 +377,8 @@ class WorkshopApp(App[None]):
             self.push_screen(HelpScreen())
 
     def action_info(self) -> None:
+        from screens.info import InfoScreen  # its log panel (RichLog) loads rich.pretty: not for the first frame
+
         if not isinstance(self.screen, InfoScreen):
             self.push_screen(InfoScreen())
 
