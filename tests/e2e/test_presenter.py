@@ -22,7 +22,8 @@ import pytest
 from screens import presenter
 from screens.lobby import LobbyScreen
 from screens.presenter import PresenterApp
-from screens.widgets.note_wall import PAPER, NoteWall
+from screens.widgets.note_cards import PAPER
+from screens.widgets.note_wall import NoteWall
 from screens.widgets.qr_code import QRCode
 from tests.helpers.cli import run_cli
 from tests.helpers.serve import Served, start_serve

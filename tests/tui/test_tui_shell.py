@@ -427,6 +427,46 @@ async def test_busy_port_can_continue_without_phones(data_dir: Path) -> None:
             await wait_for(pilot, lambda: not app.is_running, "the app to exit")
 
 
+async def workshops_in(data_dir: Path, codes: list[str]) -> None:
+    async with WorkshopService(data_dir) as service:
+        for code in codes:
+            await service.create_workshop(f"Workshop {code}", code=code)
+
+
+async def test_run_code_opens_the_lobby_with_its_qr_code_and_lists_the_rest_on_the_way_back(data_dir: Path) -> None:
+    await workshops_in(data_dir, ["LIVE", "PASTA", "PASTB", "PASTC"])
+    async with running_app(data_dir, code="LIVE") as (app, pilot):
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
+        lobby = app.screen
+        assert app.server is not None
+        url = app.server.join_url("LIVE")
+        assert lobby.query_one("#qr").data == url and plain(lobby.query_one("#join-url", Static)) == url  # type: ignore[attr-defined]
+        async with httpx.AsyncClient() as phone:  # the address on screen serves phones
+            assert (await phone.get(url, follow_redirects=True)).status_code == 200
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: on_screen(app, HomeScreen), "the workshop list")
+        table = app.screen.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 4, "every workshop listed")
+        assert {row[0] for row in table_rows(table)} == {"LIVE", "PASTA", "PASTB", "PASTC"}
+
+
+async def test_run_code_on_a_busy_port_asks_over_the_lobby(data_dir: Path) -> None:
+    await workshops_in(data_dir, ["LIVE"])
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        async with running_app(data_dir, port=port, code="LIVE") as (app, pilot):
+            await wait_for(pilot, lambda: on_screen(app, PortBusyScreen), "the busy-port dialog")
+            assert isinstance(app.screen_stack[-2], LobbyScreen)  # the workshop asked for is under it
+            await pilot.press("f")
+            await wait_for(pilot, lambda: app.server_running, "the server on a free port")
+            assert app.server is not None and app.server.port not in (0, port)
+            await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
+            link = app.screen.query_one("#join-url", Static)
+            await wait_for(pilot, lambda: plain(link).endswith(f":{app.server.port}/J/LIVE"), "the new URL")  # type: ignore[union-attr]
+
+
 # The launcher
 
 
