@@ -18,7 +18,7 @@ import pytest_asyncio
 
 from tests.conftest import open_vote, workshop_in
 from tests.helpers.api import running, url
-from tests.helpers.chromium import launched, require_chromium
+from tests.helpers.chromium import require_chromium
 from tests.helpers.hostile_text import EMOJI, ESCAPES, INJECTIONS
 from tests.helpers.paths import ARTIFACTS
 from workshop_tui.models import Source
@@ -36,10 +36,10 @@ HOSTILE = [
     "[@click=app.quit]x",
 ]
 
-# One Chromium for the module (starting one costs more than most tests): each test's phone is a fresh
-# browser context, with its own cookies, storage and cache. The tests share the module's event loop
-# with that browser, so the service they use is opened in it too.
-pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
+# The process's Chromium (tests.helpers.chromium): each test's phone is a fresh browser context, with
+# its own cookies, storage and cache. The tests run on that browser's event loop, so the service they
+# use is opened in it too.
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 require_chromium()
 
@@ -48,13 +48,7 @@ PHONES = [pytest.param((360, 740), id="360x740"), pytest.param((412, 915), id="4
 SHOTS = Path(os.environ.get("WORKSHOP_TUI_PHONE_SHOTS") or ARTIFACTS / "phone")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with launched() as chromium:
-        yield chromium
-
-
-@pytest_asyncio.fixture(loop_scope="module")
+@pytest_asyncio.fixture(loop_scope="session")
 async def service(data_dir: Path) -> AsyncIterator[WorkshopService]:
     async with WorkshopService(data_dir) as svc:
         yield svc

@@ -269,7 +269,7 @@ def test_present_refuses_what_is_not_a_join_code(data_dir: Path) -> None:
 
 
 async def test_the_tui_announces_its_server_too_and_the_presenter_follows_it(data_dir: Path) -> None:
-    async with running_app(data_dir) as (owner_app, _owner_pilot):
+    async with running_app(data_dir, serve=True) as (owner_app, _owner_pilot):
         await owner_app.service.create_workshop("From the TUI", code=CODE)
         found = read_runtime(data_dir).runtime
         assert owner_app.server is not None and found is not None

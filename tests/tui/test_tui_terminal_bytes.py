@@ -77,7 +77,7 @@ def drawn(terminal: list[str]) -> str:
 @pytest.mark.slow
 async def test_no_escape_reaches_the_terminal(data_dir: Path, terminal: list[str]) -> None:
     await seed(data_dir)
-    async with running_app(data_dir, size=(160, 50), code="EVIL") as (app, pilot):
+    async with running_app(data_dir, serve=True, size=(160, 50), code="EVIL") as (app, pilot):
         assert app.server is not None
         base = f"http://127.0.0.1:{app.server.port}/api/v1/w/EVIL"
         async with httpx.AsyncClient() as http:
