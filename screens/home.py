@@ -54,9 +54,12 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", show=False),
     ]
 
-    def __init__(self, service: WorkshopService) -> None:
+    def __init__(self, service: WorkshopService, *, under_a_workshop: bool = False) -> None:
+        """``under_a_workshop``: the app opens a workshop over this list at once (``run CODE``); the list
+        is filled when the facilitator comes back to it, and costs that workshop's first frame nothing."""
         super().__init__()
         self.service = service
+        self._under_a_workshop = under_a_workshop
         self.now: dt.datetime | None = None  # fixed in snapshot tests
         self._shown: dict[str, WorkshopSummary] = {}  # by workshop id: what the table shows
         self._changed: set[str] = set()  # ids with events while another screen was on top
@@ -76,7 +79,10 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-empty", Static).update(
             Text("No workshops yet. Press n for a new one, or d to add the demo workshop.")
         )
-        self.show_summaries(self.service.summaries())  # each summarised once, opening none
+        if self._under_a_workshop:  # filled when the facilitator comes back to the list
+            self._changed.update(s.id for s in self.service.summaries())
+        else:
+            self.show_summaries(self.service.summaries())  # each summarised once, opening none
         self.set_interval(60, self._show_times)  # "just now" becomes "1 min ago" with no event
         table.focus()
 
@@ -199,6 +205,14 @@ class HomeScreen(Screen[None]):
             self._changed.update(changed)  # drawn when we come back: no work while a session runs on top
 
     def on_screen_resume(self) -> None:
+        if not self._under_a_workshop:  # at launch, resumed before the workshop is pushed over it
+            self.show_list()
+
+    def on_screen_suspend(self) -> None:
+        self._under_a_workshop = False
+
+    def show_list(self) -> None:
+        """Bring the list up to date (what changed while another screen was on top)."""
         changed, self._changed = self._changed, set()
         self.show_changes(changed)
         self._show_times()  # time moved on while a session ran on top

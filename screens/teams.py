@@ -39,6 +39,10 @@ NARROW_BELOW = 120  # columns: the screen's -narrow breakpoint (SessionScreen)
 FLAG_NAME_WIDTH = 24  # cells of a team's name in a flag line
 BIG_COUNT_SIZE = (160, 45)  # from this size on, the ranked count is drawn in the join code's big letters
 
+#: The events that change the table's rows: a ranking arriving (a thousand of them while the room ranks)
+#: changes only the counts above it, and rebuilding the table costs one row per person.
+TABLE_EVENTS = (ev.TeamsChanged, ev.ParticipantJoined, ev.ParticipantBlocked, ev.WorkshopUpdated, ev.PhaseChanged)
+
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
     "choose_candidates": ACTIONS[Action.CHOOSE_CANDIDATES].phases,
     "form_teams": ACTIONS[Action.FORM_TEAMS].phases,
@@ -117,7 +121,8 @@ class TeamsScreen(SessionScreen):
         order = {idea_id: n for n, idea_id in enumerate(state.workshop.team_candidates)}
         return sorted(state.teams.values(), key=lambda t: (order.get(t.idea_id, len(order)), t.name, t.id))
 
-    def refresh_all(self) -> None:
+    def refresh_all(self, *, table: bool = True) -> None:
+        """The counts and the explanation; the table too unless ``table`` is False (it is rebuilt whole)."""
         state = self.service.view(self.code)
         w = state.workshop
         self.query_one("#candidates", Static).update(self._candidate_lines(w.team_candidates))
@@ -139,7 +144,8 @@ class TeamsScreen(SessionScreen):
             explain.update(team_stats(state))
         else:
             explain.update(Text("No teams yet: press f to form them from everyone's preferences."))
-        self._refresh_table()
+        if table:
+            self._refresh_table()
 
     def _candidate_lines(self, idea_ids: list[str]) -> Text:
         """One line per idea, cut with an ellipsis; past the lines the header has, a count says how many more."""
@@ -225,7 +231,7 @@ class TeamsScreen(SessionScreen):
             return
         if any(isinstance(e, ev.PhaseChanged | ev.TeamsChanged | ev.WorkshopUpdated) for e in mine):
             self.refresh_bindings()
-        self.refresh_all()
+        self.refresh_all(table=any(isinstance(e, TABLE_EVENTS) for e in mine))
 
     def on_data_table_row_highlighted(self) -> None:
         self.refresh_bindings()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ import pytest
 from screens import presenter
 from screens.lobby import LobbyScreen
 from screens.presenter import PresenterApp
-from screens.widgets.note_wall import PAPER, NoteWall
+from screens.widgets.note_cards import PAPER
+from screens.widgets.note_wall import NoteWall
 from screens.widgets.qr_code import QRCode
 from tests.helpers.cli import run_cli
 from tests.helpers.serve import Served, start_serve
@@ -118,7 +120,9 @@ def test_the_owner_writes_its_server_file_owner_only_and_removes_it_on_a_clean_s
 
 def test_a_file_left_by_a_dead_owner_is_reported_stale(data_dir: Path) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
-    dead = os.getpid() + 4_000_000  # beyond any pid the kernel hands out
+    child = subprocess.Popen(["true"])
+    child.wait()  # reaped: its pid belongs to no process (pids are handed out in turn, not reused at once)
+    dead = child.pid
     (data_dir / RUNTIME_FILE).write_text(
         json.dumps(
             {
@@ -265,7 +269,7 @@ def test_present_refuses_what_is_not_a_join_code(data_dir: Path) -> None:
 
 
 async def test_the_tui_announces_its_server_too_and_the_presenter_follows_it(data_dir: Path) -> None:
-    async with running_app(data_dir) as (owner_app, _owner_pilot):
+    async with running_app(data_dir, serve=True) as (owner_app, _owner_pilot):
         await owner_app.service.create_workshop("From the TUI", code=CODE)
         found = read_runtime(data_dir).runtime
         assert owner_app.server is not None and found is not None

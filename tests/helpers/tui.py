@@ -53,9 +53,12 @@ async def search_palette(app: WorkshopApp, pilot: Pilot[Any], typed: str, first:
 
 @asynccontextmanager
 async def running_app(
-    data_dir: Path, *, size: tuple[int, int] = (100, 30), serve: bool = True, **kwargs: Any
+    data_dir: Path, *, size: tuple[int, int] = (100, 30), serve: bool = False, **kwargs: Any
 ) -> AsyncIterator[tuple[WorkshopApp, Pilot[None]]]:
-    """The app on its own service (the app closes it), its server started on 127.0.0.1."""
+    """The app on its own service (the app closes it). ``serve=True``: with its participant server on
+    127.0.0.1 (port 0 unless given), for the tests of what the server changes (the join URL and QR code,
+    phones over HTTP, the quit question, the info screen); the others run without phones, which saves
+    building and stopping a uvicorn server each."""
     service = WorkshopService(data_dir).open()
     code = kwargs.pop("code", None)
     kwargs.setdefault("host", "127.0.0.1")

@@ -31,7 +31,7 @@ async def _lobby(app: WorkshopApp, pilot: Pilot[None], code: str = "ROOM") -> Lo
 
 
 async def test_each_line_of_names_starts_with_a_name_at_80x24(data_dir: Path) -> None:
-    async with running_app(data_dir, size=(80, 24)) as (app, pilot):
+    async with running_app(data_dir, serve=True, size=(80, 24)) as (app, pilot):
         screen = await _lobby(app, pilot)
         await pilot.pause()
         box = screen.query_one("#names", Static).region
@@ -45,7 +45,7 @@ async def test_each_line_of_names_starts_with_a_name_at_80x24(data_dir: Path) ->
 
 async def test_the_join_text_stands_beside_the_qr_code_at_200x60(data_dir: Path) -> None:
     """On a big projector the URL and the code are beside the QR code, not above it in the top corner."""
-    async with running_app(data_dir, size=(200, 60)) as (app, pilot):
+    async with running_app(data_dir, serve=True, size=(200, 60)) as (app, pilot):
         screen = await _lobby(app, pilot)
         await pilot.pause()
         qr = screen.query_one("#qr", QRCode).region

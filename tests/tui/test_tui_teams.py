@@ -286,3 +286,31 @@ async def test_each_team_is_one_line_of_the_move_dialog_at_80x24() -> None:
         assert listed.option_count == 2 and listed.virtual_size.height == 2, "a team's name wrapped"
         cut = [line for line in screen_lines(app) if long[:20] in line and "now in" not in line]
         assert len(cut) == 2 and all("…" in line for line in cut), cut
+
+
+async def test_rankings_arriving_count_up_without_rebuilding_the_teams_table(service: WorkshopService) -> None:
+    """A thousand phones ranking send a thousand events: each moves the count, not the table (one row per
+    person, rebuilt whole), which follows the teams and the people."""
+    code, people, _ideas = await room(service)
+    await service.form_teams(code)
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table: DataTable[Text] = screen(app).query_one("#teams-table", DataTable)
+        before = rows(app)
+        clears = 0
+        clear = table.clear
+
+        def counted(columns: bool = False) -> DataTable[Text]:
+            nonlocal clears
+            clears += 1
+            return clear(columns)
+
+        table.clear = counted  # type: ignore[method-assign]
+        candidates = service.state(code).workshop.team_candidates
+        for person in people[:3]:
+            await service.set_preferences(code, person.id, candidates)
+        await wait_for(pilot, lambda: screen(app).query_one("#prefs-count", Digits).value == "3", "the count")
+        assert clears == 0 and rows(app) == before
+        await service.join(code, "Gustav")  # a newcomer is listed, not in a team yet
+        await wait_for(pilot, lambda: ("Not in a team", "Gustav", "") in rows(app), "the newcomer")
