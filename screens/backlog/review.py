@@ -190,7 +190,7 @@ class ReviewScreen(Screen[MeetingLedger | None]):
         yield Static(id="review-spacer")
         with Horizontal(id="review-outcome"):
             yield Static(id="review-date")
-            yield SafeInput(placeholder="n: a note for the outcome or an ask's answer", id="review-note")
+            yield SafeInput(placeholder="n: a note, or an ask's answer", id="review-note")
         yield Static(id="review-ledger")
         yield Footer()
 

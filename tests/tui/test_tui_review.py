@@ -7,11 +7,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.actions import parse
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from screens.backlog.review import ReviewScreen
 from screens.backlog.screen import BacklogScreen
@@ -210,3 +211,5 @@ async def test_the_highlighted_ask_is_readable_on_the_projector(service: Worksho
                     checked.append((round(contrast(segment), 1), segment.text))
                 x += segment.cell_length
         assert checked and min(c for c, _ in checked) >= 4.5, checked
+        note = review.query_one("#review-note", Input)  # its hint whole at 80x24, not cut mid-word
+        assert cell_len(str(note.placeholder)) <= note.content_region.width
