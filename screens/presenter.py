@@ -65,6 +65,7 @@ READY = {
     "ranking": _phone_plural("readyRanking"),
 }
 NOTE_COUNT = _phone_plural("noteCount")
+RANK_QUESTION = str(MESSAGES["rankHeading"])  # what the phones ask while the room ranks the candidates
 PRIVATE_COUNT = _phone_plural("privateCount")
 FOLLOW_PHASES = frozenset({Phase.BACKLOG, Phase.CLOSED})  # the follow-up QR code replaces the wall
 _POSTED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # the wall orders by posting time: the list's order is it
@@ -254,7 +255,7 @@ class PresenterApp(App[None]):
         else:
             ranking = w.phase == Phase.TEAMS and bool(w.candidate_idea_ids)
             notes = tuple(n for n in snap.notes if n.id in w.candidate_idea_ids) if ranking else snap.notes
-            heading.update(_progress(tr, w, len(notes)))
+            heading.update(_progress(tr, w, len(notes), ranking=ranking))
             self._fill_wall(w, notes, snap.authors)
         results.display, wall.display, teams.display = (shown == k for k in ("results", "wall", "teams"))
         self._tick()
@@ -342,10 +343,10 @@ def _teams(tr: NullTranslations, w: AudienceWorkshop, notes: tuple[AudienceNote,
     return out
 
 
-def _progress(tr: NullTranslations, w: AudienceWorkshop, notes: int) -> Text:
-    """The wall's heading: how many notes, how many are done (counts, never names), how many are
-    written in private, in the room's language."""
-    out = Text(tr.ngettext(*NOTE_COUNT, notes).format(count=notes))
+def _progress(tr: NullTranslations, w: AudienceWorkshop, notes: int, *, ranking: bool = False) -> Text:
+    """The wall's heading: how many notes (while ranking, the phones' question instead), how many are
+    done (counts, never names), how many are written in private, in the room's language."""
+    out = Text(tr.gettext(RANK_QUESTION) if ranking else tr.ngettext(*NOTE_COUNT, notes).format(count=notes))
     ready = w.ready
     if ready is not None and ready.people and ready.task in READY:
         one, many = READY[ready.task]

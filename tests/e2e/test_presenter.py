@@ -203,6 +203,7 @@ async def test_in_the_teams_phase_the_room_sees_the_ranking_progress_then_the_pu
     app = PresenterApp(data_dir, CODE)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: "0 of 3 have saved a ranking" in text_of(app), "the ranking progress")
+        assert "Which idea would you like to work on?" in text_of(app) and "2 notes" not in text_of(app)
         assert "Results: most dots first" not in text_of(app)  # the vote is over: its results make way
         assert sorted(cards(app)) == ["Bike parking", "Protected lanes"]  # what the room ranks
         phones[0].ranks(lanes, parking)
