@@ -247,17 +247,16 @@ def bundle(files: Files, exp: Exporter, code: str, options: ExportOptions) -> tu
 
 
 def write_files(files: Files, exp: Exporter, destination: Path) -> Path:
-    """Write atomically; a multi-file export goes into the directory ``destination`` (created), the
-    others to the file ``destination`` (its folder is created). Returns what was written. Raises
-    ``OSError``."""
-    from workshop_tui.store.fsync import write_atomic
+    """Write atomically; a multi-file export goes into the directory ``destination`` (created), its files
+    replaced together (a failure midway changes none of them), the others to the file ``destination`` (its
+    folder is created). Returns what was written. Raises ``OSError``."""
+    from workshop_tui.store.fsync import replace_all, write_atomic
 
     if exp.multi_file:
         if destination.exists() and not destination.is_dir():
             raise NotADirectoryError(20, f"{exp.name} needs a directory (one file per table)", str(destination))
         destination.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            write_atomic(destination / name, data)
+        replace_all({destination / name: data for name, data in files.items()})  # all the tables or none
         return destination
     ((_, data),) = files.items()
     if destination.is_dir():

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import (
     AfterValidator,
@@ -247,6 +247,33 @@ class Workshop(_Strict):
     def teams_public(self) -> bool:
         """Phones see their team once published, and always after the teams phase."""
         return self.teams_published or self.phase in (Phase.BACKLOG, Phase.CLOSED)
+
+
+class _HoldsWorkshop(Protocol):
+    @property
+    def workshop(self) -> Workshop: ...
+
+
+class OfWorkshop:
+    """The keys of whatever holds one ``workshop`` (its state, its read-only view, its summary), in one place."""
+
+    __slots__ = ()
+
+    @property
+    def id(self: _HoldsWorkshop) -> str:
+        return self.workshop.id
+
+    @property
+    def code(self: _HoldsWorkshop) -> str:
+        return self.workshop.code
+
+    @property
+    def title(self: _HoldsWorkshop) -> str:
+        return self.workshop.title
+
+    @property
+    def phase(self: _HoldsWorkshop) -> Phase:
+        return self.workshop.phase
 
 
 class PhaseTimer(_Strict):

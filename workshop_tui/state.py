@@ -19,6 +19,7 @@ from workshop_tui.errors import StoreFailed
 from workshop_tui.models import (
     BacklogItem,
     Idea,
+    OfWorkshop,
     Participant,
     PhaseTimer,
     Preference,
@@ -42,7 +43,7 @@ class DotRow(NamedTuple):
     source: str
 
 
-class WorkshopState:
+class WorkshopState(OfWorkshop):
     def __init__(self, store: WorkshopStore) -> None:
         self.store = store
         with bulk_load():
@@ -135,14 +136,6 @@ class WorkshopState:
     def _count_validated_votes(self) -> None:
         for vote in self.votes.values():  # raises the ValidationError a load reports
             self._count(vote, +1)
-
-    @property
-    def id(self) -> str:
-        return self.workshop.id
-
-    @property
-    def code(self) -> str:
-        return self.workshop.code
 
     def _tally(self, doc: BaseModel, sign: int) -> None:
         """Keep the counters in step with a vote or a note that comes (+1) or goes (-1)."""

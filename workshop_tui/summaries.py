@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from workshop_tui.models import Workshop
-from workshop_tui.phases import Phase
+from workshop_tui.models import OfWorkshop, Workshop
 from workshop_tui.store import WorkshopStore
 from workshop_tui.store.fsync import write_atomic
 
@@ -35,7 +34,7 @@ SUMMARY_FILE = "summary.json"
 WORKSHOPS_DIR = "workshops"  # in the data directory: one directory per workshop, named by its id
 
 
-class WorkshopSummary(BaseModel):
+class WorkshopSummary(OfWorkshop, BaseModel):
     """What a list of workshops shows, without the workshop's notes, people and dots."""
 
     model_config = ConfigDict(frozen=True)
@@ -45,22 +44,6 @@ class WorkshopSummary(BaseModel):
     ideas: int  # notes on the wall (not deleted, hidden or merged)
     dots: int
     last_activity: dt.datetime
-
-    @property
-    def id(self) -> str:
-        return self.workshop.id
-
-    @property
-    def code(self) -> str:
-        return self.workshop.code
-
-    @property
-    def title(self) -> str:
-        return self.workshop.title
-
-    @property
-    def phase(self) -> Phase:
-        return self.workshop.phase
 
 
 class _SummaryFile(BaseModel):

@@ -204,3 +204,19 @@ def test_serve_banner_is_inert(data_dir: Path) -> None:
     finally:
         served.process.terminate()
         served.process.communicate(timeout=30)
+
+
+def test_errors_that_echo_the_command_line_are_inert(data_dir: Path) -> None:
+    """A code, a format or a stray word pasted with escapes in it comes back quoted in one stderr line."""
+    asyncio.run(_hostile_workshop(data_dir))
+    hostile = ESCAPES["osc2"] + ESCAPES["c1"] + ESCAPES["bidi"]
+    for args in (
+        ["export", hostile],
+        ["export", "EVIL", "--format", hostile],
+        ["list", hostile],
+        ["export", "EVIL", "--locale", hostile],
+        ["backlog", "--json", hostile],
+    ):
+        result = run_cli(data_dir, *args)
+        assert result.returncode in (1, 2), (args, result.stderr)
+        assert result.stderr.count("\n") == 1 and terminal_problems(result.stderr) == [], (args, result.stderr)

@@ -88,3 +88,31 @@ def test_a_failing_fsync_leaves_no_temporary_file(tmp_path: Path, monkeypatch: p
     with pytest.raises(OSError):
         write_atomic(target, b"new")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_multi_file_export_is_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up at the third of four tables: none of the four changes, and no temporary file stays."""
+    import errno
+
+    from workshop_tui.exports import EXPORTERS, write_files
+
+    names = ["ideas.csv", "themes.csv", "votes.csv", "teams.csv"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"old " + name.encode())
+    real_write = os.write
+    writes: list[int] = []
+
+    def write(fd: int, data: bytes | memoryview) -> int:
+        writes.append(fd)
+        if len(writes) == 5:  # each file is written in two halves: the third file's first
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    with pytest.raises(OSError):
+        write_files(dict.fromkeys(names, b"new"), EXPORTERS["csv"], tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+    assert all((tmp_path / name).read_bytes() == b"old " + name.encode() for name in names)
+    monkeypatch.undo()
+    write_files(dict.fromkeys(names, b"new"), EXPORTERS["csv"], tmp_path)
+    assert all((tmp_path / name).read_bytes() == b"new" for name in names)

@@ -11,14 +11,24 @@ import datetime as dt
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from workshop_tui.models import BacklogItem, Idea, Participant, Preference, Settings, Team, Theme, Vote, Workshop
-from workshop_tui.phases import Phase
+from workshop_tui.models import (
+    BacklogItem,
+    Idea,
+    OfWorkshop,
+    Participant,
+    Preference,
+    Settings,
+    Team,
+    Theme,
+    Vote,
+    Workshop,
+)
 from workshop_tui.service import queries
 from workshop_tui.state import DotRow, WorkshopState
 from workshop_tui.summaries import WorkshopSummary, summarize
 
 
-class WorkshopView:
+class WorkshopView(OfWorkshop):
     __slots__ = ("_state",)
 
     def __init__(self, state: WorkshopState) -> None:
@@ -29,18 +39,6 @@ class WorkshopView:
     @property
     def workshop(self) -> Workshop:
         return self._state.workshop
-
-    @property
-    def id(self) -> str:
-        return self._state.id
-
-    @property
-    def code(self) -> str:
-        return self._state.code
-
-    @property
-    def phase(self) -> Phase:
-        return self._state.workshop.phase
 
     @property
     def settings(self) -> Settings:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 #: Called with the name of every durability step; None in production.
@@ -62,7 +62,35 @@ def write_atomic(path: Path, data: bytes, *, tmp: Path | None = None) -> None:
     leftover had another mode) and never opened through a symlink planted at its name. A write that
     fails (disk full, permission, a read-only file system) removes it again: a failure leaves the old
     file and nothing else. (A crash leaves it behind, to be overwritten by the next write.)"""
-    tmp = tmp or path.with_name(f".{path.name}.tmp")
+    replace_all({path: data}, tmps={path: tmp} if tmp else None)
+    fault_point("atomic.done")
+
+
+def replace_all(files: Mapping[Path, bytes], *, tmps: Mapping[Path, Path] | None = None) -> None:
+    """``files`` (all in one directory) replaced as one: each is written and synced to its temporary file
+    first, and only once all are on disk are they renamed, so a failing write (the disk fills up at the
+    fourth table of an export) changes none of them and leaves no temporary file."""
+    written: list[Path] = []
+    try:
+        for path, data in files.items():
+            tmp = (tmps or {}).get(path) or path.with_name(f".{path.name}.tmp")
+            _write_synced(tmp, data)
+            written.append(tmp)
+        fault_point("atomic.rename")
+        for tmp, path in zip(written, files, strict=True):
+            os.replace(tmp, path)
+    except OSError:
+        for tmp in written:
+            with contextlib.suppress(OSError):  # the write's own error is the one to report
+                tmp.unlink(missing_ok=True)
+        raise
+    fault_point("atomic.dir_sync")
+    for directory in {path.parent for path in files}:
+        sync_dir(directory)
+
+
+def _write_synced(tmp: Path, data: bytes) -> None:
+    """``data`` in the owner-only file ``tmp`` (never through a symlink), on disk; removed again on an error."""
     fault_point("atomic.create")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     try:
@@ -73,12 +101,7 @@ def write_atomic(path: Path, data: bytes, *, tmp: Path | None = None) -> None:
             sync_file(fd)
         finally:
             os.close(fd)
-        fault_point("atomic.rename")
-        os.replace(tmp, path)
     except OSError:
-        with contextlib.suppress(OSError):  # the write's own error is the one to report
+        with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         raise
-    fault_point("atomic.dir_sync")
-    sync_dir(path.parent)
-    fault_point("atomic.done")
