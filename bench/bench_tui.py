@@ -8,6 +8,12 @@ in the same run with no load. Targets: key median < 50 ms; phone-to-screen p95 <
 - key: ``+`` (timer +1 minute) from the key event until the lobby's timer ``Digits`` shows it.
 - phone-to-screen: a join (over HTTP when the server has the route, else through the service) until
   the lobby's ``Digits`` count shows it; the bridge coalesces for up to 100 ms by design.
+
+And the session screens' cost per event as the workshop grows (``screen_events``): a ranking arriving
+on the teams screen, a dot cast on the voting screen (results hidden, then shown) and the reveal, for
+1,000 people and 2,000 ideas against 40 people and 10 ideas in the same run (CPU time of the screen's
+handling of the event batch, median of ``EVENT_REPEAT``). A screen that rebuilds a list of every
+person or idea on each event grows with the workshop; one that redraws what the event changed does not.
 """
 
 from __future__ import annotations
@@ -17,25 +23,35 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
 from textual.widgets import Digits
 
 from screens.app import WorkshopApp
+from screens.events import DomainEvents
 from screens.lobby import LobbyScreen
+from screens.session import SessionScreen
+from screens.teams import TeamsScreen
+from screens.voting import VotingScreen
 from screens.widgets.timer import PhaseTimer
+from tests.helpers.tui_harness import HarnessApp
+from workshop_tui import events as ev
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.server.runner import ParticipantServer
 from workshop_tui.service import WorkshopService
+from workshop_tui.store.snapshot_file import settle_gc
 
 PHONES = 300
 KEYS = 40
 JOINS = 40
 KEY_TARGET_MS = 50
 SCREEN_TARGET_MS = 200
+EVENT_SIZES = [(40, 10), (1000, 2000)]  # (people, ideas): the baseline, then a big room
+EVENT_REPEAT = 9
 
 
 def pct(values: list[float], q: float) -> float:
@@ -157,8 +173,103 @@ async def run() -> None:
         print(f"{label:28} {base:10.1f} {loaded:11.1f} {loaded / base:6.2f}  {target}")
 
 
+async def _event_room(service: WorkshopService, people: int, ideas: int) -> tuple[str, list[str], list[str]]:
+    """A workshop in the vote phase, its ballot open: ``people`` joined, ``ideas`` on the wall, 40 dots cast."""
+    w = await service.create_workshop(f"Room {people}", settings={"max_ideas": 10_000, "team_max_size": 100})
+    await service.set_phase(w.code, Phase.IDEATE)
+    joined: list[str] = []
+    for start in range(0, people, 100):  # concurrently: one group commit per chunk
+        chunk = range(start, min(people, start + 100))
+        joined += [p.id for p, _ in await asyncio.gather(*(service.join(w.code, f"P{i}") for i in chunk))]
+    posted: list[str] = []
+    for start in range(0, ideas, 200):
+        chunk = range(start, min(ideas, start + 200))
+        posts = (service.post_idea(w.code, f"Idea {j} for the square", source=Source.PAPER) for j in chunk)
+        posted += [i.id for i in await asyncio.gather(*posts)]
+    for phase in (Phase.GROUP, Phase.VOTE):
+        await service.set_phase(w.code, phase)
+    await service.set_voting(w.code, voting_open=True)
+    for k, pid in enumerate(joined[:40]):
+        await service.cast_dot(w.code, pid, posted[k % len(posted)])
+    return w.code, joined, posted
+
+
+Write = Callable[[int], Awaitable[object]]
+
+
+async def _per_event(service: WorkshopService, make: Callable[[], SessionScreen], write: Write) -> float:
+    """CPU seconds of ``make()``'s screen handling the events of one ``write(k)``: median of EVENT_REPEAT."""
+    app = HarnessApp(service, make)
+    times: list[float] = []
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        for k in range(EVENT_REPEAT):
+            events: list[ev.Event] = []
+            unsubscribe = service.bus.subscribe(events.append)
+            await write(k)
+            unsubscribe()
+            settle_gc(idle=True)  # every sample from the same collector state
+            t0 = time.process_time()
+            screen.on_domain_events(DomainEvents(events))
+            times.append(time.process_time() - t0)
+            await pilot.pause()
+    return statistics.median(times)
+
+
+async def _room_events(service: WorkshopService, people: int, ideas: int) -> dict[str, float]:
+    code, joined, posted = await _event_room(service, people, ideas)
+
+    def voting() -> SessionScreen:
+        return VotingScreen(service, code)
+
+    async def dot(k: int) -> object:
+        return await service.cast_dot(code, joined[-1 - k], posted[k % 3])
+
+    async def reveal(k: int) -> object:
+        return await service.set_voting(code, results_revealed=k % 2 == 0)
+
+    async def shown_dot(k: int) -> object:
+        return await service.cast_dot(code, joined[-20 - k], posted[k % 3])
+
+    async def ranking(k: int) -> object:
+        return await service.set_preferences(code, joined[k], service.view(code).workshop.team_candidates)
+
+    out = {
+        "voting: a dot cast, results hidden": await _per_event(service, voting, dot),
+        "voting: the results revealed (and hidden)": await _per_event(service, voting, reveal),
+    }
+    await service.set_voting(code, results_revealed=True)
+    out["voting: a dot cast, results shown"] = await _per_event(service, voting, shown_dot)
+    await service.set_phase(code, Phase.TEAMS)
+    await service.form_teams(code, team_count=10)
+    out["teams: a ranking arrives"] = await _per_event(service, lambda: TeamsScreen(service, code), ranking)
+    return out
+
+
+async def screen_events() -> dict[str, list[float]]:
+    rows: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        service = WorkshopService(Path(tmp)).open()
+        try:
+            for people, ideas in EVENT_SIZES:
+                for label, seconds in (await _room_events(service, people, ideas)).items():
+                    rows.setdefault(label, []).append(seconds)
+        finally:
+            await service.close()
+    return rows
+
+
 def main() -> None:
     asyncio.run(run())
+    rows = asyncio.run(screen_events())
+    (small_people, small_ideas), (people, ideas) = EVENT_SIZES
+    print(f"\nsession screens, CPU ms per event batch (median of {EVENT_REPEAT}), against a small workshop")
+    print(f"| event | {small_people} people, {small_ideas} ideas | {people:,} people, {ideas:,} ideas | ratio |")
+    print("|---|---|---|---|")
+    for label, (small, big) in rows.items():
+        print(f"| {label} | {small * 1000:.1f} | {big * 1000:.1f} | x{big / small:.1f} |")
 
 
 if __name__ == "__main__":

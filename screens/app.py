@@ -20,10 +20,11 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from screens import timer_keys
@@ -31,7 +32,6 @@ from screens.allowed_now import action_allowed
 from screens.app_logging import LogPanelHandler, TuiLogging
 from screens.events import DomainEvents, EventBridge
 from screens.home import HomeScreen
-from screens.info import InfoScreen
 from screens.navigation import BACKLOG_SCREEN, EXPORT_SCREEN, ServerStatus, forward_events, screen_for
 from screens.palette import PaletteCommand, WorkshopCommands, palette_commands
 from screens.phase_control import advance_target, phase_question, step_back_target
@@ -42,10 +42,12 @@ from screens.theme import PROJECTOR, PROJECTOR_NAME
 from workshop_tui.errors import StoreFailed, WorkshopError
 from workshop_tui.events import PhaseChanged, VotingChanged
 from workshop_tui.phases import Phase
-from workshop_tui.server.runner import ParticipantServer
 from workshop_tui.service import WorkshopService
 from workshop_tui.service.view import WorkshopView
 from workshop_tui.text_safety import terminal_safe
+
+if TYPE_CHECKING:
+    from workshop_tui.server.runner import ParticipantServer
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,7 @@ class WorkshopApp(App[None]):
         self._closed = False
         self._phase_to_show: Phase | None = None  # the latest phase change a screen swap has not shown yet
         self._swapping = False
+        self._serve_after_frame = False  # the server starts once the first session screen is drawn
         self.register_theme(PROJECTOR)
         self.theme = PROJECTOR_NAME
 
@@ -132,9 +135,28 @@ class WorkshopApp(App[None]):
         return view.phase if view is not None else None
 
     def get_default_screen(self) -> Screen[Any]:
-        return HomeScreen(self.service)
+        return HomeScreen(self.service, under_a_workshop=self._initial_code is not None)
 
     # ------------------------------------------------------------------ lifecycle
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast of every screen passes here: a message that quotes untrusted text (an error that
+        echoes a name or a file's value) reaches the terminal ``terminal_safe``, whoever called."""
+        super().notify(
+            terminal_safe(message, multiline=True),
+            title=terminal_safe(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     async def on_mount(self) -> None:
         self.logs.install()
@@ -145,10 +167,17 @@ class WorkshopApp(App[None]):
         self.service.on_store_failure.append(self._store_failed)
         for message in self.service.messages:
             log.warning("recovery: %s", message)
+        # The first frame first: uvicorn and the routes load once it is drawn. The lobby's QR code needs
+        # only the port, bound now (phones that connect meanwhile wait in the socket's backlog).
         if self._initial_code is not None:
-            await self.phones.start()  # before the lobby's first frame, which shows the QR code
+            self.phones.bind()
+            self._serve_after_frame = True
             self.open_workshop(self._initial_code)
-        else:  # the list of workshops needs no server: it is drawn first, then the server is built
+        if self.code is None:  # the list of workshops (or a workshop that did not open)
+            self._serve_after_frame = False
+            home = self.screen_stack[0]
+            if self._initial_code is not None and isinstance(home, HomeScreen):
+                self.call_after_refresh(home.show_list)  # it waited for the workshop to go on top
             self.call_after_refresh(self.phones.start)
 
     async def on_unmount(self) -> None:
@@ -259,6 +288,9 @@ class WorkshopApp(App[None]):
                     await self.switch_screen(screen)
                 else:
                     await self.push_screen(screen)
+                if self._serve_after_frame:
+                    self._serve_after_frame = False
+                    self.call_after_refresh(self.phones.start)
         finally:
             self._phase_to_show = None
             self._swapping = False
@@ -365,6 +397,8 @@ class WorkshopApp(App[None]):
             self.push_screen(HelpScreen())
 
     def action_info(self) -> None:
+        from screens.info import InfoScreen  # its log panel (RichLog) loads rich.pretty: not for the first frame
+
         if not isinstance(self.screen, InfoScreen):
             self.push_screen(InfoScreen())
 

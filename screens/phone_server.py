@@ -1,4 +1,5 @@
-"""The participant server as the TUI runs it: built by the launcher, started in the app's own loop.
+"""The participant server as the TUI runs it: built by the launcher, started in the app's own loop
+(bound before the first frame, served after it).
 
 A busy port opens ``PortBusyScreen`` (the next port, any free port, or no phones), never a crash; once
 it listens, the admin token goes to its owner-only file (``screens.admin_token``); each change is
@@ -8,6 +9,7 @@ what ``start`` wrote.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -39,7 +41,14 @@ class PhoneServer:
 
     def join_url(self, code: str) -> str | None:
         """The URL phones open for ``code``, or None while no server is listening."""
-        return self.server.join_url(code) if self.server is not None and self.server.running else None
+        return self.server.join_url(code) if self.server is not None and self.server.listening else None
+
+    def bind(self) -> None:
+        """Listen now, serve later (``start``): the join URL is known for a first frame that shows it. A
+        busy port is left to ``start``, which asks what to do once that frame is drawn."""
+        if self.server is not None:
+            with contextlib.suppress(ServerError):
+                self.server.bind()
 
     async def start(self) -> None:
         server = self.server

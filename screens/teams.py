@@ -31,12 +31,17 @@ from workshop_tui.models import Participant, Team
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.service.view import WorkshopView
+from workshop_tui.team_plan import plural
 from workshop_tui.text_safety import terminal_safe
 
 CANDIDATE_LINES = (5, 7)  # ideas listed in the header: narrow screen, wide screen
 NARROW_BELOW = 120  # columns: the screen's -narrow breakpoint (SessionScreen)
 FLAG_NAME_WIDTH = 24  # cells of a team's name in a flag line
 BIG_COUNT_SIZE = (160, 45)  # from this size on, the ranked count is drawn in the join code's big letters
+
+#: The events that change the table's rows: a ranking arriving (a thousand of them while the room ranks)
+#: changes only the counts above it, and rebuilding the table costs one row per person.
+TABLE_EVENTS = (ev.TeamsChanged, ev.ParticipantJoined, ev.ParticipantBlocked, ev.WorkshopUpdated, ev.PhaseChanged)
 
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
     "choose_candidates": ACTIONS[Action.CHOOSE_CANDIDATES].phases,
@@ -116,7 +121,8 @@ class TeamsScreen(SessionScreen):
         order = {idea_id: n for n, idea_id in enumerate(state.workshop.team_candidates)}
         return sorted(state.teams.values(), key=lambda t: (order.get(t.idea_id, len(order)), t.name, t.id))
 
-    def refresh_all(self) -> None:
+    def refresh_all(self, *, table: bool = True) -> None:
+        """The counts and the explanation; the table too unless ``table`` is False (it is rebuilt whole)."""
         state = self.service.view(self.code)
         w = state.workshop
         self.query_one("#candidates", Static).update(self._candidate_lines(w.team_candidates))
@@ -138,7 +144,8 @@ class TeamsScreen(SessionScreen):
             explain.update(team_stats(state))
         else:
             explain.update(Text("No teams yet: press f to form them from everyone's preferences."))
-        self._refresh_table()
+        if table:
+            self._refresh_table()
 
     def _candidate_lines(self, idea_ids: list[str]) -> Text:
         """One line per idea, cut with an ellipsis; past the lines the header has, a count says how many more."""
@@ -224,7 +231,7 @@ class TeamsScreen(SessionScreen):
             return
         if any(isinstance(e, ev.PhaseChanged | ev.TeamsChanged | ev.WorkshopUpdated) for e in mine):
             self.refresh_bindings()
-        self.refresh_all()
+        self.refresh_all(table=any(isinstance(e, TABLE_EVENTS) for e in mine))
 
     def on_data_table_row_highlighted(self) -> None:
         self.refresh_bindings()
@@ -299,7 +306,7 @@ class TeamsScreen(SessionScreen):
                 self.run_worker(self._publish(), exclusive=True, group="publish")
 
         teams = len(self.service.view(self.code).teams)
-        question = f"Publish the {teams} teams to the phones?"
+        question = f"Publish {'the team' if teams == 1 else f'the {teams} teams'} to the phones?"
         self.app.push_screen(ConfirmScreen(question, "Everyone sees their team; ranking closes."), answered)
 
     async def _publish(self) -> None:
@@ -324,8 +331,11 @@ class TeamsScreen(SessionScreen):
             except WorkshopError as exc:
                 self._fail(exc)
 
-        name = person.name if person else "?"
-        self.app.push_screen(TeamPickerScreen(name, self._teams_in_order(), seat.team_id), chosen)
+        picker = TeamPickerScreen(person.name if person else "?", self._teams_in_order(), seat.team_id)
+        if not picker.targets:
+            self.notify("There is no other team to move them to.", severity="warning")
+            return
+        self.app.push_screen(picker, chosen)
 
     async def action_make_champion(self) -> None:
         seat = self.selected()
@@ -357,7 +367,8 @@ def team_stats(state: WorkshopView) -> Text:
     top_two = sum(1 for m, t in members.items() if _choice(state, m, t.idea_id) in (1, 2))
     people = len(members)
     span = f"{min(sizes)}" if min(sizes) == max(sizes) else f"{min(sizes)} to {max(sizes)}"
-    lines = [Text(f"{people} people in {len(teams)} teams of {span} (allowed {s.team_min_size} to {s.team_max_size})")]
+    head = f"{plural(people, 'person', 'people')} in {plural(len(teams), 'team')} of {span}"
+    lines = [Text(f"{head} (allowed {s.team_min_size} to {s.team_max_size})")]
     below = [t for t in teams if len(t.member_ids) < s.team_min_size]
     above = [t for t in teams if len(t.member_ids) > s.team_max_size]
     for flagged, bound in ((below, f"below the minimum of {s.team_min_size}"), (above, f"above {s.team_max_size}")):
@@ -375,8 +386,11 @@ def team_stats(state: WorkshopView) -> Text:
         lines.append(Text("Published: phones show everyone their team."))
     else:
         lines.append(Text("Draft: phones keep ranking. p publishes the teams to the phones.", style="bold"))
-    if people:
-        lines.append(Text(f"{first} of {people} got their 1st choice, {top_two} their 1st or 2nd"))
+    ranked = sum(1 for m in members if m in state.preferences)
+    if ranked:  # of those who ranked: nobody else can have got a choice
+        lines.append(Text(f"{first} of {ranked} who ranked got their 1st choice, {top_two} their 1st or 2nd"))
+    elif people:
+        lines.append(Text("Nobody has ranked yet: f again forms them from the rankings as they come."))
     out = Text("\n").join(lines)
     out.no_wrap, out.overflow = True, "ellipsis"
     return out

@@ -33,6 +33,10 @@ from workshop_tui.text_safety import terminal_safe
 if TYPE_CHECKING:
     from workshop_tui.service.queries import Readiness
 
+#: The events that change the chart's rows while the results are hidden (revealed, a dot does too):
+#: a dot cast (hundreds a second while the ballot is open) changes only the counts above it.
+CHART_EVENTS = (ev.IdeaPosted, ev.IdeaChanged, ev.ThemeChanged, ev.VotingChanged, ev.PhaseChanged, ev.WorkshopUpdated)
+
 ACTION_PHASES: dict[str, frozenset[Phase]] = {
     "open_voting": ACTIONS[Action.TOGGLE_VOTING].phases,
     "close_voting": ACTIONS[Action.TOGGLE_VOTING].phases,
@@ -82,7 +86,8 @@ class VotingScreen(SessionScreen):
         available = len(view.participants) * view.settings.dots_per_participant
         return phone, available, view.dots_cast() - phone
 
-    def refresh_all(self) -> None:
+    def refresh_all(self, *, chart: bool = True) -> None:
+        """The ballot's state and counts; the chart too unless ``chart`` is False (one row per idea)."""
         state = self.service.view(self.code)
         w = state.workshop
         phone, available, paper = self.tally()
@@ -103,6 +108,12 @@ class VotingScreen(SessionScreen):
         self.query_one("#dots-cast", Digits).update(str(phone))
         self.query_one("#dots-available", Static).update(Text(f" / {available}\n " + tr.gettext("dots cast")))
         self.query_one(ProgressBar).update(total=max(available, 1), progress=min(phone, max(available, 1)))
+        if chart:
+            self._refresh_chart(tr)
+
+    def _refresh_chart(self, tr: NullTranslations) -> None:
+        state = self.service.view(self.code)
+        w = state.workshop
         chart = self.query_one(BarChart)
         if w.results_revealed:
             ranking = self.service.ranking(self.code)
@@ -122,7 +133,9 @@ class VotingScreen(SessionScreen):
             return
         if any(isinstance(e, ev.PhaseChanged | ev.VotingChanged) for e in mine):
             self.refresh_bindings()
-        self.refresh_all()
+        revealed = self.service.view(self.code).workshop.results_revealed
+        chart = (*CHART_EVENTS, ev.VoteChanged) if revealed else CHART_EVENTS  # hidden, a dot moves no bar
+        self.refresh_all(chart=any(isinstance(e, chart) for e in mine))
 
     # ------------------------------------------------------------------ actions
 

@@ -165,7 +165,7 @@ class WorkshopState:
     def _count_idea(self, idea: Idea, sign: int) -> None:
         if idea.visible:
             self.theme_notes[idea.theme_id] += sign
-        elif idea.private and not (idea.deleted or idea.merged_into):
+        elif idea.awaiting_reveal:
             self.private_notes += sign
         if idea.author_id is not None:
             self.notes_by[idea.author_id] += sign

@@ -43,7 +43,8 @@ def rank_labels(dots: list[int]) -> list[str]:
 class BarChart(OptionList):
     DEFAULT_CSS = """
     /* A stable gutter: the bars are measured once for the width left beside the scrollbar. */
-    BarChart { height: 1fr; border: none; padding: 0 1; scrollbar-gutter: stable; }
+    /* Entries are cut to the width (and their bar fits it): measuring them needs no wrapping. */
+    BarChart { height: 1fr; border: none; padding: 0 1; scrollbar-gutter: stable; text-wrap: nowrap; }
     BarChart > .option-list--option { padding: 0 0; }
     /* The bar is drawn in $accent: a highlight in that colour would hide it. */
     BarChart > .option-list--option-highlighted,
@@ -57,6 +58,7 @@ class BarChart(OptionList):
         self.rows: list[ChartRow] = []
         self.revealed = False
         self._drawn_for: tuple[int, bool, tuple[ChartRow, ...]] | None = None
+        self._entries: dict[tuple[object, ...], Content] = {}  # the last draw's, by what they show
 
     def show(self, rows: list[ChartRow], revealed: bool) -> None:
         opening = revealed and not self.revealed
@@ -110,10 +112,16 @@ class BarChart(OptionList):
         most = max((r.dots for r in self.rows), default=0)
         ranks = rank_labels([r.dots for r in self.rows])
         rank_width = max([2, *(len(r) for r in ranks)])
-        self.set_options(
-            Option(self._entry(rank, row, width, most, rank_width), id=row.idea_id)
-            for rank, row in zip(ranks, self.rows, strict=True)
-        )
+        # An entry kept from the last draw keeps its measured height: a dot redraws the rows it moved.
+        entries: dict[tuple[object, ...], Content] = {}
+        options: list[Option] = []
+        for rank, row in zip(ranks, self.rows, strict=True):
+            shows = (rank, row, width, most, rank_width, self.revealed)
+            entry = self._entries.get(shows) or self._entry(rank, row, width, most, rank_width)
+            entries[shows] = entry
+            options.append(Option(entry, id=row.idea_id))
+        self._entries = entries
+        self.set_options(options)
         if not self.rows:
             return
         ids = [r.idea_id for r in self.rows]

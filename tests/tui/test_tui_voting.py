@@ -8,10 +8,10 @@ from textual.widgets import Digits, Input, ProgressBar, Static
 from screens.confirm import ConfirmScreen
 from screens.text_prompt import TextPromptScreen
 from screens.voting import VotingScreen
-from screens.widgets.bar_chart import BarChart
+from screens.widgets.bar_chart import BarChart, ChartRow
 from screens.widgets.session_bar import SessionBar
 from tests.conftest import open_vote, workshop_in
-from tests.helpers.tui import screen_lines, wait_for
+from tests.helpers.tui import contrast, screen_lines, screen_segments, wait_for
 from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Participant, Source
 from workshop_tui.phases import Phase
@@ -197,3 +197,49 @@ async def test_paper_note_source_is_irrelevant_to_progress(service: WorkshopServ
         await pilot.pause()
         assert screen(app).query_one(ProgressBar).progress == 0
         assert "5 paper dots" in text_of(app, "#paper-line")
+
+
+async def test_the_empty_progress_bar_is_seen_on_a_projector(service: WorkshopService) -> None:
+    """At 0 % the bar's track is drawn in the background's own colour by default (an invisible bar): on the
+    projector it stands out from the background at least 3:1, as a graphic must."""
+    code, _people, _ideas = await room(service)
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        region = screen(app).query_one("#progress Bar").region
+        row = screen_segments(app)[region.y]
+        cells, x = [], 0
+        for segment in row:
+            if region.x <= x < region.right and segment.text.strip():
+                cells.append(segment)
+            x += segment.cell_length
+        assert cells, "no bar drawn"
+        assert min(contrast(s) for s in cells) >= 3, [s.style for s in cells]
+
+
+async def test_dots_cast_behind_hidden_results_count_up_without_redrawing_the_chart(service: WorkshopService) -> None:
+    """While the ballot is open, hundreds of dots a second arrive: each moves the counts, not the chart
+    (one row per idea), until an idea changes or the results are revealed."""
+    code, people, ideas = await room(service)
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        chart = screen(app).query_one(BarChart)
+        shown: list[bool] = []
+        draw = chart.show
+
+        def counted(rows: list[ChartRow], revealed: bool) -> None:
+            shown.append(revealed)
+            draw(rows, revealed)
+
+        chart.show = counted  # type: ignore[method-assign]
+        for person in people:
+            await service.cast_dot(code, person.id, ideas[0].id)
+        await wait_for(pilot, lambda: screen(app).query_one("#dots-cast", Digits).value == "4", "the dots counted")
+        assert shown == []
+        await service.hide_idea(code, ideas[2].id)  # an idea leaves the ballot: the chart follows
+        await wait_for(pilot, lambda: [r.idea_id for r in chart.rows] == [ideas[0].id, ideas[1].id], "the chart")
+        await service.set_voting(code, results_revealed=True)
+        await wait_for(pilot, lambda: chart.revealed and chart.rows[0].dots == 4, "the results")
+        await service.cast_dot(code, people[1].id, ideas[1].id)  # revealed, a dot moves its bar
+        await wait_for(pilot, lambda: [r.dots for r in chart.rows] == [4, 1], "the bar moved")

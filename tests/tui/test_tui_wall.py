@@ -550,3 +550,37 @@ async def test_hide_everything_from_a_person_and_block_them(service: WorkshopSer
             assert again.status_code == 201
     finally:
         await server.stop()
+
+
+async def test_page_down_and_up_move_a_page_of_cards(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    for n in range(100):
+        await service.post_idea(code, f"Note number {n:02}", source=Source.PAPER)
+    app = wall_app(service, code)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t = table(app)
+        page = t.scrollable_content_region.height // t.row_height  # the rows of cards in view
+        assert page >= 2 and t.columns >= 2
+        await pilot.press("right")  # a card in the second column: the page keeps its column
+        await pilot.press("pagedown")
+        await pilot.pause()
+        # A page of cards further, and the view a page further with it: the card is where it was on screen.
+        assert t.cursor == 1 + page * t.columns
+        assert t.scroll_y == page * t.row_height
+        assert "Note number " + f"{99 - t.cursor:02}" in screen_text(app)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert t.cursor == 1 + 2 * page * t.columns and t.scroll_y == 2 * page * t.row_height
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert t.cursor == 1 + page * t.columns and t.scroll_y == page * t.row_height
+        for _ in range(100 // (page * t.columns) + 1):  # down to the last page, then the last card
+            await pilot.press("pagedown")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert t.cursor == 99
+        for _ in range(100 // (page * t.columns) + 2):
+            await pilot.press("pageup")
+        await pilot.pause()
+        assert t.cursor == 0 and t.scroll_y == 0

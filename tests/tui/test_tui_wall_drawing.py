@@ -7,14 +7,17 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from rich.console import Console
+from textual.strip import Strip
 from textual.widgets import Static
 
 from screens.wall.screen import WallScreen
+from screens.widgets.note_cards import Card, CardPainter
 from screens.widgets.note_wall import NoteWall
 from tests.conftest import workshop_in
 from tests.helpers.tui import wait_for
 from tests.helpers.tui_harness import HarnessApp
-from workshop_tui.models import Idea, Source
+from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
@@ -27,17 +30,17 @@ class Spy:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.cards: list[tuple[str, int]] = []
         self.lines = 0
-        draw, render_line = NoteWall._draw, NoteWall.render_line
+        draw, render_line = CardPainter.draw, NoteWall.render_line
 
-        def spied_draw(wall: NoteWall, idea: Idea, *args: object) -> object:
-            self.cards.append((idea.id, wall._card_width))
-            return draw(wall, idea, *args)  # type: ignore[arg-type]
+        def spied_draw(painter: CardPainter, card: Card, console: Console) -> list[Strip]:
+            self.cards.append((card.idea_id, painter.width))
+            return draw(painter, card, console)
 
         def spied_line(wall: NoteWall, y: int) -> object:
             self.lines += 1
             return render_line(wall, y)
 
-        monkeypatch.setattr(NoteWall, "_draw", spied_draw)
+        monkeypatch.setattr(CardPainter, "draw", spied_draw)
         monkeypatch.setattr(NoteWall, "render_line", spied_line)
 
 
@@ -64,9 +67,9 @@ async def test_mounting_a_big_wall_draws_each_visible_card_once_at_its_final_wid
         wall = app.screen.query_one(NoteWall)
         assert wall.has_focus and len(wall.shown) == 600
         rows = -(-wall.size.height // wall.row_height)
-        visible = wall.shown[: rows * wall._columns]
+        visible = wall.shown[: rows * wall.columns]
         assert {idea for idea, _ in spy.cards} == set(visible)  # nothing off screen
-        assert {width for _, width in spy.cards} == {wall._card_width}  # never at a stale width
+        assert {width for _, width in spy.cards} == {wall.card_width}  # never at a stale width
         highlighted = wall.shown[0]
         again = [idea for idea, _ in spy.cards if idea != highlighted]
         assert len(again) == len(set(again))  # each once; the highlighted one again when focused

@@ -5,6 +5,11 @@ Facts this follows (docs/architecture.md): uvicorn replaces SIGINT/SIGTERM handl
 itself a busy port calls ``sys.exit(3)``, so the socket is bound here first, with ``IPPROTO_TCP``
 (without it TCP_NODELAY is lost and throughput drops ~7x); ``log_config=None`` keeps uvicorn from
 printing over the TUI; SSE streams are ended before the server stops, or shutdown hangs.
+
+``bind`` listens before anything heavy is loaded: the port (hence the join URL and its QR code) is
+known and a busy port is reported at once, and a phone that connects waits in the backlog until
+``start`` serves it. uvicorn, its protocol and the routes load only in ``start`` (the TUI draws its
+first frame before that).
 """
 
 from __future__ import annotations
@@ -15,21 +20,22 @@ import errno
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable, Generator
-from typing import Any
-
-import uvicorn
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from workshop_tui.errors import WorkshopError
 from workshop_tui.ids import new_token
 from workshop_tui.models import utcnow
 from workshop_tui.netaddr import choose_host, join_url
 from workshop_tui.server import DEFAULT_PORT
-from workshop_tui.server.connections import FD_RESERVE, GuardedHttpTools, protocol_for, raise_fd_limit
 from workshop_tui.server.limits import Limits
 from workshop_tui.server.runtime_file import RUNTIME_FILE, ServerRuntime, local_url, remove_runtime, write_runtime
 from workshop_tui.service import WorkshopService
 from workshop_tui.store.snapshot_file import bulk_load
+
+if TYPE_CHECKING:
+    from workshop_tui.server.connections import GuardedHttpTools
+    from workshop_tui.server.quiet_uvicorn import QuietServer
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +49,6 @@ class ServerError(WorkshopError):
 
 class PortInUse(ServerError):
     kind = "port_in_use"
-
-
-class _QuietServer(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        # The host owns the signals: Textual quits cleanly on them, `serve` stops on them.
-        yield
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -101,7 +100,8 @@ class ParticipantServer:
         self.limits = limits
         self.max_connections = 0  # known once started: the open-file limit less a reserve
         self.protocol: type[GuardedHttpTools] | None = None
-        self._server: _QuietServer | None = None
+        self._server: QuietServer | None = None
+        self._socket: socket.socket | None = None  # bound and listening, not served yet
         self._task: asyncio.Task[None] | None = None
         self._before_stop: list[Callable[[], Awaitable[None]]] = []
         self.app: Any = None
@@ -109,6 +109,11 @@ class ParticipantServer:
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
+
+    @property
+    def listening(self) -> bool:
+        """The port is bound: the join URL is final (phones are served once ``running``)."""
+        return self._socket is not None or self.running
 
     @property
     def public_host(self) -> str:
@@ -129,9 +134,20 @@ class ParticipantServer:
         """Run ``callback`` before the server stops (the SSE broker ends its streams here)."""
         self._before_stop.append(callback)
 
+    def bind(self) -> None:
+        """Listen on the port (``PortInUse`` if it is taken); cheap: nothing is served yet."""
+        if self._socket is None and not self.running:
+            self._socket = bind_socket(self.host, self.port)
+            self.port = self._socket.getsockname()[1]
+
     async def start(self) -> None:
         if self.running:
             return
+        import uvicorn
+
+        from workshop_tui.server.connections import FD_RESERVE, protocol_for, raise_fd_limit
+        from workshop_tui.server.quiet_uvicorn import QuietServer
+
         limits = self.limits or Limits()
         self.max_connections = max(64, raise_fd_limit() - FD_RESERVE)
         protocol = protocol_for(
@@ -140,8 +156,9 @@ class ParticipantServer:
             body=limits.body_timeout,
             max_connections=self.max_connections,
         )
-        sock = bind_socket(self.host, self.port)
-        self.port = sock.getsockname()[1]
+        self.bind()
+        sock = self._socket
+        assert sock is not None
         # The app (FastAPI, its routes' models and validators) lives as long as the server: no collections
         # while it is built, and frozen after, so the full passes a vote storm triggers never walk it.
         with bulk_load():
@@ -163,8 +180,9 @@ class ParticipantServer:
             server_header=False,
         )
         self.protocol = protocol
-        self._server = _QuietServer(config)
+        self._server = QuietServer(config)
         self._task = asyncio.get_running_loop().create_task(self._server.serve(sockets=[sock]), name="uvicorn")
+        self._socket = None  # uvicorn's now: it closes it when it stops
         while not self._server.started:
             if self._task.done():
                 exc = self._task.exception()
@@ -188,6 +206,9 @@ class ParticipantServer:
             log.warning("cannot write %s in %s: %s", RUNTIME_FILE, self.service.data_dir, exc)
 
     async def stop(self) -> None:
+        if self._socket is not None:  # bound, never served
+            self._socket.close()
+            self._socket = None
         if self._server is None or self._task is None:
             return
         for callback in self._before_stop:
