@@ -146,6 +146,7 @@ async def _vote_rows(tmp: Path) -> dict[str, Any]:
     from bench.bench_server import LUA, voting_workshop, wrk
     from workshop_tui.server.runner import ParticipantServer
     from workshop_tui.service import WorkshopService
+    from workshop_tui.store.workshop_store import IDLE_SNAPSHOT_SECONDS
 
     class VoteIn(BaseModel):
         idea_id: str
@@ -167,6 +168,9 @@ async def _vote_rows(tmp: Path) -> dict[str, Any]:
     try:
         for k in range(VOTE_REPEATS):
             code, tokens, ideas = await voting_workshop(service, tmp, f"r{k}")
+            # The joins' idle snapshots (this round's and the last round's workshops) are written before the
+            # pair runs: a room has one workshop, not a quiet one serialising beside the one measured.
+            await asyncio.sleep((IDLE_SNAPSHOT_SECONDS or 0.0) + 1.0)
             if k == 0:
                 small = await _small_voting_workshop(service)
                 out["get"] = await _get_workshop_rows(f"http://127.0.0.1:{real.port}", code, small)
