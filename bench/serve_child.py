@@ -50,7 +50,7 @@ class Serve:
         ready = json.loads(line)
         self.url: str = ready["url"]
         self.token: str = ready["admin_token"]
-        self.answer_seconds = 0.0
+        self.answer_seconds = self.ready_seconds  # without ``code``: nothing more to wait for
         if code is not None:
             with urllib.request.urlopen(f"{self.url}/api/v1/w/{code}", timeout=60) as answer:
                 answer.read()

@@ -13,6 +13,7 @@ a participant's id. The full trail stays in the store.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -163,12 +164,29 @@ def dump_json(doc: ExportDocument, *, indent: bool = True) -> bytes:
     return encode_json(doc.model_dump(mode="json", by_alias=True), indent=indent)
 
 
+#: The UTF-8 bytes of the characters ``text_safety.json_safe`` escapes (orjson never writes a lone
+#: surrogate): matched on the encoded bytes, a big export is not decoded, scanned and encoded again
+#: (half of that time). ``tests/unit/test_export_json_bytes.py`` checks both over every code point.
+_JSON_UNSAFE_UTF8 = re.compile(
+    rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xb8[\x8e\x8f]|\xf0\x9f\x8f[\xbb-\xbf]"
+)
+
+
+def _escaped(match: re.Match[bytes]) -> bytes:
+    return json_safe(match.group().decode()).encode()
+
+
+def json_safe_bytes(encoded: bytes) -> bytes:
+    """``json_safe`` on UTF-8 JSON, without decoding it."""
+    return _JSON_UNSAFE_UTF8.sub(_escaped, encoded)
+
+
 def encode_json(data: object, *, indent: bool = True) -> bytes:
     """The one JSON writer of every export: DEL, C1 and bidi characters in strings are written as
     ``\\uXXXX`` (``text_safety.json_safe``), the same data for any reader and inert in a terminal."""
     if indent:
-        return json_safe(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()).encode() + b"\n"
-    return json_safe(orjson.dumps(data).decode()).encode()
+        return json_safe_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2)) + b"\n"
+    return json_safe_bytes(orjson.dumps(data))
 
 
 def idea_dots(doc: ExportDocument) -> Counter[str]:

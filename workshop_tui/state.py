@@ -80,6 +80,7 @@ class WorkshopState(OfWorkshop):
         self.theme_notes: Counter[str | None] = Counter()  # notes on the wall per theme (None: no theme)
         self.private_notes = 0  # notes written in private, off the wall until revealed
         self.notes_by: Counter[str] = Counter()  # notes (deleted ones too) per author: the per-phone cap
+        self.authored: dict[str, set[str]] = {}  # their ids: a phone's ``/me`` lists its own without a walk
         self.merged: Counter[str] = Counter()  # notes merged into each note (not deleted): what unmerge offers
         for idea in self.ideas.values():
             self._count_idea(idea, +1)
@@ -162,6 +163,11 @@ class WorkshopState(OfWorkshop):
             self.private_notes += sign
         if idea.author_id is not None:
             self.notes_by[idea.author_id] += sign
+            mine = self.authored.setdefault(idea.author_id, set())
+            if sign > 0:
+                mine.add(idea.id)
+            else:  # a replaced note comes back with the +1 that follows
+                mine.discard(idea.id)
         if idea.merged_into and not idea.deleted:
             self.merged[idea.merged_into] += sign
 

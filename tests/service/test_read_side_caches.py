@@ -209,3 +209,32 @@ def _exported(service: WorkshopService, code: str) -> dict[str, Any]:
     doc: dict[str, Any] = json.loads(data)
     del doc["exported_at"]
     return doc
+
+
+async def test_the_notes_each_person_wrote_follow_posts_deletes_merges_and_a_reopen(data_dir: Path) -> None:
+    def walked(service: WorkshopService) -> dict[str, frozenset[str]]:
+        view = service.view(code)
+        return {p: frozenset(i for i, n in view.ideas.items() if n.author_id == p) for p in view.participants}
+
+    def indexed(service: WorkshopService) -> dict[str, frozenset[str]]:
+        view = service.view(code)
+        return {p: view.authored_ideas(p) for p in view.participants}
+
+    async with WorkshopService(data_dir) as service:
+        code = await workshop_in(service, Phase.IDEATE)
+        p, _ = await service.join(code, "P")
+        q, _ = await service.join(code, "Q")
+        a = await service.post_idea(code, "shade trees", author_id=p.id)
+        b = await service.post_idea(code, "more shade", author_id=q.id)
+        c = await service.post_idea(code, "bike lane", author_id=p.id)
+        await service.edit_idea(code, c.id, "a bike lane", by=p.id)
+        await service.delete_idea(code, c.id, by=p.id)
+        assert indexed(service) == walked(service) == {p.id: {a.id, c.id}, q.id: {b.id}}
+        await service.set_phase(code, Phase.GROUP)
+        await service.merge_ideas(code, a.id, b.id)
+        assert indexed(service) == walked(service)
+        me = me_view(service.view(code), service.view(code).participants[p.id])
+        assert [i.text for i in me.ideas] == ["shade trees"]  # deleted and merged notes are not listed
+        assert me_view(service.view(code), service.view(code).participants[q.id]).ideas == []
+    async with WorkshopService(data_dir) as service:
+        assert indexed(service) == walked(service) == {p.id: {a.id, c.id}, q.id: {b.id}}

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
@@ -44,9 +45,12 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, *, before: Callable[[], None] = lambda: None) -> None:
+    """``before`` runs ahead of the first generation (it includes the routes built on demand)."""
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
+            before()
             schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
             unique_titles(schema)
             no_foreign_422(schema)

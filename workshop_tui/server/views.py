@@ -175,7 +175,8 @@ def me_view(view: WorkshopView, p: Participant) -> MeOut:
     votes = [MyVoteOut(idea_id=i.id, dots=view.dots_of(p.id, i.id)) for i in voted]
     pref = view.preferences.get(p.id)
     team = view.team_of(p.id) if view.workshop.teams_public else None  # a draft stays off the phones
-    mine = [i for i in view.ideas.values() if i.author_id == p.id and not i.deleted and not i.merged_into]
+    written = (ideas[i] for i in view.authored_ideas(p.id) if i in ideas)
+    mine = [i for i in written if not i.deleted and not i.merged_into]
     return MeOut(
         participant_id=p.id,
         name=p.name,
@@ -195,8 +196,7 @@ def followed_view(view: WorkshopView, participant_id: str) -> list[FollowedOut]:
     or whose team they joined; the soonest review first."""
     if view.workshop.phase not in (Phase.BACKLOG, Phase.CLOSED):
         return []
-    ideas = {i for i, idea in view.ideas.items() if idea.author_id == participant_id}
-    ideas |= view.voted_ideas(participant_id)
+    ideas = view.authored_ideas(participant_id) | view.voted_ideas(participant_id)
     teams = {t.id for t in view.teams.values() if participant_id in t.member_ids}
     mine = [b for b in view.backlog.values() if ideas.intersection(b.idea_ids) or b.team_id in teams]
     mine.sort(key=lambda b: (b.next_review is None, b.next_review or dt.date.min, b.title, b.id))

@@ -154,6 +154,10 @@ class WorkshopView(OfWorkshop):
         """Every vote as (participant_id, idea_id, dots, source), without building a model per dot."""
         return self._state.dot_rows()
 
+    def authored_ideas(self, participant_id: str) -> frozenset[str]:
+        """The notes this person wrote, deleted and merged ones too (a tally: no walk over the notes)."""
+        return frozenset(self._state.authored.get(participant_id, ()))
+
     def voted_ideas(self, participant_id: str) -> frozenset[str]:
         """The ideas this person has dots on (a tally: no walk over the notes or the votes)."""
         return frozenset(self._state.voted.get(participant_id, ()))

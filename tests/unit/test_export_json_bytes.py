@@ -1,0 +1,34 @@
+"""The export's JSON writer escapes on the encoded bytes exactly what ``text_safety.json_safe`` escapes
+on text: checked over every code point (a change to one set that the other misses fails here)."""
+
+from __future__ import annotations
+
+import orjson
+
+from workshop_tui.export_json import encode_json, json_safe_bytes
+from workshop_tui.text_safety import json_safe
+
+#: Every code point UTF-8 can carry (lone surrogates cannot be encoded, and orjson refuses them).
+EVERY = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+
+
+def test_every_code_point_is_escaped_alike_on_bytes_and_on_text() -> None:
+    encoded = orjson.dumps(EVERY)
+    assert json_safe_bytes(encoded) == json_safe(encoded.decode()).encode()
+
+
+def test_each_escaped_character_alone_and_between_others() -> None:
+    unsafe = [c for c in EVERY if json_safe(orjson.dumps(c).decode()) != orjson.dumps(c).decode()]
+    assert "\x7f" in unsafe and "\u202e" in unsafe and "\U0001f3fb" in unsafe  # the set is not empty
+    for c in unsafe:
+        encoded = orjson.dumps(f"é{c}x{c}{c}…")
+        assert json_safe_bytes(encoded) == json_safe(encoded.decode()).encode(), hex(ord(c))
+        assert orjson.loads(json_safe_bytes(encoded)) == f"é{c}x{c}{c}…"  # the same data for a reader
+
+
+def test_an_export_document_reads_back_the_same() -> None:
+    data = {"text": "bike \u202elane\u202c \U0001f44d\U0001f3fd caf\xe9 \x7f\x85", "n": [1, "\u2028"]}
+    for indent in (True, False):
+        out = encode_json(data, indent=indent)
+        assert all(raw not in out for raw in (b"\xe2\x80\xae", b"\x7f", b"\xc2\x85", b"\xf0\x9f\x8f\xbd"))
+        assert orjson.loads(out) == data
