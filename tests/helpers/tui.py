@@ -59,8 +59,10 @@ async def running_app(
     127.0.0.1 (port 0 unless given), for the tests of what the server changes (the join URL and QR code,
     phones over HTTP, the quit question, the info screen); the others run without phones, which saves
     building and stopping a uvicorn server each."""
-    service = WorkshopService(data_dir).open()
     code = kwargs.pop("code", None)
+    if kwargs and not serve:
+        raise TypeError(f"server options {sorted(kwargs)} without serve=True")
+    service = WorkshopService(data_dir).open()
     kwargs.setdefault("host", "127.0.0.1")
     kwargs.setdefault("port", 0)
     server = ParticipantServer(service, **kwargs) if serve else None
