@@ -61,7 +61,7 @@ async def running_app(
     building and stopping a uvicorn server each."""
     code = kwargs.pop("code", None)
     if kwargs and not serve:
-        raise TypeError(f"server options {sorted(kwargs)} without serve=True")
+        raise TypeError(f"server options {sorted(kwargs)} without serve=True")  # else silently no server
     service = WorkshopService(data_dir).open()
     kwargs.setdefault("host", "127.0.0.1")
     kwargs.setdefault("port", 0)

@@ -446,7 +446,7 @@ async def workshops_in(data_dir: Path, codes: list[str]) -> None:
 
 async def test_run_code_opens_the_lobby_with_its_qr_code_and_lists_the_rest_on_the_way_back(data_dir: Path) -> None:
     await workshops_in(data_dir, ["LIVE", "PASTA", "PASTB", "PASTC"])
-    async with running_app(data_dir, serve=True, code="LIVE") as (app, pilot):
+    async with running_app(data_dir, code="LIVE", serve=True) as (app, pilot):
         await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
         lobby = app.screen
         assert app.server is not None
