@@ -32,7 +32,15 @@ from screens.wall.screen import WallScreen
 from screens.widgets.session_bar import SessionBar
 from screens.widgets.timer import PhaseTimer
 from tests.helpers.cli import run_cli
-from tests.helpers.tui import contrast, on_screen, running_app, screen_segments, search_palette, wait_for
+from tests.helpers.tui import (
+    contrast,
+    events_shown,
+    on_screen,
+    running_app,
+    screen_segments,
+    search_palette,
+    wait_for,
+)
 from workshop_tui.models import utcnow
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -125,8 +133,9 @@ async def test_d_adds_the_demo_once_and_opens_it(data_dir: Path) -> None:
         await pilot.press("d")
         await wait_for(pilot, lambda: any(w.code == "MAKE" for w in app.service.workshops()), "the demo")
         await wait_for(pilot, lambda: app.code == "MAKE", "the demo to open")
+        await events_shown(pilot, app)  # the demo's phase changes handled: no screen swap left to come
         app.action_home()
-        await wait_for(pilot, lambda: on_screen(app, HomeScreen), "home")  # d on the lobby is not the demo
+        await wait_for(pilot, lambda: on_screen(app, HomeScreen), "home")  # d elsewhere is not the demo
         await pilot.press("d")
         await wait_for(pilot, lambda: app.code == "MAKE", "the demo to open again")
         assert [w.code for w in app.service.workshops()].count("MAKE") == 1

@@ -3,6 +3,7 @@ every shipped language must translate exactly what the code marks, with its plac
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import string
@@ -33,7 +34,8 @@ def keywords() -> dict[str, tuple[int, ...] | None]:
     return out
 
 
-def extracted() -> set[str | tuple[str, str]]:
+@functools.cache  # half a second of CPU: once, in a worker that runs these tests, not in every collection
+def extracted() -> frozenset[str | tuple[str, str]]:
     """What ``make i18n-extract`` finds, with babel.cfg's extractors (Python, and the site's Jinja2 templates)."""
     found: set[str | tuple[str, str]] = set()
     with (ROOT / "babel.cfg").open(encoding="utf-8") as f:
@@ -43,7 +45,7 @@ def extracted() -> set[str | tuple[str, str]]:
             str(ROOT / package), method_map, options_map, keywords=keywords()
         ):
             found.add(message if isinstance(message, str) else (message[0], message[1]))
-    return found
+    return frozenset(found)
 
 
 def po(lang: str) -> Catalog:
@@ -62,23 +64,21 @@ def fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name} | set(PERCENT_FIELD.findall(text))
 
 
-EXTRACTED = extracted()
-
-
 def test_extraction_finds_the_phone_page_and_the_tables() -> None:
     """The extraction sees the marked messages (if it found nothing, every other test here would pass)."""
     wanted = {key(m) for m in all_messages().values()}
-    assert wanted <= EXTRACTED
-    assert "Share ideas" in EXTRACTED and "Voting is not open" in EXTRACTED  # the phase and action tables
-    assert "What became of the ideas" in EXTRACTED and "Workshop %(code)s" in EXTRACTED  # the site's templates
+    found = extracted()
+    assert wanted <= found
+    assert "Share ideas" in found and "Voting is not open" in found  # the phase and action tables
+    assert "What became of the ideas" in found and "Workshop %(code)s" in found  # the site's templates
 
 
 @pytest.mark.parametrize("lang", SHIPPED)
 def test_each_catalog_has_every_message_and_no_stale_one(lang: str) -> None:
     catalog = po(lang)
     present = {key(m.id) for m in catalog if m.id}
-    missing = EXTRACTED - present
-    stale = present - EXTRACTED
+    missing = extracted() - present
+    stale = present - extracted()
     assert not missing, f"{lang}: missing {sorted(map(str, missing))[:10]}: run `make i18n` and translate"
     assert not stale, f"{lang}: stale {sorted(map(str, stale))[:10]}: run `make i18n`"
 
