@@ -22,6 +22,14 @@ SESSION_ACTIONS = frozenset(
 TIMER_ACTIONS = frozenset({"timer_toggle", "timer_add_minute", "timer_reset"})
 #: Actions that open a screen of their own: not from inside a dialog.
 OPENING_ACTIONS = frozenset({"new_workshop", "open_demo", "backlog"})
+#: Actions on the open workshop's phase: only on a screen of that workshop's session (not on a review
+#: meeting or the backlog of every workshop, which a phase key would leave behind the facilitator's back).
+PHASE_ACTIONS = frozenset({"advance_phase", "step_back_phase", "reveal_results"})
+
+
+def shows_open_workshop(screen: Screen[Any], open: WorkshopView) -> bool:
+    """``screen`` is one of the open workshop's phase screens (a ``SessionScreen``, or its backlog)."""
+    return isinstance(screen, SessionScreen) or getattr(screen, "code", None) == open.code
 
 
 def action_allowed(action: str, parameters: tuple[object, ...], screen: Screen[Any], open: WorkshopView | None) -> bool:
@@ -31,6 +39,8 @@ def action_allowed(action: str, parameters: tuple[object, ...], screen: Screen[A
         return False
     if open is None:
         return not (modal and action in OPENING_ACTIONS)
+    if action in PHASE_ACTIONS and not shows_open_workshop(screen, open):
+        return False
     if action == "advance_phase":
         return advance_target(open.phase) is not None
     if action == "step_back_phase":

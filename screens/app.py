@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from screens import timer_keys
@@ -137,6 +138,25 @@ class WorkshopApp(App[None]):
         return HomeScreen(self.service, under_a_workshop=self._initial_code is not None)
 
     # ------------------------------------------------------------------ lifecycle
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast of every screen passes here: a message that quotes untrusted text (an error that
+        echoes a name or a file's value) reaches the terminal ``terminal_safe``, whoever called."""
+        super().notify(
+            terminal_safe(message, multiline=True),
+            title=terminal_safe(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     async def on_mount(self) -> None:
         self.logs.install()

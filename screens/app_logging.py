@@ -12,6 +12,8 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
+from workshop_tui.text_safety import FileSafeFormatter
+
 LOG_NAME = "workshop-tui.log"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -71,7 +73,7 @@ class TuiLogging:
         except OSError as exc:
             self.problem = f"cannot write the log file in {log_dir}: {exc}"
         else:
-            file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
+            file_handler.setFormatter(FileSafeFormatter(LOG_FORMAT))  # tailed in a terminal
             file_handler.setLevel(logging.INFO)
             self._handlers.append(file_handler)
             self.file = log_dir / LOG_NAME

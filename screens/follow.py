@@ -18,10 +18,11 @@ from textual.widgets import Footer, Input, Static
 from screens.audience import room_texts
 from screens.widgets.qr_code import QRCode
 from workshop_tui.errors import WorkshopError
+from workshop_tui.phone_catalog import MESSAGES
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
-HEADING = "Follow what happens next"  # the phone's words, in the room's language
+HEADING = str(MESSAGES["followLead"])  # the phone's words, in the room's language
 NO_URL = "No follow-up URL yet: type the public page where the city reports progress, then Enter."
 
 

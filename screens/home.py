@@ -21,6 +21,7 @@ from workshop_tui.text_safety import terminal_safe
 
 COLUMNS = [("Code", "code"), ("Title", "title"), ("Phase", "phase"), ("People", "people")]
 COLUMNS += [("Notes", "notes"), ("Dots", "dots"), ("Last activity", "activity")]
+MIN_TITLE = 8  # cells a title keeps however narrow the screen
 
 
 def ago(when: dt.datetime, now: dt.datetime | None = None) -> str:
@@ -62,6 +63,7 @@ class HomeScreen(Screen[None]):
         self.now: dt.datetime | None = None  # fixed in snapshot tests
         self._shown: dict[str, WorkshopSummary] = {}  # by workshop id: what the table shows
         self._changed: set[str] = set()  # ids with events while another screen was on top
+        self._title_width = MIN_TITLE  # cells a title may take (``_fit_titles``)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("workshop-tui · workshops", style="bold"), id="home-title")
@@ -77,11 +79,10 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-empty", Static).update(
             Text("No workshops yet. Press n for a new one, or d to add the demo workshop.")
         )
-        listed = [s.id for s in self.service.summaries()]  # from the summaries: opens none
-        if self._under_a_workshop:
-            self._changed.update(listed)
+        if self._under_a_workshop:  # filled when the facilitator comes back to the list
+            self._changed.update(s.id for s in self.service.summaries())
         else:
-            self.show_changes(listed)
+            self.show_summaries(self.service.summaries())  # each summarised once, opening none
         self.set_interval(60, self._show_times)  # "just now" becomes "1 min ago" with no event
         table.focus()
 
@@ -89,7 +90,7 @@ class HomeScreen(Screen[None]):
         w = summary.workshop
         return [
             Text(w.code, style="bold"),
-            Text(terminal_safe(w.title)),  # untrusted text: a Text cell, never markup
+            self._title_cell(summary),
             Text(w.phase.value),
             Text(str(summary.participants), justify="right"),
             Text(str(summary.ideas), justify="right"),
@@ -97,17 +98,55 @@ class HomeScreen(Screen[None]):
             Text(ago(summary.last_activity, self.now)),
         ]
 
+    def _title_cell(self, summary: WorkshopSummary) -> Text:
+        """The title (untrusted text: a Text cell, never markup), cut to the room the other columns leave."""
+        title = Text(terminal_safe(summary.workshop.title), no_wrap=True, overflow="ellipsis")
+        title.truncate(self._title_width, overflow="ellipsis")
+        return title
+
+    def _title_room(self) -> int:
+        """Cells for the title so that the table is never wider than the screen (no horizontal
+        scrollbar at 80 columns): what the border, a vertical scrollbar and the other columns leave."""
+        table = self.query_one("#workshops", DataTable)
+        width = table.content_region.width or self.app.size.width - 2  # before the first layout: the border
+        others = sum(c.get_render_width(table) for key, c in table.columns.items() if key.value != "title")
+        room = width - table.styles.scrollbar_size_vertical - others - 2 * table.cell_padding
+        return max(MIN_TITLE, room)
+
+    def _fit_titles(self) -> None:
+        """Cut every title again when the room for them changed (a resize, a count that got wider)."""
+        room = self._title_room()
+        if room == self._title_width:
+            return
+        self._title_width = room
+        table = self.query_one("#workshops", DataTable)
+        for summary in self._shown.values():
+            self._put(table, summary.code, "title", self._title_cell(summary))  # widens the column if needed
+        if self._shown:  # then measured once (not once per row), so that it also narrows
+            first = next(iter(self._shown.values()))
+            table.update_cell(first.code, "title", self._title_cell(first), update_width=True)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_titles)  # the table has its new width once laid out
+
     def show_changes(self, workshop_ids: Iterable[str]) -> None:
         """Redraw the rows of ``workshop_ids`` only, each from its one summary (live if it is open), and
         keep the newest activity first with the cursor on the workshop it was on."""
+        summaries = []
+        for workshop_id in workshop_ids:
+            try:
+                summaries.append(self.service.summary(workshop_id))
+            except NotFound:
+                continue
+        self.show_summaries(summaries)
+
+    def show_summaries(self, summaries: Iterable[WorkshopSummary]) -> None:
+        """Draw these summaries (new rows, or only their changed cells), newest activity first."""
         table = self.query_one("#workshops", DataTable)
         selected = self.selected_code
         reorder = False
-        for workshop_id in workshop_ids:
-            try:
-                summary = self.service.summary(workshop_id)
-            except NotFound:
-                continue
+        for summary in summaries:
+            workshop_id = summary.workshop.id
             before = self._shown.get(workshop_id)
             self._shown[workshop_id] = summary
             if before is None:
@@ -123,6 +162,7 @@ class HomeScreen(Screen[None]):
             if selected is not None:
                 table.move_cursor(row=table.get_row_index(selected))
         self.query_one("#home-empty", Static).display = not self._shown
+        self._fit_titles()
 
     def _show_times(self) -> None:
         """Every row's "last activity" as of now (it reads "just now", then "5 min ago")."""

@@ -27,7 +27,6 @@ from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
 
 LATEST_NAMES = 8
-MIN_SIDE_WIDTH = 40  # columns left for the URL, the code and the counts beside the QR code
 
 
 class LobbyScreen(SessionScreen):
@@ -124,21 +123,9 @@ class LobbyScreen(SessionScreen):
 
     def fit_to_size(self) -> None:
         """The largest QR code the screen has room for beside the join text (3 on a 200x60 projector, where the
-        back of a big room scans it), and the big code at 2 when the side still has room."""
+        back of a big room scans it), and the big code at 2 when the side still has room: the presenter's rule."""
         qr = self.query_one("#qr", QRCode)
-        body = self.query_one("#lobby-body").size
-        modules = qr.modules
-        scale = next(
-            (
-                s
-                for s in (3, 2)
-                if body.width >= s * modules + 2 + MIN_SIDE_WIDTH and body.height >= (s * modules + 1) // 2
-            ),
-            1,
-        )
-        qr.scale = scale
-        side_width = body.width - scale * modules - 4
-        self.query_one("#big-code", BigCode).scale = 2 if scale >= 2 and side_width >= 60 else 1
+        self.query_one("#big-code", BigCode).scale = qr.fit_beside_text(self.query_one("#lobby-body").size)
 
     def on_domain_events(self, message: DomainEvents) -> None:
         mine = message.for_workshop(self.workshop_id)

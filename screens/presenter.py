@@ -4,13 +4,14 @@
 server of the process that owns the data directory (``workshop_tui.audience``), redrawn from a fresh
 snapshot on every event of the public stream and revalidated once a second (an ETag makes that a 304
 while nothing changed; the stream does not carry notes in every phase). It shows only what the room
-may see: the join QR code, code and URL, the wall (no authors), the timer, the results once revealed
-(in the vote), the ranking's progress then the published teams (ideas and sizes), and once closed the
+may see: the join QR code, code and URL, the wall (authors' names only while the facilitator projects
+them, as on the facilitator's wall), the timer, the results once revealed
+(in the vote), the ranking's progress then the published teams (ideas and sizes), and from the backlog on the
 follow-up page's QR code (the closing screen's), following the phase. The wall is the facilitator's
 sticky-note wall (``NoteWall``: coloured by theme, newest first and marked, grouped by theme in the group
 phase), with the room's progress above it: how many are done (counts, never names) and how many notes
-are written in private. Its words are the workshop's language, as on the phones. No admin token, no
-facilitator control, no author is ever drawn. When the owner is not running it says so and reconnects by
+are written in private. Its words are the workshop's language, as on the phones. No admin token and no
+facilitator control is ever drawn. When the owner is not running it says so and reconnects by
 itself (the owner may come back on another port).
 """
 
@@ -27,6 +28,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.widgets import Static
 
 from screens.follow import HEADING as FOLLOW_HEADING
@@ -41,16 +43,30 @@ from workshop_tui.audience import AudienceClient, AudienceNote, AudienceSnapshot
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Idea, utcnow
 from workshop_tui.phases import PHASE_SPECS, Phase
+from workshop_tui.phone_catalog import MESSAGES
 from workshop_tui.text_safety import terminal_safe
 
 REFRESH_SECONDS = 1.0  # the wall's revalidation while connected (a 304 when nothing changed)
 RETRY_SECONDS = 1.0  # how soon to look for the owner again
-#: The room's progress in each phase with a task (the phone's own words: ``phone_catalog``).
+
+
+def _phone_plural(key: str) -> tuple[str, str]:
+    """A plural message of the phone's catalog: the room reads the words its phones show."""
+    message = MESSAGES[key]
+    if not isinstance(message, tuple):
+        raise TypeError(f"phone message {key!r} has no plural")
+    return message
+
+
+#: The room's progress in each phase with a task, in the phone's own words.
 READY = {
-    "writing": ("{count} of {people} is done writing", "{count} of {people} are done writing"),
-    "voting": ("{count} of {people} is done voting", "{count} of {people} are done voting"),
-    "ranking": ("{count} of {people} has saved a ranking", "{count} of {people} have saved a ranking"),
+    "writing": _phone_plural("readyWriting"),
+    "voting": _phone_plural("readyVoting"),
+    "ranking": _phone_plural("readyRanking"),
 }
+NOTE_COUNT = _phone_plural("noteCount")
+PRIVATE_COUNT = _phone_plural("privateCount")
+FOLLOW_PHASES = frozenset({Phase.BACKLOG, Phase.CLOSED})  # the follow-up QR code replaces the wall
 _POSTED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # the wall orders by posting time: the list's order is it
 
 _CSS = """
@@ -73,10 +89,11 @@ Screen { layout: vertical; }
 #p-code { margin-top: 1; }
 #p-people { width: auto; margin-top: 1; text-style: bold; }
 #p-main { width: 1fr; height: 1fr; padding: 0 1; }
+#p-join-line { height: 1; color: $accent; text-wrap: nowrap; text-overflow: ellipsis; }
 #p-heading { height: auto; text-style: bold; color: $accent; margin-bottom: 1; }
 #p-prompt { height: auto; max-height: 4; margin-bottom: 1; }
 #p-wall { height: 1fr; scrollbar-size-vertical: 0; }  /* nobody scrolls the room's copy: newest on top */
-#p-results { height: 1fr; }
+#p-results { height: 1fr; scrollbar-size-vertical: 0; }  /* the room reads it from the top: no scrollbar */
 #p-teams { height: 1fr; }
 """
 
@@ -117,6 +134,7 @@ class PresenterApp(App[None]):
                     yield BigCode(self.code, id="p-code")
                     yield Static("", id="p-people", markup=False)
             with Vertical(id="p-main"):
+                yield Static("", id="p-join-line", markup=False)
                 yield Static("", id="p-heading", markup=False)
                 yield Static("", id="p-prompt", markup=False)
                 wall = NoteWall(id="p-wall")
@@ -189,12 +207,12 @@ class PresenterApp(App[None]):
         self.query_one("#p-title", Static).update(Text(terminal_safe(w.title)))
         self.query_one("#p-phase", Static).update(Text(f" {tr.gettext(PHASE_SPECS[w.phase].audience_title).upper()} "))
         lobby = w.phase == Phase.LOBBY
-        # The closing screen: the follow-up page's QR code fills the screen as the join code did.
-        follow_url = terminal_safe(w.follow_url or "") if w.phase == Phase.CLOSED else ""
+        # From the backlog on (the ideas become next steps, then the room leaves): the follow-up page's QR
+        # code fills the screen as the join code did, where the city publishes what became of each idea.
+        follow_url = terminal_safe(w.follow_url or "") if w.phase in FOLLOW_PHASES else ""
         big = lobby or bool(follow_url)
         join = self.query_one("#p-join", Vertical)
         join.set_class(big, "-lobby")
-        join.display = w.phase != Phase.CLOSED or big
         qr = self.query_one("#p-qr", QRCode)
         qr.data = follow_url or snap.join_url
         self.query_one("#p-url", Static).update(Text(follow_url or snap.join_url))
@@ -209,7 +227,11 @@ class PresenterApp(App[None]):
         code = self.query_one("#p-code", BigCode)
         code.text = w.code
         code.display = not follow_url
-        self._fit_join(big)
+        line = Text(snap.join_url, style="bold")
+        line.append("   ")
+        line.append(f" {w.code} ", style="bold reverse")
+        self.query_one("#p-join-line", Static).update(line)
+        self._fit_join(big, latecomers=w.phase != Phase.CLOSED)
         main = self.query_one("#p-main", Vertical)
         main.display = not big
         heading = self.query_one("#p-heading", Static)
@@ -233,16 +255,17 @@ class PresenterApp(App[None]):
             ranking = w.phase == Phase.TEAMS and bool(w.candidate_idea_ids)
             notes = tuple(n for n in snap.notes if n.id in w.candidate_idea_ids) if ranking else snap.notes
             heading.update(_progress(tr, w, len(notes)))
-            self._fill_wall(w, notes)
+            self._fill_wall(w, notes, snap.authors)
         results.display, wall.display, teams.display = (shown == k for k in ("results", "wall", "teams"))
         self._tick()
 
-    def _fill_wall(self, w: AudienceWorkshop, notes: tuple[AudienceNote, ...]) -> None:
-        """The notes as cards, refilled only when they, the themes or the grouping changed (the snapshot
-        also changes with every second of a running timer)."""
+    def _fill_wall(self, w: AudienceWorkshop, notes: tuple[AudienceNote, ...], authors: dict[str, str] | None) -> None:
+        """The notes as cards, refilled only when they, the themes, the grouping or the projected names
+        changed (the snapshot also changes with every second of a running timer). The names come by note
+        (the presenter knows no participant ids): each note is its own author's key."""
         wall = self.query_one("#p-wall", NoteWall)
         grouped = w.phase == Phase.GROUP
-        key = (notes, w.themes, grouped)
+        key = (notes, w.themes, grouped, authors)
         if key == self._on_wall:
             return
         self._on_wall = key
@@ -253,21 +276,32 @@ class PresenterApp(App[None]):
                 workshop_id=w.code,
                 text=n.text,
                 theme_id=n.theme_id,
+                author_id=n.id if authors and n.id in authors else None,
                 created_at=_POSTED + dt.timedelta(seconds=k),
             )
             for k, n in enumerate(notes)  # oldest first, as the server lists them
         ]
-        wall.show_notes(ideas, [(t.id, t.name) for t in w.themes])
+        wall.show_notes(ideas, [(t.id, t.name) for t in w.themes], authors=authors)
 
-    def _fit_join(self, lobby: bool) -> None:
-        """The lobby gives the QR code the screen; elsewhere it is a corner, dropped when there is no room."""
+    def _fit_join(self, big: bool, *, latecomers: bool) -> None:
+        """The lobby and the closing screens give the QR code the room, by the lobby's rule
+        (``QRCode.fit_beside_text``). Elsewhere, while ``latecomers`` may still join, a corner with the QR
+        code where there is room for it beside the wall, else one line above the wall (URL and code)."""
+        join = self.query_one("#p-join", Vertical)
         qr = self.query_one("#p-qr", QRCode)
+        code = self.query_one("#p-code", BigCode)
+        line = self.query_one("#p-join-line", Static)
         width, height = self.size
-        modules = qr.modules
-        big = lobby and width >= 2 * modules + 64 and height >= modules + 4
-        qr.scale = 2 if big else 1
-        qr.display = lobby or (width >= 120 and height >= modules + 10)
-        self.query_one("#p-code", BigCode).scale = 2 if lobby and width >= 100 else 1
+        if big:
+            body = Size(width - 2, height - 1)  # the join box's padding, the top bar
+            code.scale = qr.fit_beside_text(body)
+            join.display = qr.display = True
+            line.display = False
+            return
+        corner = latecomers and width >= 120 and height >= qr.modules + 10
+        qr.scale = code.scale = 1
+        join.display = qr.display = corner
+        line.display = latecomers and not corner
 
     def on_resize(self) -> None:
         if self.snapshot is not None and self.offline is None:
@@ -311,7 +345,7 @@ def _teams(tr: NullTranslations, w: AudienceWorkshop, notes: tuple[AudienceNote,
 def _progress(tr: NullTranslations, w: AudienceWorkshop, notes: int) -> Text:
     """The wall's heading: how many notes, how many are done (counts, never names), how many are
     written in private, in the room's language."""
-    out = Text(tr.ngettext("{count} note", "{count} notes", notes).format(count=notes))
+    out = Text(tr.ngettext(*NOTE_COUNT, notes).format(count=notes))
     ready = w.ready
     if ready is not None and ready.people and ready.task in READY:
         one, many = READY[ready.task]
@@ -319,9 +353,5 @@ def _progress(tr: NullTranslations, w: AudienceWorkshop, notes: int) -> Text:
         out.append(tr.ngettext(one, many, ready.done).format(count=ready.done, people=ready.people))
     if w.private_notes:
         out.append("  ·  ")
-        out.append(
-            tr.ngettext(
-                "{count} note written in private so far.", "{count} notes written in private so far.", w.private_notes
-            ).format(count=w.private_notes)
-        )
+        out.append(tr.ngettext(*PRIVATE_COUNT, w.private_notes).format(count=w.private_notes))
     return out

@@ -31,6 +31,7 @@ from workshop_tui.models import Participant, Team
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.service.view import WorkshopView
+from workshop_tui.team_plan import plural
 from workshop_tui.text_safety import terminal_safe
 
 CANDIDATE_LINES = (5, 7)  # ideas listed in the header: narrow screen, wide screen
@@ -305,7 +306,7 @@ class TeamsScreen(SessionScreen):
                 self.run_worker(self._publish(), exclusive=True, group="publish")
 
         teams = len(self.service.view(self.code).teams)
-        question = f"Publish the {teams} teams to the phones?"
+        question = f"Publish {'the team' if teams == 1 else f'the {teams} teams'} to the phones?"
         self.app.push_screen(ConfirmScreen(question, "Everyone sees their team; ranking closes."), answered)
 
     async def _publish(self) -> None:
@@ -330,8 +331,11 @@ class TeamsScreen(SessionScreen):
             except WorkshopError as exc:
                 self._fail(exc)
 
-        name = person.name if person else "?"
-        self.app.push_screen(TeamPickerScreen(name, self._teams_in_order(), seat.team_id), chosen)
+        picker = TeamPickerScreen(person.name if person else "?", self._teams_in_order(), seat.team_id)
+        if not picker.targets:
+            self.notify("There is no other team to move them to.", severity="warning")
+            return
+        self.app.push_screen(picker, chosen)
 
     async def action_make_champion(self) -> None:
         seat = self.selected()
@@ -363,7 +367,8 @@ def team_stats(state: WorkshopView) -> Text:
     top_two = sum(1 for m, t in members.items() if _choice(state, m, t.idea_id) in (1, 2))
     people = len(members)
     span = f"{min(sizes)}" if min(sizes) == max(sizes) else f"{min(sizes)} to {max(sizes)}"
-    lines = [Text(f"{people} people in {len(teams)} teams of {span} (allowed {s.team_min_size} to {s.team_max_size})")]
+    head = f"{plural(people, 'person', 'people')} in {plural(len(teams), 'team')} of {span}"
+    lines = [Text(f"{head} (allowed {s.team_min_size} to {s.team_max_size})")]
     below = [t for t in teams if len(t.member_ids) < s.team_min_size]
     above = [t for t in teams if len(t.member_ids) > s.team_max_size]
     for flagged, bound in ((below, f"below the minimum of {s.team_min_size}"), (above, f"above {s.team_max_size}")):
@@ -381,8 +386,11 @@ def team_stats(state: WorkshopView) -> Text:
         lines.append(Text("Published: phones show everyone their team."))
     else:
         lines.append(Text("Draft: phones keep ranking. p publishes the teams to the phones.", style="bold"))
-    if people:
-        lines.append(Text(f"{first} of {people} got their 1st choice, {top_two} their 1st or 2nd"))
+    ranked = sum(1 for m in members if m in state.preferences)
+    if ranked:  # of those who ranked: nobody else can have got a choice
+        lines.append(Text(f"{first} of {ranked} who ranked got their 1st choice, {top_two} their 1st or 2nd"))
+    elif people:
+        lines.append(Text("Nobody has ranked yet: f again forms them from the rankings as they come."))
     out = Text("\n").join(lines)
     out.no_wrap, out.overflow = True, "ellipsis"
     return out

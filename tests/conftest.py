@@ -9,6 +9,8 @@ from tests.helpers.stores import STORE_KINDS, StoreKind, store_backend
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
+pytest_plugins = ["tests.helpers.chromium"]  # the ``browser`` fixture: one Chromium per test process
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The long tests (marked ``slow`` or ``browser``) first, each module's order kept: pytest-xdist deals

@@ -3,7 +3,8 @@
 ``workshop-tui present`` (a second terminal, the projector) never opens the store: it finds the owner's
 server in ``<data dir>/server.json`` (``server.runtime_file``), reads the public workshop and wall
 (``GET /api/v1/w/{code}``, ``GET .../ideas``, revalidated with their ETag) and the admin summary (how
-many joined, the join URL the QR code encodes), and follows the public event stream
+many joined, the join URL the QR code encodes, whether authors' names are projected; while they are,
+the names from ``GET /api/v1/admin/w/{code}/ideas/authors``), and follows the public event stream
 (``GET .../events``). It only ever reads. Everything here is typed at the boundary: the answers are
 validated into the models below (which ignore fields a newer server may add).
 """
@@ -94,6 +95,11 @@ class AudienceSummary(_Answer):
     code: str
     participants: int
     join_url: str
+    show_authors: bool = False  # the facilitator projects authors' names (never in an anonymous workshop)
+
+
+class AudienceAuthors(_Answer):
+    authors: dict[str, str]  # note id -> its author's name
 
 
 class AudienceSnapshot(BaseModel):
@@ -105,6 +111,7 @@ class AudienceSnapshot(BaseModel):
     notes: tuple[AudienceNote, ...]
     participants: int
     join_url: str
+    authors: dict[str, str] | None = None  # note id -> name, only while the facilitator projects names
 
 
 def find_owner(data_dir: Path) -> ServerRuntime:
@@ -128,6 +135,7 @@ class AudienceClient:
         self._client: httpx.AsyncClient | None = None
         self._ideas_tag: str | None = None
         self._notes: tuple[AudienceNote, ...] = ()
+        self._authors: tuple[object, dict[str, str]] | None = None  # (what they were read for, the names)
 
     async def __aenter__(self) -> AudienceClient:
         return self
@@ -181,8 +189,21 @@ class AudienceClient:
         if mine is None:
             raise WorkshopError(f"no workshop {code} in {self.data_dir}")
         return AudienceSnapshot(
-            workshop=workshop, notes=self._notes, participants=mine.participants, join_url=mine.join_url
+            workshop=workshop,
+            notes=self._notes,
+            participants=mine.participants,
+            join_url=mine.join_url,
+            authors=await self._names() if mine.show_authors else None,
         )
+
+    async def _names(self) -> dict[str, str]:
+        """The authors of the wall's notes, read again only when the wall changed (its ETag)."""
+        if self._authors is None or self._authors[0] != self._ideas_tag:
+            found = _parse(
+                AudienceAuthors, (await self._get(f"{API}/admin/w/{self.code}/ideas/authors", admin=True)).json()
+            )
+            self._authors = (self._ideas_tag, found.authors)
+        return self._authors[1]
 
     async def events(self) -> AsyncIterator[str]:
         """The type of each message of the public event stream, until it ends (``OwnerNotRunning``)."""

@@ -11,7 +11,7 @@ and every text cell is quoted, so a separator inside a cell cannot start a new (
 the file is opened with another separator. Numbers (``int`` and ``Decimal``) are never text here, so
 they stay numbers; a participant's ``-5`` is text and is neutralised. Control, escape and bidi
 characters in a text cell become the projector's visible placeholders first
-(``text_safety.terminal_safe``, keeping line breaks), so a file opened in a terminal cannot retitle
+(``text_safety.file_safe``, keeping line breaks and emoji), so a file opened in a terminal cannot retitle
 it or set its clipboard, and the formula check sees the text as it is written.
 """
 
@@ -25,7 +25,7 @@ from decimal import Decimal
 from workshop_tui.backlog import ask_progress, needs_attention
 from workshop_tui.export_json import ExportDocument, cents, idea_dots, idea_status, item_budget, theme_tally
 from workshop_tui.models import Ask, BudgetStatus
-from workshop_tui.text_safety import terminal_safe
+from workshop_tui.text_safety import file_safe
 
 TABLES = ("ideas", "themes", "participants", "votes", "teams", "backlog")
 
@@ -80,7 +80,7 @@ def csv_cell(value: Cell) -> str:
         raise TypeError("write booleans as text (yes/no)")
     if isinstance(value, int | Decimal):
         return str(value)
-    return '"' + neutralize(terminal_safe(value, multiline=True)).replace('"', '""') + '"'
+    return '"' + neutralize(file_safe(value, multiline=True)).replace('"', '""') + '"'
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]], *, separator: str = ",") -> str:

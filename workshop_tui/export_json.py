@@ -128,7 +128,7 @@ def build_export(view: WorkshopView) -> ExportDocument:
         for b in view.backlog.values()
     ]
     votes = sorted(
-        (v for v in view.votes.values() if v.idea_id not in withheld),
+        (v for v in view.dot_rows() if v.idea_id not in withheld),
         key=lambda v: (v.idea_id, v.participant_id or ""),
     )
     candidates = [c for c in view.workshop.team_candidates if c not in withheld]
@@ -145,7 +145,7 @@ def build_export(view: WorkshopView) -> ExportDocument:
         themes=sorted(view.themes.values(), key=lambda t: (t.created_at, t.id)),
         ideas=sorted(ideas, key=lambda i: (i.created_at, i.id)),
         votes=[
-            {"participant_id": v.participant_id, "idea_id": v.idea_id, "dots": v.dots, "source": v.source.value}
+            {"participant_id": v.participant_id, "idea_id": v.idea_id, "dots": v.dots, "source": v.source}
             for v in votes
         ],
         teams=sorted(teams, key=lambda t: (t.idea_id, t.id)),

@@ -2,7 +2,7 @@
 
 Everything people typed (notes, titles, names, notes in the history, even the prompt) goes through
 :func:`md_text`: control, escape and bidi characters become the projector's visible placeholders
-(``text_safety.terminal_safe``, before any escaping, so what is escaped is what is printed), whitespace is
+(``text_safety.file_safe``, emoji kept, before any escaping, so what is escaped is what is printed), whitespace is
 collapsed to one line, HTML is escaped to entities and Markdown's
 special characters are backslash-escaped, so a note cannot add a link, an image, a heading, a
 table cell or HTML to the city's page. Autolinks too (GitHub-flavoured renderers and linkify turn
@@ -31,7 +31,7 @@ from workshop_tui.export_json import ExportDocument, idea_dots, idea_status, ite
 from workshop_tui.locales import N_
 from workshop_tui.models import Ask, BacklogItem, BudgetStatus, Team
 from workshop_tui.report_words import Words
-from workshop_tui.text_safety import terminal_safe
+from workshop_tui.text_safety import file_safe
 
 BAR = "█"
 BAR_WIDTH = 20
@@ -46,7 +46,7 @@ FULLWIDTH_AT = "\uff20"
 
 def md_text(text: str) -> str:
     """Untrusted text as inline Markdown that renders as exactly that text (an `@` starting a word as `＠`)."""
-    line = " ".join(terminal_safe(text).split())
+    line = " ".join(file_safe(text).split())
     line = html.escape(line, quote=False)  # & < > become entities: no HTML, no autolinks <...>
     line = _SPECIAL.sub(r"\\\1", line)
     line = _LEADING_LIST.sub(r"\1\\\2", line)

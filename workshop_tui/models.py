@@ -306,6 +306,11 @@ class Idea(_Strict):
         """Shown on the wall and open to votes."""
         return not (self.deleted or self.hidden or self.merged_into or self.private)
 
+    @property
+    def awaiting_reveal(self) -> bool:
+        """Written in private and not revealed yet (a deleted or merged one stays as it is)."""
+        return self.private and not (self.deleted or self.merged_into)
+
 
 class Theme(_Strict):
     id: str

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from workshop_tui.errors import StoreFailed
 from workshop_tui.models import (
     BacklogItem,
     Idea,
@@ -29,6 +30,16 @@ from workshop_tui.models import (
 from workshop_tui.store import WorkshopStore
 from workshop_tui.store.documents import Op
 from workshop_tui.store.snapshot_file import bulk_load
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+
+class DotRow(NamedTuple):
+    participant_id: str | None
+    idea_id: str
+    dots: int
+    source: str
 
 
 class WorkshopState:
@@ -47,7 +58,12 @@ class WorkshopState:
         self.themes = _documents(Theme, t.get("themes", {}))
         self.ideas = _documents(Idea, t.get("ideas", {}))
         _share_fields_sets(e for idea in self.ideas.values() for e in idea.history)
-        self.votes = _documents(Vote, t.get("votes", {}))
+        # Dots are validated on first use, in one pass: the tallies come from the stored documents, and
+        # nothing at start (serve's ready line, the home list, the session bar) reads the dots themselves.
+        # The copy is the table as loaded: every later change goes through ``Change.apply``, which
+        # reads ``votes`` (so validates) before it changes the typed state.
+        self._votes: dict[str, Vote] | None = None
+        self._stored_votes: dict[str, Any] = dict(t.get("votes", {}))
         self.preferences = _documents(Preference, t.get("preferences", {}))
         self.teams = _documents(Team, t.get("teams", {}))
         self.backlog = _documents(BacklogItem, t.get("backlog", {}))
@@ -55,15 +71,70 @@ class WorkshopState:
         self.by_token_hash = {p.token_hash: p.id for p in self.participants.values() if p.token_hash}
         self.dots_used: Counter[str] = Counter()
         self.idea_dots: Counter[str] = Counter()
+        #: the ideas each person has dots on: a phone's ``/me`` lists them without walking every note
+        self.voted: dict[str, set[str]] = {}
         self._dots_cast = 0  # kept with the tallies: summing them per vote is O(ideas) on the hot path
-        for vote in self.votes.values():
-            self._count(vote, +1)
+        if not self._count_stored_votes():
+            self._count_validated_votes()
         self.theme_notes: Counter[str | None] = Counter()  # notes on the wall per theme (None: no theme)
         self.private_notes = 0  # notes written in private, off the wall until revealed
         self.notes_by: Counter[str] = Counter()  # notes (deleted ones too) per author: the per-phone cap
         self.merged: Counter[str] = Counter()  # notes merged into each note (not deleted): what unmerge offers
         for idea in self.ideas.values():
             self._count_idea(idea, +1)
+        # A running maximum: the home list asks for it on every event batch, and walking every note
+        # and person made that linear in the workshop. Stamps only move forward (each write sets now).
+        self._last_activity = max(
+            [self.workshop.updated_at]
+            + [i.updated_at for i in self.ideas.values()]
+            + [p.joined_at for p in self.participants.values()]
+        )
+        self._memo: dict[str, tuple[int, Any]] = {}
+
+    @property
+    def votes(self) -> dict[str, Vote]:
+        """Every vote by id, validated on the first read (``StoreFailed``, HTTP 503, if one cannot be)."""
+        if self._votes is None:
+            try:
+                with bulk_load():
+                    self._votes = _documents(Vote, self._stored_votes)
+            except ValidationError as exc:
+                raise StoreFailed(f"the dots of workshop {self.code} could not be read: {exc}") from None
+            self._stored_votes = {}
+        return self._votes
+
+    def dot_rows(self) -> list[DotRow]:
+        """Every vote as plain values; the stored documents as they are while the votes are not validated
+        yet (an export validates what it writes: a one-shot command need not build a model per dot)."""
+        if self._votes is not None:
+            return [DotRow(v.participant_id, v.idea_id, v.dots, v.source.value) for v in self._votes.values()]
+        return [
+            DotRow(d.get("participant_id"), d["idea_id"], d["dots"], d.get("source", "phone"))
+            for d in self._stored_votes.values()
+        ]
+
+    def _count_stored_votes(self) -> bool:
+        """Tally the stored votes as they are; False (nothing counted) if one is not shaped like a vote,
+        so that one is refused at once, as a validated load refuses it."""
+        dots_used, idea_dots, voted, cast = self.dots_used, self.idea_dots, self.voted, 0
+        for doc in self._stored_votes.values():
+            pid, idea_id, dots = doc.get("participant_id"), doc.get("idea_id"), doc.get("dots")
+            if not (type(dots) is int and dots >= 1 and type(idea_id) is str and (pid is None or type(pid) is str)):
+                dots_used.clear()
+                idea_dots.clear()
+                voted.clear()
+                return False
+            if pid is not None:
+                dots_used[pid] += dots
+                voted.setdefault(pid, set()).add(idea_id)
+            idea_dots[idea_id] += dots
+            cast += dots
+        self._dots_cast = cast
+        return True
+
+    def _count_validated_votes(self) -> None:
+        for vote in self.votes.values():  # raises the ValidationError a load reports
+            self._count(vote, +1)
 
     @property
     def id(self) -> str:
@@ -83,13 +154,18 @@ class WorkshopState:
     def _count(self, vote: Vote, sign: int) -> None:
         if vote.participant_id is not None:
             self.dots_used[vote.participant_id] += sign * vote.dots
+            ideas = self.voted.setdefault(vote.participant_id, set())
+            if sign > 0:
+                ideas.add(vote.idea_id)
+            else:  # one vote per person and idea: a replaced one comes back with the +1 that follows
+                ideas.discard(vote.idea_id)
         self.idea_dots[vote.idea_id] += sign * vote.dots
         self._dots_cast += sign * vote.dots
 
     def _count_idea(self, idea: Idea, sign: int) -> None:
         if idea.visible:
             self.theme_notes[idea.theme_id] += sign
-        elif idea.private and not (idea.deleted or idea.merged_into):
+        elif idea.awaiting_reveal:
             self.private_notes += sign
         if idea.author_id is not None:
             self.notes_by[idea.author_id] += sign
@@ -107,13 +183,25 @@ class WorkshopState:
         return self.votes.get(vote_id(participant_id, idea_id))
 
     def last_activity(self) -> dt.datetime:
-        stamps = [self.workshop.updated_at]
-        stamps += [i.updated_at for i in self.ideas.values()]
-        stamps += [p.joined_at for p in self.participants.values()]
-        return max(stamps)
+        """The latest of the workshop's, its notes' and its people's stamps (a running maximum)."""
+        return self._last_activity
+
+    def _touch(self, stamp: dt.datetime) -> None:
+        if stamp > self._last_activity:
+            self._last_activity = stamp
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, computed once per store record: every change to the workshop is one record
+        (``store.seq``), so an answer derived from the state alone stays true until the next one."""
+        seq = self.store.seq
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] == seq:
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        self._memo[key] = (seq, value)
+        return value
 
 
-M = TypeVar("M", bound=BaseModel)
 _FIELD_SETS = 8  # distinct sets of given fields kept per table (documents written alike share one)
 
 
@@ -177,7 +265,12 @@ class Change:
             if table == "workshop":
                 assert isinstance(model, Workshop)
                 s.workshop = model
+                s._touch(model.updated_at)
                 continue
+            if isinstance(model, Idea):
+                s._touch(model.updated_at)
+            elif isinstance(model, Participant):
+                s._touch(model.joined_at)
             docs: dict[str, Any] = getattr(s, table)
             if table in ("votes", "ideas"):
                 old = docs.get(doc_id)

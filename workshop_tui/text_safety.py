@@ -1,4 +1,4 @@
-"""Untrusted text made safe for a terminal: the one sanitiser for the TUI and the CLI.
+"""Untrusted text made safe for a terminal or a file: the one sanitiser for the TUI, the CLI and the exports.
 
 Participants' text (notes, names, themes, titles from an import file, ...) may carry escape
 sequences: ``ESC ] 2 ;`` retitles the terminal, ``ESC ] 52 ;`` sets the clipboard, ``ESC [ 2 J``
@@ -10,9 +10,12 @@ visible placeholder, so the facilitator sees that something was there and nothin
 - C1 controls, bidi overrides, embeddings, isolates and marks, line/paragraph separators and lone
   surrogates: ``�`` (U+FFFD).
 
-Variation selectors (U+FE0E/U+FE0F) and skin-tone modifiers are dropped: terminals disagree with
-Rich (and with each other) on how wide ``☀️`` or ``👍🏽`` are, and one such emoji shifted a table's
-right border in tmux; without them every terminal and Rich count the same cells.
+That much is :func:`file_safe`, what every export file carries (CSV, Markdown, Decidim): printable text
+stays as typed, emoji sequences (ZWJ, variation selectors, skin tones) included. :func:`terminal_safe`
+also drops variation selectors (U+FE0E/U+FE0F) and skin-tone modifiers: terminals disagree with Rich
+(and with each other) on how wide ``☀️`` or ``👍🏽`` are, and one such emoji shifted a table's right
+border in tmux; without them every terminal and Rich count the same cells. A file is not a terminal:
+the CLI applies that second step to an export only when its stdout is one (``docs/export-format.md``).
 
 Tabs, line feeds and carriage returns become spaces on one line; ``multiline=True`` keeps tabs,
 LF and CRLF (a lone CR, which would overwrite the line, still becomes a placeholder).
@@ -54,12 +57,16 @@ def _keep_lines(match: re.Match[str]) -> str:
     return _placeholder(match.group())
 
 
-def terminal_safe(text: str, *, multiline: bool = False) -> str:
-    """``text`` with every control, bidi and lone-surrogate character replaced (see the module)."""
-    text = _WIDTH_AMBIGUOUS.sub("", text)
+def file_safe(text: str, *, multiline: bool = False) -> str:
+    """``text`` with every control, bidi and lone-surrogate character replaced (see the module); emoji kept."""
     if multiline:
         return _UNSAFE_KEEP_LINES.sub(_keep_lines, text)
     return _UNSAFE.sub(_single_line, text)
+
+
+def terminal_safe(text: str, *, multiline: bool = False) -> str:
+    """:func:`file_safe`, and the emoji modifiers whose width terminals disagree on dropped."""
+    return file_safe(_WIDTH_AMBIGUOUS.sub("", text), multiline=multiline)
 
 
 def is_terminal_safe(text: str) -> bool:
@@ -90,3 +97,10 @@ class TerminalSafeFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return terminal_safe(super().format(record), multiline=True)
+
+
+class FileSafeFormatter(logging.Formatter):
+    """Log lines for a file (which ``tail -f`` shows in a terminal): no control, escape or bidi character."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return file_safe(super().format(record), multiline=True)

@@ -126,6 +126,8 @@ class ReviewScreen(Screen[MeetingLedger | None]):
     ReviewScreen > #review-head { height: 1; padding: 0 1; background: $panel; text-style: bold; }
     ReviewScreen > #review-item { height: auto; max-height: 60%; padding: 0 1; }
     ReviewScreen > #review-asks { height: auto; max-height: 40%; margin-top: 1; border: round $primary; }
+    /* The asks keep their status colours when highlighted: a dark highlight, not the theme's yellow block. */
+    ReviewScreen > #review-asks > .option-list--option-highlighted { background: $boost; color: $foreground; }
     ReviewScreen > #review-spacer { height: 1fr; }
     ReviewScreen > #review-outcome { height: 3; }
     ReviewScreen > #review-outcome > #review-date { width: auto; min-width: 30; padding: 1 1 0 1; }

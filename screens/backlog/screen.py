@@ -37,6 +37,7 @@ from workshop_tui.events import BacklogChanged, WorkshopUpdated
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
+from workshop_tui.team_plan import plural
 from workshop_tui.text_safety import terminal_safe
 
 NARROW_WIDTH = 120
@@ -143,6 +144,7 @@ class BacklogScreen(Screen[None]):
             yield Static(id="summary")
         table: DataTable[Text] = DataTable(id="table", cursor_type="row", zebra_stripes=True)
         yield table
+        yield Static(id="empty-hint")
         with Horizontal(id="details"):
             with VerticalScroll(id="timeline", classes="panel -shown"):
                 yield Static(id="timeline-body")
@@ -219,6 +221,8 @@ class BacklogScreen(Screen[None]):
         self.selected_id = ids[table.cursor_row] if ids and 0 <= table.cursor_row < len(ids) else None
         self.refresh_details()
         self.refresh_summary(len(rows))
+        self.refresh_empty_hint(len(rows))
+        self.refresh_bindings()  # `c` is offered while some team's idea is not an item yet
 
     def refresh_summary(self, shown: int) -> None:
         text = Text()
@@ -229,6 +233,40 @@ class BacklogScreen(Screen[None]):
         if overdue:
             text.append(f"  {overdue} overdue", style="bold red")
         self.query_one("#summary", Static).update(text)
+
+    def to_convert(self) -> int:
+        """How many of this workshop's teams have an idea that is not a backlog item yet."""
+        if self.code is None:
+            return 0
+        state = self.service.view(self.code)
+        converted = {i for item in state.backlog.values() for i in item.idea_ids}
+        return sum(1 for team in state.teams.values() if team.idea_id not in converted)
+
+    def refresh_empty_hint(self, shown: int) -> None:
+        """With no row to show, what to do next: create the backlog from the teams (c), form teams first,
+        or clear the filters."""
+        hint = self.query_one("#empty-hint", Static)
+        hint.display = not shown
+        # No item at all: the hint takes the place of the empty table and of its panels (nothing to show).
+        self.query_one(DataTable).display = self.query_one("#details").display = bool(self.rows)
+        if shown:
+            return
+        teams = self.to_convert()
+        if self.rows:
+            text = "No item matches these filters: x clears them."
+        elif teams:
+            text = (
+                f"The backlog is empty. Press c to create it from {'the team' if teams == 1 else f'the {teams} teams'}"
+                ": each team's idea becomes an item with the team's champion as owner and a first review in two weeks."
+            )
+        elif self.code is not None:
+            text = (
+                "The backlog is empty and no teams were formed. Step back to the teams phase (ctrl+←) to form "
+                "them, then press c here."
+            )
+        else:
+            text = "No backlog items yet. In a workshop's backlog phase, c turns its teams' ideas into items."
+        hint.update(Text(text))
 
     def selected_row(self) -> Row | None:
         return next((r for r in self.rows if r.item.id == self.selected_id), None)
@@ -353,7 +391,9 @@ class BacklogScreen(Screen[None]):
             self.query_one(f"#{name}").set_class(n == self.panel, "-shown")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("convert", "follow"):
+        if action == "convert":
+            return self.to_convert() > 0
+        if action == "follow":
             return self.code is not None
         return True
 
@@ -371,7 +411,7 @@ class BacklogScreen(Screen[None]):
         except WorkshopError as exc:
             self.notify(terminal_safe(exc.message), severity="warning", markup=False)
             return
-        self.notify(f"{len(items)} ideas added to the backlog", markup=False)
+        self.notify(f"{plural(len(items), 'idea')} added to the backlog", markup=False)
         self.reload()
 
     def action_edit_pool(self) -> None:

@@ -38,6 +38,8 @@ _HALF_CELLS: dict[tuple[bool, bool], Segment] = {
 }
 AUTO = 0
 MAX_SCALE = 3
+SIDE_WIDTH = 40  # columns the join text (URL, code, counts) keeps beside a join QR code
+BIG_CODE_SIDE = 60  # columns beside the QR code from which the join code is drawn at scale 2
 
 
 def _extent(modules: int, scale: int) -> Size:
@@ -89,14 +91,24 @@ class QRCode(Widget):
         return len(self._matrix)
 
     def scale_for(self, space: Size) -> int:
-        """The scale used in ``space``: the fixed one, or in auto mode the largest that fits (at least 1)."""
-        if self.scale != AUTO:
-            return self.scale
+        """The scale used in ``space``: the fixed one, or in auto mode the largest that fits."""
+        return self.scale if self.scale != AUTO else self.fitting_scale(space.width, space.height)
+
+    def fitting_scale(self, width: int, height: int) -> int:
+        """The largest scale whose symbol fits ``width`` x ``height`` cells (at least 1)."""
         for scale in range(MAX_SCALE, 1, -1):
             needed = _extent(self.modules, scale)
-            if needed.width <= space.width and needed.height <= space.height:
+            if needed.width <= width and needed.height <= height:
                 return scale
         return 1
+
+    def fit_beside_text(self, body: Size) -> int:
+        """The join screens' one rule (the lobby, the presenter's lobby and closing screen): the largest
+        QR code that leaves ``SIDE_WIDTH`` columns beside it in ``body``, set as this widget's scale; the
+        answer is the scale the join code beside it takes (2 when the side still has ``BIG_CODE_SIDE``)."""
+        scale = self.fitting_scale(body.width - 2 - SIDE_WIDTH, body.height)
+        self.scale = scale
+        return 2 if scale >= 2 and body.width - scale * self.modules - 4 >= BIG_CODE_SIDE else 1
 
     @property
     def current_scale(self) -> int:

@@ -33,18 +33,9 @@ MAX_SECONDS = 24 * 3600  # what the service starts for a weeks-long timebox
 
 
 def format_clock(seconds: float) -> str:
-    """At most 8 cells: ``04:59``, ``23:05:00``, and from a day on ``1d 00h`` (seconds do not matter then)."""
-    whole = max(0, math.ceil(seconds))
-    days, rest = divmod(whole, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours:02}h"
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:02}:{secs:02}"
-
-
-def digits_clock(seconds: float) -> str:
-    """The big form: ``Digits`` draws no letters, so a day is ``24:00:00``."""
+    """The one clock of the bar, the big ``Digits`` and the presenter: ``00:45``, ``04:59``, ``1:00:00``,
+    ``24:00:00`` (the longest timer, a day: 8 cells). Only digits and colons, which ``Digits`` draws;
+    whole seconds rounded up, so it reads ``00:00`` only when the time is up."""
     whole = max(0, math.ceil(seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
@@ -88,7 +79,7 @@ class PhaseTimer(Vertical):
 
     def compose(self) -> ComposeResult:
         if not self.compact:
-            yield Digits(digits_clock(self.remaining))
+            yield Digits(format_clock(self.remaining))
         yield Static(self._label(), classes="timer-label", markup=False)
 
     def on_mount(self) -> None:
@@ -196,5 +187,5 @@ class PhaseTimer(Vertical):
         self.set_class(self.running, "-running")
         self.set_class(self.expired, "-expired")
         if not self.compact:
-            self.query_one(Digits).update(digits_clock(self.remaining))
+            self.query_one(Digits).update(format_clock(self.remaining))
         self.query_one(".timer-label", Static).update(self._label())

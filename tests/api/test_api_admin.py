@@ -24,6 +24,7 @@ ADMIN_ROUTES = [
     ("GET", "/api/v1/admin/backlog", None),
     ("PATCH", "/api/v1/admin/backlog/x", {"status": "approved"}),
     ("GET", "/api/v1/admin/w/{code}/export", None),
+    ("GET", "/api/v1/admin/w/{code}/ideas/authors", None),
 ]
 
 
@@ -201,7 +202,7 @@ async def test_every_export_over_the_api_is_inert_and_its_json_exact(service: Wo
     import io
     import zipfile
 
-    from tests.helpers.hostile_text import ESCAPES, terminal_problems
+    from tests.helpers.hostile_text import ESCAPES, file_problems
     from workshop_tui.exports import EXPORTERS
 
     title = "Title " + " ".join(ESCAPES.values())
@@ -212,5 +213,31 @@ async def test_every_export_over_the_api_is_inert_and_its_json_exact(service: Wo
             assert r.status_code == 200, fmt
             files = zipfile.ZipFile(io.BytesIO(r.content)) if exp.multi_file else None
             for data in [files.read(n) for n in files.namelist()] if files else [r.content]:
-                assert terminal_problems(data.decode()) == [], fmt
+                assert file_problems(data.decode()) == [], fmt  # a download is a file: emoji kept
         assert (await a.get(f"/api/v1/admin/w/{code}/export")).json()["workshop"]["title"] == title
+
+
+async def test_the_projector_reads_whether_names_are_shown_and_the_wall_authors(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    async with in_process(service) as server, admin(server) as a:
+        pid, _ = await join(server, code, "Ann")
+        mine = await service.post_idea(code, "Protected lanes", author_id=pid)
+        hidden = await service.post_idea(code, "Hidden one", author_id=pid)
+        await service.hide_idea(code, hidden.id, True)
+        paper = await service.post_idea(code, "From paper", source=Source.PAPER)
+
+        def projected() -> Any:
+            return next(s["show_authors"] for s in listed if s["code"] == code)
+
+        listed = (await a.get("/api/v1/admin/workshops")).json()
+        assert projected() is False  # off unless the facilitator turns it on
+        authors = await a.get(f"/api/v1/admin/w/{code}/ideas/authors")
+        assert authors.status_code == 200 and authors.json() == {"authors": {mine.id: "Ann"}}  # the wall's only
+        assert paper.id not in authors.json()["authors"]
+        await service.update_workshop(code, settings={"show_authors": True})
+        listed = (await a.get("/api/v1/admin/workshops")).json()
+        assert projected() is True
+        await service.update_workshop(code, settings={"anonymous": True})
+        listed = (await a.get("/api/v1/admin/workshops")).json()
+        assert projected() is False  # never in an anonymous workshop
+        assert_error(await a.get("/api/v1/admin/w/NOPE/ideas/authors"), 404)

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+import pytest_asyncio
 
 from tests.conftest import workshop_in
 from tests.helpers.api import client, in_process, running, url
-from tests.helpers.chromium import CHROMIUM, launched
+from tests.helpers.chromium import CHROMIUM
 from workshop_tui.phases import Phase
 from workshop_tui.server.http import CSP
 from workshop_tui.service import WorkshopService
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
+
+# The browser test runs on the process's Chromium and its event loop (tests.helpers.chromium), the
+# service too.
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def service(data_dir: Path) -> AsyncIterator[WorkshopService]:
+    async with WorkshopService(data_dir) as svc:
+        yield svc
 
 
 async def test_start_page_form_and_redirect(service: WorkshopService) -> None:
@@ -35,11 +52,11 @@ async def test_start_page_form_and_redirect(service: WorkshopService) -> None:
 
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-async def test_typing_the_code_opens_the_phone_page(service: WorkshopService) -> None:
+async def test_typing_the_code_opens_the_phone_page(service: WorkshopService, browser: Browser) -> None:
     from playwright.async_api import expect
 
     code = await workshop_in(service, Phase.LOBBY)
-    async with running(service) as server, launched() as browser:
+    async with running(service) as server:
         page = await browser.new_page()
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

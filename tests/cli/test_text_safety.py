@@ -10,14 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.helpers.cli import run_cli, run_cli_bytes
-from tests.helpers.hostile_text import ESCAPES, terminal_problems
+from tests.helpers.hostile_text import ESCAPES, file_problems, terminal_problems
 from tests.helpers.serve import start_serve
 from workshop_tui.commands import json_line, plain
 from workshop_tui.exports import EXPORTERS
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
-from workshop_tui.text_safety import is_terminal_safe, json_safe, terminal_safe
+from workshop_tui.text_safety import file_safe, is_terminal_safe, json_safe, terminal_safe
 
 ALL = " | ".join(ESCAPES.values())
 
@@ -47,6 +47,17 @@ def test_emoji_whose_width_terminals_disagree_on_are_simplified() -> None:
     # Measured in tmux 3.3a: "☀️" takes 1 cell where Rich counts 2, "👍🏽" 4 where Rich counts 2.
     assert terminal_safe("☀️ ❤️ 👍🏽 🧑🏽‍💻") == "☀ ❤ 👍 🧑‍💻"
     assert not is_terminal_safe("☀️")
+
+
+def test_file_safe_keeps_every_emoji_sequence_and_only_that() -> None:
+    assert file_safe("☀️ ❤️ 👍🏽 🧑🏽‍💻 🇫🇮") == "☀️ ❤️ 👍🏽 🧑🏽‍💻 🇫🇮"
+    assert file_safe(ESCAPES["osc52"] + ESCAPES["bidi"]) == terminal_safe(ESCAPES["osc52"] + ESCAPES["bidi"])
+
+
+@given(st.text())
+def test_file_safe_leaves_nothing_that_acts_on_a_terminal(text: str) -> None:
+    for multiline in (False, True):
+        assert file_problems(file_safe(text, multiline=multiline)) == []
 
 
 @given(st.text())
@@ -102,10 +113,10 @@ def test_cli_outputs_are_inert(data_dir: Path) -> None:
         assert result.returncode == 0, result.stderr
         _assert_inert(result.stdout + result.stderr, " ".join(args))
         assert "PWNED-TITLE" in result.stdout  # the title is there, made visible
-    for fmt in EXPORTERS:
+    for fmt in EXPORTERS:  # stdout is a pipe here: the file's bytes, emoji as typed, no control
         result = run_cli(data_dir, "export", code, "--format", fmt)
         assert result.returncode == 0, result.stderr
-        _assert_inert(result.stdout, f"export --format {fmt}")
+        assert file_problems(result.stdout) == [], f"export --format {fmt}: {file_problems(result.stdout)}"
         assert any(word in result.stdout for word in ("EVIL-PAINT", "C1-TITLE", "PWNED-TITLE")), fmt
     for fmt in ("json", "datapackage"):  # JSON escapes: the same document, the same descriptor
         exported = json.loads(run_cli(data_dir, "export", code, "--format", fmt).stdout)
@@ -121,8 +132,54 @@ def test_export_to_a_file_is_inert_and_its_json_exact(data_dir: Path, tmp_path: 
     code = asyncio.run(_hostile_workshop(data_dir))
     for fmt, target in (("md", tmp_path / "report.md"), ("json", tmp_path / "doc.json")):
         assert run_cli_bytes(data_dir, "export", code, "--format", fmt, "-o", str(target)).returncode == 0
-        assert terminal_problems(target.read_text()) == [], fmt
+        assert file_problems(target.read_text()) == [], fmt
     assert json.loads((tmp_path / "doc.json").read_text())["workshop"]["title"] == f"Title {ALL}"
+    assert ESCAPES["emoji"] in (tmp_path / "report.md").read_text()  # a file is not a terminal: emoji as typed
+
+
+def test_export_o_writes_the_bytes_stdout_carries_to_a_pipe(data_dir: Path, tmp_path: Path) -> None:
+    code = asyncio.run(_hostile_workshop(data_dir))
+    for fmt, name in (("md", ""), ("decidim", ""), ("csv", "ideas.csv")):  # (JSON has the export time)
+        target = tmp_path / f"out.{fmt}"
+        assert run_cli_bytes(data_dir, "export", code, "--format", fmt, "-o", str(target)).returncode == 0
+        written = (target / name if name else target).read_bytes()
+        assert run_cli_bytes(data_dir, "export", code, "--format", fmt).stdout == written, fmt
+        assert ESCAPES["emoji"].encode() in written, fmt
+
+
+def test_export_to_a_terminal_is_terminal_safe(data_dir: Path) -> None:
+    """A real pseudo-terminal as stdout: the same report, without the emoji modifiers that shift columns."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.helpers.cli import cli_env, command
+
+    code = asyncio.run(_hostile_workshop(data_dir))
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workshop_tui", *command(data_dir, ["export", code, "--format", "md"])],
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        env=cli_env(),
+    )
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(controller)
+    assert process.wait(timeout=120) == 0
+    shown = b"".join(chunks).decode().replace("\r\n", "\n")  # the terminal's ONLCR
+    assert terminal_problems(shown) == [], terminal_problems(shown)
+    assert "PWNED-TITLE" in shown and "EMOJI ☀ ❤ 👍 🧑‍💻" in shown
 
 
 def test_import_error_lines_are_inert(data_dir: Path, tmp_path: Path) -> None:

@@ -7,12 +7,15 @@ choose the page's language as docs/http.md says."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+import pytest_asyncio
 
 from tests.helpers.api import running, url
-from tests.helpers.chromium import launched, require_chromium
+from tests.helpers.chromium import require_chromium
 from tests.helpers.paths import ARTIFACTS
 from workshop_tui import phone_catalog
 from workshop_tui.locales import SHIPPED
@@ -23,8 +26,16 @@ from workshop_tui.service import WorkshopService
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
 
-pytestmark = pytest.mark.browser
+# On the process's Chromium and its event loop (tests.helpers.chromium), the service too.
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 require_chromium()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def service(data_dir: Path) -> AsyncIterator[WorkshopService]:
+    async with WorkshopService(data_dir) as svc:
+        yield svc
+
 
 SHOTS = ARTIFACTS / "phone-languages"
 WIDTH, HEIGHT = 360, 740
@@ -94,14 +105,14 @@ async def in_phase(page: Page, phase: Phase) -> None:
 
 
 @pytest.mark.parametrize("lang", SHIPPED)
-async def test_every_phase_in_the_workshops_language(service: WorkshopService, lang: str) -> None:
+async def test_every_phase_in_the_workshops_language(service: WorkshopService, browser: Browser, lang: str) -> None:
     from playwright.async_api import expect
 
     w = await service.create_workshop("★ 2026", language=lang, follow_url="https://example.org/follow")
     code = w.code
     (bo, _), (cy, _) = await service.join(code, "Bo"), await service.join(code, "Cy")
-    async with running(service) as server, launched() as b:
-        page = await phone(b, server, code, locale="en-US")  # the browser's English does not matter here
+    async with running(service) as server:
+        page = await phone(browser, server, code, locale="en-US")  # the browser's English does not matter here
         await expect(page.locator("#join-view")).to_be_visible()
         await check(page, lang, "0-join")
         await page.fill("#join-name", "Ann")
@@ -162,17 +173,17 @@ async def test_every_phase_in_the_workshops_language(service: WorkshopService, l
         await in_phase(page, Phase.CLOSED)
         await check(page, lang, "10-closed")
 
-        late = await phone(b, server, code, locale="en-US")  # someone who never joined, after the end
+        late = await phone(browser, server, code, locale="en-US")  # someone who never joined, after the end
         await expect(late.locator("#end-view")).to_be_visible()
         await check(late, lang, "11-closed-not-joined")
 
 
-async def test_accept_language_and_the_picker_choose_the_language(service: WorkshopService) -> None:
+async def test_accept_language_and_the_picker_choose_the_language(service: WorkshopService, browser: Browser) -> None:
     from playwright.async_api import expect
 
     w = await service.create_workshop("★", language="fi", languages=["sv", "en"])
-    async with running(service) as server, launched() as b:
-        swedish = await phone(b, server, w.code, locale="sv-FI")  # the browser's language, as it is allowed
+    async with running(service) as server:
+        swedish = await phone(browser, server, w.code, locale="sv-FI")  # the browser's language, as it is allowed
         await expect(swedish.locator("#join-button")).to_have_text("Gå med")
         picker = swedish.locator("#lang-picker")
         await expect(picker).to_be_visible()
@@ -187,7 +198,7 @@ async def test_accept_language_and_the_picker_choose_the_language(service: Works
         await expect(swedish.locator("#join-button")).to_have_text("Join")
         assert await swedish.evaluate("document.documentElement.lang") == "en"
 
-        german = await phone(b, server, w.code, locale="de-DE")  # not allowed: the room's language
+        german = await phone(browser, server, w.code, locale="de-DE")  # not allowed: the room's language
         await expect(german.locator("#join-button")).to_have_text("Liity")
 
         await service.update_workshop(w.code, languages=[])  # the facilitator narrows it to Finnish only
@@ -196,13 +207,13 @@ async def test_accept_language_and_the_picker_choose_the_language(service: Works
         await expect(swedish.locator("#lang-picker")).to_be_hidden()
 
 
-async def test_a_refusal_reaches_the_phone_in_its_language(service: WorkshopService) -> None:
+async def test_a_refusal_reaches_the_phone_in_its_language(service: WorkshopService, browser: Browser) -> None:
     from playwright.async_api import expect
 
     w = await service.create_workshop("★", language="nl")
     await service.set_phase(w.code, Phase.IDEATE)
-    async with running(service) as server, launched() as b:
-        page = await phone(b, server, w.code, locale="nl-NL")
+    async with running(service) as server:
+        page = await phone(browser, server, w.code, locale="nl-NL")
         await page.fill("#join-name", "Ann")
         await page.click("#join-button")
         await expect(page.locator("#compose-view")).to_be_visible()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -19,13 +20,14 @@ import httpx
 import pytest
 
 from screens import presenter
+from screens.lobby import LobbyScreen
 from screens.presenter import PresenterApp
 from screens.widgets.note_cards import PAPER
 from screens.widgets.note_wall import NoteWall
 from screens.widgets.qr_code import QRCode
 from tests.helpers.cli import run_cli
 from tests.helpers.serve import Served, start_serve
-from tests.helpers.tui import running_app, screen_lines, wait_for
+from tests.helpers.tui import on_screen, running_app, screen_lines, wait_for
 from workshop_tui.phases import Phase
 from workshop_tui.server.runtime_file import RUNTIME_FILE, read_runtime
 from workshop_tui.service import WorkshopService
@@ -118,7 +120,9 @@ def test_the_owner_writes_its_server_file_owner_only_and_removes_it_on_a_clean_s
 
 def test_a_file_left_by_a_dead_owner_is_reported_stale(data_dir: Path) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
-    dead = os.getpid() + 4_000_000  # beyond any pid the kernel hands out
+    child = subprocess.Popen(["true"])
+    child.wait()  # reaped: its pid belongs to no process (pids are handed out in turn, not reused at once)
+    dead = child.pid
     (data_dir / RUNTIME_FILE).write_text(
         json.dumps(
             {
@@ -169,6 +173,8 @@ async def test_the_presenter_follows_the_room_and_draws_no_secret(owner: Served,
         admin(owner, "POST", "/phase", {"phase": "vote"})
         admin(owner, "POST", "/voting", {"results_revealed": True})
         await wait_for(pilot, lambda: "Results: most dots first" in text_of(app), "the results")
+        results = app.query_one("#p-results")
+        assert results.scrollbar_size_vertical == 0  # nobody scrolls the room's copy: no bar beside the chart
         shown = text_of(app) + app.export_screenshot()
         assert owner.admin_token not in shown and "Secret Sam" not in shown  # no token, no author's name
         assert not any(word in shown for word in ("Next phase", "Step back", "Info", "palette"))
@@ -263,7 +269,7 @@ def test_present_refuses_what_is_not_a_join_code(data_dir: Path) -> None:
 
 
 async def test_the_tui_announces_its_server_too_and_the_presenter_follows_it(data_dir: Path) -> None:
-    async with running_app(data_dir) as (owner_app, _owner_pilot):
+    async with running_app(data_dir, serve=True) as (owner_app, _owner_pilot):
         await owner_app.service.create_workshop("From the TUI", code=CODE)
         found = read_runtime(data_dir).runtime
         assert owner_app.server is not None and found is not None
@@ -272,3 +278,80 @@ async def test_the_tui_announces_its_server_too_and_the_presenter_follows_it(dat
         async with presenter.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: "From the TUI" in text_of(presenter), "the TUI's workshop")
     assert not (data_dir / RUNTIME_FILE).exists()
+
+
+async def test_authors_names_are_projected_only_while_the_facilitator_shows_them(owner: Served, data_dir: Path) -> None:
+    """The facilitator's wall and the presenter agree: names on the cards with `show_authors`, gone when it
+    is turned off, and never in an anonymous workshop."""
+    Phone(owner, "Ann Author").posts("Protected lanes")
+    app = PresenterApp(data_dir, CODE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: cards(app) == ["Protected lanes"], "the note")
+        assert "Ann Author" not in text_of(app)  # off unless the facilitator turns it on
+        admin(owner, "PATCH", "", {"settings": {"show_authors": True}})
+        await wait_for(pilot, lambda: "Ann Author" in text_of(app), "the author's name on the card")
+        Phone(owner, "Bo Later").posts("Bike parking")
+        await wait_for(pilot, lambda: "Bo Later" in text_of(app), "a new note's author")
+        admin(owner, "PATCH", "", {"settings": {"anonymous": True}})
+        await wait_for(pilot, lambda: "Ann Author" not in text_of(app), "no names in an anonymous workshop")
+        admin(owner, "PATCH", "", {"settings": {"anonymous": False, "show_authors": False}})
+        await wait_for(pilot, lambda: app.snapshot is not None and app.snapshot.authors is None, "names off")
+        assert "Ann Author" not in text_of(app) and "Bo Later" not in text_of(app)
+
+
+async def test_in_the_backlog_the_room_sees_the_follow_up_qr_code(owner: Served, data_dir: Path) -> None:
+    """While the ideas become next steps the room is shown where to follow them, not the wall."""
+    url = "https://city.example/bike-lanes"
+    Phone(owner, "Ann").posts("Protected lanes")
+    admin(owner, "PATCH", "", {"follow_url": url})
+    for phase in ("group", "vote", "teams", "backlog"):
+        admin(owner, "POST", "/phase", {"phase": phase})
+    app = PresenterApp(data_dir, CODE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "Follow what happens next" in text_of(app), "the follow-up heading")
+        qr = app.query_one("#p-qr", QRCode)
+        assert qr.data == url and qr.display and qr.region.width > 0 and url in text_of(app)
+        assert not app.query_one("#p-main").display and "Protected lanes" not in text_of(app)  # the wall makes way
+        assert qr.region.right <= 80 and qr.region.bottom <= 24  # the whole symbol, at 80x24 too
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_presenters_join_qr_code_is_as_big_as_the_lobbys(data_dir: Path, size: tuple[int, int]) -> None:
+    """One rule for both screens (``QRCode.fit_beside_text``): at 200x60 the presenter's code is drawn at 3, as
+    the lobby's, for the back of a big room, and whole."""
+    async with running_app(data_dir, size=size) as (owner_app, owner_pilot):
+        await owner_app.service.create_workshop("From the TUI", code=CODE)
+        owner_app.open_workshop(CODE)
+        await wait_for(owner_pilot, lambda: on_screen(owner_app, LobbyScreen), "the lobby")
+        lobby_qr = owner_app.screen.query_one("#qr", QRCode)
+        await wait_for(owner_pilot, lambda: lobby_qr.region.width > 0, "the lobby's QR code")
+        presenter = PresenterApp(data_dir, CODE)
+        async with presenter.run_test(size=size) as pilot:
+            qr = presenter.query_one("#p-qr", QRCode)
+            await wait_for(pilot, lambda: qr.data == lobby_qr.data and qr.region.width > 0, "the presenter's code")
+            assert qr.current_scale == lobby_qr.current_scale == (3 if size == (200, 60) else 1)
+            assert qr.region.right <= size[0] and qr.region.bottom <= size[1]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_latecomers_can_join_and_the_wall_keeps_the_width(
+    owner: Served, data_dir: Path, size: tuple[int, int]
+) -> None:
+    """At 80x24 the join corner would take half the screen from the wall: the URL and code are one line
+    above it instead; at 200x60 the corner has the QR code."""
+    Phone(owner, "Ann").posts("Protected lanes")
+    app = PresenterApp(data_dir, CODE)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: cards(app) == ["Protected lanes"], "the note")
+        await pilot.pause()
+        wall = app.query_one(NoteWall)
+        url = app.snapshot.join_url if app.snapshot else "?"
+        corner = size == (200, 60)
+        assert app.query_one("#p-qr", QRCode).display is corner
+        assert app.query_one("#p-join-line").display is not corner
+        if corner:
+            assert app.query_one("#p-qr", QRCode).region.width > 0
+        else:
+            assert wall.region.width >= size[0] - 4, "the join corner took the wall's width"
+            top = "\n".join(screen_lines(app)[:3])
+            assert url in top and CODE in top

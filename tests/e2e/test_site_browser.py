@@ -5,19 +5,25 @@ no request leaves the folder, nothing runs, nothing overflows a phone, and scree
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+import pytest_asyncio
 
-from tests.helpers.chromium import launched, require_chromium
+from tests.helpers.chromium import require_chromium
 from tests.helpers.followup import HOSTILE_HTML, followed_workshop
 from tests.helpers.paths import ARTIFACTS
 from workshop_tui.demo import build_demo
 from workshop_tui.publish import SiteOptions, build_site, write_site
 from workshop_tui.service import WorkshopService
 
-pytestmark = pytest.mark.browser
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
+
+# On the process's Chromium and its event loop (tests.helpers.chromium), the service too.
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 require_chromium()
 
 SHOTS = Path(os.environ.get("WORKSHOP_TUI_SITE_SHOTS") or ARTIFACTS / "site")
@@ -29,9 +35,15 @@ def shots_folder() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
 
 
+@pytest_asyncio.fixture(loop_scope="session")
+async def service(data_dir: Path) -> AsyncIterator[WorkshopService]:
+    async with WorkshopService(data_dir) as svc:
+        yield svc
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_site_in_a_browser_at_phone_and_desktop_widths(
-    service: WorkshopService, tmp_path: Path, size: tuple[int, int]
+    service: WorkshopService, browser: Browser, tmp_path: Path, size: tuple[int, int]
 ) -> None:
     from playwright.async_api import expect
 
@@ -39,9 +51,10 @@ async def test_the_site_in_a_browser_at_phone_and_desktop_widths(
     f = await followed_workshop(service)
     root = tmp_path / "site"
     write_site(build_site(service.views(), SiteOptions(as_of=f.day(40).date())), root)
-    async with launched() as browser:
-        width, height = size
-        context = await browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=True)
+    width, height = size
+    async with await browser.new_context(
+        viewport={"width": width, "height": height}, java_script_enabled=True
+    ) as context:
         page = await context.new_page()
         requests: list[str] = []
         problems: list[Any] = []

@@ -1,5 +1,13 @@
 """Debian's Chromium, driven through Playwright (never ``playwright install``): one path, one set of
-flags and one way to launch it for every browser test."""
+flags and one way to launch it for every browser test.
+
+The ``browser`` fixture (registered by tests/conftest.py) is one Chromium per test process, an xdist
+worker: starting one (its driver and the browser) costs about a second of CPU, more than most browser
+tests. Each test opens its own contexts (their own cookies, storage and cache), closed after it. The
+browser lives on pytest-asyncio's session loop, so a test using it runs there too
+(``pytest.mark.asyncio(loop_scope="session")``), and so do its async fixtures (a module's own
+``service``): objects of one loop cannot be awaited from another.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pytest_asyncio
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
@@ -46,3 +56,20 @@ async def launched() -> AsyncIterator[Browser]:
             yield browser
         finally:
             await browser.close()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def chromium() -> AsyncIterator[Browser]:
+    """The test process's Chromium, launched by the first test that needs it."""
+    async with launched() as browser:
+        yield browser
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def browser(chromium: Browser) -> AsyncIterator[Browser]:
+    """The process's Chromium for one test: every context the test opened is closed after it."""
+    try:
+        yield chromium
+    finally:
+        for context in chromium.contexts:
+            await context.close()

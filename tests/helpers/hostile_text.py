@@ -26,8 +26,26 @@ _NOT_CSI = re.compile(r"\x1b(?!\[)")
 _POINTER_SHAPE = re.compile(r"\x1b\]22;[a-z-]+\x07")
 
 
-def terminal_problems(output: str) -> list[str]:
-    """What in ``output`` (bytes written to a terminal, decoded) a participant could have put there."""
+#: Emoji sequences a file must carry as typed: a ZWJ sequence with a skin tone, VS16, a skin tone, a flag.
+EMOJI = "🧑🏽‍💻 ☀️ ❤️ 👍🏽 🇫🇮 👨‍👩‍👧"
+
+#: Text that is not an escape but must still reach no terminal, spreadsheet or page as more than text.
+INJECTIONS: dict[str, str] = {
+    "markup": "[b]BOLD[/b] [@click=app.quit]QUIT[/] [red]RED",
+    "formula": '=HYPERLINK("http://evil.example","FORMULA")',
+    "tab-formula": "\t=1+2 TABFORMULA",
+    "cr-formula": "\r=1+2 CRFORMULA",
+    "at-formula": "@SUM(1,2) ATFORMULA",
+    "js-link": "javascript:alert(1) JSLINK",
+    "md-link": "[CLICK](javascript:alert(1)) ![IMG](http://evil.example/x.png) MDLINK",
+    "controls": "NUL\x00 BEL\x07 C1\x85 DEL\x7f CONTROLS",
+    "long": "LONG" + "x" * 400,
+}
+
+
+def file_problems(output: str) -> list[str]:
+    """What in ``output`` (a file's or a pipe's text) a participant could have put there to act on a
+    terminal that prints it: every escape and control. Emoji modifiers are printable text: a file keeps them."""
     problems = []
     output = _POINTER_SHAPE.sub("", output)
     if _NOT_CSI.search(output):
@@ -43,6 +61,15 @@ def terminal_problems(output: str) -> list[str]:
         problems.append("DEL")
     if re.search("[\ud800-\udfff]", output):
         problems.append("a lone surrogate")
+    if re.search("[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]", output):
+        problems.append("a C0 control")
+    return problems
+
+
+def terminal_problems(output: str) -> list[str]:
+    """What in ``output`` (bytes written to a terminal, decoded) a participant could have put there: the
+    escapes and controls of :func:`file_problems`, and emoji whose width terminals disagree on."""
+    problems = file_problems(output)
     if re.search("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]", output):
         problems.append("an emoji whose width terminals disagree on")
     return problems

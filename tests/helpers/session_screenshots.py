@@ -186,7 +186,7 @@ async def session(data_dir: Path, folder: Path, size: tuple[int, int]) -> list[P
     shoot = Shooter(folder)
     async with WorkshopService(data_dir) as service:
         await _setup(service)
-    async with running_app(data_dir, size=size) as (app, pilot):
+    async with running_app(data_dir, serve=True, size=size) as (app, pilot):
         service = app.service
         shot: Callable[[str], Awaitable[None]] = lambda name: shoot.shot(app, pilot, name)  # noqa: E731
 

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from rich.segment import Segment
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -52,9 +53,12 @@ async def search_palette(app: WorkshopApp, pilot: Pilot[Any], typed: str, first:
 
 @asynccontextmanager
 async def running_app(
-    data_dir: Path, *, size: tuple[int, int] = (100, 30), serve: bool = True, **kwargs: Any
+    data_dir: Path, *, size: tuple[int, int] = (100, 30), serve: bool = False, **kwargs: Any
 ) -> AsyncIterator[tuple[WorkshopApp, Pilot[None]]]:
-    """The app on its own service (the app closes it), its server started on 127.0.0.1."""
+    """The app on its own service (the app closes it). ``serve=True``: with its participant server on
+    127.0.0.1 (port 0 unless given), for the tests of what the server changes (the join URL and QR code,
+    phones over HTTP, the quit question, the info screen); the others run without phones, which saves
+    building and stopping a uvicorn server each."""
     service = WorkshopService(data_dir).open()
     code = kwargs.pop("code", None)
     kwargs.setdefault("host", "127.0.0.1")
@@ -92,3 +96,39 @@ def screen_lines(app: App[Any]) -> list[str]:
     console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text().splitlines()
+
+
+def screen_segments(app: App[Any]) -> list[list[Segment]]:
+    """The screen as drawn, one list of styled segments per row (colours and attributes included)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), legacy_windows=False, color_system="truecolor")
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    assert update is not None
+    return list(Segment.split_lines(console.render(update, console.options.update(height=height))))
+
+
+def contrast(segment: Segment) -> float:
+    """The WCAG contrast ratio of a segment's text on its background, a dim text blended halfway to the
+    background as terminals draw it (1: invisible, 4.5: the least for body text, 21: black on white)."""
+    style = segment.style
+    assert style is not None and style.color is not None and style.bgcolor is not None, segment
+    fg, bg = style.color.get_truecolor(), style.bgcolor.get_truecolor()
+    if style.reverse:
+        fg, bg = bg, fg
+    if style.dim:
+        fg = fg.__class__(*((f + b) // 2 for f, b in zip(fg, bg, strict=True)))
+
+    def luminance(rgb: tuple[int, int, int]) -> float:
+        def channel(c: int) -> float:
+            s = c / 255
+            return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(c) for c in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)

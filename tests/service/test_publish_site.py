@@ -21,6 +21,7 @@ from workshop_tui.demo import build_demo
 from workshop_tui.phases import Phase
 from workshop_tui.publish import SiteOptions, build_site, write_site
 from workshop_tui.publish.site import MANIFEST
+from workshop_tui.publish.text import carriable
 from workshop_tui.service import WorkshopService
 
 Files = dict[str, bytes]
@@ -87,10 +88,12 @@ async def test_hostile_text_stays_text_and_hidden_or_deleted_notes_are_absent(
     for name, data in files.items():
         assert followed.hidden_text.encode() not in data, name
         assert followed.deleted_text.encode() not in data, name
-        for control in ("\x1b", "\x9b", "\x07", "\x00"):
+        for control in ("\x1b", "\x9b", "\x07", "\x00", "\u202e", "\u2066"):  # pages, the feed, the calendar
             assert control.encode() not in data, (name, control)
-    # A bidi override cannot reorder the page: participant text sits in <bdi>.
+    # A bidi override cannot reorder the page: participant text sits in <bdi>, an override shown as U+FFFD
+    # (in the feed and the calendar too, which have no <bdi>).
     assert "\u202e" in ESCAPES["bidi"] and b"<bdi>" in page
+    assert carriable(ESCAPES["bidi"]) == "BIDI\ufffdevil\ufffdiso\ufffd\ufffd"
 
 
 async def test_the_public_site_names_nobody_who_did_not_consent(service: WorkshopService, followed: Followed) -> None:

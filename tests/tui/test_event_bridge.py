@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from screens.events import DomainEvents, EventBridge
-from tests.helpers.waiting import wait_until
 from workshop_tui.events import Event, EventBus, VoteChanged
 
 
@@ -30,17 +31,41 @@ async def test_the_first_event_after_a_quiet_period_is_delivered_on_the_next_tur
     bridge.stop()
 
 
-async def test_a_burst_within_a_frame_is_merged_into_one_batch_at_the_frame_end() -> None:
+class LoopClock:
+    """The running loop's clock, moved by the test: the bridge's frame timer (``call_later``) fires when
+    the test says the frame is over, never because the machine was slow."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        loop = asyncio.get_running_loop()
+        self.now = loop.time()
+        monkeypatch.setattr(loop, "time", lambda: self.now)
+
+    async def advance(self, seconds: float) -> None:
+        self.now += seconds
+        for _ in range(3):  # the loop's next turns run what fell due
+            await asyncio.sleep(0)
+
+
+async def test_a_burst_within_a_frame_is_merged_into_one_batch_at_the_frame_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = LoopClock(monkeypatch)
     bus, bridge, batches = _bridge(frame=0.3)
     bus.publish(_vote(1))
     await asyncio.sleep(0)
-    assert len(batches) == 1
+    assert batches == [[_vote(1)]]  # the first after a quiet period: at once
     for n in range(2, 12):
         bus.publish(_vote(n))
-        await asyncio.sleep(0)
+        await clock.advance(0.02)  # ten events over 0.2 s of the frame
     assert len(batches) == 1  # held: the frame of the first delivery has not ended
-    await wait_until(lambda: len(batches) == 2, what="the burst's batch")
-    assert batches[1] == [_vote(n) for n in range(2, 12)]
+    await clock.advance(0.09)
+    assert len(batches) == 1  # 0.29 s: still within it
+    await clock.advance(0.02)
+    assert batches[1:] == [[_vote(n) for n in range(2, 12)]]  # the frame ended: one batch
+    await clock.advance(1.0)
+    bus.publish(_vote(12))  # quiet for longer than a frame: at once again
+    await asyncio.sleep(0)
+    assert batches[2:] == [[_vote(12)]]
     bridge.stop()
 
 

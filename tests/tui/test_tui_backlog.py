@@ -18,8 +18,13 @@ from screens.backlog.panels import PoolBars
 from screens.backlog.screen import BacklogScreen
 from screens.backlog.table import COLUMNS
 from screens.widgets.safe_input import SafeInput
+from tests.conftest import workshop_in
+from tests.helpers.tui import wait_for
+from tests.helpers.tui_harness import HarnessApp
+from tests.tui.test_tui_teams import room
 from workshop_tui.demo import build_demo
 from workshop_tui.models import BacklogStatus
+from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
 
@@ -444,3 +449,35 @@ async def test_overdue_asks_are_flagged_and_counted_per_department(service: Work
 
 def test_service_messages_name_the_forms_rows() -> None:
     assert friendly("asks.1.answered_at: bad; budget_requests.0: x") == "ask 2 (answered at): bad; budget request 1: x"
+
+
+async def test_an_empty_backlog_after_teams_says_that_c_creates_it(service: WorkshopService) -> None:
+    code, _people, _ideas = await room(service)
+    teams, _ = await service.form_teams(code)
+    await service.set_phase(code, Phase.BACKLOG)
+    app = HarnessApp(service, lambda: BacklogScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        hint = screen.query_one("#empty-hint", Static)
+        assert hint.display and f"Press c to create it from the {len(teams)} teams" in str(hint.render())
+        assert screen.check_action("convert", ())
+        assert screen.query_one("#empty-hint").region.bottom <= 23, "the hint is cut off at 80x24"
+        assert screen.max_scroll_y == 0 and not screen.query_one("#details").display
+        said: list[str] = []
+        screen.notify = lambda message, *args, **kwargs: said.append(message)  # type: ignore[method-assign]
+        await pilot.press("c")
+        await wait_for(pilot, lambda: screen.query_one(DataTable).row_count == len(teams), "the teams' items")
+        assert not hint.display and screen.query_one(DataTable).display and screen.query_one("#details").display
+        assert not screen.check_action("convert", ()), "nothing is left to convert: c is not offered"
+        assert said == [f"{len(teams)} ideas added to the backlog"]
+
+
+async def test_an_empty_backlog_without_teams_says_to_form_them_first(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.BACKLOG)
+    app = HarnessApp(service, lambda: BacklogScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        hint = app.screen.query_one("#empty-hint", Static)
+        assert hint.display and "no teams were formed" in str(hint.render())
+        assert not app.screen.check_action("convert", ())

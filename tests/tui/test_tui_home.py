@@ -11,8 +11,9 @@ from textual.widgets import DataTable
 
 from screens.home import HomeScreen
 from screens.lobby import LobbyScreen
-from tests.helpers.tui import events_shown, on_screen, running_app, wait_for
+from tests.helpers.tui import events_shown, on_screen, running_app, screen_lines, wait_for
 from workshop_tui.service import WorkshopService
+from workshop_tui.service.registry import Registry
 
 
 async def _past(data_dir: Path, codes: list[str]) -> dict[str, str]:
@@ -91,3 +92,52 @@ async def test_changes_made_while_a_session_ran_on_top_are_drawn_on_the_way_back
         table = app.screen.query_one("#workshops", DataTable)
         await wait_for(pilot, lambda: _rows(table)[0][:4] == ["LIVE", "Live one", "lobby", "2"], "two people in LIVE")
         assert [r[0] for r in _rows(table)] == ["LIVE", "PASTA"]
+
+
+LONG_TITLE = "Safer streets around the new tram line: a co-design workshop with the residents of Kalasatama"
+
+
+def _fits(table: DataTable[Any]) -> bool:
+    return table.virtual_size.width <= table.scrollable_content_region.width
+
+
+async def test_the_list_fits_an_80x24_projector_and_follows_a_resize(data_dir: Path) -> None:
+    """No horizontal scrollbar at 80 columns: a long title ends in an ellipsis, whole again when wide."""
+    await _past(data_dir, ["PASTA"])
+    async with WorkshopService(data_dir) as service:
+        await service.create_workshop(LONG_TITLE, code="TRAM")
+    async with running_app(data_dir, size=(80, 24)) as (app, pilot):
+        table = app.screen.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 2, "two workshops")
+        await wait_for(pilot, lambda: _fits(table), "the list as wide as the screen")
+        assert not table.scrollbars_enabled[1], "a horizontal scrollbar at 80x24"
+        title = str(table.get_cell("TRAM", "title"))
+        assert title.endswith("…") and LONG_TITLE.startswith(title[:-1])
+        assert "Last activity" in "\n".join(screen_lines(app))  # every column is on screen
+        await pilot.resize_terminal(200, 60)
+        await wait_for(pilot, lambda: str(table.get_cell("TRAM", "title")) == LONG_TITLE, "the whole title")
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: str(table.get_cell("TRAM", "title")).endswith("…"), "the title cut again")
+        await wait_for(pilot, lambda: _fits(table), "the list as wide as the screen again")
+
+
+async def test_opening_the_list_summarises_each_workshop_once(data_dir: Path, monkeypatch: Any) -> None:
+    await _past(data_dir, ["PASTA", "PASTB", "PASTC"])
+    summarised: list[str] = []
+    one, every = Registry.summary, Registry.summaries  # the service hands out the registry's methods
+
+    def summary(self: Registry, workshop_id: str) -> Any:
+        summarised.append(workshop_id)
+        return one(self, workshop_id)
+
+    def summaries(self: Registry) -> Any:
+        found = every(self)
+        summarised.extend(s.id for s in found)
+        return found
+
+    monkeypatch.setattr(Registry, "summary", summary)
+    monkeypatch.setattr(Registry, "summaries", summaries)
+    async with running_app(data_dir) as (app, pilot):
+        table = app.screen.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3, "three past workshops")
+        assert sorted(summarised) == sorted(set(summarised)) and len(summarised) == 3

@@ -26,7 +26,7 @@ def text_of(app: object, selector: str) -> str:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_the_lobby_in_finnish(data_dir: Path, size: tuple[int, int], snapshot: SnapshotAssertion) -> None:
-    async with running_app(data_dir, size=size, public_url=PUBLIC_URL) as (app, pilot):
+    async with running_app(data_dir, serve=True, size=size, public_url=PUBLIC_URL) as (app, pilot):
         await app.service.create_workshop("Kaupunkipyöräily", code="CITY", language="fi")
         await ten_in_the_lobby(app, pilot, "CITY")
         assert text_of(app, "#scan-hint") == "Skannaa koodi tai avaa"

@@ -24,7 +24,7 @@ THEMES = [PROJECTOR_NAME, "textual-dark", "textual-light"]
     ("size", "scale"), [((80, 24), 1), ((160, 45), 2), ((200, 60), 3)], ids=["80x24", "160x45", "200x60"]
 )
 async def test_lobby_qr_decodes_to_the_join_url(data_dir: Path, theme: str, size: tuple[int, int], scale: int) -> None:
-    async with running_app(data_dir, size=size) as (app, pilot):
+    async with running_app(data_dir, serve=True, size=size) as (app, pilot):
         app.theme = theme
         await app.service.create_workshop("Bike lanes", code="BIKE")
         app.call_later(app.open_workshop, "BIKE")
@@ -39,7 +39,10 @@ async def test_lobby_qr_decodes_to_the_join_url(data_dir: Path, theme: str, size
 
 
 async def test_public_url_in_the_qr_code(data_dir: Path) -> None:
-    async with running_app(data_dir, size=(80, 24), public_url="https://workshop.example.org/civic") as (app, pilot):
+    async with running_app(data_dir, serve=True, size=(80, 24), public_url="https://workshop.example.org/civic") as (
+        app,
+        pilot,
+    ):
         await app.service.create_workshop("Bike lanes", code="BIKE")
         app.call_later(app.open_workshop, "BIKE")
         await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")

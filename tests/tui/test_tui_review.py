@@ -4,9 +4,11 @@ the items due in order (overdue first), outcomes in a few keys through the servi
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual.actions import parse
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
@@ -14,6 +16,8 @@ from textual.widgets import OptionList, Static
 from screens.backlog.review import ReviewScreen
 from screens.backlog.screen import BacklogScreen
 from tests.conftest import workshop_in
+from tests.helpers.tui import contrast, on_screen, running_app, screen_segments, wait_for
+from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import BacklogStatus, Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -156,3 +160,53 @@ async def test_escape_ends_early_and_a_meeting_with_nothing_due_says_so(service:
             await service.update_backlog_item(item_id, {"next_review": "2031-01-01", "asks": []}, now=MEETING)
         review = await start_meeting(pilot)
         assert review.ended and "Nothing is due for review" in shown(review, "#review-ledger")
+
+
+async def test_a_review_meeting_offers_no_phase_keys(data_dir: Path) -> None:
+    """The meeting is not a phase screen: no "Next phase" or "Step back" in its footer or the palette,
+    and the keys do nothing; the backlog phase's own screen still offers stepping back."""
+    async with WorkshopService(data_dir) as service:
+        code = await workshop_in(service, Phase.IDEATE)
+        idea = await service.post_idea(code, "A", source=Source.FACILITATOR)
+        for phase in (Phase.GROUP, Phase.VOTE, Phase.TEAMS, Phase.BACKLOG):
+            await service.set_phase(code, phase)
+        (item,) = await service.convert_to_backlog(code, [idea.id])
+        yesterday = dt.date.today() - dt.timedelta(days=1)
+        await service.update_backlog_item(item.id, {"next_review": yesterday.isoformat()})
+    async with running_app(data_dir, code=code, size=(120, 30)) as (app, pilot):
+        await wait_for(pilot, lambda: on_screen(app, BacklogScreen), "the backlog")
+        assert app.check_action("step_back_phase", ()), "the backlog phase's screen offers stepping back"
+        await pilot.press("m")
+        await wait_for(pilot, lambda: on_screen(app, ReviewScreen), "the review meeting")
+        review = app.screen
+        offered = {b.binding.action for b in review.active_bindings.values() if b.enabled}
+        assert not offered & {"advance_phase", "step_back_phase", "reveal_results"}
+        titles = [c.title for c in app.palette_commands() if app.action_allowed(*parse(c.action)[1:], review)]
+        assert not [t for t in titles if t.startswith(("Next phase", "Step back"))]
+        await pilot.press("ctrl+left")
+        await pilot.pause()
+        assert app.service.view(code).phase == Phase.BACKLOG and app.screen is review
+
+
+async def test_the_highlighted_ask_is_readable_on_the_projector(service: WorkshopService) -> None:
+    """An ask's status and due date keep their colours on the highlighted row: on the projector's yellow
+    highlight an orange "open" was unreadable. Every character of the asks list stands out 4.5:1."""
+    code, _ids = await four_items(service)
+    app = HarnessApp(service, lambda: BacklogScreen(service, code, now=lambda: MEETING))
+    async with app.run_test(size=(80, 24)) as pilot:
+        review = await start_meeting(pilot)
+        await pilot.press("s")  # to C, with an overdue ask
+        await wait_for(pilot, lambda: "item 2 of 3" in shown(review, "#review-head"), "the second item")
+        asks = review.query_one("#review-asks", OptionList)
+        asks.focus()
+        await pilot.pause()
+        assert asks.highlighted == 0
+        box = asks.content_region
+        checked = []
+        for row in screen_segments(app)[box.y : box.bottom]:
+            x = 0
+            for segment in row:
+                if box.x <= x < box.right and segment.text.strip():
+                    checked.append((round(contrast(segment), 1), segment.text))
+                x += segment.cell_length
+        assert checked and min(c for c, _ in checked) >= 4.5, checked

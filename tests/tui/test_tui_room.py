@@ -1,6 +1,6 @@
 """Room-ready behaviour of the real app (issue 12): quitting from the list, screenshots in the data dir.
 
-A real service on a tmp data dir, the real ParticipantServer on 127.0.0.1 (port 0).
+A real service on a tmp data dir; the real ParticipantServer on 127.0.0.1 (port 0) where phones take part.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from workshop_tui.templates import templates
 
 
 async def test_quit_from_the_workshop_list_asks_while_phones_can_reach_a_workshop(data_dir: Path) -> None:
-    async with running_app(data_dir) as (app, pilot):
+    async with running_app(data_dir, serve=True) as (app, pilot):
         await app.service.create_workshop("Bike lanes", code="TEST")
         assert on_screen(app, HomeScreen) and app.code is None
         await pilot.press("ctrl+q")
@@ -84,7 +84,7 @@ async def teams_room(app: WorkshopApp, people: int = 10, ranked: int = 3) -> tup
 
 
 async def test_forming_teams_warns_when_few_have_ranked_and_phones_rank_until_published(data_dir: Path) -> None:
-    async with running_app(data_dir, size=(100, 30)) as (app, pilot):
+    async with running_app(data_dir, serve=True, size=(100, 30)) as (app, pilot):
         ideas, _ = await teams_room(app)
         assert app.server is not None
         base = f"http://127.0.0.1:{app.server.port}/api/v1/w/TEST"
@@ -218,7 +218,7 @@ async def test_authors_stay_off_the_projector_until_turned_on(data_dir: Path) ->
 
 
 async def test_every_session_screen_has_the_phase_timer_and_phones_see_it(data_dir: Path) -> None:
-    async with running_app(data_dir, size=(100, 30)) as (app, pilot):
+    async with running_app(data_dir, serve=True, size=(100, 30)) as (app, pilot):
         service = app.service
         await service.create_workshop("Timed", code="TEST", template="weekend-hackathon")
         await service.set_phase("TEST", Phase.IDEATE)

@@ -46,7 +46,7 @@ async def advance(app: Any, pilot: Pilot[Any], to: Phase, screen: type[Any]) -> 
 
 @pytest.mark.slow
 async def test_a_whole_session_from_lobby_to_closed(data_dir: Path, tmp_path: Path) -> None:
-    async with running_app(data_dir, size=(120, 40)) as (app, pilot):
+    async with running_app(data_dir, serve=True, size=(120, 40)) as (app, pilot):
         await app.service.create_workshop(
             "Session", code="TEST", settings={"dots_per_participant": 3, "max_dots_per_idea": 2, "team_min_size": 1}
         )

@@ -1,6 +1,7 @@
 """The TUI shell under Pilot: home, new workshop, lobby, phase control, timer, quit, info, busy port, safety.
 
-A real service on a tmp data dir and a real ParticipantServer on 127.0.0.1 (port 0) in every test.
+A real service on a tmp data dir; the real ParticipantServer on 127.0.0.1 (port 0) in the tests of what it
+changes (join URL, phones over HTTP, quitting while live, info, busy port).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from rich.text import Text
+from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Digits, Input, Static
 
 from screens.app import WorkshopApp
@@ -30,7 +32,7 @@ from screens.wall.screen import WallScreen
 from screens.widgets.session_bar import SessionBar
 from screens.widgets.timer import PhaseTimer
 from tests.helpers.cli import run_cli
-from tests.helpers.tui import on_screen, running_app, search_palette, wait_for
+from tests.helpers.tui import contrast, on_screen, running_app, screen_segments, search_palette, wait_for
 from workshop_tui.models import utcnow
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
@@ -124,6 +126,7 @@ async def test_d_adds_the_demo_once_and_opens_it(data_dir: Path) -> None:
         await wait_for(pilot, lambda: any(w.code == "MAKE" for w in app.service.workshops()), "the demo")
         await wait_for(pilot, lambda: app.code == "MAKE", "the demo to open")
         app.action_home()
+        await wait_for(pilot, lambda: on_screen(app, HomeScreen), "home")  # d on the lobby is not the demo
         await pilot.press("d")
         await wait_for(pilot, lambda: app.code == "MAKE", "the demo to open again")
         assert [w.code for w in app.service.workshops()].count("MAKE") == 1
@@ -133,7 +136,7 @@ async def test_d_adds_the_demo_once_and_opens_it(data_dir: Path) -> None:
 
 
 async def test_lobby_shows_code_url_and_counts_people_as_they_join(data_dir: Path) -> None:
-    async with running_app(data_dir) as (app, pilot):
+    async with running_app(data_dir, serve=True) as (app, pilot):
         code = await open_lobby(app)
         await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
         lobby = app.screen
@@ -164,7 +167,7 @@ async def test_lobby_shows_only_the_latest_eight_names(data_dir: Path) -> None:
 
 
 async def test_a_phone_joining_over_http_raises_the_count(data_dir: Path) -> None:
-    async with running_app(data_dir) as (app, pilot):
+    async with running_app(data_dir, serve=True) as (app, pilot):
         code = await open_lobby(app)
         await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
         count = app.screen.query_one("#count", Digits)
@@ -296,7 +299,7 @@ async def test_timer_flashes_at_zero_without_a_bell(data_dir: Path, monkeypatch:
 
 
 async def test_ctrl_q_asks_while_live_and_quits_on_y(data_dir: Path) -> None:
-    async with running_app(data_dir) as (app, pilot):
+    async with running_app(data_dir, serve=True) as (app, pilot):
         await open_lobby(app)
         await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
         assert app.is_live
@@ -322,7 +325,7 @@ async def test_asking_whether_to_quit_opens_no_past_workshop(data_dir: Path) -> 
     listed must not load them all first."""
     async with WorkshopService(data_dir) as earlier:
         await earlier.create_workshop("Earlier", code="PAST")
-    async with running_app(data_dir) as (app, pilot):
+    async with running_app(data_dir, serve=True) as (app, pilot):
         assert app.service.open_states() == []
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), "the question")
@@ -331,7 +334,7 @@ async def test_asking_whether_to_quit_opens_no_past_workshop(data_dir: Path) -> 
 
 
 async def test_ctrl_q_quits_at_once_when_no_session_is_open(data_dir: Path) -> None:
-    async with running_app(data_dir) as (app, pilot):
+    async with running_app(data_dir, serve=True) as (app, pilot):
         assert not app.is_live
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: not app.is_running, "the app to exit")
@@ -343,7 +346,7 @@ async def test_ctrl_q_quits_at_once_when_no_session_is_open(data_dir: Path) -> N
 
 async def test_info_never_draws_the_admin_token(data_dir: Path) -> None:
     """The info screen may be projected: the token is in an owner-only file, copied only on request."""
-    async with running_app(data_dir, admin_token="secret-admin-token-123") as (app, pilot):
+    async with running_app(data_dir, serve=True, admin_token="secret-admin-token-123") as (app, pilot):
         await open_lobby(app)
         await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
         await pilot.press("f2")
@@ -398,7 +401,7 @@ async def test_busy_port_offers_a_free_port(data_dir: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        async with running_app(data_dir, port=port) as (app, pilot):
+        async with running_app(data_dir, serve=True, port=port) as (app, pilot):
             await wait_for(pilot, lambda: on_screen(app, PortBusyScreen), "the busy-port dialog")
             assert not app.server_running
             await pilot.press("f")
@@ -414,7 +417,7 @@ async def test_busy_port_can_continue_without_phones(data_dir: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        async with running_app(data_dir, port=port) as (app, pilot):
+        async with running_app(data_dir, serve=True, port=port) as (app, pilot):
             await wait_for(pilot, lambda: on_screen(app, PortBusyScreen), "the busy-port dialog")
             await pilot.press("c")
             await wait_for(pilot, lambda: on_screen(app, HomeScreen), "home")
@@ -498,3 +501,31 @@ def test_every_phase_has_its_screen() -> None:
     for phase in Phase:
         assert phase in PHASE_SCREENS, phase
         PHASE_SCREENS[phase].load()  # type: ignore[attr-defined]  # imports cleanly
+
+
+async def test_the_palette_descriptions_are_readable_on_a_projector(data_dir: Path) -> None:
+    """Every command's description, on the highlighted row and the others, at least 7:1 against its
+    background (WCAG AAA: a projected image loses contrast to the room's light). Textual's default draws
+    it dim: dark grey on the light grey highlight, grey on dark grey elsewhere."""
+    async with running_app(data_dir, size=(100, 30)) as (app, pilot):
+        await open_lobby(app)
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
+        await pilot.press("ctrl+p")
+        await wait_for(
+            pilot,
+            lambda: on_screen(app, CommandPalette) and app.screen.query_one(CommandList).option_count > 3,
+            "the palette's commands",
+        )
+        await pilot.pause()
+        helps = {c.help for c in app.palette_commands() if c.help}
+        checked = 0
+        for row in screen_segments(app):
+            text = "".join(s.text for s in row)
+            found = next((h for h in helps if h in text), None)
+            if found is None:
+                continue
+            for segment in row:
+                if segment.text.strip() and segment.text.strip() in found:
+                    checked += 1
+                    assert contrast(segment) >= 7, (found, segment.style)
+        assert checked >= 3, "the descriptions of the highlighted row and of others were not found"

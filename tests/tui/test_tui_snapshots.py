@@ -42,7 +42,7 @@ def svg_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_home(data_dir: Path, size: tuple[int, int], svg_snapshot: SnapshotAssertion) -> None:
-    async with running_app(data_dir, size=size, public_url=PUBLIC_URL) as (app, pilot):
+    async with running_app(data_dir, serve=True, size=size, public_url=PUBLIC_URL) as (app, pilot):
         assert app.current_theme.name == PROJECTOR_NAME
         await app.service.create_workshop("Bike lanes for the north district", code="BIKE")
         await app.service.create_workshop("Open City Hackathon", code="CITY", template="weekend-hackathon")
@@ -56,7 +56,7 @@ async def test_home(data_dir: Path, size: tuple[int, int], svg_snapshot: Snapsho
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_lobby(data_dir: Path, size: tuple[int, int], svg_snapshot: SnapshotAssertion) -> None:
-    async with running_app(data_dir, size=size, public_url=PUBLIC_URL) as (app, pilot):
+    async with running_app(data_dir, serve=True, size=size, public_url=PUBLIC_URL) as (app, pilot):
         await app.service.create_workshop("Open City Hackathon", code="CITY", template="weekend-hackathon")
         await ten_in_the_lobby(app, pilot, "CITY")
         assert app.export_screenshot() == svg_snapshot

@@ -4,16 +4,17 @@ case), moving a person and naming the champion. Real service and solver."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import App
 from textual.widgets import DataTable, Digits, OptionList, SelectionList, Static
 
 from screens.candidates import CandidatesScreen
 from screens.confirm import ConfirmScreen
 from screens.team_picker import TeamPickerScreen
-from screens.teams import TeamsScreen
+from screens.teams import TeamsScreen, team_stats
 from tests.conftest import open_vote, workshop_in
-from tests.helpers.tui import wait_for
+from tests.helpers.tui import screen_lines, wait_for
 from tests.helpers.tui_harness import HarnessApp
-from workshop_tui.models import Idea, Participant
+from workshop_tui.models import Idea, Participant, Team
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
@@ -165,7 +166,6 @@ async def test_move_member_and_set_champion(service: WorkshopService) -> None:
 async def test_every_team_outside_the_bounds_is_flagged_on_a_projector_at_80x24(service: WorkshopService) -> None:
     """After manual moves one team is below the minimum and one above the maximum: at 80x24 both flags
     show whole (long idea titles used to wrap the first flag and push the second off the screen)."""
-    from tests.helpers.tui import screen_lines
 
     code = await workshop_in(service, Phase.IDEATE, team_min_size=2, team_max_size=3)
     for name in NAMES:
@@ -188,8 +188,6 @@ async def test_every_team_outside_the_bounds_is_flagged_on_a_projector_at_80x24(
         assert "below the minimum of 2" in shown, shown
         assert "above 3" in shown, shown
         assert "p publishes" in shown, shown
-    from screens.teams import team_stats
-
     stats = team_stats(service.view(code))
     flagged = {stats.plain[span.start : span.end] for span in stats.spans if "red" in str(span.style)}
     assert any(f.startswith("! below the minimum") for f in flagged), flagged  # a warning, not the box's green
@@ -234,6 +232,60 @@ async def test_once_the_teams_are_published_nobody_is_said_to_be_still_ranking(s
         await service.publish_teams(code)
         await wait_for(pilot, lambda: "still ranking" not in bar(), "the bar without the ranking count")
         assert "still to rank" not in str(screen(app).query_one("#prefs-line", Static).render())
+
+
+async def test_the_move_dialog_offers_only_the_other_teams(service: WorkshopService) -> None:
+    code, _people, _ideas = await room(service)
+    teams, _ = await service.form_teams(code)
+    assert len(teams) >= 2
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        s = screen(app)
+        index = next(n for n, seat in enumerate(s.seats) if seat.participant_id and seat.team_id)
+        s.query_one("#teams-table", DataTable).move_cursor(row=index)
+        await pilot.pause()
+        seat = s.seats[index]
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, TeamPickerScreen), "the move dialog")
+        picker = app.screen.query_one(OptionList)
+        offered = [picker.get_option_at_index(n).id for n in range(picker.option_count)]
+        assert seat.team_id not in offered
+        assert set(offered) == {t.id for t in teams if t.id != seat.team_id}
+        current = service.state(code).teams[seat.team_id or ""].name
+        assert f"(now in {current})" in str(app.screen.query_one(Static).render())
+
+
+async def test_the_stats_say_one_team_and_who_ranked(service: WorkshopService) -> None:
+    """Singular and plural as the room reads them, and the choices met counted among those who ranked
+    (before anyone ranks, "0 of 6 got their 1st choice" would blame the solver)."""
+    code, people, ideas = await room(service)
+    await service.set_team_candidates(code, idea_ids=[ideas[0].id])
+    await service.form_teams(code, max_size=6)
+    stats = team_stats(service.view(code)).plain
+    assert "6 people in 1 team of 6 (allowed 1 to 4)" in stats and "1 teams" not in stats
+    assert "Nobody has ranked yet" in stats and "got their 1st choice" not in stats
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        assert "Publish the team to the phones?" in "\n".join(screen_lines(app))
+    await service.set_preferences(code, people[0].id, [ideas[0].id])
+    await service.form_teams(code, max_size=6)
+    assert "1 of 1 who ranked got their 1st choice" in team_stats(service.view(code)).plain
+
+
+async def test_each_team_is_one_line_of_the_move_dialog_at_80x24() -> None:
+    long = "Safe school routes: parents mark dangerous crossings on a shared map with the police"
+    teams = [Team(id=f"t{n}", workshop_id="w", idea_id=f"i{n}", name=f"{long} {n}") for n in range(3)]
+    app: App[None] = App()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(TeamPickerScreen("Ilse", teams, "t0"))
+        await pilot.pause()
+        listed = app.screen.query_one(OptionList)
+        assert listed.option_count == 2 and listed.virtual_size.height == 2, "a team's name wrapped"
+        cut = [line for line in screen_lines(app) if long[:20] in line and "now in" not in line]
+        assert len(cut) == 2 and all("…" in line for line in cut), cut
 
 
 async def test_rankings_arriving_count_up_without_rebuilding_the_teams_table(service: WorkshopService) -> None:

@@ -77,7 +77,7 @@ def drawn(terminal: list[str]) -> str:
 @pytest.mark.slow
 async def test_no_escape_reaches_the_terminal(data_dir: Path, terminal: list[str]) -> None:
     await seed(data_dir)
-    async with running_app(data_dir, size=(160, 50), code="EVIL") as (app, pilot):
+    async with running_app(data_dir, serve=True, size=(160, 50), code="EVIL") as (app, pilot):
         assert app.server is not None
         base = f"http://127.0.0.1:{app.server.port}/api/v1/w/EVIL"
         async with httpx.AsyncClient() as http:
@@ -161,3 +161,20 @@ async def test_no_escape_reaches_the_terminal(data_dir: Path, terminal: list[str
     assert "PWNED-TITLE" in output and "EVIL-PAINT" in output and "C1-TITLE" in output
     assert "␛]2;PWNED-TITLE" in output  # shown, as a visible placeholder
     assert terminal_problems(output) == []
+
+
+async def test_every_toast_is_terminal_safe_whoever_raises_it(data_dir: Path) -> None:
+    """A toast quotes an error, which may quote a name or a file's value: the app's one notify makes any
+    message and title terminal-safe, from the app or any screen, markup or not."""
+    await seed(data_dir)
+    async with running_app(data_dir, size=(160, 50), code="EVIL") as (app, pilot):
+        await wait_for(pilot, lambda: on_screen(app, WallScreen), "the wall")
+        app.notify(f"app {ESCAPES['osc2']}", title=f"TITLE {ESCAPES['osc52']}", markup=False)
+        app.screen.notify(f"screen {ESCAPES['csi']} {ESCAPES['c1']}", severity="error", markup=False)
+        app.screen.notify(f"marked {ESCAPES['bidi']} {ESCAPES['del']}")
+        await wait_for(pilot, lambda: len(app._notifications) >= 3, "the toasts")
+        toasts = [(n.title, n.message) for n in app._notifications]
+    told = " ".join(f"{title} {message}" for title, message in toasts)
+    assert all(word in told for word in WORDS[:6]), told  # every message is there, made visible
+    for title, message in toasts:
+        assert terminal_problems(title) == [] and terminal_problems(message) == [], (title, message)

@@ -11,7 +11,7 @@ from screens.voting import VotingScreen
 from screens.widgets.bar_chart import BarChart, ChartRow
 from screens.widgets.session_bar import SessionBar
 from tests.conftest import open_vote, workshop_in
-from tests.helpers.tui import screen_lines, wait_for
+from tests.helpers.tui import contrast, screen_lines, screen_segments, wait_for
 from tests.helpers.tui_harness import HarnessApp
 from workshop_tui.models import Idea, Participant, Source
 from workshop_tui.phases import Phase
@@ -197,6 +197,24 @@ async def test_paper_note_source_is_irrelevant_to_progress(service: WorkshopServ
         await pilot.pause()
         assert screen(app).query_one(ProgressBar).progress == 0
         assert "5 paper dots" in text_of(app, "#paper-line")
+
+
+async def test_the_empty_progress_bar_is_seen_on_a_projector(service: WorkshopService) -> None:
+    """At 0 % the bar's track is drawn in the background's own colour by default (an invisible bar): on the
+    projector it stands out from the background at least 3:1, as a graphic must."""
+    code, _people, _ideas = await room(service)
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        region = screen(app).query_one("#progress Bar").region
+        row = screen_segments(app)[region.y]
+        cells, x = [], 0
+        for segment in row:
+            if region.x <= x < region.right and segment.text.strip():
+                cells.append(segment)
+            x += segment.cell_length
+        assert cells, "no bar drawn"
+        assert min(contrast(s) for s in cells) >= 3, [s.style for s in cells]
 
 
 async def test_dots_cast_behind_hidden_results_count_up_without_redrawing_the_chart(service: WorkshopService) -> None:

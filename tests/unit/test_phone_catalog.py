@@ -3,6 +3,7 @@ translated in each shipped language, in the ``.po`` the translators edit and in 
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -52,3 +53,15 @@ def test_every_phone_message_is_translated_and_compiled(lang: str) -> None:
         if compiled != strings[0]:
             stale.append(msgid)  # the .po was translated but `make i18n-compile` not run
     assert missing == [] and stale == []
+
+
+@pytest.mark.parametrize("module", ["screens/presenter.py", "screens/follow.py"])
+def test_the_room_screens_take_the_phone_words_from_its_catalog(module: str) -> None:
+    """What the projector says as the phones say it is read from ``phone_catalog.MESSAGES``, never typed
+    again (a retyped copy drifts from the phone's words and from their translations)."""
+    phone = set()
+    for message in phone_catalog.MESSAGES.values():
+        phone |= set(message) if isinstance(message, tuple) else {message}
+    source = (Path(__file__).parents[2] / module).read_text()
+    typed = {n.value for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    assert sorted(typed & phone) == []

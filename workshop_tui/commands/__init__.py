@@ -60,8 +60,14 @@ def emit_json(obj: Any) -> None:
 
 
 def write_output(data: bytes, output: Path | None) -> None:
-    """To stdout, or atomically to a file with a note on stderr naming it."""
+    """To stdout, or atomically to a file with a note on stderr naming it.
+
+    A file or a pipe gets the export's bytes, emoji as typed; a terminal gets them ``terminal_safe``
+    (the emoji modifiers terminals disagree on dropped), so an export printed to it cannot shift its
+    columns. Every exporter already writes its format without controls or bidi characters."""
     if output is None:
+        if sys.stdout.isatty():
+            data = terminal_safe(data.decode("utf-8", "replace"), multiline=True).encode()
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return

@@ -7,11 +7,14 @@ import asyncio
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workshop_tui.commands import add_server_options, emit_json, plain
 from workshop_tui.commands.workshops import report_messages
 from workshop_tui.phases import Phase
+
+if TYPE_CHECKING:
+    from workshop_tui.service import WorkshopService
 
 
 def register(sub: Any) -> None:
@@ -35,17 +38,21 @@ async def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
     for sig in signals:  # before the ready line: a signal right after it must stop us cleanly too
         loop.add_signal_handler(sig, stop.set)
     try:
-        # What phones can reach is loaded now; closed workshops open only if something asks for them.
-        service = WorkshopService(data_dir).open(preload=lambda s: s.phase != Phase.CLOSED)
+        # Listed from their summaries first (a workshop without a valid one is opened here), so the server
+        # listens before the big loads; what phones can reach is opened right after the ready line.
+        service = WorkshopService(data_dir).open()
         try:
             report_messages(service)
             server = ParticipantServer(service, host=args.host, port=args.port, public_url=args.public_url)
             await server.start()
             try:
                 emit_json({"event": "ready", "url": server.base_url, "admin_token": server.admin_token})
-                for summary in service.summaries():
-                    if summary.phase != Phase.CLOSED:
-                        print(f"{summary.code}  {plain(summary.title)}: {server.join_url(summary.code)}", flush=True)
+                reported = len(service.messages)
+                reachable = [s for s in service.summaries() if s.phase != Phase.CLOSED]
+                for summary in reachable:
+                    print(f"{summary.code}  {plain(summary.title)}: {server.join_url(summary.code)}", flush=True)
+                _open_now(service, [s.code for s in reachable])
+                report_messages(service, since=reported)
                 print(f"Admin token (Authorization: Bearer ...): {server.admin_token}", flush=True)
                 print("Serving; stop with Ctrl+C or SIGTERM.", file=sys.stderr, flush=True)
                 await stop.wait()
@@ -57,3 +64,15 @@ async def cmd_serve(args: argparse.Namespace, data_dir: Path) -> int:
         for sig in signals:
             loop.remove_signal_handler(sig)
     return 0
+
+
+def _open_now(service: WorkshopService, codes: list[str]) -> None:
+    """Open (recover, load) these workshops now, right after the ready line: a request that comes first
+    opens its workshop itself. One that cannot be opened is a message, as at start, and a 503 to phones."""
+    from workshop_tui.errors import WorkshopError
+
+    for code in codes:
+        try:
+            service.view(code)
+        except WorkshopError:
+            continue

@@ -95,9 +95,9 @@ def language_list(value: str) -> list[str]:
     return langs
 
 
-def report_messages(service: WorkshopService) -> None:
-    """Recovery notes (files set aside, ...) go to stderr, one line each."""
-    for message in service.messages:
+def report_messages(service: WorkshopService, *, since: int = 0) -> None:
+    """Recovery notes (files set aside, ...) go to stderr, one line each (from number ``since`` on)."""
+    for message in service.messages[since:]:
         print(f"workshop-tui: {plain(message)}", file=sys.stderr)
 
 

@@ -6,10 +6,13 @@ import hashlib
 import re
 import unicodedata
 
+from workshop_tui.text_safety import BIDI
+
 #: What HTML5 reports as a parse error and XML 1.0 cannot carry: C0 controls but tab, newline and carriage
-#: return, DEL and the C1 controls, lone surrogates and the noncharacters.
+#: return, DEL and the C1 controls, lone surrogates and the noncharacters; and the bidi controls, which would
+#: reorder what a feed reader or a calendar shows (and, inside its ``<bdi>``, the page's own words).
 _UNCARRIABLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    f"[{BIDI}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
     "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0010fffe\U0010ffff]"
 )
 REPLACEMENT = "\ufffd"

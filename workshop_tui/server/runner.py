@@ -31,6 +31,7 @@ from workshop_tui.server import DEFAULT_PORT
 from workshop_tui.server.limits import Limits
 from workshop_tui.server.runtime_file import RUNTIME_FILE, ServerRuntime, local_url, remove_runtime, write_runtime
 from workshop_tui.service import WorkshopService
+from workshop_tui.store.snapshot_file import bulk_load
 
 if TYPE_CHECKING:
     from workshop_tui.server.connections import GuardedHttpTools
@@ -158,12 +159,15 @@ class ParticipantServer:
         self.bind()
         sock = self._socket
         assert sock is not None
-        if self._app_factory is None:
-            from workshop_tui.server.app import create_app
+        # The app (FastAPI, its routes' models and validators) lives as long as the server: no collections
+        # while it is built, and frozen after, so the full passes a vote storm triggers never walk it.
+        with bulk_load():
+            if self._app_factory is None:
+                from workshop_tui.server.app import create_app
 
-            self.app = create_app(self)
-        else:
-            self.app = self._app_factory(self)
+                self.app = create_app(self)
+            else:
+                self.app = self._app_factory(self)
         config = uvicorn.Config(
             self.app,
             log_config=None,

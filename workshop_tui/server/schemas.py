@@ -267,6 +267,14 @@ class WorkshopSummaryOut(_Out):
     ideas: int
     dots: int
     join_url: str
+    show_authors: bool = Field(
+        description="authors' names are projected on the wall: the facilitator turned them on and the workshop "
+        "is not anonymous (the presenter view reads them from .../ideas/authors)"
+    )
+
+
+class AuthorsOut(_Out):
+    authors: dict[str, str] = Field(description="the author's name of each note on the wall, by note id")
 
 
 class PhaseIn(_In):

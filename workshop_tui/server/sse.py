@@ -222,8 +222,12 @@ class Broker:
             return
         if code not in self._subs:
             return  # nobody listens: the voting hot path pays nothing here
+        try:
+            workshop = self.service.view(code).workshop  # once per event: a vote's is the hot path
+        except WorkshopError:
+            return  # events follow a write to an open workshop: only one that is gone lands here
         if isinstance(event, _READY_EVENTS):
-            self._coalesce(code, READY)
+            self._coalesce(code, READY, workshop.phase)
         if isinstance(event, ev.PhaseChanged):
             self._phones_fetched(code)
             self._send(code, encode({"type": "phase_changed", "phase": event.phase.value}))
@@ -236,27 +240,18 @@ class Broker:
         elif isinstance(event, ev.TimerChanged):
             self._send(code, encode({"type": "timer_changed"}))
         elif isinstance(event, ev.IdeaPosted):
-            self._coalesce(code, "idea_posted")
+            self._coalesce(code, "idea_posted", workshop.phase)
         elif isinstance(event, ev.IdeaChanged):
-            self._coalesce(code, "idea_removed" if event.action in _REMOVED_ACTIONS else "idea_updated")
+            kind = "idea_removed" if event.action in _REMOVED_ACTIONS else "idea_updated"
+            self._coalesce(code, kind, workshop.phase)
         elif isinstance(event, ev.ThemeChanged):
-            self._coalesce(code, "idea_updated")
-        elif isinstance(event, ev.VoteChanged) and self._revealed(code):
-            self._coalesce(code, "results_changed")
+            self._coalesce(code, "idea_updated", workshop.phase)
+        elif isinstance(event, ev.VoteChanged) and workshop.results_revealed:
+            self._coalesce(code, "results_changed", workshop.phase)
         # VoteChanged before the reveal, ParticipantJoined/Blocked (the counts above say it), PreferencesSet,
         # BacklogChanged, WorkshopCreated: never sent.
 
-    def _revealed(self, code: str) -> bool:
-        try:
-            return self.service.view(code).workshop.results_revealed
-        except WorkshopError:
-            return False
-
-    def _coalesce(self, code: str, kind: str) -> None:
-        try:
-            phase = self.service.view(code).phase
-        except WorkshopError:
-            return
+    def _coalesce(self, code: str, kind: str, phase: Phase) -> None:
         if phase not in WALL_PHASES and kind != READY:
             return
         self._pending.setdefault(code, {})[kind] = None

@@ -152,6 +152,7 @@ def summary_view(summary: WorkshopSummary, join_url: str) -> WorkshopSummaryOut:
         ideas=summary.ideas,
         dots=summary.dots,
         join_url=join_url,
+        show_authors=w.settings.show_authors and not w.settings.anonymous,
     )
 
 
@@ -169,11 +170,9 @@ def my_team_view(view: WorkshopView, team: Team) -> MyTeamOut:
 
 
 def me_view(view: WorkshopView, p: Participant) -> MeOut:
-    votes = []
-    for idea_id in view.ideas:
-        vote = view.vote_of(p.id, idea_id)
-        if vote is not None:
-            votes.append(MyVoteOut(idea_id=idea_id, dots=vote.dots))
+    ideas = view.ideas
+    voted = sorted((ideas[i] for i in view.voted_ideas(p.id) if i in ideas), key=lambda i: (i.created_at, i.id))
+    votes = [MyVoteOut(idea_id=i.id, dots=view.dots_of(p.id, i.id)) for i in voted]
     pref = view.preferences.get(p.id)
     team = view.team_of(p.id) if view.workshop.teams_public else None  # a draft stays off the phones
     mine = [i for i in view.ideas.values() if i.author_id == p.id and not i.deleted and not i.merged_into]
@@ -197,7 +196,7 @@ def followed_view(view: WorkshopView, participant_id: str) -> list[FollowedOut]:
     if view.workshop.phase not in (Phase.BACKLOG, Phase.CLOSED):
         return []
     ideas = {i for i, idea in view.ideas.items() if idea.author_id == participant_id}
-    ideas |= {v.idea_id for v in view.votes.values() if v.participant_id == participant_id}
+    ideas |= view.voted_ideas(participant_id)
     teams = {t.id for t in view.teams.values() if participant_id in t.member_ids}
     mine = [b for b in view.backlog.values() if ideas.intersection(b.idea_ids) or b.team_id in teams]
     mine.sort(key=lambda b: (b.next_review is None, b.next_review or dt.date.min, b.title, b.id))

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from workshop_tui import events as ev
 from workshop_tui.errors import Invalid, NotFound
-from workshop_tui.models import Idea, IdeaChange, utcnow
+from workshop_tui.models import Idea, IdeaChange, Participant, utcnow
 from workshop_tui.service.registry import Registry
 from workshop_tui.state import Change, WorkshopState
 from workshop_tui.summaries import WORKSHOPS_DIR
@@ -83,17 +83,18 @@ class Concern:
         table: str,
         rows: Sequence[BaseModel],
         event_type: type[ev.Event],
-        key: str,
+        key: str | None,
         **fields: Any,
     ) -> None:
         """Put ``rows`` into ``table`` in one durable change (one journal record), then publish one
-        ``event_type`` per row (the row as ``key``): nothing is announced before it is on disk."""
+        ``event_type`` per row (the row as ``key``; with no key, only ``fields``): nothing is announced
+        before it is on disk."""
         change = Change(state)
         for row in rows:
             change.put(table, row)
         await change.commit()
         for row in rows:
-            self._emit(state, event_type, **{key: row}, **fields)
+            self._emit(state, event_type, **({key: row} if key else {}), **fields)
 
     async def _commit_notes(self, state: WorkshopState, change: Change, notes: Sequence[tuple[Idea, str]]) -> None:
         """Put ``notes`` into ``change`` (which may hold more), commit it as one durable change, then
@@ -111,11 +112,20 @@ class Concern:
         return value
 
     @staticmethod
+    def _participant(state: WorkshopState, participant_id: str) -> Participant:
+        return found(state.participants, participant_id, "participant", state.code)
+
+    @staticmethod
     def _idea(state: WorkshopState, idea_id: str) -> Idea:
-        idea = state.ideas.get(idea_id)
-        if idea is None:
-            raise NotFound(f"no idea {idea_id!r} in workshop {state.code}")
-        return idea
+        return found(state.ideas, idea_id, "idea", state.code)
+
+
+def found(rows: Mapping[str, M], key: str, what: str, code: str) -> M:
+    """``rows[key]``, or ``NotFound`` (HTTP 404) naming what was asked for."""
+    row = rows.get(key)
+    if row is None:
+        raise NotFound(f"no {what} {key!r} in workshop {code}")
+    return row
 
 
 __all__ = ["FACILITATOR", "WORKSHOPS_DIR", "Concern", "hash_token", "short_text", "validated", "validation_message"]

@@ -121,8 +121,7 @@ class DotOps(Concern):
             Preference,
             {"id": participant_id, "workshop_id": state.id, "participant_id": participant_id, "idea_ids": idea_ids},
         )
-        change = Change(state)
-        change.put("preferences", pref)
-        await change.commit()
-        self._emit(state, ev.PreferencesSet, participant_id=participant_id, idea_ids=idea_ids)
+        await self._commit(
+            state, "preferences", [pref], ev.PreferencesSet, None, participant_id=participant_id, idea_ids=idea_ids
+        )
         return pref

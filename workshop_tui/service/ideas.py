@@ -18,7 +18,7 @@ from workshop_tui.models import (
 from workshop_tui.phases import Phase
 from workshop_tui.service import queries
 from workshop_tui.service.base import FACILITATOR, Concern, changed
-from workshop_tui.state import Change, WorkshopState
+from workshop_tui.state import WorkshopState
 
 
 class IdeaOps(Concern):
@@ -192,14 +192,10 @@ class IdeaOps(Concern):
         """Refuse (or accept again) a participant's further notes; what they posted stays as it is."""
         state = self.state(code)
         require(Action.HIDE_NOTE, state.workshop.phase)  # moderation, in the phases where hiding is
-        person = state.participants.get(participant_id)
-        if person is None:
-            raise NotFound(f"no participant {participant_id!r} in workshop {state.code}")
+        person = self._participant(state, participant_id)
         if person.blocked == blocked:
             return await self._unchanged(state, person)
         updated = person.model_copy(update={"blocked": blocked})
-        change = Change(state)
-        change.put("participants", updated)
-        await change.commit()
-        self._emit(state, ev.ParticipantBlocked, participant=updated)  # the ready counts change with it
+        # the ready counts change with it
+        await self._commit(state, "participants", [updated], ev.ParticipantBlocked, "participant")
         return updated

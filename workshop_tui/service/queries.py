@@ -17,10 +17,10 @@ def visible_ideas(state: WorkshopState) -> list[Idea]:
 
 
 def private_notes(state: WorkshopState) -> list[Idea]:
-    """The notes written in private and not revealed yet (deleted or merged ones stay as they are)."""
-    if not state.private_notes:
+    """The notes written in private and not revealed yet (``Idea.awaiting_reveal``)."""
+    if not state.private_notes:  # the state's count of the same notes: most workshops have none
         return []
-    return [i for i in state.ideas.values() if i.private and not (i.deleted or i.merged_into)]
+    return [i for i in state.ideas.values() if i.awaiting_reveal]
 
 
 @dataclass(frozen=True)

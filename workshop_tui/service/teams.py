@@ -6,7 +6,7 @@ import asyncio
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
-from workshop_tui.errors import Conflict, Invalid, NotFound
+from workshop_tui.errors import Conflict, Invalid
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
     Team,
@@ -14,7 +14,7 @@ from workshop_tui.models import (
     utcnow,
 )
 from workshop_tui.service import queries
-from workshop_tui.service.base import Concern, short_text
+from workshop_tui.service.base import Concern, found, short_text
 from workshop_tui.state import Change
 from workshop_tui.team_plan import InfeasibleTeams, Person, TeamPlan
 
@@ -124,11 +124,8 @@ class TeamOps(Concern):
         """Move a person to another team (the facilitator's adjustment); size bounds are advice here."""
         state = self.state(code)
         require(Action.MOVE_MEMBER, state.workshop.phase)
-        if participant_id not in state.participants:
-            raise NotFound(f"no participant {participant_id!r}")
-        target = state.teams.get(team_id)
-        if target is None:
-            raise NotFound(f"no team {team_id!r}")
+        self._participant(state, participant_id)
+        target = found(state.teams, team_id, "team", state.code)
         change = Change(state)
         changed = []
         current = queries.team_of(state, participant_id)
@@ -148,9 +145,7 @@ class TeamOps(Concern):
     async def set_champion(self, code: str, team_id: str, participant_id: str | None) -> Team:
         state = self.state(code)
         require(Action.SET_CHAMPION, state.workshop.phase)
-        team = state.teams.get(team_id)
-        if team is None:
-            raise NotFound(f"no team {team_id!r}")
+        team = found(state.teams, team_id, "team", state.code)
         if participant_id is not None and participant_id not in team.member_ids:
             raise Invalid("the champion must be a member of the team")
         updated = team.model_copy(update={"champion_id": participant_id})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
-from workshop_tui.errors import Conflict, NotFound
+from workshop_tui.errors import Conflict
 from workshop_tui.ids import new_id
 from workshop_tui.models import IdeaChange, Theme
-from workshop_tui.service.base import Concern, validated
+from workshop_tui.service.base import Concern, found, validated
 from workshop_tui.state import Change
 
 
@@ -24,9 +24,7 @@ class ThemeOps(Concern):
     async def rename_theme(self, code: str, theme_id: str, name: str) -> Theme:
         state = self.state(code)
         require(Action.RENAME_THEME, state.workshop.phase)
-        theme = state.themes.get(theme_id)
-        if theme is None:
-            raise NotFound(f"no theme {theme_id!r}")
+        theme = found(state.themes, theme_id, "theme", state.code)
         renamed = validated(Theme, {**theme.model_dump(), "name": name})
         await self._commit(state, "themes", [renamed], ev.ThemeChanged, "theme", action="renamed")
         return renamed
@@ -35,9 +33,7 @@ class ThemeOps(Concern):
         """The theme goes; its notes stay, without a theme, each with a history entry."""
         state = self.state(code)
         require(Action.DELETE_THEME, state.workshop.phase)
-        theme = state.themes.get(theme_id)
-        if theme is None:
-            raise NotFound(f"no theme {theme_id!r}")
+        theme = found(state.themes, theme_id, "theme", state.code)
         change = Change(state)
         change.delete("themes", theme_id)
         moved = []

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from workshop_tui.models import BacklogItem, Idea, Participant, Preference, Settings, Team, Theme, Vote, Workshop
 from workshop_tui.phases import Phase
 from workshop_tui.service import queries
-from workshop_tui.state import WorkshopState
+from workshop_tui.state import DotRow, WorkshopState
 from workshop_tui.summaries import WorkshopSummary, summarize
 
 
@@ -116,8 +116,11 @@ class WorkshopView:
         return self._state.notes_on_wall()  # a tally: the session bar asks on every event
 
     def readiness(self) -> queries.Readiness | None:
-        """How many are done with the phase's task (counts, never names); None without one."""
-        return queries.readiness(self._state)
+        """How many are done with the phase's task (counts, never names); None without one.
+
+        Counted once per change to the workshop: every phone's ``GET /api/v1/w/{code}`` asks."""
+        state = self._state
+        return state.memo("readiness", lambda: queries.readiness(state))
 
     def is_done(self, participant: Participant) -> bool:
         """Whether the room's ready count has this person done (said so, every dot placed, a ranking saved)."""
@@ -148,6 +151,14 @@ class WorkshopView:
     def vote_of(self, participant_id: str | None, idea_id: str) -> Vote | None:
         """One person's vote on one idea (None: the paper dots' vote)."""
         return self._state.vote_of(participant_id, idea_id)
+
+    def dot_rows(self) -> list[DotRow]:
+        """Every vote as (participant_id, idea_id, dots, source), without building a model per dot."""
+        return self._state.dot_rows()
+
+    def voted_ideas(self, participant_id: str) -> frozenset[str]:
+        """The ideas this person has dots on (a tally: no walk over the notes or the votes)."""
+        return frozenset(self._state.voted.get(participant_id, ()))
 
     def dots_of(self, participant_id: str | None, idea_id: str) -> int:
         vote = self._state.vote_of(participant_id, idea_id)

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
-from workshop_tui.errors import Conflict, Invalid, NotFound, Unauthorized
+from workshop_tui.errors import Conflict, Invalid, Unauthorized
 from workshop_tui.i18n import facilitator_language
 from workshop_tui.ids import new_id, new_join_code, new_token
 from workshop_tui.models import Participant, Settings, Workshop, is_blank, utcnow
@@ -152,16 +152,14 @@ class WorkshopOps(Concern):
                 "updated_at": utcnow(),
             }
         )
-        change = Change(state)
-        change.put("workshop", updated)
-        await change.commit()
-        self.bus.publish(
-            ev.VotingChanged(
-                workshop_id=w.id,
-                code=w.code,
-                voting_open=updated.voting_open,
-                results_revealed=updated.results_revealed,
-            )
+        await self._commit(
+            state,
+            "workshop",
+            [updated],
+            ev.VotingChanged,
+            None,
+            voting_open=updated.voting_open,
+            results_revealed=updated.results_revealed,
         )
         return updated
 
@@ -190,10 +188,7 @@ class WorkshopOps(Concern):
                 "token_hash": hash_token(token),
             },
         )
-        change = Change(state)
-        change.put("participants", participant)
-        await change.commit()
-        self._emit(state, ev.ParticipantJoined, participant=participant)
+        await self._commit(state, "participants", [participant], ev.ParticipantJoined, "participant")
         return participant, token
 
     async def say_done(self, code: str, participant_id: str, done: bool = True) -> Participant:
@@ -202,17 +197,12 @@ class WorkshopOps(Concern):
         state = self.state(code)
         phase = state.workshop.phase
         require(Action.SAY_DONE, phase)
-        person = state.participants.get(participant_id)
-        if person is None:
-            raise NotFound(f"no participant {participant_id!r} in workshop {state.code}")
+        person = self._participant(state, participant_id)
         if (phase in person.done_in) == done:
             return await self._unchanged(state, person)
         done_in = [*person.done_in, phase] if done else [p for p in person.done_in if p != phase]
         updated = person.model_copy(update={"done_in": done_in})
-        change = Change(state)
-        change.put("participants", updated)
-        await change.commit()
-        self._emit(state, ev.ReadyChanged, participant_id=person.id, done=done)
+        await self._commit(state, "participants", [updated], ev.ReadyChanged, None, participant_id=person.id, done=done)
         return updated
 
     def authenticate(self, code: str, token: str | None) -> Participant:

@@ -4,7 +4,8 @@
  * - One `state` object (workshop, me, ideas + a few local UI fields) is the only source of truth.
  * - `refresh()` re-fetches workshop + me + ideas in parallel; `render()` redraws from `state`.
  *   Nothing else touches the DOM. Dynamic nodes are built with `el()` (createElement/textContent
- *   only: participant text is never parsed as HTML).
+ *   only: participant text is never parsed as HTML), and every string that reaches the page (text,
+ *   attributes, the title) passes `plain()` first: no control or bidi character from someone's text.
  * - Writes go through `act()`: it calls the JSON API, turns a refusal into a plain sentence from the
  *   error's machine-readable detail (`humanError`), shows it where the person is looking (the
  *   #status live region, or next to the form), honours 429 Retry-After (all write buttons disabled,
@@ -55,8 +56,8 @@ async function loadMessages(lang) {
   I18N.plural = new Intl.PluralRules(I18N.lang);
   I18N.number = new Intl.NumberFormat(I18N.lang);
   document.documentElement.lang = I18N.lang;
-  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
-  $('lang-picker').setAttribute('aria-label', t('language'));
+  for (const node of document.querySelectorAll('[data-t]')) setText(node, t(node.dataset.t));
+  $('lang-picker').setAttribute('aria-label', oneLine(t('language')));
 }
 
 /* The page's language: the phone's own choice (the picker, kept in localStorage) when the workshop
@@ -113,19 +114,29 @@ function store(op, key, value) {
   return null;
 }
 
-/* Bidi embeddings, overrides, isolates and marks in someone's text would reorder what everyone reads
-   (an override turns "evil" into "live"): shown as U+FFFD, as the projector shows them (text_safety.py). */
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const plain = (s) => String(s).replace(BIDI, '\ufffd');
+/* Someone's text made inert as the projector makes it (text_safety.py): bidi embeddings, overrides,
+   isolates and marks would reorder what everyone reads (an override turns "evil" into "live"), controls
+   would reach the tab title, a screen reader or a copied text. C0 controls (but tab and line breaks) and DEL
+   become their control pictures (␛, ␡), C1, bidi, line/paragraph separators and lone surrogates U+FFFD;
+   emoji stay as typed. Every sink goes through it: text nodes (`el`, `setText`), every attribute `el` sets
+   (aria-label, data-*), and the document's title (`oneLine`). */
+const UNSAFE = /\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const picture = (c) => {
+  const code = c.charCodeAt(0);
+  return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? '\u2421' : '\ufffd';
+};
+const plain = (s) => String(s).replace(UNSAFE, picture);
+const oneLine = (s) => plain(s).replace(/\s+/g, ' ').trim(); // a title or an attribute: one line
+const setText = (node, s) => { node.textContent = plain(s); };
 
 function el(tag, attrs = {}, ...kids) {
   const n = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v == null || v === false) continue;
-    if (k === 'text') n.textContent = plain(v);
+    if (k === 'text') setText(n, v);
     else if (k === 'class') n.className = v;
     else if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
-    else n.setAttribute(k, v === true ? '' : String(v));
+    else n.setAttribute(k, v === true ? '' : oneLine(v));
   }
   for (const kid of kids.flat()) if (kid != null && kid !== false) n.append(typeof kid === 'string' ? plain(kid) : kid); // strings become text nodes
   return n;
@@ -205,7 +216,7 @@ let statusTimer = 0;
 function showStatus(text, kind = 'info', ms = 4000) {
   const box = $('status');
   clearTimeout(statusTimer);
-  box.textContent = text;
+  setText(box, text);
   box.className = `status ${text ? kind : ''}`;
   if (text && ms) statusTimer = setTimeout(() => showStatus(''), ms);
 }
@@ -247,10 +258,10 @@ async function act(doing, fn, { ok = '', report = (text, kind) => showStatus(tex
 
 /* ---------- data ---------- */
 
-let refreshTimer = 0, refreshing = false, refreshAgain = false;
+let refreshTimer = 0, refreshing = false, refreshAgain = false; // 0: none pending (tests wait for quiet)
 function scheduleRefresh(delay = 300) {
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(refresh, delay);
+  refreshTimer = setTimeout(() => { refreshTimer = 0; refresh(); }, delay);
 }
 
 async function refresh() {
@@ -319,7 +330,7 @@ function connectEvents() {
 }
 
 function setConn(lost) {
-  $('conn').textContent = t('reconnecting');
+  setText($('conn'), t('reconnecting'));
   $('conn').hidden = !lost;
 }
 
@@ -356,7 +367,7 @@ function renderTimer() {
   box.hidden = !tm;
   if (!tm) return;
   const left = timeLeft();
-  box.textContent = left === 0 ? t('timeUp') : tm.running ? t('timeLeft', { time: clock(left) }) : t('timePaused', { time: clock(left) });
+  setText(box, left === 0 ? t('timeUp') : tm.running ? t('timeLeft', { time: clock(left) }) : t('timePaused', { time: clock(left) }));
   box.classList.toggle('soon', left > 0 && left <= 60);
   box.classList.toggle('ended', left === 0);
   if (left === 0 && tm.running) {
@@ -425,10 +436,10 @@ function render() {
   const w = state.workshop;
   const phase = phaseNow();
   document.body.dataset.phase = phase;
-  document.title = (w && w.title) || t('pageTitle');
-  $('title').textContent = plain((w && w.title) || '');
-  $('prompt').textContent = plain((w && w.prompt) || '');
-  $('phase-label').textContent = (phase ? t(`phase.${phase}`) : '');
+  document.title = oneLine((w && w.title) || t('pageTitle'));
+  setText($('title'), (w && w.title) || '');
+  setText($('prompt'), (w && w.prompt) || '');
+  setText($('phase-label'), (phase ? t(`phase.${phase}`) : ''));
   $('phase-label').dataset.phase = phase;
 
   const joined = Boolean(state.me);
@@ -447,11 +458,11 @@ function render() {
 
   const dotsLeft = $('dots-left');
   dotsLeft.hidden = view !== 'vote' || !voteOpen();
-  if (view === 'vote') dotsLeft.textContent = ((state.me.remaining_dots ?? 0) ? tn('dotsLeft', state.me.remaining_dots) : t('noDotsLeft'));
+  if (view === 'vote') setText(dotsLeft, ((state.me.remaining_dots ?? 0) ? tn('dotsLeft', state.me.remaining_dots) : t('noDotsLeft')));
 
   renderCompose(view, joined);
   renderReady(view);
-  if (view === 'lobby') $('welcome').textContent = plain(state.me.name ? t('welcomeName', { name: state.me.name }) : t('welcome'));
+  if (view === 'lobby') setText($('welcome'), state.me.name ? t('welcomeName', { name: state.me.name }) : t('welcome'));
   if (view === 'ideate' || editing) renderIdeate();
   if (view === 'group') renderGroup();
   if (view === 'vote') renderVote();
@@ -481,7 +492,7 @@ function renderCompose(view, joined) {
   const draft = $('idea-text').value.trim() !== '';
   $('compose-view').hidden = !(view === 'ideate' || (joined && draft && view && view !== 'join'));
   const note = open ? state.composeNote : `${notNow('post_idea', phaseNow())} ${t('draftKept')}`;
-  $('compose-note').textContent = note;
+  setText($('compose-note'), note);
   $('compose-note').hidden = !note;
   $('compose-note').classList.toggle('error', Boolean(note));
   $('discard-draft').hidden = open;
@@ -492,7 +503,7 @@ function updateCounter() {
   const n = chars($('idea-text').value.trim());
   const max = maxLen();
   const counter = $('idea-counter');
-  counter.textContent = n > max ? t('tooLong', { count: n, max }) : t('counter', { count: n, max });
+  setText(counter, n > max ? t('tooLong', { count: n, max }) : t('counter', { count: n, max }));
   counter.classList.toggle('over', n > max);
   counter.classList.toggle('near', n <= max && n > max * 0.9);
   $('post-idea').disabled = n === 0 || n > max || cooling() || !can('post_idea');
@@ -511,14 +522,14 @@ function renderReady(view) {
   if (panel.hidden) return;
   $('private-notice').hidden = !privately;
   $('private-count').hidden = !privateNotes;
-  $('private-count').textContent = privateNotes ? tn('privateCount', privateNotes) : '';
+  setText($('private-count'), privateNotes ? tn('privateCount', privateNotes) : '');
   $('ready-count').hidden = !ready;
-  $('ready-count').textContent = ready ? tn(READY_COUNTS[ready.task], ready.done, { people: ready.people }) : '';
+  setText($('ready-count'), ready ? tn(READY_COUNTS[ready.task], ready.done, { people: ready.people }) : '');
   const done = Boolean(state.me && state.me.done);
   const button = $('say-done');
   button.hidden = !mayDone;
-  button.textContent = done ? t(view === 'vote' ? 'notDoneVoting' : 'notDoneWriting')
-    : doneByDots() ? t('doneChangeVotes') : t('sayDone');
+  setText(button, done ? t(view === 'vote' ? 'notDoneVoting' : 'notDoneWriting')
+    : doneByDots() ? t('doneChangeVotes') : t('sayDone'));
   button.setAttribute('aria-pressed', String(done || doneByDots()));
   button.disabled = cooling() || state.busy.has('done');
 }
@@ -617,7 +628,7 @@ function updateEditCard() {
   if (!refs) return;
   const open = can('edit_own_idea');
   const text = open ? refs.message : `${notNow('edit_own_idea', phaseNow())} ${t('draftKept')}`;
-  refs.note.textContent = text;
+  setText(refs.note, text);
   refs.note.hidden = !text;
   refs.save.disabled = cooling() || !open;
 }
@@ -683,9 +694,9 @@ function renderVote() {
   const w = state.workshop;
   const open = voteOpen();
   const results = revealed();
-  $('vote-heading').textContent = results ? t('results') : t('voteHeading');
-  $('vote-hint').textContent = results ? (open ? t('resultsHintOpen') : t('resultsHint'))
-    : open ? (w.max_dots_per_idea ? `${t('voteHint')} ${t('voteCap', { max: w.max_dots_per_idea })}` : t('voteHint')) : notVotedYet() ? t('votingSoon') : t('votingClosed');
+  setText($('vote-heading'), results ? t('results') : t('voteHeading'));
+  setText($('vote-hint'), results ? (open ? t('resultsHintOpen') : t('resultsHint'))
+    : open ? (w.max_dots_per_idea ? `${t('voteHint')} ${t('voteCap', { max: w.max_dots_per_idea })}` : t('voteHint')) : notVotedYet() ? t('votingSoon') : t('votingClosed'));
   const list = $('vote-list');
   if (!state.ideas.length) { list.replaceChildren(el('p', { class: 'empty', text: t('noIdeas') })); return; }
   if (results) {
@@ -800,12 +811,12 @@ function renderTeams() {
   if (!n) $('rank-list').append(el('li', { class: 'empty', text: t('noCandidates') }));
   // The ranking's own messages sit in the flow above its button: nothing floats over the cards.
   const note = state.rankDirty ? t('unsaved', { button: t('savePrefs') }) : state.rankNote;
-  $('rank-note').textContent = note;
+  setText($('rank-note'), note);
   $('rank-note').hidden = !n || !note;
   $('rank-note').classList.toggle('dirty', state.rankDirty);
   $('save-prefs').hidden = !n;
   $('save-prefs').disabled = cooling() || !can('rank_ideas');
-  $('save-prefs').textContent = t('savePrefs') + (state.rankDirty ? ' •' : '');
+  setText($('save-prefs'), t('savePrefs') + (state.rankDirty ? ' •' : ''));
 }
 
 function moveRank(pos, delta) {
@@ -858,7 +869,7 @@ function renderFollow(w) {
   const mine = Array.isArray(state.me && state.me.follow) ? state.me.follow : [];
   $('follow').hidden = !url && !mine.length;
   $('follow-line').hidden = !url;
-  $('follow-link').textContent = url || '';
+  setText($('follow-link'), url || '');
   if (url) $('follow-link').href = url;
   $('followed').hidden = !mine.length;
   $('followed').replaceChildren(...mine.map((p) => el('li', { class: 'followed-item' },
@@ -870,20 +881,20 @@ function renderEnd(joined) {
   const w = state.workshop;
   const prototypes = typeof w.prototypes === 'number' && w.prototypes > 0 ? w.prototypes : 0;
   $('next-prototypes').hidden = !prototypes;
-  $('next-prototypes').textContent = prototypes ? tn('prototypes', prototypes) : '';
+  setText($('next-prototypes'), prototypes ? tn('prototypes', prototypes) : '');
   renderFollow(w);
-  $('next-now').textContent = (phaseNow() === 'backlog' ? t('nextNowBacklog') : t('nextNowClosed'));
-  $('come-back').textContent = t('comeBack', { code: CODE });
-  $('come-back-link').textContent = location.href;
+  setText($('next-now'), (phaseNow() === 'backlog' ? t('nextNowBacklog') : t('nextNowClosed')));
+  setText($('come-back'), t('comeBack', { code: CODE }));
+  setText($('come-back-link'), location.href);
   $('come-back-link').href = location.href;
   const top = ranked(state.ideas).filter((r) => r.rank <= 3 && r.idea.dots > 0);
   $('end-results').hidden = !top.length;
   const most = mostDots();
   $('end-results-list').replaceChildren(...top.map((r) => resultCard(r, false, most)));
-  if (!joined) { $('summary').textContent = t('closedNoJoin'); return; }
+  if (!joined) { setText($('summary'), t('closedNoJoin')); return; }
   const mine = myIdeas();
   const dots = (state.me.votes || []).reduce((sum, v) => sum + (v.dots || 0), 0);
-  $('summary').textContent = mine.length || dots ? `${tn('summaryNotes', mine.length)} ${tn('summaryDots', dots)}` : '';
+  setText($('summary'), mine.length || dots ? `${tn('summaryNotes', mine.length)} ${tn('summaryDots', dots)}` : '');
   $('end-ideas').replaceChildren(...mine.map((i) => el('li', { class: 'note mine' }, noteText(i))));
 }
 
@@ -914,7 +925,7 @@ async function join(ev) {
 async function init() {
   await useLanguage(store('get', LANG_KEY) || SERVER_LANG);
   $('lang-picker').addEventListener('change', pickLanguage);
-  $('conn').textContent = t('reconnecting');
+  setText($('conn'), t('reconnecting'));
   $('join-form').addEventListener('submit', join);
   $('idea-form').addEventListener('submit', postIdea);
   $('discard-draft').addEventListener('click', discardDraft);

@@ -6,6 +6,7 @@ crash tests set ``fault_hook`` to stop the store there (see ``tests/test_crash_p
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -58,19 +59,26 @@ def write_atomic(path: Path, data: bytes, *, tmp: Path | None = None) -> None:
     """temp file + fsync + rename + directory fsync: readers see the old or the new file, never half.
 
     The temporary file (``tmp``, by default ``.NAME.tmp`` beside ``path``) is owner-only (0600, even if a
-    leftover had another mode) and never opened through a symlink planted at its name."""
+    leftover had another mode) and never opened through a symlink planted at its name. A write that
+    fails (disk full, permission, a read-only file system) removes it again: a failure leaves the old
+    file and nothing else. (A crash leaves it behind, to be overwritten by the next write.)"""
     tmp = tmp or path.with_name(f".{path.name}.tmp")
     fault_point("atomic.create")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     try:
-        os.fchmod(fd, 0o600)
-        write_all(fd, data, "atomic.write")
-        fault_point("atomic.sync")
-        sync_file(fd)
-    finally:
-        os.close(fd)
-    fault_point("atomic.rename")
-    os.replace(tmp, path)
+        try:
+            os.fchmod(fd, 0o600)
+            write_all(fd, data, "atomic.write")
+            fault_point("atomic.sync")
+            sync_file(fd)
+        finally:
+            os.close(fd)
+        fault_point("atomic.rename")
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):  # the write's own error is the one to report
+            tmp.unlink(missing_ok=True)
+        raise
     fault_point("atomic.dir_sync")
     sync_dir(path.parent)
     fault_point("atomic.done")

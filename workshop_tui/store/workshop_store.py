@@ -45,6 +45,7 @@ import itertools
 import logging
 import os
 import shutil
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -82,9 +83,18 @@ SNAPSHOT_FRACTION = 1.0
 SNAPSHOT_FLOOR_BYTES = 1024 * 1024
 #: After this long without writes a snapshot catches up, if cheap: the workshop is small, or the
 #: journal since the last snapshot is at least 1/IDLE_RATIO of its size.
-IDLE_SNAPSHOT_SECONDS = 2.0
+IDLE_SNAPSHOT_SECONDS: float | None = 2.0  # None (tests): never
 IDLE_FREE_BYTES = 1024 * 1024
 IDLE_RATIO = 16
+
+#: When any store of this process last took a write. An idle snapshot's full collection walks every
+#: object of the process on the loop (tenths of a second with a few workshops open): it waits until the
+#: whole process is idle, not just its own workshop, or a quiet room stalls a voting one.
+_last_write = 0.0
+
+
+def _process_idle() -> bool:
+    return IDLE_SNAPSHOT_SECONDS is not None and time.monotonic() - _last_write >= IDLE_SNAPSHOT_SECONDS
 
 
 @dataclass
@@ -253,6 +263,7 @@ class WorkshopStore:
                 store._snapshot_now()
                 for path in found.corrupt:
                     report.messages.append(f"{path.name} {set_aside(path, read_only)}")
+                store._prune_soon()
         for message in report.messages:
             log.warning("%s: %s", directory.name, message)
         return store
@@ -261,7 +272,9 @@ class WorkshopStore:
 
     def apply(self, ops: list[Op]) -> asyncio.Future[None]:
         """Apply ``ops`` in memory now; the future resolves once they are durable on disk."""
+        global _last_write
         self._check_writable()
+        _last_write = time.monotonic()
         loop = asyncio.get_running_loop()
         self._ensure_committer(loop)
         journal_ops, undo = self._journal_ops(ops)
@@ -433,19 +446,43 @@ class WorkshopStore:
             log.error("%s: snapshot failed: %s", self.directory.name, exc)
         else:
             self._snapshot_size = task.result()
-            settle_gc(idle=idle and not self._queue)
+            settle_gc(idle=idle and not self._queue and _process_idle())
             if self._snapshot_wanted and self._wake is not None:
                 self._wake.set()  # asked for while this one ran (a phase change): the committer takes it now
 
     def _snapshot_now(self) -> None:
+        """Recovery's snapshot, durable before the open returns; ``_prune_soon`` deletes and gzips the rest."""
         seq, image = self._take_image()
         self._rotate(seq)
-        self._snapshot_size = self._install_snapshot(seq, image)
+        self._snapshot_size = self._write_snapshot(seq, image)
+
+    def _prune_soon(self) -> None:
+        """Prune in the snapshot thread when a loop runs: a workshop opens lazily, on a phone's request, and
+        gzipping the older snapshot on the loop held every phone for tenths of a second. Nothing waits for
+        it: only space is at stake, and the next snapshot, ``close`` and ``_snapshot_due`` wait for it."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a command without a loop: nothing else runs meanwhile
+            self._prune()
+            return
+        if self._snapshotter is None:
+            self._snapshotter = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"snap-{self.directory.name}")
+        task = loop.run_in_executor(self._snapshotter, self._pruned)
+        task.add_done_callback(functools.partial(self._snapshot_done, idle=False))
+        self._snapshot_task = task
+
+    def _pruned(self) -> int:
+        self._prune()
+        return self._snapshot_size
 
     def _install_snapshot(self, seq: int, image: Image) -> int:
+        size = self._write_snapshot(seq, image)
+        self._prune()
+        return size
+
+    def _write_snapshot(self, seq: int, image: Image) -> int:
         data = snapshot_bytes(seq, image)
         write_atomic(self.directory / snapshot_name(seq), data)
-        self._prune()
         return len(data)
 
     def _prune(self) -> None:

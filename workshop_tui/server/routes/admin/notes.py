@@ -11,6 +11,7 @@ from workshop_tui.server.deps import Service, Workshop
 from workshop_tui.server.errors import documented
 from workshop_tui.server.routes.admin.actions import performs
 from workshop_tui.server.schemas import (
+    AuthorsOut,
     HiddenIn,
     IdeaIn,
     MergeIn,
@@ -24,6 +25,18 @@ from workshop_tui.server.schemas import (
 router = APIRouter(prefix="/w/{code}/ideas")
 
 WRITE = (401, 404, 409, 413, 415, 422, 503)
+
+
+@router.get(
+    "/authors",
+    responses=documented(401, 404),
+    summary="The authors' names of the notes on the wall (by note id), for the projector when names are shown",
+)
+async def authors(state: Workshop) -> AuthorsOut:
+    people = state.participants
+    return AuthorsOut(
+        authors={i.id: people[i.author_id].name for i in state.visible_ideas() if i.author_id and i.author_id in people}
+    )
 
 
 @router.post("", status_code=201, responses=documented(*WRITE), **performs(Action.ADD_NOTE))

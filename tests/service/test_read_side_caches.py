@@ -1,0 +1,211 @@
+"""What the read side keeps instead of walking the workshop (issue 13): the room's ready counts,
+computed once per change, and the last activity, a running maximum. Both must follow every change,
+including one that the disk refused."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import two_notes_of_one_idea_with_dots, workshop_in
+from tests.helpers.waiting import wait_until
+from workshop_tui.errors import StoreFailed, WorkshopError
+from workshop_tui.exports import export_files
+from workshop_tui.phases import Phase
+from workshop_tui.server.views import me_view
+from workshop_tui.service import WorkshopService
+from workshop_tui.service.queries import Readiness
+from workshop_tui.state import WorkshopState
+
+
+def _walked(state: WorkshopState) -> object:
+    """The last activity as it was computed before it was kept: the latest stamp of all."""
+    stamps = [state.workshop.updated_at, *(i.updated_at for i in state.ideas.values())]
+    return max(stamps + [p.joined_at for p in state.participants.values()])
+
+
+async def test_ready_counts_follow_every_change(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE, dots_per_participant=2, max_dots_per_idea=2)
+    view = service.view(code)
+    assert view.readiness() == Readiness("writing", 0, 0)
+    p, _ = await service.join(code, "P")
+    q, _ = await service.join(code, "Q")
+    assert view.readiness() == Readiness("writing", 2, 0)
+    await service.say_done(code, p.id)
+    assert view.readiness() == service.view(code).readiness() == Readiness("writing", 2, 1)
+    await service.block_participant(code, q.id)
+    assert view.readiness() == Readiness("writing", 1, 1)
+    note = await service.post_idea(code, "shade trees", author_id=p.id)
+    await service.set_phase(code, Phase.GROUP)
+    assert view.readiness() is None
+    await service.set_phase(code, Phase.VOTE)
+    await service.set_voting(code, voting_open=True)
+    assert view.readiness() == Readiness("voting", 1, 0)
+    await service.cast_dot(code, p.id, note.id)
+    assert view.readiness() == Readiness("voting", 1, 0)
+    await service.cast_dot(code, p.id, note.id)
+    assert view.readiness() == Readiness("voting", 1, 1)  # every dot placed
+    await service.withdraw_dot(code, p.id, note.id)
+    assert view.readiness() == Readiness("voting", 1, 0)
+
+
+async def test_ready_counts_drop_a_join_the_disk_refused(data_dir: Path) -> None:
+    service = WorkshopService(data_dir).open()
+    code = await workshop_in(service, Phase.IDEATE)
+    await service.join(code, "acknowledged")
+    view = service.view(code)
+    assert view.readiness() == Readiness("writing", 1, 0)
+    directory = data_dir / "workshops" / view.id
+
+    def gone() -> bool:  # retried: the phase change's snapshot thread may still add a file
+        shutil.rmtree(directory, ignore_errors=True)
+        return not directory.exists()
+
+    await wait_until(gone, what="the workshop's directory deleted")
+    refused = asyncio.ensure_future(service.join(code, "refused"))
+    # one turn of the loop at a time: the refusal comes back a few turns after the join is applied
+    await wait_until(lambda: len(view.participants) == 2, what="the join in memory", pause=lambda _: asyncio.sleep(0))
+    assert view.readiness() == Readiness("writing", 2, 0)  # read while its write is on its way to disk
+    with pytest.raises(StoreFailed):
+        await refused
+    assert view.readiness() == Readiness("writing", 1, 0)
+    with pytest.raises(StoreFailed):
+        await service.close()
+
+
+async def test_last_activity_is_the_latest_stamp_after_each_change_and_a_reopen(data_dir: Path) -> None:
+    async with WorkshopService(data_dir) as service:
+        code = await workshop_in(service, Phase.IDEATE)
+        state = service.state(code)
+        assert service.view(code).last_activity() == _walked(state)
+        p, _ = await service.join(code, "P")
+        assert service.view(code).last_activity() == p.joined_at == _walked(state)
+        note = await service.post_idea(code, "bike lane", author_id=p.id)
+        assert service.view(code).last_activity() == note.updated_at == _walked(state)
+        edited = await service.edit_idea(code, note.id, "bike lane on Main St", by=p.id)
+        assert service.view(code).last_activity() == edited.updated_at == _walked(state)
+        await service.set_phase(code, Phase.GROUP)
+        assert service.view(code).last_activity() == state.workshop.updated_at == _walked(state)
+        expected = service.summary(state.id).last_activity
+    async with WorkshopService(data_dir) as service:
+        state = service.state(code)
+        assert service.view(code).last_activity() == expected == _walked(state)
+
+
+# ------------------------------------------------------------------ dots, validated on first use
+
+
+async def _voted(data_dir: Path) -> tuple[str, str, str]:
+    """A closed service's workshop in the vote: p put 1 dot on a note, q 2; its code, p's id, the note."""
+    async with WorkshopService(data_dir) as service:
+        code = await workshop_in(service, Phase.IDEATE, dots_per_participant=5, max_dots_per_idea=3)
+        p, _ = await service.join(code, "P")
+        q, _ = await service.join(code, "Q")
+        note = await service.post_idea(code, "bike lane", author_id=p.id)
+        await service.set_phase(code, Phase.GROUP)
+        await service.set_phase(code, Phase.VOTE)
+        await service.set_voting(code, voting_open=True)
+        await service.cast_dot(code, p.id, note.id)
+        for _ in range(2):
+            await service.cast_dot(code, q.id, note.id)
+    return code, p.id, note.id
+
+
+def _edit_stored_votes(data_dir: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    (directory,) = (data_dir / "workshops").iterdir()
+    newest = sorted(directory.glob("snapshot-*.json"))[-1]
+    tables = json.loads(newest.read_text())
+    for doc in tables["votes"].values():
+        edit(doc)
+    newest.write_text(json.dumps(tables))
+
+
+async def test_dots_read_back_count_and_change_as_before(data_dir: Path) -> None:
+    code, p, note = await _voted(data_dir)
+    async with WorkshopService(data_dir) as service:
+        view = service.view(code)
+        assert (view.dots_cast(), view.dots_on(note), view.remaining_dots(p)) == (3, 3, 4)  # from the stored dots
+        assert await service.cast_dot(code, p, note) == 3  # a vote that exists: +1, not a new one
+        assert (view.dots_cast(), view.dots_on(note), view.dots_of(p, note)) == (4, 4, 2)
+        assert sorted(v.dots for v in view.votes.values()) == [2, 2]
+    async with WorkshopService(data_dir) as service:
+        assert service.view(code).dots_cast() == 4
+
+
+async def test_a_stored_dot_that_is_not_shaped_like_one_keeps_the_workshop_closed(data_dir: Path) -> None:
+    code, _, _ = await _voted(data_dir)
+    _edit_stored_votes(data_dir, lambda doc: doc.update(dots="two"))
+    async with WorkshopService(data_dir) as service:
+        with pytest.raises(WorkshopError):
+            service.view(code)
+        assert any("could not be opened" in m and "dots" in m for m in service.messages), service.messages
+
+
+async def test_a_stored_dot_that_fails_validation_is_a_clear_503_when_first_read(data_dir: Path) -> None:
+    code, p, note = await _voted(data_dir)
+    _edit_stored_votes(data_dir, lambda doc: doc.update(colour="red"))  # no such field
+    async with WorkshopService(data_dir) as service:
+        view = service.view(code)
+        assert view.dots_cast() == 3  # the tallies stand: the wall and the counts still show
+        with pytest.raises(StoreFailed, match=r"dots of workshop \w+ could not be read"):
+            service.view(code).votes  # noqa: B018 - reading is the point
+        with pytest.raises(StoreFailed):
+            await service.cast_dot(code, p, note)
+
+
+# ------------------------------------------------------------------ the ideas each person has dots on
+
+
+def _walked_votes(service: WorkshopService, code: str) -> dict[str, frozenset[str]]:
+    view = service.view(code)
+    return {
+        pid: frozenset(v.idea_id for v in view.votes.values() if v.participant_id == pid) for pid in view.participants
+    }
+
+
+def _indexed(service: WorkshopService, code: str) -> dict[str, frozenset[str]]:
+    view = service.view(code)
+    return {pid: view.voted_ideas(pid) for pid in view.participants}
+
+
+async def test_the_ideas_each_person_voted_for_follow_dots_merges_and_a_reopen(data_dir: Path) -> None:
+    async with WorkshopService(data_dir) as service:
+        code, p, q, keep, dup = await two_notes_of_one_idea_with_dots(service)
+        assert _indexed(service, code) == _walked_votes(service, code) == {p: {keep, dup}, q: {dup}}
+        await service.withdraw_dot(code, q, dup)
+        assert _indexed(service, code) == _walked_votes(service, code) == {p: {keep, dup}, q: frozenset()}
+        await service.cast_dot(code, q, dup)
+        await service.merge_ideas(code, keep, dup)  # the duplicate's dots move to the note kept
+        assert _indexed(service, code) == _walked_votes(service, code)
+        merged = _indexed(service, code)
+        me = me_view(service.view(code), service.view(code).participants[q])
+        assert [(v.idea_id, v.dots) for v in me.votes] == [(keep, 1)]
+    async with WorkshopService(data_dir) as service:
+        assert _indexed(service, code) == merged  # from the stored dots, before they are validated
+        assert _indexed(service, code) == _walked_votes(service, code)
+
+
+async def test_an_export_is_the_same_from_the_stored_dots_and_from_the_validated_ones(data_dir: Path) -> None:
+    async with WorkshopService(data_dir) as service:
+        code, _, _, keep, _ = await two_notes_of_one_idea_with_dots(service)
+        await service.add_paper_dots(code, keep, 2)
+        live = _exported(service, code)
+    async with WorkshopService(data_dir, read_only=True) as service:
+        stored = _exported(service, code)  # before anything validates the dots
+        assert len(service.view(code).votes) == 4  # now validated
+        validated = _exported(service, code)
+    assert stored == validated == live
+    assert [v["source"] for v in stored["votes"]].count("paper") == 1
+
+
+def _exported(service: WorkshopService, code: str) -> dict[str, Any]:
+    ((_, data),) = export_files(service.view(code), "json").items()
+    doc: dict[str, Any] = json.loads(data)
+    del doc["exported_at"]
+    return doc
