@@ -437,7 +437,7 @@ async def workshops_in(data_dir: Path, codes: list[str]) -> None:
 
 async def test_run_code_opens_the_lobby_with_its_qr_code_and_lists_the_rest_on_the_way_back(data_dir: Path) -> None:
     await workshops_in(data_dir, ["LIVE", "PASTA", "PASTB", "PASTC"])
-    async with running_app(data_dir, code="LIVE") as (app, pilot):
+    async with running_app(data_dir, serve=True, code="LIVE") as (app, pilot):
         await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
         lobby = app.screen
         assert app.server is not None
@@ -458,7 +458,7 @@ async def test_run_code_on_a_busy_port_asks_over_the_lobby(data_dir: Path) -> No
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        async with running_app(data_dir, port=port, code="LIVE") as (app, pilot):
+        async with running_app(data_dir, serve=True, port=port, code="LIVE") as (app, pilot):
             await wait_for(pilot, lambda: on_screen(app, PortBusyScreen), "the busy-port dialog")
             assert isinstance(app.screen_stack[-2], LobbyScreen)  # the workshop asked for is under it
             await pilot.press("f")
