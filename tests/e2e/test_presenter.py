@@ -319,7 +319,7 @@ async def test_in_the_backlog_the_room_sees_the_follow_up_qr_code(owner: Served,
 async def test_the_presenters_join_qr_code_is_as_big_as_the_lobbys(data_dir: Path, size: tuple[int, int]) -> None:
     """One rule for both screens (``QRCode.fit_beside_text``): at 200x60 the presenter's code is drawn at 3, as
     the lobby's, for the back of a big room, and whole."""
-    async with running_app(data_dir, size=size) as (owner_app, owner_pilot):
+    async with running_app(data_dir, size=size, serve=True) as (owner_app, owner_pilot):
         await owner_app.service.create_workshop("From the TUI", code=CODE)
         owner_app.open_workshop(CODE)
         await wait_for(owner_pilot, lambda: on_screen(owner_app, LobbyScreen), "the lobby")
