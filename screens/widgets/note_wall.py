@@ -146,9 +146,20 @@ class NoteWall(ScrollView, can_focus=True):
         self._grid.fit(width or self.size.width or 80, self.size.height or 20)
         self._painter.width, self._painter.text_lines = self._grid.card_width, self._grid.text_lines
         self._grid.place()
-        self.virtual_size = Size(width or self.size.width, self._grid.height)
+        self._set_virtual_size(Size(width or self.size.width, self._grid.height))
         if repaint:
             self.refresh()
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """A taller (or shorter) wall that overflowed and still does only moves the scrollbar: set
+        without the layout of the whole screen that ``virtual_size`` asks for (most of a frame, for
+        every new row of cards); a change that shows or hides the scrollbar still lays it out."""
+        old, view = self.virtual_size, self.container_size
+        if old.width == size.width and min(old.height, size.height) > view.height > 0:
+            self.set_reactive(NoteWall.virtual_size, size)
+            self._scroll_update(size)  # what Textual does on a resize: the scrollbar's window, scroll clamped
+        else:
+            self.virtual_size = size
 
     # ------------------------------------------------------------------ data
 

@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from screens.audience import phase_title, room_texts
+from screens.widgets.text_update import update_text
 from screens.widgets.timer import PhaseTimer
 from workshop_tui.service import WorkshopService
 from workshop_tui.text_safety import terminal_safe
@@ -53,7 +54,7 @@ class SessionBar(Horizontal):
     def refresh_counts(self) -> None:
         view = self.service.view(self.code)
         w = view.workshop
-        self._title.update(Text(terminal_safe(w.title)))
+        update_text(self._title, Text(terminal_safe(w.title)))
         tr = room_texts(self.service, self.code)
         head = Text()
         head.append(f" {w.code} ", style="bold reverse")
@@ -78,7 +79,7 @@ class SessionBar(Horizontal):
         fitting = next((c for c in counts if cell_len(head.plain) + cell_len(c) <= room), "")
         if not self.size.width:  # not laid out yet: the full form, fitted on the first resize
             fitting = counts[0]
-        self._status.update(head + Text(fitting))
+        update_text(self._status, head + Text(fitting))
 
 
 def still_busy(tr: NullTranslations, task: str, waiting: int, people: int) -> str:

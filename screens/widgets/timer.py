@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Digits, Static
 
 from screens.audience import phase_title, room_texts
+from screens.widgets.text_update import update_text
 from workshop_tui.models import PhaseTimer as Clock
 from workshop_tui.models import utcnow
 from workshop_tui.phases import Phase
@@ -188,4 +189,4 @@ class PhaseTimer(Vertical):
         self.set_class(self.expired, "-expired")
         if not self.compact:
             self.query_one(Digits).update(format_clock(self.remaining))
-        self.query_one(".timer-label", Static).update(self._label())
+        update_text(self.query_one(".timer-label", Static), self._label())

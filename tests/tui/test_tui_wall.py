@@ -584,3 +584,24 @@ async def test_page_down_and_up_move_a_page_of_cards(service: WorkshopService) -
             await pilot.press("pageup")
         await pilot.pause()
         assert t.cursor == 0 and t.scroll_y == 0
+
+
+async def test_a_page_down_the_grouped_wall_crosses_theme_headings(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    await service.set_phase(code, Phase.GROUP)
+    themes = [await service.create_theme(code, f"Theme {k}") for k in range(3)]
+    for n in range(42):  # 14 a theme: 5 rows of 3 at 120 columns, a page at 120x40
+        await service.post_idea(code, f"Note {n}", source=Source.PAPER, theme_id=themes[n % 3].id)
+    app = wall_app(service, code)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t = table(app)
+        assert t.grouped and t.columns == 3 and t.scrollable_content_region.height // t.row_height == 5
+        first = t.note(t.shown[0]).theme_id
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert t.cursor == 14 and t.note(t.shown[14]).theme_id != first  # the next theme's newest note
+        assert t.scroll_y > 0 and t.note(t.shown[14]).text in screen_text(app)
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert t.cursor == 0 and t.scroll_y == 0

@@ -5,6 +5,7 @@ repaints the lines of its two cards, not the wall. Real service, real files, rea
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -117,3 +118,34 @@ async def test_the_count_of_hidden_notes_shown_follows_each_note(service: Worksh
         await service.delete_ideas(code, [first])
         wall = app.screen.query_one(NoteWall)
         await wait_for(pilot, lambda: len(wall.shown) == 1 and "0 hidden shown" in str(header.render()), "none again")
+
+
+async def test_notes_arriving_on_a_full_wall_repaint_without_laying_out_the_screen(
+    service: WorkshopService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layout of the whole screen is most of a frame: a note from a phone moves the cards, the counts
+    and the scrollbar, none of which changes a widget's size once the wall overflows."""
+    code = await big_wall(service, notes=60)
+    app = HarnessApp(service, lambda: WallScreen(service, code))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wall = app.screen.query_one(NoteWall)
+        assert wall.virtual_size.height > wall.container_size.height  # it overflows: a scrollbar
+        await service.post_idea(code, "Note 100: a first note of three digits", source=Source.PAPER)
+        await wait_for(pilot, lambda: len(wall.shown) == 61, "the counts one digit wider")
+        await pilot.pause()
+        layouts: list[object] = []
+        refresh_layout = WallScreen._refresh_layout
+
+        def counted(screen: WallScreen, *args: Any, **kwargs: Any) -> None:
+            layouts.append(args)
+            refresh_layout(screen, *args, **kwargs)
+
+        monkeypatch.setattr(WallScreen, "_refresh_layout", counted)
+        height = wall.virtual_size.height
+        for n in range(2 * wall.columns):  # two more rows of cards
+            await service.post_idea(code, f"Note {101 + n}: benches", source=Source.PAPER)
+        await wait_for(pilot, lambda: len(wall.shown) == 61 + 2 * wall.columns, "the notes")
+        await pilot.wait_for_scheduled_animations()
+        assert wall.virtual_size.height == height + 2 * wall.row_height  # the scrollbar follows
+        assert "Note 102" in app.export_screenshot().replace("&#160;", " ") and layouts == []
