@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from screens.audience import room_texts
 from screens.widgets.qr_code import QRCode
+from screens.widgets.steady_footer import SteadyFooter
 from workshop_tui.errors import WorkshopError
 from workshop_tui.phone_catalog import MESSAGES
 from workshop_tui.service import WorkshopService
@@ -52,7 +53,7 @@ class FollowScreen(ModalScreen[None]):
             field.display, field.disabled = False, True
             yield field
             yield Static("", id="follow-error")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.show()

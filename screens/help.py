@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from screens.navigation import screen_classes
+from screens.widgets.steady_footer import SteadyFooter
 
 
 def bindings_of(node_class: type[DOMNode]) -> list[Binding]:
@@ -66,7 +67,7 @@ class HelpScreen(Screen[None]):
         yield Static(Text("Keys · everywhere first, then per screen · ctrl+p finds every command"), id="help-title")
         table: DataTable[Text] = DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
 from screens.events import DomainEvents
+from screens.widgets.steady_footer import SteadyFooter
 from workshop_tui.errors import NotFound
 from workshop_tui.service import WorkshopService, WorkshopSummary
 from workshop_tui.text_safety import terminal_safe
@@ -70,7 +71,7 @@ class HomeScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="workshops", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="home-empty", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#workshops", DataTable)

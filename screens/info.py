@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, RichLog, Static
+from textual.widgets import RichLog, Static
 
 from screens.host import SessionHost, host_of
 from screens.navigation import ServerStatus
+from screens.widgets.steady_footer import SteadyFooter
 from workshop_tui.text_safety import terminal_safe
 
 
@@ -39,7 +40,7 @@ class InfoScreen(Screen[None]):
             yield Static("", id="info-server", markup=False)
             yield Static("", id="info-messages", markup=False)
         yield RichLog(id="log", markup=False, highlight=False, wrap=True, max_lines=2000)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refresh_info()

@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Digits, Static
 
 from screens.audience import room_texts
 from screens.events import DomainEvents
@@ -21,6 +21,7 @@ from screens.session import SessionScreen
 from screens.widgets.big_code import BigCode
 from screens.widgets.qr_code import QRCode
 from screens.widgets.session_bar import SessionBar
+from screens.widgets.steady_footer import SteadyFooter
 from screens.widgets.timer import PhaseTimer
 from workshop_tui.events import ParticipantJoined, WorkshopUpdated
 from workshop_tui.service import WorkshopService
@@ -53,7 +54,7 @@ class LobbyScreen(SessionScreen):
                     yield Static("joined", id="count-label", markup=False)
                 yield Static("", id="names", markup=False)
                 yield PhaseTimer(self.service, self.code)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.show_join_url()

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Digits, Footer, Static
+from textual.widgets import DataTable, Digits, Static
 
 from screens.candidates import CandidatesScreen
 from screens.confirm import ConfirmScreen
@@ -24,6 +24,7 @@ from screens.session import SessionScreen
 from screens.team_picker import TeamPickerScreen
 from screens.widgets.big_code import BigCode
 from screens.widgets.session_bar import SessionBar
+from screens.widgets.steady_footer import SteadyFooter
 from workshop_tui import events as ev
 from workshop_tui.actions import ACTIONS, Action
 from workshop_tui.errors import WorkshopError
@@ -88,7 +89,7 @@ class TeamsScreen(SessionScreen):
         yield Static("", id="explain", markup=False)
         table: DataTable[Text] = DataTable(id="teams-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self._columns_width = -1

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits, Footer, ProgressBar, Static
+from textual.widgets import Digits, ProgressBar, Static
 
 from screens.audience import room_texts, with_bold_count
 from screens.confirm import ConfirmScreen
@@ -23,6 +23,7 @@ from screens.session import SessionScreen
 from screens.text_prompt import TextPromptScreen
 from screens.widgets.bar_chart import BarChart, ChartRow
 from screens.widgets.session_bar import SessionBar
+from screens.widgets.steady_footer import SteadyFooter
 from workshop_tui import events as ev
 from workshop_tui.actions import ACTIONS, Action
 from workshop_tui.errors import Invalid, WorkshopError
@@ -71,7 +72,7 @@ class VotingScreen(SessionScreen):
                 yield ProgressBar(total=1, show_eta=False, id="progress")
         yield Static("", id="chart-title", markup=False)
         yield BarChart(id="chart")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refresh_all()

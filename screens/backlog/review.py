@@ -19,11 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.backlog.editor import BacklogEditor
 from screens.widgets.safe_input import SafeInput
+from screens.widgets.steady_footer import SteadyFooter
 from workshop_tui.backlog import FORWARD, item_flags, review_overdue
 from workshop_tui.backlog_meetings import MeetingLedger, due_for_review, meeting_ledger
 from workshop_tui.errors import WorkshopError
@@ -192,7 +193,7 @@ class ReviewScreen(Screen[MeetingLedger | None]):
             yield Static(id="review-date")
             yield SafeInput(placeholder="n: a note, or an ask's answer", id="review-note")
         yield Static(id="review-ledger")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#review-asks").border_title = "Asks to the city (↑↓ choose, g granted, x declined, a answered)"

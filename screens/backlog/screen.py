@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from screens.backlog.editor import BacklogEditor
 from screens.backlog.form import money_problem
@@ -29,6 +29,7 @@ from screens.events import DomainEvents
 from screens.follow import FollowScreen
 from screens.text_prompt import TextPromptScreen
 from screens.widgets.session_bar import SessionBar
+from screens.widgets.steady_footer import SteadyFooter
 from screens.widgets.timer import PhaseTimer
 from workshop_tui.backlog import budget_totals, item_budget, item_flags
 from workshop_tui.backlog_ledger import promise_ledger
@@ -152,7 +153,7 @@ class BacklogScreen(Screen[None]):
                 yield Static(id="ledger-body")
             with VerticalScroll(id="pools", classes="panel"):
                 yield PoolBars(id="pool-bars")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#timeline").border_title = "History"

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.events import DomainEvents
@@ -28,6 +28,7 @@ from screens.wall.theme_picker import ThemeChoice, ThemePickerScreen
 from screens.wall.undo import UndoHistory
 from screens.widgets.note_wall import NoteWall
 from screens.widgets.session_bar import SessionBar
+from screens.widgets.steady_footer import SteadyFooter
 from workshop_tui import events as ev
 from workshop_tui.actions import allowed
 from workshop_tui.errors import WorkshopError
@@ -66,7 +67,7 @@ class WallScreen(SessionScreen):
             with Vertical(id="notes-pane"):
                 yield Static("", id="notes-header", markup=False)
                 yield NoteWall(id="notes")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self._refresh_themes()
