@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SETTLE_SECONDS = 5.0  # the longest quitting waits for a screen swap in progress
 STORE_FAILED_BANNER_SECONDS = 7 * 24 * 3600.0  # stays up: the failure does not go away by itself
 
 
@@ -96,6 +98,9 @@ class WorkshopApp(App[None]):
         self._closed = False
         self._phase_to_show: Phase | None = None  # the latest phase change a screen swap has not shown yet
         self._swapping = False
+        self._quitting = False  # settle_screens: no screen swap from now on
+        self._settled = asyncio.Event()  # no screen swap in progress (quitting waits for one)
+        self._settled.set()
         self._serve_after_frame = False  # the server starts once the first session screen is drawn
         self.register_theme(PROJECTOR)
         self.theme = PROJECTOR_NAME
@@ -214,6 +219,7 @@ class WorkshopApp(App[None]):
         )
 
     async def shutdown_and_exit(self) -> None:
+        await self.settle_screens()
         await self.shutdown_session()
         self.exit(return_code=0)
 
@@ -273,9 +279,12 @@ class WorkshopApp(App[None]):
         Swaps run one at a time, each once the last new screen has mounted, and the latest phase wins:
         a screen replaced while its children mount runs their handlers after they are gone (a crash when
         a script or a co-facilitator steps through the phases quickly)."""
+        if self._quitting:
+            return
         self._phase_to_show = phase
         if not self._swapping:
             self._swapping = True
+            self._settled.clear()
             self.run_worker(self._swap_session_screens(), group="phase-screens")
 
     async def _swap_session_screens(self) -> None:
@@ -294,6 +303,19 @@ class WorkshopApp(App[None]):
         finally:
             self._phase_to_show = None
             self._swapping = False
+            self._settled.set()
+
+    async def settle_screens(self) -> None:
+        """Before quitting: no more screen swaps (phase changes still on their way are not shown), and wait
+        for the one in progress. Textual takes the screens apart at exit, and a screen taken apart while it
+        mounts runs its own mount handler after its children are gone (a traceback, not a quit). Bounded:
+        a mount that never ends does not keep the app from quitting."""
+        self._quitting = True
+        self.bridge.stop()
+        try:
+            await asyncio.wait_for(self._settled.wait(), SETTLE_SECONDS)
+        except TimeoutError:
+            log.warning("quitting while a screen still mounts")
 
     def action_home(self) -> None:
         self.code = None

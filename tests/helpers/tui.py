@@ -73,6 +73,7 @@ async def running_app(
                 await wait_for(pilot, lambda: app.server_running, "the participant server")
             await pilot.pause()
             yield app, pilot
+            await app.settle_screens()  # as quitting does: no screen taken apart mid-mount at exit
     finally:
         await app.shutdown_session()
 
