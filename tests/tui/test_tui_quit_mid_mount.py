@@ -30,7 +30,7 @@ class Held(Widget):
 
     async def on_mount(self) -> None:
         Held.entered.set()
-        await Held.release.wait()
+        await asyncio.wait_for(Held.release.wait(), TIMEOUT)  # bounded: a failing test must not hang the app
 
 
 class SlowWall(WallScreen):
