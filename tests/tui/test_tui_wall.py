@@ -67,6 +67,14 @@ async def type_into_prompt(pilot: Pilot[None], text: str) -> None:
     await pilot.pause()
 
 
+async def numbered_notes(service: WorkshopService, count: int) -> str:
+    """A workshop in ideate with ``count`` paper notes "Note number 00"...: a wall taller than the screen."""
+    code = await workshop_in(service, Phase.IDEATE)
+    for n in range(count):
+        await service.post_idea(code, f"Note number {n:02}", source=Source.PAPER)
+    return code
+
+
 async def test_phone_note_appears_live(service: WorkshopService) -> None:
     code = await workshop_in(service, Phase.IDEATE)
     person, _ = await service.join(code, "Amina")
@@ -447,9 +455,7 @@ async def test_hidden_notes_leave_the_projector(service: WorkshopService) -> Non
 
 
 async def test_the_wall_follows_new_notes(service: WorkshopService) -> None:
-    code = await workshop_in(service, Phase.IDEATE)
-    for n in range(30):
-        await service.post_idea(code, f"Note number {n:02}", source=Source.PAPER)
+    code = await numbered_notes(service, 30)
     app = wall_app(service, code)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -553,9 +559,7 @@ async def test_hide_everything_from_a_person_and_block_them(service: WorkshopSer
 
 
 async def test_page_down_and_up_move_a_page_of_cards(service: WorkshopService) -> None:
-    code = await workshop_in(service, Phase.IDEATE)
-    for n in range(100):
-        await service.post_idea(code, f"Note number {n:02}", source=Source.PAPER)
+    code = await numbered_notes(service, 100)
     app = wall_app(service, code)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
