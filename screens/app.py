@@ -151,16 +151,18 @@ class WorkshopApp(App[None]):
         title: str = "",
         severity: SeverityLevel = "information",
         timeout: float | None = None,
-        markup: bool = True,
+        markup: bool = False,
     ) -> None:
         """Every toast of every screen passes here: a message that quotes untrusted text (an error that
-        echoes a name or a file's value) reaches the terminal ``terminal_safe``, whoever called."""
+        echoes a name or a file's value) reaches the terminal ``terminal_safe`` and as plain text, whoever
+        called. ``markup`` is ignored: a screen's ``notify`` passes Textual's default (True) for every call,
+        which would parse a quoted name, and no toast of ours needs markup."""
         super().notify(
             terminal_safe(message, multiline=True),
             title=terminal_safe(title),
             severity=severity,
             timeout=timeout,
-            markup=markup,
+            markup=False,
         )
 
     async def on_mount(self) -> None:

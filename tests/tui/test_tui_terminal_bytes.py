@@ -178,3 +178,13 @@ async def test_every_toast_is_terminal_safe_whoever_raises_it(data_dir: Path) ->
     assert all(word in told for word in WORDS[:6]), told  # every message is there, made visible
     for title, message in toasts:
         assert terminal_problems(title) == [] and terminal_problems(message) == [], (title, message)
+
+
+async def test_a_toast_is_plain_text_unless_markup_is_asked_for(data_dir: Path) -> None:
+    """A toast that quotes a participant's name or note (an error echoing it) is never parsed as markup,
+    whichever screen raises it: the link and the style stay literal text."""
+    async with running_app(data_dir, size=(100, 30)) as (app, pilot):
+        app.screen.notify("Cannot merge [@click=app.quit]QUIT[/] [b]bold[/b]", severity="warning")
+        await wait_for(pilot, lambda: len(app._notifications) >= 1, "the toast")
+        (toast,) = list(app._notifications)
+        assert toast.markup is False and toast.message == "Cannot merge [@click=app.quit]QUIT[/] [b]bold[/b]"
