@@ -49,6 +49,8 @@ def action_allowed(action: str, parameters: tuple[object, ...], screen: Screen[A
         return bool(parameters) and Phase(str(parameters[0])) in PHASE_SCREENS
     if action == "reveal_results":
         return allowed(Action.REVEAL_RESULTS, open.phase) and not open.workshop.results_revealed
+    if action == "toggle_authors":
+        return not open.workshop.settings.anonymous  # an anonymous workshop shows names nowhere
     if action in TIMER_ACTIONS:
         return isinstance(screen, SessionScreen) and allowed(Action.TIMER, open.phase)
     return not (modal and action in OPENING_ACTIONS)

@@ -498,4 +498,5 @@ class WorkshopApp(App[None]):
         return action_allowed(action, parameters, screen, self.open_view)
 
     def palette_commands(self) -> list[PaletteCommand]:
-        return palette_commands(self.phase)
+        view = self.open_view
+        return palette_commands(self.phase, view is not None and view.settings.names_projected)

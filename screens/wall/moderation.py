@@ -116,6 +116,9 @@ class Moderation:
         return [i for i in self.screen.view.ideas.values() if i.author_id == participant_id and i.visible]
 
     def _person(self, participant_id: str) -> str:
+        """Their name only where names are projected: the question is on the room's screen."""
+        if not self.screen.view.settings.names_projected:
+            return "this person"
         return terminal_safe(self.screen.view.participants[participant_id].name) or "this person"
 
     def hide_author(self) -> None:

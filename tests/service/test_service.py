@@ -289,3 +289,16 @@ async def test_the_view_answers_the_shared_questions_and_cannot_change_anything(
     with pytest.raises(ValidationError):
         view.ideas[first.id].hidden = True  # type: ignore[misc]
     assert service.state(code).workshop.title == "Test workshop" and first.id in [i.id for i in view.visible_ideas()]
+
+
+async def test_an_anonymous_workshop_projects_no_names(service: WorkshopService) -> None:
+    code = (await service.create_workshop("Open", settings={"show_authors": True})).code
+    assert service.state(code).workshop.settings.names_projected
+    await service.update_workshop(code, settings={"anonymous": True})  # turning anonymous on takes names off
+    settings = service.state(code).workshop.settings
+    assert settings.anonymous and not settings.show_authors and not settings.names_projected
+    with pytest.raises(Conflict, match="anonymous: authors' names are shown nowhere"):
+        await service.update_workshop(code, settings={"show_authors": True})
+    with pytest.raises(Conflict, match="anonymous"):
+        await service.create_workshop("Both", settings={"anonymous": True, "show_authors": True})
+    assert not service.state(code).workshop.settings.show_authors
