@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -39,7 +40,7 @@ from screens.phase_control import advance_target, phase_question, step_back_targ
 from screens.phone_server import PhoneServer
 from screens.quitting import live_workshops, quit_question
 from screens.sigterm import SigtermHandler
-from screens.theme import PROJECTOR, PROJECTOR_NAME
+from screens.theme import PROJECTOR, PROJECTOR_NAME, OtherThemes
 from workshop_tui.errors import StoreFailed, WorkshopError
 from workshop_tui.events import PhaseChanged, VotingChanged
 from workshop_tui.phases import Phase
@@ -425,6 +426,11 @@ class WorkshopApp(App[None]):
 
         if not isinstance(self.screen, InfoScreen):
             self.push_screen(InfoScreen())
+
+    def search_themes(self) -> None:
+        self.push_screen(
+            CommandPalette(providers=[OtherThemes], placeholder=f"Theme now: {self.theme}. Search for another…")
+        )
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's Quit and Keys duplicate ours (ctrl+q asks first; f1 is the app's help).
