@@ -27,12 +27,12 @@ from screens.widgets.session_bar import SessionBar
 from screens.widgets.steady_footer import SteadyFooter
 from workshop_tui import events as ev
 from workshop_tui.actions import ACTIONS, Action
+from workshop_tui.counted import plural
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Participant, Team
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.service.view import WorkshopView
-from workshop_tui.team_plan import plural
 from workshop_tui.text_safety import terminal_safe
 
 CANDIDATE_LINES = (5, 7)  # ideas listed in the header: narrow screen, wide screen

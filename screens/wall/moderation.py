@@ -125,7 +125,8 @@ class Moderation:
         author = self.author(self.screen.selected())
         if author is None:
             return
-        question = f"Hide all {len(self._notes_of(author))} notes from {self._person(author)}?"
+        count = len(self._notes_of(author))
+        question = f"Hide {'the one note' if count == 1 else f'all {count} notes'} from {self._person(author)}?"
         detail = "They leave the projected wall (H shows them to you). u undoes it."
         self.screen.app.push_screen(ConfirmScreen(question, detail), partial(self._moderate_author, author, False))
 
@@ -135,7 +136,7 @@ class Moderation:
             return
         question = f"Block {self._person(author)}?"
         detail = (
-            f"Their {len(self._notes_of(author))} notes leave the projected wall, and their phone is told that new "
+            f"Their notes ({len(self._notes_of(author))}) leave the projected wall, and their phone is told that new "
             "notes are no longer taken. u undoes it."
         )
         self.screen.app.push_screen(ConfirmScreen(question, detail), partial(self._moderate_author, author, True))

@@ -160,6 +160,7 @@ async def test_unmerge_puts_the_note_back_with_its_dots(service: WorkshopService
     state = service.state(code)
     assert state.idea_dots[keep.id] == 0 and state.idea_dots[dup.id] == 1  # the merge recorded what moved
     assert state.ideas[keep.id].history[-1].action == "unmerged-out"
+    assert state.ideas[keep.id].history[-1].detail == f"split out {dup.id}; 1 dot went back"
     with pytest.raises(Conflict, match="not merged"):
         await service.unmerge_idea(code, dup.id)
     await service.close()
@@ -174,7 +175,7 @@ async def test_a_note_with_dots_cannot_be_deleted(service: WorkshopService) -> N
     idea = await service.post_idea(code, "x", author_id=p.id)
     await open_vote(service, code)
     await service.cast_dot(code, p.id, idea.id)
-    with pytest.raises(Conflict, match="merge it"):
+    with pytest.raises(Conflict, match="this note has 1 dot: merge it"):
         await service.delete_idea(code, idea.id)
 
 
