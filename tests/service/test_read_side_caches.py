@@ -5,6 +5,7 @@ including one that the disk refused."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import shutil
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from workshop_tui.service.queries import Readiness
 from workshop_tui.state import WorkshopState
 
 
-def _walked(state: WorkshopState) -> object:
+def _walked(state: WorkshopState) -> dt.datetime:
     """The last activity as it was computed before it was kept: the latest stamp of all."""
     stamps = [state.workshop.updated_at, *(i.updated_at for i in state.ideas.values())]
     return max(stamps + [p.joined_at for p in state.participants.values()])
