@@ -60,7 +60,7 @@ STORE_FAILED_BANNER_SECONDS = 7 * 24 * 3600.0  # stays up: the failure does not 
 class WorkshopApp(App[None]):
     # The home list is the default screen, whose own CSS_PATH Textual never reads (only a pushed
     # screen's): the app loads it.
-    CSS_PATH = ["app.tcss", "home.tcss"]
+    CSS_PATH = ["app.tcss", "home.tcss"]  # noqa: RUF012 (App declares it a ClassVar)
     TITLE = "workshop-tui"
     COMMANDS = App.COMMANDS | {WorkshopCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
