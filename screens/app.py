@@ -20,7 +20,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
@@ -57,10 +57,13 @@ SETTLE_SECONDS = 5.0  # the longest quitting waits for a screen swap in progress
 STORE_FAILED_BANNER_SECONDS = 7 * 24 * 3600.0  # stays up: the failure does not go away by itself
 
 
+#: The app's styles, by absolute path (a subclass elsewhere reads the same). The home list is the default
+#: screen, whose own CSS_PATH Textual never reads (only a pushed screen's): the app loads it.
+APP_CSS: list[str | PurePath] = [Path(__file__).with_name(name) for name in ("app.tcss", "home.tcss")]
+
+
 class WorkshopApp(App[None]):
-    # The home list is the default screen, whose own CSS_PATH Textual never reads (only a pushed
-    # screen's): the app loads it.
-    CSS_PATH = ["app.tcss", "home.tcss"]  # noqa: RUF012 (App declares it a ClassVar)
+    CSS_PATH = APP_CSS
     TITLE = "workshop-tui"
     COMMANDS = App.COMMANDS | {WorkshopCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
