@@ -162,7 +162,9 @@ class HomeScreen(Screen[None]):
             table.sort("code", key=lambda code: by_code[code.plain], reverse=True)
             if selected is not None:
                 table.move_cursor(row=table.get_row_index(selected))
+        # No workshop yet: the hint right under the table's header, not below an empty screen-high frame.
         self.query_one("#home-empty", Static).display = not self._shown
+        table.set_class(not self._shown, "-empty")
         self._fit_titles()
 
     def _show_times(self) -> None:

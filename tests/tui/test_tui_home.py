@@ -121,6 +121,34 @@ async def test_the_list_fits_an_80x24_projector_and_follows_a_resize(data_dir: P
         await wait_for(pilot, lambda: _fits(table), "the list as wide as the screen again")
 
 
+async def test_an_empty_list_says_what_to_do_under_its_title(data_dir: Path) -> None:
+    async with running_app(data_dir, size=(80, 24)) as (app, pilot):
+        screen = app.screen
+        hint = screen.query_one("#home-empty")
+        await pilot.pause()
+        assert hint.display and hint.region.y <= 5, hint.region  # not at the foot of an empty frame
+        assert "No workshops yet" in "\n".join(screen_lines(app)[:7])
+        await app.service.create_workshop("First", code="ONE")
+        table = screen.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1 and not hint.display, "the list")
+        await wait_for(pilot, lambda: table.region.bottom >= 20, "the list as high as the screen")
+        await wait_for(pilot, lambda: table.has_focus, "the list focused (Enter opens)")
+
+
+async def test_the_first_workshop_made_from_the_form_is_listed_and_focused_on_the_way_back(data_dir: Path) -> None:
+    async with running_app(data_dir, size=(80, 24)) as (app, pilot):
+        home = app.screen
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not on_screen(app, HomeScreen), "the form")
+        await pilot.press(*"First")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "its lobby")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: on_screen(app, HomeScreen), "the list again")
+        table = home.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1 and table.display and table.has_focus, "listed, focused")
+
+
 async def test_a_long_list_scrolls_inside_its_frame_above_the_keys(data_dir: Path) -> None:
     """More workshops than rows: the table scrolls within the screen (its bottom border above the key
     bar), the screen itself does not scroll (a second scrollbar, the last row under the keys)."""
