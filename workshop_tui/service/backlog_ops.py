@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 class BacklogPatch(BaseModel):
     """What ``PATCH /api/v1/admin/backlog/{id}`` and the TUI's edit form may change."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when first used (models._Strict)
+    model_config = ConfigDict(extra="forbid")
 
     title: Title | None = None
     problem: LongText | None = None
