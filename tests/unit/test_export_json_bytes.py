@@ -26,6 +26,18 @@ def test_each_escaped_character_alone_and_between_others() -> None:
         assert orjson.loads(json_safe_bytes(encoded)) == f"é{c}x{c}{c}…"  # the same data for a reader
 
 
+def test_a_few_characters_in_a_long_document() -> None:
+    """A big export holds a few of these characters among many plain bytes: each is escaped where it is
+    (the writer looks for their first bytes, not through every byte), and text like them is left alone."""
+    unsafe = [c for c in EVERY if json_safe(orjson.dumps(c).decode()) != orjson.dumps(c).decode()]
+    padding = "bike lane near the school " * 40
+    for c in [*unsafe, "\xe9", "\u2019", "\u2014", "\u20ac", "\ufe0f", "\U0001f600"]:
+        encoded = orjson.dumps([padding, f"{c}x{c}", padding, "caf\xe9 \u2019s", c])
+        assert json_safe_bytes(encoded) == json_safe(encoded.decode()).encode(), hex(ord(c))
+    plain = orjson.dumps([padding, "caf\xe9 \u2019s \u2014 \u20ac5", padding])
+    assert json_safe_bytes(plain) == plain
+
+
 def test_an_export_document_reads_back_the_same() -> None:
     data = {"text": "bike \u202elane\u202c \U0001f44d\U0001f3fd caf\xe9 \x7f\x85", "n": [1, "\u2028"]}
     for indent in (True, False):
