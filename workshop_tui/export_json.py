@@ -160,8 +160,14 @@ def build_export(view: WorkshopView) -> ExportDocument:
 
 
 def dump_json(doc: ExportDocument, *, indent: bool = True) -> bytes:
-    """The document as UTF-8 JSON: indented with a final newline (the files), or compact (the API)."""
-    return encode_json(doc.model_dump(mode="json", by_alias=True), indent=indent)
+    """The document as UTF-8 JSON: indented with a final newline (the files), or compact (the API).
+
+    Serialised by pydantic-core straight to bytes: the same bytes as ``encode_json`` of its
+    ``model_dump`` (same escapes, number and date spellings, layout), without building the document
+    again as Python objects (a third of a big export's writing)."""
+    encoded = ExportDocument.__pydantic_serializer__.to_json(doc, indent=2 if indent else None, by_alias=True)
+    safe = json_safe_bytes(encoded)
+    return safe + b"\n" if indent else safe
 
 
 #: The UTF-8 bytes of the characters ``text_safety.json_safe`` escapes (orjson never writes a lone
