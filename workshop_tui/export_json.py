@@ -98,12 +98,28 @@ def withheld_ideas(ideas: Mapping[str, Idea]) -> set[str]:
     return out
 
 
-def _public(idea: Idea, withheld: set[str], people: set[str], anonymous: bool) -> Idea:
+class _Mentions:
+    """Whether a text holds one of ``ids``: through the text's windows of each id length or through the
+    ids, whichever are fewer. Each note's history is read once, so an export stays linear as a workshop
+    grows, however many notes moderation withheld (looking for every withheld id in every entry was not)."""
+
+    def __init__(self, ids: set[str]) -> None:
+        self.ids = ids
+        self.lengths = sorted({len(i) for i in ids})
+
+    def __call__(self, text: str) -> bool:
+        ids = self.ids
+        if len(text) * len(self.lengths) < len(ids):
+            return any(text[k : k + n] in ids for n in self.lengths for k in range(len(text) - n + 1))
+        return any(i in text for i in ids)
+
+
+def _public(idea: Idea, withheld: _Mentions, people: set[str], anonymous: bool) -> Idea:
     history = []
     for change in idea.history:
         if change.action == "edited":  # "was: <the old text>": not what the wall shows
             change = change.model_copy(update={"detail": ""})
-        elif any(w in change.detail for w in withheld):  # e.g. "merged <id>: '<its text>'"
+        elif withheld(change.detail):  # e.g. "merged <id>: '<its text>'"
             change = change.model_copy(update={"detail": "a note that is not on the wall"})
         if anonymous and change.by in people:
             change = change.model_copy(update={"by": "participant"})
@@ -116,7 +132,8 @@ def _public(idea: Idea, withheld: set[str], people: set[str], anonymous: bool) -
 def build_export(view: WorkshopView) -> ExportDocument:
     withheld = withheld_ideas(view.ideas)
     anonymous, people = view.workshop.settings.anonymous, set(view.participants)
-    ideas = [_public(i, withheld, people, anonymous) for i in view.ideas.values() if i.id not in withheld]
+    mentions = _Mentions(withheld)
+    ideas = [_public(i, mentions, people, anonymous) for i in view.ideas.values() if i.id not in withheld]
     teams = [t for t in view.teams.values() if t.idea_id not in withheld]
     team_ids = {t.id for t in teams}
     backlog = [
