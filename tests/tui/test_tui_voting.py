@@ -272,12 +272,14 @@ async def test_a_dot_cast_while_results_are_hidden_lays_out_nothing(service: Wor
         voting = screen(app)
         assert text_of(app, "#not-voted").startswith("9 of 12 still voting")
         await service.cast_dot(code, people[3].id, ideas[1].id)  # one batch before counting: the first frames settled
-        await wait_for(pilot, lambda: voting.query_one("#dots-cast", Digits).value == "11", "11 dots")
+        cast = voting.query_one("#dots-cast", Digits)
+        await wait_for(pilot, lambda: cast.value == "11", "11 dots")
         await pilot.wait_for_scheduled_animations()
         monkeypatch.setattr(Screen, "_refresh_layout", counted)
         for k, person in enumerate(people[4:7], start=12):
             await service.cast_dot(code, person.id, ideas[1].id)
-            await wait_for(pilot, lambda k=k: voting.query_one("#dots-cast", Digits).value == str(k), f"{k} dots")
+            shown = str(k)
+            await wait_for(pilot, lambda: cast.value == shown, f"{k} dots")  # noqa: B023 (awaited in this turn)
             await pilot.pause()
         assert voting.query_one(ProgressBar).progress == 14
         assert layouts == [], "a dot cast laid the voting screen out again"
