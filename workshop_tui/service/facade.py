@@ -1,4 +1,4 @@
-"""The domain service: the only writer. The TUI, the HTTP routes and the CLI all call it.
+"""``WorkshopService``, the domain service: the only writer. The TUI, the HTTP routes and the CLI all call it.
 
 ``WorkshopService`` is a facade over one small object per concern (``workshops``, ``ideas``,
 ``merging``, ``themes``, ``dots``, ``teams``, ``backlog_ops``, ``importing``, ``timer``). Each is built
@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Self
 
 from workshop_tui import events as ev
-from workshop_tui.service.backlog_ops import BacklogOps, BacklogPatch
-from workshop_tui.service.base import FACILITATOR, WORKSHOPS_DIR, hash_token, validation_message
+from workshop_tui.service.backlog_ops import BacklogOps
 from workshop_tui.service.dots import DotOps
 from workshop_tui.service.ideas import IdeaOps
 from workshop_tui.service.importing import ImportOps
@@ -22,7 +21,7 @@ from workshop_tui.service.merging import MergeOps
 from workshop_tui.service.registry import Registry
 from workshop_tui.service.teams import TeamOps
 from workshop_tui.service.themes import ThemeOps
-from workshop_tui.service.timer import TimerCommand, TimerOps
+from workshop_tui.service.timer import TimerOps
 from workshop_tui.service.view import WorkshopView
 from workshop_tui.service.workshops import WorkshopOps
 from workshop_tui.summaries import WorkshopSummary
@@ -139,16 +138,3 @@ class WorkshopService:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
-
-
-__all__ = [
-    "FACILITATOR",
-    "WORKSHOPS_DIR",
-    "BacklogPatch",
-    "TimerCommand",
-    "WorkshopService",
-    "WorkshopSummary",
-    "WorkshopView",
-    "hash_token",
-    "validation_message",
-]
