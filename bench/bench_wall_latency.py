@@ -118,7 +118,7 @@ class FrameWatch:
 
 
 class WatchedWorkshopApp(WorkshopApp):
-    CSS_PATH = str(Path(screens.app.__file__).with_name("app.tcss"))  # relative paths resolve from here
+    CSS_PATH = screens.app.APP_CSS  # relative paths would resolve from here
     frames: FrameWatch
 
     def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:

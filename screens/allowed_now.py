@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.screen import ModalScreen, Screen
 
-from screens.navigation import PHASE_SCREENS
+from screens.navigation import PHASE_SCREENS, LazyScreen
 from screens.phase_control import advance_target, step_back_target
 from screens.session import SessionScreen
 from workshop_tui.actions import Action, allowed
@@ -32,6 +32,13 @@ def shows_open_workshop(screen: Screen[Any], open: WorkshopView) -> bool:
     return isinstance(screen, SessionScreen) or getattr(screen, "code", None) == open.code
 
 
+def showing(screen: Screen[Any], open: WorkshopView, parameters: tuple[object, ...]) -> bool:
+    """``screen`` is already the open workshop's screen for the phase in ``parameters`` (showing it
+    again would do nothing; the ideation and grouping walls are one screen)."""
+    factory = PHASE_SCREENS[Phase(str(parameters[0]))]
+    return isinstance(factory, LazyScreen) and factory.built(screen) and shows_open_workshop(screen, open)
+
+
 def action_allowed(action: str, parameters: tuple[object, ...], screen: Screen[Any], open: WorkshopView | None) -> bool:
     """Whether ``action`` makes sense on ``screen`` with ``open`` the open workshop (None: the list)."""
     modal = isinstance(screen, ModalScreen)
@@ -46,9 +53,11 @@ def action_allowed(action: str, parameters: tuple[object, ...], screen: Screen[A
     if action == "step_back_phase":
         return step_back_target(open.phase) is not None
     if action == "show_phase":
-        return bool(parameters) and Phase(str(parameters[0])) in PHASE_SCREENS
+        return bool(parameters) and Phase(str(parameters[0])) in PHASE_SCREENS and not showing(screen, open, parameters)
     if action == "reveal_results":
         return allowed(Action.REVEAL_RESULTS, open.phase) and not open.workshop.results_revealed
+    if action == "toggle_authors":
+        return not open.workshop.settings.anonymous  # an anonymous workshop shows names nowhere
     if action in TIMER_ACTIONS:
         return isinstance(screen, SessionScreen) and allowed(Action.TIMER, open.phase)
     return not (modal and action in OPENING_ACTIONS)

@@ -20,11 +20,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -39,7 +40,7 @@ from screens.phase_control import advance_target, phase_question, step_back_targ
 from screens.phone_server import PhoneServer
 from screens.quitting import live_workshops, quit_question
 from screens.sigterm import SigtermHandler
-from screens.theme import PROJECTOR, PROJECTOR_NAME
+from screens.theme import PROJECTOR, PROJECTOR_NAME, OtherThemes
 from workshop_tui.errors import StoreFailed, WorkshopError
 from workshop_tui.events import PhaseChanged, VotingChanged
 from workshop_tui.phases import Phase
@@ -56,8 +57,13 @@ SETTLE_SECONDS = 5.0  # the longest quitting waits for a screen swap in progress
 STORE_FAILED_BANNER_SECONDS = 7 * 24 * 3600.0  # stays up: the failure does not go away by itself
 
 
+#: The app's styles, by absolute path (a subclass elsewhere reads the same). The home list is the default
+#: screen, whose own CSS_PATH Textual never reads (only a pushed screen's): the app loads it.
+APP_CSS: list[str | PurePath] = [Path(__file__).with_name(name) for name in ("app.tcss", "home.tcss")]
+
+
 class WorkshopApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = APP_CSS
     TITLE = "workshop-tui"
     COMMANDS = App.COMMANDS | {WorkshopCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -443,6 +449,11 @@ class WorkshopApp(App[None]):
         if not isinstance(self.screen, InfoScreen):
             self.push_screen(InfoScreen())
 
+    def search_themes(self) -> None:
+        self.push_screen(
+            CommandPalette(providers=[OtherThemes], placeholder=f"Theme now: {self.theme}. Search for another…")
+        )
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's Quit and Keys duplicate ours (ctrl+q asks first; f1 is the app's help).
         for command in super().get_system_commands(screen):
@@ -515,4 +526,5 @@ class WorkshopApp(App[None]):
         return action_allowed(action, parameters, screen, self.open_view)
 
     def palette_commands(self) -> list[PaletteCommand]:
-        return palette_commands(self.phase)
+        view = self.open_view
+        return palette_commands(self.phase, view is not None and view.settings.names_projected)

@@ -38,7 +38,7 @@ def ago(when: dt.datetime, now: dt.datetime | None = None) -> str:
 
 
 class HomeScreen(Screen[None]):
-    CSS_PATH = "home.tcss"
+    """Its styles (``home.tcss``) are the app's: Textual reads no CSS_PATH of a default screen."""
 
     class OpenWorkshop(Message):
         """The facilitator chose a workshop: the app opens it (its phase's screen)."""

@@ -47,6 +47,10 @@ class LazyScreen:
         factory: Callable[..., Screen[Any]] = cls
         return factory(service, code) if self.takes_code else factory(service)
 
+    def built(self, screen: Screen[Any]) -> bool:
+        """``screen`` is one this factory makes (asked without importing the module)."""
+        return type(screen).__module__ == self.module and type(screen).__name__ == self.name
+
     def __repr__(self) -> str:
         return f"LazyScreen({self.module}:{self.name})"
 

@@ -100,7 +100,7 @@ class NewWorkshopScreen(ModalScreen[str | None]):
                 with Horizontal(id="names"):
                     yield Switch(settings.anonymous, id="anonymous")
                     yield Label("anonymous (in exports too)", classes="inline")
-                    yield Switch(settings.show_authors, id="show-authors")
+                    yield Switch(settings.names_projected, id="show-authors", disabled=settings.anonymous)
                     yield Label("shown on the projector", classes="inline")
             yield Static(Text("The prompt is what every phone shows: edit it for your challenge."), id="form-hint")
             yield Static("", id="form-error", markup=False)
@@ -129,6 +129,13 @@ class NewWorkshopScreen(ModalScreen[str | None]):
         self.query_one("#show-authors", Switch).value = settings.show_authors
         self._template = new
 
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        if event.switch.id == "anonymous":  # anonymous shows names nowhere: the projector's switch goes off
+            shown = self.query_one("#show-authors", Switch)
+            shown.disabled = event.value
+            if event.value:
+                shown.value = False
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.run_worker(self.action_create(), exclusive=True)
@@ -150,9 +157,10 @@ class NewWorkshopScreen(ModalScreen[str | None]):
         template = str(self.query_one("#template", Select).value)
         language = str(self.query_one("#language", Select).value)
         prompt = self.query_one("#prompt", TextArea).text.strip()
+        anonymous = self.query_one("#anonymous", Switch).value
         settings: dict[str, object] = {
-            "anonymous": self.query_one("#anonymous", Switch).value,
-            "show_authors": self.query_one("#show-authors", Switch).value,
+            "anonymous": anonymous,
+            "show_authors": self.query_one("#show-authors", Switch).value and not anonymous,
         }
         for field, widget_id in (
             ("dots_per_participant", "dots-per-participant"),

@@ -26,8 +26,9 @@ class PaletteCommand(NamedTuple):
     action: str  # an app action string, e.g. "advance_phase" or "show_phase('lobby')"
 
 
-def palette_commands(phase: Phase | None) -> list[PaletteCommand]:
-    """Every command, for the open workshop's ``phase`` (None: the workshop list)."""
+def palette_commands(phase: Phase | None, names_projected: bool = False) -> list[PaletteCommand]:
+    """Every command, for the open workshop's ``phase`` (None: the workshop list) and whether it projects
+    authors' names now (the toggle says which way it goes; an anonymous workshop is never offered it)."""
     advance = advance_target(phase) if phase is not None else None
     back = step_back_target(phase) if phase is not None else None
     commands = [
@@ -45,7 +46,11 @@ def palette_commands(phase: Phase | None) -> list[PaletteCommand]:
         PaletteCommand("Timer: add a minute", "(+)", "timer_add_minute"),
         PaletteCommand("Timer: stop", "Back to the phase's timebox (ctrl+r)", "timer_reset"),
         PaletteCommand("Reveal the vote results", "Show the ranking to the room", "reveal_results"),
-        PaletteCommand("Authors' names on the projector: show or hide", "Off unless you turn it on", "toggle_authors"),
+        PaletteCommand(
+            "Authors' names on the projector: " + ("hide" if names_projected else "show"),
+            "Shown now" if names_projected else "Hidden now (off unless you turn it on)",
+            "toggle_authors",
+        ),
         PaletteCommand("Export this workshop", "JSON, CSV or Markdown", "export"),
         PaletteCommand("Backlog of prototypes", "Every workshop's backlog", "backlog"),
         PaletteCommand("New workshop", "From a template", "new_workshop"),

@@ -28,12 +28,12 @@ from screens.widgets.steady_footer import SteadyFooter
 from screens.widgets.text_update import update_text
 from workshop_tui import events as ev
 from workshop_tui.actions import ACTIONS, Action
+from workshop_tui.counted import plural
 from workshop_tui.errors import WorkshopError
 from workshop_tui.models import Participant, Team
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.service.view import WorkshopView
-from workshop_tui.team_plan import plural
 from workshop_tui.text_safety import terminal_safe
 
 CANDIDATE_LINES = (5, 7)  # ideas listed in the header: narrow screen, wide screen

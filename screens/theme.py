@@ -7,7 +7,9 @@ themes (switch in the command palette) and chosen by default by ``WorkshopApp``.
 
 from __future__ import annotations
 
-from textual.theme import Theme
+from collections.abc import Callable
+
+from textual.theme import Theme, ThemeProvider
 
 PROJECTOR_NAME = "projector"
 
@@ -50,3 +52,12 @@ PROJECTOR = Theme(
         "text-muted": "#D0D0D0",
     },
 )
+
+
+class OtherThemes(ThemeProvider):
+    """The palette's theme list without the theme in use (picking it would do nothing; the search
+    field's placeholder names it)."""
+
+    @property
+    def commands(self) -> list[tuple[str, Callable[[], None]]]:
+        return [(name, pick) for name, pick in super().commands if name != self.app.theme]

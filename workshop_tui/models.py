@@ -168,6 +168,11 @@ class Settings(_Strict):
                 raise ValueError("a timebox is between 1 minute and 120 days")
         return self
 
+    @property
+    def names_projected(self) -> bool:
+        """Authors' names are on the room's screens: turned on, and never in an anonymous workshop."""
+        return self.show_authors and not self.anonymous
+
 
 JoinCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{3,12}$")]
 Language = Annotated[

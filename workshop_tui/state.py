@@ -28,6 +28,7 @@ from workshop_tui.models import (
     Theme,
     Vote,
     Workshop,
+    utcnow,
 )
 from workshop_tui.store import WorkshopStore
 from workshop_tui.store.documents import Op
@@ -88,10 +89,16 @@ class WorkshopState(OfWorkshop):
             self._count_idea(idea, +1)
         # A running maximum: the home list asks for it on every event batch, and walking every note
         # and person made that linear in the workshop. Stamps only move forward (each write sets now).
+        # Dots, teams and themes carry no time of their own: every change also records when it was
+        # made (``ACTIVITY``), so a ballot or a team move counts as much as a note.
+        recorded = t.get(ACTIVITY, {}).get(LAST, {}).get("at")
         self._last_activity = max(
             [self.workshop.updated_at]
             + [i.updated_at for i in self.ideas.values()]
             + [p.joined_at for p in self.participants.values()]
+            + [r.updated_at for r in self.preferences.values()]
+            + [b.updated_at for b in self.backlog.values()]
+            + ([dt.datetime.fromisoformat(recorded)] if isinstance(recorded, str) else [])
         )
         self._memo: dict[str, tuple[int, Any]] = {}
 
@@ -238,6 +245,21 @@ def vote_id(participant_id: str | None, idea_id: str) -> str:
     return f"{participant_id or 'paper'}:{idea_id}"
 
 
+#: The store's table of when the workshop last changed (one document, ``LAST``): not a model of the
+#: workshop (no export carries it), only what the home list's "last activity" reads.
+ACTIVITY = "activity"
+LAST = "last"
+
+
+def _own_stamp(model: BaseModel | None) -> dt.datetime | None:
+    """When a document says it was written (notes, people, rankings, backlog items, the workshop)."""
+    if isinstance(model, Idea | Workshop | Preference | BacklogItem):
+        return model.updated_at
+    if isinstance(model, Participant):
+        return model.joined_at
+    return None
+
+
 class Change:
     """The documents one service call writes: applied to the store (journal) and the typed state."""
 
@@ -261,18 +283,18 @@ class Change:
 
     def apply(self) -> asyncio.Future[None]:
         """Apply in memory now; the returned future resolves when the change is on disk."""
-        future = self.state.store.apply(self.ops)  # raises before touching anything if the store failed
+        stamps = [stamp for _, _, model in self._typed if (stamp := _own_stamp(model)) is not None]
+        stamp = max(stamps) if stamps else utcnow()  # a dot, a team, a theme: now
+        ops = [*self.ops, ["p", ACTIVITY, LAST, {"id": LAST, "at": stamp.isoformat()}]] if self.ops else self.ops
+        future = self.state.store.apply(ops)  # raises before touching anything if the store failed
         s = self.state
+        if ops:
+            s._touch(stamp)
         for table, doc_id, model in self._typed:
             if table == "workshop":
                 assert isinstance(model, Workshop)
                 s.workshop = model
-                s._touch(model.updated_at)
                 continue
-            if isinstance(model, Idea):
-                s._touch(model.updated_at)
-            elif isinstance(model, Participant):
-                s._touch(model.joined_at)
             docs: dict[str, Any] = getattr(s, table)
             if table in ("votes", "ideas"):
                 old = docs.get(doc_id)

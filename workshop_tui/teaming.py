@@ -42,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
+from workshop_tui.counted import plural
 from workshop_tui.team_plan import (
     ChoiceCounts,
     ChoiceShares,
@@ -52,7 +53,6 @@ from workshop_tui.team_plan import (
     SkillCoverage,
     TeamPlan,
     TeamStats,
-    plural,
     top_candidates,
 )
 

@@ -35,7 +35,12 @@ _OTHER = "\u2028\u2029"  # line and paragraph separators: some terminals break t
 
 _UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI}{_OTHER}\ud800-\udfff]")
 _UNSAFE_KEEP_LINES = re.compile(f"\r(?!\n)|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f{BIDI}{_OTHER}\ud800-\udfff]")
-_WIDTH_AMBIGUOUS = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+_EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff"
+# Variation selectors and skin tones, whose width terminals disagree on; and the joiner of an emoji
+# sequence ("🧑‍💻"), which Rich counts as one glyph but cuts apart where a dialog covers it (the
+# rest of the line then shifts): joined emoji are drawn as their parts.
+_MODIFIERS = "\ufe0e\ufe0f\U0001f3fb-\U0001f3ff"
+_WIDTH_AMBIGUOUS = re.compile(f"[{_MODIFIERS}]|(?<=[{_EMOJI}{_MODIFIERS}])\u200d(?=[{_EMOJI}])")
 _JSON_UNSAFE = re.compile(f"[\x7f-\x9f{BIDI}{_OTHER}\ud800-\udfff\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 
 

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from screens.backlog.table import STATUS_STYLE
 from workshop_tui.backlog import BudgetTotals, format_money, item_flags
 from workshop_tui.backlog_ledger import PromiseLedger, reviews
+from workshop_tui.counted import plural
 from workshop_tui.models import BacklogItem
 from workshop_tui.text_safety import terminal_safe
 
@@ -124,7 +125,7 @@ def ledger_text(ledger: PromiseLedger | None) -> Text:
         return Text("No workshop selected.", style="dim")
     out = Text()
     out.append(f"{ledger.code} ", style="bold reverse")
-    out.append(f" {ledger.items} items\n\n")
+    out.append(f" {plural(ledger.items, 'item')}\n\n")
 
     def line(label: str, value: int, bad: bool = False) -> None:
         out.append(f"{value:>4} ", style="bold red" if bad and value else "bold")

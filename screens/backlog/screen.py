@@ -33,12 +33,12 @@ from screens.widgets.steady_footer import SteadyFooter
 from screens.widgets.timer import PhaseTimer
 from workshop_tui.backlog import budget_totals, item_budget, item_flags
 from workshop_tui.backlog_ledger import promise_ledger
+from workshop_tui.counted import plural
 from workshop_tui.errors import Invalid, WorkshopError
 from workshop_tui.events import BacklogChanged, WorkshopUpdated
 from workshop_tui.models import BacklogItem, BacklogStatus, utcnow
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
-from workshop_tui.team_plan import plural
 from workshop_tui.text_safety import terminal_safe
 
 NARROW_WIDTH = 120
@@ -228,7 +228,7 @@ class BacklogScreen(Screen[None]):
     def refresh_summary(self, shown: int) -> None:
         text = Text()
         text.append(f"{shown}", style="bold")
-        text.append(f" of {len(self.rows)} items · sort: {COLUMN_BY_KEY[self.sort_key].label.lower()}")
+        text.append(f" of {plural(len(self.rows), 'item')} · sort: {COLUMN_BY_KEY[self.sort_key].label.lower()}")
         text.append(" ▼" if self.sort_reverse else " ▲")
         overdue = sum(1 for r in self.rows if r.flags.anything_overdue)
         if overdue:

@@ -116,13 +116,17 @@ class Moderation:
         return [i for i in self.screen.view.ideas.values() if i.author_id == participant_id and i.visible]
 
     def _person(self, participant_id: str) -> str:
+        """Their name only where names are projected: the question is on the room's screen."""
+        if not self.screen.view.settings.names_projected:
+            return "this person"
         return terminal_safe(self.screen.view.participants[participant_id].name) or "this person"
 
     def hide_author(self) -> None:
         author = self.author(self.screen.selected())
         if author is None:
             return
-        question = f"Hide all {len(self._notes_of(author))} notes from {self._person(author)}?"
+        count = len(self._notes_of(author))
+        question = f"Hide {'the one note' if count == 1 else f'all {count} notes'} from {self._person(author)}?"
         detail = "They leave the projected wall (H shows them to you). u undoes it."
         self.screen.app.push_screen(ConfirmScreen(question, detail), partial(self._moderate_author, author, False))
 
@@ -132,7 +136,7 @@ class Moderation:
             return
         question = f"Block {self._person(author)}?"
         detail = (
-            f"Their {len(self._notes_of(author))} notes leave the projected wall, and their phone is told that new "
+            f"Their notes ({len(self._notes_of(author))}) leave the projected wall, and their phone is told that new "
             "notes are no longer taken. u undoes it."
         )
         self.screen.app.push_screen(ConfirmScreen(question, detail), partial(self._moderate_author, author, True))

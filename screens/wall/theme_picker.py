@@ -1,4 +1,5 @@
-"""Pick the theme for a note: an existing one, "No theme", or a new one typed at the bottom."""
+"""Pick the theme for a note: an existing one, "No theme", or a new one typed at the bottom. The note's
+own theme is named in the title, not offered (a move there would do nothing), as the team picker does."""
 
 from __future__ import annotations
 
@@ -43,13 +44,21 @@ class ThemePickerScreen(ModalScreen[ThemeChoice | None]):
         for idea in state.ideas.values():
             if idea.visible:
                 counts[idea.theme_id] = counts.get(idea.theme_id, 0) + 1
-        options = [Option(Text.assemble(("No theme", "italic"), f"  {counts.get(None, 0)}"), id=NO_THEME)]
+        options = []
+        if self.current is not None:
+            options.append(Option(Text.assemble(("No theme", "italic"), f"  {counts.get(None, 0)}"), id=NO_THEME))
+        title = Text("Move to theme", style="bold")
         for theme in sorted(state.themes.values(), key=lambda t: t.name.casefold()):
+            if theme.id == self.current:
+                title.append(Text.assemble(" (now in ", terminal_safe(theme.name) or "?", ")"))
+                continue
             options.append(
                 Option(Text.assemble(terminal_safe(theme.name), f"  {counts.get(theme.id, 0)}"), id=theme.id)
             )
+        if self.current is None:
+            title.append(" (now in no theme)")
         with Vertical(id="dialog"):
-            yield Static(Text("Move to theme", style="bold"), markup=False)
+            yield Static(title, markup=False, id="picker-title")
             yield Static(
                 Text(terminal_safe(self.note), overflow="ellipsis", no_wrap=True), id="picker-note", markup=False
             )
@@ -59,11 +68,11 @@ class ThemePickerScreen(ModalScreen[ThemeChoice | None]):
 
     def on_mount(self) -> None:
         themes = self.query_one(OptionList)
-        try:
-            themes.highlighted = themes.get_option_index(self.current or NO_THEME)
-        except Exception:  # the theme was deleted meanwhile
+        if themes.option_count:
             themes.highlighted = 0
-        themes.focus()
+            themes.focus()
+        else:  # no theme yet and the note has none: typing one is the only choice
+            self.query_one("#picker-new", Input).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -7,15 +7,24 @@ With ``revealed`` False the same list shows the ideas without any count, in post
 
 For the room: the reveal opens at #1 (highlight and scroll reset), the cursor stops at both ends
 instead of wrapping, ties share a rank ("=1"), and the highlighted row keeps its bar visible.
+
+Entries are built when first drawn (``LazyEntry``): their height is known beforehand (entries never
+wrap), so revealing 2,000 ideas lays out the few on screen, not all of them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from textual import events
 from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -40,6 +49,40 @@ def rank_labels(dots: list[int]) -> list[str]:
     return [f"{'=' if shared[count] > 1 else ''}{first[count]}" for count in dots]
 
 
+class LazyEntry(Visual):
+    """One entry of the chart, built the first time it is drawn or read; its height (``lines``: one,
+    or two with a bar) is known without building it, which is all the option list's layout asks of
+    the entries off screen."""
+
+    def __init__(self, build: Callable[[], Content], lines: int) -> None:
+        self._build: Callable[[], Content] | None = build
+        self._content: Content | None = None
+        self.lines = lines
+
+    @property
+    def built(self) -> bool:
+        return self._content is not None
+
+    @property
+    def content(self) -> Content:
+        if self._content is None:
+            assert self._build is not None
+            self._content, self._build = self._build(), None
+        return self._content
+
+    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
+        return self.content.render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.content.get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.lines
+
+    def __str__(self) -> str:
+        return str(self.content)
+
+
 class BarChart(OptionList):
     DEFAULT_CSS = """
     /* A stable gutter: the bars are measured once for the width left beside the scrollbar. */
@@ -58,7 +101,7 @@ class BarChart(OptionList):
         self.rows: list[ChartRow] = []
         self.revealed = False
         self._drawn_for: tuple[int, bool, tuple[ChartRow, ...]] | None = None
-        self._entries: dict[tuple[object, ...], Content] = {}  # the last draw's, by what they show
+        self._entries: dict[tuple[object, ...], LazyEntry] = {}  # the last draw's, by what they show
 
     def show(self, rows: list[ChartRow], revealed: bool) -> None:
         opening = revealed and not self.revealed
@@ -81,12 +124,13 @@ class BarChart(OptionList):
         option = self.highlighted_option
         return option.id if option is not None else None
 
-    def _entry(self, rank: str, row: ChartRow, width: int, most: int, rank_width: int) -> Content:
+    @staticmethod
+    def _entry(rank: str, row: ChartRow, width: int, most: int, rank_width: int, revealed: bool) -> Content:
         label = " ".join(terminal_safe(row.text).split())
         room = max(8, width - rank_width - 3)
         if len(label) > room:
             label = label[: room - 1].rstrip() + "…"
-        if not self.revealed:
+        if not revealed:
             return Content.assemble(("• ", "bold"), Content(label))
         # The bar shares its line with the rank's indent and the largest count: never wrap it.
         indent = rank_width + 2
@@ -113,11 +157,12 @@ class BarChart(OptionList):
         ranks = rank_labels([r.dots for r in self.rows])
         rank_width = max([2, *(len(r) for r in ranks)])
         # An entry kept from the last draw keeps its measured height: a dot redraws the rows it moved.
-        entries: dict[tuple[object, ...], Content] = {}
+        entries: dict[tuple[object, ...], LazyEntry] = {}
         options: list[Option] = []
+        lines = 2 if self.revealed else 1
         for rank, row in zip(ranks, self.rows, strict=True):
             shows = (rank, row, width, most, rank_width, self.revealed)
-            entry = self._entries.get(shows) or self._entry(rank, row, width, most, rank_width)
+            entry = self._entries.get(shows) or LazyEntry(partial(self._entry, *shows), lines)
             entries[shows] = entry
             options.append(Option(entry, id=row.idea_id))
         self._entries = entries

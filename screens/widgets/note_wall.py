@@ -166,8 +166,7 @@ class NoteWall(ScrollView, can_focus=True):
     def show(self, state: WorkshopView, ideas: Sequence[Idea]) -> None:
         """Show ``ideas``, newest first (section by section when grouped): the one full rebuild, for a
         new filter, phase or theme; single notes come and go with ``put`` and ``discard``."""
-        settings = state.workshop.settings
-        names = settings.show_authors and not settings.anonymous
+        names = state.workshop.settings.names_projected
         self.show_notes(
             ideas,
             [(t.id, t.name) for t in state.themes.values()],

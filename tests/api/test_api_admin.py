@@ -240,4 +240,7 @@ async def test_the_projector_reads_whether_names_are_shown_and_the_wall_authors(
         await service.update_workshop(code, settings={"anonymous": True})
         listed = (await a.get("/api/v1/admin/workshops")).json()
         assert projected() is False  # never in an anonymous workshop
+        refused = await a.patch(f"/api/v1/admin/w/{code}", json={"settings": {"show_authors": True}})
+        assert_error(refused, 409)
+        assert "anonymous" in refused.json()["error"]
         assert_error(await a.get("/api/v1/admin/w/NOPE/ideas/authors"), 404)

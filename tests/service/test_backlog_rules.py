@@ -529,9 +529,12 @@ async def test_answering_an_ask_through_the_service_is_in_the_history(service: W
     item = await service.update_backlog_item(ids[0], {"asks": [answered]})
     assert item.asks[0].answered_at == dt.date(2030, 2, 20) and item.asks[0].answer == "published"
     assert "Mobility answered (granted)" in item.history[-1].note
+    assert item.history[-2].note == "1 ask to the city"  # one ask, said in English as one
     assert "answered" not in item.history[-2].note
+    two = await service.update_backlog_item(ids[0], {"asks": [answered, {**ask, "department": "Parks"}]})
+    assert two.history[-1].note == "2 asks to the city"
     reopened = service.find_backlog_item(ids[0])[1]
-    assert reopened == item
+    assert reopened == two
 
 
 # ---------------------------------------------------------------------- review meetings

@@ -5,6 +5,7 @@ including one that the disk refused."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import shutil
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from workshop_tui.service.queries import Readiness
 from workshop_tui.state import WorkshopState
 
 
-def _walked(state: WorkshopState) -> object:
+def _walked(state: WorkshopState) -> dt.datetime:
     """The last activity as it was computed before it was kept: the latest stamp of all."""
     stamps = [state.workshop.updated_at, *(i.updated_at for i in state.ideas.values())]
     return max(stamps + [p.joined_at for p in state.participants.values()])
@@ -96,6 +97,45 @@ async def test_last_activity_is_the_latest_stamp_after_each_change_and_a_reopen(
     async with WorkshopService(data_dir) as service:
         state = service.state(code)
         assert service.view(code).last_activity() == expected == _walked(state)
+
+
+async def test_dots_rankings_teams_and_themes_are_activity_too(data_dir: Path) -> None:
+    """The home list's "last activity" is the latest thing anybody did, kept by the service (and in the
+    store: a reopen without the summary file gives the same time)."""
+    async with WorkshopService(data_dir) as service:
+        code = await workshop_in(service, Phase.IDEATE, dots_per_participant=3, max_dots_per_idea=3)
+        view = service.view(code)
+        people = [(await service.join(code, name))[0] for name in ("P", "Q")]
+        notes = [await service.post_idea(code, text, author_id=people[0].id) for text in ("bikes", "trees")]
+        steps: list[tuple[str, Callable[[], Any]]] = [
+            ("a theme", lambda: service.create_theme(code, "Mobility")),
+            ("the vote", lambda: service.set_phase(code, Phase.GROUP)),
+            ("the vote", lambda: service.set_phase(code, Phase.VOTE)),
+            ("the ballot", lambda: service.set_voting(code, voting_open=True)),
+            ("a dot", lambda: service.cast_dot(code, people[1].id, notes[0].id)),
+            ("a paper dot", lambda: service.add_paper_dots(code, notes[1].id, 2)),
+            ("teams", lambda: service.set_phase(code, Phase.TEAMS)),
+            ("the candidates", lambda: service.set_team_candidates(code, idea_ids=[notes[0].id, notes[1].id])),
+            ("a ranking", lambda: service.set_preferences(code, people[1].id, [notes[0].id, notes[1].id])),
+            ("teams", lambda: service.form_teams(code, idea_ids=[notes[0].id, notes[1].id], min_size=1)),
+        ]
+        for what, step in steps:
+            before = view.last_activity()
+            await step()
+            assert view.last_activity() > before, what
+        team = next(t for t in view.teams.values() if people[0].id not in t.member_ids)
+        before = view.last_activity()
+        await service.move_member(code, people[0].id, team.id)
+        assert view.last_activity() > before > _walked(service.state(code))  # no document says when
+        expected = service.summary(view.id).last_activity
+        assert expected == view.last_activity()
+    directory = data_dir / "workshops" / view.id
+    async with WorkshopService(data_dir) as service:  # from the summary file
+        assert service.summary(view.id).last_activity == expected
+    (directory / "summary.json").unlink()
+    async with WorkshopService(data_dir) as service:  # from the store
+        assert service.summary(view.id).last_activity == expected
+        assert service.view(code).last_activity() == expected
 
 
 # ------------------------------------------------------------------ dots, validated on first use

@@ -160,6 +160,7 @@ async def test_unmerge_puts_the_note_back_with_its_dots(service: WorkshopService
     state = service.state(code)
     assert state.idea_dots[keep.id] == 0 and state.idea_dots[dup.id] == 1  # the merge recorded what moved
     assert state.ideas[keep.id].history[-1].action == "unmerged-out"
+    assert state.ideas[keep.id].history[-1].detail == f"split out {dup.id}; 1 dot went back"
     with pytest.raises(Conflict, match="not merged"):
         await service.unmerge_idea(code, dup.id)
     await service.close()
@@ -174,7 +175,7 @@ async def test_a_note_with_dots_cannot_be_deleted(service: WorkshopService) -> N
     idea = await service.post_idea(code, "x", author_id=p.id)
     await open_vote(service, code)
     await service.cast_dot(code, p.id, idea.id)
-    with pytest.raises(Conflict, match="merge it"):
+    with pytest.raises(Conflict, match="this note has 1 dot: merge it"):
         await service.delete_idea(code, idea.id)
 
 
@@ -289,3 +290,16 @@ async def test_the_view_answers_the_shared_questions_and_cannot_change_anything(
     with pytest.raises(ValidationError):
         view.ideas[first.id].hidden = True  # type: ignore[misc]
     assert service.state(code).workshop.title == "Test workshop" and first.id in [i.id for i in view.visible_ideas()]
+
+
+async def test_an_anonymous_workshop_projects_no_names(service: WorkshopService) -> None:
+    code = (await service.create_workshop("Open", settings={"show_authors": True})).code
+    assert service.state(code).workshop.settings.names_projected
+    await service.update_workshop(code, settings={"anonymous": True})  # turning anonymous on takes names off
+    settings = service.state(code).workshop.settings
+    assert settings.anonymous and not settings.show_authors and not settings.names_projected
+    with pytest.raises(Conflict, match="anonymous: authors' names are shown nowhere"):
+        await service.update_workshop(code, settings={"show_authors": True})
+    with pytest.raises(Conflict, match="anonymous"):
+        await service.create_workshop("Both", settings={"anonymous": True, "show_authors": True})
+    assert not service.state(code).workshop.settings.show_authors

@@ -152,6 +152,22 @@ async def test_the_list_fits_an_80x24_projector_and_follows_a_resize(data_dir: P
         await wait_for(pilot, lambda: _fits(table), "the list as wide as the screen again")
 
 
+async def test_a_long_list_scrolls_inside_its_frame_above_the_keys(data_dir: Path) -> None:
+    """More workshops than rows: the table scrolls within the screen (its bottom border above the key
+    bar), the screen itself does not scroll (a second scrollbar, the last row under the keys)."""
+    await _past(data_dir, [f"P{n:02d}" for n in range(30)])
+    async with running_app(data_dir, size=(80, 24)) as (app, pilot):
+        screen = app.screen
+        table = screen.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 30, "thirty workshops")
+        await pilot.pause()
+        footer = screen.query_one("SteadyFooter")
+        assert not screen.show_vertical_scrollbar, "the home screen scrolls as a whole"
+        assert table.region.bottom <= footer.region.y, (table.region, footer.region)
+        assert table.show_vertical_scrollbar
+        assert table.region.width == 80
+
+
 async def test_opening_the_list_summarises_each_workshop_once(data_dir: Path, monkeypatch: Any) -> None:
     await _past(data_dir, ["PASTA", "PASTB", "PASTC"])
     summarised: list[str] = []

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from screens.app import WorkshopApp
 from screens.confirm import ConfirmScreen
 from screens.voting import VotingScreen
-from screens.widgets.bar_chart import BarChart, rank_labels
+from screens.widgets.bar_chart import BarChart, LazyEntry, rank_labels
 from tests.helpers.tui import on_screen, running_app, wait_for
 from workshop_tui.phases import Phase
 
@@ -113,3 +113,23 @@ async def test_the_chart_fits_its_area(data_dir: Path, width: int) -> None:
         # the longest bar uses most of the room
         longest = max(len(s.text) for y in range(2) for s in bar_segments(chart, y))
         assert longest >= room // 2
+
+
+async def test_the_reveal_builds_the_entries_on_screen_not_every_idea(data_dir: Path) -> None:
+    """A big wall's reveal costs what the screen shows: entries off screen are counted (two lines each),
+    not built, until the cursor or the scroll brings them in."""
+    async with running_app(data_dir, size=(100, 30)) as (app, pilot):
+        await vote_room(app, ideas=300)
+        chart = await open_voting(app, pilot)
+        await reveal(app, pilot, chart)
+
+        def built() -> list[int]:
+            entries = (chart.get_option_at_index(i).prompt for i in range(chart.option_count))
+            return [i for i, entry in enumerate(entries) if isinstance(entry, LazyEntry) and entry.built]
+
+        assert chart.virtual_size.height == 2 * 300  # every idea is in the layout
+        shown = built()
+        assert shown and len(shown) <= chart.size.height, f"{len(shown)} entries built for {chart.size.height} rows"
+        await pilot.press("end")
+        await wait_for(pilot, lambda: 299 in built(), "the last entry drawn once scrolled to")
+        assert len(built()) <= 2 * chart.size.height

@@ -214,6 +214,58 @@ async def test_authors_stay_off_the_projector_until_turned_on(data_dir: Path) ->
         await wait_for(pilot, lambda: "Amina Zed" in app.export_screenshot().replace("&#160;", " "), "the name")
 
 
+async def test_an_anonymous_workshop_offers_no_names_anywhere(data_dir: Path) -> None:
+    async with running_app(data_dir, size=(160, 40)) as (app, pilot):
+        await app.service.create_workshop("Named", code="OPEN")
+        await app.service.create_workshop("Secret", code="ANON", settings={"anonymous": True})
+        app.call_later(app.open_workshop, "OPEN")
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen) and app.code == "OPEN", "the open lobby")
+        await search_palette(app, pilot, "authors", "Authors' names on the projector: show")
+        await pilot.press("escape")
+        await app.run_action("toggle_authors")
+        await wait_for(pilot, lambda: app.service.state("OPEN").workshop.settings.show_authors, "names on")
+        await wait_for(pilot, lambda: any(n.message == "Authors' names are projected." for n in app._notifications))
+        titles = [c.title for c in app.palette_commands()]
+        assert "Authors' names on the projector: hide" in titles  # says which way it goes
+
+        app.call_later(app.open_workshop, "ANON")
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen) and app.code == "ANON", "the anonymous lobby")
+        assert not app.action_allowed("toggle_authors", (), app.screen)  # neither in the palette nor the footer
+        await pilot.press("ctrl+p")
+        await pilot.press(*"authors")
+        await pilot.pause()
+        from textual.command import CommandList
+
+        listed = app.screen.query_one(CommandList)
+        assert not any("Authors" in str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count))
+        await pilot.press("escape")
+        app.clear_notifications()
+        await app.action_toggle_authors()  # run anyway: the service refuses, the toast says why
+        await wait_for(pilot, lambda: list(app._notifications), "a toast")
+        (said,) = list(app._notifications)
+        assert said.message.startswith("this workshop is anonymous: authors' names are shown nowhere")
+        assert not app.service.state("ANON").workshop.settings.show_authors
+
+
+async def test_the_new_workshop_form_turns_names_off_when_anonymous(data_dir: Path) -> None:
+    async with running_app(data_dir, size=(100, 30)) as (app, pilot):
+        await pilot.press("n")
+        await wait_for(pilot, lambda: on_screen(app, NewWorkshopScreen), "the form")
+        form = app.screen
+        await pilot.press(*"Quiet")
+        assert form.query_one("#show-authors", Switch).disabled  # the first template is anonymous
+        form.query_one("#anonymous", Switch).value = False
+        await wait_for(pilot, lambda: not form.query_one("#show-authors", Switch).disabled, "the projector switch")
+        form.query_one("#show-authors", Switch).value = True
+        form.query_one("#anonymous", Switch).value = True
+        await wait_for(pilot, lambda: form.query_one("#show-authors", Switch).disabled, "the projector switch off")
+        assert not form.query_one("#show-authors", Switch).value
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the new lobby")
+        (workshop,) = app.service.workshops()
+        assert workshop.settings.anonymous and not workshop.settings.show_authors
+
+
 # The phase timer: on every session screen, the same clock as the phones
 
 

@@ -259,6 +259,26 @@ async def test_palette_runs_a_workshop_command(data_dir: Path) -> None:
         await wait_for(pilot, lambda: on_screen(app, ConfirmScreen), "the phase question")
 
 
+async def test_pickers_do_not_offer_what_is_already_shown(data_dir: Path) -> None:
+    from textual.command import CommandList, CommandPalette
+
+    async with running_app(data_dir) as (app, pilot):
+        await open_lobby(app)
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
+        titles = [c.title for c in WorkshopCommands(app.screen).commands()]
+        assert "Show the lobby (QR code)" not in titles  # the lobby is on screen
+        assert "Show the ideation wall" in titles and "Show the voting" in titles
+
+        await app.run_action("change_theme")  # the palette's Theme command
+        await wait_for(pilot, lambda: on_screen(app, CommandPalette), "the theme list")
+        palette = app.screen
+        await wait_for(pilot, lambda: palette.query_one(CommandList).option_count > 0, "themes listed")
+        listed = palette.query_one(CommandList)
+        names = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert "projector" not in names and "textual-dark" in names  # the one in use is not a choice
+        assert "Theme now: projector" in palette.query_one("#--input Input", Input).placeholder
+
+
 # Timer
 
 

@@ -16,6 +16,7 @@ from screens.text_prompt import TextPromptScreen
 from screens.wall.merge_dialogs import MergeScreen, UnmergeScreen
 from screens.wall.screen import ALL, NO_THEME, WallScreen
 from screens.wall.suggestions import SuggestionsScreen
+from screens.wall.theme_picker import NO_THEME as PICK_NO_THEME
 from screens.wall.theme_picker import ThemePickerScreen
 from screens.widgets.note_wall import NoteWall
 from screens.widgets.session_bar import SessionBar
@@ -193,11 +194,17 @@ async def test_theme_create_move_and_filter(service: WorkshopService) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ThemePickerScreen)
         themes = app.screen.query_one(OptionList)
-        themes.highlighted = themes.get_option_index(theme.id)
-        await pilot.press("enter")
+        assert [o.id for o in themes.options] == [theme.id]  # not "No theme": the note has none
+        assert "(now in no theme)" in str(app.screen.query_one("#picker-title", Static).render())
+        await pilot.press("enter")  # the first choice is highlighted
         await pilot.pause()
         tram = next(i for i in service.state(code).ideas.values() if i.text == "tram stops")
         assert tram.theme_id == theme.id
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThemePickerScreen), "the picker again")
+        assert [o.id for o in app.screen.query_one(OptionList).options] == [PICK_NO_THEME]  # its theme is not offered
+        assert "(now in Mobility [b])" in str(app.screen.query_one("#picker-title", Static).render())
+        await pilot.press("escape")
 
         # a new theme typed in the picker
         await select_note(pilot, app, "parks")
@@ -371,7 +378,8 @@ async def test_authors_are_off_the_projector_by_default(service: WorkshopService
 
 
 async def test_anonymous_hides_authors(service: WorkshopService) -> None:
-    code = await workshop_in(service, Phase.IDEATE, anonymous=True, show_authors=True)
+    code = await workshop_in(service, Phase.IDEATE, show_authors=True)
+    await service.update_workshop(code, settings={"anonymous": True})  # names were projected until now
     person, _ = await service.join(code, "Amina")
     await service.post_idea(code, "secret ballot idea", author_id=person.id)
     app = wall_app(service, code)
@@ -533,7 +541,8 @@ async def test_hide_everything_from_a_person_and_block_them(service: WorkshopSer
             await select_note(pilot, app, "buy now 3")
             await pilot.press("P")
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-            assert "Hide all 8 notes from Spammer?" in str(app.screen.query_one(".question", Static).render())
+            question = str(app.screen.query_one(".question", Static).render())
+            assert "Hide all 8 notes from this person?" in question  # projected: no name while names are off
             await pilot.press("y")
             await wait_for(pilot, lambda: note_texts(app) == ["A real idea"])
             await pilot.press("u")

@@ -152,7 +152,7 @@ def summary_view(summary: WorkshopSummary, join_url: str) -> WorkshopSummaryOut:
         ideas=summary.ideas,
         dots=summary.dots,
         join_url=join_url,
-        show_authors=w.settings.show_authors and not w.settings.anonymous,
+        show_authors=w.settings.names_projected,
     )
 
 

@@ -13,6 +13,7 @@ from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
 from workshop_tui.backlog import allowed_transitions, budget_totals, department_name
 from workshop_tui.backlog_ledger import PromiseLedger, promise_ledger
+from workshop_tui.counted import plural
 from workshop_tui.errors import Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
@@ -219,7 +220,7 @@ def _asks_said(before: list[Ask], after: list[Ask]) -> str:
                 answered_before[key(ask)] -= 1
             else:
                 newly.append(f"{department_name(ask)} answered ({ask.status.value})")
-    return "; ".join([f"{len(after)} asks to the city", *newly])
+    return "; ".join([f"{plural(len(after), 'ask')} to the city", *newly])
 
 
 def _check_budget(state: WorkshopState, item: BacklogItem, requests: list[BudgetRequest]) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
+from workshop_tui.counted import plural
 from workshop_tui.errors import Blocked, Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
 from workshop_tui.models import (
@@ -106,7 +107,7 @@ class IdeaOps(Concern):
             return await self._unchanged(state, idea)
         if state.idea_dots[idea.id]:
             dots = state.idea_dots[idea.id]
-            raise Conflict(f"this note has {dots} dots: merge it into another note or hide it instead")
+            raise Conflict(f"this note has {plural(dots, 'dot')}: merge it into another note or hide it instead")
         return await self._update_idea(state, idea, "deleted", who, deleted=True)
 
     async def restore_idea(self, code: str, idea_id: str) -> Idea:

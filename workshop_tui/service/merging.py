@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, ValidationError
 
 from workshop_tui.actions import Action, require
+from workshop_tui.counted import plural
 from workshop_tui.errors import Conflict, Invalid
 from workshop_tui.models import Idea, Source, Vote
 from workshop_tui.service.base import Concern, changed
@@ -130,7 +131,7 @@ class MergeOps(Concern):
         theme = survivor.theme_id
         if record is not None and theme == duplicate.theme_id and record.survivor_theme is None:
             theme = None  # the survivor had taken the duplicate's theme in the merge
-        split = f"split out {duplicate.id}; {back} dots went back"
+        split = f"split out {duplicate.id}; {plural(back, 'dot')} went back"
         [survivor_new] = changed([survivor], "unmerged-out", detail=split, theme_id=theme)
         [duplicate_new] = changed([duplicate], "unmerged", detail=survivor.id, merged_into=None)
         await self._commit_notes(state, change, [(duplicate_new, "unmerged"), (survivor_new, "unmerged-out")])

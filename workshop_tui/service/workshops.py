@@ -21,6 +21,16 @@ from workshop_tui.store import WorkshopStore
 from workshop_tui.templates import get_template
 
 
+def _names_off_when_anonymous(asked: dict[str, Any], settings: Settings) -> Settings:
+    """An anonymous workshop shows no names anywhere: asking to project them is refused, and making a
+    workshop anonymous takes them off the projector."""
+    if not (settings.anonymous and settings.show_authors):
+        return settings
+    if asked.get("show_authors"):
+        raise Conflict("this workshop is anonymous: authors' names are shown nowhere, not even on the projector")
+    return settings.model_copy(update={"show_authors": False})
+
+
 class WorkshopOps(Concern):
     # ------------------------------------------------------------------ workshops
 
@@ -38,7 +48,7 @@ class WorkshopOps(Concern):
     ) -> Workshop:
         chosen = get_template(template) if template else None
         base = chosen.settings.model_dump() if chosen else {}
-        merged = validated(Settings, {**base, **(settings or {})})
+        merged = _names_off_when_anonymous(settings or {}, validated(Settings, {**base, **(settings or {})}))
         workshop = validated(
             Workshop,
             {
@@ -79,6 +89,7 @@ class WorkshopOps(Concern):
         w = state.workshop
         try:
             new_settings = Settings.model_validate({**w.settings.model_dump(), **(settings or {})})
+            new_settings = _names_off_when_anonymous(settings or {}, new_settings)
             updated = w.model_copy(update={"updated_at": utcnow()})
             updated = Workshop.model_validate(
                 {
