@@ -236,6 +236,23 @@ class WorkshopApp(App[None]):
             if screen.is_mounted:
                 screen.post_message(ServerStatus())
 
+    @property
+    def _background_screens(self) -> list[Screen[Any]]:
+        """The screens seen through the top one (under a dialog's translucent backdrop), bottom first.
+
+        Textual's own list always holds the screen under the top one, even under an opaque screen: the
+        home list under a session then counted as on screen, and each message it handled (every event
+        batch of a voting storm) repainted it and, through it, the whole session screen, every frame.
+        A screen hidden here is laid out and drawn again when it comes back (Textual's resume).
+        """
+        stack = self._screen_stack
+        seen: list[Screen[Any]] = []
+        for above, screen in zip(reversed(stack), reversed(stack[:-1]), strict=False):
+            if above.styles.background.a >= 1:
+                break
+            seen.append(screen)
+        return seen[::-1]
+
     # ------------------------------------------------------------------ events
 
     def on_domain_events(self, message: DomainEvents) -> None:
