@@ -17,7 +17,7 @@ def cli() -> list[str]:
     return [sys.executable, str(script)] if script.exists() else [sys.executable, "-m", "workshop_tui"]
 
 
-def _cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> float:
     """User + system CPU time of ``pid`` so far (``/proc/<pid>/stat``): the start's cost, whatever the
     load of other processes on a shared machine does to its wall time."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -55,7 +55,7 @@ class Serve:
             with urllib.request.urlopen(f"{self.url}/api/v1/w/{code}", timeout=60) as answer:
                 answer.read()
             self.answer_seconds = time.perf_counter() - start
-        self.cpu_seconds = _cpu_seconds(self.proc.pid)  # with ``code``: its load included
+        self.cpu_seconds = cpu_seconds(self.proc.pid)  # with ``code``: its load included
         self.rss_kib = _status_kib(self.proc.pid, "VmRSS")
         self.hwm_kib = _status_kib(self.proc.pid, "VmHWM")
 

@@ -236,6 +236,23 @@ class WorkshopApp(App[None]):
             if screen.is_mounted:
                 screen.post_message(ServerStatus())
 
+    @property
+    def _background_screens(self) -> list[Screen[Any]]:
+        """The screens seen through the top one (under a dialog's translucent backdrop), bottom first.
+
+        Textual's own list always holds the screen under the top one, even under an opaque screen: the
+        home list under a session then counted as on screen, and each message it handled (every event
+        batch of a voting storm) repainted it and, through it, the whole session screen, every frame.
+        A screen hidden here is laid out and drawn again when it comes back (Textual's resume).
+        """
+        stack = self._screen_stack
+        seen: list[Screen[Any]] = []
+        for above, screen in zip(reversed(stack), reversed(stack[:-1]), strict=False):
+            if above.styles.background.a >= 1:
+                break
+            seen.append(screen)
+        return seen[::-1]
+
     # ------------------------------------------------------------------ events
 
     def on_domain_events(self, message: DomainEvents) -> None:
@@ -270,6 +287,9 @@ class WorkshopApp(App[None]):
     def open_workshop(self, code: str) -> None:
         try:
             view = self.service.view(code)
+            # A workshop opens from its tallies; its notes and dots are validated on first read. Read them
+            # here, so a stored one that fails validation is this notice, not a crash in a phase's screen.
+            view.ideas, view.votes  # noqa: B018
         except WorkshopError as exc:
             self.notify(terminal_safe(exc.message), title="Cannot open the workshop", severity="error", markup=False)
             return

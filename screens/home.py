@@ -169,6 +169,8 @@ class HomeScreen(Screen[None]):
 
     def _show_times(self) -> None:
         """Every row's "last activity" as of now (it reads "just now", then "5 min ago")."""
+        if not self.is_current:
+            return  # under a session: ``show_list`` brings the times up to date on the way back
         table = self.query_one("#workshops", DataTable)
         for summary in self._shown.values():
             self._put(table, summary.code, "activity", Text(ago(summary.last_activity, self.now)))

@@ -22,6 +22,7 @@ from screens.widgets.big_code import BigCode
 from screens.widgets.qr_code import QRCode
 from screens.widgets.session_bar import SessionBar
 from screens.widgets.steady_footer import SteadyFooter
+from screens.widgets.text_update import update_text
 from screens.widgets.timer import PhaseTimer
 from workshop_tui.events import ParticipantJoined, WorkshopUpdated
 from workshop_tui.service import WorkshopService
@@ -85,11 +86,14 @@ class LobbyScreen(SessionScreen):
     def refresh_people(self) -> None:
         state = self.service.view(self.code)
         tr = room_texts(self.service, self.code)
-        self.query_one("#scan-hint", Static).update(tr.gettext("Scan the code, or open"))
-        self.query_one("#code-hint", Static).update(tr.gettext("and enter the code"))
+        # Each join redraws these: in place, not with a layout of the whole screen (text_update).
+        update_text(self.query_one("#scan-hint", Static), Text(tr.gettext("Scan the code, or open")))
+        update_text(self.query_one("#code-hint", Static), Text(tr.gettext("and enter the code")))
         people = sorted(state.participants.values(), key=lambda p: p.joined_at, reverse=True)
         self.query_one("#count", Digits).update(str(len(people)))
-        self.query_one("#count-label", Static).update(Text(tr.ngettext("person joined", "people joined", len(people))))
+        update_text(
+            self.query_one("#count-label", Static), Text(tr.ngettext("person joined", "people joined", len(people)))
+        )
         self._people = [terminal_safe(p.name) for p in people]  # untrusted: plain text, never markup
         more = len(people) - LATEST_NAMES
         self._more = tr.ngettext("+{count} more", "+{count} more", more).format(count=more) if more > 0 else ""
@@ -116,7 +120,7 @@ class LobbyScreen(SessionScreen):
             lines.append(line)
         names = Text("\n").join(lines)
         names.no_wrap, names.overflow = True, "ellipsis"
-        box.update(names)
+        update_text(box, names)
 
     def on_resize(self) -> None:
         self.fit_to_size()

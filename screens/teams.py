@@ -25,6 +25,7 @@ from screens.team_picker import TeamPickerScreen
 from screens.widgets.big_code import BigCode
 from screens.widgets.session_bar import SessionBar
 from screens.widgets.steady_footer import SteadyFooter
+from screens.widgets.text_update import update_text
 from workshop_tui import events as ev
 from workshop_tui.actions import ACTIONS, Action
 from workshop_tui.counted import plural
@@ -126,7 +127,7 @@ class TeamsScreen(SessionScreen):
         """The counts and the explanation; the table too unless ``table`` is False (it is rebuilt whole)."""
         state = self.service.view(self.code)
         w = state.workshop
-        self.query_one("#candidates", Static).update(self._candidate_lines(w.team_candidates))
+        update_text(self.query_one("#candidates", Static), self._candidate_lines(w.team_candidates))
         people = len(state.participants)
         ranked = sum(1 for pid in state.preferences if pid in state.participants)
         self.query_one("#prefs-count", Digits).update(str(ranked))
@@ -136,7 +137,7 @@ class TeamsScreen(SessionScreen):
             line.append("\n")
             line.append(str(people - ranked), style="bold")
             line.append(" still to rank")
-        self.query_one("#prefs-line", Static).update(line)
+        update_text(self.query_one("#prefs-line", Static), line)  # each ranking: in place, no layout
         explain = self.query_one("#explain", Static)
         explain.set_class(bool(self.error), "-error")
         if self.error:

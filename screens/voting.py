@@ -24,6 +24,7 @@ from screens.text_prompt import TextPromptScreen
 from screens.widgets.bar_chart import BarChart, ChartRow
 from screens.widgets.session_bar import SessionBar
 from screens.widgets.steady_footer import SteadyFooter
+from screens.widgets.text_update import update_text
 from workshop_tui import events as ev
 from workshop_tui.actions import ACTIONS, Action
 from workshop_tui.errors import Invalid, WorkshopError
@@ -101,13 +102,14 @@ class VotingScreen(SessionScreen):
             label = tr.gettext("BALLOT NOT OPEN YET") + " · o opens it"  # the key is the facilitator's
         else:
             label = tr.gettext("VOTING CLOSED")
-        status.update(Text(label, style="bold"))
+        update_text(status, Text(label, style="bold"))
         opened = w.voting_open or phone > 0 or w.results_revealed  # the ballot has been open at some time
-        self.query_one("#not-voted", Static).update(_not_done(tr, state.readiness() if opened else None, w.voting_open))
+        not_done = _not_done(tr, state.readiness() if opened else None, w.voting_open)
+        update_text(self.query_one("#not-voted", Static), not_done)
         paper_line = tr.ngettext("+ {count} paper dot in the tally", "+ {count} paper dots in the tally", paper)
-        self.query_one("#paper-line", Static).update(Text(paper_line.format(count=paper)) if paper else Text(""))
+        update_text(self.query_one("#paper-line", Static), Text(paper_line.format(count=paper)) if paper else Text(""))
         self.query_one("#dots-cast", Digits).update(str(phone))
-        self.query_one("#dots-available", Static).update(Text(f" / {available}\n " + tr.gettext("dots cast")))
+        update_text(self.query_one("#dots-available", Static), Text(f" / {available}\n " + tr.gettext("dots cast")))
         self.query_one(ProgressBar).update(total=max(available, 1), progress=min(phone, max(available, 1)))
         if chart:
             self._refresh_chart(tr)

@@ -13,6 +13,7 @@ from tests.helpers.api import admin, in_process
 from workshop_tui.export_json import build_export, dump_json
 from workshop_tui.exports import EXPORTERS, ExportOptions, export_files
 from workshop_tui.importer import parse_export
+from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.schema import export_schema
 from workshop_tui.service import WorkshopService
@@ -20,9 +21,13 @@ from workshop_tui.service import WorkshopService
 SECRETS = ["SECRET-DELETED", "SECRET-HIDDEN", "SECRET-HIDDEN-MERGED", "SECRET-UNDER-DELETED", "SECRET-OLD-TEXT"]
 
 
-async def moderated_workshop(service: WorkshopService) -> tuple[str, dict[str, str]]:
-    """A session where the facilitator deleted, hid and edited notes; returns the code and note ids."""
+async def moderated_workshop(service: WorkshopService, *, also_deleted: int = 0) -> tuple[str, dict[str, str]]:
+    """A session where the facilitator deleted, hid and edited notes (and ``also_deleted`` more notes);
+    returns the code and note ids."""
     code = await workshop_in(service, Phase.IDEATE, dots_per_participant=5, max_dots_per_idea=3)
+    if also_deleted:
+        spam = [await service.post_idea(code, f"spam {k}", source=Source.PAPER) for k in range(also_deleted)]
+        await service.delete_ideas(code, [i.id for i in spam])
     mallory, _ = await service.join(code, "Mallory")
     ana, _ = await service.join(code, "Ana")
     post = service.post_idea
@@ -80,6 +85,17 @@ async def test_no_export_carries_a_moderated_note(service: WorkshopService) -> N
     state = service.state(code)
     assert state.ideas[ids["deleted"]].text == "SECRET-DELETED insult" and state.ideas[ids["hidden"]].hidden
     assert state.idea_dots[ids["hidden"]] == 1
+
+
+async def test_moderated_notes_stay_out_however_many_were_withheld(service: WorkshopService) -> None:
+    """More withheld notes than characters in a history entry: the export looks for them through the
+    entry's text (linear in the workshop), and still finds every one."""
+    code, ids = await moderated_workshop(service, also_deleted=120)
+    for name, data in _everything(service, code).items():
+        for secret in SECRETS:
+            assert secret not in data.decode(), (name, secret)
+    kept = next(i for i in build_export(service.view(code)).ideas if i.id == ids["kept"])
+    assert [c.detail for c in kept.history if c.action == "merged-in"] == ["a note that is not on the wall"]
 
 
 async def test_import_of_a_moderated_export_reproduces_it(service: WorkshopService, tmp_path: Path) -> None:

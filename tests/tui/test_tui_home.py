@@ -94,6 +94,37 @@ async def test_changes_made_while_a_session_ran_on_top_are_drawn_on_the_way_back
         assert [r[0] for r in _rows(table)] == ["LIVE", "PASTA"]
 
 
+async def test_a_session_on_top_costs_the_list_nothing(data_dir: Path) -> None:
+    """The list under a session is a background screen (Textual counts it as current): were it to redraw a
+    row on each batch, the session's screen would repaint those cells on every frame of a voting storm."""
+    await _past(data_dir, ["PASTA"])
+    async with running_app(data_dir) as (app, pilot):
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1, "the past workshop")
+        await app.service.create_workshop("Live one", code="LIVE")
+        app.call_later(app.open_workshop, "LIVE")
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
+        await events_shown(pilot, app)
+        summarised: list[Any] = []
+        cells: list[Any] = []
+        app.service.summary = _spy(summarised, app.service.summary)
+        table.update_cell = _spy(cells, table.update_cell)  # type: ignore[method-assign]
+        table.add_row = _spy(cells, table.add_row)  # type: ignore[method-assign]
+        for name in ("Ann", "Bo", "Cy"):
+            await app.service.join("LIVE", name)
+            await app.service.update_workshop("PASTA", title=f"Touched by {name}")
+            await events_shown(pilot, app)
+        assert summarised == [] and cells == [], "the list under the session was redrawn"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: on_screen(app, HomeScreen), "home")
+        await wait_for(
+            pilot, lambda: [r[:4] for r in _rows(table)][1] == ["LIVE", "Live one", "lobby", "3"], "3 in LIVE"
+        )
+        assert _rows(table)[0][:2] == ["PASTA", "Touched by Cy"]  # its last change came after the last join
+
+
 LONG_TITLE = "Safer streets around the new tram line: a co-design workshop with the residents of Kalasatama"
 
 

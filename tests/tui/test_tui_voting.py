@@ -3,6 +3,9 @@ open/close. Real service and files."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.screen import Screen
 from textual.widgets import Digits, Input, ProgressBar, Static
 
 from screens.confirm import ConfirmScreen
@@ -243,3 +246,40 @@ async def test_dots_cast_behind_hidden_results_count_up_without_redrawing_the_ch
         await wait_for(pilot, lambda: chart.revealed and chart.rows[0].dots == 4, "the results")
         await service.cast_dot(code, people[1].id, ideas[1].id)  # revealed, a dot moves its bar
         await wait_for(pilot, lambda: [r.dots for r in chart.rows] == [4, 1], "the bar moved")
+
+
+async def test_a_dot_cast_while_results_are_hidden_lays_out_nothing(service: WorkshopService, monkeypatch: Any) -> None:
+    """The counts change in place: a layout of the whole screen for each dot (each text updated as if its
+    size could change) was most of a frame, every frame of a voting storm."""
+    code = await workshop_in(service, Phase.IDEATE, dots_per_participant=3, max_dots_per_idea=2)
+    people = [(await service.join(code, f"Person {k}"))[0] for k in range(12)]
+    ideas = [await service.post_idea(code, f"Idea {k}", source=Source.PAPER) for k in range(3)]
+    await open_vote(service, code)
+    for person in people[:3]:
+        for idea in ideas:
+            await service.cast_dot(code, person.id, idea.id)
+    await service.cast_dot(code, people[3].id, ideas[0].id)  # 10 dots: the counts keep their widths below
+    layouts: list[object] = []
+    refresh_layout = Screen._refresh_layout
+
+    def counted(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        layouts.append(self)
+        refresh_layout(self, *args, **kwargs)
+
+    app = HarnessApp(service, lambda: VotingScreen(service, code))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        voting = screen(app)
+        assert text_of(app, "#not-voted").startswith("9 of 12 still voting")
+        await service.cast_dot(code, people[3].id, ideas[1].id)  # one batch before counting: the first frames settled
+        cast = voting.query_one("#dots-cast", Digits)
+        await wait_for(pilot, lambda: cast.value == "11", "11 dots")
+        await pilot.wait_for_scheduled_animations()
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        for k, person in enumerate(people[4:7], start=12):
+            await service.cast_dot(code, person.id, ideas[1].id)
+            shown = str(k)
+            await wait_for(pilot, lambda: cast.value == shown, f"{k} dots")  # noqa: B023 (awaited in this turn)
+            await pilot.pause()
+        assert voting.query_one(ProgressBar).progress == 14
+        assert layouts == [], "a dot cast laid the voting screen out again"

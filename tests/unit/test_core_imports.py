@@ -75,9 +75,42 @@ async def test_list_reads_the_summaries_without_opening_the_service(tmp_path: Pa
     assert not {"workshop_tui.service", "workshop_tui.state", "workshop_tui.events"} & modules
 
 
+async def test_export_reads_the_workshop_without_the_service_facade_or_its_events(tmp_path: Path) -> None:
+    """A one-shot read opens the store through the registry and the view: the facade, its concerns and
+    the events are a tenth of the command's start, and a read needs none of them."""
+    from workshop_tui.service import WorkshopService
+
+    data, out = tmp_path / "data", tmp_path / "out.json"
+    async with WorkshopService(data) as service:
+        code = (await service.create_workshop("Workshop")).code
+    modules = _modules_after(_cli("--data-dir", str(data), "export", code, "-o", str(out)))
+    assert out.read_bytes().startswith(b'{\n  "format": "workshop-tui.export"')
+    assert {"workshop_tui.service.registry", "workshop_tui.service.view", "workshop_tui.export_json"} <= modules
+    assert not {"workshop_tui.service.facade", "workshop_tui.events", "workshop_tui.service.backlog_ops"} & modules
+    assert "workshop_tui.service.facade" not in _modules_after("import workshop_tui.service")
+
+
 def test_forming_teams_is_what_imports_scipy() -> None:
     assert "scipy" not in _imported_after("import workshop_tui.service, workshop_tui.server.schemas")
     assert "scipy" in _imported_after("import workshop_tui.teaming")
+
+
+#: What the service calls only for one action (an import, forming teams, the promise ledger, a template).
+ONE_ACTION = (
+    "workshop_tui.export_json",
+    "workshop_tui.importer",
+    "workshop_tui.team_plan",
+    "workshop_tui.backlog_ledger",
+    "workshop_tui.templates",
+)
+
+
+def test_the_first_frame_of_a_workshop_imports_no_module_of_a_single_action() -> None:
+    """What ``run CODE`` imports before its first frame (the launcher, the app, the lobby) leaves the
+    modules of one service action to that action."""
+    modules = _modules_after("import workshop_tui.server.runner, screens.app, screens.lobby")
+    assert "workshop_tui.service" in modules
+    assert not set(ONE_ACTION) & modules
 
 
 def test_every_command_is_registered_by_the_module_the_table_names() -> None:

@@ -77,7 +77,7 @@ def separator(text: str) -> str:
 async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
     from workshop_tui.errors import Invalid
     from workshop_tui.exports import ExportOptions, export_files, exporter, write_files
-    from workshop_tui.service import WorkshopService
+    from workshop_tui.service.reading import ReadOnlyViews
 
     chosen = exporter(args.format)
     try:
@@ -90,10 +90,10 @@ async def cmd_export(args: argparse.Namespace, data_dir: Path) -> int:
         chosen.check(options)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    service = WorkshopService(data_dir, read_only=True).open()
-    report_messages(service)
+    workshops = ReadOnlyViews(data_dir)
+    report_messages(workshops)
     try:
-        files = export_files(service.view(args.code), chosen.name, options)
+        files = export_files(workshops.view(args.code), chosen.name, options)
     except Invalid as exc:  # an option that does not fit this workshop (a locale list without its language)
         flag = "--locale " if chosen.options & {"locale"} else ""
         raise UsageError(f"{flag}{exc.message}") from None

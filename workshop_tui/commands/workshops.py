@@ -13,6 +13,7 @@ from workshop_tui.locales import SHIPPED
 
 if TYPE_CHECKING:  # the parser is built without the service: each handler imports it
     from workshop_tui.service import WorkshopService
+    from workshop_tui.service.reading import ReadOnlyViews
     from workshop_tui.summaries import WorkshopSummary
 
 
@@ -95,7 +96,7 @@ def language_list(value: str) -> list[str]:
     return langs
 
 
-def report_messages(service: WorkshopService, *, since: int = 0) -> None:
+def report_messages(service: WorkshopService | ReadOnlyViews, *, since: int = 0) -> None:
     """Recovery notes (files set aside, ...) go to stderr, one line each (from number ``since`` on)."""
     for message in service.messages[since:]:
         print(f"workshop-tui: {plain(message)}", file=sys.stderr)
