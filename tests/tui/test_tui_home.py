@@ -12,6 +12,8 @@ from textual.widgets import DataTable
 from screens.home import HomeScreen
 from screens.lobby import LobbyScreen
 from tests.helpers.tui import events_shown, on_screen, running_app, screen_lines, wait_for
+from workshop_tui.models import Source
+from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 from workshop_tui.service.registry import Registry
 
@@ -62,6 +64,30 @@ async def test_an_event_batch_redraws_only_the_workshops_it_names(data_dir: Path
         rows = _rows(table)
         assert [r[0] for r in rows][:2] == ["LIVE", "PASTB"]  # newest activity first
         assert rows[1][1:3] == ["Renamed", "lobby"]
+
+
+async def test_a_dot_or_a_team_move_is_the_latest_activity_on_the_list(data_dir: Path) -> None:
+    """A dot cast (no document of it carries a time) moves its workshop to the top of the list, and
+    the list says "just now"; after a restart the past workshop is listed (from its summary file) in
+    the same place."""
+    async with WorkshopService(data_dir) as service:
+        voting = (await service.create_workshop("Voting", code="VOTE")).code
+        await service.set_phase(voting, Phase.IDEATE)
+        note = await service.post_idea(voting, "Benches", source=Source.PAPER)
+        for phase in (Phase.GROUP, Phase.VOTE):
+            await service.set_phase(voting, phase)
+        await service.create_workshop("Newer", code="NEWER")
+    async with running_app(data_dir) as (app, pilot):
+        table = app.screen.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: [r[0] for r in _rows(table)] == ["NEWER", "VOTE"], "newest first")
+        await app.service.add_paper_dots("VOTE", note.id, 2)
+        await events_shown(pilot, app)
+        await wait_for(pilot, lambda: [r[0] for r in _rows(table)] == ["VOTE", "NEWER"], "the ballot on top")
+    async with running_app(data_dir) as (app, pilot):
+        table = app.screen.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 2, "both listed")
+        assert [r[0] for r in _rows(table)] == ["VOTE", "NEWER"]
+        assert not app.service.open_states()  # from the summaries: no store opened
 
 
 async def test_the_cursor_stays_on_its_workshop_when_another_moves_to_the_top(data_dir: Path) -> None:
