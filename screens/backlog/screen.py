@@ -125,7 +125,7 @@ class BacklogScreen(Screen[None]):
         self.rows: list[Row] = []
         self.selected_id: str | None = None
         self.panel = 0
-        self._layout: tuple[list[Column], int] = ([], 0)
+        self._layout: tuple[list[Column], dict[str, int]] = ([], {})
         self._syncing = False
 
     # ------------------------------------------------------------------ layout
@@ -171,7 +171,7 @@ class BacklogScreen(Screen[None]):
         if self._wanted_layout() != self._layout:
             self.rebuild_table()
 
-    def _wanted_layout(self) -> tuple[list[Column], int]:
+    def _wanted_layout(self) -> tuple[list[Column], dict[str, int]]:
         scrollbar = 2  # the table's vertical scrollbar, when the rows overflow
         return fit_columns(self.size.width - scrollbar, with_code=self.code is None)
 
@@ -206,14 +206,13 @@ class BacklogScreen(Screen[None]):
 
     def rebuild_table(self) -> None:
         table = self.query_one(DataTable)
-        self._layout = columns, title_width = self._wanted_layout()
+        self._layout = columns, widths = self._wanted_layout()
         rows = self.visible_rows()
         keep = self.selected_id
         table.clear(columns=True)
         for c in columns:
             arrow = (" ▼" if self.sort_reverse else " ▲") if c.key == self.sort_key else ""
-            width = title_width if c.key == "title" else c.width
-            table.add_column(Text(c.label + arrow, style="bold"), key=c.key, width=width)
+            table.add_column(Text(c.label + arrow, style="bold"), key=c.key, width=widths[c.key])
         for r in rows:
             table.add_row(*row_cells(r, columns), key=r.item.id)
         ids = [r.item.id for r in rows]

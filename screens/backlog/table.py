@@ -61,11 +61,15 @@ COLUMNS = [
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 CELL_PADDING = 2  # the DataTable pads each cell by one on either side
 NARROW_WIDTH = 120
+TITLE_ENOUGH = 80  # cells of a title past which the owner's name gets the room
+OWNER_MOST = 32
 
 
-def fit_columns(width: int, *, with_code: bool = True) -> tuple[list[Column], int]:
-    """The columns that fit in ``width`` cells, most important first, in display order, and the title's
-    width (the title takes what the others leave). ``with_code``: several workshops are listed."""
+def fit_columns(width: int, *, with_code: bool = True) -> tuple[list[Column], dict[str, int]]:
+    """The columns that fit in ``width`` cells, most important first, in display order, and the width of
+    each (the title takes what the others leave, and shares it with the owner's name past
+    ``TITLE_ENOUGH``: a wide screen cut names at 12 cells beside a half-empty title column).
+    ``with_code``: several workshops are listed."""
     chosen: set[str] = set()
     used = 0
     for column in sorted(COLUMNS, key=lambda c: c.priority):
@@ -75,8 +79,13 @@ def fit_columns(width: int, *, with_code: bool = True) -> tuple[list[Column], in
             chosen.add(column.key)
             used += column.width + CELL_PADDING
     columns = [c for c in COLUMNS if c.key in chosen]
-    title = COLUMN_BY_KEY["title"]
-    return columns, title.width + max(0, width - used)
+    widths = {c.key: c.width for c in columns}
+    widths["title"] += max(0, width - used)
+    if "owner" in widths:
+        extra = min(OWNER_MOST - widths["owner"], max(0, widths["title"] - TITLE_ENOUGH))
+        widths["owner"] += extra
+        widths["title"] -= extra
+    return columns, widths
 
 
 def row_cells(row: Row, columns: list[Column]) -> list[Text]:

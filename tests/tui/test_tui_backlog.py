@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
+from textual.widgets.data_table import ColumnKey
 
 from screens.backlog.editor import BacklogEditor, friendly
 from screens.backlog.form import AskRow, BudgetRow, DateInput
@@ -422,6 +423,10 @@ async def test_columns_follow_the_width_and_are_recomputed_on_resize(service: Wo
         await pilot.pause()
         keys200, used200 = column_layout(pilot.app)
         assert set(keys200) == {c.key for c in COLUMNS} and 180 < used200 <= 200  # the title takes the rest
+        table = pilot.app.screen.query_one(DataTable)
+        owner = table.columns[ColumnKey("owner")].width
+        assert owner > 12, owner  # a wide screen gives the owner's name room too, not only the title
+        assert table.columns[ColumnKey("title")].width >= 80
 
 
 async def test_overdue_asks_are_flagged_and_counted_per_department(service: WorkshopService) -> None:
