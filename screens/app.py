@@ -287,6 +287,9 @@ class WorkshopApp(App[None]):
     def open_workshop(self, code: str) -> None:
         try:
             view = self.service.view(code)
+            # A workshop opens from its tallies; its notes and dots are validated on first read. Read them
+            # here, so a stored one that fails validation is this notice, not a crash in a phase's screen.
+            view.ideas, view.votes  # noqa: B018
         except WorkshopError as exc:
             self.notify(terminal_safe(exc.message), title="Cannot open the workshop", severity="error", markup=False)
             return

@@ -47,7 +47,7 @@ def allowed_transitions(status: BacklogStatus) -> frozenset[BacklogStatus]:
 
 
 class BudgetTotals(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built when first used (models._Strict)
 
     currency: str
     pool: Decimal
@@ -140,7 +140,7 @@ def needs_attention(item: BacklogItem, now: dt.datetime, days: int = STALE_AFTER
 class ItemFlags(BaseModel):
     """The follow-up flags of one item, for the CLI's JSON lines, the TUI and the admin API."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     overdue: bool
     stale: bool

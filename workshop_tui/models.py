@@ -336,12 +336,22 @@ class Idea(_Strict):
     @property
     def visible(self) -> bool:
         """Shown on the wall and open to votes."""
-        return not (self.deleted or self.hidden or self.merged_into or self.private)
+        return note_visible(self.deleted, self.hidden, self.merged_into, self.private)
 
     @property
     def awaiting_reveal(self) -> bool:
         """Written in private and not revealed yet (a deleted or merged one stays as it is)."""
-        return self.private and not (self.deleted or self.merged_into)
+        return note_awaiting_reveal(self.deleted, self.merged_into, self.private)
+
+
+# The two rules of a note's place, on its fields: the state tallies stored notes with them before (or
+# without) building their models.
+def note_visible(deleted: bool, hidden: bool, merged_into: str | None, private: bool) -> bool:
+    return not (deleted or hidden or merged_into or private)
+
+
+def note_awaiting_reveal(deleted: bool, merged_into: str | None, private: bool) -> bool:
+    return private and not (deleted or merged_into)
 
 
 class Theme(_Strict):

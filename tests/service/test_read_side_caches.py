@@ -18,6 +18,7 @@ from tests.conftest import two_notes_of_one_idea_with_dots, workshop_in
 from tests.helpers.waiting import wait_until
 from workshop_tui.errors import StoreFailed, WorkshopError
 from workshop_tui.exports import export_files
+from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.server.views import me_view
 from workshop_tui.service import WorkshopService
@@ -197,6 +198,91 @@ async def test_a_stored_dot_that_fails_validation_is_a_clear_503_when_first_read
             service.view(code).votes  # noqa: B018 - reading is the point
         with pytest.raises(StoreFailed):
             await service.cast_dot(code, p, note)
+
+
+# ------------------------------------------------------------------ notes, validated on first use
+
+
+async def _noted(data_dir: Path) -> str:
+    """A closed service's workshop with notes of every kind: themed, hidden, deleted, merged, and written in
+    private (off the wall until revealed); its code."""
+    async with WorkshopService(data_dir) as service:
+        code = await workshop_in(service, Phase.IDEATE)
+        p, _ = await service.join(code, "P")
+        q, _ = await service.join(code, "Q")
+        notes = [await service.post_idea(code, f"note {k}", author_id=p.id) for k in range(5)]
+        await service.hide_idea(code, notes[0].id)
+        await service.delete_idea(code, notes[1].id)
+        await service.set_phase(code, Phase.GROUP)
+        theme = await service.create_theme(code, "Shade")
+        await service.set_idea_theme(code, notes[2].id, theme.id)
+        await service.merge_ideas(code, notes[2].id, notes[3].id)
+        await service.set_phase(code, Phase.IDEATE)  # back to writing, in private now
+        await service.update_workshop(code, settings={"private_writing": True})
+        private = await service.post_idea(code, "written in private", author_id=q.id)
+        assert service.view(code).ideas[private.id].awaiting_reveal
+    return code
+
+
+def _note_tallies(state: WorkshopState) -> tuple[object, ...]:
+    return (
+        dict(state.theme_notes),
+        state.private_notes,
+        dict(state.notes_by),
+        {k: set(v) for k, v in state.authored.items()},
+        dict(state.merged),
+        state.last_activity(),
+    )
+
+
+def _edit_stored_ideas(data_dir: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    (directory,) = (data_dir / "workshops").iterdir()
+    newest = sorted(directory.glob("snapshot-*.json"))[-1]
+    tables = json.loads(newest.read_text())
+    for doc in tables["ideas"].values():
+        edit(doc)
+    newest.write_text(json.dumps(tables))
+
+
+async def test_notes_read_back_count_as_the_validated_ones_and_change_as_before(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = await _noted(data_dir)
+    async with WorkshopService(data_dir, read_only=True) as service:
+        from_stored = _note_tallies(service.state(code))  # the notes themselves not read yet
+    with monkeypatch.context() as m:
+        m.setattr(WorkshopState, "_count_stored_ideas", lambda self: False)  # tallied from the validated notes
+        async with WorkshopService(data_dir, read_only=True) as service:
+            assert _note_tallies(service.state(code)) == from_stored
+            assert service.state(code).last_activity() == _walked(service.state(code))
+    async with WorkshopService(data_dir) as service:
+        view = service.view(code)
+        assert (view.notes_on_wall(), view.private_notes) == (2, 1)
+        await service.post_idea(code, "one more", author_id=view.ideas[next(iter(view.ideas))].author_id)
+        assert (view.notes_on_wall(), view.private_notes, len(view.ideas)) == (2, 2, 7)  # in private too
+        await service.reveal_notes(code)
+        assert (view.notes_on_wall(), view.private_notes) == (4, 0)
+
+
+async def test_a_stored_note_that_is_not_shaped_like_one_keeps_the_workshop_closed(data_dir: Path) -> None:
+    code = await _noted(data_dir)
+    _edit_stored_ideas(data_dir, lambda doc: doc.update(hidden="maybe"))
+    async with WorkshopService(data_dir) as service:
+        with pytest.raises(WorkshopError):
+            service.view(code)
+        assert any("could not be opened" in m and "notes" in m for m in service.messages), service.messages
+
+
+async def test_a_stored_note_that_fails_validation_is_a_clear_503_when_first_read(data_dir: Path) -> None:
+    code = await _noted(data_dir)
+    _edit_stored_ideas(data_dir, lambda doc: doc.update(colour="red"))  # no such field
+    async with WorkshopService(data_dir) as service:
+        view = service.view(code)
+        assert view.notes_on_wall() == 2  # the tallies stand: the counts still show
+        with pytest.raises(StoreFailed, match=r"notes of workshop \w+ could not be read"):
+            service.view(code).ideas  # noqa: B018 - reading is the point
+        with pytest.raises(StoreFailed):
+            await service.post_idea(code, "one more", source=Source.PAPER)
 
 
 # ------------------------------------------------------------------ the ideas each person has dots on

@@ -99,6 +99,24 @@ def test_forming_teams_is_what_imports_scipy() -> None:
     assert "scipy" in _imported_after("import workshop_tui.teaming")
 
 
+#: What the service calls only for one action (an import, forming teams, the promise ledger, a template).
+ONE_ACTION = (
+    "workshop_tui.export_json",
+    "workshop_tui.importer",
+    "workshop_tui.team_plan",
+    "workshop_tui.backlog_ledger",
+    "workshop_tui.templates",
+)
+
+
+def test_the_first_frame_of_a_workshop_imports_no_module_of_a_single_action() -> None:
+    """What ``run CODE`` imports before its first frame (the launcher, the app, the lobby) leaves the
+    modules of one service action to that action."""
+    modules = _modules_after("import workshop_tui.server.runner, screens.app, screens.lobby")
+    assert "workshop_tui.service" in modules
+    assert not set(ONE_ACTION) & modules
+
+
 def test_every_command_is_registered_by_the_module_the_table_names() -> None:
     for module in COMMAND_MODULES:
         parser = argparse.ArgumentParser()

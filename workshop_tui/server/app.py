@@ -62,7 +62,8 @@ def create_app(server: ParticipantServer, *, fast_votes: bool = True) -> FastAPI
     app.state.context = context
     app.state.broker = broker
     app.include_router(pages.build())
-    app.include_router(participant.router)
+    for router in participant.ROUTERS:
+        app.include_router(router)
     admin = AdminRoutes(app)
     errors.install(app)
     openapi.install(app, before=admin.include)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 
 class Limits(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built when first used (models._Strict)
+
     max_body: int = 16 * 1024
     write_burst: float = 20
     write_rate: float = 2.0

@@ -22,7 +22,7 @@ RUNTIME_FILE = "server.json"
 
 
 class ServerRuntime(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)  # built when first used (models._Strict)
 
     local_url: str = Field(description="the server as this machine reaches it (loopback when it listens everywhere)")
     public_url: str = Field(description="the base URL phones use (what the QR code encodes)")
@@ -33,6 +33,8 @@ class ServerRuntime(BaseModel):
 
 class RuntimeState(BaseModel):
     """What ``read_runtime`` found: the file (None: no owner), and why it does not count (stale)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     runtime: ServerRuntime | None = None
     problem: str | None = None

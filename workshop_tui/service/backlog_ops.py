@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
 from workshop_tui.backlog import allowed_transitions, budget_totals, department_name
-from workshop_tui.backlog_ledger import PromiseLedger, promise_ledger
 from workshop_tui.counted import plural
 from workshop_tui.errors import Conflict, Invalid, NotFound
 from workshop_tui.ids import new_id
@@ -32,6 +31,9 @@ from workshop_tui.models import (
 from workshop_tui.service import queries
 from workshop_tui.service.base import Concern, short_text, validated
 from workshop_tui.state import WorkshopState
+
+if TYPE_CHECKING:
+    from workshop_tui.backlog_ledger import PromiseLedger
 
 
 class BacklogPatch(BaseModel):
@@ -81,6 +83,8 @@ class BacklogOps(Concern):
 
     def backlog_ledger(self, code: str, *, now: dt.datetime | None = None) -> PromiseLedger:
         """The promise ledger of one workshop's backlog (definitions in ``workshop_tui.backlog_ledger``)."""
+        from workshop_tui.backlog_ledger import promise_ledger  # its models: only when the ledger is read
+
         state = self.state(code)
         return promise_ledger(state.workshop, state.backlog.values(), now or utcnow())
 

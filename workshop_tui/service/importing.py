@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from workshop_tui import events as ev
 from workshop_tui.errors import Conflict
-from workshop_tui.export_json import ExportDocument
 from workshop_tui.ids import new_join_code
 from workshop_tui.models import (
     Workshop,
@@ -12,6 +13,9 @@ from workshop_tui.models import (
 from workshop_tui.service.base import Concern
 from workshop_tui.state import WorkshopState
 from workshop_tui.store import WorkshopStore
+
+if TYPE_CHECKING:  # the export's models load with the command that reads an export
+    from workshop_tui.export_json import ExportDocument
 
 
 class ImportOps(Concern):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workshop_tui.actions import Action, require
 from workshop_tui.counted import plural
@@ -16,6 +16,8 @@ PAPER = "paper"  # the key of paper dots (no participant) in a MergeRecord
 
 class MergeRecord(BaseModel):
     """What a merge moved, kept in the duplicate's ``merged-into`` history entry (JSON) for unmerge."""
+
+    model_config = ConfigDict(defer_build=True)  # built when first used (models._Strict)
 
     into: str
     survivor_theme: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from workshop_tui import events as ev
 from workshop_tui.actions import Action, require
@@ -16,7 +17,9 @@ from workshop_tui.models import (
 from workshop_tui.service import queries
 from workshop_tui.service.base import Concern, found, short_text
 from workshop_tui.state import Change
-from workshop_tui.team_plan import InfeasibleTeams, Person, TeamPlan
+
+if TYPE_CHECKING:
+    from workshop_tui.team_plan import TeamPlan
 
 
 class TeamOps(Concern):
@@ -70,6 +73,8 @@ class TeamOps(Concern):
             candidates = queries.candidate_ideas(state, team_count, idea_ids)
         if not candidates:
             raise Invalid("there are no ideas on the wall to form teams around")
+        from workshop_tui.team_plan import InfeasibleTeams, Person  # its models: only when teams are formed
+
         people = [
             Person(
                 id=p.id,

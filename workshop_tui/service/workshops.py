@@ -18,7 +18,6 @@ from workshop_tui.service import queries
 from workshop_tui.service.base import Concern, changed, hash_token, validated, validation_message
 from workshop_tui.state import Change, WorkshopState
 from workshop_tui.store import WorkshopStore
-from workshop_tui.templates import get_template
 
 
 def _names_off_when_anonymous(asked: dict[str, Any], settings: Settings) -> Settings:
@@ -46,6 +45,8 @@ class WorkshopOps(Concern):
         languages: list[str] | None = None,
         follow_url: str | None = None,
     ) -> Workshop:
+        from workshop_tui.templates import get_template  # the template files: only when a workshop is created
+
         chosen = get_template(template) if template else None
         base = chosen.settings.model_dump() if chosen else {}
         merged = _names_off_when_anonymous(settings or {}, validated(Settings, {**base, **(settings or {})}))

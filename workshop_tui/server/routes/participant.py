@@ -33,7 +33,12 @@ from workshop_tui.server.schemas import (
 )
 from workshop_tui.server.views import WALL, idea_view, me_view, ready_view, wall_tag, wall_view, workshop_view
 
-router = APIRouter(prefix="/api/v1/w/{code}", tags=["participant"])
+# FastAPI builds a router's routes (their signatures, validators, response models) on its first request:
+# the reads a phone starts with are one router, the writes another, so the first GET (a phone scanning
+# the QR code, serve's first answer) builds four routes, not the twelve of the phones' API.
+reads = APIRouter(prefix="/api/v1/w/{code}", tags=["participant"])
+writes = APIRouter(prefix="/api/v1/w/{code}", tags=["participant"])
+ROUTERS = (reads, writes)
 
 #: GET /ideas says how many notes are written in private (off the list until revealed).
 PRIVATE_NOTES = "X-Private-Notes"
@@ -42,7 +47,7 @@ PRIVATE_NOTES = "X-Private-Notes"
 WRITE = (413, 415, 422, 429, 503)
 
 
-@router.post("/join", status_code=201, responses=documented(404, 409, *WRITE))
+@writes.post("/join", status_code=201, responses=documented(404, 409, *WRITE))
 async def join(
     state: Workshop,
     ctx: Context,
@@ -66,12 +71,12 @@ async def join(
     return JoinOut(participant_id=person.id, token=token)
 
 
-@router.get("", responses=documented(404))
+@reads.get("", responses=documented(404))
 async def workshop(state: Workshop, service: Service) -> WorkshopOut:
     return workshop_view(service, state)
 
 
-@router.get(
+@reads.get(
     "/ideas",
     response_model=list[IdeaOut],
     responses={304: {"description": "not changed since the ETag sent in If-None-Match"}, **documented(404)},
@@ -89,13 +94,13 @@ async def ideas(state: Workshop, reader: Reader, request: Request, ctx: Context)
     return Response(WALL.dump_json(wall_view(state, reader)), media_type=JSON, headers=headers)
 
 
-@router.post("/ideas", status_code=201, responses=documented(401, 404, 409, *WRITE))
+@writes.post("/ideas", status_code=201, responses=documented(401, 404, 409, *WRITE))
 async def post_idea(state: Workshop, me: Writer, body: IdeaIn, service: Service) -> IdeaOut:
     idea = await service.post_idea(state.code, body.text, author_id=me.id)
     return idea_view(state, idea, me.id)
 
 
-@router.patch(
+@writes.patch(
     "/ideas/{idea_id}", responses=documented(401, 404, 409, *WRITE), summary="Edit one of my notes (ideation phase)"
 )
 async def edit_idea(state: Workshop, idea_id: str, me: Writer, body: IdeaIn, service: Service) -> IdeaOut:
@@ -103,7 +108,7 @@ async def edit_idea(state: Workshop, idea_id: str, me: Writer, body: IdeaIn, ser
     return idea_view(state, idea, me.id)
 
 
-@router.delete(
+@writes.delete(
     "/ideas/{idea_id}",
     responses=documented(401, 404, 409, 415, 429, 503),
     summary="Delete one of my notes (ideation phase)",
@@ -113,23 +118,23 @@ async def delete_idea(state: Workshop, idea_id: str, me: Writer, service: Servic
     return IdeaDeletedOut(id=idea.id, deleted=idea.deleted)
 
 
-@router.post("/votes", status_code=201, responses=documented(401, 404, 409, *WRITE))
+@writes.post("/votes", status_code=201, responses=documented(401, 404, 409, *WRITE))
 async def cast_dot(state: Workshop, me: Writer, body: VoteIn, service: Service) -> RemainingOut:
     return RemainingOut(remaining_dots=await service.cast_dot(state.code, me.id, body.idea_id))
 
 
-@router.delete("/votes/{idea_id}", responses=documented(401, 404, 409, 415, 429, 503))
+@writes.delete("/votes/{idea_id}", responses=documented(401, 404, 409, 415, 429, 503))
 async def withdraw_dot(state: Workshop, idea_id: str, me: Writer, service: Service) -> RemainingOut:
     return RemainingOut(remaining_dots=await service.withdraw_dot(state.code, me.id, idea_id))
 
 
-@router.put("/preferences", responses=documented(401, 404, 409, *WRITE))
+@writes.put("/preferences", responses=documented(401, 404, 409, *WRITE))
 async def set_preferences(state: Workshop, me: Writer, body: PreferencesIn, service: Service) -> PreferencesOut:
     pref = await service.set_preferences(state.code, me.id, body.idea_ids)
     return PreferencesOut(idea_ids=pref.idea_ids)
 
 
-@router.put(
+@writes.put(
     "/done",
     responses=documented(401, 404, 409, *WRITE),
     summary="Say I am done writing (ideate) or voting (vote), or not done after all; answers the room's counts",
@@ -139,12 +144,12 @@ async def say_done(state: Workshop, me: Writer, service: Service, body: Annotate
     return DoneOut(done=state.workshop.phase in person.done_in, ready=ready_view(state))
 
 
-@router.get("/me", responses=documented(401, 404))
+@reads.get("/me", responses=documented(401, 404))
 async def me(state: Workshop, me: CurrentParticipant, service: Service) -> MeOut:
     return me_view(state, me)
 
 
-@router.get(
+@reads.get(
     "/events",
     response_class=StreamingResponse,
     responses={
