@@ -38,7 +38,7 @@ from bench.big_workshop import copy_of
 from bench.serve_child import Serve, cli, cpu_seconds
 
 REPEATS = 3
-EXPORT_REPEATS = 5
+EXPORT_REPEATS = 9
 SERVE_REPEATS = 5
 VOTE_REPEATS = 5  # the tail swings most on a shared machine: the median of 5 pairs, and their spread
 GET_ROUNDS = 200
@@ -95,8 +95,9 @@ def export_cli_rows(tiny: tuple[Path, str], big: tuple[Path, str], out: Path) ->
 
 
 def get_export_rows(data: Path, half: str, full: str) -> dict[str, float]:
-    """Each size's median wall time (the bench's client reading the body included) and the median CPU
-    time the serving process spent on it (``/proc``: what the server does, whatever the machine's load)."""
+    """Each size's median wall time (the bench's client reading the body included) and the CPU time the
+    serving process spent on it (``/proc``: what the server does, whatever the machine's load), as the
+    mean of the repeats: ``/proc`` counts in ticks of 10 ms, too coarse for one request's median."""
     import httpx
 
     child = Serve(data)
@@ -115,7 +116,7 @@ def get_export_rows(data: Path, half: str, full: str) -> dict[str, float]:
                     times[f"{name}_cpu"].append(cpu_seconds(child.proc.pid) - cpu)
     finally:
         child.stop()
-    return {k: statistics.median(v) for k, v in times.items()}
+    return {k: statistics.fmean(v) if k.endswith("_cpu") else statistics.median(v) for k, v in times.items()}
 
 
 async def _get_workshop_rows(url: str, big: str, small: str) -> dict[str, float]:

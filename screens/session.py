@@ -25,15 +25,7 @@ class SessionScreen(Screen[None]):
     def on_mount(self) -> None:
         # The breakpoint's class from the first frame: Textual sets it on the screen's first resize,
         # after a frame laid out (and drawn) without it.
-        self._set_breakpoint()
-
-    def on_screen_resume(self) -> None:
-        # Hidden under an opaque screen, this one got no resize events (the app's ``_background_screens``).
-        self._set_breakpoint()
-
-    def _set_breakpoint(self) -> None:
-        now = self._get_breakpoint_classes(self.app.size.width, self.HORIZONTAL_BREAKPOINTS)
-        self.update_classes({name: name in now for _, name in self.HORIZONTAL_BREAKPOINTS}, animate=False)
+        self.set_class(True, *self._get_breakpoint_classes(self.app.size.width, self.HORIZONTAL_BREAKPOINTS))
 
     def on_domain_events(self, message: DomainEvents) -> None:
         # Textual calls this as well as a subclass's own handler (handlers run along the MRO).

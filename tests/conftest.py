@@ -14,8 +14,8 @@ pytest_plugins = ["tests.helpers.chromium"]  # the ``browser`` fixture: one Chro
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The long tests (marked ``slow`` or ``browser``) first, each module's order kept: pytest-xdist deals
-    the first tests round-robin, so they spread over the workers and the short ones fill the gaps, instead
-    of a long one starting last while the other workers sit idle."""
+    them one at a time (``--maxschedchunk=1`` in pyproject's addopts), so they spread over the workers and
+    the short ones fill the gaps, instead of a long one starting last while the other workers sit idle."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None and item.get_closest_marker("browser") is None)
 
 

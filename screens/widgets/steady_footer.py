@@ -42,6 +42,14 @@ class SteadyFooter(Footer):
 
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
+        for widget in widgets:
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                # Each key but the palette's is data-bound to the footer's ``compact``, whose default is the
+                # opposite of the key's own: mounted as is, each key restyled twice (its default's class
+                # added, then removed by the binding), a sixth of an app's start. Given the footer's value
+                # first, it restyles never.
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
         self._width = width = self.size.width
         if not width:  # not laid out yet: the first resize fits them
             yield from widgets

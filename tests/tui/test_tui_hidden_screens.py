@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual.screen import Screen
 from textual.widgets import DataTable, Digits
 
 from screens.confirm import ConfirmScreen
@@ -64,3 +65,18 @@ async def test_a_dialog_shows_the_session_under_it(data_dir: Path) -> None:
         await app.service.join("LIVE", "Ann")
         await events_shown(pilot, app)
         await wait_for(pilot, lambda: lobby.query_one("#count", Digits).value == "1", "Ann counted under the dialog")
+
+
+async def test_a_session_screen_hidden_during_a_resize_comes_back_at_the_new_breakpoint(data_dir: Path) -> None:
+    async with WorkshopService(data_dir) as service:
+        await service.create_workshop("Live one", code="LIVE")
+    async with running_app(data_dir, size=(140, 40)) as (app, pilot):
+        app.call_later(app.open_workshop, "LIVE")
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
+        lobby = app.screen
+        assert lobby.has_class("-wide")
+        app.push_screen(Screen())  # opaque: the lobby is hidden and gets no resize
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        app.pop_screen()
+        await wait_for(pilot, lambda: lobby.has_class("-narrow") and not lobby.has_class("-wide"), "the narrow layout")

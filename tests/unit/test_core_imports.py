@@ -75,17 +75,21 @@ async def test_list_reads_the_summaries_without_opening_the_service(tmp_path: Pa
     assert not {"workshop_tui.service", "workshop_tui.state", "workshop_tui.events"} & modules
 
 
-async def test_export_reads_the_workshop_without_the_service_facade_or_its_events(tmp_path: Path) -> None:
-    """A one-shot read opens the store through the registry and the view: the facade, its concerns and
-    the events are a tenth of the command's start, and a read needs none of them."""
+@pytest.mark.parametrize("command", ["export", "publish"])
+async def test_a_one_shot_read_opens_the_workshop_without_the_service_facade_or_its_events(
+    command: str, tmp_path: Path
+) -> None:
+    """``export`` and ``publish`` open the stores through the registry and the view: the facade, its
+    concerns and the events are a tenth of the command's start, and a read needs none of them."""
     from workshop_tui.service import WorkshopService
 
-    data, out = tmp_path / "data", tmp_path / "out.json"
+    data, out = tmp_path / "data", tmp_path / "out"
     async with WorkshopService(data) as service:
         code = (await service.create_workshop("Workshop")).code
-    modules = _modules_after(_cli("--data-dir", str(data), "export", code, "-o", str(out)))
-    assert out.read_bytes().startswith(b'{\n  "format": "workshop-tui.export"')
-    assert {"workshop_tui.service.registry", "workshop_tui.service.view", "workshop_tui.export_json"} <= modules
+    argv = ["export", code, "-o", str(out)] if command == "export" else ["publish", str(out), "--workshop", code]
+    modules = _modules_after(_cli("--data-dir", str(data), *argv))
+    assert out.exists()
+    assert {"workshop_tui.service.registry", "workshop_tui.service.view"} <= modules
     assert not {"workshop_tui.service.facade", "workshop_tui.events", "workshop_tui.service.backlog_ops"} & modules
     assert "workshop_tui.service.facade" not in _modules_after("import workshop_tui.service")
 

@@ -68,11 +68,11 @@ def register(sub: Any) -> None:
 
 async def cmd_publish(args: argparse.Namespace, data_dir: Path) -> int:
     from workshop_tui.publish import SiteOptions, build_site, write_site
-    from workshop_tui.service import WorkshopService
+    from workshop_tui.service.reading import ReadOnlyViews
 
     if args.directory.exists() and not args.directory.is_dir():
         raise UsageError(f"publish: {args.directory} is a file; give a directory")
-    service = WorkshopService(data_dir, read_only=True).open()
+    service = ReadOnlyViews(data_dir)
     report_messages(service)
     codes = list(dict.fromkeys(c.upper() for c in args.workshop or []))
     views = [service.view(code) for code in codes] if codes else service.views()

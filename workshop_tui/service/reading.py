@@ -1,4 +1,5 @@
-"""A data directory's workshops opened read-only, as views: what a one-shot reader (``export``) needs.
+"""A data directory's workshops opened read-only, as views: what a one-shot reader (``export``,
+``publish``) needs.
 
 It opens the stores as ``WorkshopService(..., read_only=True)`` does (beside a live writer, nothing
 written), through the same registry, without the facade: a read needs none of its concerns, their
@@ -22,3 +23,7 @@ class ReadOnlyViews:
     def view(self, code_or_id: str) -> WorkshopView:
         """One workshop (``NotFound`` if there is none), as ``WorkshopService.view``."""
         return WorkshopView(self._registry.state(code_or_id))
+
+    def views(self) -> list[WorkshopView]:
+        """Every workshop, oldest first (this opens them all), as ``WorkshopService.views``."""
+        return [WorkshopView(s) for s in self._registry.states()]
