@@ -21,6 +21,7 @@ from tests.helpers.api import running, url
 from tests.helpers.chromium import require_chromium
 from tests.helpers.hostile_text import EMOJI, ESCAPES, INJECTIONS
 from tests.helpers.paths import ARTIFACTS
+from tests.helpers.waiting import TIMEOUT
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.server.runner import ParticipantServer
@@ -817,3 +818,40 @@ async def test_no_sink_of_the_page_carries_a_control_or_bidi_character(
         await expect(page.locator("#end-view")).to_be_visible()
         await _no_unsafe_character(page, "end")
         assert "PROMPT" in await page.locator("#prompt").inner_text()
+
+
+async def test_a_note_posted_while_the_phone_refreshes_is_listed_once(
+    browser: Browser, service: WorkshopService
+) -> None:
+    """The phone's own state (``/me``, fetched after the note was stored) can arrive before the POST's
+    answer: the answer then appended the note again, and the phone listed it twice until its next refresh."""
+    import asyncio
+
+    from playwright.async_api import Route, expect
+
+    code = await workshop_in(service, Phase.IDEATE)
+    async with running(service) as server, phone_page(browser, server, code, (360, 740)) as page:
+        await join_as(page, "Ann")
+        answered, release = False, asyncio.Event()
+
+        async def answer_after_a_refresh(route: Route) -> None:
+            nonlocal answered
+            if route.request.method == "POST":
+                response = await route.fetch()  # the note is stored...
+                await page.evaluate("refresh()")  # ...and the phone's refresh, with it, lands first
+                answered = True
+                await route.fulfill(response=response)
+            elif answered:  # the refresh after the post: held until the list is counted
+                await asyncio.wait_for(release.wait(), TIMEOUT)
+                await route.continue_()
+            else:
+                await route.continue_()
+
+        await page.route(f"**/api/v1/w/{code}**", answer_after_a_refresh)
+        try:
+            await page.fill("#idea-text", "Benches by the river")
+            await page.click("#post-idea")
+            await expect(page.locator("#idea-text")).to_have_value("")  # posted: the box is cleared, redrawn
+            assert await page.locator("#my-ideas .note", has_text="Benches by the river").count() == 1
+        finally:
+            release.set()

@@ -661,7 +661,9 @@ async function postIdea(ev) {
   state.composeNote = '';
   const ok = await act('post_idea', async () => {
     const idea = await api('POST', '/ideas', { text });
-    if (state.me && idea && Array.isArray(state.me.ideas)) state.me.ideas = [...state.me.ideas, idea];
+    // A refresh that read /me after the note was stored may have listed it already.
+    const mine = state.me && Array.isArray(state.me.ideas) ? state.me.ideas : null;
+    if (idea && mine && !mine.some((i) => i.id === idea.id)) state.me.ideas = [...mine, idea];
   }, { ok: t('posted'), report: (msg, kind) => {
     if (kind === 'ok') showStatus(msg, kind);
     else state.composeNote = msg; // next to the text it is about, which stays in the box
