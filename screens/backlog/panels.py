@@ -127,14 +127,14 @@ def ledger_text(ledger: PromiseLedger | None) -> Text:
     out.append(f"{ledger.code} ", style="bold reverse")
     out.append(f" {plural(ledger.items, 'item')}\n\n")
 
-    def line(label: str, value: int, bad: bool = False) -> None:
+    def line(label: str, value: int, bad: bool = False, *, one: str | None = None) -> None:
         out.append(f"{value:>4} ", style="bold red" if bad and value else "bold")
-        out.append(f"{label}\n")
+        out.append(f"{one if value == 1 and one else label}\n")
 
-    line("reviews on time", ledger.reviews_on_time)
-    line("reviews late", ledger.reviews_late, bad=True)
+    line("reviews on time", ledger.reviews_on_time, one="review on time")
+    line("reviews late", ledger.reviews_late, bad=True, one="review late")
     line("overdue now", ledger.overdue, bad=True)
-    line("asks overdue", ledger.asks_overdue, bad=True)
+    line("asks overdue", ledger.asks_overdue, bad=True, one="ask overdue")
     line(f"moved forward ({ledger.stale_days} d)", ledger.moved_forward)
     line("stalled", ledger.stalled, bad=True)
     line("adopted", ledger.adopted)
