@@ -18,11 +18,11 @@ from workshop_tui.service.dots import DotOps
 from workshop_tui.service.ideas import IdeaOps
 from workshop_tui.service.importing import ImportOps
 from workshop_tui.service.merging import MergeOps
+from workshop_tui.service.reading import RegistryViews
 from workshop_tui.service.registry import Registry
 from workshop_tui.service.teams import TeamOps
 from workshop_tui.service.themes import ThemeOps
 from workshop_tui.service.timer import TimerOps
-from workshop_tui.service.view import WorkshopView
 from workshop_tui.service.workshops import WorkshopOps
 from workshop_tui.summaries import WorkshopSummary
 
@@ -44,6 +44,11 @@ class WorkshopService:
         self.summaries = registry.summaries
         self.workshops = registry.workshops
         self.flush = registry.flush
+        # what readers hold: views, never the live state
+        views = RegistryViews(registry)
+        self.view = views.view
+        self.views = views.views
+        self.open_views = views.open_views
 
         workshops = WorkshopOps(registry, self.bus)
         self.create_workshop = workshops.create_workshop
@@ -105,20 +110,6 @@ class WorkshopService:
         self.set_timer = timers.set_timer
 
         self.import_export = ImportOps(registry, self.bus).import_export
-
-    # ------------------------------------------------------------------ reading
-
-    def view(self, code_or_id: str) -> WorkshopView:
-        """A read-only look at one workshop (``NotFound`` if there is none)."""
-        return WorkshopView(self._registry.state(code_or_id))
-
-    def views(self) -> list[WorkshopView]:
-        """Every workshop, oldest first (this opens them all; ``summaries()`` opens none)."""
-        return [WorkshopView(s) for s in self._registry.states()]
-
-    def open_views(self) -> list[WorkshopView]:
-        """The workshops opened so far, oldest first."""
-        return [WorkshopView(s) for s in self._registry.open_states()]
 
     # ------------------------------------------------------------------ lifecycle
 
