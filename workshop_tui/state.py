@@ -172,7 +172,7 @@ class WorkshopState(OfWorkshop):
         """Tally the stored notes as they are, and take their latest stamp; False (nothing counted) if one
         is not shaped like a note, so that one is refused at once, as a validated load refuses it.
 
-        The bulk form of ``_count_note`` (+1 for each), in plain dicts as ``_count_stored_votes``; a test
+        The bulk form of ``_count_idea`` (+1 for each), in plain dicts as ``_count_stored_votes``; a test
         checks both give the same tallies."""
         on_wall: dict[str | None, int] = {}
         notes_by: dict[str, int] = {}
@@ -251,42 +251,19 @@ class WorkshopState(OfWorkshop):
         self._dots_cast += sign * vote.dots
 
     def _count_idea(self, idea: Idea, sign: int) -> None:
-        self._count_note(
-            idea.id,
-            idea.author_id,
-            idea.theme_id,
-            idea.merged_into,
-            idea.deleted,
-            idea.visible,
-            idea.awaiting_reveal,
-            sign=sign,
-        )
-
-    def _count_note(
-        self,
-        note_id: str,
-        author_id: str | None,
-        theme_id: str | None,
-        merged_into: str | None,
-        deleted: bool,
-        visible: bool,
-        awaiting_reveal: bool,
-        *,
-        sign: int,
-    ) -> None:
-        if visible:
-            self.theme_notes[theme_id] += sign
-        elif awaiting_reveal:
+        if idea.visible:
+            self.theme_notes[idea.theme_id] += sign
+        elif idea.awaiting_reveal:
             self.private_notes += sign
-        if author_id is not None:
-            self.notes_by[author_id] += sign
-            mine = self.authored.setdefault(author_id, set())
+        if idea.author_id is not None:
+            self.notes_by[idea.author_id] += sign
+            mine = self.authored.setdefault(idea.author_id, set())
             if sign > 0:
-                mine.add(note_id)
+                mine.add(idea.id)
             else:  # a replaced note comes back with the +1 that follows
-                mine.discard(note_id)
-        if merged_into and not deleted:
-            self.merged[merged_into] += sign
+                mine.discard(idea.id)
+        if idea.merged_into and not idea.deleted:
+            self.merged[idea.merged_into] += sign
 
     def dots_cast(self) -> int:
         return self._dots_cast

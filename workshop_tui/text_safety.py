@@ -41,7 +41,7 @@ _EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff"
 # rest of the line then shifts): joined emoji are drawn as their parts.
 _MODIFIERS = "\ufe0e\ufe0f\U0001f3fb-\U0001f3ff"
 _WIDTH_AMBIGUOUS = re.compile(f"[{_MODIFIERS}]|(?<=[{_EMOJI}{_MODIFIERS}])\u200d(?=[{_EMOJI}])")
-_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{BIDI}{_OTHER}\ud800-\udfff\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{BIDI}{_OTHER}\ud800-\udfff{_MODIFIERS}]")
 
 
 def _placeholder(char: str) -> str:
