@@ -159,7 +159,22 @@ asyncio.run(main())
 """
 
 
-OPEN_LOOP_CLIENT = r"""
+#: What the phones' client scripts share: read one HTTP/1.1 answer off a keep-alive connection, return
+#: its status.
+READ_RESPONSE = r"""
+async def read_response(r):
+    status = int((await r.readline()).split()[1])
+    length = 0
+    while (line := await r.readline()) not in (b"\r\n", b""):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    await r.readexactly(length)
+    return status
+"""
+
+OPEN_LOOP_CLIENT = (
+    READ_RESPONSE
+    + r"""
 import asyncio, json, sys, time
 host, port, path, rate, seconds = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), float(sys.argv[5])
 tokens = open(sys.argv[6]).read().split()
@@ -177,12 +192,7 @@ async def phone(n, start, lat, status):
                 f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
         t0 = time.monotonic()
         w.write(head + body)
-        code = int((await r.readline()).split()[1])
-        length = 0
-        while (line := await r.readline()) not in (b"\r\n", b""):
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        await r.readexactly(length)
+        code = await read_response(r)
         lat.append(time.monotonic() - t0)
         status[code] = status.get(code, 0) + 1
         due += interval
@@ -195,6 +205,7 @@ async def main():
     print(json.dumps({"lat": lat, "status": status, "seconds": seconds}), flush=True)
 asyncio.run(main())
 """
+)
 
 
 HOSTILE_CLIENT = r"""

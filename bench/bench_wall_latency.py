@@ -39,6 +39,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 import screens.app
+from bench.bench_server import READ_RESPONSE
 from bench.bench_wall import note_text
 from screens.app import WorkshopApp
 from screens.wall.screen import WallScreen
@@ -57,7 +58,9 @@ WARMUP_SECONDS = 3.0  # the phones connect and start voting before the first not
 
 #: The phones: one connection each; each casts a dot on a note, then takes it back, one request about
 #: every second (spread at random), until its stdin closes; then prints what the server answered.
-PHONES_CLIENT = r"""
+PHONES_CLIENT = (
+    READ_RESPONSE
+    + r"""
 import asyncio, json, random, sys, time
 host, port, code = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 tokens = open(sys.argv[4]).read().split()
@@ -73,12 +76,7 @@ async def phone(n):
                                    ("DELETE", f"/api/v1/w/{code}/votes/{idea}", "")):
             w.write((f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {tokens[n]}\r\n"
                      f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n{body}").encode())
-            got = int((await r.readline()).split()[1])
-            length = 0
-            while (line := await r.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            await r.readexactly(length)
+            got = await read_response(r)
             status[got] = status.get(got, 0) + 1
             await asyncio.sleep(rnd.uniform(0.5, 1.5))
             if done.is_set():
@@ -93,6 +91,7 @@ async def main():
     print(json.dumps({"status": status, "seconds": time.monotonic() - start}), flush=True)
 asyncio.run(main())
 """
+)
 
 
 class FrameWatch:
