@@ -104,6 +104,7 @@ class WorkshopApp(App[None]):
         self._closed = False
         self._phase_to_show: Phase | None = None  # the latest phase change a screen swap has not shown yet
         self._swapping = False
+        self._shown: tuple[Screen[Any], Phase] | None = None  # the session screen a swap put up, and its phase
         self._quitting = False  # settle_screens: no screen swap from now on
         self._settled = asyncio.Event()  # no screen swap in progress (quitting waits for one)
         self._settled.set()
@@ -309,6 +310,12 @@ class WorkshopApp(App[None]):
         a script or a co-facilitator steps through the phases quickly)."""
         if self._quitting:
             return
+        if not self._swapping and self._shown is not None:
+            screen, shown = self._shown
+            if shown is phase and screen in self.screen_stack:
+                # Already up: a batch from before the open, or a round trip within one frame. The screen reads
+                # the batch itself; a second one would leave whoever holds the first (a test, a worker) stale.
+                return
         self._phase_to_show = phase
         if not self._swapping:
             self._swapping = True
@@ -325,6 +332,7 @@ class WorkshopApp(App[None]):
                     await self.switch_screen(screen)
                 else:
                     await self.push_screen(screen)
+                self._shown = (screen, phase)
                 if self._serve_after_frame:
                     self._serve_after_frame = False
                     self.call_after_refresh(self.phones.start)

@@ -9,10 +9,13 @@ import pytest
 from textual.app import ComposeResult
 
 from screens.backlog.screen import BacklogScreen
+from screens.events import DomainEvents
 from screens.lobby import LobbyScreen
+from screens.wall.screen import WallScreen
 from screens.widgets.session_bar import SessionBar
 from tests.helpers.tui import on_screen, running_app, wait_for
 from tests.tui.test_tui_shell import open_lobby
+from workshop_tui.events import PhaseChanged
 from workshop_tui.phases import Phase
 
 EVERY_SESSION_PHASE = [Phase.IDEATE, Phase.GROUP, Phase.VOTE, Phase.TEAMS, Phase.BACKLOG]
@@ -65,3 +68,22 @@ async def test_phase_changes_faster_than_screens_mount_end_on_the_latest(data_di
             await pilot.pause()
         assert app.is_running and len(app.screen_stack) == 2  # home and one session screen, no leftovers
         assert len(app.screen.query(SessionBar)) == 1
+
+
+async def test_a_phase_change_from_before_the_open_keeps_the_screen_it_finds(data_dir: Path) -> None:
+    """The phase changes made just before the workshop opened reach the app a frame later: the screen up for
+    that phase stays (it used to be replaced by a second one, leaving whoever held the first one stale)."""
+    async with running_app(data_dir) as (app, pilot):
+        await open_lobby(app)
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
+        await app.service.set_phase("TEST", Phase.IDEATE)
+        await wait_for(pilot, lambda: on_screen(app, WallScreen), "the wall")
+        wall = app.screen
+        view = app.service.view("TEST")
+        late = PhaseChanged(workshop_id=view.id, code=view.code, phase=Phase.IDEATE, previous=Phase.LOBBY)
+        app.post_message(DomainEvents([late]))
+        for _ in range(5):
+            await pilot.pause()
+        assert app.screen is wall and len(app.screen_stack) == 2
+        await app.service.set_phase("TEST", Phase.GROUP)  # a real change still swaps
+        await wait_for(pilot, lambda: app.screen is not wall and on_screen(app, WallScreen), "the group wall")
