@@ -171,8 +171,8 @@ class TeamsScreen(SessionScreen):
         if tie is not None:
             dots, left_out = tie
             at = f"at {plural(dots, 'dot')}" if view.workshop.results_revealed else "on dots"
-            tied = f"{plural(left_out, 'more idea')} {'ties' if left_out == 1 else 'tie'} {at}"
-            lines.append(Text(f"! {tied}: the earlier posted went in (c changes)", style=WARNING))
+            tied = f"{left_out} left out {'ties' if left_out == 1 else 'tie'} {at}"
+            lines.append(Text(f"! {tied}: posted later (c)", style=WARNING))  # short: 80 columns show it
         return Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
 
     def _refresh_table(self) -> None:

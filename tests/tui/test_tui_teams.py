@@ -323,7 +323,7 @@ async def test_the_candidates_say_when_their_cut_falls_inside_a_tie(service: Wor
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         lines = str(screen(app).query_one("#candidates", Static).render())
-        assert "! 1 more idea ties on dots: the earlier posted went in (c changes)" in lines  # dots still hidden
+        assert "! 1 left out ties on dots: posted later (c)" in lines  # dots still hidden
         await service.set_voting(code, results_revealed=True)
         await wait_for(pilot, lambda: "ties at 3 dots" in str(screen(app).query_one("#candidates", Static).render()))
         await service.set_team_candidates(code, idea_ids=[ideas[0].id, ideas[1].id])
