@@ -10,8 +10,9 @@ median of ``REPEATS`` repeats, and ratios against the baseline of the same run.
 the server's requests):
 
 - store: group commit (one batch of whatever queued during the previous fsync, appended and synced in
-  one go). A window is one whole snapshot cycle at that size (the writes that make the next snapshot
-  due), so its CPU per write includes its share of the snapshot, and its p99 the snapshot's effect.
+  one go). A window is a whole number of snapshot cycles at that size (a cycle: the writes that make
+  the next snapshot due), at least ``MIN_WRITES`` writes, so its CPU per write includes its share of
+  the snapshots, and its p99 their effect.
 - SQLite group: one writer thread with its own connection, fed by a queue; each transaction takes
   whatever queued meanwhile and every write in it is acknowledged after its COMMIT. SQLite takes one
   writer at a time, so a server with many concurrent writers funnels them through one connection (a
@@ -20,6 +21,10 @@ the server's requests):
   batching. This is the p99 row's baseline. Same number of writes as the store's window.
 - SQLite each: the same thread committing each write on its own (what a naive server does): for
   reference, its p99 is about ``WRITERS`` fsyncs.
+- hot: the store again, but its writes replace only the first ``HOT`` documents (``MIN_WRITES`` writes,
+  snapshots as they fall). Beside the store's column it tells the store's own work per write
+  from the memory hierarchy's: random writes over a 100 MB heap miss the caches on every document
+  they touch, the same writes to a hot set do not.
 
 1 writer (one write at a time, one fsync each): the CPU row's baseline, the store's CPU per write beside
 SQLite's, each against its own at 1k.
@@ -54,8 +59,10 @@ from workshop_tui.store.documents import delta
 SIZES = (1_000, 10_000, 100_000)
 WRITERS = 300
 REPEATS = 3
-MIN_WRITES = 3000  # at least this many writes in a window of 300 writers
+MIN_WRITES = 10_000  # at least this many writes in a window of 300 writers (short ones swing with the load)
+EACH_WRITES = 3000  # SQLite committing each write: a fsync each
 SERIAL_WRITES = 1000
+HOT = 1000  # the hot column's writes replace only the first HOT documents
 VERSIONS = itertools.count(1)
 FILLER = "about the bike lane on the main street " * 6
 
@@ -154,11 +161,12 @@ async def settle(store: WorkshopStore) -> None:
         await asyncio.gather(task, return_exceptions=True)
 
 
-def cycle_writes(store: WorkshopStore) -> int:
-    """Replacing writes that make the next snapshot due, from a fresh snapshot (one whole cycle)."""
+def window_writes(store: WorkshopStore) -> int:
+    """Whole snapshot cycles (the replacing writes that make the next snapshot due), at least MIN_WRITES."""
     frame = journal.encode(1, [["u", "ideas", doc(0)["id"], delta(doc(0), doc(0, 1))]])
     threshold = max(ws.SNAPSHOT_FLOOR_BYTES, ws.SNAPSHOT_FRACTION * store._snapshot_size)
-    return max(MIN_WRITES, math.ceil(1.05 * threshold / len(frame)))  # frames vary by a few bytes
+    cycle = 1.05 * threshold / len(frame)  # frames vary by a few bytes
+    return math.ceil(cycle * math.ceil(MIN_WRITES / cycle))
 
 
 async def measure(root: Path) -> tuple[dict[tuple[str, int], list[tuple[float, float, float]]], dict[int, int]]:
@@ -169,7 +177,7 @@ async def measure(root: Path) -> tuple[dict[tuple[str, int], list[tuple[float, f
     stores = {size: await store_create(root / f"store-{size}", size) for size in SIZES}
     for size in SIZES:
         sqlite_create(root / f"sqlite-{size}.db", size)
-    windows = {size: cycle_writes(stores[size]) for size in SIZES}
+    windows = {size: window_writes(stores[size]) for size in SIZES}
     out: dict[tuple[str, int], list[tuple[float, float, float]]] = {}
     for _ in range(REPEATS):
         for size in SIZES:
@@ -179,11 +187,15 @@ async def measure(root: Path) -> tuple[dict[tuple[str, int], list[tuple[float, f
                 await store.apply([["p", "ideas", d["id"], d]])
 
             runs: list[tuple[str, Callable[[], Awaitable[tuple[float, list[float]]]]]] = []
-            for name, writers, count in (("store", WRITERS, windows[size]), ("store 1", 1, SERIAL_WRITES)):
-                runs.append((name, _store_run(store, to_store, size, writers, count)))
+            for name, spread, writers, count in (
+                ("store", size, WRITERS, windows[size]),
+                ("store hot", HOT, WRITERS, MIN_WRITES),
+                ("store 1", size, 1, SERIAL_WRITES),
+            ):
+                runs.append((name, _store_run(store, to_store, spread, writers, count)))
             for name, group, writers, count in (
                 ("SQLite group", True, WRITERS, windows[size]),
-                ("SQLite each", False, WRITERS, MIN_WRITES),
+                ("SQLite each", False, WRITERS, EACH_WRITES),
                 ("SQLite 1", False, 1, SERIAL_WRITES),
             ):
                 path = root / f"sqlite-{size}.db"
@@ -269,7 +281,7 @@ def report(results: dict[tuple[str, int], list[tuple[float, float, float]]], win
     print(
         f"{'docs':>8} {'writes':>7} | {'store us':>8} {'x 1k':>5} {'p99 ms':>7} {'worst':>6} | "
         f"{'SQLite grp us':>13} {'x 1k':>5} {'p99 ms':>7} {'worst':>6} | {'p99 ratio':>9} {'worst ratio':>11} | "
-        f"{'SQLite each p99':>15}"
+        f"{'SQLite each p99':>15} | {'hot us':>6} {'x 1k':>5}"
     )
     for size in SIZES:
         ours, theirs = [med("store", size, f) for f in range(3)], [med("SQLite group", size, f) for f in range(3)]
@@ -277,7 +289,7 @@ def report(results: dict[tuple[str, int], list[tuple[float, float, float]]], win
             f"{size:>8,} {windows[size]:>7,} | {ours[0]:>8.1f} {x1k('store', size):>5.2f} {ours[1]:>7.1f} "
             f"{ours[2]:>6.1f} | {theirs[0]:>13.1f} {x1k('SQLite group', size):>5.2f} {theirs[1]:>7.1f} "
             f"{theirs[2]:>6.1f} | {ours[1] / theirs[1]:>9.2f} {ours[2] / theirs[2]:>11.2f} | "
-            f"{med('SQLite each', size, 1):>15.1f}"
+            f"{med('SQLite each', size, 1):>15.1f} | {med('store hot', size, 0):>6.1f} {x1k('store hot', size):>5.2f}"
         )
     print(f"\none writer, one fsync per write ({SERIAL_WRITES} writes; median of {REPEATS}):")
     print(f"{'docs':>8} | {'store us':>8} {'x 1k':>5} {'p99 ms':>7} | {'SQLite us':>9} {'x 1k':>5} {'p99 ms':>7}")
@@ -292,10 +304,11 @@ def report(results: dict[tuple[str, int], list[tuple[float, float, float]]], win
 async def size_report(root: Path) -> None:
     print("store cost per write as the workshop grows, beside SQLite (WAL, synchronous=FULL) in the same run.")
     print("Each write replaces a document. us = CPU seconds of the whole process (every thread) per write;")
-    print("x 1k = against the same column at 1k docs; writes = the window at 300 writers (one whole snapshot")
-    print("cycle of the store, so its snapshot's share is in); worst = the slowest acknowledgement (ms).")
+    print("x 1k = against the same column at 1k docs; writes = the window at 300 writers (whole snapshot")
+    print("cycles of the store, so the snapshots' share is in); worst = the slowest acknowledgement (ms).")
     print("SQLite grp = one writer thread committing what queued meanwhile (the baseline of the ratios, store")
-    print("over SQLite grp); SQLite each = the same thread, one commit per write (for reference).")
+    print("over SQLite grp); SQLite each = the same thread, one commit per write (for reference); hot = the")
+    print(f"store with {MIN_WRITES} writes to its first {HOT} documents only (its own work without cache misses).")
     results, windows = await measure(root)
     report(results, windows)
     big = root / f"store-{SIZES[-1]}"
