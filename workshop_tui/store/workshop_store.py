@@ -90,8 +90,8 @@ IDLE_RATIO = 16
 #: The collector's view is reset (``settle_gc``) after this many journal bytes of the whole process, not
 #: only at snapshots: between two snapshots of a big workshop (one cycle is as long as its snapshot) the
 #: replaced documents piled up unfrozen, and the collector's full passes over them, each longer than the
-#: last, stalled every writer (33 -> 236 ms within one cycle of 100k documents). A small workshop's
-#: snapshots came this often already.
+#: last, stalled every writer (33 -> 236 ms within one cycle of 100k documents, on a loaded 2-core
+#: machine). A small workshop's snapshots came this often already.
 FREEZE_BYTES = 1024 * 1024
 _unfrozen_bytes = 0
 
@@ -101,9 +101,9 @@ _unfrozen_bytes = 0
 _last_write = 0.0
 
 
-def _journaled(size: int) -> None:
+def _freeze_if_due(journaled: int) -> None:
     global _unfrozen_bytes
-    _unfrozen_bytes += size
+    _unfrozen_bytes += journaled
     if _unfrozen_bytes >= FREEZE_BYTES:
         _settle_gc(idle=False)
 
@@ -374,7 +374,7 @@ class WorkshopStore:
                 self._inflight = batch
                 try:
                     append = loop.run_in_executor(self._executor, self._append, data)
-                    _journaled(len(data))  # a collection due runs while the batch syncs: nobody waits for it
+                    _freeze_if_due(len(data))  # a collection due runs while the batch syncs: nobody waits for it
                     await append
                 except OSError as exc:
                     self._fail(exc)
