@@ -105,7 +105,8 @@ def static_text(app: WorkshopApp, selector: str) -> str:
 
 
 def screen_lines(app: App[Any]) -> list[str]:
-    """The screen as the room sees it, one string per row (what ``export_screenshot`` draws, as text)."""
+    """The screen as the room sees it, one string per row (what ``export_screenshot`` draws, as text); a
+    screen not laid out yet is blank rows."""
     import io
 
     from rich.console import Console
@@ -113,7 +114,8 @@ def screen_lines(app: App[Any]) -> list[str]:
     width, height = app.size
     console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text().splitlines()
+    lines = console.export_text().splitlines()
+    return lines + [""] * (height - len(lines))
 
 
 def screen_segments(app: App[Any]) -> list[list[Segment]]:
