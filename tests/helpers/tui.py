@@ -28,10 +28,11 @@ POLL = 0.002
 
 
 async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str = "condition") -> None:
-    """Until ``condition`` holds while the app runs: bounded, not timed; an app that crashed meanwhile
-    fails the wait at once with its error. Not through ``pilot.pause``: each of those walks the screen's
-    widgets and sleeps 20 ms, so a wait ended up to 20 ms (and a walk of every widget) after its
-    condition held, 500 times in a run of the TUI tests."""
+    """Until ``condition`` holds while the app runs, then until the screen has handled what is queued
+    and painted: bounded, not timed; an app that crashed meanwhile fails the wait at once with its
+    error. The checks do not go through ``pilot.pause``: each of those walks the screen's widgets and
+    sleeps 20 ms, so a wait ended up to 20 ms after its condition held, 500 times in a run of the TUI
+    tests; one such walk at the end, without the sleep, settles what the change set off."""
     app = pilot.app
 
     def holds() -> object:
@@ -40,6 +41,8 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str
         return condition()
 
     await wait_until(holds, TIMEOUT, what, interval=POLL)
+    if app.is_running:  # and what the change set off is handled and drawn, as a Pilot wait ends
+        await pilot.pause(0)
 
 
 async def events_shown(pilot: Pilot[Any], app: WorkshopApp) -> None:
