@@ -153,8 +153,12 @@ class TeamsScreen(SessionScreen):
         """One line per idea, cut with an ellipsis; past the lines the header has, a count says how many more."""
         if not idea_ids:
             return Text("none chosen yet: press c", style="italic")
-        ideas = self.service.view(self.code).ideas
+        view = self.service.view(self.code)
+        ideas = view.ideas
         room = CANDIDATE_LINES[0] if self.size.width < NARROW_BELOW else CANDIDATE_LINES[1]
+        tie = view.tie_at_cut()
+        if tie is not None:
+            room -= 1  # the tie's line is kept whatever else is cut: it says why some idea is missing
         shown = idea_ids if len(idea_ids) <= room else idea_ids[: room - 1]
         lines = []
         for n, idea_id in enumerate(shown, 1):
@@ -164,6 +168,11 @@ class TeamsScreen(SessionScreen):
             lines.append(line)
         if len(shown) < len(idea_ids):
             lines.append(Text(f"    +{len(idea_ids) - len(shown)} more (c lists them all)", style="italic"))
+        if tie is not None:
+            dots, left_out = tie
+            at = f"at {plural(dots, 'dot')}" if view.workshop.results_revealed else "on dots"
+            tied = f"{left_out} left out {'ties' if left_out == 1 else 'tie'} {at}"
+            lines.append(Text(f"! {tied}: posted later (c)", style=WARNING))  # short: 80 columns show it
         return Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
 
     def _refresh_table(self) -> None:

@@ -65,16 +65,29 @@ class SteadyFooter(Footer):
                 room -= needs
             yield widget
 
+    _refit_pending = False  # a rebuild is on its way: a resize or a change meanwhile is drawn by it
+
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._width and self._shown is not None:
-            self.call_after_refresh(self.recompose)
+            self._refit()
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        # The parent rebuilds only when the app has focus and this is the screen's own footer: record
+        # Textual's Footer rebuilds only when the app has focus and this is the screen's own footer: record
         # what is shown only then, so that a change missed while unfocused is drawn later.
+        self._bindings_ready = True
         if screen.app.app_focus and self.is_attached and screen is self.screen:
             shown = shown_keys(screen)
-            if shown == self._shown:
-                return
-            self._shown = shown
-        super().bindings_changed(screen)
+            if shown != self._shown:
+                self._shown = shown
+                self._refit()
+
+    def _refit(self) -> None:
+        """One rebuild for what arrives before it: a screen's first keys came with its first layout (the
+        resize), and each was a rebuild of every key, twice per screen shown."""
+        if not self._refit_pending:
+            self._refit_pending = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._refit_pending = False
+        await self.recompose()

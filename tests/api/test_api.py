@@ -81,6 +81,7 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "allowed_actions": ["join", "post_idea", "edit_own_idea", "delete_own_idea", "say_done"],
             "timer": None,
             "prototypes": 0,
+            "author_names": "records",
             "private_writing": False,
             "private_notes": 0,
             "ready": {"task": "writing", "people": 0, "done": 0, "waiting": 0},
@@ -88,6 +89,20 @@ async def test_workshop_view(service: WorkshopService) -> None:
             "themes": [],
             "teams": [],
         }
+
+
+async def test_the_phone_is_told_where_names_go(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.LOBBY)
+    async with in_process(service) as server, client(server) as c:
+
+        async def names() -> str:
+            return str((await c.get(f"/api/v1/w/{code}")).json()["author_names"])
+
+        assert await names() == "records"  # off the room's screen, in the organisers' exports
+        await service.update_workshop(code, settings={"show_authors": True})
+        assert await names() == "projected"
+        await service.update_workshop(code, settings={"anonymous": True})  # turns the projected names off too
+        assert await names() == "hidden"
 
 
 async def test_workshop_lists_its_themes_in_the_walls_order(service: WorkshopService) -> None:

@@ -852,3 +852,20 @@ async def test_a_note_posted_while_the_phone_refreshes_is_listed_once(
             assert await page.locator("#my-ideas .note", has_text="Benches by the river").count() == 1
         finally:
             release.set()
+
+
+async def test_the_join_form_says_where_the_name_goes(browser: Browser, service: WorkshopService) -> None:
+    from playwright.async_api import expect
+
+    code = await workshop_in(service, Phase.LOBBY)
+    async with running(service) as server, phone_page(browser, server, code, (360, 740)) as page:
+        note = page.locator("#name-note")
+        await expect(note).to_have_text(
+            "The screen shows your notes without your name; the organisers' files keep who wrote what."
+        )
+        await shot(page, "join", (360, 740))
+        await service.update_workshop(code, settings={"show_authors": True})  # live, before anyone joins
+        await expect(note).to_have_text("The screen at the front of the room shows your name beside your notes.")
+        await service.update_workshop(code, settings={"anonymous": True})
+        await expect(note).to_contain_text("your name is shown nowhere")
+        assert await page.locator("#join-name").get_attribute("aria-describedby") == "name-note"

@@ -48,8 +48,11 @@ def require_chromium() -> None:
 @asynccontextmanager
 async def launched() -> AsyncIterator[Browser]:
     """A headless Chromium, closed after."""
-    from playwright.async_api import async_playwright
+    from playwright.async_api import async_playwright, expect
 
+    # expect() returns as soon as its condition holds; its default 5 s bound is what a loaded CI machine
+    # (three workers, each with a browser and servers, on two cores) can pass while the page is right.
+    expect.set_options(timeout=15_000)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:

@@ -38,6 +38,10 @@ _TEXT = re.compile(
     r"[^>]*>(?P<text>[^<]*)</text>"
 )
 _FILL = re.compile(r"\.(?P<cls>[\w-]+) \{ fill: (?P<fill>#[0-9a-fA-F]{6})")
+_CELL_RECT = re.compile(
+    r'<rect fill="(?P<fill>#[0-9a-fA-F]{6})" x="(?P<x>[\d.]+)" y="(?P<y>[\d.]+)" width="(?P<w>[\d.]+)" '
+    r'height="(?P<h>[\d.]+)" shape-rendering="crispEdges"/>\s*'
+)
 
 Glyphs = Literal["blocks", "font", "lower-half", "none"]
 
@@ -70,8 +74,37 @@ def rasterize(svg: str, glyphs: Glyphs = "blocks", *, invert: bool = False) -> I
 
         svg = _TEXT.sub(block, svg)
         assert UPPER_HALF not in svg, "an ▀ <text> element was not matched: Textual's SVG format changed"
-    png = cairosvg.svg2png(bytestring=svg.encode())
+    png = cairosvg.svg2png(bytestring=merged_runs(svg).encode())
     return Image.open(io.BytesIO(png)).convert("RGB")
+
+
+def merged_runs(svg: str) -> str:
+    """The same pixels from fewer elements: each run of same-colour cell rects, one after the other in
+    the document and side by side on a row, becomes one rect (the SVG has one rect per cell of the
+    symbol, background and ``▀``, and CairoSVG spends its time per element: half the time per image)."""
+    out: list[str] = []
+    run: re.Match[str] | None = None  # the run's first rect
+    right = 0.0  # where the run ends
+    end = 0  # where the last rect ends in the document
+
+    def flush() -> None:
+        if run is not None:
+            width = right - float(run["x"])
+            out.append(run[0].replace(f'width="{run["w"]}"', f'width="{width:.2f}"', 1))
+
+    for rect in _CELL_RECT.finditer(svg):
+        x = float(rect["x"])
+        same_row = run is not None and (run["fill"], run["y"], run["h"]) == (rect["fill"], rect["y"], rect["h"])
+        if rect.start() == end and same_row and abs(right - x) < 0.01:
+            right = x + float(rect["w"])
+            end = rect.end()
+            continue
+        flush()
+        out.append(svg[end : rect.start()])
+        run, right, end = rect, x + float(rect["w"]), rect.end()
+    flush()
+    out.append(svg[end:])
+    return "".join(out)
 
 
 def decode(image: Image.Image) -> list[str]:

@@ -16,16 +16,20 @@ async def wait_until(
     what: str = "",
     *,
     pause: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    interval: float = INTERVAL,
 ) -> None:
-    """Poll ``condition`` while the event loop runs (a server, a store's committer, an app).
-
-    Under Pilot pass ``pause=pilot.pause``: it also lets the screen process its events and lay out.
-    """
+    """Poll ``condition`` every ``interval`` seconds while the event loop runs (a server, a store's
+    committer, an app). A costly check (a whole screen as text) runs less often: what it waits for runs
+    on this loop too, and gets at least ten times as long as a check took."""
     deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
+    while True:
+        started = time.monotonic()
+        if condition():
+            return
+        checked = time.monotonic()
+        if checked > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what or 'the condition'}")
-        await pause(INTERVAL)
+        await pause(max(interval, 10 * (checked - started)))
 
 
 def wait_until_sync(condition: Callable[[], object], timeout: float = TIMEOUT, what: str = "") -> None:

@@ -72,3 +72,31 @@ async def test_move_member_and_champion(service: WorkshopService) -> None:
         await service.set_champion(code, a.id, mover)
     with pytest.raises(NotFound):
         await service.move_member(code, mover, "no-such-team")
+
+
+async def test_a_cut_inside_a_tie_on_dots_is_reported_and_nothing_else_is(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    pids = [(await service.join(code, f"P{n}"))[0].id for n in range(3)]
+    iids = [(await service.post_idea(code, f"idea {k}", source=Source.PAPER)).id for k in range(5)]
+    await open_vote(service, code)
+    for iid, dots in zip(iids, (3, 2, 2, 2, 0), strict=True):
+        for pid in pids[:dots]:
+            await service.cast_dot(code, pid, iid)
+    await service.set_phase(code, Phase.TEAMS)
+    await service.set_team_candidates(code, idea_ids=iids[:2])
+    assert service.view(code).tie_at_cut() == (2, 2)  # ideas 2 and 3 have as many dots as idea 1
+    await service.set_team_candidates(code, idea_ids=iids[:4])
+    assert service.view(code).tie_at_cut() is None  # the whole tie went in
+    await service.set_team_candidates(code, idea_ids=[iids[0], iids[2]])
+    assert service.view(code).tie_at_cut() is None  # a hand-picked set is the facilitator's own choice
+    await service.set_team_candidates(code, idea_ids=iids[:1])
+    assert service.view(code).tie_at_cut() is None  # the cut falls between 3 dots and 2
+
+
+async def test_ideas_nobody_dotted_are_not_a_tie(service: WorkshopService) -> None:
+    code = await workshop_in(service, Phase.IDEATE)
+    iids = [(await service.post_idea(code, f"idea {k}", source=Source.PAPER)).id for k in range(3)]
+    await open_vote(service, code)
+    await service.set_phase(code, Phase.TEAMS)
+    await service.set_team_candidates(code, idea_ids=iids[:2])
+    assert service.view(code).tie_at_cut() is None

@@ -10,7 +10,7 @@ from textual.app import App
 from textual.widgets._footer import FooterKey
 
 from screens.voting import VotingScreen
-from screens.widgets.steady_footer import SteadyFooter
+from screens.widgets.steady_footer import SteadyFooter, shown_keys
 from tests.conftest import workshop_in
 from tests.helpers.tui import on_screen, running_app, screen_lines, wait_for
 from tests.helpers.tui_harness import HarnessApp
@@ -19,12 +19,19 @@ from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
 
 
+def shows_what_is_offered(footer: SteadyFooter) -> bool:
+    """The footer is built for the keys its screen offers now, and no rebuild is on its way."""
+    return footer._shown == shown_keys(footer.screen) and not footer._refit_pending
+
+
 async def test_refreshes_that_change_no_key_leave_the_footer_alone(service: WorkshopService) -> None:
     code, people, ideas = await room(service)
     app = HarnessApp(service, lambda: VotingScreen(service, code))
     async with app.run_test(size=(120, 24)) as pilot:
         footer = screen(app).query_one(SteadyFooter)
+        # The first frame's keys, then the keys as they settle (the highlighted note enables "Paper dots").
         await wait_for(pilot, lambda: "Close the ballot" in screen_lines(app)[-1], "the footer's keys")
+        await wait_for(pilot, lambda: shows_what_is_offered(footer), "the footer's keys as offered now")
         rebuilt = 0
         recompose = footer.recompose
 

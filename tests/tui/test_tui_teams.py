@@ -314,3 +314,17 @@ async def test_rankings_arriving_count_up_without_rebuilding_the_teams_table(ser
         assert clears == 0 and rows(app) == before
         await service.join(code, "Gustav")  # a newcomer is listed, not in a team yet
         await wait_for(pilot, lambda: ("Not in a team", "Gustav", "") in rows(app), "the newcomer")
+
+
+async def test_the_candidates_say_when_their_cut_falls_inside_a_tie(service: WorkshopService) -> None:
+    code, _, ideas = await room(service)  # the first two ideas have 3 dots each
+    await service.set_team_candidates(code, idea_ids=[ideas[0].id])
+    app = HarnessApp(service, lambda: TeamsScreen(service, code))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = str(screen(app).query_one("#candidates", Static).render())
+        assert "! 1 left out ties on dots: posted later (c)" in lines  # dots still hidden
+        await service.set_voting(code, results_revealed=True)
+        await wait_for(pilot, lambda: "ties at 3 dots" in str(screen(app).query_one("#candidates", Static).render()))
+        await service.set_team_candidates(code, idea_ids=[ideas[0].id, ideas[1].id])
+        await wait_for(pilot, lambda: "ties" not in str(screen(app).query_one("#candidates", Static).render()))

@@ -7,7 +7,7 @@ validates each answer against its model and encodes it with pydantic's JSON enco
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
@@ -138,6 +138,10 @@ class WorkshopOut(_Out):
     timer: TimerOut | None = Field(description="the phase timer, if the facilitator runs one")
     prototypes: int = Field(description="ideas that go on as prototypes: the backlog items, else the teams formed")
     follow_url: str | None = Field(description="the public follow-up page, if the organisers set one")
+    author_names: Literal["projected", "records", "hidden"] = Field(
+        description="where a participant's name goes: projected beside their notes on the room's screen; only in "
+        "the organisers' records and exports; or nowhere (an anonymous workshop)",
+    )
     private_writing: bool = Field(False, description="notes written now stay off the wall until revealed")
     private_notes: int = Field(0, description="notes written in private, hidden until the facilitator reveals them")
     ready: ReadyOut | None = Field(

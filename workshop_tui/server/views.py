@@ -120,6 +120,7 @@ def workshop_view(service: WorkshopService, view: WorkshopView) -> WorkshopOut:
         timer=timer_view(service.timer(view.code)),
         prototypes=len(view.backlog) or len(view.teams),
         follow_url=w.follow_url,
+        author_names="projected" if s.names_projected else "hidden" if s.anonymous else "records",
         private_writing=s.private_writing and w.phase == Phase.IDEATE,
         private_notes=view.private_notes,
         ready=ready_view(view),

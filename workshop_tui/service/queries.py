@@ -107,6 +107,20 @@ def candidate_ideas(
     return [idea.id for idea, _ in ranking(state)[:count]]
 
 
+def tie_at_cut(state: WorkshopState) -> tuple[int, int] | None:
+    """(the dots, how many ideas with as many were left out) when the chosen ideas are the top ones by dots
+    and the cut falls inside a tie: the earlier posted went in, which the facilitator should know. Ideas
+    nobody dotted are not a tie (a workshop that skipped the vote picks by posting order throughout)."""
+    chosen = state.workshop.team_candidates
+    ranked = ranking(state)
+    n = len(chosen)
+    if not chosen or n >= len(ranked) or [idea.id for idea, _ in ranked[:n]] != chosen:
+        return None
+    dots = ranked[n - 1][1]
+    left_out = sum(1 for _, d in ranked[n:] if d == dots)
+    return (dots, left_out) if left_out and dots else None
+
+
 def candidates_still_valid(state: WorkshopState) -> bool:
     chosen = state.workshop.team_candidates
     return bool(chosen) and all(i in state.ideas and state.ideas[i].visible for i in chosen)

@@ -128,6 +128,10 @@ class WorkshopView(OfWorkshop):
         """Visible ideas by dots, most first; ties go to the earliest posted."""
         return tuple(queries.ranking(self._state))
 
+    def tie_at_cut(self) -> tuple[int, int] | None:
+        """(dots, ideas left out) when the team candidates end inside a tie on dots; else None."""
+        return queries.tie_at_cut(self._state)
+
     # ------------------------------------------------------------------ tallies
 
     def dots_on(self, idea_id: str) -> int:

@@ -430,6 +430,8 @@ function ranked(ideas) {
 
 /* ---------- rendering ---------- */
 
+// Where the participant's name goes, said where they type it (GET /w/{code}'s author_names).
+const NAME_NOTES = { projected: 'nameProjected', records: 'nameRecords', hidden: 'nameHidden' };
 const VIEWS = ['join', 'lobby', 'ideate', 'group', 'vote', 'teams', 'end'];
 
 function render() {
@@ -460,6 +462,7 @@ function render() {
   dotsLeft.hidden = view !== 'vote' || !voteOpen();
   if (view === 'vote') setText(dotsLeft, ((state.me.remaining_dots ?? 0) ? tn('dotsLeft', state.me.remaining_dots) : t('noDotsLeft')));
 
+  if (view === 'join') setText($('name-note'), t(NAME_NOTES[w.author_names] || 'nameRecords'));
   renderCompose(view, joined);
   renderReady(view);
   if (view === 'lobby') setText($('welcome'), state.me.name ? t('welcomeName', { name: state.me.name }) : t('welcome'));
