@@ -858,12 +858,11 @@ async def test_the_join_form_says_where_the_name_goes(browser: Browser, service:
     from playwright.async_api import expect
 
     code = await workshop_in(service, Phase.LOBBY)
-    async with running(service) as server, phone_page(browser, server, code, (360, 740)) as page:
+    async with running(service) as server, phone_page(browser, server, code) as page:
         note = page.locator("#name-note")
         await expect(note).to_have_text(
             "The screen shows your notes without your name; the organisers' files keep who wrote what."
-        )
-        await shot(page, "join", (360, 740))
+        )  # the pictures of this join page, at both sizes: test_phase_labels' "join"
         await service.update_workshop(code, settings={"show_authors": True})  # live, before anyone joins
         await expect(note).to_have_text("The screen at the front of the room shows your name beside your notes.")
         await service.update_workshop(code, settings={"anonymous": True})
