@@ -1,104 +1,23 @@
-"""Durable store: writes/s and ack latency under concurrency, cost vs size and vs past workshops.
+"""Durable store through the service: writes/s and ack latency under concurrency, cost vs past workshops.
 
 Baselines measured in the same run: raw ``fdatasync`` of a small file (the floor of one durable
-write); for size growth, the same measurement at 1k docs and SQLite in WAL mode with
-``synchronous=FULL`` at the same sizes; bytes journaled per note edit as the note's history grows.
-Run: ``python -m bench bench_store`` (``python -m bench.bench_store sizes`` for the size table only).
+write); the same service with no past workshops; bytes journaled per note edit as the note's history
+grows. The store's cost as the workshop grows, beside SQLite under the same writers, is in
+``bench_store_sizes``. Run: ``python -m bench bench_store``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
 import os
-import sqlite3
-import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import orjson
-from tinydb import TinyDB
 
 from workshop_tui.models import Source
 from workshop_tui.phases import Phase
 from workshop_tui.service import WorkshopService
-from workshop_tui.store import WorkshopStore, snapshot_file
-from workshop_tui.store import workshop_store as ws
 from workshop_tui.store.fsync import sync_file
-
-SIZES = (1_000, 10_000, 100_000)
-MEASURED = 3000  # writes measured at each size
-WRITERS = 300
-
-
-def note(i: int) -> list[Any]:
-    text = f"note {i} " + "about the bike lane on the main street " * 6
-    return [["p", "ideas", f"i{i:07d}", {"id": f"i{i:07d}", "text": text, "votes": i % 7, "history": []}]]
-
-
-async def store_writes(store: WorkshopStore, start: int, count: int) -> tuple[float, list[float]]:
-    """(CPU seconds per write, latencies) for ``count`` writes from WRITERS concurrent writers."""
-    latencies: list[float] = []
-    per = max(1, count // WRITERS)
-
-    async def one(n: int) -> None:
-        for k in range(per):
-            t0 = time.perf_counter()
-            await store.apply(note(start + n * per + k))
-            latencies.append(time.perf_counter() - t0)
-
-    cpu = time.process_time()
-    await asyncio.gather(*(one(n) for n in range(WRITERS)))
-    return (time.process_time() - cpu) / (per * WRITERS), latencies
-
-
-async def store_by_size(root: Path) -> dict[int, tuple[float, float, float]]:
-    """Per size: (CPU us per write, p99 ms, worst ms) of the store, filled through its own writes."""
-    out = {}
-    store = WorkshopStore.create(root / "sizes")
-    filled = 0
-    for size in SIZES:
-        while filled < size:
-            batch = min(20_000, size - filled)
-            await asyncio.gather(*(store.apply(note(filled + i)) for i in range(batch)))
-            filled += batch
-        await store.flush()
-        cpu, lat = await store_writes(store, 10**6 + filled, MEASURED)
-        filled += MEASURED
-        out[size] = (cpu * 1e6, pct(lat, 0.99) * 1000, max(lat) * 1000)
-    await store.close()
-    return out
-
-
-def sqlite_by_size(root: Path) -> dict[int, tuple[float, float, float]]:
-    """The same documents in SQLite (WAL, synchronous=FULL), one committed insert per write."""
-    db = sqlite3.connect(root / "baseline.sqlite", isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")
-    db.execute("CREATE TABLE ideas (id TEXT PRIMARY KEY, doc BLOB)")
-    out = {}
-    filled = 0
-    for size in SIZES:
-        db.execute("BEGIN")
-        db.executemany(
-            "INSERT INTO ideas VALUES (?, ?)", ((f"f{i}", orjson.dumps(note(i)[0][3])) for i in range(filled, size))
-        )
-        db.execute("COMMIT")
-        filled = size
-        latencies = []
-        cpu = time.process_time()
-        for i in range(MEASURED):
-            t0 = time.perf_counter()
-            db.execute("INSERT INTO ideas VALUES (?, ?)", (f"m{size}-{i}", orjson.dumps(note(i)[0][3])))
-            latencies.append(time.perf_counter() - t0)
-        cpu_each = (time.process_time() - cpu) / MEASURED
-        out[size] = (cpu_each * 1e6, pct(latencies, 0.99) * 1000, max(latencies) * 1000)
-    db.close()
-    return out
 
 
 async def bytes_per_edit(root: Path, edits: int = 80) -> list[int]:
@@ -113,68 +32,6 @@ async def bytes_per_edit(root: Path, edits: int = 80) -> list[int]:
             await service.edit_idea(code, idea.id, f"{n:04d}" + "y" * 1996)
             sizes.append(sum(p.stat().st_size for p in directory.glob("journal-*.wal")) - before)
         return sizes
-
-
-def timed(work: Callable[[], object]) -> float:
-    t0 = time.perf_counter()
-    work()
-    return time.perf_counter() - t0
-
-
-def tinydb_tables(path: Path) -> None:
-    """How a snapshot used to be read: stock TinyDB, which parses the whole file for every table."""
-    db = TinyDB(path)
-    for name in db.tables():
-        db.table(name).all()
-    db.close()
-
-
-def open_time(directory: Path, *, pause_gc: bool) -> float:
-    modules = (ws, snapshot_file)  # both pause the collector around their bulk work
-    real = snapshot_file.gc_paused
-    for module in modules:
-        setattr(module, "gc_paused", real if pause_gc else contextlib.nullcontext)  # noqa: B010
-    try:
-        gc.collect()
-        t0 = time.perf_counter()
-        WorkshopStore.open(directory, read_only=True)
-        return time.perf_counter() - t0
-    finally:
-        for module in modules:
-            setattr(module, "gc_paused", real)  # noqa: B010
-
-
-async def size_report(root: Path) -> None:
-    print(f"\nstore cost per write as the workshop grows ({WRITERS} writers, {MEASURED} writes at each size),")
-    print("beside SQLite WAL synchronous=FULL in the same run:")
-    ours = await store_by_size(root)
-    theirs = sqlite_by_size(root)
-    print(
-        f"{'docs':>8} {'CPU us/write':>13} {'x 1k':>6} {'p99 ms':>8} {'worst ms':>9} | "
-        f"{'SQLite us':>10} {'x 1k':>6} {'p99':>7} {'worst':>7}"
-    )
-    for size in SIZES:
-        cpu, p99, worst = ours[size]
-        scpu, sp99, sworst = theirs[size]
-        print(
-            f"{size:>8,} {cpu:>13.1f} {cpu / ours[SIZES[0]][0]:>6.2f} {p99:>8.2f} {worst:>9.2f} | "
-            f"{scpu:>10.1f} {scpu / theirs[SIZES[0]][0]:>6.2f} {sp99:>7.2f} {sworst:>7.2f}"
-        )
-    big = root / "sizes"
-    newest = sorted(big.glob("snapshot-*.json"))[-1]
-    once = min(timed(lambda: snapshot_file.read_snapshot(newest)) for _ in range(3))
-    per_table = min(timed(lambda: tinydb_tables(newest)) for _ in range(3))
-    bare = min(timed(lambda: orjson.loads(newest.read_bytes())) for _ in range(3))
-    print(
-        f"reading its snapshot ({newest.stat().st_size / 1e6:.1f} MB): {once:.3f} s parsed once, "
-        f"{per_table:.3f} s through TinyDB table by table (x{per_table / once:.1f}); one bare orjson parse {bare:.3f} s"
-    )
-    paused = min(open_time(big, pause_gc=True) for _ in range(3))
-    running = min(open_time(big, pause_gc=False) for _ in range(3))
-    print(
-        f"opening it ({SIZES[-1] // 1000}k+ docs): {paused:.3f} s with the GC paused, {running:.3f} s without "
-        f"(ratio {running / paused:.2f})"
-    )
 
 
 def raw_fdatasync_per_second(directory: Path, n: int = 2000) -> float:
@@ -298,14 +155,9 @@ async def run() -> None:
             f"\nediting one ~2 KB note: edit #1 journaled {sizes[0]:,} bytes, edit #80 {sizes[79]:,} bytes "
             f"(ratio {sizes[79] / sizes[0]:.2f}; proportional to the edit means ~1)"
         )
-        await size_report(root)
 
 
 def main() -> None:
-    if sys.argv[1:] == ["sizes"]:
-        with tempfile.TemporaryDirectory() as tmp:
-            asyncio.run(size_report(Path(tmp)))
-        return
     asyncio.run(run())
 
 

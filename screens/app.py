@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
@@ -34,7 +35,15 @@ from screens.allowed_now import action_allowed
 from screens.app_logging import LogPanelHandler, TuiLogging
 from screens.events import DomainEvents, EventBridge
 from screens.home import HomeScreen
-from screens.navigation import BACKLOG_SCREEN, EXPORT_SCREEN, ServerStatus, forward_events, screen_for
+from screens.navigation import (
+    BACKLOG_SCREEN,
+    EXPORT_SCREEN,
+    PHASE_SCREENS,
+    LazyScreen,
+    ServerStatus,
+    forward_events,
+    screen_for,
+)
 from screens.palette import PaletteCommand, WorkshopCommands, palette_commands
 from screens.phase_control import advance_target, phase_question, step_back_target
 from screens.phone_server import PhoneServer
@@ -60,6 +69,24 @@ STORE_FAILED_BANNER_SECONDS = 7 * 24 * 3600.0  # stays up: the failure does not 
 #: The app's styles, by absolute path (a subclass elsewhere reads the same). The home list is the default
 #: screen, whose own CSS_PATH Textual never reads (only a pushed screen's): the app loads it.
 APP_CSS: list[str | PurePath] = [Path(__file__).with_name(name) for name in ("app.tcss", "home.tcss")]
+
+
+def first_screen_css(service: WorkshopService, code: str) -> list[Path]:
+    """The styles of the screen ``run CODE`` opens on, to read with the app's at start: a screen's CSS read
+    when it is pushed makes Textual parse every stylesheet again (each widget's default CSS included) and
+    restyle every widget, before that screen's first frame."""
+    try:
+        phase = service.view(code).phase
+    except WorkshopError:
+        return []  # it does not open: the list shows, with a notice
+    factory = PHASE_SCREENS[phase]
+    if not isinstance(factory, LazyScreen):
+        return []
+    screen = factory.load()
+    css = screen.CSS_PATH
+    if not isinstance(css, str | PurePath):
+        return []
+    return [Path(inspect.getfile(screen)).with_name(str(css))] if css else []
 
 
 class WorkshopApp(App[None]):
@@ -93,6 +120,8 @@ class WorkshopApp(App[None]):
     ) -> None:
         """``server`` is built by the launcher (not started); None runs without phones."""
         super().__init__()
+        if code is not None:
+            self.css_path = [*self.css_path, *first_screen_css(service, code)]
         self.service = service
         self.phones = PhoneServer(server, service.data_dir, self, self._server_changed)
         self.code: str | None = None  # the open workshop

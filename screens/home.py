@@ -67,6 +67,10 @@ class HomeScreen(Screen[None]):
         self._title_width = MIN_TITLE  # cells a title may take (``_fit_titles``)
 
     def compose(self) -> ComposeResult:
+        if not self._under_a_workshop:  # under a workshop: built when it first comes on screen (``show_list``)
+            yield from self._parts()
+
+    def _parts(self) -> ComposeResult:
         yield Static(Text("workshop-tui · workshops", style="bold"), id="home-title")
         table: DataTable[Text] = DataTable(id="workshops", cursor_type="row", zebra_stripes=True)
         yield table
@@ -74,17 +78,24 @@ class HomeScreen(Screen[None]):
         yield SteadyFooter()
 
     def on_mount(self) -> None:
+        self.set_interval(60, self._show_times)  # "just now" becomes "1 min ago" with no event
+        if self._under_a_workshop:  # filled when the facilitator comes back to the list
+            self._changed.update(s.id for s in self.service.summaries())
+        else:
+            self._set_up()
+            self.show_summaries(self.service.summaries())  # each summarised once, opening none
+
+    @property
+    def _built(self) -> bool:
+        return bool(self.query("#workshops"))
+
+    def _set_up(self) -> None:
         table = self.query_one("#workshops", DataTable)
         for label, key in COLUMNS:
             table.add_column(Text(label, style="bold"), key=key)
         self.query_one("#home-empty", Static).update(
             Text("No workshops yet. Press n for a new one, or d to add the demo workshop.")
         )
-        if self._under_a_workshop:  # filled when the facilitator comes back to the list
-            self._changed.update(s.id for s in self.service.summaries())
-        else:
-            self.show_summaries(self.service.summaries())  # each summarised once, opening none
-        self.set_interval(60, self._show_times)  # "just now" becomes "1 min ago" with no event
         table.focus()
 
     def _cells(self, summary: WorkshopSummary) -> list[Text]:
@@ -116,6 +127,8 @@ class HomeScreen(Screen[None]):
 
     def _fit_titles(self) -> None:
         """Cut every title again when the room for them changed (a resize, a count that got wider)."""
+        if not self._built:
+            return
         room = self._title_room()
         if room == self._title_width:
             return
@@ -169,7 +182,7 @@ class HomeScreen(Screen[None]):
 
     def _show_times(self) -> None:
         """Every row's "last activity" as of now (it reads "just now", then "5 min ago")."""
-        if not self.is_current:
+        if not (self.is_current and self._built):
             return  # under a session: ``show_list`` brings the times up to date on the way back
         table = self.query_one("#workshops", DataTable)
         for summary in self._shown.values():
@@ -186,6 +199,8 @@ class HomeScreen(Screen[None]):
 
     @property
     def selected_code(self) -> str | None:
+        if not self._built:
+            return None
         table = self.query_one("#workshops", DataTable)
         if table.row_count == 0:
             return None
@@ -204,20 +219,24 @@ class HomeScreen(Screen[None]):
 
     def on_domain_events(self, message: DomainEvents) -> None:
         changed = dict.fromkeys(e.workshop_id for e in message.events)
-        if self.is_current:
+        if self.is_current and self._built:
             self.show_changes(changed)
         else:
             self._changed.update(changed)  # drawn when we come back: no work while a session runs on top
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
         if not self._under_a_workshop:  # at launch, resumed before the workshop is pushed over it
-            self.show_list()
+            await self.show_list()
 
     def on_screen_suspend(self) -> None:
         self._under_a_workshop = False
 
-    def show_list(self) -> None:
-        """Bring the list up to date (what changed while another screen was on top)."""
+    async def show_list(self) -> None:
+        """Bring the list up to date (what changed while another screen was on top); after ``run CODE``,
+        build it first: the workshop's first frame did not wait for the table, its styles and its rows."""
+        if not self._built:
+            await self.mount_all(self._parts())
+            self._set_up()
         changed, self._changed = self._changed, set()
         self.show_changes(changed)
         self._show_times()  # time moved on while a session ran on top

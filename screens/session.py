@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.screen import Screen
+from textual.types import NoActiveAppError
 
 from screens.events import DomainEvents
 from screens.widgets.session_bar import SessionBar
@@ -21,11 +24,18 @@ class SessionScreen(Screen[None]):
         self.service = service
         self.code = code
         self.workshop_id = service.view(code).id
+        # The breakpoint's class from the first frame: Textual sets it on the screen's first resize, after
+        # a frame laid out (and drawn) without it; set once the children are mounted, it restyles them all.
+        with contextlib.suppress(NoActiveAppError):  # built outside a running app: on_mount sets it
+            self._fit_breakpoint(self.app.size.width, update=False)
 
     def on_mount(self) -> None:
-        # The breakpoint's class from the first frame: Textual sets it on the screen's first resize,
-        # after a frame laid out (and drawn) without it.
-        self.set_class(True, *self._get_breakpoint_classes(self.app.size.width, self.HORIZONTAL_BREAKPOINTS))
+        self._fit_breakpoint(self.app.size.width)  # the size may have changed since __init__
+
+    def _fit_breakpoint(self, width: int, *, update: bool = True) -> None:
+        names = dict.fromkeys((name for _, name in self.HORIZONTAL_BREAKPOINTS), False)
+        names.update(dict.fromkeys(self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS), True))
+        self.update_classes(names, update=update, animate=False)
 
     def on_domain_events(self, message: DomainEvents) -> None:
         # Textual calls this as well as a subclass's own handler (handlers run along the MRO).

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import struct
 import time
 
 import httpx
 import pytest
 
 from tests.conftest import workshop_in
-from tests.helpers.api import admin, assert_error, client, in_process, join
+from tests.helpers.api import admin, assert_error, client, in_process, join, running
 from workshop_tui.models import Settings, Source
 from workshop_tui.phases import Phase
 from workshop_tui.server.join_pass import PASS_COOKIE
@@ -137,3 +140,64 @@ async def test_a_pass_is_signed_expires_and_comes_once_per_connection(service: W
             # a forged pass counts as none: the address's bucket (a pass's own would stop at 3)
             limits = Limits()
             assert limits.join_burst <= joined <= limits.join_burst + (time.monotonic() - started) * limits.join_rate
+
+
+class _Connection:
+    """A real TCP connection from a chosen source port, as a NAT hands a port to one phone and, once that
+    phone's connection is gone, to another."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, server: ParticipantServer, source_port: int) -> _Connection:
+        local = ("127.0.0.1", source_port)
+        return cls(*await asyncio.open_connection("127.0.0.1", server.port, local_addr=local))
+
+    async def page_pass(self, code: str) -> str | None:
+        """Load the phone page (no cookies); the pass it hands out, if any."""
+        self.writer.write(f"GET /j/{code} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        assert head[0].split()[1] == "200"
+        fields = [line.partition(":") for line in head[1:] if line]
+        length = next(int(value) for name, _, value in fields if name.lower() == "content-length")
+        await self.reader.readexactly(length)
+        cookies = [value.strip() for name, _, value in fields if name.lower() == "set-cookie"]
+        return next((c.split(";")[0].partition("=")[2] for c in cookies if c.startswith(f"{PASS_COOKIE}=")), None)
+
+    async def reset(self) -> None:
+        """Close with a reset: no TIME_WAIT, so the port is free for the next connection at once."""
+        sock = self.writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.writer.close()
+        await self.writer.wait_closed()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_a_phone_on_a_source_port_an_earlier_phone_used_gets_its_own_pass(service: WorkshopService) -> None:
+    # Behind a NAT (and on loopback under a flood of connections) source ports come round again within the
+    # minute of the per-connection limit: a pass is once per connection, not once per address and port.
+    code = await workshop_in(service, Phase.LOBBY)
+    drained = Limits(join_burst=1, join_rate=0.001)  # a script took the joins without a pass
+    async with running(service, limits=drained) as server:
+        async with client(server) as script:
+            assert (await script.post(f"/api/v1/w/{code}/join", json={})).status_code == 201
+            assert_error(await script.post(f"/api/v1/w/{code}/join", json={}), 429)
+        port = _free_port()
+        first = await _Connection.open(server, port)
+        assert await first.page_pass(code) is not None
+        assert await first.page_pass(code) is None  # the same connection: one pass a minute
+        await first.reset()
+        second = await _Connection.open(server, port)  # another phone, the same address and port
+        try:
+            issued = await second.page_pass(code)
+            assert issued is not None
+        finally:
+            await second.reset()
+        async with client(server, cookies={PASS_COOKIE: issued}) as phone:
+            assert (await phone.post(f"/api/v1/w/{code}/join", json={"name": "Second"})).status_code == 201

@@ -110,6 +110,27 @@ async def test_snapshots_rotate_and_old_ones_are_pruned(tmp_path: Path, monkeypa
     assert len(reopened.tables["ideas"]) == 200
 
 
+async def test_a_reopened_store_counts_only_the_journal_after_its_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """close() snapshots without starting a new segment, so the segment a reopen reads holds records the
+    snapshot already has: counting them made the next snapshot (and the rotation after it) come after a
+    few writes, and every restart of a big workshop rewrote all of it for nothing."""
+    monkeypatch.setattr(ws, "SNAPSHOT_FLOOR_BYTES", 20_000)
+    d = tmp_path / "w"
+    store = WorkshopStore.create(d)
+    for i in range(200):
+        await store.apply(put(i))
+    await store.close()
+    journaled = segment(d).stat().st_size
+    assert 10_000 < journaled < ws.SNAPSHOT_FLOOR_BYTES  # most of a cycle, already in the final snapshot
+    reopened = WorkshopStore.open(d)
+    for i in range(200, 300):  # less than half a cycle since that snapshot
+        await reopened.apply(put(i))
+    assert segment(d).stat().st_size > journaled  # appended to the same segment: no snapshot was due
+    await reopened.close()
+
+
 async def test_torn_tail_at_every_offset_recovers_the_complete_records(tmp_path: Path) -> None:
     src = tmp_path / "src"
     await fill(src, 3, close=False)

@@ -242,3 +242,21 @@ async def test_opening_the_list_summarises_each_workshop_once(data_dir: Path, mo
         table = app.screen.query_one("#workshops", DataTable)
         await wait_for(pilot, lambda: table.row_count == 3, "three past workshops")
         assert sorted(summarised) == sorted(set(summarised)) and len(summarised) == 3
+
+
+async def test_the_list_under_run_code_comes_on_screen_as_a_launch_shows_it(data_dir: Path) -> None:
+    """`run CODE` draws the workshop's first frame without building the list under it (its table, the
+    table's styles, its rows); the list comes on screen the first time the facilitator goes back to it,
+    the same as a launch without a code shows it."""
+    await _past(data_dir, ["PASTA", "PASTB"])
+    async with running_app(data_dir) as (app, pilot):
+        table = app.screen.query_one("#workshops", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 2, "two past workshops")
+        launched = screen_lines(app)
+    async with running_app(data_dir, code="PASTA") as (app, pilot):
+        await wait_for(pilot, lambda: on_screen(app, LobbyScreen), "the lobby")
+        assert not app.screen_stack[0].query("#workshops"), "the list was built for the workshop's first frame"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: on_screen(app, HomeScreen), "home")
+        await wait_for(pilot, lambda: screen_lines(app) == launched, "the list as a launch shows it")
+        assert app.focused is app.screen.query_one("#workshops", DataTable)

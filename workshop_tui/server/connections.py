@@ -10,6 +10,7 @@ JSON 503 at once, so descriptors stay in reserve for the store and for the phone
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import resource
 from typing import Any, ClassVar
@@ -19,8 +20,11 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from workshop_tui.locales import DEFAULT
 from workshop_tui.server import messages
 from workshop_tui.server.http import error_body
+from workshop_tui.server.join_pass import CONNECTION
 
 log = logging.getLogger(__name__)
+
+_CONNECTION_IDS = itertools.count(1)
 
 #: Descriptors kept for the store (journal, snapshots), the listening socket, logs and the TUI.
 FD_RESERVE = 128
@@ -68,9 +72,11 @@ class GuardedHttpTools(HttpToolsProtocol):
     refused_full: ClassVar[list[int]] = [0]
 
     _deadline: asyncio.TimerHandle | None = None
+    _connection_id = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self._connection_id = next(_CONNECTION_IDS)
         if len(self.connections) > self.max_connections:
             self.refused_full[0] += 1
             transport.write(FULL)
@@ -84,6 +90,9 @@ class GuardedHttpTools(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        # Which connection, for the limits that count per connection (join_pass): its address and port
+        # come round again for another client once it is closed.
+        self.scope.setdefault("extensions", {})[CONNECTION] = {"id": self._connection_id}
         self._arm(self.header_seconds)
 
     def on_headers_complete(self) -> None:

@@ -10,7 +10,10 @@ each pass has its own small join bucket, so joins with a pass never compete with
 - a pass allows ``pass_join_burst`` joins, then ``pass_join_rate`` (a phone joins once, maybe again
   after clearing its token);
 - the page hands out at most one pass per connection per ``pass_connection_seconds`` (a script
-  keeping cookies on a keep-alive connection gets one pass, not one per request), and at most
+  keeping cookies on a keep-alive connection gets one pass, not one per request); a connection is
+  the one the server accepted (``CONNECTION``), not its address and port: a NAT hands a closed
+  connection's source port to the next phone, and a flood of connections brings a port round on
+  loopback within the minute, which left such a phone without a pass; and at most
   ``pass_burst`` then ``pass_rate`` per address (a room arriving at once), to bound a script that
   opens a new connection for every pass.
 
@@ -26,13 +29,26 @@ import hmac
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from workshop_tui.errors import RateLimited
 from workshop_tui.server.limits import Limits
 from workshop_tui.server.ratelimit import RateLimiter
 
 PASS_COOKIE = "wt_pass"
+#: The ASGI scope extension where the server's protocol names the connection a request came on
+#: (``server/connections.py``): ``{"id": int}``, unique for the server's lifetime.
+CONNECTION = "workshop_tui.connection"
+
+
+def connection_of(scope: Mapping[str, Any]) -> str:
+    """The connection a request came on: its id from the protocol, else (an ASGI client in tests, no
+    socket) its address and port."""
+    client = scope.get("client") or ("unknown", 0)
+    named = (scope.get("extensions") or {}).get(CONNECTION)
+    where = f"{client[0]}:{client[1]}"
+    return f"{where}#{named['id']}" if named else where
 
 
 class JoinPasses:
@@ -61,10 +77,11 @@ class JoinPasses:
             return None
         return pass_id if 0 <= time.time() - int(issued) <= self.max_age else None
 
-    def issue(self, host: str, port: int) -> str | None:
-        """A new pass for a page load from ``host`` on connection ``port``, or None when over the limits."""
+    def issue(self, host: str, connection: str) -> str | None:
+        """A new pass for a page load from ``host`` on ``connection`` (``connection_of``), or None when over
+        the limits."""
         try:
-            self._per_connection.check(f"{host}:{port}")
+            self._per_connection.check(connection)
             self._per_address.check(host)
         except RateLimited:
             return None

@@ -45,7 +45,7 @@ class Found:
     snapshot_seq: int
     snapshot_size: int
     segment_after: int  # where the next append goes
-    journaled: int  # journal bytes read after the snapshot
+    journaled: int  # journal bytes of the records after the snapshot
     damaged: bool = False  # a snapshot could not be read
     holes: bool = False  # records are missing between intact ones
     corrupt: list[Path] = field(default_factory=list)  # segments with damage before their end
@@ -119,7 +119,8 @@ def _replay(directory: Path, read_only: bool, found: Found, report: LoadReport) 
     segments = segments[first:]
     for index, (_, path) in enumerate(segments):
         scanned = journal.scan(path.read_bytes())  # the collector is off: see WorkshopStore.open()
-        found.journaled += scanned.size
+        # Only what the snapshot lacks counts toward the next one (close() snapshots without rotating).
+        found.journaled += scanned.size - next((r.offset for r in scanned.records if r.seq > found.seq), scanned.size)
         newest = index == len(segments) - 1
         tail = scanned.torn_tail if newest else None
         for damage in scanned.damage:

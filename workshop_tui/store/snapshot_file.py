@@ -64,13 +64,15 @@ def bulk_load() -> Iterator[None]:
 def settle_gc(*, idle: bool) -> None:
     """Keep the collector off the long-lived documents, so its pauses do not grow with the workshop.
 
-    ``gc.freeze`` moves everything alive now out of the collector's view: after a load or a
-    snapshot, that is mostly the tables. Cycles that become garbage while frozen are collected at
-    the next idle moment, when one full pass (unfreeze, collect, freeze) delays nobody.
+    ``gc.freeze`` moves everything alive now out of the collector's view: after a load, a snapshot or
+    a stretch of writes, that is mostly documents. What is not frozen yet (the objects made since the
+    last freeze, a bounded number) is collected first, so no garbage of it is frozen; cycles that
+    become garbage while frozen are collected at the next idle moment, when one full pass (unfreeze,
+    collect, freeze) delays nobody.
     """
     if idle:
         gc.unfreeze()
-        gc.collect()
+    gc.collect()
     gc.freeze()
 
 

@@ -20,7 +20,7 @@ from workshop_tui.locales import DEFAULT, N_, SHIPPED
 from workshop_tui.server.deps import Context, Service
 from workshop_tui.server.errors import documented
 from workshop_tui.server.http import HTML, JSON, PAGE_HEADERS, read_static
-from workshop_tui.server.join_pass import PASS_COOKIE
+from workshop_tui.server.join_pass import PASS_COOKIE, connection_of
 from workshop_tui.server.schemas import HealthOut
 
 # The start page's and the 404 page's words: no workshop says which language, so the browser's does.
@@ -103,7 +103,7 @@ def _phone_page(router: APIRouter) -> None:
         response = Response(pages[lang], media_type=HTML, headers={**PAGE_HEADERS, "Vary": "Accept-Language"})
         passes = ctx.joins
         if passes.valid(request.cookies.get(PASS_COOKIE)) is None and request.client is not None:
-            issued = passes.issue(request.client.host, request.client.port)
+            issued = passes.issue(request.client.host, connection_of(request.scope))
             if issued is not None:  # the join from this page gets its own bucket (server/join_pass.py)
                 response.set_cookie(
                     PASS_COOKIE,
