@@ -152,11 +152,15 @@ async def test_the_presenter_follows_the_room_and_draws_no_secret(owner: Served,
         sam.says_done()
         await wait_for(pilot, lambda: "1 of 1 is done writing" in text_of(app), "the ready count")
         second = sam.posts("Bike parking at the station")
-        await wait_for(pilot, lambda: cards(app) == ["Bike parking at the station", "Protected lanes"], "newest first")
-        assert "★ NEW" in text_of(app) and "2 notes" in text_of(app)
+        newest = ["Bike parking at the station", "Protected lanes"]
+        await wait_for(pilot, lambda: cards(app) == newest and "2 notes" in text_of(app), "newest first, drawn")
+        assert "★ NEW" in text_of(app)
         admin(owner, "PUT", f"/ideas/{second}/hidden", {"hidden": True})  # a hidden note leaves the room's wall
-        await wait_for(pilot, lambda: cards(app) == ["Protected lanes"], "the hidden note gone")
-        assert "Bike parking" not in text_of(app)
+        await wait_for(
+            pilot,
+            lambda: cards(app) == ["Protected lanes"] and "Bike parking" not in text_of(app),
+            "the hidden note gone",
+        )
         admin(owner, "PATCH", "", {"settings": {"private_writing": True}})
         sam.posts("Written in private")
         await wait_for(pilot, lambda: "1 note written in private so far." in text_of(app), "the private count")
