@@ -158,11 +158,12 @@ async def _voted(data_dir: Path) -> tuple[str, str, str]:
     return code, p.id, note.id
 
 
-def _edit_stored_votes(data_dir: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+def _edit_stored(data_dir: Path, table: str, edit: Callable[[dict[str, Any]], None]) -> None:
+    """Apply ``edit`` to every document of ``table`` in the closed workshop's newest snapshot."""
     (directory,) = (data_dir / "workshops").iterdir()
     newest = sorted(directory.glob("snapshot-*.json"))[-1]
     tables = json.loads(newest.read_text())
-    for doc in tables["votes"].values():
+    for doc in tables[table].values():
         edit(doc)
     newest.write_text(json.dumps(tables))
 
@@ -179,18 +180,9 @@ async def test_dots_read_back_count_and_change_as_before(data_dir: Path) -> None
         assert service.view(code).dots_cast() == 4
 
 
-async def test_a_stored_dot_that_is_not_shaped_like_one_keeps_the_workshop_closed(data_dir: Path) -> None:
-    code, _, _ = await _voted(data_dir)
-    _edit_stored_votes(data_dir, lambda doc: doc.update(dots="two"))
-    async with WorkshopService(data_dir) as service:
-        with pytest.raises(WorkshopError):
-            service.view(code)
-        assert any("could not be opened" in m and "dots" in m for m in service.messages), service.messages
-
-
 async def test_a_stored_dot_that_fails_validation_is_a_clear_503_when_first_read(data_dir: Path) -> None:
     code, p, note = await _voted(data_dir)
-    _edit_stored_votes(data_dir, lambda doc: doc.update(colour="red"))  # no such field
+    _edit_stored(data_dir, "votes", lambda doc: doc.update(colour="red"))  # no such field
     async with WorkshopService(data_dir) as service:
         view = service.view(code)
         assert view.dots_cast() == 3  # the tallies stand: the wall and the counts still show
@@ -235,15 +227,6 @@ def _note_tallies(state: WorkshopState) -> tuple[object, ...]:
     )
 
 
-def _edit_stored_ideas(data_dir: Path, edit: Callable[[dict[str, Any]], None]) -> None:
-    (directory,) = (data_dir / "workshops").iterdir()
-    newest = sorted(directory.glob("snapshot-*.json"))[-1]
-    tables = json.loads(newest.read_text())
-    for doc in tables["ideas"].values():
-        edit(doc)
-    newest.write_text(json.dumps(tables))
-
-
 async def test_notes_read_back_count_as_the_validated_ones_and_change_as_before(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -264,18 +247,25 @@ async def test_notes_read_back_count_as_the_validated_ones_and_change_as_before(
         assert (view.notes_on_wall(), view.private_notes) == (4, 0)
 
 
-async def test_a_stored_note_that_is_not_shaped_like_one_keeps_the_workshop_closed(data_dir: Path) -> None:
-    code = await _noted(data_dir)
-    _edit_stored_ideas(data_dir, lambda doc: doc.update(hidden="maybe"))
+@pytest.mark.parametrize(
+    ("table", "named", "bad"), [("votes", "dots", {"dots": "two"}), ("ideas", "notes", {"hidden": "maybe"})]
+)
+async def test_a_stored_record_that_is_not_shaped_like_one_keeps_the_workshop_closed(
+    data_dir: Path, table: str, named: str, bad: dict[str, str]
+) -> None:
+    """Unlike a field the model does not know (a 503 when first read, below), a known field of the wrong
+    shape is found when the workshop opens: its tallies cannot be counted."""
+    code = (await _voted(data_dir))[0] if table == "votes" else await _noted(data_dir)
+    _edit_stored(data_dir, table, lambda doc: doc.update(bad))
     async with WorkshopService(data_dir) as service:
         with pytest.raises(WorkshopError):
             service.view(code)
-        assert any("could not be opened" in m and "notes" in m for m in service.messages), service.messages
+        assert any("could not be opened" in m and named in m for m in service.messages), service.messages
 
 
 async def test_a_stored_note_that_fails_validation_is_a_clear_503_when_first_read(data_dir: Path) -> None:
     code = await _noted(data_dir)
-    _edit_stored_ideas(data_dir, lambda doc: doc.update(colour="red"))  # no such field
+    _edit_stored(data_dir, "ideas", lambda doc: doc.update(colour="red"))  # no such field
     async with WorkshopService(data_dir) as service:
         view = service.view(code)
         assert view.notes_on_wall() == 2  # the tallies stand: the counts still show
